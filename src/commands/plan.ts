@@ -1,0 +1,52 @@
+// `schema plan`: introspect the target, diff it against schema.yaml, print the ordered plan.
+import { Flags } from '@oclif/core';
+import { checkSchema, planAgainst, readSchemaFile } from '../api.js';
+import { withDb } from '../db/db.js';
+import { renderJson } from '../render/json.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { renderSql } from '../render/sql.js';
+import { renderText } from '../render/text.js';
+import { BaseCommand } from './base.js';
+
+export default class Plan extends BaseCommand<typeof Plan> {
+  static override summary = 'Show what it takes to bring the database to schema.yaml.';
+  static override description = `Reads the target database (it changes nothing), compares it with the schema file and prints the steps in the order they would run, with their hazards. The same plan prints as text, JSON, a pull-request comment (markdown) or an SQL script.`;
+  static override examples = [
+    '<%= config.bin %> plan',
+    '<%= config.bin %> plan --url postgres://postgres@localhost:5432/app',
+    '<%= config.bin %> plan --format markdown > plan.md',
+    '<%= config.bin %> plan --format json > plan.json && <%= config.bin %> apply --plan plan.json',
+    '<%= config.bin %> plan --detailed-exitcode   # 0: no changes, 2: changes, 1: error',
+  ];
+  static override flags = {
+    format: Flags.string({
+      char: 'f',
+      summary: 'How to print the plan.',
+      options: ['text', 'json', 'markdown', 'sql'],
+      default: 'text',
+    }),
+    'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the plan has changes, 0 when it has none (1 on errors), as Terraform does.' }),
+  };
+
+  async run(): Promise<void> {
+    const file = this.flags.schema;
+    const schema = checkSchema(file, await readSchemaFile(file));
+    const target = this.target();
+    this.announce(target);
+    const { plan } = await withDb(target, (db) => planAgainst(db, schema));
+    switch (this.flags.format) {
+      case 'json':
+        this.say(renderJson(plan));
+        break;
+      case 'markdown':
+        this.say(renderMarkdown(plan));
+        break;
+      case 'sql':
+        this.say(renderSql(plan));
+        break;
+      default:
+        this.say(renderText(plan, this.colour()));
+    }
+    if (this.flags['detailed-exitcode'] && plan.steps.length > 0) this.exit(2);
+  }
+}

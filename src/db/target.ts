@@ -1,0 +1,81 @@
+// Which database a command talks to: --url, else DATABASE_URL (environment, then a .env file
+// in the working directory), else the embedded PGlite kept in .schema/.
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseEnv } from 'node:util';
+
+export type Target =
+  | { readonly kind: 'server'; readonly url: string; readonly source: '--url' | 'DATABASE_URL' | '.env'; readonly display: string }
+  | { readonly kind: 'embedded'; readonly dir: string; readonly display: string };
+
+export class TargetError extends Error {}
+
+/** The URL with its password hidden, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@');
+  }
+}
+
+function checkUrl(url: string, source: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TargetError(`${source} is not a URL: ${redactUrl(url)} (expected postgres://user@host:5432/database)`);
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new TargetError(`${source} must be a postgres:// URL, not ${parsed.protocol}//...`);
+  }
+  return url;
+}
+
+function dotenvUrl(cwd: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync(join(cwd, '.env'), 'utf8');
+  } catch {
+    return null;
+  }
+  const value = parseEnv(text)['DATABASE_URL'];
+  return value && value.trim() !== '' ? value.trim() : null;
+}
+
+export interface TargetInput {
+  readonly url?: string | undefined;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+/** Resolve the target in the documented order. Reads .env; opens nothing. */
+export function resolveTarget(input: TargetInput): Target {
+  if (input.url !== undefined && input.url !== '') {
+    const url = checkUrl(input.url, '--url');
+    return { kind: 'server', url, source: '--url', display: redactUrl(url) };
+  }
+  const fromEnv = input.env['DATABASE_URL'];
+  if (fromEnv !== undefined && fromEnv.trim() !== '') {
+    const url = checkUrl(fromEnv.trim(), 'DATABASE_URL');
+    return { kind: 'server', url, source: 'DATABASE_URL', display: redactUrl(url) };
+  }
+  const fromFile = dotenvUrl(input.cwd);
+  if (fromFile !== null) {
+    const url = checkUrl(fromFile, 'DATABASE_URL in .env');
+    return { kind: 'server', url, source: '.env', display: redactUrl(url) };
+  }
+  const dir = join(input.cwd, '.schema');
+  return { kind: 'embedded', dir, display: (relative(input.cwd, dir) || '.') + '/' };
+}
+
+/** One line saying which database is used, as the first thing a command prints. */
+export function describeTarget(target: Target): string {
+  if (target.kind === 'embedded') {
+    return `Using the embedded PostgreSQL (PGlite) in ${target.display} (set --url or DATABASE_URL to use a server)`;
+  }
+  const from = target.source === '--url' ? '' : ` (from ${target.source === '.env' ? 'DATABASE_URL in .env' : 'DATABASE_URL'})`;
+  return `Using ${target.display}${from}`;
+}

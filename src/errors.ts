@@ -1,0 +1,20 @@
+// Errors a user acts on: a message, a hint, and (for bad input) every diagnostic with its line.
+import type { Diagnostic } from './spec/diagnostics.js';
+
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string | null = null,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/** Bad input: schema.yaml has problems, each at its own line. */
+export class SpecError extends UserError {
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    super(`${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in ${diagnostics[0]?.file ?? 'the schema'}; nothing was run`);
+    this.name = 'SpecError';
+  }
+}

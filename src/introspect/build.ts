@@ -1,0 +1,168 @@
+// Catalog rows -> Model. Pure: unit-tested without a server.
+import { objectPath } from '../model/identifiers.js';
+import type {
+  Check,
+  Column,
+  EnumType,
+  ForeignKey,
+  Index,
+  IndexKey,
+  Model,
+  PrimaryKey,
+  ReferentialAction,
+  Table,
+  Unique,
+  Unmanaged,
+} from '../model/model.js';
+import type { CatalogRows, ColumnRow, ConstraintRow, EnumRow, IndexRow, TableRow, UnmanagedRow } from './catalog.js';
+
+const ACTIONS: Record<string, ReferentialAction> = {
+  a: 'no action',
+  r: 'restrict',
+  c: 'cascade',
+  n: 'set null',
+  d: 'set default',
+};
+
+const INDOPTION_DESC = 1;
+const INDOPTION_NULLS_FIRST = 2;
+
+export function buildColumn(row: ColumnRow): Column {
+  return {
+    kind: 'column',
+    name: row.name,
+    type: row.type,
+    typeRef: row.enum_schema !== null && row.enum_name !== null ? { schema: row.enum_schema, name: row.enum_name, array: row.is_array } : null,
+    nullable: row.nullable,
+    default: row.default,
+    identity: row.identity === 'a' ? 'always' : row.identity === 'd' ? 'by_default' : null,
+    comment: row.comment,
+  };
+}
+
+export function buildIndex(row: IndexRow): Index {
+  const keys: IndexKey[] = row.keys.slice(0, row.key_count).map((k) => ({
+    column: k.column,
+    expression: k.column === null ? k.expression : null,
+    descending: (k.option & INDOPTION_DESC) !== 0,
+    nullsFirst: (k.option & INDOPTION_NULLS_FIRST) !== 0,
+  }));
+  const include = row.keys.slice(row.key_count).map((k) => k.column ?? k.expression ?? '');
+  return { kind: 'index', name: row.name, unique: row.unique, method: row.method, keys, include, where: row.where };
+}
+
+type Constraint = PrimaryKey | Unique | Check | ForeignKey;
+
+export function buildConstraint(row: ConstraintRow): Constraint {
+  switch (row.type) {
+    case 'p':
+      return { kind: 'primary_key', name: row.name, columns: row.columns };
+    case 'u':
+      return { kind: 'unique', name: row.name, columns: row.columns, nullsNotDistinct: row.nulls_not_distinct };
+    case 'c':
+      return { kind: 'check', name: row.name, definition: row.definition ?? '' };
+    case 'f':
+      return {
+        kind: 'foreign_key',
+        name: row.name,
+        columns: row.columns,
+        references: { schema: row.ref_schema ?? '', table: row.ref_table ?? '', columns: row.ref_columns ?? [] },
+        onDelete: ACTIONS[row.on_delete] ?? 'no action',
+        onUpdate: ACTIONS[row.on_update] ?? 'no action',
+        match: row.match === 'f' ? 'full' : 'simple',
+        deferrable: row.deferrable,
+        initiallyDeferred: row.deferred,
+      };
+  }
+}
+
+interface MutableTable {
+  schema: string;
+  name: string;
+  comment: string | null;
+  columns: Column[];
+  primaryKey: PrimaryKey | null;
+  uniques: Record<string, Unique>;
+  checks: Record<string, Check>;
+  indexes: Record<string, Index>;
+  foreignKeys: Record<string, ForeignKey>;
+}
+
+/**
+ * Group column, constraint and index rows into tables keyed by object path. Tables come from
+ * `tables` rows when given, else from the column rows (the spelling transaction's case).
+ */
+export function buildTables(
+  rows: Pick<CatalogRows, 'columns' | 'constraints' | 'indexes'> & { readonly tables?: readonly TableRow[] },
+): Record<string, Table> {
+  const tables = new Map<string, MutableTable>();
+  const ensure = (schema: string, name: string, comment: string | null = null): MutableTable => {
+    const key = objectPath(schema, name);
+    let t = tables.get(key);
+    if (!t) {
+      t = { schema, name, comment, columns: [], primaryKey: null, uniques: {}, checks: {}, indexes: {}, foreignKeys: {} };
+      tables.set(key, t);
+    }
+    return t;
+  };
+  for (const row of rows.tables ?? []) ensure(row.schema, row.table, row.comment);
+  for (const row of rows.columns) {
+    const t = rows.tables ? tables.get(objectPath(row.schema, row.table)) : ensure(row.schema, row.table);
+    t?.columns.push(buildColumn(row));
+  }
+  for (const row of rows.constraints) {
+    const t = tables.get(objectPath(row.schema, row.table));
+    if (!t) continue;
+    const c = buildConstraint(row);
+    if (c.kind === 'primary_key') t.primaryKey = c;
+    else if (c.kind === 'unique') t.uniques[c.name] = c;
+    else if (c.kind === 'check') t.checks[c.name] = c;
+    else t.foreignKeys[c.name] = c;
+  }
+  for (const row of rows.indexes) {
+    const t = tables.get(objectPath(row.schema, row.table));
+    if (t) t.indexes[row.name] = buildIndex(row);
+  }
+  const out: Record<string, Table> = {};
+  for (const [key, t] of tables) out[key] = { kind: 'table', ...t };
+  return out;
+}
+
+export function buildEnums(rows: readonly EnumRow[]): Record<string, EnumType> {
+  const out: Record<string, EnumType> = {};
+  for (const row of rows) {
+    out[objectPath(row.schema, row.name)] = { kind: 'enum', schema: row.schema, name: row.name, values: row.values ?? [] };
+  }
+  return out;
+}
+
+export function buildUnmanaged(rows: readonly UnmanagedRow[]): Unmanaged {
+  const counts: Record<string, number> = {};
+  const occupied = new Set<string>();
+  for (const row of rows) {
+    counts[row.kind] = (counts[row.kind] ?? 0) + row.count;
+    occupied.add(row.schema);
+  }
+  return { counts, occupiedSchemas: [...occupied].sort() };
+}
+
+export interface Introspection {
+  readonly model: Model;
+  readonly unmanaged: Unmanaged;
+  /** `schema.name` of every type columns may use in the target. */
+  readonly knownTypes: ReadonlySet<string>;
+  readonly serverVersion: number;
+}
+
+export function buildIntrospection(rows: CatalogRows): Introspection {
+  return {
+    model: {
+      schemas: rows.schemas.map((s) => s.name),
+      enums: buildEnums(rows.enums),
+      tables: buildTables(rows),
+    },
+    unmanaged: buildUnmanaged(rows.unmanaged),
+    knownTypes: new Set(rows.types.map((t) => `${t.schema}.${t.name}`)),
+    serverVersion: rows.server_version,
+  };
+}

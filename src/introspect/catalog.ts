@@ -1,0 +1,270 @@
+// Catalog queries: one per kind of object, for the whole database (never one per table).
+// Each returns a JSON array so pg and PGlite hand back identical rows. The same queries read
+// the temporary tables of the spelling transaction (scope 'temp'), so both sides of a diff
+// are spelled by the same functions.
+import { quoteLiteral } from '../model/identifiers.js';
+import { LEDGER_SCHEMA } from '../model/model.js';
+
+export type Scope = 'database' | 'temp';
+
+const SYSTEM_SCHEMAS = ['pg_catalog', 'information_schema', LEDGER_SCHEMA].map(quoteLiteral).join(', ');
+
+/** Schemas whose objects are user objects. */
+function schemaFilter(n: string): string {
+  return `${n}.nspname NOT IN (${SYSTEM_SCHEMAS}) AND ${n}.nspname !~ '^pg_(toast|temp_)'`;
+}
+
+/** Objects created by an extension belong to the extension, not to the user. */
+function notExtensionMember(catalog: string, oid: string): string {
+  return `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE dep.classid = '${catalog}'::regclass AND dep.objid = ${oid} AND dep.deptype = 'e')`;
+}
+
+function relationScope(scope: Scope, c = 'c', n = 'n'): string {
+  if (scope === 'temp') return `${c}.relnamespace = pg_catalog.pg_my_temp_schema()`;
+  return `${schemaFilter(n)} AND ${notExtensionMember('pg_catalog.pg_class', `${c}.oid`)}`;
+}
+
+const asJsonArray = (select: string): string => `(SELECT coalesce(json_agg(row_to_json(x)), '[]'::json) FROM (${select}) x)`;
+
+export interface SchemaRow {
+  readonly name: string;
+}
+export interface EnumRow {
+  readonly schema: string;
+  readonly name: string;
+  readonly values: string[];
+}
+export interface TableRow {
+  readonly schema: string;
+  readonly table: string;
+  readonly comment: string | null;
+}
+export interface ColumnRow {
+  readonly schema: string;
+  readonly table: string;
+  readonly name: string;
+  readonly type: string;
+  readonly nullable: boolean;
+  readonly default: string | null;
+  readonly identity: string;
+  readonly comment: string | null;
+  readonly enum_schema: string | null;
+  readonly enum_name: string | null;
+  readonly is_array: boolean;
+}
+export interface ConstraintRow {
+  readonly schema: string;
+  readonly table: string;
+  readonly name: string;
+  readonly type: 'p' | 'u' | 'c' | 'f';
+  readonly columns: string[];
+  readonly ref_schema: string | null;
+  readonly ref_table: string | null;
+  readonly ref_columns: string[] | null;
+  readonly on_update: string;
+  readonly on_delete: string;
+  readonly match: string;
+  readonly deferrable: boolean;
+  readonly deferred: boolean;
+  readonly definition: string | null;
+  readonly nulls_not_distinct: boolean;
+}
+export interface IndexKeyRow {
+  readonly column: string | null;
+  readonly expression: string | null;
+  readonly option: number;
+}
+export interface IndexRow {
+  readonly schema: string;
+  readonly table: string;
+  readonly name: string;
+  readonly unique: boolean;
+  readonly method: string;
+  readonly key_count: number;
+  readonly keys: IndexKeyRow[];
+  readonly where: string | null;
+  readonly valid: boolean;
+}
+export interface UnmanagedRow {
+  readonly kind: string;
+  readonly schema: string;
+  readonly count: number;
+}
+export interface TypeNameRow {
+  readonly schema: string;
+  readonly name: string;
+}
+
+export interface CatalogRows {
+  readonly server_version: number;
+  readonly schemas: SchemaRow[];
+  readonly enums: EnumRow[];
+  readonly tables: TableRow[];
+  readonly columns: ColumnRow[];
+  readonly constraints: ConstraintRow[];
+  readonly indexes: IndexRow[];
+  readonly unmanaged: UnmanagedRow[];
+  readonly types: TypeNameRow[];
+}
+
+export function schemasSql(): string {
+  return `SELECT n.nspname AS name FROM pg_catalog.pg_namespace n
+    WHERE ${schemaFilter('n')} AND ${notExtensionMember('pg_catalog.pg_namespace', 'n.oid')}
+    ORDER BY 1`;
+}
+
+export function enumsSql(): string {
+  return `SELECT n.nspname AS schema, t.typname AS name,
+      (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) AS values
+    FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+    WHERE t.typtype = 'e' AND ${schemaFilter('n')} AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')}
+    ORDER BY 1, 2`;
+}
+
+export function tablesSql(scope: Scope): string {
+  return `SELECT n.nspname AS schema, c.relname AS table, pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${relationScope(scope)}
+    ORDER BY 1, 2`;
+}
+
+export function columnsSql(scope: Scope): string {
+  return `SELECT n.nspname AS schema, c.relname AS table, a.attname AS name,
+      pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
+      NOT a.attnotnull AS nullable,
+      CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END AS default,
+      a.attidentity::text AS identity,
+      pg_catalog.col_description(c.oid, a.attnum) AS comment,
+      CASE WHEN t.typtype = 'e' THEN tn.nspname WHEN et.typtype = 'e' THEN etn.nspname END AS enum_schema,
+      CASE WHEN t.typtype = 'e' THEN t.typname WHEN et.typtype = 'e' THEN et.typname END AS enum_name,
+      et.oid IS NOT NULL AS is_array
+    FROM pg_catalog.pg_attribute a
+    JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+    JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
+    LEFT JOIN pg_catalog.pg_type et ON t.typcategory = 'A' AND et.oid = t.typelem
+    LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace
+    LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${relationScope(scope)}
+    ORDER BY 1, 2, a.attnum`;
+}
+
+function attnames(rel: string, keys: string): string {
+  return `(SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(${keys}) WITH ORDINALITY k(num, ord)
+      JOIN pg_catalog.pg_attribute a ON a.attrelid = ${rel} AND a.attnum = k.num)`;
+}
+
+export function constraintsSql(scope: Scope, serverVersion: number): string {
+  const nullsNotDistinct =
+    serverVersion >= 150000
+      ? `coalesce((SELECT i.indnullsnotdistinct FROM pg_catalog.pg_index i WHERE i.indexrelid = con.conindid AND con.contype = 'u'), false)`
+      : 'false';
+  return `SELECT n.nspname AS schema, c.relname AS table, con.conname AS name, con.contype::text AS type,
+      ${attnames('con.conrelid', 'con.conkey')} AS columns,
+      fn.nspname AS ref_schema, fc.relname AS ref_table,
+      ${attnames('con.confrelid', 'con.confkey')} AS ref_columns,
+      con.confupdtype::text AS on_update, con.confdeltype::text AS on_delete, con.confmatchtype::text AS match,
+      con.condeferrable AS deferrable, con.condeferred AS deferred,
+      CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
+      ${nullsNotDistinct} AS nulls_not_distinct
+    FROM pg_catalog.pg_constraint con
+    JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
+    LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
+    WHERE con.contype IN ('p', 'u', 'c', 'f') AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${relationScope(scope)}
+    ORDER BY 1, 2, 3`;
+}
+
+export function indexesSql(scope: Scope): string {
+  return `SELECT n.nspname AS schema, c.relname AS table, ic.relname AS name, i.indisunique AS unique,
+      am.amname AS method, i.indnkeyatts::int AS key_count,
+      (SELECT json_agg(json_build_object(
+          'column', CASE WHEN k.attnum <> 0 THEN a.attname END,
+          'expression', CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) END,
+          'option', coalesce(o.opt, 0)) ORDER BY k.ord)
+        FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
+        LEFT JOIN unnest(i.indoption::int2[]) WITH ORDINALITY o(opt, ord) ON o.ord = k.ord
+        LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum) AS keys,
+      pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS where,
+      i.indisvalid AS valid
+    FROM pg_catalog.pg_index i
+    JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+    JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${relationScope(scope)}
+      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
+        WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
+    ORDER BY 1, 2, 3`;
+}
+
+/** What the tool leaves alone, counted per kind and schema. */
+export function unmanagedSql(): string {
+  const inUserSchema = schemaFilter('n');
+  return `SELECT kind, schema, count(*)::int AS count FROM (
+      SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'
+          WHEN 'S' THEN 'sequence' WHEN 'c' THEN 'composite type' ELSE 'partition' END AS kind, n.nspname AS schema
+        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')}
+          AND (c.relkind IN ('v', 'm', 'f', 'c') OR (c.relkind IN ('r', 'p') AND c.relispartition)
+            OR (c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i'))))
+      UNION ALL
+      SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, n.nspname
+        FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+        WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')}
+      UNION ALL
+      SELECT 'trigger', n.nspname
+        FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE NOT tg.tgisinternal AND ${inUserSchema}
+      UNION ALL
+      SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'type' END, n.nspname
+        FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+        WHERE t.typtype IN ('d', 'r', 'b') AND ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')}
+          AND NOT (t.typtype = 'b' AND t.typcategory = 'A')
+      UNION ALL
+      SELECT 'exclusion constraint', n.nspname
+        FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE con.contype = 'x' AND ${inUserSchema}
+      UNION ALL
+      SELECT 'policy', n.nspname
+        FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE ${inUserSchema}
+    ) u GROUP BY 1, 2 ORDER BY 1, 2`;
+}
+
+/** Every type a column may name in the target (for checking schema.yaml against it). */
+export function typeNamesSql(): string {
+  return `SELECT n.nspname AS schema, t.typname AS name
+    FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+    WHERE t.typcategory <> 'A' AND t.typtype <> 'c' AND n.nspname !~ '^pg_(toast|temp_)' AND n.nspname <> 'information_schema'`;
+}
+
+/** The whole catalog read of a database in one round trip. */
+export function catalogSql(serverVersion: number): string {
+  return `SELECT json_build_object(
+      'server_version', current_setting('server_version_num')::int,
+      'schemas', ${asJsonArray(schemasSql())},
+      'enums', ${asJsonArray(enumsSql())},
+      'tables', ${asJsonArray(tablesSql('database'))},
+      'columns', ${asJsonArray(columnsSql('database'))},
+      'constraints', ${asJsonArray(constraintsSql('database', serverVersion))},
+      'indexes', ${asJsonArray(indexesSql('database'))},
+      'unmanaged', ${asJsonArray(unmanagedSql())},
+      'types', ${asJsonArray(typeNamesSql())}
+    ) AS catalog`;
+}
+
+/** The read-back of the spelling transaction's temporary tables. */
+export function tempCatalogSql(serverVersion: number): string {
+  return `SELECT json_build_object(
+      'columns', ${asJsonArray(columnsSql('temp'))},
+      'constraints', ${asJsonArray(constraintsSql('temp', serverVersion))},
+      'indexes', ${asJsonArray(indexesSql('temp'))}
+    ) AS catalog`;
+}

@@ -1,0 +1,22 @@
+// Fingerprints: a stable digest of a Model, so a saved plan can tell the database has moved.
+import { createHash } from 'node:crypto';
+import type { Model } from './model.js';
+
+/** JSON with object keys sorted at every level; arrays keep their order (it carries meaning). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    return sorted;
+  });
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** `sha256:<hex>` of the canonical JSON of the Model. Equal Models have equal fingerprints. */
+export function fingerprint(model: Model): string {
+  return 'sha256:' + sha256(canonicalJson(model));
+}

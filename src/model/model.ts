@@ -1,0 +1,127 @@
+// The Model: the managed objects of a database as PostgreSQL spells them. Plain readonly data.
+import { objectPath } from './identifiers.js';
+
+export type ReferentialAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
+export type IdentityKind = 'always' | 'by_default';
+
+/** A type used by a column that this tool manages (an enum), for ordering and enum rebuilds. */
+export interface TypeRef {
+  readonly schema: string;
+  readonly name: string;
+  readonly array: boolean;
+}
+
+export interface Column {
+  readonly kind: 'column';
+  readonly name: string;
+  /** As format_type prints it with an empty search_path: `character varying(20)`, `public.order_status`. */
+  readonly type: string;
+  readonly typeRef: TypeRef | null;
+  readonly nullable: boolean;
+  /** As pg_get_expr prints it: `'active'::text`, `now()`; null when there is none. */
+  readonly default: string | null;
+  readonly identity: IdentityKind | null;
+  readonly comment: string | null;
+}
+
+export interface PrimaryKey {
+  readonly kind: 'primary_key';
+  readonly name: string;
+  readonly columns: readonly string[];
+}
+
+export interface Unique {
+  readonly kind: 'unique';
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly nullsNotDistinct: boolean;
+}
+
+export interface Check {
+  readonly kind: 'check';
+  readonly name: string;
+  /** As pg_get_constraintdef prints it: `CHECK ((total >= (0)::numeric))`. */
+  readonly definition: string;
+}
+
+export interface IndexKey {
+  /** A column name or an expression as pg_get_indexdef prints it for the key. */
+  readonly column: string | null;
+  readonly expression: string | null;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+export interface Index {
+  readonly kind: 'index';
+  readonly name: string;
+  readonly unique: boolean;
+  readonly method: string;
+  readonly keys: readonly IndexKey[];
+  readonly include: readonly string[];
+  /** As pg_get_expr prints the predicate; null for a full index. */
+  readonly where: string | null;
+}
+
+export interface ForeignKey {
+  readonly kind: 'foreign_key';
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly references: { readonly schema: string; readonly table: string; readonly columns: readonly string[] };
+  readonly onDelete: ReferentialAction;
+  readonly onUpdate: ReferentialAction;
+  readonly match: 'simple' | 'full';
+  readonly deferrable: boolean;
+  readonly initiallyDeferred: boolean;
+}
+
+export interface Table {
+  readonly kind: 'table';
+  readonly schema: string;
+  readonly name: string;
+  /** In column order. */
+  readonly columns: readonly Column[];
+  readonly primaryKey: PrimaryKey | null;
+  readonly uniques: Readonly<Record<string, Unique>>;
+  readonly checks: Readonly<Record<string, Check>>;
+  readonly indexes: Readonly<Record<string, Index>>;
+  readonly foreignKeys: Readonly<Record<string, ForeignKey>>;
+  readonly comment: string | null;
+}
+
+export interface EnumType {
+  readonly kind: 'enum';
+  readonly schema: string;
+  readonly name: string;
+  readonly values: readonly string[];
+}
+
+/**
+ * The managed part of a database. Keys of `tables` and `enums` are object paths
+ * (`public.users`). `schemas` are the non-system schemas that exist (or must exist).
+ */
+export interface Model {
+  readonly schemas: readonly string[];
+  readonly enums: Readonly<Record<string, EnumType>>;
+  readonly tables: Readonly<Record<string, Table>>;
+}
+
+/** What a database holds that this tool does not manage, counted per kind ("2 views"). */
+export interface Unmanaged {
+  readonly counts: Readonly<Record<string, number>>;
+  /** Schemas holding unmanaged objects: never dropped by a plan. */
+  readonly occupiedSchemas: readonly string[];
+}
+
+/** The schema holding the tool's own ledger: never introspected, never in a plan. */
+export const LEDGER_SCHEMA = 'schema_tool';
+
+export const emptyModel: Model = Object.freeze({ schemas: ['public'], enums: {}, tables: {} });
+
+export function tableKey(t: { readonly schema: string; readonly name: string }): string {
+  return objectPath(t.schema, t.name);
+}
+
+export function columnNamed(table: Table, name: string): Column | undefined {
+  return table.columns.find((c) => c.name === name);
+}

@@ -1,0 +1,243 @@
+// The cast table: for a pair of column types (as format_type spells them), whether changing
+// one into the other is widening (silent), lossy (needs consent), rewrites the table, and
+// needs an explicit `USING col::type`. Pure.
+import type { Column } from '../model/model.js';
+
+/** A type as format_type prints it, taken apart. */
+export interface ParsedType {
+  /** Internal name for built-in types (`int4`, `varchar`, `timestamptz`); as printed otherwise. */
+  readonly base: string;
+  /** Type modifiers: `varchar(20)` -> [20]; `numeric(10,2)` -> [10, 2]; none -> []. */
+  readonly mods: readonly number[];
+  readonly array: boolean;
+}
+
+const NAMES: Record<string, string> = {
+  smallint: 'int2',
+  integer: 'int4',
+  bigint: 'int8',
+  real: 'float4',
+  'double precision': 'float8',
+  numeric: 'numeric',
+  money: 'money',
+  text: 'text',
+  'character varying': 'varchar',
+  character: 'bpchar',
+  '"char"': 'char',
+  name: 'name',
+  boolean: 'bool',
+  bytea: 'bytea',
+  date: 'date',
+  'time without time zone': 'time',
+  'time with time zone': 'timetz',
+  'timestamp without time zone': 'timestamp',
+  'timestamp with time zone': 'timestamptz',
+  interval: 'interval',
+  bit: 'bit',
+  'bit varying': 'varbit',
+  uuid: 'uuid',
+  json: 'json',
+  jsonb: 'jsonb',
+  inet: 'inet',
+  cidr: 'cidr',
+  macaddr: 'macaddr',
+  macaddr8: 'macaddr8',
+  xml: 'xml',
+};
+
+export function parseType(printed: string): ParsedType {
+  let text = printed.trim();
+  let array = false;
+  while (text.endsWith('[]')) {
+    array = true;
+    text = text.slice(0, -2);
+  }
+  const m = /^(.*?)(?:\((\d+)(?:,(\d+))?\))?( with(?:out)? time zone)?$/.exec(text);
+  const head = (m?.[1] ?? text).trim();
+  const mods = [m?.[2], m?.[3]].filter((x): x is string => x !== undefined).map(Number);
+  const name = head.startsWith('interval') ? 'interval' : `${head}${m?.[4] ?? ''}`;
+  return { base: NAMES[name] ?? name, mods, array };
+}
+
+type Family = 'int' | 'numeric' | 'float' | 'money' | 'string' | 'bool' | 'datetime' | 'bit' | 'json' | 'net' | 'other';
+
+const FAMILY: Record<string, Family> = {
+  int2: 'int',
+  int4: 'int',
+  int8: 'int',
+  numeric: 'numeric',
+  float4: 'float',
+  float8: 'float',
+  money: 'money',
+  text: 'string',
+  varchar: 'string',
+  bpchar: 'string',
+  char: 'string',
+  name: 'string',
+  bool: 'bool',
+  date: 'datetime',
+  time: 'datetime',
+  timetz: 'datetime',
+  timestamp: 'datetime',
+  timestamptz: 'datetime',
+  interval: 'datetime',
+  bit: 'bit',
+  varbit: 'bit',
+  json: 'json',
+  jsonb: 'json',
+  inet: 'net',
+  cidr: 'net',
+};
+
+const familyOf = (t: ParsedType): Family => FAMILY[t.base] ?? 'other';
+
+const INT_RANGE: Record<string, string> = {
+  int2: '-32768..32767',
+  int4: '-2147483648..2147483647',
+  int8: '-9223372036854775808..9223372036854775807',
+};
+const INT_DIGITS: Record<string, number> = { int2: 5, int4: 10, int8: 19 };
+/** The longest text an integer prints as, sign included. */
+const INT_TEXT: Record<string, number> = { int2: 6, int4: 11, int8: 20 };
+const INT_RANK: Record<string, number> = { int2: 1, int4: 2, int8: 3 };
+/** Exact integers a float holds: float4 has a 24-bit mantissa, float8 53 bits. */
+const FLOAT_EXACT_RANK: Record<string, number> = { float4: 1, float8: 2 };
+
+export interface Conversion {
+  /** Why values may not survive; null when every value converts exactly (widening). */
+  readonly lossy: string | null;
+  /** The table (and its indexes) are rewritten. */
+  readonly rewrite: boolean;
+  /** The change needs an explicit cast: there is no implicit or assignment cast. */
+  readonly explicit: 'cast' | 'via_text' | null;
+}
+
+const widening = (rewrite: boolean): Conversion => ({ lossy: null, rewrite, explicit: null });
+const lossy = (reason: string, explicit: Conversion['explicit'] = null): Conversion => ({ lossy: reason, rewrite: true, explicit });
+
+/** Length-limited types: a limit no smaller keeps every value; no limit is the widest. */
+function lengthChange(from: ParsedType, to: ParsedType, unit: string, rewriteOnGrow: boolean): Conversion {
+  const a = from.mods[0];
+  const b = to.mods[0];
+  if (b === undefined) return widening(false);
+  if (a !== undefined && b >= a) return widening(rewriteOnGrow && b !== a);
+  return lossy(`values longer than ${b} ${unit}${b === 1 ? '' : 's'} make the change fail`);
+}
+
+function numericChange(from: ParsedType, to: ParsedType): Conversion {
+  const [p1, s1 = 0] = from.mods;
+  const [p2, s2 = 0] = to.mods;
+  if (p2 === undefined) return widening(false);
+  if (p1 === undefined) return lossy(`unconstrained numeric values are rounded to ${s2} decimal places and fail beyond ${p2 - s2} integer digits`);
+  if (s2 < s1) return lossy(`values are rounded from ${s1} to ${s2} decimal places`);
+  if (p2 - s2 < p1 - s1) return lossy(`values of ${p2 - s2 + 1} or more integer digits fail (was ${p1 - s1})`);
+  return widening(s2 !== s1);
+}
+
+const PRECISION_TYPES = new Set(['time', 'timetz', 'timestamp', 'timestamptz', 'interval']);
+
+function sameBase(from: ParsedType, to: ParsedType): Conversion {
+  switch (from.base) {
+    case 'varchar':
+      return lengthChange(from, to, 'character', false);
+    case 'bpchar': {
+      const c = lengthChange(from, to, 'character', true);
+      return c.lossy === null ? c : lossy(`values longer than ${to.mods[0]} characters fail; trailing spaces are cut`);
+    }
+    case 'varbit':
+      return lengthChange(from, to, 'bit', false);
+    case 'bit':
+      return from.mods[0] === to.mods[0] ? widening(false) : lossy(`bit strings of another length than ${to.mods[0] ?? 1} make the change fail`);
+    case 'numeric':
+      return numericChange(from, to);
+  }
+  if (PRECISION_TYPES.has(from.base)) {
+    const a = from.mods[0];
+    const b = to.mods[0];
+    if (b === undefined || (a !== undefined && b >= a)) return widening(false);
+    return lossy(`fractional seconds are rounded to ${b} digit${b === 1 ? '' : 's'}`);
+  }
+  return from.mods.join(',') === to.mods.join(',') ? widening(false) : lossy('the type modifier changes');
+}
+
+function toString(from: ParsedType, to: ParsedType): Conversion {
+  const limit = to.base === 'varchar' || to.base === 'bpchar' ? to.mods[0] : undefined;
+  if (to.base === 'char') return lossy('"char" keeps only the first byte');
+  if (to.base === 'name') return lossy('values longer than 63 bytes are cut');
+  if (limit !== undefined) {
+    const longest = INT_TEXT[from.base] ?? (from.base === 'uuid' ? 36 : from.base === 'bool' ? 5 : undefined);
+    if (longest !== undefined && longest <= limit) return widening(true);
+    return lossy(`values whose text is longer than ${limit} characters make the change fail`);
+  }
+  if (from.base === 'bpchar') return lossy('trailing spaces are cut');
+  return widening(!(from.base === 'varchar' || from.base === 'text' || from.base === 'name'));
+}
+
+function betweenFamilies(from: ParsedType, to: ParsedType, fromFamily: Family, toFamily: Family): Conversion {
+  const f = from.base;
+  const t = to.base;
+  if (toFamily === 'string') return toString(from, to);
+  if (fromFamily === 'string') return lossy(`values that are not valid ${t} make the change fail`, 'cast');
+  if (fromFamily === 'int' && toFamily === 'numeric') {
+    const [p, s = 0] = to.mods;
+    if (p === undefined || p - s >= INT_DIGITS[f]!) return widening(true);
+    return lossy(`values of more than ${p - s} digits fail`);
+  }
+  if (fromFamily === 'int' && toFamily === 'float') {
+    const exact = f === 'int2' || (f === 'int4' && t === 'float8');
+    return exact ? widening(true) : lossy(`large integers lose precision in ${t === 'float4' ? 'real' : 'double precision'}`);
+  }
+  if (fromFamily === 'float' && toFamily === 'float') {
+    return FLOAT_EXACT_RANK[t]! > FLOAT_EXACT_RANK[f]! ? widening(true) : lossy('double precision values are rounded to real');
+  }
+  if (fromFamily === 'numeric' && toFamily === 'int') return lossy(`fractions are rounded; values outside ${INT_RANGE[t]} fail`);
+  if (fromFamily === 'float' && toFamily === 'int') return lossy(`fractions are rounded; values outside ${INT_RANGE[t]} fail`);
+  if (fromFamily === 'numeric' && toFamily === 'float') return lossy('values keep only 6 (real) or 15 (double precision) significant digits');
+  if (fromFamily === 'float' && toFamily === 'numeric') return lossy('values keep 15 significant digits; NaN and infinity may fail');
+  if (fromFamily === 'datetime' && toFamily === 'datetime') return datetimeChange(f, t);
+  if (f === 'json' && t === 'jsonb') return lossy('jsonb drops duplicate keys, key order and whitespace');
+  if (f === 'jsonb' && t === 'json') return widening(true);
+  if (f === 'cidr' && t === 'inet') return widening(false);
+  if (f === 'inet' && t === 'cidr') return lossy('addresses with host bits set make the change fail');
+  if (f === 'varbit' && t === 'bit') return lossy('bit strings of another length make the change fail');
+  if (f === 'bit' && t === 'varbit') return lengthChange(from, to, 'bit', false);
+  if (fromFamily === 'int' && toFamily === 'int') {
+    return INT_RANK[t]! > INT_RANK[f]! ? widening(true) : lossy(`values outside ${INT_RANGE[t]} fail`);
+  }
+  return lossy(`there is no safe conversion from ${f} to ${t}; values may fail to convert`, 'cast');
+}
+
+function datetimeChange(f: string, t: string): Conversion {
+  if (f === 'date' && (t === 'timestamp' || t === 'timestamptz')) return widening(true);
+  if (f === 'timestamp' && t === 'timestamptz') return widening(true);
+  if (f === 'timestamptz' && t === 'timestamp') return lossy('the time zone is lost: values are converted to the session time zone');
+  if ((f === 'timestamp' || f === 'timestamptz') && t === 'date') return lossy('the time of day is lost');
+  if ((f === 'timestamp' || f === 'timestamptz') && (t === 'time' || t === 'timetz')) return lossy('the date is lost');
+  if (f === 'time' && t === 'timetz') return widening(true);
+  if (f === 'timetz' && t === 'time') return lossy('the time zone is lost');
+  if (f === 'time' && t === 'interval') return widening(true);
+  if (f === 'interval' && t === 'time') return lossy('intervals outside one day are wrapped');
+  return lossy(`there is no safe conversion from ${f} to ${t}`, 'cast');
+}
+
+/** How values of column `from` become values of column `to` (they differ in type). */
+export function conversion(from: Column, to: Column): Conversion {
+  const a = parseType(from.type);
+  const b = parseType(to.type);
+  const toEnum = to.typeRef !== null;
+  const fromEnum = from.typeRef !== null;
+  if (a.array !== b.array) return lossy(a.array ? 'an array becomes a single value' : 'a single value becomes an array', toEnum ? 'via_text' : 'cast');
+  if (toEnum) return lossy(`values that are not labels of ${to.type.replace(/\[\]$/, '')} make the change fail`, 'via_text');
+  if (fromEnum) {
+    const c = betweenFamilies({ base: 'enum', mods: [], array: a.array }, b, 'other', familyOf(b));
+    return familyOf(b) === 'string' ? c : { ...c, explicit: 'via_text' };
+  }
+  if (a.base === b.base) return sameBase(a, b);
+  const fa = familyOf(a);
+  const fb = familyOf(b);
+  if (fa === 'string' && fb === 'string') {
+    if (b.base === 'text' || (b.base === 'varchar' && b.mods.length === 0)) return a.base === 'bpchar' ? lossy('trailing spaces are cut') : widening(false);
+    return toString(a, b);
+  }
+  return betweenFamilies(a, b, fa, fb);
+}

@@ -1,0 +1,448 @@
+// Change -> step draft: the op, the object, the SQL, the hazards, and what the step needs and
+// frees (tokens), from which the order is derived. One handler per Change kind.
+import type { Change, ChangeKind } from '../diff/changes.js';
+import { objectPath } from '../model/identifiers.js';
+import { tableKey, type Column, type Table } from '../model/model.js';
+import { conversion } from './casts.js';
+import * as sql from './sql.js';
+import type { Hazard, Op } from './types.js';
+
+/**
+ * A step before ordering. Tokens name things in the database: a step that `provides` one runs
+ * before every step that `requires` it; every step that `releases` one runs before a step that
+ * `removes` it; a step that `removes` one runs before a step that `provides` it again.
+ */
+export interface Draft {
+  readonly op: Op;
+  readonly object: string;
+  /** SPEC section 3's phase (1 drop foreign keys ... 6 add foreign keys): the order among independent steps. */
+  readonly phase: number;
+  readonly sql: readonly string[];
+  readonly hazards: readonly Hazard[];
+  readonly provides: readonly string[];
+  readonly requires: readonly string[];
+  readonly removes: readonly string[];
+  readonly releases: readonly string[];
+}
+
+export interface Context {
+  /** Tables created by this plan: empty, so nothing on them can fail or block. */
+  readonly newTables: ReadonlySet<string>;
+}
+
+// ---- tokens ----
+const SCHEMA = (s: string): string => `schema:${s}`;
+const TABLE = (t: Table | string): string => `table:${typeof t === 'string' ? t : tableKey(t)}`;
+const COLUMN = (t: Table, c: string): string => `column:${tableKey(t)}\u0000${c}`;
+const COLUMN_TYPE = (t: Table | string, c: string): string => `coltype:${typeof t === 'string' ? t : tableKey(t)}\u0000${c}`;
+const TYPE = (schema: string, name: string): string => `type:${objectPath(schema, name)}`;
+const USES = (schema: string, name: string): string => `uses:${objectPath(schema, name)}`;
+const RETIRED = (schema: string, name: string): string => `retired:${objectPath(schema, name)}`;
+const RELATION = (schema: string, name: string): string => `relation:${objectPath(schema, name)}`;
+const CONSTRAINT = (t: Table, name: string): string => `constraint:${tableKey(t)}\u0000${name}`;
+const KEY = (table: string, columns: readonly string[]): string => `key:${table}\u0000${[...columns].sort().join('\u0000')}`;
+
+const typeTokens = (c: Column, make: (schema: string, name: string) => string): string[] => (c.typeRef ? [make(c.typeRef.schema, c.typeRef.name)] : []);
+const allColumns = (t: Table): string[] => t.columns.map((c) => COLUMN(t, c.name));
+const hazard = (code: Hazard['code'], message: string): Hazard => ({ code, message });
+
+function draft(partial: Partial<Draft> & Pick<Draft, 'op' | 'object' | 'phase' | 'sql'>): Draft {
+  return { hazards: [], provides: [], requires: [], removes: [], releases: [], ...partial };
+}
+
+type Handlers = { readonly [K in ChangeKind]: (change: Extract<Change, { kind: K }>, ctx: Context) => Draft };
+
+const columnPath = (t: Table, c: string): string => objectPath(t.schema, t.name, c);
+const memberPath = (t: Table, name: string): string => objectPath(t.schema, t.name, name);
+const isNew = (ctx: Context, t: Table): boolean => ctx.newTables.has(tableKey(t));
+const list = (columns: readonly string[]): string => columns.join(', ');
+
+export const handlers: Handlers = {
+  create_schema: (c) => draft({ op: 'create_schema', object: objectPath(c.schema), phase: 4, sql: [sql.createSchema(c.schema)], provides: [SCHEMA(c.schema)] }),
+
+  drop_schema: (c) => draft({ op: 'drop_schema', object: objectPath(c.schema), phase: 6, sql: [sql.dropSchema(c.schema)], removes: [SCHEMA(c.schema)] }),
+
+  create_enum: (c) =>
+    draft({
+      op: 'create_enum',
+      object: objectPath(c.enum.schema, c.enum.name),
+      phase: 4,
+      sql: [sql.createEnum(c.enum)],
+      provides: [TYPE(c.enum.schema, c.enum.name)],
+      requires: [SCHEMA(c.enum.schema)],
+    }),
+
+  add_enum_values: (c) =>
+    draft({
+      op: 'alter_enum',
+      object: objectPath(c.enum.schema, c.enum.name),
+      phase: 4,
+      sql: c.additions.map((a) => sql.addEnumValue(c.enum, a)),
+      provides: [TYPE(c.enum.schema, c.enum.name)],
+    }),
+
+  rebuild_enum: (c, ctx) => {
+    const removed = c.from.values.filter((v) => !c.to.values.includes(v));
+    const name = objectPath(c.to.schema, c.to.name);
+    const hazards: Hazard[] = [];
+    if (removed.length > 0) {
+      hazards.push(
+        hazard(
+          'data_loss',
+          `removes ${removed.map((v) => `'${v}'`).join(', ')} from ${name}: rows holding ${removed.length === 1 ? 'it' : 'them'} make the change fail until they are changed`,
+        ),
+      );
+    }
+    for (const col of c.columns) {
+      if (!isNew(ctx, col.table)) hazards.push(hazard('table_rewrite', `rewrites ${objectPath(col.table.schema, col.table.name)} to convert ${col.column} to the new ${name}, under an ACCESS EXCLUSIVE lock`));
+    }
+    return draft({
+      op: 'alter_enum',
+      object: name,
+      phase: 4,
+      sql: sql.rebuildEnum(c.from, c.to, c.retiredName, c.columns),
+      hazards,
+      provides: [TYPE(c.to.schema, c.to.name), RETIRED(c.to.schema, c.to.name)],
+      requires: c.columns.map((col) => COLUMN(col.table, col.column)),
+      removes: c.columns.map((col) => COLUMN_TYPE(col.table, col.column)),
+      releases: [USES(c.to.schema, c.to.name)],
+    });
+  },
+
+  drop_enum: (c) => {
+    const e = c.enum;
+    const original = c.retiredFrom;
+    return draft({
+      op: 'drop_enum',
+      object: objectPath(e.schema, e.name),
+      phase: 6,
+      sql: [sql.dropType(e)],
+      // A retired enum goes once its rebuild ran and no column uses the old version any more.
+      requires: original ? [RETIRED(original.schema, original.name)] : [],
+      removes: original ? [USES(original.schema, original.name)] : [TYPE(e.schema, e.name), USES(e.schema, e.name)],
+      releases: [SCHEMA(e.schema)],
+    });
+  },
+
+  create_table: (c) => {
+    const t = c.table;
+    const keys = [...(t.primaryKey ? [t.primaryKey] : []), ...Object.values(t.uniques)];
+    return draft({
+      op: 'create_table',
+      object: objectPath(t.schema, t.name),
+      phase: 4,
+      sql: sql.createTable(t),
+      provides: [
+        TABLE(t),
+        RELATION(t.schema, t.name),
+        ...allColumns(t),
+        ...keys.flatMap((k) => [KEY(tableKey(t), k.columns), RELATION(t.schema, k.name), CONSTRAINT(t, k.name)]),
+        ...Object.keys(t.checks).map((n) => CONSTRAINT(t, n)),
+      ],
+      requires: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, TYPE))],
+    });
+  },
+
+  drop_table: (c) => {
+    const t = c.table;
+    const keys = [...(t.primaryKey ? [t.primaryKey] : []), ...Object.values(t.uniques)];
+    const name = objectPath(t.schema, t.name);
+    return draft({
+      op: 'drop_table',
+      object: name,
+      phase: 3,
+      sql: [sql.dropTable(t)],
+      hazards: [hazard('data_loss', `drops table ${name} and every row in it`), hazard('irreversible', `the downgrade recreates ${name} empty`)],
+      removes: [
+        TABLE(t),
+        RELATION(t.schema, t.name),
+        ...allColumns(t),
+        ...t.columns.map((col) => COLUMN_TYPE(t, col.name)),
+        ...keys.flatMap((k) => [KEY(tableKey(t), k.columns), RELATION(t.schema, k.name)]),
+        ...Object.values(t.indexes).flatMap((i) => [RELATION(t.schema, i.name), ...(i.unique ? [KEY(tableKey(t), i.keys.map((k) => k.column ?? ''))] : [])]),
+      ],
+      releases: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, USES))],
+    });
+  },
+
+  rename_table: (c) =>
+    draft({
+      op: 'rename_table',
+      object: objectPath(c.to.schema, c.to.name),
+      phase: 3,
+      sql: sql.renameTable(c.from, c.to),
+      provides: [TABLE(c.table), RELATION(c.to.schema, c.to.name), ...allColumns(c.table)],
+      requires: [SCHEMA(c.to.schema)],
+      removes: [RELATION(c.from.schema, c.from.name)],
+    }),
+
+  alter_table: (c) =>
+    draft({ op: 'alter_table', object: objectPath(c.table.schema, c.table.name), phase: 5, sql: [sql.commentOnTable(c.table, c.table.comment)], requires: [TABLE(c.table)] }),
+
+  add_column: (c, ctx) => {
+    const t = c.table;
+    const col = c.column;
+    const name = objectPath(t.schema, t.name);
+    const hazards: Hazard[] = [];
+    if (!isNew(ctx, t)) {
+      if (!col.nullable && col.default === null && col.identity === null) {
+        hazards.push(hazard('may_fail', `fails if ${name} has any rows: a NOT NULL column without a default has no value for them`));
+      }
+      if (col.identity !== null) hazards.push(hazard('table_rewrite', `fills ${col.name} for every row, rewriting ${name} under an ACCESS EXCLUSIVE lock`));
+    }
+    return draft({
+      op: 'add_column',
+      object: columnPath(t, col.name),
+      phase: 5,
+      sql: sql.addColumn(t, col),
+      hazards,
+      provides: [COLUMN(t, col.name)],
+      requires: [TABLE(t), ...typeTokens(col, TYPE)],
+    });
+  },
+
+  drop_column: (c) => {
+    const path = columnPath(c.table, c.column.name);
+    return draft({
+      op: 'drop_column',
+      object: path,
+      phase: 3,
+      sql: [sql.dropColumn(c.table, c.column.name)],
+      hazards: [hazard('data_loss', `drops column ${path} and its values`), hazard('irreversible', `the downgrade re-adds ${path} without its values`)],
+      removes: [COLUMN(c.table, c.column.name), COLUMN_TYPE(c.table, c.column.name)],
+      releases: typeTokens(c.column, USES),
+    });
+  },
+
+  rename_column: (c) =>
+    draft({
+      op: 'rename_column',
+      object: columnPath(c.table, c.to),
+      phase: 3,
+      sql: [sql.renameColumn(c.table, c.from, c.to)],
+      provides: [COLUMN(c.table, c.to)],
+      requires: [TABLE(c.table)],
+      removes: [COLUMN(c.table, c.from)],
+    }),
+
+  alter_column: (c, ctx) => {
+    const { table: t, from, to } = c;
+    const path = columnPath(t, to.name);
+    const existing = !isNew(ctx, t);
+    const typeChanges = from.type !== to.type;
+    const conv = typeChanges ? conversion(from, to) : null;
+    const hazards: Hazard[] = [];
+    if (conv?.lossy) {
+      hazards.push(hazard('lossy_type_change', `${from.type} -> ${to.type}: ${conv.lossy}`));
+      hazards.push(hazard('irreversible', `the downgrade cannot restore values of ${path} changed by this conversion`));
+    }
+    if (existing && conv?.rewrite) hazards.push(hazard('table_rewrite', `rewrites ${objectPath(t.schema, t.name)} and its indexes under an ACCESS EXCLUSIVE lock`));
+    if (existing && from.nullable && !to.nullable) {
+      hazards.push(hazard('may_fail', `fails if any row of ${objectPath(t.schema, t.name)} has NULL in ${to.name}`));
+      hazards.push(hazard('blocking', `SET NOT NULL scans ${objectPath(t.schema, t.name)} under an ACCESS EXCLUSIVE lock`));
+    }
+    if (existing && !from.identity && to.identity) {
+      hazards.push(hazard('may_fail', `the new identity sequence of ${path} starts at 1: inserts may collide with existing values`));
+    }
+    return draft({
+      op: 'alter_column',
+      object: path,
+      phase: 5,
+      sql: sql.alterColumnStatements(t, from, to, conv),
+      hazards,
+      provides: [COLUMN(t, to.name)],
+      requires: [TABLE(t), ...(typeChanges ? typeTokens(to, TYPE) : [])],
+      removes: typeChanges ? [COLUMN_TYPE(t, to.name)] : [],
+      releases: typeChanges ? typeTokens(from, USES) : [],
+    });
+  },
+
+  add_primary_key: (c, ctx) => {
+    const { table: t, key } = c;
+    const name = objectPath(t.schema, t.name);
+    const hazards = isNew(ctx, t)
+      ? []
+      : [
+          hazard('may_fail', `fails if ${name} has duplicate or NULL values in (${list(key.columns)})`),
+          hazard('blocking', `builds a unique index, blocking writes to ${name} until it is done`),
+        ];
+    return draft({
+      op: 'add_primary_key',
+      object: memberPath(t, key.name),
+      phase: 5,
+      sql: [sql.addConstraint(t, sql.primaryKeyClause(key))],
+      hazards,
+      provides: [KEY(tableKey(t), key.columns), RELATION(t.schema, key.name), CONSTRAINT(t, key.name)],
+      requires: [TABLE(t), ...key.columns.map((col) => COLUMN(t, col))],
+    });
+  },
+
+  drop_primary_key: (c) =>
+    draft({
+      op: 'drop_primary_key',
+      object: memberPath(c.table, c.key.name),
+      phase: 2,
+      sql: [sql.dropConstraint(c.table, c.key.name)],
+      removes: [KEY(tableKey(c.table), c.key.columns), RELATION(c.table.schema, c.key.name), CONSTRAINT(c.table, c.key.name)],
+    }),
+
+  add_unique: (c, ctx) => {
+    const { table: t, unique: u } = c;
+    const name = objectPath(t.schema, t.name);
+    const hazards = isNew(ctx, t)
+      ? []
+      : [
+          hazard('may_fail', `fails if ${name} has duplicate values in (${list(u.columns)})`),
+          hazard('blocking', `builds a unique index, blocking writes to ${name} until it is done`),
+        ];
+    return draft({
+      op: 'add_unique',
+      object: memberPath(t, u.name),
+      phase: 5,
+      sql: [sql.addConstraint(t, sql.uniqueClause(u))],
+      hazards,
+      provides: [KEY(tableKey(t), u.columns), RELATION(t.schema, u.name), CONSTRAINT(t, u.name)],
+      requires: [TABLE(t), ...u.columns.map((col) => COLUMN(t, col))],
+    });
+  },
+
+  drop_unique: (c) =>
+    draft({
+      op: 'drop_unique',
+      object: memberPath(c.table, c.unique.name),
+      phase: 2,
+      sql: [sql.dropConstraint(c.table, c.unique.name)],
+      removes: [KEY(tableKey(c.table), c.unique.columns), RELATION(c.table.schema, c.unique.name), CONSTRAINT(c.table, c.unique.name)],
+    }),
+
+  add_check: (c, ctx) => {
+    const { table: t, check } = c;
+    const name = objectPath(t.schema, t.name);
+    const hazards = isNew(ctx, t)
+      ? []
+      : [hazard('may_fail', `fails if any row of ${name} violates ${check.definition}`), hazard('blocking', `checks every row of ${name} under an ACCESS EXCLUSIVE lock`)];
+    return draft({
+      op: 'add_check',
+      object: memberPath(t, check.name),
+      phase: 5,
+      sql: [sql.addCheck(t, check.name, check.definition)],
+      hazards,
+      provides: [CONSTRAINT(t, check.name)],
+      requires: [TABLE(t), ...allColumns(t)],
+    });
+  },
+
+  drop_check: (c) =>
+    draft({ op: 'drop_check', object: memberPath(c.table, c.check.name), phase: 2, sql: [sql.dropConstraint(c.table, c.check.name)], removes: [CONSTRAINT(c.table, c.check.name)] }),
+
+  create_index: (c, ctx) => {
+    const { table: t, index: i } = c;
+    const name = objectPath(t.schema, t.name);
+    const plainKey = i.unique && i.where === null && i.keys.every((k) => k.column !== null);
+    const hazards: Hazard[] = [];
+    if (!isNew(ctx, t)) {
+      if (i.unique) hazards.push(hazard('may_fail', `fails if ${name} has duplicate values in the index's key`));
+      hazards.push(hazard('blocking', `blocks writes to ${name} while the index builds`));
+    }
+    return draft({
+      op: 'create_index',
+      object: memberPath(t, i.name),
+      phase: 5,
+      sql: [sql.createIndex(t, i)],
+      hazards,
+      provides: [RELATION(t.schema, i.name), ...(plainKey ? [KEY(tableKey(t), i.keys.map((k) => k.column!))] : [])],
+      requires: [TABLE(t), ...allColumns(t)],
+    });
+  },
+
+  drop_index: (c) => {
+    const { table: t, index: i } = c;
+    const plainKey = i.unique && i.where === null && i.keys.every((k) => k.column !== null);
+    return draft({
+      op: 'drop_index',
+      object: memberPath(t, i.name),
+      phase: 2,
+      sql: [sql.dropIndex(t, i.name)],
+      removes: [RELATION(t.schema, i.name), ...(plainKey ? [KEY(tableKey(t), i.keys.map((k) => k.column!))] : [])],
+    });
+  },
+
+  add_foreign_key: (c, ctx) => {
+    const { table: t, foreignKey: fk } = c;
+    const ref = objectPath(fk.references.schema, fk.references.table);
+    const name = objectPath(t.schema, t.name);
+    const hazards = isNew(ctx, t)
+      ? []
+      : [
+          hazard('may_fail', `fails if rows of ${name} have (${list(fk.columns)}) values missing from ${ref}(${list(fk.references.columns)})`),
+          hazard('blocking', `checks every row of ${name} under a SHARE ROW EXCLUSIVE lock on ${name} and ${ref}`),
+        ];
+    const refTable = { schema: fk.references.schema, name: fk.references.table } as Table;
+    return draft({
+      op: 'add_foreign_key',
+      object: memberPath(t, fk.name),
+      phase: 6,
+      sql: [sql.addConstraint(t, sql.foreignKeyClause(fk))],
+      hazards,
+      provides: [CONSTRAINT(t, fk.name)],
+      requires: [
+        TABLE(t),
+        TABLE(ref),
+        ...fk.columns.map((col) => COLUMN(t, col)),
+        ...fk.references.columns.map((col) => COLUMN(refTable, col)),
+        KEY(ref, fk.references.columns),
+      ],
+    });
+  },
+
+  drop_foreign_key: (c) => {
+    const { table: t, foreignKey: fk } = c;
+    const ref = objectPath(fk.references.schema, fk.references.table);
+    const refTable = { schema: fk.references.schema, name: fk.references.table } as Table;
+    return draft({
+      op: 'drop_foreign_key',
+      object: memberPath(t, fk.name),
+      phase: 1,
+      sql: [sql.dropConstraint(t, fk.name)],
+      removes: [CONSTRAINT(t, fk.name)],
+      releases: [
+        TABLE(t),
+        TABLE(ref),
+        ...fk.columns.flatMap((col) => [COLUMN(t, col), COLUMN_TYPE(t, col)]),
+        ...fk.references.columns.flatMap((col) => [COLUMN(refTable, col), COLUMN_TYPE(ref, col)]),
+        KEY(ref, fk.references.columns),
+      ],
+    });
+  },
+
+  rename_constraint: (c) => {
+    const indexBacked = c.constraint.kind === 'primary_key' || c.constraint.kind === 'unique';
+    return draft({
+      op: 'rename_constraint',
+      object: memberPath(c.table, c.to),
+      phase: 3,
+      sql: [sql.renameConstraint(c.table, c.from, c.to)],
+      provides: [CONSTRAINT(c.table, c.to), ...(indexBacked ? [RELATION(c.table.schema, c.to)] : [])],
+      requires: [TABLE(c.table)],
+      removes: [CONSTRAINT(c.table, c.from), ...(indexBacked ? [RELATION(c.table.schema, c.from)] : [])],
+    });
+  },
+
+  rename_index: (c) =>
+    draft({
+      op: 'rename_index',
+      object: memberPath(c.table, c.to),
+      phase: 3,
+      sql: [sql.renameIndex(c.table, c.from, c.to)],
+      provides: [RELATION(c.table.schema, c.to)],
+      requires: [TABLE(c.table)],
+      removes: [RELATION(c.table.schema, c.from)],
+    }),
+};
+
+/** The draft of one change. Throws on a kind without a handler (which the types already forbid). */
+export function toDraft(change: Change, ctx: Context): Draft {
+  const handler = handlers[change.kind] as ((c: Change, ctx: Context) => Draft) | undefined;
+  if (!handler) throw new Error(`no planner for change kind "${change.kind}"`);
+  return handler(change, ctx);
+}

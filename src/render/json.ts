@@ -1,0 +1,7 @@
+// Plan -> JSON: SPEC section 3's document, with its format_version.
+import type { Plan } from '../plan/types.js';
+
+export function renderJson(plan: Plan): string {
+  const { format_version, summary, steps, downgrade, fingerprint, unmanaged } = plan;
+  return JSON.stringify({ format_version, summary, steps, downgrade, fingerprint, unmanaged }, null, 2) + '\n';
+}

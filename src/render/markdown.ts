@@ -1,0 +1,54 @@
+// Plan -> a pull-request comment: a one-line summary, hazards first and impossible to miss,
+// the steps as a table, the SQL in a collapsible block. No ANSI codes.
+import { CONSENT_HAZARDS, opKind, type Plan } from '../plan/types.js';
+import { renderSql } from './sql.js';
+import { summaryLine, unmanagedLine } from './words.js';
+
+const SYMBOL = { add: '+', destroy: '-', change: '~' } as const;
+
+/** Text safe in a table cell. */
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** Text safe in an inline code span, whatever backticks it holds. */
+function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  return fence + (longest > 0 ? ` ${text} ` : text) + fence;
+}
+
+export function renderMarkdown(plan: Plan): string {
+  const out: string[] = [];
+  if (plan.steps.length === 0) {
+    out.push('### schema plan: no changes', '', 'The database matches the schema.');
+    const unmanaged = unmanagedLine(plan.unmanaged);
+    if (unmanaged) out.push('', `_${unmanaged}_`);
+    return out.join('\n') + '\n';
+  }
+  out.push(`### schema plan: ${summaryLine(plan.summary).replace(/^Plan: /, '')}`, '');
+  const hazards = plan.steps.flatMap((step, i) => step.hazards.map((h) => ({ step, i, h })));
+  const consent = CONSENT_HAZARDS.filter((c) => hazards.some(({ h }) => h.code === c));
+  if (consent.length > 0) {
+    out.push('> [!CAUTION]', `> **This plan needs consent to apply: ${consent.join(', ')}.** It can destroy or alter stored data.`, '');
+  } else if (hazards.length > 0) {
+    out.push('> [!WARNING]', '> This plan has hazards; none needs consent.', '');
+  }
+  if (hazards.length > 0) {
+    out.push('#### Hazards', '');
+    for (const { step, i, h } of hazards) {
+      const mark = CONSENT_HAZARDS.includes(h.code) ? '🛑' : '⚠️';
+      out.push(`- ${mark} **${h.code}** in step ${i + 1} (${step.op} ${code(step.object)}): ${cell(h.message)}`);
+    }
+    out.push('');
+  }
+  out.push('#### Steps', '', '| # | | op | object | hazards |', '|---:|:---:|---|---|---|');
+  plan.steps.forEach((step, i) => {
+    const codes = [...new Set(step.hazards.map((h) => h.code))].map((c) => `\`${c}\``).join(' ');
+    out.push(`| ${i + 1} | ${SYMBOL[opKind(step.op)]} | ${step.op} | ${cell(code(step.object))} | ${codes} |`);
+  });
+  out.push('', `**${summaryLine(plan.summary)}**`);
+  const unmanaged = unmanagedLine(plan.unmanaged);
+  if (unmanaged) out.push('', `_${unmanaged}_`);
+  const statements = plan.steps.reduce((n, s) => n + s.sql.length, 0);
+  const fence = '`'.repeat(Math.max(3, ...(renderSql(plan).match(/`{3,}/g) ?? []).map((r) => r.length + 1)));
+  out.push('', `<details><summary>SQL (${statements} statement${statements === 1 ? '' : 's'})</summary>`, '', `${fence}sql`, renderSql(plan).trimEnd(), fence, '', '</details>');
+  return out.join('\n') + '\n';
+}

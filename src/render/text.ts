@@ -1,0 +1,57 @@
+// Plan -> text for a terminal, Terraform-like: `+` add, `-` destroy, `~` change, hazards in
+// their own block, a summary line. Colour comes in as a chalk instance (tests pass none).
+import type { ChalkInstance } from 'chalk';
+import { CONSENT_HAZARDS, opKind, type Hazard, type Plan, type Step } from '../plan/types.js';
+import { summaryLine, unmanagedLine } from './words.js';
+
+const SYMBOL = { add: '+', destroy: '-', change: '~' } as const;
+
+function colourFor(c: ChalkInstance, step: Step): (s: string) => string {
+  const kind = opKind(step.op);
+  return kind === 'add' ? c.green : kind === 'destroy' ? c.red : c.yellow;
+}
+
+function hazardTag(c: ChalkInstance, h: Hazard): string {
+  return CONSENT_HAZARDS.includes(h.code) ? c.red.bold(h.code) : c.yellow(h.code);
+}
+
+export interface TextOptions {
+  /** Print each step's SQL under it (default true). */
+  readonly sql?: boolean;
+}
+
+/** The plan as a person reads it in a terminal. */
+export function renderText(plan: Plan, c: ChalkInstance, options: TextOptions = {}): string {
+  const out: string[] = [];
+  const unmanaged = unmanagedLine(plan.unmanaged);
+  if (plan.steps.length === 0) {
+    out.push(c.green.bold('No changes.') + ' The database matches the schema.');
+    if (unmanaged) out.push(c.dim(unmanaged));
+    return out.join('\n') + '\n';
+  }
+  out.push('The plan, in the order it runs:', '');
+  plan.steps.forEach((step, i) => {
+    const colour = colourFor(c, step);
+    const tags = step.hazards.length > 0 ? '  ' + [...new Set(step.hazards.map((h) => h.code))].map((code) => hazardTag(c, { code, message: '' })).join(' ') : '';
+    out.push(`  ${colour(SYMBOL[opKind(step.op)])} ${String(i + 1).padStart(2)}. ${colour(step.op)} ${c.bold(step.object)}${tags}`);
+    if (options.sql !== false) {
+      for (const statement of step.sql) out.push(c.dim(statement.split('\n').map((l) => `        ${l}`).join('\n') + ';'));
+    }
+  });
+  const hazards = plan.steps.flatMap((step, i) => step.hazards.map((h) => ({ step, i, h })));
+  if (hazards.length > 0) {
+    out.push('', c.bold('Hazards:'));
+    const width = Math.max(...hazards.map(({ h }) => h.code.length));
+    for (const { step, i, h } of hazards) {
+      const mark = CONSENT_HAZARDS.includes(h.code) ? c.red.bold('!') : c.yellow('!');
+      out.push(`  ${mark} ${hazardTag(c, h)}${' '.repeat(width - h.code.length)}  step ${i + 1} (${step.op} ${step.object}): ${h.message}`);
+    }
+    const consent = CONSENT_HAZARDS.filter((code) => hazards.some(({ h }) => h.code === code));
+    if (consent.length > 0) {
+      out.push('', c.red(`  Applying needs consent for: ${consent.join(', ')} (confirm when asked, or --allow-hazards ${consent.join(',')}).`));
+    }
+  }
+  out.push('', c.bold(summaryLine(plan.summary)));
+  if (unmanaged) out.push(c.dim(unmanaged));
+  return out.join('\n') + '\n';
+}

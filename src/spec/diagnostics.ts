@@ -1,0 +1,42 @@
+// Diagnostics: errors as values with file:line:col, a stable code, a message and a hint.
+
+export interface Position {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly col: number;
+}
+
+export type DiagnosticCode =
+  | 'yaml_syntax'
+  | 'schema_violation'
+  | 'unknown_key'
+  | 'unknown_table'
+  | 'unknown_column'
+  | 'unknown_type'
+  | 'unsupported_type'
+  | 'bad_type'
+  | 'bad_expression'
+  | 'bad_name'
+  | 'duplicate_name'
+  | 'identifier_too_long'
+  | 'bad_reference'
+  | 'conflict';
+
+export interface Diagnostic extends Position {
+  readonly code: DiagnosticCode;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+/** `file:line:col: message` and, on the next line, the hint. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const head = `${d.file}:${d.line}:${d.col}: ${d.message}`;
+  return d.hint ? `${head}\n  hint: ${d.hint}` : head;
+}
+
+/** Diagnostics in file order, so a reader can fix them top to bottom. */
+export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  return [...list].sort((a, b) => a.line - b.line || a.col - b.col);
+}

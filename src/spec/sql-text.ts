@@ -1,0 +1,148 @@
+// SQL text a user wrote (expressions, type names), checked with the real PostgreSQL parser
+// before any of it is placed in a statement: it must be exactly one expression (or one type
+// name), with balanced parentheses and no statement separator, so that wrapping it in
+// `CHECK (...)` or `DEFAULT (...)` can never end the surrounding statement.
+import { parseSync, scanSync } from 'libpg-query';
+import '../model/identifiers.js'; // loads the parser module (top-level await)
+
+export interface TextError {
+  readonly message: string;
+  /** Character offset into the user's text. */
+  readonly offset: number;
+}
+
+export interface ColumnReference {
+  /** The name parts as written: ["total"] or ["orders", "total"]. */
+  readonly parts: readonly string[];
+  readonly offset: number;
+}
+
+export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: TextError };
+
+/** Parser offsets are in UTF-8 bytes; user positions are in characters. */
+function charOffset(text: string, byteOffset: number): number {
+  return Buffer.from(text, 'utf8').subarray(0, Math.max(0, byteOffset)).toString('utf8').length;
+}
+
+interface SqlDetails {
+  readonly cursorPosition?: number;
+}
+
+function parserError(error: unknown, wrapped: string, prefixLength: number, text: string): TextError {
+  const raw = error instanceof Error ? error.message : String(error);
+  const details = (error as { sqlDetails?: SqlDetails }).sqlDetails;
+  const cursor = typeof details?.cursorPosition === 'number' ? charOffset(wrapped, details.cursorPosition) : prefixLength;
+  const offset = Math.min(Math.max(cursor - prefixLength, 0), text.length);
+  return { message: raw.replace(/^syntax error/, 'syntax error'), offset };
+}
+
+/** Tokens must balance and never contain `;`. */
+function scanBalanced(text: string): TextError | null {
+  let tokens: readonly { start: number; text: string }[];
+  try {
+    tokens = scanSync(text).tokens;
+  } catch (error) {
+    return parserError(error, text, 0, text);
+  }
+  let depth = 0;
+  for (const token of tokens) {
+    if (token.text === ';') return { message: 'a ";" ends a statement; write a single expression', offset: charOffset(text, token.start) };
+    if (token.text === '(' || token.text === '[') depth++;
+    if (token.text === ')' || token.text === ']') {
+      depth--;
+      if (depth < 0) return { message: `unbalanced "${token.text}"`, offset: charOffset(text, token.start) };
+    }
+  }
+  if (depth !== 0) return { message: 'unbalanced parentheses', offset: text.length };
+  return null;
+}
+
+type AstNode = Record<string, unknown>;
+
+function onlyTarget(parsed: { stmts?: readonly { stmt?: AstNode }[] }): AstNode | null {
+  const statements = parsed.stmts ?? [];
+  if (statements.length !== 1) return null;
+  const select = statements[0]?.stmt?.['SelectStmt'] as AstNode | undefined;
+  if (!select) return null;
+  const extra = Object.keys(select).filter((k) => !['targetList', 'limitOption', 'op'].includes(k));
+  const targets = select['targetList'] as readonly AstNode[] | undefined;
+  if (extra.length > 0 || !targets || targets.length !== 1) return null;
+  const target = targets[0]?.['ResTarget'] as AstNode | undefined;
+  if (!target || target['name'] !== undefined) return null;
+  return (target['val'] as AstNode | undefined) ?? null;
+}
+
+function collectColumnRefs(node: unknown, wrapped: string, prefixLength: number, out: ColumnReference[]): void {
+  if (Array.isArray(node)) {
+    for (const item of node) collectColumnRefs(item, wrapped, prefixLength, out);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const obj = node as AstNode;
+  const ref = obj['ColumnRef'] as { fields?: readonly AstNode[]; location?: number } | undefined;
+  if (ref) {
+    const parts = (ref.fields ?? []).map((f) => {
+      const s = f['String'] as { sval?: string } | undefined;
+      return s?.sval ?? '*';
+    });
+    out.push({ parts, offset: Math.max(charOffset(wrapped, ref.location ?? 0) - prefixLength, 0) });
+    return;
+  }
+  for (const value of Object.values(obj)) collectColumnRefs(value, wrapped, prefixLength, out);
+}
+
+/**
+ * Check that `text` is one SQL expression. Returns the column references in it, so the
+ * caller can check them against the table. Never executes anything.
+ */
+export function checkExpression(text: string): Checked<readonly ColumnReference[]> {
+  if (text.trim() === '') return { ok: false, error: { message: 'the expression is empty', offset: 0 } };
+  const unbalanced = scanBalanced(text);
+  if (unbalanced) return { ok: false, error: unbalanced };
+  const prefix = 'SELECT (';
+  const wrapped = `${prefix}${text}\n)`;
+  let parsed: { stmts?: readonly { stmt?: AstNode }[] };
+  try {
+    parsed = parseSync(wrapped) as typeof parsed;
+  } catch (error) {
+    return { ok: false, error: parserError(error, wrapped, prefix.length, text) };
+  }
+  const value = onlyTarget(parsed);
+  if (value === null) return { ok: false, error: { message: 'this is not a single SQL expression', offset: 0 } };
+  const refs: ColumnReference[] = [];
+  collectColumnRefs(value, wrapped, prefix.length, refs);
+  return { ok: true, value: refs };
+}
+
+export interface TypeName {
+  /** Name parts after the grammar's own normalisation: `int` is ["pg_catalog", "int4"]. */
+  readonly names: readonly string[];
+  readonly array: boolean;
+}
+
+/** Check that `text` is one type name as written in DDL (`varchar(20)`, `text[]`, `billing.status`). */
+export function checkTypeName(text: string): Checked<TypeName> {
+  if (text.trim() === '') return { ok: false, error: { message: 'the type is empty', offset: 0 } };
+  const unbalanced = scanBalanced(text);
+  if (unbalanced) return { ok: false, error: unbalanced };
+  const prefix = 'SELECT NULL::';
+  const wrapped = `${prefix}${text}\n`;
+  let parsed: { stmts?: readonly { stmt?: AstNode }[] };
+  try {
+    parsed = parseSync(wrapped) as typeof parsed;
+  } catch (error) {
+    return { ok: false, error: parserError(error, wrapped, prefix.length, text) };
+  }
+  const value = onlyTarget(parsed);
+  const cast = value?.['TypeCast'] as { arg?: AstNode; typeName?: AstNode } | undefined;
+  const isNull = (cast?.arg?.['A_Const'] as { isnull?: boolean } | undefined)?.isnull === true;
+  const typeName = cast?.typeName;
+  if (!cast || !isNull || !typeName || typeName['setof'] || typeName['pct_type']) {
+    return { ok: false, error: { message: 'this is not a type name', offset: 0 } };
+  }
+  const names = ((typeName['names'] as readonly AstNode[] | undefined) ?? []).map(
+    (n) => (n['String'] as { sval?: string } | undefined)?.sval ?? '',
+  );
+  const array = Array.isArray(typeName['arrayBounds']) && (typeName['arrayBounds'] as unknown[]).length > 0;
+  return { ok: true, value: { names, array } };
+}
