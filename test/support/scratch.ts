@@ -1,0 +1,64 @@
+// Scratch databases: each test makes its own, with a unique name, and drops it after, so
+// tests run in parallel and twice in a row.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { connect, type Db } from '../../src/db/db.js';
+import type { Target } from '../../src/db/target.js';
+
+export interface Scratch {
+  readonly name: string;
+  readonly url: string;
+  readonly target: Target;
+  readonly db: Db;
+  drop(): Promise<void>;
+}
+
+export function adminUrl(): string {
+  return inject('adminUrl');
+}
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export function urlFor(database: string): string {
+  const u = new URL(adminUrl());
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** A new empty database and an open connection to it. */
+export async function scratch(label = 'db'): Promise<Scratch> {
+  const name = `schema_test_${inject('runId')}_${label.replace(/[^a-z0-9]/gi, '').slice(0, 20).toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = urlFor(name);
+  const target: Target = { kind: 'server', url, source: '--url', display: url };
+  const db = await connect(target);
+  return {
+    name,
+    url,
+    target,
+    db,
+    async drop() {
+      await db.close();
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}
+
+/** Run `fn` with a scratch database that is always dropped afterwards. */
+export async function withScratch<T>(label: string, fn: (s: Scratch) => Promise<T>): Promise<T> {
+  const s = await scratch(label);
+  try {
+    return await fn(s);
+  } finally {
+    await s.drop();
+  }
+}
