@@ -1,5 +1,6 @@
 // Tables and columns: creating, dropping, altering; the cast table's widening vs narrowing per
 // type family.
+import type { HazardCode } from '../../src/plan/types.js';
 import type { PlanCase } from '../support/cases.js';
 
 const table = (column: string): string => `CREATE TABLE t (id integer PRIMARY KEY, c ${column});`;
@@ -12,7 +13,7 @@ tables:
 `;
 
 /** A type change on an existing table holding a row that survives it. */
-function typeChange(from: string, to: string, value: string, hazards: PlanCase['hazards'], extra: Partial<PlanCase> = {}): PlanCase {
+function typeChange(from: string, to: string, value: string, hazards: readonly HazardCode[] | undefined, extra: Partial<PlanCase> = {}): PlanCase {
   return {
     name: `${from} -> ${to}`,
     before: `${table(from)} INSERT INTO t VALUES (1, ${value});`,
