@@ -30,16 +30,20 @@ export interface PlanInput {
  * back to `current` (ARCHITECTURE decision 5: planned, not inverted).
  */
 export function buildPlan(input: PlanInput): Plan {
-  const options = { occupiedSchemas: input.unmanaged?.occupiedSchemas ?? [] };
-  const forward = diff(input.current, input.desired, input.hints, options);
-  const backward = diff(input.desired, input.current, invertHints(forward.renames), options);
+  const occupied = input.unmanaged?.occupiedSchemas ?? [];
+  const options = { occupiedSchemas: occupied };
+  // A schema holding objects this tool leaves alone stays: it is part of the desired state too.
+  const kept = occupied.filter((s) => input.current.schemas.includes(s) && !input.desired.schemas.includes(s));
+  const desired: Model = kept.length === 0 ? input.desired : { ...input.desired, schemas: [...input.desired.schemas, ...kept].sort() };
+  const forward = diff(input.current, desired, input.hints, options);
+  const backward = diff(desired, input.current, invertHints(forward.renames), options);
   const steps = stepsFor(forward.changes);
   return {
     format_version: PLAN_FORMAT_VERSION,
     summary: summarize(steps),
     steps,
     downgrade: stepsFor(backward.changes),
-    fingerprint: { from: fingerprint(input.current), to: fingerprint(input.desired) },
+    fingerprint: { from: fingerprint(input.current), to: fingerprint(desired) },
     unmanaged: input.unmanaged?.counts ?? {},
   };
 }

@@ -33,7 +33,10 @@ export interface Context {
 // ---- tokens ----
 const SCHEMA = (s: string): string => `schema:${s}`;
 const TABLE = (t: Table | string): string => `table:${typeof t === 'string' ? t : tableKey(t)}`;
+/** The column exists under this name. */
 const COLUMN = (t: Table, c: string): string => `column:${tableKey(t)}\u0000${c}`;
+/** The column has its final definition (type, nullability, default). */
+const COLUMN_DEF = (t: Table, c: string): string => `coldef:${tableKey(t)}\u0000${c}`;
 const COLUMN_TYPE = (t: Table | string, c: string): string => `coltype:${typeof t === 'string' ? t : tableKey(t)}\u0000${c}`;
 const TYPE = (schema: string, name: string): string => `type:${objectPath(schema, name)}`;
 const USES = (schema: string, name: string): string => `uses:${objectPath(schema, name)}`;
@@ -44,6 +47,8 @@ const KEY = (table: string, columns: readonly string[]): string => `key:${table}
 
 const typeTokens = (c: Column, make: (schema: string, name: string) => string): string[] => (c.typeRef ? [make(c.typeRef.schema, c.typeRef.name)] : []);
 const allColumns = (t: Table): string[] => t.columns.map((c) => COLUMN(t, c.name));
+/** What a constraint or index over columns needs: each column there, with its final definition. */
+const finalColumns = (t: Table, names: readonly string[]): string[] => names.flatMap((c) => [COLUMN(t, c), COLUMN_DEF(t, c)]);
 const hazard = (code: Hazard['code'], message: string): Hazard => ({ code, message });
 
 function draft(partial: Partial<Draft> & Pick<Draft, 'op' | 'object' | 'phase' | 'sql'>): Draft {
@@ -135,7 +140,7 @@ export const handlers: Handlers = {
       provides: [
         TABLE(t),
         RELATION(t.schema, t.name),
-        ...allColumns(t),
+        ...finalColumns(t, t.columns.map((col) => col.name)),
         ...keys.flatMap((k) => [KEY(tableKey(t), k.columns), RELATION(t.schema, k.name), CONSTRAINT(t, k.name)]),
         ...Object.keys(t.checks).map((n) => CONSTRAINT(t, n)),
       ],
@@ -196,7 +201,7 @@ export const handlers: Handlers = {
       phase: 5,
       sql: sql.addColumn(t, col),
       hazards,
-      provides: [COLUMN(t, col.name)],
+      provides: finalColumns(t, [col.name]),
       requires: [TABLE(t), ...typeTokens(col, TYPE)],
     });
   },
@@ -250,8 +255,8 @@ export const handlers: Handlers = {
       phase: 5,
       sql: sql.alterColumnStatements(t, from, to, conv),
       hazards,
-      provides: [COLUMN(t, to.name)],
-      requires: [TABLE(t), ...(typeChanges ? typeTokens(to, TYPE) : [])],
+      provides: [COLUMN_DEF(t, to.name)],
+      requires: [TABLE(t), COLUMN(t, to.name), ...(typeChanges ? typeTokens(to, TYPE) : [])],
       removes: typeChanges ? [COLUMN_TYPE(t, to.name)] : [],
       releases: typeChanges ? typeTokens(from, USES) : [],
     });
@@ -273,7 +278,7 @@ export const handlers: Handlers = {
       sql: [sql.addConstraint(t, sql.primaryKeyClause(key))],
       hazards,
       provides: [KEY(tableKey(t), key.columns), RELATION(t.schema, key.name), CONSTRAINT(t, key.name)],
-      requires: [TABLE(t), ...key.columns.map((col) => COLUMN(t, col))],
+      requires: [TABLE(t), ...finalColumns(t, key.columns)],
     });
   },
 
@@ -302,7 +307,7 @@ export const handlers: Handlers = {
       sql: [sql.addConstraint(t, sql.uniqueClause(u))],
       hazards,
       provides: [KEY(tableKey(t), u.columns), RELATION(t.schema, u.name), CONSTRAINT(t, u.name)],
-      requires: [TABLE(t), ...u.columns.map((col) => COLUMN(t, col))],
+      requires: [TABLE(t), ...finalColumns(t, u.columns)],
     });
   },
 
@@ -328,7 +333,7 @@ export const handlers: Handlers = {
       sql: [sql.addCheck(t, check.name, check.definition)],
       hazards,
       provides: [CONSTRAINT(t, check.name)],
-      requires: [TABLE(t), ...allColumns(t)],
+      requires: [TABLE(t), ...finalColumns(t, t.columns.map((col) => col.name))],
     });
   },
 
@@ -351,7 +356,7 @@ export const handlers: Handlers = {
       sql: [sql.createIndex(t, i)],
       hazards,
       provides: [RELATION(t.schema, i.name), ...(plainKey ? [KEY(tableKey(t), i.keys.map((k) => k.column!))] : [])],
-      requires: [TABLE(t), ...allColumns(t)],
+      requires: [TABLE(t), ...finalColumns(t, t.columns.map((col) => col.name))],
     });
   },
 
@@ -388,8 +393,8 @@ export const handlers: Handlers = {
       requires: [
         TABLE(t),
         TABLE(ref),
-        ...fk.columns.map((col) => COLUMN(t, col)),
-        ...fk.references.columns.map((col) => COLUMN(refTable, col)),
+        ...finalColumns(t, fk.columns),
+        ...finalColumns(refTable, fk.references.columns),
         KEY(ref, fk.references.columns),
       ],
     });

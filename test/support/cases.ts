@@ -108,7 +108,10 @@ export async function runPlanCase(c: PlanCase): Promise<void> {
     }
     await s.db.exec("SET search_path = ''");
 
-    const applied = await modelOf(s.db);
+    // Schemas kept only because they hold unmanaged objects exist in this database alone.
+    const occupied = new Set((await introspect(s.db)).unmanaged.occupiedSchemas);
+    const model = await modelOf(s.db);
+    const applied = { ...model, schemas: model.schemas.filter((x) => !occupied.has(x)) };
     await withScratch(`${c.name}-fresh`, async (fresh) => {
       const direct = await planAgainst(fresh.db, schema);
       await runSteps(fresh.db, direct.plan.steps);

@@ -1,0 +1,251 @@
+// Keys, checks, indexes and foreign keys: what each costs on an existing table, and the order
+// of drops behind foreign keys, cycles included.
+import type { PlanCase } from '../support/cases.js';
+
+const users = `CREATE TABLE users (id integer PRIMARY KEY, email text, age integer);`;
+
+export const constraintCases: readonly PlanCase[] = [
+  {
+    name: 'add a unique constraint to a table with rows',
+    before: `${users} INSERT INTO users VALUES (1, 'a@x', 30), (2, 'b@x', 40);`,
+    desired: `
+tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+      email: { type: text, unique: true }
+      age: integer
+`,
+    steps: ['add_unique public.users.users_email_key'],
+    hazards: { 'add_unique public.users.users_email_key': ['may_fail', 'blocking'] },
+  },
+  {
+    name: 'add a check, then change it',
+    before: `${users} ALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age > 0);`,
+    desired: `
+tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+      email: text
+      age: integer
+    checks:
+      users_age_check: age >= 18
+      users_email_check: { expression: "email LIKE '%@%'" }
+`,
+    steps: ['drop_check public.users.users_age_check', 'add_check public.users.users_age_check', 'add_check public.users.users_email_check'],
+    hazards: {
+      'add_check public.users.users_age_check': ['may_fail', 'blocking'],
+      'add_check public.users.users_email_check': ['may_fail', 'blocking'],
+    },
+  },
+  {
+    name: 'a check written differently but stored the same plans nothing',
+    before: `${users} ALTER TABLE users ADD CONSTRAINT users_age_check CHECK ((age >= (18)::integer));`,
+    desired: `
+tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+      email: text
+      age: integer
+    checks:
+      users_age_check: AGE >= 18
+`,
+    steps: [],
+  },
+  {
+    name: 'indexes: add, change, drop, and a partial unique expression index',
+    before: `${users} CREATE INDEX users_age_idx ON users (age); CREATE INDEX users_old_idx ON users (email);`,
+    desired: `
+tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+      email: text
+      age: integer
+    indexes:
+      users_age_idx: { columns: [{ column: age, order: desc, nulls: last }, id] }
+      users_email_lower_idx: { columns: [{ expression: lower(email) }], unique: true, where: "age IS NOT NULL" }
+      users_email_hash_idx: { columns: [email], method: hash }
+      users_covering_idx: { columns: [id], include: [email, age] }
+`,
+    steps: [
+      'drop_index public.users.users_age_idx',
+      'drop_index public.users.users_old_idx',
+      'create_index public.users.users_age_idx',
+      'create_index public.users.users_email_lower_idx',
+      'create_index public.users.users_email_hash_idx',
+      'create_index public.users.users_covering_idx',
+    ],
+    hazards: {
+      'create_index public.users.users_age_idx': ['blocking'],
+      'create_index public.users.users_email_lower_idx': ['blocking', 'may_fail'],
+      'create_index public.users.users_email_hash_idx': ['blocking'],
+      'create_index public.users.users_covering_idx': ['blocking'],
+    },
+  },
+  {
+    name: 'add a primary key to a table that had none',
+    before: `CREATE TABLE logs (id integer, msg text); INSERT INTO logs VALUES (1, 'a');`,
+    desired: `
+tables:
+  logs:
+    columns:
+      id: integer
+      msg: text
+    primary_key: [id]
+`,
+    steps: ['alter_column public.logs.id', 'add_primary_key public.logs.logs_pkey'],
+    hazards: {
+      'alter_column public.logs.id': ['may_fail', 'blocking'],
+      'add_primary_key public.logs.logs_pkey': ['may_fail', 'blocking'],
+    },
+  },
+  {
+    name: 'a table dropped while others reference it: every foreign key goes first',
+    before: `
+${users}
+CREATE TABLE orders (id integer PRIMARY KEY, user_id integer CONSTRAINT orders_user_fk REFERENCES users (id));
+CREATE TABLE payments (id integer PRIMARY KEY, user_id integer CONSTRAINT payments_user_fk REFERENCES users (id), order_id integer CONSTRAINT payments_order_fk REFERENCES orders (id));
+INSERT INTO users VALUES (1, 'a@x', 3);
+-- Rows that reference nobody: the downgrade recreates users empty and must re-add the keys.
+INSERT INTO orders VALUES (1, NULL); INSERT INTO payments VALUES (1, NULL, 1);`,
+    desired: `
+tables:
+  orders:
+    columns:
+      id: { type: integer, primary_key: true }
+      user_id: integer
+  payments:
+    columns:
+      id: { type: integer, primary_key: true }
+      user_id: integer
+      order_id: integer
+    foreign_keys:
+      payments_order_fk: { columns: [order_id], references: orders(id) }
+`,
+    steps: ['drop_foreign_key public.orders.orders_user_fk', 'drop_foreign_key public.payments.payments_user_fk', 'drop_table public.users'],
+    hazards: { 'drop_table public.users': ['data_loss', 'irreversible'] },
+  },
+  {
+    name: 'a foreign-key cycle is created: tables first, keys last',
+    desired: `
+tables:
+  teams:
+    columns:
+      id: { type: integer, primary_key: true }
+      captain_id: integer
+    foreign_keys:
+      teams_captain_fk: { columns: [captain_id], references: players(id), deferrable: true, initially_deferred: true }
+  players:
+    columns:
+      id: { type: integer, primary_key: true }
+      team_id: integer
+    foreign_keys:
+      players_team_fk: { columns: [team_id], references: teams(id), on_delete: set_null }
+`,
+    steps: ['create_table public.teams', 'create_table public.players', 'add_foreign_key public.teams.teams_captain_fk', 'add_foreign_key public.players.players_team_fk'],
+  },
+  {
+    name: 'a foreign-key cycle is dropped: keys first, tables after',
+    before: `
+CREATE TABLE a (id integer PRIMARY KEY, b_id integer);
+CREATE TABLE b (id integer PRIMARY KEY, a_id integer REFERENCES a (id));
+ALTER TABLE a ADD CONSTRAINT a_b_id_fkey FOREIGN KEY (b_id) REFERENCES b (id);`,
+    desired: `tables: {}`,
+    steps: ['drop_foreign_key public.a.a_b_id_fkey', 'drop_foreign_key public.b.b_a_id_fkey', 'drop_table public.a', 'drop_table public.b'],
+    hazards: { 'drop_table public.a': ['data_loss', 'irreversible'], 'drop_table public.b': ['data_loss', 'irreversible'] },
+  },
+  {
+    name: 'a referenced key changes type on both sides: the foreign key is dropped and re-added around it',
+    before: `
+CREATE TABLE accounts (id integer PRIMARY KEY);
+CREATE TABLE entries (id integer PRIMARY KEY, account_id integer CONSTRAINT entries_account_fk REFERENCES accounts (id));
+INSERT INTO accounts VALUES (1); INSERT INTO entries VALUES (1, 1);`,
+    desired: `
+tables:
+  accounts:
+    columns:
+      id: { type: bigint, primary_key: true }
+  entries:
+    columns:
+      id: { type: integer, primary_key: true }
+      account_id: bigint
+    foreign_keys:
+      entries_account_fk: { columns: [account_id], references: accounts }
+`,
+    steps: [
+      'drop_foreign_key public.entries.entries_account_fk',
+      'alter_column public.accounts.id',
+      'alter_column public.entries.account_id',
+      'add_foreign_key public.entries.entries_account_fk',
+    ],
+    hazards: {
+      'alter_column public.accounts.id': ['table_rewrite'],
+      'alter_column public.entries.account_id': ['table_rewrite'],
+      'add_foreign_key public.entries.entries_account_fk': ['may_fail', 'blocking'],
+    },
+  },
+  {
+    name: 'a foreign key whose action changes is replaced',
+    before: `${users} CREATE TABLE notes (id integer PRIMARY KEY, user_id integer CONSTRAINT notes_user_fk REFERENCES users (id) ON DELETE CASCADE);`,
+    desired: `
+tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+      email: text
+      age: integer
+  notes:
+    columns:
+      id: { type: integer, primary_key: true }
+      user_id: integer
+    foreign_keys:
+      notes_user_fk: { columns: [user_id], references: users(id), on_delete: restrict, on_update: cascade }
+`,
+    steps: ['drop_foreign_key public.notes.notes_user_fk', 'add_foreign_key public.notes.notes_user_fk'],
+    hazards: { 'add_foreign_key public.notes.notes_user_fk': ['may_fail', 'blocking'] },
+  },
+  {
+    name: 'a multi-column foreign key to a unique constraint, and a self reference',
+    desired: `
+tables:
+  regions:
+    columns:
+      country: { type: char(2), nullable: false }
+      code: { type: text, nullable: false }
+      parent_code: text
+    unique:
+      regions_country_code_key: [country, code]
+    foreign_keys:
+      regions_parent_fk: { columns: [country, parent_code], references: "regions(country, code)", match: full }
+  shops:
+    columns:
+      id: { type: integer, primary_key: true }
+      country: char(2)
+      region: text
+    foreign_keys:
+      shops_region_fk: { columns: [country, region], references: { table: regions, columns: [country, code] }, deferrable: true }
+`,
+    steps: ['create_table public.regions', 'create_table public.shops', 'add_foreign_key public.regions.regions_parent_fk', 'add_foreign_key public.shops.shops_region_fk'],
+  },
+  {
+    name: 'dropping a unique key that a foreign key stands on drops the key first',
+    before: `
+CREATE TABLE codes (id integer PRIMARY KEY, code text CONSTRAINT codes_code_key UNIQUE);
+CREATE TABLE uses (id integer PRIMARY KEY, code text CONSTRAINT uses_code_fk REFERENCES codes (code));`,
+    desired: `
+tables:
+  codes:
+    columns:
+      id: { type: integer, primary_key: true }
+      code: text
+  uses:
+    columns:
+      id: { type: integer, primary_key: true }
+      code: text
+`,
+    steps: ['drop_foreign_key public.uses.uses_code_fk', 'drop_unique public.codes.codes_code_key'],
+  },
+];

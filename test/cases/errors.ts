@@ -1,0 +1,202 @@
+// Bad input: one clear diagnostic per problem, at its line (and column), nothing executed.
+// Each YAML text starts on line 1 (no leading newline), so the lines read as written.
+import type { ErrorCase } from '../support/cases.js';
+
+export const errorCases: readonly ErrorCase[] = [
+  {
+    name: 'malformed YAML',
+    desired: `tables:
+  t:
+    columns:
+      id: { type: integer
+      x: text
+`,
+    errors: [{ line: 5, code: 'yaml_syntax', message: 'invalid YAML' }],
+  },
+  {
+    name: 'an unknown key, with a suggestion',
+    desired: `tables:
+  t:
+    columns:
+      id: { type: integer, nulable: false }
+`,
+    errors: [{ line: 4, col: 28, code: 'unknown_key', message: 'unknown key "nulable". Did you mean "nullable"?' }],
+  },
+  {
+    name: 'an unknown type, with a suggestion',
+    desired: `tables:
+  t:
+    columns:
+      id: integr
+`,
+    errors: [{ line: 4, col: 11, code: 'unknown_type', message: 'unknown type "integr". Did you mean "integer"?' }],
+  },
+  {
+    name: 'a serial type, with the identity it should be',
+    desired: `tables:
+  t:
+    columns:
+      id: bigserial
+`,
+    errors: [{ line: 4, col: 11, code: 'unsupported_type', message: '"bigserial" is not a type' }],
+  },
+  {
+    name: 'a foreign key to an unknown table, with a suggestion',
+    desired: `tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+  orders:
+    columns:
+      user_id: integer
+    foreign_keys:
+      orders_user_fk: { columns: [user_id], references: user(id) }
+`,
+    errors: [{ line: 9, col: 57, code: 'unknown_table', message: 'references unknown table "user". Did you mean "users"?' }],
+  },
+  {
+    name: 'an index on an unknown column',
+    desired: `tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+      email: text
+    indexes:
+      users_mail_idx: { columns: [id, mail] }
+`,
+    errors: [{ line: 7, col: 39, code: 'unknown_column', message: 'table "users" has no column "mail"' }],
+  },
+  {
+    name: 'a check naming an unknown column, pointed at inside the expression',
+    desired: `tables:
+  orders:
+    columns:
+      total: numeric
+    checks:
+      orders_total_check: totl >= 0 AND total < 100
+`,
+    errors: [{ line: 6, col: 27, code: 'unknown_column', message: 'has no column "totl". Did you mean "total"?' }],
+  },
+  {
+    name: 'an identifier over 63 bytes',
+    desired: `tables:
+  ${'t'.repeat(64)}:
+    columns:
+      id: integer
+`,
+    errors: [{ line: 2, col: 3, code: 'identifier_too_long', message: 'is 64 bytes long' }],
+  },
+  {
+    name: 'an identifier of 32 two-byte characters is 64 bytes',
+    desired: `tables:
+  t:
+    columns:
+      ${'é'.repeat(32)}: integer
+`,
+    errors: [{ line: 4, col: 7, code: 'identifier_too_long', message: 'is 64 bytes long' }],
+  },
+  {
+    name: 'an index named like a table in the same schema',
+    desired: `tables:
+  users:
+    columns:
+      id: integer
+  things:
+    columns:
+      id: integer
+    indexes:
+      users: { columns: [id] }
+`,
+    errors: [{ line: 9, col: 7, code: 'duplicate_name', message: 'already taken in schema "public" by table "users" (line 2)' }],
+  },
+  {
+    name: 'an SQL statement where an expression belongs',
+    desired: `tables:
+  t:
+    columns:
+      id: integer
+      x: { type: integer, default: { sql: "1; DROP TABLE t" } }
+`,
+    errors: [{ line: 5, code: 'bad_expression', message: 'a ";" ends a statement' }],
+  },
+  {
+    name: 'an expression that breaks out of its parentheses',
+    desired: `tables:
+  t:
+    columns:
+      id: integer
+    checks:
+      t_check: "true) NOT VALID; SELECT (1"
+`,
+    errors: [{ line: 6, code: 'bad_expression', message: 'check "t_check"' }],
+  },
+  {
+    name: 'a foreign key to columns that are not a unique key',
+    desired: `tables:
+  a:
+    columns:
+      id: { type: integer, primary_key: true }
+      code: text
+  b:
+    columns:
+      code: text
+    foreign_keys:
+      b_code_fk: { columns: [code], references: a(code) }
+`,
+    errors: [{ line: 10, code: 'bad_reference', message: 'a(code) is not a primary key or unique constraint' }],
+  },
+  {
+    name: 'an unknown function in a default is found by the server, at its line',
+    desired: `tables:
+  t:
+    columns:
+      id: integer
+      made: { type: timestamptz, default: { sql: no_such_function() } }
+`,
+    errors: [{ line: 5, code: 'bad_expression', message: 'function no_such_function() does not exist' }],
+  },
+  {
+    name: 'a literal default that does not fit its type is found by the server',
+    desired: `tables:
+  t:
+    columns:
+      n: { type: integer, default: many }
+`,
+    errors: [{ line: 4, code: 'bad_expression', message: 'invalid input syntax for type integer' }],
+  },
+  {
+    name: 'every problem at once, in file order',
+    desired: `enums:
+  mood: [ok, ok]
+tables:
+  t:
+    columns:
+      id: { type: integer, primary_key: true, nullable: true }
+      m: mood
+      x: { type: text, colour: red }
+    primary_key: [idd]
+`,
+    errors: [
+      { line: 2, code: 'duplicate_name', message: 'lists the value "ok" twice' },
+      { line: 6, code: 'conflict', message: 'is a primary key, which is never nullable' },
+      { line: 8, code: 'unknown_key', message: 'unknown key "colour"' },
+      { line: 9, code: 'conflict', message: 'has both `primary_key` and a column with `primary_key: true`' },
+      { line: 9, code: 'unknown_column', message: 'has no column "idd". Did you mean "id"?' },
+    ],
+  },
+  {
+    name: 'an enum the database has but the file does not declare',
+    before: `CREATE TYPE mood AS ENUM ('ok');`,
+    desired: `tables:
+  t:
+    columns:
+      m: mood
+`,
+    errors: [{ line: 4, code: 'unknown_type', message: 'exists in the database but not under `enums:`' }],
+  },
+  {
+    name: 'an empty file would drop everything',
+    desired: `# nothing here yet\n`,
+    errors: [{ line: 1, code: 'schema_violation', message: 'the file is empty' }],
+  },
+];

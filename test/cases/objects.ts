@@ -1,0 +1,218 @@
+// Enums, renames, schemas and awkward identifiers.
+import type { PlanCase } from '../support/cases.js';
+
+export const objectCases: readonly PlanCase[] = [
+  {
+    name: 'create an enum and a table that uses it',
+    desired: `
+enums:
+  mood: [sad, ok, happy]
+tables:
+  people:
+    columns:
+      id: { type: integer, primary_key: true }
+      mood: { type: mood, nullable: false, default: ok }
+      moods: "mood[]"
+`,
+    steps: ['create_enum public.mood', 'create_table public.people'],
+    after: [{ sql: `SELECT enum_range(NULL::mood)::text AS r`, rows: [{ r: '{sad,ok,happy}' }] }],
+  },
+  {
+    name: 'add enum values in the middle and at both ends',
+    before: `CREATE TYPE mood AS ENUM ('sad', 'happy'); CREATE TABLE people (id integer PRIMARY KEY, mood mood); INSERT INTO people VALUES (1, 'happy');`,
+    desired: `
+enums:
+  mood: [awful, sad, ok, happy, ecstatic]
+tables:
+  people:
+    columns:
+      id: { type: integer, primary_key: true }
+      mood: mood
+`,
+    steps: ['alter_enum public.mood'],
+    sqlContains: ["ADD VALUE 'awful' BEFORE 'sad'", "ADD VALUE 'ok' AFTER 'sad'", "ADD VALUE 'ecstatic' AFTER 'happy'"],
+    after: [{ sql: `SELECT enum_range(NULL::mood)::text AS r`, rows: [{ r: '{awful,sad,ok,happy,ecstatic}' }] }],
+  },
+  {
+    name: 'remove an enum value: the type is rebuilt and the loss flagged',
+    before: `
+CREATE TYPE status AS ENUM ('new', 'legacy', 'done');
+CREATE TABLE jobs (id integer PRIMARY KEY, status status NOT NULL DEFAULT 'new');
+CREATE INDEX jobs_new_idx ON jobs (id) WHERE status = 'new';
+INSERT INTO jobs VALUES (1, 'new'), (2, 'done');`,
+    desired: `
+enums:
+  status: [new, done]
+tables:
+  jobs:
+    columns:
+      id: { type: integer, primary_key: true }
+      status: { type: status, nullable: false, default: new }
+    indexes:
+      jobs_new_idx: { columns: [id], where: "status = 'new'" }
+`,
+    steps: ['drop_index public.jobs.jobs_new_idx', 'alter_enum public.status', 'create_index public.jobs.jobs_new_idx', 'drop_enum public.status_retired'],
+    hazards: {
+      'alter_enum public.status': ['data_loss', 'table_rewrite'],
+      'create_index public.jobs.jobs_new_idx': ['blocking'],
+    },
+    after: [{ sql: `SELECT id, status::text FROM jobs ORDER BY id`, rows: [{ id: 1, status: 'new' }, { id: 2, status: 'done' }] }],
+  },
+  {
+    name: 'a new enum value used by a default in the same plan rebuilds the enum',
+    before: `CREATE TYPE level AS ENUM ('low', 'high'); CREATE TABLE alarms (id integer PRIMARY KEY, level level DEFAULT 'low');`,
+    desired: `
+enums:
+  level: [low, mid, high]
+tables:
+  alarms:
+    columns:
+      id: { type: integer, primary_key: true }
+      level: { type: level, default: mid }
+`,
+    steps: ['alter_enum public.level', 'alter_column public.alarms.level', 'drop_enum public.level_retired'],
+    hazards: { 'alter_enum public.level': ['table_rewrite'] },
+  },
+  {
+    name: 'drop an enum nothing uses',
+    before: `CREATE TYPE unused AS ENUM ('a'); CREATE TABLE t (id integer PRIMARY KEY);`,
+    desired: `
+tables:
+  t:
+    columns:
+      id: { type: integer, primary_key: true }
+`,
+    steps: ['drop_enum public.unused'],
+  },
+  {
+    name: 'a column changes from text to an enum',
+    before: `CREATE TABLE t (id integer PRIMARY KEY, kind text DEFAULT 'a'); INSERT INTO t VALUES (1, 'b');`,
+    desired: `
+enums:
+  kind: [a, b]
+tables:
+  t:
+    columns:
+      id: { type: integer, primary_key: true }
+      kind: { type: kind, default: a }
+`,
+    steps: ['create_enum public.kind', 'alter_column public.t.kind'],
+    hazards: { 'alter_column public.t.kind': ['lossy_type_change', 'irreversible', 'table_rewrite'] },
+    sqlContains: ['ALTER TABLE public.t ALTER COLUMN kind DROP DEFAULT', 'TYPE public.kind USING kind::text::public.kind'],
+  },
+  {
+    name: 'rename a table: its primary key follows, nothing is dropped',
+    before: `CREATE TABLE clients (id integer PRIMARY KEY, name text); INSERT INTO clients VALUES (1, 'Ada');`,
+    desired: `
+tables:
+  customers:
+    renamed_from: clients
+    columns:
+      id: { type: integer, primary_key: true }
+      name: text
+`,
+    steps: ['rename_table public.customers', 'rename_constraint public.customers.customers_pkey'],
+    after: [{ sql: 'SELECT id, name FROM customers', rows: [{ id: 1, name: 'Ada' }] }],
+  },
+  {
+    name: 'rename a column used by a check and an index: only the rename is planned',
+    before: `
+CREATE TABLE items (id integer PRIMARY KEY, qty integer CONSTRAINT items_qty_check CHECK (qty >= 0));
+CREATE INDEX items_qty_idx ON items (qty) WHERE qty > 10;
+INSERT INTO items VALUES (1, 5);`,
+    desired: `
+tables:
+  items:
+    columns:
+      id: { type: integer, primary_key: true }
+      quantity: { type: integer, renamed_from: qty }
+    checks:
+      items_qty_check: quantity >= 0
+    indexes:
+      items_qty_idx: { columns: [quantity], where: quantity > 10 }
+`,
+    steps: ['rename_column public.items.quantity'],
+    after: [{ sql: 'SELECT quantity FROM items', rows: [{ quantity: 5 }] }],
+  },
+  {
+    name: 'move a table to another schema with renamed_from',
+    before: `CREATE TABLE invoices (id integer PRIMARY KEY);`,
+    desired: `
+tables:
+  billing.invoices:
+    renamed_from: public.invoices
+    columns:
+      id: { type: integer, primary_key: true }
+`,
+    steps: ['create_schema billing', 'rename_table billing.invoices'],
+  },
+  {
+    name: 'a table in a new schema, and an emptied schema dropped',
+    before: `CREATE SCHEMA legacy; CREATE TABLE legacy.things (id integer); CREATE SCHEMA keep_me;`,
+    desired: `
+schemas: [keep_me]
+tables:
+  billing.invoices:
+    columns:
+      id: { type: uuid, primary_key: true, default: { sql: gen_random_uuid() } }
+`,
+    steps: ['drop_table legacy.things', 'create_schema billing', 'create_table billing.invoices', 'drop_schema legacy'],
+    hazards: { 'drop_table legacy.things': ['data_loss', 'irreversible'] },
+  },
+  {
+    name: 'a schema holding objects the tool does not manage is left alone',
+    before: `CREATE SCHEMA reports; CREATE VIEW reports.v AS SELECT 1 AS one;`,
+    desired: `tables: {}`,
+    steps: [],
+  },
+  {
+    name: 'awkward identifiers: reserved words, capitals, spaces, quotes, dots and unicode',
+    desired: `
+enums:
+  '"Order Status"': [new, "it's done"]
+tables:
+  order:
+    columns:
+      select: { type: integer, primary_key: true }
+      user: { type: text, unique: true }
+      Mixed Case: { type: '"Order Status"', default: "it's done" }
+      'quote"inside': text
+      größe: { type: numeric(5,1), comment: "Größe in cm" }
+    checks:
+      order "check": größe > 0
+    indexes:
+      "idx.with.dots": { columns: [Mixed Case, 'quote"inside'] }
+  '"Weird.Schema"."Tab le"':
+    columns:
+      id: { type: integer, primary_key: true }
+      order_select: integer
+    foreign_keys:
+      fk to order: { columns: [order_select], references: 'order(select)' }
+`,
+    steps: [
+      'create_schema "Weird.Schema"',
+      'create_enum public."Order Status"',
+      'create_table public."order"',
+      'create_table "Weird.Schema"."Tab le"',
+      'create_index public."order"."idx.with.dots"',
+      'add_foreign_key "Weird.Schema"."Tab le"."fk to order"',
+    ],
+  },
+  {
+    name: 'awkward identifiers renamed and altered',
+    before: `CREATE TABLE "Old Name" ("Col" integer PRIMARY KEY, "from" text);`,
+    desired: `
+tables:
+  New Name:
+    renamed_from: Old Name
+    columns:
+      Col: { type: bigint, primary_key: true }
+      to: { type: text, renamed_from: from, nullable: false, default: "'" }
+`,
+    steps: ['rename_table public."New Name"', 'rename_column public."New Name"."to"', 'rename_constraint public."New Name"."New Name_pkey"', 'alter_column public."New Name"."Col"', 'alter_column public."New Name"."to"'],
+    hazards: {
+      'alter_column public."New Name"."Col"': ['table_rewrite'],
+      'alter_column public."New Name"."to"': ['may_fail', 'blocking'],
+    },
+  },
+];
