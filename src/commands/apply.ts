@@ -60,7 +60,7 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
     const allowed = parseAllowed(this.flags['allow-hazards']);
     const savedPath = this.flags.plan;
     const saved = savedPath ? parseSavedPlan(savedPath, await readFile(savedPath, 'utf8').catch(() => { throw new UserError(`cannot read the saved plan ${savedPath}`); })) : null;
-    const schema = saved ? null : checkSchema(this.flags.schema, await readSchemaFile(this.flags.schema));
+    const schema = saved ? null : checkSchema(this.schemaPath(), await readSchemaFile(this.schemaPath()));
     const target = this.target();
     this.announce(target);
     const c = this.colour();

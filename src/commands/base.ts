@@ -1,5 +1,6 @@
 // What every command shares: the common flags, the target, colour, and the one place errors
 // become messages (`file:line:col`, a hint, exit status 1, no stack trace unless --debug).
+import { normalize } from 'node:path';
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { ApplyError } from '../apply/apply.js';
@@ -41,6 +42,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected colour(stream: NodeJS.WriteStream = process.stdout): ChalkInstance {
     const off = this.flags['no-color'] || (process.env['NO_COLOR'] ?? '') !== '' || !stream.isTTY;
     return new Chalk({ level: off ? 0 : 1 });
+  }
+
+  /** The schema file as messages show it: `schema.yaml`, not `./schema.yaml`. */
+  protected schemaPath(): string {
+    return normalize(this.flags.schema);
   }
 
   protected target(): Target {

@@ -29,7 +29,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
   };
 
   async run(): Promise<void> {
-    const file = this.flags.schema;
+    const file = this.schemaPath();
     const schema = checkSchema(file, await readSchemaFile(file));
     const target = this.target();
     this.announce(target);

@@ -9,7 +9,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
   static override examples = ['<%= config.bin %> validate', '<%= config.bin %> validate --schema db/schema.yaml'];
 
   async run(): Promise<void> {
-    const file = this.flags.schema;
+    const file = this.schemaPath();
     const diagnostics = validateSchema(file, await readSchemaFile(file));
     if (diagnostics.length > 0) throw new SpecError(diagnostics);
     this.say(this.colour().green(`${file} is valid.`));

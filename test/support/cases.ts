@@ -14,7 +14,11 @@ import { introspect } from '../../src/introspect/introspect.js';
 import type { Model, Table } from '../../src/model/model.js';
 import type { HazardCode, Plan, Step } from '../../src/plan/types.js';
 import type { DiagnosticCode } from '../../src/spec/diagnostics.js';
-import { withScratch } from './scratch.js';
+import { withScratch, type Scratch } from './scratch.js';
+
+/** Where a case's databases come from: scratch databases on the server, or embedded PGlite. */
+export type Databases = <T>(label: string, fn: (s: Pick<Scratch, 'db'>) => Promise<T>) => Promise<T>;
+export const serverDatabases: Databases = withScratch;
 
 export interface PlanCase {
   readonly name: string;
@@ -83,9 +87,9 @@ export async function runBefore(db: Db, sql: string | undefined): Promise<void> 
   if (sql) await db.exec(`SET search_path = public;\n${sql};\nSET search_path = ''`);
 }
 
-export async function runPlanCase(c: PlanCase): Promise<void> {
+export async function runPlanCase(c: PlanCase, databases: Databases = serverDatabases): Promise<void> {
   const schema = checkSchema(SCHEMA_FILE, c.desired);
-  await withScratch(c.name, async (s) => {
+  await databases(c.name, async (s) => {
     await runBefore(s.db, c.before);
     const start = await modelOf(s.db);
     const { plan } = await planAgainst(s.db, schema);
@@ -112,7 +116,7 @@ export async function runPlanCase(c: PlanCase): Promise<void> {
     const occupied = new Set((await introspect(s.db)).unmanaged.occupiedSchemas);
     const model = await modelOf(s.db);
     const applied = { ...model, schemas: model.schemas.filter((x) => !occupied.has(x)) };
-    await withScratch(`${c.name}-fresh`, async (fresh) => {
+    await databases(`${c.name}-fresh`, async (fresh) => {
       const direct = await planAgainst(fresh.db, schema);
       await runSteps(fresh.db, direct.plan.steps);
       expect(applied, 'the same as a database built directly from the YAML').toEqual(await modelOf(fresh.db));

@@ -1,0 +1,51 @@
+// The embedded path: the same acceptance runner on PGlite (PostgreSQL 18 in wasm), for cases
+// that exercise every layer: spelling, ordering, enum rebuilds, foreign keys, renames.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { columnCases } from './cases/columns.js';
+import { constraintCases } from './cases/constraints.js';
+import { objectCases } from './cases/objects.js';
+import { runPlanCase, type PlanCase } from './support/cases.js';
+import { embeddedTemplate, type EmbeddedTemplate } from './support/embedded.js';
+
+let template: EmbeddedTemplate;
+beforeAll(async () => {
+  template = await embeddedTemplate();
+});
+afterAll(async () => {
+  await template?.remove();
+});
+
+const pick = (cases: readonly PlanCase[], ...names: string[]): PlanCase[] =>
+  names.map((n) => {
+    const c = cases.find((x) => x.name === n);
+    if (!c) throw new Error(`no case named "${n}"`);
+    return c;
+  });
+
+const example: PlanCase = {
+  name: 'the example schema.yaml',
+  desired: readFileSync(new URL('../schema.yaml', import.meta.url), 'utf8'),
+  steps: [
+    'create_schema billing',
+    'create_enum public.order_status',
+    'create_table public.users',
+    'create_table public.orders',
+    'create_table billing.invoices',
+    'create_index public.users.users_created_at_idx',
+    'create_index public.orders.orders_user_id_status_idx',
+    'create_index public.orders.orders_pending_idx',
+    'add_foreign_key public.orders.orders_user_id_fkey',
+  ],
+};
+
+const cases = [
+  example,
+  ...pick(columnCases, 'create a table with every kind of column', 'bigint -> integer', 'text -> integer'),
+  ...pick(constraintCases, 'a table dropped while others reference it: every foreign key goes first', 'a referenced key changes type on both sides: the foreign key is dropped and re-added around it'),
+  ...pick(objectCases, 'remove an enum value: the type is rebuilt and the loss flagged', 'awkward identifiers renamed and altered'),
+];
+
+describe('on the embedded PGlite', () => {
+  for (const c of cases) it(c.name, () => runPlanCase(c, (label, fn) => template.with(label, fn)));
+});
