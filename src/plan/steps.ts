@@ -157,7 +157,7 @@ export const handlers: Handlers = {
       object: name,
       phase: 3,
       sql: [sql.dropTable(t)],
-      hazards: [hazard('data_loss', `drops table ${name} and every row in it`), hazard('irreversible', `the downgrade recreates ${name} empty`)],
+      hazards: [hazard('data_loss', `drops table ${name} and every row in it`), hazard('irreversible', `undoing this step recreates ${name} empty`)],
       removes: [
         TABLE(t),
         RELATION(t.schema, t.name),
@@ -213,7 +213,7 @@ export const handlers: Handlers = {
       object: path,
       phase: 3,
       sql: [sql.dropColumn(c.table, c.column.name)],
-      hazards: [hazard('data_loss', `drops column ${path} and its values`), hazard('irreversible', `the downgrade re-adds ${path} without its values`)],
+      hazards: [hazard('data_loss', `drops column ${path} and its values`), hazard('irreversible', `undoing this step re-adds ${path} without its values`)],
       removes: [COLUMN(c.table, c.column.name), COLUMN_TYPE(c.table, c.column.name)],
       releases: typeTokens(c.column, USES),
     });
@@ -239,7 +239,7 @@ export const handlers: Handlers = {
     const hazards: Hazard[] = [];
     if (conv?.lossy) {
       hazards.push(hazard('lossy_type_change', `${from.type} -> ${to.type}: ${conv.lossy}`));
-      hazards.push(hazard('irreversible', `the downgrade cannot restore values of ${path} changed by this conversion`));
+      hazards.push(hazard('irreversible', `undoing this step cannot restore values of ${path} changed by this conversion`));
     }
     if (existing && conv?.rewrite) hazards.push(hazard('table_rewrite', `rewrites ${objectPath(t.schema, t.name)} and its indexes under an ACCESS EXCLUSIVE lock`));
     if (existing && from.nullable && !to.nullable) {

@@ -80,18 +80,17 @@ export function formatRevision(plan: Plan, r: NewRevision): { text: string; chec
     '--',
     '-- Written by `schema apply`. Never edit an applied revision: its checksum is recorded in',
     '-- the database, and every command that reads this folder refuses a changed file.',
-    '',
-    '',
   ].join('\n');
-  return { text: header + body, checksum };
+  // The header ends at the first blank line; everything after it is the checksummed body.
+  return { text: `${header}\n\n${body}`, checksum };
 }
 
 /** Read a revision file's header and body. Throws RevisionError naming the file when malformed. */
 export function parseRevision(fileName: string, text: string): RevisionFile {
-  const split = text.indexOf('\n\n\n');
+  const split = text.indexOf('\n\n');
   if (!text.startsWith(MAGIC) || split < 0) throw new RevisionError(`${fileName} is not a schema revision file (no header)`);
   const header = text.slice(0, split);
-  const body = text.slice(split + 3);
+  const body = text.slice(split + 2);
   const fields = new Map<string, string>();
   for (const line of header.split('\n')) {
     const m = /^-- ([a-z]+): (.*)$/.exec(line);

