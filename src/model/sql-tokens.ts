@@ -46,3 +46,18 @@ export function mentionsType(sql: string, schema: string, name: string): boolean
   const { list } = tokens(sql);
   return list.some((t, i) => t.text === s && list[i + 1]?.text === '.' && list[i + 2]?.text === n);
 }
+
+/** `(expr)` unless the expression already is one parenthesised whole. */
+export function parenthesized(sql: string): string {
+  const { list } = tokens(sql);
+  if (list[0]?.text === '(' && list[list.length - 1]?.text === ')') {
+    let depth = 0;
+    const closesAtEnd = list.every((t, i) => {
+      if (t.text === '(') depth++;
+      else if (t.text === ')') depth--;
+      return depth > 0 || i === list.length - 1;
+    });
+    if (closesAtEnd) return sql;
+  }
+  return `(${sql})`;
+}

@@ -2,6 +2,7 @@
 // through quoteIdent/qualify; types, defaults and expressions are PostgreSQL's own spellings
 // (format_type, pg_get_expr, pg_get_constraintdef), never text a user typed.
 import { qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
+import { parenthesized } from '../model/sql-tokens.js';
 import type { Column, EnumType, ForeignKey, Index, PrimaryKey, Table, Unique } from '../model/model.js';
 import type { EnumAddition, EnumColumn } from '../diff/changes.js';
 import type { Conversion } from './casts.js';
@@ -133,14 +134,14 @@ export const renameConstraint = (t: Named, from: string, to: string): string =>
 
 export function createIndex(t: Named, i: Index): string {
   const keys = i.keys.map((k) => {
-    let key = k.column !== null ? quoteIdent(k.column) : `(${k.expression})`;
+    let key = k.column !== null ? quoteIdent(k.column) : parenthesized(k.expression ?? '');
     if (k.descending) key += ' DESC';
     if (k.nullsFirst !== k.descending) key += k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
     return key;
   });
   let out = `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${rel(t)} USING ${quoteIdent(i.method)} (${keys.join(', ')})`;
   if (i.include.length > 0) out += ` INCLUDE (${list(i.include)})`;
-  if (i.where !== null) out += ` WHERE (${i.where})`;
+  if (i.where !== null) out += ` WHERE ${parenthesized(i.where)}`;
   return out;
 }
 
