@@ -87,7 +87,7 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
         const question =
           missing.length > 0
             ? `This plan has hazards that need consent: ${describe}.\nType 'yes' to accept them and apply: `
-            : `Apply these ${plan.steps.length} steps? Only 'yes' will be accepted: `;
+            : `Apply ${plan.steps.length === 1 ? 'this step' : `these ${plan.steps.length} steps`}? Only 'yes' will be accepted: `;
         if (!(await this.confirm(question))) throw new UserError('apply cancelled; nothing was changed');
       }
 

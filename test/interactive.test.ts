@@ -1,0 +1,77 @@
+// `schema apply` on a terminal: it asks, and only "yes" applies. The terminal is a real
+// pseudo-terminal from util-linux `script`, answered when the question appears.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { modelOf, runBefore } from './support/cases.js';
+import { scratch, type Scratch } from './support/scratch.js';
+
+const BIN = new URL('../bin/run.js', import.meta.url).pathname;
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+/** Run the CLI on a terminal; when `question` appears, type `answer`. */
+function onTerminal(args: string[], cwd: string, question: RegExp, answer: string): Promise<{ code: number | null; output: string }> {
+  const command = ['node', BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  let output = '';
+  let answered = false;
+  return new Promise((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!answered && question.test(output)) {
+        answered = true;
+        child.stdin.write(`${answer}\n`);
+      }
+    });
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+const YAML = `
+tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+`;
+
+let s: Scratch;
+let cwd: string;
+beforeEach(async () => {
+  s = await scratch('tty');
+  cwd = await mkdtemp(join(tmpdir(), 'schema-tty-'));
+  await writeFile(join(cwd, 'schema.yaml'), YAML);
+});
+afterEach(async () => {
+  await s.drop();
+  await rm(cwd, { recursive: true, force: true });
+});
+
+describe.skipIf(!hasScript)('apply on a terminal', () => {
+  it('applies when the answer is yes', async () => {
+    const { code, output } = await onTerminal(['apply', '--url', s.url, '-m', 'asked'], cwd, /Only 'yes' will be accepted/, 'yes');
+    expect(output).toContain('Apply this step?');
+    expect(output).toContain('Applied 1 step');
+    expect(code).toBe(0);
+    expect(Object.keys((await modelOf(s.db)).tables)).toEqual(['public.users']);
+    expect((await readdir(join(cwd, 'plans'))).length).toBe(1);
+  });
+
+  it('changes nothing when the answer is anything else', async () => {
+    const { code, output } = await onTerminal(['apply', '--url', s.url], cwd, /Only 'yes' will be accepted/, 'y');
+    expect(output).toContain('error: apply cancelled; nothing was changed');
+    expect(code).toBe(1);
+    expect((await modelOf(s.db)).tables).toEqual({});
+    expect(existsSync(join(cwd, 'plans'))).toBe(false);
+  });
+
+  it('asks for consent to hazards by name', async () => {
+    await runBefore(s.db, `CREATE TABLE users (id integer PRIMARY KEY, legacy text); INSERT INTO users VALUES (1, 'x');`);
+    const { code, output } = await onTerminal(['apply', '--url', s.url, '-m', 'drop legacy'], cwd, /accept them and apply/, 'yes');
+    expect(output).toContain('This plan has hazards that need consent: data_loss (1 step).');
+    expect(code).toBe(0);
+    expect((await modelOf(s.db)).tables['public.users']?.columns.map((c) => c.name)).toEqual(['id']);
+  });
+});
