@@ -1,132 +1,312 @@
 // The spelling transaction (ARCHITECTURE decision 1): the desired side of a diff is spelled
-// by PostgreSQL itself. Inside one transaction that is always rolled back, the Spec's new
-// schemas and enums are created and each desired table becomes a temporary table carrying its
-// types, defaults, checks and indexes; the same catalog queries that introspect the target
-// read them back. Nothing is left behind, and the spelling is exact for the target's version.
+// by PostgreSQL itself, in bulk. Inside one transaction that is always rolled back, the Spec's
+// new schemas and enums are created, then each DISTINCT piece of free-form text is attached
+// to a temporary table: every distinct type is a column of one table, every distinct
+// (type, default) pair a column of another, and checks and expression or partial indexes sit
+// on a few tables holding just the columns they read. The catalog queries that introspect the
+// target read them back. Nothing is left behind; the spelling is exact for the target's own
+// version and extensions; the cost grows with the distinct texts, not with the tables.
 import { objectPath, qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
-import type { Model } from '../model/model.js';
+import type { Column, Index, IndexKey, Model } from '../model/model.js';
 import { buildTables } from '../introspect/build.js';
 import { tempCatalogSql, type CatalogRows } from '../introspect/catalog.js';
 import type { Diagnostic, Position } from '../spec/diagnostics.js';
 import type { Spec, SpecIndex, SpecTable } from '../spec/spec.js';
+import { checkExpression } from '../spec/sql-text.js';
 import { toModel, type SpelledTable } from '../spec/to-model.js';
 import type { Db } from './db.js';
 
-interface Statement {
-  readonly sql: string;
-  /** Where the user wrote what this statement checks; null for scaffolding. */
-  readonly pos: Position | null;
+/** PostgreSQL allows 1,600 columns a table; stay well below. */
+const MAX_COLUMNS = 1000;
+
+interface Use {
+  readonly pos: Position;
   readonly what: string;
-  /** Statements skipped in the error pass when this one failed (same table). */
-  readonly group: string;
 }
 
-const tempTable = (i: number): string => `t$${i}`;
-const tempIndex = (i: number): string => `i$${i}`;
+/** One piece of the spelling, with where the user wrote it (possibly many places). */
+interface Piece {
+  /** Statements run together (under one savepoint in the error pass). */
+  readonly sql: string[];
+  readonly uses: Use[];
+  /** Pieces that must have succeeded for this one to be tried in the error pass. */
+  readonly after: Piece[];
+}
 
-function indexSql(index: SpecIndex, table: string, indexName: string): string {
+type Spelled = Pick<Column, 'type' | 'typeRef'>;
+
+interface Group {
+  readonly name: string;
+  readonly columns: Map<string, string>; // column -> type text
+  readonly checks: string[]; // CHECK clauses
+  readonly indexes: string[]; // CREATE INDEX statements
+}
+
+/** The texts of a table a check or index reads: its referenced columns. */
+function referencedColumns(text: string): string[] {
+  const checked = checkExpression(text);
+  return checked.ok ? checked.value.filter((r) => r.parts.length === 1).map((r) => r.parts[0]!) : [];
+}
+
+function indexNeedsServer(index: SpecIndex): boolean {
+  return index.where !== null || index.keys.some((k) => k.expression !== null);
+}
+
+/** A plain-column index, as PostgreSQL would store it: no server needed. */
+function plainIndex(index: SpecIndex): Pick<Index, 'keys' | 'where' | 'include' | 'method' | 'unique'> {
+  const keys: IndexKey[] = index.keys.map((k) => ({
+    column: k.column!.value,
+    expression: null,
+    descending: k.descending,
+    nullsFirst: k.nullsFirst ?? k.descending,
+  }));
+  return { keys, where: null, include: index.include.map((c) => c.value), method: index.method, unique: index.unique };
+}
+
+/** The columns an index reads: its column keys, included columns, and those its expressions name. */
+function indexColumns(index: SpecIndex): Set<string> {
+  const names = new Set<string>(index.include.map((c) => c.value));
+  for (const k of index.keys) {
+    if (k.column) names.add(k.column.value);
+    else for (const r of referencedColumns(k.expression!.value)) names.add(r);
+  }
+  if (index.where) for (const r of referencedColumns(index.where.value)) names.add(r);
+  return names;
+}
+
+const indexShape = (index: SpecIndex): string =>
+  JSON.stringify([index.method, index.keys.map((k) => [k.column?.value, k.expression?.value, k.descending, k.nullsFirst]), index.include.map((c) => c.value), index.where?.value]);
+
+/** The columns a text reads, with their types: what its spelling depends on besides itself. */
+function context(t: SpecTable, names: Iterable<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const n of names) {
+    const column = t.columns.find((c) => c.name === n);
+    if (column) out.set(n, column.type.value);
+  }
+  return out;
+}
+
+const contextKey = (ctx: ReadonlyMap<string, string>): string => [...ctx].sort().join('\u0001');
+const checkKey = (t: SpecTable, expression: string): string => `${expression}\u0000${contextKey(context(t, referencedColumns(expression)))}`;
+const indexKey = (t: SpecTable, index: SpecIndex): string => `${indexShape(index)}\u0000${contextKey(context(t, indexColumns(index)))}`;
+const defaultKey = (type: string, sql: string): string => `${type}\u0000${sql}`;
+
+function indexStatement(index: SpecIndex, table: string, name: string): string {
   const keys = index.keys.map((k) => {
     let key = k.column ? quoteIdent(k.column.value) : `(${k.expression!.value})`;
     if (k.descending) key += ' DESC';
     if (k.nullsFirst !== null) key += k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
     return key;
   });
-  let sql = `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(indexName)} ON pg_temp.${quoteIdent(table)} USING ${quoteIdent(index.method)} (${keys.join(', ')})`;
+  let sql = `CREATE INDEX ${quoteIdent(name)} ON pg_temp.${quoteIdent(table)} USING ${quoteIdent(index.method)} (${keys.join(', ')})`;
   if (index.include.length > 0) sql += ` INCLUDE (${index.include.map((c) => quoteIdent(c.value)).join(', ')})`;
   if (index.where) sql += ` WHERE (${index.where.value})`;
   return sql;
 }
 
-interface Layout {
-  /** Fast path: one CREATE per table. */
-  readonly statements: Statement[];
-  /** Error path: one statement per thing the user wrote, so each error finds its line. */
-  readonly granular: Statement[];
-  readonly tables: Map<string, SpecTable>; // temp name -> spec table
-  readonly indexes: Map<string, string>; // temp index name -> desired index name
-}
+class Layout {
+  readonly setup: Piece[] = [];
+  readonly types = new Map<string, { column: string; piece: Piece }>();
+  readonly defaults = new Map<string, { column: string; type: string; sql: string; piece: Piece }>();
+  readonly checks = new Map<string, { name: string; piece: Piece }>();
+  readonly indexes = new Map<string, { name: string; piece: Piece }>();
+  readonly groups: Group[] = [];
+  private counter = 0;
 
-function layout(spec: Spec, current: Model): Layout {
-  const setup: Statement[] = [
-    { sql: 'SET LOCAL search_path = public', pos: null, what: '', group: '' },
-    { sql: 'SET LOCAL client_min_messages = warning', pos: null, what: '', group: '' },
-  ];
-  for (const schema of new Set([...spec.enums.map((e) => e.schema), ...spec.tables.map((t) => t.schema)])) {
-    if (current.schemas.includes(schema)) continue;
-    const pos = spec.tables.find((t) => t.schema === schema)?.pos ?? spec.enums.find((e) => e.schema === schema)?.pos ?? null;
-    setup.push({ sql: `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`, pos, what: `schema "${schema}"`, group: '' });
-  }
-  for (const e of spec.enums) {
-    const existing = current.enums[objectPath(e.schema, e.name)];
-    const values = e.values.map((v) => v.value);
-    if (existing && existing.values.join('\u0000') === values.join('\u0000')) continue;
-    if (existing) {
+  constructor(
+    private readonly spec: Spec,
+    current: Model,
+  ) {
+    for (const schema of new Set([...spec.enums.map((e) => e.schema), ...spec.tables.map((t) => t.schema)])) {
+      if (current.schemas.includes(schema)) continue;
+      const pos = spec.tables.find((t) => t.schema === schema)?.pos ?? spec.enums.find((e) => e.schema === schema)!.pos;
+      this.setup.push({ sql: [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`], uses: [{ pos, what: `schema "${schema}"` }], after: [] });
+    }
+    for (const e of spec.enums) {
+      const existing = current.enums[objectPath(e.schema, e.name)];
+      const values = e.values.map((v) => v.value);
+      if (existing && existing.values.join('\u0000') === values.join('\u0000')) continue;
+      const sql: string[] = [];
       // Make room for the desired version; the rename is rolled back with everything else.
-      setup.push({ sql: `ALTER TYPE ${qualify(e.schema, e.name)} RENAME TO ${quoteIdent(`${e.name.slice(0, 40)}$spelling`)}`, pos: e.pos, what: `enum "${e.name}"`, group: '' });
+      if (existing) sql.push(`ALTER TYPE ${qualify(e.schema, e.name)} RENAME TO ${quoteIdent(`${e.name.slice(0, 40)}$spelling`)}`);
+      sql.push(`CREATE TYPE ${qualify(e.schema, e.name)} AS ENUM (${values.map(quoteLiteral).join(', ')})`);
+      this.setup.push({ sql, uses: [{ pos: e.pos, what: `enum "${e.name}"` }], after: [] });
     }
-    const labels = values.map(quoteLiteral).join(', ');
-    setup.push({ sql: `CREATE TYPE ${qualify(e.schema, e.name)} AS ENUM (${labels})`, pos: e.pos, what: `enum "${e.name}"`, group: '' });
+    for (const t of spec.tables) this.addTable(t);
   }
 
-  const statements = [...setup];
-  const granular = [...setup];
-  const tables = new Map<string, SpecTable>();
-  const indexes = new Map<string, string>();
-  let indexCount = 0;
-  spec.tables.forEach((t, i) => {
-    const temp = tempTable(i + 1);
-    const rel = `pg_temp.${quoteIdent(temp)}`;
-    tables.set(temp, t);
-    const group = temp;
-    const defaultSql = (c: SpecTable['columns'][number]): string | null => (c.default ? `(${c.default.sql})` : null);
-    const parts = t.columns.map((c) => {
-      const d = defaultSql(c);
-      return `${quoteIdent(c.name)} ${c.type.value}${d ? ` DEFAULT ${d}` : ''}`;
-    });
-    for (const check of t.checks) parts.push(`CONSTRAINT ${quoteIdent(check.name)} CHECK (${check.expression.value})`);
-    statements.push({ sql: `CREATE TEMP TABLE ${quoteIdent(temp)} (${parts.join(', ')})`, pos: t.pos, what: `table "${t.name}"`, group });
+  private next(prefix: string): string {
+    return `${prefix}$${++this.counter}`;
+  }
 
-    granular.push({ sql: `CREATE TEMP TABLE ${quoteIdent(temp)} ()`, pos: t.pos, what: `table "${t.name}"`, group });
-    for (const c of t.columns) {
-      granular.push({ sql: `ALTER TABLE ${rel} ADD COLUMN ${quoteIdent(c.name)} ${c.type.value}`, pos: c.type.pos, what: `column "${c.name}"`, group });
+  private type(text: string, use: Use): Piece {
+    let entry = this.types.get(text);
+    if (!entry) {
+      const column = this.next('c');
+      entry = { column, piece: { sql: [`CREATE TEMP TABLE ${quoteIdent(this.next('t'))} (${quoteIdent(column)} ${text})`], uses: [], after: this.setup } };
+      this.types.set(text, entry);
     }
-    for (const c of t.columns) {
-      const d = defaultSql(c);
-      if (d && c.default) granular.push({ sql: `ALTER TABLE ${rel} ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT ${d}`, pos: c.default.pos, what: `default of column "${c.name}"`, group });
+    entry.piece.uses.push(use);
+    return entry.piece;
+  }
+
+  /** A group table that can hold these columns without a name meaning two types. */
+  private group(columns: ReadonlyMap<string, string>): Group {
+    let group = this.groups.find(
+      (g) => g.columns.size + columns.size <= MAX_COLUMNS && [...columns].every(([c, type]) => g.columns.get(c) === undefined || g.columns.get(c) === type),
+    );
+    if (!group) {
+      group = { name: this.next('g'), columns: new Map(), checks: [], indexes: [] };
+      this.groups.push(group);
     }
+    for (const [c, type] of columns) group.columns.set(c, type);
+    return group;
+  }
+
+  /** A table of its own for one piece (the error pass runs pieces one by one). */
+  private standalone(columns: ReadonlyMap<string, string>, extra: string, name = this.next('x')): string {
+    const parts = [...columns].map(([c, type]) => `${quoteIdent(c)} ${type}`);
+    return `CREATE TEMP TABLE ${quoteIdent(name)} (${[...parts, ...(extra ? [extra] : [])].join(', ')})`;
+  }
+
+  private addTable(t: SpecTable): void {
+    const typePieces = new Map<string, Piece>();
+    for (const c of t.columns) typePieces.set(c.name, this.type(c.type.value, { pos: c.type.pos, what: `column "${c.name}"` }));
+    const needs = (names: Iterable<string>): Piece[] => [...names].map((n) => typePieces.get(n)).filter((p): p is Piece => p !== undefined);
+
+    for (const c of t.columns) {
+      if (!c.default) continue;
+      const key = defaultKey(c.type.value, c.default.sql);
+      let entry = this.defaults.get(key);
+      if (!entry) {
+        const column = this.next('d');
+        const sql = this.standalone(new Map(), `${quoteIdent(column)} ${c.type.value} DEFAULT (${c.default.sql})`);
+        entry = { column, type: c.type.value, sql: c.default.sql, piece: { sql: [sql], uses: [], after: needs([c.name]) } };
+        this.defaults.set(key, entry);
+      }
+      entry.piece.uses.push({ pos: c.default.pos, what: `default of column "${c.name}"` });
+    }
+
     for (const check of t.checks) {
-      granular.push({ sql: `ALTER TABLE ${rel} ADD CONSTRAINT ${quoteIdent(check.name)} CHECK (${check.expression.value})`, pos: check.expression.pos, what: `check "${check.name}"`, group });
+      const key = checkKey(t, check.expression.value);
+      let entry = this.checks.get(key);
+      if (!entry) {
+        const ctx = context(t, referencedColumns(check.expression.value));
+        const name = this.next('k');
+        const clause = `CONSTRAINT ${quoteIdent(name)} CHECK (${check.expression.value})`;
+        this.group(ctx).checks.push(clause);
+        entry = { name, piece: { sql: [this.standalone(ctx, clause)], uses: [], after: needs(ctx.keys()) } };
+        this.checks.set(key, entry);
+      }
+      entry.piece.uses.push({ pos: check.expression.pos, what: `check "${check.name}"` });
     }
-    for (const index of t.indexes) {
-      const name = tempIndex(++indexCount);
-      indexes.set(name, index.name);
-      const stmt = { sql: indexSql(index, temp, name), pos: index.pos, what: `index "${index.name}"`, group };
-      statements.push(stmt);
-      granular.push(stmt);
+
+    for (const index of t.indexes.filter(indexNeedsServer)) {
+      const key = indexKey(t, index);
+      let entry = this.indexes.get(key);
+      if (!entry) {
+        const ctx = context(t, indexColumns(index));
+        const name = this.next('i');
+        const group = this.group(ctx);
+        group.indexes.push(indexStatement(index, group.name, name));
+        const table = this.next('x');
+        const own = [this.standalone(ctx, '', table), indexStatement(index, table, this.next('i'))];
+        entry = { name, piece: { sql: own, uses: [], after: needs(ctx.keys()) } };
+        this.indexes.set(key, entry);
+      }
+      entry.piece.uses.push({ pos: index.pos, what: `index "${index.name}"` });
     }
-  });
-  return { statements, granular, tables, indexes };
+  }
+
+  /** The fast path: a handful of statements for the whole Spec. */
+  statements(): string[] {
+    const out = ['SET LOCAL search_path = public', 'SET LOCAL client_min_messages = warning', ...this.setup.flatMap((p) => p.sql)];
+    const chunks = <T>(list: T[]): T[][] => Array.from({ length: Math.ceil(list.length / MAX_COLUMNS) }, (_x, i) => list.slice(i * MAX_COLUMNS, (i + 1) * MAX_COLUMNS));
+    for (const chunk of chunks([...this.types])) {
+      out.push(`CREATE TEMP TABLE ${quoteIdent(this.next('types'))} (${chunk.map(([text, e]) => `${quoteIdent(e.column)} ${text}`).join(', ')})`);
+    }
+    for (const chunk of chunks([...this.defaults.values()])) {
+      out.push(`CREATE TEMP TABLE ${quoteIdent(this.next('defaults'))} (${chunk.map((e) => `${quoteIdent(e.column)} ${e.type} DEFAULT (${e.sql})`).join(', ')})`);
+    }
+    for (const g of this.groups) {
+      const columns = [...g.columns].map(([c, type]) => `${quoteIdent(c)} ${type}`);
+      out.push(`CREATE TEMP TABLE ${quoteIdent(g.name)} (${[...columns, ...g.checks].join(', ')})`);
+      out.push(...g.indexes);
+    }
+    return out;
+  }
+
+  /** The error path: every piece alone, in dependency order. */
+  pieces(): Piece[] {
+    return [
+      ...this.setup,
+      ...[...this.types.values()].map((e) => e.piece),
+      ...[...this.defaults.values()].map((e) => e.piece),
+      ...[...this.checks.values()].map((e) => e.piece),
+      ...[...this.indexes.values()].map((e) => e.piece),
+    ];
+  }
+
+  /** Assemble each desired table's spelling from the read-back rows. */
+  assemble(rows: Pick<CatalogRows, 'columns' | 'constraints' | 'indexes'>): Map<string, SpelledTable> {
+    const tables = Object.values(buildTables(rows));
+    const columns = new Map<string, Column>();
+    const checks = new Map<string, string>();
+    const indexes = new Map<string, Index>();
+    for (const table of tables) {
+      for (const c of table.columns) columns.set(c.name, c);
+      for (const c of Object.values(table.checks)) checks.set(c.name, c.definition);
+      for (const i of Object.values(table.indexes)) indexes.set(i.name, i);
+    }
+    const out = new Map<string, SpelledTable>();
+    for (const t of this.spec.tables) {
+      const spelled: SpelledTable = { columns: {}, checks: {}, indexes: {} };
+      const cols = spelled.columns as Record<string, Spelled & Pick<Column, 'default'>>;
+      for (const c of t.columns) {
+        const typed = columns.get(this.types.get(c.type.value)!.column)!;
+        const dflt = c.default ? (columns.get(this.defaults.get(defaultKey(c.type.value, c.default.sql))!.column)?.default ?? null) : null;
+        cols[c.name] = { type: typed.type, typeRef: typed.typeRef, default: dflt };
+      }
+      for (const check of t.checks) {
+        (spelled.checks as Record<string, string>)[check.name] = checks.get(this.checks.get(checkKey(t, check.expression.value))!.name) ?? '';
+      }
+      for (const index of t.indexes) {
+        const target = spelled.indexes as Record<string, SpelledTable['indexes'][string]>;
+        if (!indexNeedsServer(index)) {
+          target[index.name] = plainIndex(index);
+          continue;
+        }
+        const read = indexes.get(this.indexes.get(indexKey(t, index))!.name)!;
+        target[index.name] = { keys: read.keys, where: read.where, include: read.include, method: read.method, unique: index.unique };
+      }
+      out.set(objectPath(t.schema, t.name), spelled);
+    }
+    return out;
+  }
+
 }
 
-/** Run each statement alone under a savepoint: every failure becomes a diagnostic at its line. */
-async function diagnose(db: Db, statements: readonly Statement[]): Promise<Diagnostic[]> {
+/** Run each piece alone under a savepoint: every failure becomes a diagnostic at each of its uses. */
+async function diagnose(db: Db, layout: Layout, file: string): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
-  const failedGroups = new Set<string>();
-  await db.exec('BEGIN');
+  const failed = new Set<Piece>();
+  await db.exec("BEGIN; SET LOCAL search_path = public; SET LOCAL client_min_messages = warning");
   try {
-    for (const s of statements) {
-      if (s.group !== '' && failedGroups.has(s.group)) continue;
+    for (const piece of layout.pieces()) {
+      if (piece.after.some((p) => failed.has(p))) {
+        failed.add(piece);
+        continue;
+      }
       await db.exec('SAVEPOINT spelling');
       try {
-        await db.exec(s.sql);
+        for (const sql of piece.sql) await db.exec(sql);
         await db.exec('RELEASE SAVEPOINT spelling');
       } catch (error) {
         await db.exec('ROLLBACK TO SAVEPOINT spelling');
+        failed.add(piece);
         const message = error instanceof Error ? error.message : String(error);
-        const pos = s.pos ?? { file: '', line: 1, col: 1 };
-        out.push({ ...pos, code: 'bad_expression', message: `${s.what}: ${message}` });
-        // A table that could not be made hides every later error of the same table.
-        if (s.sql.startsWith('CREATE TEMP TABLE') || s.sql.includes(' ADD COLUMN ')) failedGroups.add(s.group);
+        for (const use of piece.uses) out.push({ ...use.pos, file: use.pos.file || file, code: 'bad_expression', message: `${use.what}: ${message}` });
       }
     }
   } finally {
@@ -142,37 +322,21 @@ export type SpellResult = { readonly ok: true; readonly model: Model } | { reado
  * outlives the call: the transaction is always rolled back.
  */
 export async function spell(db: Db, spec: Spec, current: Model, serverVersion: number): Promise<SpellResult> {
-  const plan = layout(spec, current);
+  const layout = new Layout(spec, current);
   let rows: Pick<CatalogRows, 'columns' | 'constraints' | 'indexes'>;
   await db.exec('BEGIN');
   try {
-    await db.exec(plan.statements.map((s) => s.sql).join(';\n'));
+    await db.exec(layout.statements().join(';\n'));
     // Read back exactly as introspection reads the target: with nothing on the search_path.
     const result = await db.exec<{ catalog: typeof rows }>(`SET LOCAL search_path = '';\n${tempCatalogSql(serverVersion)}`);
     rows = result[0]!.catalog;
   } catch {
     await db.exec('ROLLBACK');
-    const diagnostics = await diagnose(db, plan.granular);
-    if (diagnostics.length === 0) throw new Error('the spelling transaction failed, but no single statement did');
-    return { ok: false, diagnostics: diagnostics.map((d) => ({ ...d, file: d.file || spec.file })) };
+    const diagnostics = await diagnose(db, layout, spec.file);
+    if (diagnostics.length === 0) throw new Error('the spelling transaction failed, but no single part of it did');
+    return { ok: false, diagnostics };
   }
   await db.exec('ROLLBACK');
-
-  const spelled = new Map<string, SpelledTable>();
-  for (const table of Object.values(buildTables(rows))) {
-    const t = plan.tables.get(table.name);
-    if (!t) continue;
-    const columns: Record<string, SpelledTable['columns'][string]> = {};
-    for (const c of table.columns) columns[c.name] = { type: c.type, default: c.default, typeRef: c.typeRef };
-    const checks: Record<string, string> = {};
-    for (const c of Object.values(table.checks)) checks[c.name] = c.definition;
-    const indexes: Record<string, SpelledTable['indexes'][string]> = {};
-    for (const i of Object.values(table.indexes)) {
-      const name = plan.indexes.get(i.name);
-      if (name) indexes[name] = { keys: i.keys, where: i.where, include: i.include, method: i.method, unique: i.unique };
-    }
-    spelled.set(objectPath(t.schema, t.name), { columns, checks, indexes });
-  }
-  const { model, diagnostics } = toModel(spec, spelled);
+  const { model, diagnostics } = toModel(spec, layout.assemble(rows));
   return diagnostics.length > 0 ? { ok: false, diagnostics } : { ok: true, model };
 }

@@ -11,7 +11,12 @@ interface Found {
   readonly key: Node | null;
 }
 
+const pathKey = (path: Path): string => path.map(String).join('\u0000');
+
 export class SourceMap {
+  /** Every node of the document by its path, built in one walk (lookups are then O(1)). */
+  private readonly index = new Map<string, Found>();
+
   constructor(
     readonly file: string,
     private readonly text: string,
@@ -24,23 +29,26 @@ export class SourceMap {
     return { file: this.file, line: Math.max(line, 1), col: Math.max(col, 1) };
   }
 
-  private find(path: Path): Found {
-    let node: Node | null = (this.doc.contents as Node | null) ?? null;
-    let key: Node | null = null;
-    for (const step of path) {
+  private build(): void {
+    const walk = (node: Node | null, key: Node | null, path: string): void => {
+      this.index.set(path, { node, key });
+      const prefix = path === '' ? '' : `${path}\u0000`;
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step));
-        if (!pair) return { node: null, key: null };
-        key = (pair.key as Node) ?? null;
-        node = (pair.value as Node | null) ?? null;
-      } else if (isSeq(node) && typeof step === 'number') {
-        node = (node.items[step] as Node | undefined) ?? null;
-        key = null;
-      } else {
-        return { node: null, key: null };
+        for (const pair of node.items) {
+          if (!isPair(pair) || !isScalar(pair.key)) continue;
+          const child = `${prefix}${String(pair.key.value)}`;
+          if (!this.index.has(child)) walk((pair.value as Node | null) ?? null, pair.key as Node, child);
+        }
+      } else if (isSeq(node)) {
+        node.items.forEach((item, i) => walk((item as Node | null) ?? null, null, `${prefix}${i}`));
       }
-    }
-    return { node, key };
+    };
+    walk((this.doc.contents as Node | null) ?? null, null, '');
+  }
+
+  private find(path: Path): Found {
+    if (this.index.size === 0) this.build();
+    return this.index.get(pathKey(path)) ?? { node: null, key: null };
   }
 
   /** Where the value at `path` starts; falls back to its key, then to the nearest parent. */
