@@ -21,6 +21,14 @@ function parseAllowed(text: string | undefined): HazardCode[] {
   return codes as HazardCode[];
 }
 
+async function readSavedPlan(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read the saved plan ${path}: ${(error as Error).message}`, 'save one with `schema plan --format json > plan.json`');
+  }
+}
+
 function defaultMessage(plan: Plan): string {
   const first = plan.steps[0]!;
   return `${first.op} ${first.object}${plan.steps.length > 1 ? ` and ${plan.steps.length - 1} more` : ''}`;
@@ -59,7 +67,7 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
   async run(): Promise<void> {
     const allowed = parseAllowed(this.flags['allow-hazards']);
     const savedPath = this.flags.plan;
-    const saved = savedPath ? parseSavedPlan(savedPath, await readFile(savedPath, 'utf8').catch(() => { throw new UserError(`cannot read the saved plan ${savedPath}`); })) : null;
+    const saved = savedPath ? parseSavedPlan(savedPath, await readSavedPlan(savedPath)) : null;
     const schema = saved ? null : checkSchema(this.schemaPath(), await readSchemaFile(this.schemaPath()));
     const target = this.target();
     this.announce(target);
@@ -96,7 +104,7 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
         plan,
         plansDir: this.flags['plans-dir'],
         message: this.flags.message ?? defaultMessage(plan),
-        onStep: (i, step) => this.warn2(c.dim(`  [${i + 1}/${plan.steps.length}] ${step.op} ${step.object}`)),
+        onStep: (i, step) => this.note(c.dim(`  [${i + 1}/${plan.steps.length}] ${step.op} ${step.object}`)),
       });
       this.say(c.green.bold(`Applied ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} in ${result.durationMs} ms.`) + ` Revision ${result.revision} written to ${result.file}`);
     });

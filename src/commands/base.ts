@@ -62,11 +62,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  protected warn2(text: string): void {
+  /** A line on stderr: progress and notes, never part of a result. */
+  protected note(text: string): void {
     process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+  override async catch(error: Error): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error;
     const c = this.colour(process.stderr);
     const lines: string[] = [];
