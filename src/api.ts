@@ -1,13 +1,23 @@
 // The library API: what commands (and programs) call. Reads schema.yaml, talks to the
 // target, and composes the pure pipeline; prints nothing.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runRevision } from './apply/replay.js';
 import type { Db } from './db/db.js';
+import { withScratchDatabase } from './db/scratch.js';
 import { spell } from './db/spell.js';
+import type { Target } from './db/target.js';
+import { diff } from './diff/diff.js';
 import { SpecError, UserError } from './errors.js';
 import { introspect, type Introspection } from './introspect/introspect.js';
+import { fingerprint } from './model/fingerprint.js';
+import { noHints } from './model/hints.js';
 import type { Model } from './model/model.js';
-import { buildPlan } from './plan/plan.js';
-import { PLAN_FORMAT_VERSION, type Plan } from './plan/types.js';
+import { buildPlan, stepsFor } from './plan/plan.js';
+import { PLAN_FORMAT_VERSION, type Plan, type Step } from './plan/types.js';
+import { Chain, verifyApplied, type Revision } from './revisions/chain.js';
+import { formatRevision, newRevisionId, readRevisions, slug, timestampName } from './revisions/file.js';
+import { appliedRevisions, snapshotOf, type AppliedRevision } from './revisions/ledger.js';
 import type { Diagnostic } from './spec/diagnostics.js';
 import { hintsFromSpec } from './spec/hints.js';
 import { loadSpec } from './spec/load.js';
@@ -77,4 +87,137 @@ export function parseSavedPlan(path: string, text: string): Plan {
     throw new UserError(`${path} is not a plan saved by this version of schema (format_version ${PLAN_FORMAT_VERSION})`, 'save a plan with `schema plan --format json > plan.json`');
   }
   return plan as Plan;
+}
+
+// ---- revisions: the chain in plans/ and where a database stands on it ----
+
+/** The chain in `plansDir`, every file checked. */
+export async function loadChain(plansDir: string): Promise<Chain> {
+  return Chain.of(await readRevisions(plansDir));
+}
+
+export interface Status {
+  readonly chain: Chain;
+  readonly applied: readonly AppliedRevision[];
+  readonly appliedIds: ReadonlySet<string>;
+  /** Where the database stands: its applied revisions that nothing applied follows. */
+  readonly current: readonly Revision[];
+  readonly heads: readonly Revision[];
+  /** Revisions of the chain this database has not applied. */
+  readonly pending: readonly Revision[];
+}
+
+/** The chain and the database's place on it, after checking the applied revisions against the files. */
+export async function readStatus(db: Db, plansDir: string): Promise<Status> {
+  const chain = await loadChain(plansDir);
+  const applied = await appliedRevisions(db);
+  verifyApplied(chain, applied);
+  const appliedIds = new Set(applied.map((a) => a.revision));
+  return {
+    chain,
+    applied,
+    appliedIds,
+    current: chain.currentOf(appliedIds),
+    heads: chain.heads(),
+    pending: chain.ordered.filter((r) => !appliedIds.has(r.revision)),
+  };
+}
+
+export interface Drift {
+  /** The applied revision whose recorded state the database is compared with. */
+  readonly since: AppliedRevision | null;
+  /** Steps that turn the recorded state into the database as it is: what changed outside. */
+  readonly changes: readonly Step[];
+  /** True when no state was recorded to compare with (nothing applied, or applied by a script). */
+  readonly unknown: boolean;
+}
+
+/** What changed in the database outside this tool since its last applied revision. Reads only. */
+export async function driftOf(db: Db, status: Status): Promise<Drift> {
+  const since = [...status.applied].reverse().find((a) => a.fingerprint !== null) ?? null;
+  const snapshot = since ? await snapshotOf(db, since.revision) : null;
+  if (!since || !snapshot) return { since, changes: [], unknown: true };
+  const now = await introspect(db);
+  if (fingerprint(now.model) === since.fingerprint) return { since, changes: [], unknown: false };
+  const { changes } = diff(snapshot, now.model, noHints, { occupiedSchemas: now.unmanaged.occupiedSchemas });
+  return { since, changes: stepsFor(changes), unknown: false };
+}
+
+export interface CheckResult {
+  readonly status: Status;
+  /** Steps from the state at head to schema.yaml (a change nobody turned into a revision); null when the database is not at head, so the state at head is not there to compare with. */
+  readonly unrecorded: readonly Step[] | null;
+  readonly drift: Drift;
+}
+
+/** For CI: is the database at head, and does schema.yaml match the state at head? Reads only. */
+export async function checkDatabase(db: Db, plansDir: string, schema: CheckedSchema): Promise<CheckResult> {
+  const status = await readStatus(db, plansDir);
+  const drift = await driftOf(db, status);
+  if (status.pending.length > 0) return { status, unrecorded: null, drift };
+  const planned = await planAgainst(db, schema);
+  // Compare schema.yaml with the state recorded at the head when there is one, so drift is
+  // reported as drift and not as a change to the file.
+  const headRow = drift.since && !drift.unknown ? drift.since : null;
+  const headState = headRow ? await snapshotOf(db, headRow.revision) : null;
+  const unrecorded = headState
+    ? buildPlan({ current: headState, desired: planned.desired, hints: noHints, unmanaged: planned.current.unmanaged }).steps
+    : planned.plan.steps;
+  return { status, unrecorded, drift };
+}
+
+export interface Merged {
+  readonly revision: string;
+  readonly file: string;
+  readonly parents: readonly string[];
+  /** Objects both branches change; the merge revision then carries planned steps. */
+  readonly conflicts: readonly string[];
+  readonly steps: number;
+}
+
+/**
+ * Join the heads of `plansDir` with a merge revision. Without conflicts it has no SQL; when
+ * both branches change the same objects, the chain is replayed (without data) into a scratch
+ * database and the merge revision carries the steps from there to schema.yaml.
+ */
+export async function mergeHeads(options: {
+  readonly plansDir: string;
+  readonly message: string;
+  readonly now?: Date;
+  readonly target: Target;
+  readonly schema: () => Promise<CheckedSchema>;
+}): Promise<Merged> {
+  const chain = await loadChain(options.plansDir);
+  const heads = chain.heads();
+  if (heads.length < 2) throw new UserError(`${options.plansDir} has ${heads.length === 0 ? 'no revisions' : 'one head'}: there is nothing to merge`);
+  const ancestries = heads.map((h) => chain.ancestry(h.revision));
+  const shared = ancestries.reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
+  const touched = ancestries.map((a) => new Set(chain.ordered.filter((r) => a.has(r.revision) && !shared.has(r.revision)).flatMap((r) => r.upgrade.map((s) => s.object))));
+  const conflicts = [...touched[0]!].filter((o) => touched.slice(1).every((t) => t.has(o))).sort();
+
+  let plan: Pick<Plan, 'steps' | 'downgrade'> = { steps: [], downgrade: [] };
+  if (conflicts.length > 0) {
+    const schema = await options.schema();
+    plan = await withScratchDatabase(options.target, async (scratch) => {
+      for (const r of chain.ordered) {
+        try {
+          await runRevision(scratch, r, 'upgrade');
+        } catch (error) {
+          throw new UserError(
+            `the branches cannot both apply: ${(error as Error).message.split('\n')[0]}`,
+            `both change ${conflicts.join(', ')}; fix the unapplied branch's revision (or drop it and plan again) before merging`,
+          );
+        }
+      }
+      return (await planAgainst(scratch, schema)).plan;
+    });
+  }
+  const created = options.now ?? new Date();
+  const id = newRevisionId();
+  const parents = heads.map((h) => h.revision);
+  const { text } = formatRevision(plan, { id, parents, created, message: options.message });
+  await mkdir(options.plansDir, { recursive: true });
+  const file = join(options.plansDir, `${timestampName(created)}_${slug(options.message)}.sql`);
+  await writeFile(file, text, { flag: 'wx' });
+  return { revision: id, file, parents, conflicts, steps: plan.steps.length };
 }

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSchema, planAgainst } from '../src/api.js';
 import { ApplyError, applyPlan } from '../src/apply/apply.js';
 import { connect } from '../src/db/db.js';
-import { parseRevision, verifyChecksum } from '../src/revisions/file.js';
+import { formatRevision, parseRevision, verifyChecksum } from '../src/revisions/file.js';
 import { appliedRevisions } from '../src/revisions/ledger.js';
 import { modelOf, runBefore } from './support/cases.js';
 import { scratch, type Scratch } from './support/scratch.js';
@@ -78,15 +78,15 @@ tables:
     expect(files).toEqual(['20261124T101500Z_create_users.sql', '20261124T101600Z_notes.sql']);
     const one = parseRevision(files[0]!, await readFile(join(plansDir, files[0]!), 'utf8'));
     const two = parseRevision(files[1]!, await readFile(join(plansDir, files[1]!), 'utf8'));
-    expect(one).toMatchObject({ revision: first.revision, revises: null, created: '2026-11-24T10:15:00Z', message: 'Create users!', format: 1 });
-    expect(two).toMatchObject({ revision: second.revision, revises: first.revision, message: 'notes' });
+    expect(one).toMatchObject({ revision: first.revision, parents: [], created: '2026-11-24T10:15:00Z', message: 'Create users!', format: 1 });
+    expect(two).toMatchObject({ revision: second.revision, parents: [first.revision], message: 'notes' });
     expect(verifyChecksum(one) && verifyChecksum(two)).toBe(true);
     expect(one.body).toContain('-- +upgrade\n-- step 1/1: create_table public.users\nCREATE TABLE public.users (');
     expect(one.body).toContain('-- +downgrade\n-- step 1/1: drop_table public.users\n-- hazard data_loss: drops table public.users and every row in it\n-- hazard irreversible: undoing this step recreates public.users empty\nDROP TABLE public.users;');
     const ledger = await appliedRevisions(s.db);
-    expect(ledger.map((r) => [r.revision, r.revises, r.file, r.checksum])).toEqual([
-      [first.revision, null, files[0], one.checksum],
-      [second.revision, first.revision, files[1], two.checksum],
+    expect(ledger.map((r) => [r.revision, r.parents, r.file, r.checksum])).toEqual([
+      [first.revision, [], files[0], one.checksum],
+      [second.revision, [first.revision], files[1], two.checksum],
     ]);
     // The ledger is never part of a plan.
     expect((await plan(yaml(`  notes:\n    columns:\n      body: text\n`))).steps).toEqual([]);
@@ -121,13 +121,11 @@ tables:
 
   it('refuses when plans/ has two heads', async () => {
     await applyPlan({ db: s.db, plan: await plan(yaml()), plansDir, message: 'base' });
-    const [base] = await readdir(plansDir);
-    const text = await readFile(join(plansDir, base!), 'utf8');
-    const parent = parseRevision(base!, text).revision;
-    // A second branch that also revises nothing: copy the file under a new id.
-    await writeFile(join(plansDir, '20300101T000000Z_branch.sql'), text.replace(`-- revision: ${parent}`, '-- revision: aaaaaaaaaaaa'));
+    // A second branch that also starts from nothing, as a merge of two repositories would bring.
+    const other = formatRevision({ steps: [], downgrade: [] }, { id: 'aaaaaaaaaaaa', parents: [], created: new Date('2030-01-01T00:00:00Z'), message: 'branch' });
+    await writeFile(join(plansDir, '20300101T000000Z_branch.sql'), other.text);
     const error = await applyPlan({ db: s.db, plan: await plan(yaml(`  more:\n    columns:\n      x: text\n`)), plansDir, message: 'next' }).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/has 2 heads/);
+    expect((error as Error).message).toMatch(/the folder has 2 heads: \w+ \(\d+T\d+Z_base\.sql\), aaaaaaaaaaaa \(20300101T000000Z_branch\.sql\)/);
     expect(await readdir(plansDir)).toHaveLength(2);
   });
 

@@ -1,6 +1,7 @@
 // What every command shares: the common flags, the target, colour, and the one place errors
 // become messages (`file:line:col`, a hint, exit status 1, no stack trace unless --debug).
 import { normalize } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { ApplyError } from '../apply/apply.js';
@@ -9,6 +10,24 @@ import { describeTarget, resolveTarget, TargetError, type Target } from '../db/t
 import { SpecError, UserError } from '../errors.js';
 import { RevisionError } from '../revisions/file.js';
 import { formatDiagnostic } from '../spec/diagnostics.js';
+import { HAZARD_CODES, hazardsNeedingConsent, type HazardCode, type Step } from '../plan/types.js';
+
+/** Flags of the commands that change a database: the same consent everywhere. */
+export const consentFlags = {
+  'auto-approve': Flags.boolean({ summary: 'Go ahead without asking (hazards that need consent still need --allow-hazards).' }),
+  'allow-hazards': Flags.string({ summary: 'Hazards to allow without asking, comma-separated: data_loss,lossy_type_change.' }),
+};
+
+export function parseAllowed(text: string | undefined): HazardCode[] {
+  if (text === undefined || text.trim() === '') return [];
+  const codes = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const code of codes) {
+    if (!(HAZARD_CODES as readonly string[]).includes(code)) {
+      throw new UserError(`--allow-hazards: unknown hazard "${code}"`, `hazard codes: ${HAZARD_CODES.join(', ')}`);
+    }
+  }
+  return codes as HazardCode[];
+}
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
@@ -31,11 +50,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   };
 
   protected flags!: BaseFlags<T>;
+  protected args!: Interfaces.InferredArgs<T['args']>;
 
   override async init(): Promise<void> {
     await super.init();
-    const { flags } = await this.parse({ flags: this.ctor.flags, baseFlags: (this.ctor as typeof BaseCommand).baseFlags, args: this.ctor.args, strict: this.ctor.strict });
+    const { flags, args } = await this.parse({ flags: this.ctor.flags, baseFlags: (this.ctor as typeof BaseCommand).baseFlags, args: this.ctor.args, strict: this.ctor.strict });
     this.flags = flags as BaseFlags<T>;
+    this.args = args as Interfaces.InferredArgs<T['args']>;
   }
 
   /** Colour unless NO_COLOR, --no-color, or output that is not a terminal. */
@@ -62,6 +83,43 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
+  /**
+   * Consent to run `steps` (what the user has just been shown): on a terminal ask, naming
+   * the hazards that need consent; elsewhere require --auto-approve, and --allow-hazards for
+   * each such hazard. Throws UserError (nothing changed) when there is no consent.
+   */
+  protected async consent(steps: readonly Step[], action: string, subject: string, flags: { 'auto-approve'?: boolean; 'allow-hazards'?: string | undefined }): Promise<void> {
+    const allowed = parseAllowed(flags['allow-hazards']);
+    const missing = hazardsNeedingConsent(steps).filter((h) => !allowed.includes(h));
+    const count = (code: HazardCode): number => steps.filter((s) => s.hazards.some((h) => h.code === code)).length;
+    const describe = missing.map((h) => `${h} (${count(h)} step${count(h) === 1 ? '' : 's'})`).join(', ');
+    const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+    if (flags['auto-approve'] || !interactive) {
+      if (missing.length > 0) {
+        throw new UserError(
+          `refusing to ${action}: ${subject} ${subject.startsWith('these') ? 'have' : 'has'} hazards that need consent: ${describe}; nothing was changed`,
+          `review them above, then pass --allow-hazards ${missing.join(',')}`,
+        );
+      }
+      if (!flags['auto-approve']) throw new UserError(`not on a terminal, so there is no one to ask; nothing was changed`, 'pass --auto-approve to go ahead without asking');
+      return;
+    }
+    const question =
+      missing.length > 0
+        ? `${subject[0]!.toUpperCase()}${subject.slice(1)} ${subject.startsWith('these') ? 'have' : 'has'} hazards that need consent: ${describe}.\nType 'yes' to accept them and ${action}: `
+        : `${action[0]!.toUpperCase()}${action.slice(1)}? Only 'yes' will be accepted: `;
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      if ((await rl.question(question)).trim() !== 'yes') throw new UserError(`${action.split(' ')[0]} cancelled; nothing was changed`);
+    } finally {
+      rl.close();
+    }
+  }
+
+  protected plansDir(): string {
+    return normalize(this.flags['plans-dir']);
+  }
+
   /** A line on stderr: progress and notes, never part of a result. */
   protected note(text: string): void {
     process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -74,13 +132,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (error instanceof SpecError) {
       for (const d of error.diagnostics) lines.push(formatDiagnostic(d).replace(/^([^:]+:\d+:\d+:)/, (m) => c.bold(m)));
       lines.push(c.red(`error: ${error.message}`));
-    } else if (error instanceof UserError || error instanceof ApplyError) {
+    } else if (error instanceof UserError || error instanceof ApplyError || error instanceof RevisionError) {
       lines.push(c.red(`error: ${error.message}`));
       if (error.hint) lines.push(`hint: ${error.hint}`);
     } else if (error instanceof DbError) {
       lines.push(c.red(`error: ${error.message}`));
       if (error.detail) lines.push(`hint: ${error.detail}`);
-    } else if (error instanceof TargetError || error instanceof RevisionError) {
+    } else if (error instanceof TargetError) {
       lines.push(c.red(`error: ${error.message}`));
     } else if (error instanceof Errors.CLIError) {
       // oclif's own parse errors: an unknown flag, a bad option value.

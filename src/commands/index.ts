@@ -1,6 +1,26 @@
 // The commands, listed explicitly (oclif's "explicit" discovery: nothing to scan at start-up).
 import Apply from './apply.js';
+import Check from './check.js';
+import Current from './current.js';
+import Downgrade from './downgrade.js';
+import Drift from './drift.js';
+import Heads from './heads.js';
+import History from './history.js';
+import Merge from './merge.js';
 import Plan from './plan.js';
+import Upgrade from './upgrade.js';
 import Validate from './validate.js';
 
-export const COMMANDS = { plan: Plan, apply: Apply, validate: Validate };
+export const COMMANDS = {
+  plan: Plan,
+  apply: Apply,
+  validate: Validate,
+  history: History,
+  current: Current,
+  heads: Heads,
+  upgrade: Upgrade,
+  downgrade: Downgrade,
+  check: Check,
+  merge: Merge,
+  drift: Drift,
+};

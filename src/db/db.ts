@@ -159,6 +159,15 @@ async function connectEmbedded(target: Extract<Target, { kind: 'embedded' }>): P
   }
 }
 
+/** A throwaway in-memory PGlite (no files, no lock): for scratch work only. */
+export async function connectMemory(): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = new PGlite();
+  await db.waitReady;
+  await db.exec(SESSION_SETUP);
+  return new EmbeddedDb({ kind: 'embedded', dir: ':memory:', display: 'an in-memory PGlite' }, db as unknown as PGliteLike, async () => undefined);
+}
+
 /** Open the target. The caller owns the connection and closes it. */
 export function connect(target: Target): Promise<Db> {
   return target.kind === 'server' ? connectServer(target) : connectEmbedded(target);

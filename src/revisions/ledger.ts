@@ -2,7 +2,8 @@
 // never reads and plans never touch. Created on first use, inside the applying transaction.
 import type { Db } from '../db/db.js';
 import { qualify, quoteIdent } from '../model/identifiers.js';
-import { LEDGER_SCHEMA } from '../model/model.js';
+import { LEDGER_SCHEMA, type Model } from '../model/model.js';
+import type { Applied } from './chain.js';
 
 const TABLE = qualify(LEDGER_SCHEMA, 'revisions');
 
@@ -10,52 +11,86 @@ export const LEDGER_DDL = [
   `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(LEDGER_SCHEMA)}`,
   `CREATE TABLE IF NOT EXISTS ${TABLE} (
     revision text PRIMARY KEY,
-    revises text,
+    parents text[] NOT NULL DEFAULT '{}',
     file text NOT NULL,
     checksum text NOT NULL,
     message text NOT NULL DEFAULT '',
-    applied_at timestamptz NOT NULL DEFAULT now(),
+    seq bigint GENERATED ALWAYS AS IDENTITY,
+    applied_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     applied_by text NOT NULL DEFAULT current_user,
-    duration_ms integer NOT NULL,
-    fingerprint text NOT NULL,
-    snapshot jsonb NOT NULL
+    duration_ms integer,
+    fingerprint text,
+    snapshot jsonb
   )`,
 ];
 
 export interface LedgerRow {
   readonly revision: string;
-  readonly revises: string | null;
+  readonly parents: readonly string[];
   readonly file: string;
   readonly checksum: string;
   readonly message: string;
-  readonly durationMs: number;
-  /** Of the Model after the revision. */
-  readonly fingerprint: string;
-  readonly snapshot: unknown;
+  readonly durationMs: number | null;
+  /** Of the Model after the revision; null when a hand-run script recorded it. */
+  readonly fingerprint: string | null;
+  readonly snapshot: Model | null;
 }
 
 export async function ensureLedger(db: Db): Promise<void> {
   await db.exec(LEDGER_DDL.join(';\n'));
 }
 
+const INSERT = `INSERT INTO ${TABLE} (revision, parents, file, checksum, message, duration_ms, fingerprint, snapshot)`;
+
 export async function recordRevision(db: Db, row: LedgerRow): Promise<void> {
-  await db.query(
-    `INSERT INTO ${TABLE} (revision, revises, file, checksum, message, duration_ms, fingerprint, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
-    [row.revision, row.revises, row.file, row.checksum, row.message, row.durationMs, row.fingerprint, JSON.stringify(row.snapshot)],
+  await db.query(`${INSERT} VALUES ($1, $2::text[], $3, $4, $5, $6, $7, $8::jsonb)`, [
+    row.revision,
+    row.parents,
+    row.file,
+    row.checksum,
+    row.message,
+    row.durationMs,
+    row.fingerprint,
+    row.snapshot === null ? null : JSON.stringify(row.snapshot),
+  ]);
+}
+
+export async function removeRevision(db: Db, revision: string): Promise<void> {
+  await db.query(`DELETE FROM ${TABLE} WHERE revision = $1`, [revision]);
+}
+
+/** The INSERT a hand-run script makes (no fingerprint or snapshot: only this tool can take them). */
+export function recordRevisionSql(row: Pick<LedgerRow, 'revision' | 'parents' | 'file' | 'checksum' | 'message'>, literal: (s: string) => string): string {
+  const parents = `ARRAY[${row.parents.map(literal).join(', ')}]::text[]`;
+  return `${INSERT} VALUES (${[literal(row.revision), parents, literal(row.file), literal(row.checksum), literal(row.message)].join(', ')}, NULL, NULL, NULL)`;
+}
+
+export const removeRevisionSql = (revision: string, literal: (s: string) => string): string => `DELETE FROM ${TABLE} WHERE revision = ${literal(revision)}`;
+
+export interface AppliedRevision extends Applied {
+  readonly message: string;
+  readonly applied_at: string;
+  readonly applied_by: string;
+  readonly duration_ms: number | null;
+  readonly fingerprint: string | null;
+}
+
+async function ledgerExists(db: Db): Promise<boolean> {
+  const rows = await db.query<{ t: string | null }>(`SELECT pg_catalog.to_regclass($1)::text AS t`, [TABLE]);
+  return Boolean(rows[0]?.t);
+}
+
+/** The applied revisions, in the order they were applied; none when the ledger does not exist yet. */
+export async function appliedRevisions(db: Db): Promise<AppliedRevision[]> {
+  if (!(await ledgerExists(db))) return [];
+  return db.query<AppliedRevision>(
+    `SELECT revision, parents, file, checksum, message, applied_at::text AS applied_at, applied_by, duration_ms, fingerprint FROM ${TABLE} ORDER BY seq`,
   );
 }
 
-export interface AppliedRevision {
-  readonly revision: string;
-  readonly revises: string | null;
-  readonly file: string;
-  readonly checksum: string;
-  readonly applied_at: string;
-}
-
-/** The applied revisions, oldest first; none when the ledger does not exist yet. */
-export async function appliedRevisions(db: Db): Promise<AppliedRevision[]> {
-  const exists = await db.query<{ t: string | null }>(`SELECT pg_catalog.to_regclass($1)::text AS t`, [TABLE]);
-  if (!exists[0]?.t) return [];
-  return db.query<AppliedRevision>(`SELECT revision, revises, file, checksum, applied_at::text AS applied_at FROM ${TABLE} ORDER BY applied_at, revision`);
+/** The Model recorded after `revision` was applied (null when none was recorded). */
+export async function snapshotOf(db: Db, revision: string): Promise<Model | null> {
+  if (!(await ledgerExists(db))) return null;
+  const rows = await db.query<{ snapshot: Model | null }>(`SELECT snapshot FROM ${TABLE} WHERE revision = $1`, [revision]);
+  return rows[0]?.snapshot ?? null;
 }

@@ -1,0 +1,80 @@
+// How changes run: one transaction under the tool's advisory lock, steps one statement at a
+// time, and a failure reported as the step and statement that failed, with everything rolled
+// back. Shared by apply (a fresh plan) and upgrade/downgrade (revision files).
+import type { Db } from '../db/db.js';
+import type { Step } from '../plan/types.js';
+
+/** The advisory lock every writer takes (two-key form: "sche", 1). */
+const LOCK_KEYS = [1936286565, 1] as const;
+
+/** The same lock, taken by a hand-run script (waits as long as it takes). */
+export const LOCK_SQL = `SELECT pg_catalog.pg_advisory_xact_lock(${LOCK_KEYS[0]}, ${LOCK_KEYS[1]})`;
+
+export class ApplyError extends Error {
+  constructor(
+    message: string,
+    /** 0-based index of the failed step, when a step failed. */
+    readonly failedStep: number | null = null,
+    readonly hint: string | null = null,
+  ) {
+    super(message);
+    this.name = 'ApplyError';
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function takeLock(db: Db, waitMs: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const rows = await db.query<{ ok: boolean }>('SELECT pg_catalog.pg_try_advisory_xact_lock($1, $2) AS ok', [...LOCK_KEYS]);
+    if (rows[0]?.ok) return;
+    if (Date.now() - started >= waitMs) {
+      const holder = await db.query<{ pid: number }>(
+        "SELECT pid FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2 AND granted",
+        [...LOCK_KEYS],
+      );
+      const who = holder[0] ? ` (server process ${holder[0].pid})` : '';
+      throw new ApplyError(`another schema command is changing this database${who}; waited ${Math.round(waitMs / 1000)} s`, null, 'try again when it has finished');
+    }
+    await sleep(200);
+  }
+}
+
+/** Run `fn` in a transaction holding the advisory lock: committed when it returns, rolled back when it throws. */
+export async function inLockedTransaction<T>(db: Db, lockWaitMs: number, fn: () => Promise<T>): Promise<T> {
+  await db.exec('BEGIN');
+  let result: T;
+  try {
+    await takeLock(db, lockWaitMs);
+    result = await fn();
+  } catch (error) {
+    await db.exec('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+  await db.exec('COMMIT');
+  return result;
+}
+
+/**
+ * Run steps in order, statement by statement. A failure throws ApplyError naming the step,
+ * its statement and the server's reason (`what` says whose steps: "the plan", "revision x").
+ */
+export async function runSteps(db: Db, steps: readonly Step[], what: string, onStep?: (index: number, step: Step) => void): Promise<void> {
+  for (const [i, step] of steps.entries()) {
+    onStep?.(i, step);
+    for (const statement of step.sql) {
+      try {
+        await db.exec(statement);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ApplyError(
+          `${what}: step ${i + 1} of ${steps.length} failed (${step.op} ${step.object}): ${reason}\n` +
+            `  statement: ${statement.split('\n')[0]}${statement.includes('\n') ? ' ...' : ''}\n` +
+            `  ${i} step${i === 1 ? '' : 's'} before it rolled back, ${steps.length - i - 1} not run: the database is as it was`,
+          i,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,35 @@
+// `schema drift`: what changed in the database outside this tool since its last revision.
+import { Flags } from '@oclif/core';
+import { driftOf, readStatus } from '../api.js';
+import { withDb } from '../db/db.js';
+import { renderDrift } from '../render/revisions.js';
+import { BaseCommand } from './base.js';
+
+export default class Drift extends BaseCommand<typeof Drift> {
+  static override summary = 'Show what changed in the database outside schema since its last applied revision.';
+  static override description = `Compares the database with the state the ledger recorded when its last revision was applied, and lists the differences as the steps that made them. Reads only.`;
+  static override examples = ['<%= config.bin %> drift --url "$DATABASE_URL"', '<%= config.bin %> drift --detailed-exitcode   # 2 when it drifted'];
+  static override flags = {
+    'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the database drifted, 0 when it did not.' }),
+  };
+
+  async run(): Promise<void> {
+    const target = this.target();
+    this.announce(target);
+    const c = this.colour();
+    const drifted = await withDb(target, async (db) => {
+      const drift = await driftOf(db, await readStatus(db, this.plansDir()));
+      if (drift.unknown || !drift.since) {
+        this.say(
+          drift.since
+            ? `No state was recorded when revision ${drift.since.revision} was applied (it ran from a script), so there is nothing to compare with.`
+            : 'No revision is applied to this database, so there is nothing to compare with.',
+        );
+        return false;
+      }
+      this.say(renderDrift(drift.since, drift.changes, c));
+      return drift.changes.length > 0;
+    });
+    if (drifted && this.flags['detailed-exitcode']) this.exit(2);
+  }
+}

@@ -1,0 +1,64 @@
+// The chain as people read it: history, current, heads, and drift. Pure; colour comes in.
+import type { ChalkInstance } from 'chalk';
+import { opKind, type Step } from '../plan/types.js';
+import type { Revision } from '../revisions/chain.js';
+import type { AppliedRevision } from '../revisions/ledger.js';
+import { commentText } from './words.js';
+
+const SYMBOL = { add: '+', destroy: '-', change: '~' } as const;
+
+function hazardCodes(r: Revision): string[] {
+  return [...new Set(r.upgrade.flatMap((s) => s.hazards.map((h) => h.code)))];
+}
+
+export interface HistoryView {
+  /** Newest first. */
+  readonly revisions: readonly Revision[];
+  readonly heads: ReadonlySet<string>;
+  /** Null when no database was read. */
+  readonly applied: ReadonlyMap<string, AppliedRevision> | null;
+  readonly current: ReadonlySet<string>;
+}
+
+/** One line a revision: id, created, message, hazard codes, and where it stands. */
+export function revisionLine(r: Revision, c: ChalkInstance, tags: readonly string[] = []): string {
+  const codes = hazardCodes(r);
+  const hazards = codes.length > 0 ? ' ' + c.red(`[${codes.join(', ')}]`) : '';
+  const merge = r.parents.length > 1 ? c.dim(` (merges ${r.parents.join(', ')})`) : '';
+  const marks = tags.length > 0 ? ' ' + c.bold(`(${tags.join(', ')})`) : '';
+  return `${c.yellow(r.revision)}  ${r.created}  ${commentText(r.message) || c.dim('(no message)')}${hazards}${merge}${marks}`;
+}
+
+export function renderHistory(view: HistoryView, c: ChalkInstance): string {
+  if (view.revisions.length === 0) return 'No revisions yet: `schema apply` writes the first one.\n';
+  const lines = view.revisions.map((r) => {
+    const tags: string[] = [];
+    if (view.heads.has(r.revision)) tags.push('head');
+    if (view.current.has(r.revision)) tags.push('current');
+    let state = '';
+    if (view.applied) {
+      const row = view.applied.get(r.revision);
+      state = row ? c.green('applied') + c.dim(` ${row.applied_at.slice(0, 19)} by ${row.applied_by}`) : c.yellow('not applied');
+      state = `\n      ${state}`;
+    }
+    return `${view.applied ? (view.applied.has(r.revision) ? c.green('●') : c.yellow('○')) : '-'} ${revisionLine(r, c, tags)}${state}`;
+  });
+  return lines.join('\n') + '\n';
+}
+
+/** What changed outside this tool, as the steps that made it. */
+export function renderDrift(since: AppliedRevision, changes: readonly Step[], c: ChalkInstance): string {
+  if (changes.length === 0) return `${c.green('No drift.')} The database is as revision ${since.revision} (${since.file}) left it.\n`;
+  const lines = changes.map((s) => {
+    const kind = opKind(s.op);
+    const colour = kind === 'add' ? c.green : kind === 'destroy' ? c.red : c.yellow;
+    return `  ${colour(SYMBOL[kind])} ${colour(s.op)} ${c.bold(s.object)}`;
+  });
+  return [
+    `The database changed outside schema since revision ${since.revision} (${since.file}):`,
+    '',
+    ...lines,
+    '',
+    `${changes.length} change${changes.length === 1 ? '' : 's'}. Put ${changes.length === 1 ? 'it' : 'them'} in schema.yaml and apply, or plan and apply to undo ${changes.length === 1 ? 'it' : 'them'}.`,
+  ].join('\n') + '\n';
+}

@@ -1,0 +1,277 @@
+// The chain: revision files as a graph (a revision names its parents), its heads, the order to
+// run them in, and the revision a user means by `head`, `base`, `+2`, `-1` or a prefix. Pure.
+import { parseSteps, RevisionError, verifyChecksum, type RevisionFile } from './file.js';
+import type { Step } from '../plan/types.js';
+
+export interface Revision extends RevisionFile {
+  readonly upgrade: readonly Step[];
+  readonly downgrade: readonly Step[];
+}
+
+/** What the database's ledger says was applied: one row per applied revision. */
+export interface Applied {
+  readonly revision: string;
+  readonly parents: readonly string[];
+  readonly file: string;
+  readonly checksum: string;
+}
+
+export class Chain {
+  readonly byId: ReadonlyMap<string, Revision>;
+  /** Every revision, parents before children (ties by file name, i.e. by time). */
+  readonly ordered: readonly Revision[];
+
+  private constructor(revisions: readonly Revision[]) {
+    this.byId = new Map(revisions.map((r) => [r.revision, r]));
+    this.ordered = topological(revisions);
+  }
+
+  /**
+   * The chain of `files`, each checked: its checksum, a unique id, known parents. Throws
+   * RevisionError naming the file at the first problem.
+   */
+  static of(files: readonly RevisionFile[]): Chain {
+    const seen = new Map<string, string>();
+    for (const f of files) {
+      if (!verifyChecksum(f)) {
+        throw new RevisionError(
+          `${f.fileName} (revision ${f.revision}) was changed after it was written: it no longer matches its checksum`,
+          'restore it from version control; to change the schema, write a new revision with `schema apply`',
+        );
+      }
+      const other = seen.get(f.revision);
+      if (other) throw new RevisionError(`${f.fileName} and ${other} both have revision id ${f.revision}`, 'a copied revision file? remove one of them');
+      seen.set(f.revision, f.fileName);
+    }
+    for (const f of files) {
+      for (const p of f.parents) {
+        if (!seen.has(p)) throw new RevisionError(`${f.fileName} (revision ${f.revision}) revises ${p}, which is not in the folder`, 'restore the missing revision file from version control');
+      }
+    }
+    return new Chain(
+      files.map((f) => ({ ...f, upgrade: parseSteps(f.fileName, f.body, 'upgrade'), downgrade: parseSteps(f.fileName, f.body, 'downgrade') })),
+    );
+  }
+
+  get size(): number {
+    return this.ordered.length;
+  }
+
+  get(id: string): Revision | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Revisions no other revision revises. More than one means branches to merge. */
+  heads(): Revision[] {
+    const revised = new Set(this.ordered.flatMap((r) => r.parents));
+    return this.ordered.filter((r) => !revised.has(r.revision));
+  }
+
+  /** The single head, or null for an empty chain; throws when there are several. */
+  head(): Revision | null {
+    const heads = this.heads();
+    if (heads.length > 1) {
+      throw new RevisionError(
+        `the folder has ${heads.length} heads: ${heads.map((h) => `${h.revision} (${h.fileName})`).join(', ')}; two branches each added a revision`,
+        'join them with `schema merge`',
+      );
+    }
+    return heads[0] ?? null;
+  }
+
+  /** `id` and every revision it descends from. */
+  ancestry(id: string): Set<string> {
+    const out = new Set<string>();
+    const stack = [id];
+    while (stack.length > 0) {
+      const r = this.byId.get(stack.pop()!);
+      if (!r || out.has(r.revision)) continue;
+      out.add(r.revision);
+      stack.push(...r.parents);
+    }
+    return out;
+  }
+
+  /** The revision an unambiguous prefix names. */
+  find(prefix: string): Revision {
+    const exact = this.byId.get(prefix);
+    if (exact) return exact;
+    const matches = this.ordered.filter((r) => r.revision.startsWith(prefix));
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length === 0) throw new RevisionError(`no revision starts with "${prefix}"`, 'see `schema history`');
+    throw new RevisionError(`"${prefix}" is ambiguous: ${matches.map((m) => m.revision).join(', ')}`, 'give more characters');
+  }
+
+  /** The applied revisions that no other applied revision follows: where the database stands. */
+  currentOf(applied: ReadonlySet<string>): Revision[] {
+    const followed = new Set([...applied].flatMap((id) => this.byId.get(id)?.parents ?? []));
+    return this.ordered.filter((r) => applied.has(r.revision) && !followed.has(r.revision));
+  }
+}
+
+/** Kahn's algorithm; among ready revisions, the earliest file name first. */
+function topological(revisions: readonly Revision[]): Revision[] {
+  const children = new Map<string, string[]>();
+  const waiting = new Map<string, number>();
+  for (const r of revisions) {
+    waiting.set(r.revision, r.parents.length);
+    for (const p of r.parents) children.set(p, [...(children.get(p) ?? []), r.revision]);
+  }
+  const byId = new Map(revisions.map((r) => [r.revision, r]));
+  const ready = revisions.filter((r) => r.parents.length === 0);
+  const out: Revision[] = [];
+  while (ready.length > 0) {
+    ready.sort((a, b) => a.fileName.localeCompare(b.fileName));
+    const r = ready.shift()!;
+    out.push(r);
+    for (const c of children.get(r.revision) ?? []) {
+      const left = waiting.get(c)! - 1;
+      waiting.set(c, left);
+      if (left === 0) ready.push(byId.get(c)!);
+    }
+  }
+  if (out.length !== revisions.length) {
+    const stuck = revisions.filter((r) => !out.includes(r)).map((r) => r.fileName);
+    throw new RevisionError(`the revisions ${stuck.join(', ')} revise each other in a cycle`);
+  }
+  return out;
+}
+
+/**
+ * Check what the database applied against the files. A changed, removed, reordered or
+ * inserted applied revision throws RevisionError naming the file and what differs.
+ */
+export function verifyApplied(chain: Chain, applied: readonly Applied[]): void {
+  const appliedIds = new Set(applied.map((a) => a.revision));
+  for (const a of applied) {
+    const file = chain.get(a.revision);
+    if (!file) {
+      throw new RevisionError(
+        `revision ${a.revision} (${a.file}) was applied to this database, but its file is missing from the folder`,
+        'restore it from version control: applied revisions are never removed',
+      );
+    }
+    const now = [...file.parents].sort().join(', ');
+    const then = [...a.parents].sort().join(', ');
+    if (now !== then) {
+      const inserted = file.parents.find((p) => !appliedIds.has(p));
+      if (inserted) {
+        const other = chain.get(inserted)!;
+        throw new RevisionError(
+          `${other.fileName} (revision ${inserted}) was inserted before ${file.fileName} (revision ${a.revision}), which this database applied after ${then || 'the base'}`,
+          'a new revision goes after the head, never into applied history',
+        );
+      }
+      throw new RevisionError(
+        `${file.fileName} (revision ${a.revision}) now revises ${now || 'none'}, but was applied after ${then || 'the base'}: the chain was reordered`,
+        'restore the applied version from version control',
+      );
+    }
+    if (file.checksum !== a.checksum) {
+      throw new RevisionError(
+        `${file.fileName} (revision ${a.revision}) is not the file that was applied: its checksum is ${file.checksum}, the database recorded ${a.checksum}`,
+        'restore the applied version from version control',
+      );
+    }
+  }
+  // A revision the database has not applied that an applied one descends from.
+  for (const a of applied) {
+    for (const id of chain.ancestry(a.revision)) {
+      if (!appliedIds.has(id)) {
+        const file = chain.get(id)!;
+        throw new RevisionError(
+          `${file.fileName} (revision ${id}) comes before the applied ${a.file} (revision ${a.revision}) but was never applied here`,
+          'a new revision goes after the head, never into applied history',
+        );
+      }
+    }
+  }
+}
+
+/**
+ * The revisions `upgrade` runs for `target`, in order: `head` (the default), `+N` (the next N),
+ * or a revision (prefix), with every revision it descends from that is not applied yet.
+ */
+export function revisionsToUpgrade(chain: Chain, applied: ReadonlySet<string>, target = 'head'): Revision[] {
+  const pending = (id: string): Revision[] => chain.ordered.filter((r) => chain.ancestry(id).has(r.revision) && !applied.has(r.revision));
+  if (target === 'head') {
+    const head = chain.head();
+    return head ? pending(head.revision) : [];
+  }
+  const relative = /^\+(\d+)$/.exec(target);
+  if (relative) {
+    const head = chain.head();
+    const all = head ? pending(head.revision) : [];
+    const n = Number(relative[1]);
+    if (n > all.length) throw new RevisionError(`cannot upgrade ${n}: only ${all.length} revision${all.length === 1 ? ' is' : 's are'} not applied`);
+    return all.slice(0, n);
+  }
+  return pending(chain.find(target).revision);
+}
+
+/**
+ * The revisions `downgrade` undoes for `target`, newest first: `-N` (the last N applied, the
+ * default -1), `base` (all of them), or a revision (prefix) that stays applied.
+ */
+export function revisionsToDowngrade(chain: Chain, applied: ReadonlySet<string>, target = '-1'): Revision[] {
+  const undoable = chain.ordered.filter((r) => applied.has(r.revision)).reverse();
+  if (target === 'base') return undoable;
+  const relative = /^-(\d+)$/.exec(target);
+  if (relative) {
+    const n = Number(relative[1]);
+    if (n > undoable.length) throw new RevisionError(`cannot downgrade ${n}: only ${undoable.length} revision${undoable.length === 1 ? ' is' : 's are'} applied`);
+    return undoable.slice(0, n);
+  }
+  const keep = chain.find(target);
+  if (!applied.has(keep.revision)) throw new RevisionError(`revision ${keep.revision} is not applied to this database`, 'downgrade goes back to an applied revision; see `schema history`');
+  const kept = chain.ancestry(keep.revision);
+  return undoable.filter((r) => !kept.has(r.revision));
+}
+
+/**
+ * The revisions in `range` (`START:END`, Alembic's form), newest first. Points: `base`, `head`,
+ * `current` (needs the database's current revisions), `-N` / `+N` (relative to current, or to
+ * head without a database), or a revision prefix. An empty side is `base` / `head`.
+ */
+export function selectRange(chain: Chain, range: string | undefined, current: readonly Revision[] | null): Revision[] {
+  const all = [...chain.ordered].reverse();
+  if (range === undefined || range.trim() === '' || range.trim() === ':') return all;
+  const parts = range.split(':');
+  if (parts.length !== 2) throw new RevisionError(`cannot read the range "${range}"`, 'write START:END, e.g. base:head, -3:current, ae1:head');
+  const anchor = (): Revision | null => {
+    if (current === null) return chain.heads().length === 1 ? chain.heads()[0]! : null;
+    if (current.length > 1) throw new RevisionError('the database stands on more than one revision; name one');
+    return current[0] ?? null;
+  };
+  const point = (text: string, side: 'start' | 'end'): string | null | 'all' => {
+    const t = text.trim();
+    if (t === '') return side === 'start' ? null : 'all';
+    if (t === 'base') return null;
+    if (t === 'head') return chain.heads().length > 1 ? 'all' : (chain.head()?.revision ?? null);
+    if (t === 'current') {
+      if (current === null) throw new RevisionError('"current" needs a database', 'pass --url, or set DATABASE_URL');
+      return anchor()?.revision ?? null;
+    }
+    const back = /^-(\d+)$/.exec(t);
+    if (back) {
+      let at = anchor();
+      for (let n = Number(back[1]); n > 0 && at; n--) at = at.parents[0] ? chain.get(at.parents[0])! : null;
+      return at?.revision ?? null;
+    }
+    const forward = /^\+(\d+)$/.exec(t);
+    if (forward) {
+      const from = anchor();
+      const after = chain.ordered.filter((r) => !from || !chain.ancestry(from.revision).has(r.revision));
+      const n = Number(forward[1]);
+      if (n === 0) return from?.revision ?? null;
+      if (n > after.length) throw new RevisionError(`"${t}" goes past the last revision`);
+      return after[n - 1]!.revision;
+    }
+    return chain.find(t).revision;
+  };
+  const start = point(parts[0]!, 'start');
+  const end = point(parts[1]!, 'end');
+  const upTo = end === 'all' ? new Set(chain.ordered.map((r) => r.revision)) : end === null ? new Set<string>() : chain.ancestry(end);
+  const before = start === null || start === 'all' ? new Set<string>() : new Set([...chain.ancestry(start)].filter((id) => id !== start));
+  return all.filter((r) => upTo.has(r.revision) && !before.has(r.revision));
+}

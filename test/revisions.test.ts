@@ -1,0 +1,333 @@
+// The chain in plans/, replayed exactly: downgrade and upgrade restore the same database with
+// untouched data kept; relative targets and prefixes; two heads merged; changed, deleted and
+// inserted revisions refused by name; check, drift, and --sql scripts that psql runs.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkDatabase, checkSchema, driftOf, loadChain, mergeHeads, planAgainst, readStatus } from '../src/api.js';
+import { applyPlan } from '../src/apply/apply.js';
+import { runRevision } from '../src/apply/replay.js';
+import type { Db } from '../src/db/db.js';
+import { revisionsToDowngrade, revisionsToUpgrade, type Revision } from '../src/revisions/chain.js';
+import { appliedRevisions } from '../src/revisions/ledger.js';
+import { describeSteps, modelOf, runBefore } from './support/cases.js';
+import { scratch, type Scratch } from './support/scratch.js';
+
+const BIN = new URL('../bin/run.js', import.meta.url).pathname;
+
+const V1 = `
+tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+      email: text
+`;
+const V2 = `${V1}      name: text
+  notes:
+    columns:
+      id: { type: integer, primary_key: true }
+      user_id: integer
+    foreign_keys:
+      notes_user_fk: { columns: [user_id], references: users }
+`;
+const V3 = V2.replace('      email: text', '      email: { type: text, nullable: false }').replace(
+  '      name: text',
+  '      name: text\n    indexes:\n      users_email_idx: { columns: [email] }',
+);
+
+let dev: Scratch;
+let plansDir: string;
+const others: Scratch[] = [];
+
+beforeEach(async () => {
+  dev = await scratch('rev');
+  plansDir = await mkdtemp(join(tmpdir(), 'schema-revisions-'));
+});
+afterEach(async () => {
+  for (const s of [dev, ...others.splice(0)]) await s.drop();
+  await rm(plansDir, { recursive: true, force: true });
+});
+
+async function another(label: string): Promise<Scratch> {
+  const s = await scratch(label);
+  others.push(s);
+  return s;
+}
+
+/** `schema apply` of a YAML text in development: plan, run, write the revision file. */
+async function applyYaml(db: Db, yaml: string, message: string, dir = plansDir): Promise<string> {
+  const { plan } = await planAgainst(db, checkSchema('schema.yaml', yaml));
+  return (await applyPlan({ db, plan, plansDir: dir, message })).revision;
+}
+
+async function upgrade(db: Db, target = 'head', dir = plansDir): Promise<Revision[]> {
+  const status = await readStatus(db, dir);
+  const list = revisionsToUpgrade(status.chain, status.appliedIds, target);
+  for (const r of list) await runRevision(db, r, 'upgrade');
+  return list;
+}
+
+async function downgrade(db: Db, target = '-1', dir = plansDir): Promise<Revision[]> {
+  const status = await readStatus(db, dir);
+  const list = revisionsToDowngrade(status.chain, status.appliedIds, target);
+  for (const r of list) await runRevision(db, r, 'downgrade');
+  return list;
+}
+
+async function current(db: Db): Promise<string[]> {
+  return (await readStatus(db, plansDir)).current.map((r) => r.revision);
+}
+
+async function threeRevisions(): Promise<[string, string, string]> {
+  return [await applyYaml(dev.db, V1, 'users'), await applyYaml(dev.db, V2, 'notes'), await applyYaml(dev.db, V3, 'email required')];
+}
+
+const users = (db: Db): Promise<unknown[]> => db.query('SELECT id, email FROM public.users ORDER BY id');
+
+describe('upgrade and downgrade replay the revision files', () => {
+  it('downgrade then upgrade restores the same database, keeping data in untouched columns', async () => {
+    const ids = await threeRevisions();
+    const prod = await another('prod');
+    await upgrade(prod.db, ids[0]);
+    await prod.db.exec(`INSERT INTO public.users VALUES (1, 'a@x'), (2, 'b@x')`);
+    expect(describeSteps((await upgrade(prod.db)).flatMap((r) => r.upgrade))).toEqual([
+      'create_table public.notes',
+      'add_column public.users.name',
+      'add_foreign_key public.notes.notes_user_fk',
+      'alter_column public.users.email',
+      'create_index public.users.users_email_idx',
+    ]);
+    const atHead = await modelOf(prod.db);
+    expect(atHead).toEqual(await modelOf(dev.db));
+
+    await downgrade(prod.db, '-2');
+    expect(await current(prod.db)).toEqual([ids[0]]);
+    expect(Object.keys((await modelOf(prod.db)).tables)).toEqual(['public.users']);
+    expect(await users(prod.db)).toEqual([
+      { id: 1, email: 'a@x' },
+      { id: 2, email: 'b@x' },
+    ]);
+    await upgrade(prod.db);
+    expect(await modelOf(prod.db)).toEqual(atHead);
+    expect(await users(prod.db)).toHaveLength(2);
+
+    await downgrade(prod.db, 'base');
+    expect((await modelOf(prod.db)).tables).toEqual({});
+    expect(await appliedRevisions(prod.db)).toEqual([]);
+    await upgrade(prod.db, 'head');
+    expect(await modelOf(prod.db)).toEqual(atHead);
+    expect((await appliedRevisions(prod.db)).map((a) => a.revision)).toEqual(ids);
+  });
+
+  it('takes +N, -N and unambiguous prefixes', async () => {
+    const [a, b, c] = await threeRevisions();
+    const prod = await another('prefix');
+    expect((await upgrade(prod.db, '+1')).map((r) => r.revision)).toEqual([a]);
+    expect(await current(prod.db)).toEqual([a]);
+    expect((await upgrade(prod.db, c.slice(0, 6))).map((r) => r.revision)).toEqual([b, c]);
+    expect((await downgrade(prod.db, '-2')).map((r) => r.revision)).toEqual([c, b]);
+    expect(await current(prod.db)).toEqual([a]);
+    await upgrade(prod.db);
+    expect((await downgrade(prod.db, a.slice(0, 5))).map((r) => r.revision)).toEqual([c, b]);
+    await expect(upgrade(prod.db, '+3')).rejects.toThrow('cannot upgrade 3: only 2 revisions are not applied');
+    await expect(upgrade(prod.db, 'ffffffffffff')).rejects.toThrow('no revision starts with "ffffffffffff"');
+    await expect(downgrade(prod.db, '-2')).rejects.toThrow('cannot downgrade 2: only 1 revision is applied');
+  });
+
+  it('a downgrade that drops data needs consent on the command line', async () => {
+    await threeRevisions();
+    const r = spawnSync('node', [BIN, 'downgrade', '-1', '--url', dev.url, '--plans-dir', plansDir, '--auto-approve', '--no-color'], { encoding: 'utf8' });
+    expect(r.status).toBe(0); // dropping an index and NOT NULL loses nothing
+    const r2 = spawnSync('node', [BIN, 'downgrade', '-1', '--url', dev.url, '--plans-dir', plansDir, '--auto-approve', '--no-color'], { encoding: 'utf8' });
+    expect(r2.status).toBe(1);
+    expect(r2.stderr).toContain('refusing to downgrade this revision: this downgrade has hazards that need consent: data_loss (2 steps); nothing was changed');
+    expect(r2.stderr).toContain('hint: review them above, then pass --allow-hazards data_loss');
+    expect(Object.keys((await modelOf(dev.db)).tables).sort()).toEqual(['public.notes', 'public.users']);
+  });
+});
+
+describe('branches', () => {
+  it('two heads are detected, refused by apply and upgrade, and merged', async () => {
+    await applyYaml(dev.db, V1, 'users');
+    // A second developer branches from the same revision in a copy of the folder.
+    const otherDir = await mkdtemp(join(tmpdir(), 'schema-branch-'));
+    try {
+      await cp(plansDir, otherDir, { recursive: true });
+      const dev2 = await another('dev2');
+      await upgrade(dev2.db, 'head', otherDir);
+      const tags = `${V1}  tags:\n    columns:\n      name: { type: text, primary_key: true }\n`;
+      await applyYaml(dev2.db, tags, 'tags', otherDir);
+      await applyYaml(dev.db, `${V1}      name: text\n`, 'names');
+      for (const f of await readdir(otherDir)) await cp(join(otherDir, f), join(plansDir, f));
+    } finally {
+      await rm(otherDir, { recursive: true, force: true });
+    }
+    const chain = await loadChain(plansDir);
+    expect(chain.heads().map((h) => h.message).sort()).toEqual(['names', 'tags']);
+    const both = `${V1}      name: text\n  tags:\n    columns:\n      name: { type: text, primary_key: true }\n`;
+    const heads = spawnSync('node', [BIN, 'heads', '--plans-dir', plansDir, '--no-color'], { encoding: 'utf8' });
+    expect(heads.stdout).toContain('has 2 heads');
+    await expect(applyYaml(dev.db, both, 'more')).rejects.toThrow(/the folder has 2 heads/);
+    await expect(upgrade(dev.db)).rejects.toThrow(/the folder has 2 heads/);
+
+    const merged = await mergeHeads({ plansDir, message: 'merge tags', target: dev.target, schema: async () => checkSchema('schema.yaml', both) });
+    expect(merged.conflicts).toEqual([]);
+    expect(merged.steps).toBe(0);
+    const after = await loadChain(plansDir);
+    expect(after.heads().map((h) => h.revision)).toEqual([merged.revision]);
+    expect(after.get(merged.revision)!.parents.length).toBe(2);
+    expect(after.get(merged.revision)!.upgrade).toEqual([]);
+
+    expect((await upgrade(dev.db)).map((r) => r.message)).toEqual(['tags', 'merge tags']);
+    const prod = await another('prodmerge');
+    await upgrade(prod.db);
+    expect(await modelOf(prod.db)).toEqual(await modelOf(dev.db));
+    expect(await current(prod.db)).toEqual([merged.revision]);
+    const check = await checkDatabase(prod.db, plansDir, checkSchema('schema.yaml', both));
+    expect(check.unrecorded).toEqual([]);
+  });
+
+  it('branches that change the same column are merged with planned steps', async () => {
+    await applyYaml(dev.db, `${V1}      name: text\n`, 'names');
+    const otherDir = await mkdtemp(join(tmpdir(), 'schema-branch-'));
+    try {
+      await cp(plansDir, otherDir, { recursive: true });
+      const dev2 = await another('dev2c');
+      await upgrade(dev2.db, 'head', otherDir);
+      await planAgainst(dev2.db, checkSchema('schema.yaml', `${V1}      name: varchar(50)\n`)).then(({ plan }) => applyPlan({ db: dev2.db, plan, plansDir: otherDir, message: 'short names' }));
+      await planAgainst(dev.db, checkSchema('schema.yaml', `${V1}      name: varchar(100)\n`)).then(({ plan }) => applyPlan({ db: dev.db, plan, plansDir, message: 'long names' }));
+      for (const f of await readdir(otherDir)) await cp(join(otherDir, f), join(plansDir, f));
+    } finally {
+      await rm(otherDir, { recursive: true, force: true });
+    }
+    const merged = await mergeHeads({ plansDir, message: 'settle names', target: dev.target, schema: async () => checkSchema('schema.yaml', `${V1}      name: varchar(100)\n`) });
+    expect(merged.conflicts).toEqual(['public.users.name']);
+    const revision = (await loadChain(plansDir)).get(merged.revision)!;
+    // Replayed in file order, "short names" ran last: the merge widens the column back.
+    expect(describeSteps(revision.upgrade)).toEqual(['alter_column public.users.name']);
+    expect(revision.upgrade[0]!.sql).toEqual(['ALTER TABLE public.users ALTER COLUMN name TYPE character varying(100)']);
+    const prod = await another('prodconflict');
+    await upgrade(prod.db);
+    expect((await modelOf(prod.db)).tables['public.users']!.columns.find((c) => c.name === 'name')!.type).toBe('character varying(100)');
+  });
+});
+
+describe('integrity', () => {
+  async function fileOf(message: string): Promise<string> {
+    const name = (await readdir(plansDir)).find((f) => f.endsWith(`_${message}.sql`))!;
+    return join(plansDir, name);
+  }
+
+  /** Rewrite a file and give it a matching checksum, as someone covering their tracks would. */
+  async function forge(path: string, edit: (text: string) => string): Promise<void> {
+    const text = edit(await readFile(path, 'utf8'));
+    const [header, body] = [text.slice(0, text.indexOf('\n\n')), text.slice(text.indexOf('\n\n') + 2)];
+    const revision = /-- revision: (\S+)/.exec(header)![1];
+    const revises = /-- revises: (.*)/.exec(header)![1];
+    const sum = createHash('sha256').update(`revision: ${revision}\nrevises: ${revises}\n\n${body}`).digest('hex');
+    await writeFile(path, `${header.replace(/-- checksum: .*/, `-- checksum: sha256:${sum}`)}\n\n${body}`);
+  }
+
+  it('refuses an edited revision, naming the file', async () => {
+    await threeRevisions();
+    const path = await fileOf('notes');
+    await writeFile(path, (await readFile(path, 'utf8')).replace('user_id integer', 'user_id bigint'));
+    await expect(readStatus(dev.db, plansDir)).rejects.toThrow(/_notes\.sql \(revision \w+\) was changed after it was written/);
+    await forge(path, (t) => t);
+    await expect(readStatus(dev.db, plansDir)).rejects.toThrow(/_notes\.sql \(revision \w+\) is not the file that was applied/);
+  });
+
+  it('refuses a deleted revision, naming the file', async () => {
+    await threeRevisions();
+    const head = await fileOf('email_required');
+    await rm(head);
+    await expect(readStatus(dev.db, plansDir)).rejects.toThrow(/revision \w+ \(\d+T\d+Z_email_required\.sql\) was applied to this database, but its file is missing/);
+    const r = spawnSync('node', [BIN, 'upgrade', '--url', dev.url, '--plans-dir', plansDir], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/error: revision \w+ \(\d+T\d+Z_email_required\.sql\) was applied to this database, but its file is missing from the folder/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('refuses a revision inserted into applied history, naming the inserted file', async () => {
+    const [a] = await threeRevisions();
+    // A new revision placed between the first two, the second re-pointed at it.
+    const inserted = join(plansDir, '20000101T000000Z_sneaky.sql');
+    const first = await readFile(await fileOf('users'), 'utf8');
+    await writeFile(inserted, first.replace(`-- revision: ${a}`, '-- revision: 5eaced5eaced').replace('-- revises: none', `-- revises: ${a}`));
+    await forge(inserted, (t) => t);
+    await forge(await fileOf('notes'), (t) => t.replace(`-- revises: ${a}`, '-- revises: 5eaced5eaced'));
+    await expect(readStatus(dev.db, plansDir)).rejects.toThrow(`20000101T000000Z_sneaky.sql (revision 5eaced5eaced) was inserted before`);
+  });
+});
+
+describe('check and drift', () => {
+  it('check fails on a change to schema.yaml that no revision holds, and passes at head', async () => {
+    await threeRevisions();
+    const ok = await checkDatabase(dev.db, plansDir, checkSchema('schema.yaml', V3));
+    expect(ok.unrecorded).toEqual([]);
+    const changed = `${V3}  audit:\n    columns:\n      at: timestamptz\n`;
+    const result = await checkDatabase(dev.db, plansDir, checkSchema('schema.yaml', changed));
+    expect(describeSteps(result.unrecorded ?? [])).toEqual(['create_table public.audit']);
+    const dir = await mkdtemp(join(tmpdir(), 'schema-check-'));
+    try {
+      await writeFile(join(dir, 'schema.yaml'), changed);
+      const r = spawnSync('node', [BIN, 'check', '--url', dev.url, '--plans-dir', plansDir, '--no-color'], { cwd: dir, encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('schema.yaml has 1 change that no revision holds: run `schema apply` (in development) to write one');
+      expect(r.stderr).toContain('create_table public.audit');
+      await writeFile(join(dir, 'schema.yaml'), V3);
+      const good = spawnSync('node', [BIN, 'check', '--url', dev.url, '--plans-dir', plansDir, '--no-color'], { cwd: dir, encoding: 'utf8' });
+      expect(good.stdout).toMatch(/OK: the database is at head \(\w+\) and schema.yaml matches it/);
+      expect(good.status).toBe(0);
+      const behind = await another('behind');
+      const b = spawnSync('node', [BIN, 'check', '--url', behind.url, '--plans-dir', plansDir, '--no-color'], { cwd: dir, encoding: 'utf8' });
+      expect(b.status).toBe(1);
+      expect(b.stderr).toContain('the database is not at head: 3 revisions not applied');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('drift shows a column and an index added by hand', async () => {
+    await threeRevisions();
+    expect((await driftOf(dev.db, await readStatus(dev.db, plansDir))).changes).toEqual([]);
+    const sql = 'ALTER TABLE users ADD COLUMN nickname text; CREATE INDEX users_name_idx ON users (name);';
+    const psql = spawnSync('psql', [dev.url, '-v', 'ON_ERROR_STOP=1', '-qc', sql], { encoding: 'utf8' });
+    if (psql.error) await runBefore(dev.db, sql); // no psql on this machine: the same statements through the driver
+    const drift = await driftOf(dev.db, await readStatus(dev.db, plansDir));
+    expect(describeSteps(drift.changes)).toEqual(['add_column public.users.nickname', 'create_index public.users.users_name_idx']);
+    const r = spawnSync('node', [BIN, 'drift', '--url', dev.url, '--plans-dir', plansDir, '--no-color', '--detailed-exitcode'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain('+ add_column public.users.nickname');
+    expect(r.stdout).toContain('+ create_index public.users.users_name_idx');
+  });
+});
+
+const hasPsql = spawnSync('psql', ['--version']).status === 0;
+
+describe.skipIf(!hasPsql)('--sql scripts (needs psql on the PATH)', () => {
+  it('upgrade --sql and downgrade --sql run in psql to the same result as upgrade and downgrade', async () => {
+    const ids = await threeRevisions();
+    const byScript = await another('script');
+    const direct = await another('direct');
+    const script = spawnSync('node', [BIN, 'upgrade', '--sql', '--url', byScript.url, '--plans-dir', plansDir], { encoding: 'utf8' });
+    expect(script.status).toBe(0);
+    expect(await appliedRevisions(byScript.db)).toEqual([]); // --sql ran nothing
+    const run = spawnSync('psql', [byScript.url, '-q', '-f', '-'], { input: script.stdout, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    await upgrade(direct.db);
+    expect(await modelOf(byScript.db)).toEqual(await modelOf(direct.db));
+    const ledger = async (db: Db) => (await appliedRevisions(db)).map((a) => [a.revision, a.parents, a.file, a.checksum]);
+    expect(await ledger(byScript.db)).toEqual(await ledger(direct.db));
+    expect(await current(byScript.db)).toEqual([ids[2]]);
+
+    const down = spawnSync('node', [BIN, 'downgrade', 'base', '--sql', '--url', byScript.url, '--plans-dir', plansDir], { encoding: 'utf8' });
+    const undo = spawnSync('psql', [byScript.url, '-q', '-f', '-'], { input: down.stdout, encoding: 'utf8' });
+    expect(undo.status, undo.stderr).toBe(0);
+    expect((await modelOf(byScript.db)).tables).toEqual({});
+    expect(await appliedRevisions(byScript.db)).toEqual([]);
+  });
+});
