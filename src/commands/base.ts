@@ -61,7 +61,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Colour unless NO_COLOR, --no-color, or output that is not a terminal. */
   protected colour(stream: NodeJS.WriteStream = process.stdout): ChalkInstance {
-    const off = this.flags['no-color'] || (process.env['NO_COLOR'] ?? '') !== '' || !stream.isTTY;
+    const off = this.flags?.['no-color'] || (process.env['NO_COLOR'] ?? '') !== '' || !stream.isTTY;
     return new Chalk({ level: off ? 0 : 1 });
   }
 
