@@ -12,7 +12,7 @@ export function identifierBytes(name: string): number {
   return Buffer.byteLength(name, 'utf8');
 }
 
-const PLAIN = /^[a-z_][a-z0-9_$]*$/;
+const PLAIN = /^[a-z_][a-z0-9_]*$/; // quote_identifier's safe characters: no "$"
 const UNRESERVED_KEYWORD = 1;
 const quoted = new Map<string, string>();
 

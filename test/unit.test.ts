@@ -1,0 +1,246 @@
+// The pure parts, one by one: the cast table, names and quoting (checked against the server),
+// token-level renames, ordering, the revision chain, and statement splitting.
+import { describe, expect, it } from 'vitest';
+import { implicitName, parseQualifiedName, quoteIdent } from '../src/model/identifiers.js';
+import type { Column } from '../src/model/model.js';
+import { mentionsType, parenthesized, renameColumnIn } from '../src/model/sql-tokens.js';
+import { conversion } from '../src/plan/casts.js';
+import { order } from '../src/plan/order.js';
+import type { Draft } from '../src/plan/steps.js';
+import { Chain, revisionsToDowngrade, revisionsToUpgrade, selectRange } from '../src/revisions/chain.js';
+import { formatRevision, parseRevision, splitStatements } from '../src/revisions/file.js';
+import { withScratch } from './support/scratch.js';
+
+const col = (type: string, typeRef: Column['typeRef'] = null): Column => ({
+  kind: 'column',
+  name: 'c',
+  type,
+  typeRef,
+  nullable: true,
+  default: null,
+  identity: null,
+  comment: null,
+});
+
+describe('the cast table', () => {
+  const cases: Array<[string, string, 'widening' | 'lossy', boolean, 'cast' | 'via_text' | null]> = [
+    // from, to, verdict, rewrites, explicit cast
+    ['smallint', 'integer', 'widening', true, null],
+    ['integer', 'bigint', 'widening', true, null],
+    ['bigint', 'integer', 'lossy', true, null],
+    ['integer', 'smallint', 'lossy', true, null],
+    ['integer', 'numeric', 'widening', true, null],
+    ['integer', 'numeric(12,2)', 'widening', true, null],
+    ['bigint', 'numeric(12,2)', 'lossy', true, null],
+    ['integer', 'double precision', 'widening', true, null],
+    ['bigint', 'double precision', 'lossy', true, null],
+    ['integer', 'real', 'lossy', true, null],
+    ['numeric(10,2)', 'numeric(12,2)', 'widening', false, null],
+    ['numeric(10,2)', 'numeric(12,4)', 'widening', true, null],
+    ['numeric(10,2)', 'numeric(8,0)', 'lossy', true, null],
+    ['numeric(10,2)', 'numeric(10,1)', 'lossy', true, null],
+    ['numeric(10,2)', 'numeric', 'widening', false, null],
+    ['numeric', 'numeric(10,2)', 'lossy', true, null],
+    ['numeric(10,2)', 'integer', 'lossy', true, null],
+    ['real', 'double precision', 'widening', true, null],
+    ['double precision', 'real', 'lossy', true, null],
+    ['double precision', 'numeric', 'lossy', true, null],
+    ['character varying(10)', 'character varying(100)', 'widening', false, null],
+    ['character varying(100)', 'character varying(10)', 'lossy', true, null],
+    ['character varying(10)', 'text', 'widening', false, null],
+    ['character varying(10)', 'character varying', 'widening', false, null],
+    ['text', 'character varying', 'widening', false, null],
+    ['text', 'character varying(10)', 'lossy', true, null],
+    ['character(5)', 'text', 'lossy', true, null],
+    ['character(5)', 'character(10)', 'widening', true, null],
+    ['text', 'integer', 'lossy', true, 'cast'],
+    ['text', 'uuid', 'lossy', true, 'cast'],
+    ['text', 'jsonb', 'lossy', true, 'cast'],
+    ['integer', 'text', 'widening', true, null],
+    ['integer', 'character varying(5)', 'lossy', true, null],
+    ['integer', 'character varying(11)', 'widening', true, null],
+    ['uuid', 'text', 'widening', true, null],
+    ['date', 'timestamp without time zone', 'widening', true, null],
+    ['date', 'timestamp with time zone', 'widening', true, null],
+    ['timestamp without time zone', 'timestamp with time zone', 'widening', true, null],
+    ['timestamp with time zone', 'timestamp without time zone', 'lossy', true, null],
+    ['timestamp with time zone', 'date', 'lossy', true, null],
+    ['timestamp(3) with time zone', 'timestamp(6) with time zone', 'widening', false, null],
+    ['timestamp(6) with time zone', 'timestamp(3) with time zone', 'lossy', true, null],
+    ['timestamp(3) without time zone', 'timestamp without time zone', 'widening', false, null],
+    ['time without time zone', 'time with time zone', 'widening', true, null],
+    ['time with time zone', 'time without time zone', 'lossy', true, null],
+    ['interval', 'time without time zone', 'lossy', true, null],
+    ['json', 'jsonb', 'lossy', true, null],
+    ['jsonb', 'json', 'widening', true, null],
+    ['cidr', 'inet', 'widening', false, null],
+    ['inet', 'cidr', 'lossy', true, null],
+    ['bit varying(5)', 'bit varying(10)', 'widening', false, null],
+    ['bit(5)', 'bit(10)', 'lossy', true, null],
+    ['integer[]', 'bigint[]', 'widening', true, null],
+    ['bigint[]', 'integer[]', 'lossy', true, null],
+    ['text[]', 'text', 'lossy', true, 'cast'],
+    ['boolean', 'integer', 'lossy', true, 'cast'],
+    ['bytea', 'text', 'widening', true, null],
+  ];
+  it.each(cases)('%s -> %s is %s (rewrite: %s, explicit: %s)', (from, to, verdict, rewrite, explicit) => {
+    const c = conversion(col(from), col(to));
+    expect(c.lossy === null ? 'widening' : 'lossy').toBe(verdict);
+    expect(c.rewrite).toBe(rewrite);
+    expect(c.explicit).toBe(explicit);
+  });
+
+  it('says why a change is lossy in words a person checks', () => {
+    expect(conversion(col('integer'), col('smallint')).lossy).toBe('values outside -32768..32767 fail');
+    expect(conversion(col('character varying(100)'), col('character varying(10)')).lossy).toBe('values longer than 10 characters make the change fail');
+    expect(conversion(col('numeric(10,2)'), col('numeric(8,0)')).lossy).toBe('values are rounded from 2 to 0 decimal places');
+    expect(conversion(col('timestamp with time zone'), col('date')).lossy).toBe('the time of day is lost');
+  });
+
+  it('enums convert through text, both ways', () => {
+    const mood = { schema: 'public', name: 'mood', array: false };
+    expect(conversion(col('text'), col('public.mood', mood))).toMatchObject({ explicit: 'via_text' });
+    expect(conversion(col('public.mood', mood), col('text'))).toMatchObject({ lossy: null, explicit: null });
+    expect(conversion(col('public.mood', mood), col('integer'))).toMatchObject({ explicit: 'via_text' });
+  });
+});
+
+describe('names', () => {
+  it('quotes exactly as the server does', async () => {
+    const names = ['users', 'order', 'user', 'select', 'table', 'name', 'text', 'abort', 'Users', 'my table', 'a"b', 'größe', '1st', 'a$b', '_x', 'int', 'between', 'value'];
+    await withScratch('quote', async (s) => {
+      const rows = await s.db.query<{ q: string[] }>('SELECT array_agg(quote_ident(n) ORDER BY i) AS q FROM unnest($1::text[]) WITH ORDINALITY u(n, i)', [names]);
+      expect(names.map(quoteIdent)).toEqual(rows[0]!.q);
+    });
+  });
+
+  it('names implicit keys as the server does, cut to 63 bytes', async () => {
+    const table = 't'.repeat(40);
+    const column = 'c'.repeat(40);
+    const unicodeTable = 'ä'.repeat(35);
+    await withScratch('implicit', async (s) => {
+      await s.db.exec(`CREATE TABLE public."${table}" ("${column}" integer UNIQUE, id integer PRIMARY KEY); CREATE TABLE public."${unicodeTable}" (id integer PRIMARY KEY)`);
+      const rows = await s.db.query<{ conname: string }>(`SELECT conname FROM pg_constraint WHERE conrelid IN ('public."${table}"'::regclass, 'public."${unicodeTable}"'::regclass) ORDER BY conname`);
+      expect(rows.map((r) => r.conname).sort()).toEqual([implicitName(table, column, 'key'), implicitName(table, null, 'pkey'), implicitName(unicodeTable, null, 'pkey')].sort());
+    });
+    expect(Buffer.byteLength(implicitName(table, column, 'key'))).toBe(63);
+  });
+
+  it('reads qualified names, quotes and dots included', () => {
+    expect(parseQualifiedName('users')).toEqual({ schema: 'public', name: 'users' });
+    expect(parseQualifiedName('billing.invoices')).toEqual({ schema: 'billing', name: 'invoices' });
+    expect(parseQualifiedName('"my.table"')).toEqual({ schema: 'public', name: 'my.table' });
+    expect(parseQualifiedName('"My ""x"""."T"')).toEqual({ schema: 'My "x"', name: 'T' });
+    for (const bad of ['', 'a.b.c', 'a.', '.a', '"open', 'a"b']) expect(parseQualifiedName(bad)).toBeNull();
+  });
+});
+
+describe('token-level edits of spelled SQL', () => {
+  it('renames a column but not a function, a qualified part or a type of the same name', () => {
+    const renames = new Map([['qty', 'quantity']]);
+    expect(renameColumnIn('CHECK ((qty >= 0) AND (qty(1) > 0) AND (x.qty = 1) AND (1::qty IS NULL))', renames)).toBe(
+      'CHECK ((quantity >= 0) AND (qty(1) > 0) AND (x.qty = 1) AND (1::qty IS NULL))',
+    );
+    expect(renameColumnIn(`(note = 'qty'::text)`, renames)).toBe(`(note = 'qty'::text)`);
+    expect(renameColumnIn('("Old Name" > 1)', new Map([['Old Name', 'new']]))).toBe('(new > 1)');
+  });
+
+  it('finds a type in an expression, and parenthesises once', () => {
+    expect(mentionsType(`(status = 'new'::public.status)`, 'public', 'status')).toBe(true);
+    expect(mentionsType(`(status = 'public.status'::text)`, 'public', 'status')).toBe(false);
+    expect(parenthesized('(a > 1)')).toBe('(a > 1)');
+    expect(parenthesized('(a > 1) AND (b > 2)')).toBe('((a > 1) AND (b > 2))');
+    expect(parenthesized(`lower(')')`)).toBe(`(lower(')'))`);
+  });
+});
+
+describe('ordering', () => {
+  const draft = (op: Draft['op'], phase: number, tokens: Partial<Pick<Draft, 'provides' | 'requires' | 'removes' | 'releases'>> = {}): Draft => ({
+    op,
+    object: `${op}-${phase}-${JSON.stringify(tokens)}`,
+    phase,
+    sql: [],
+    hazards: [],
+    provides: [],
+    requires: [],
+    removes: [],
+    releases: [],
+    ...tokens,
+  });
+
+  it('follows the tokens, and the phases among independent steps', () => {
+    const create = draft('create_table', 4, { provides: ['t'] });
+    const fk = draft('add_foreign_key', 6, { requires: ['t'] });
+    const dropFk = draft('drop_foreign_key', 1, { releases: ['u'] });
+    const dropTable = draft('drop_table', 3, { removes: ['u'] });
+    const index = draft('create_index', 5, { requires: ['t'] });
+    expect(order([fk, index, create, dropTable, dropFk]).map((d) => d.op)).toEqual(['drop_foreign_key', 'drop_table', 'create_table', 'create_index', 'add_foreign_key']);
+  });
+
+  it('lets an edge win over a phase, and a removal come before a re-creation', () => {
+    const needsLater = draft('drop_index', 2, { requires: ['x'] });
+    const provider = draft('alter_column', 5, { provides: ['x'] });
+    expect(order([needsLater, provider]).map((d) => d.op)).toEqual(['alter_column', 'drop_index']);
+    const recreate = draft('create_index', 2, { provides: ['idx'] });
+    const remove = draft('drop_index', 5, { removes: ['idx'] });
+    expect(order([recreate, remove]).map((d) => d.op)).toEqual(['drop_index', 'create_index']);
+  });
+
+  it('names the steps of a cycle', () => {
+    const a = draft('create_table', 4, { provides: ['a'], requires: ['b'] });
+    const b = draft('create_table', 4, { provides: ['b'], requires: ['a'] });
+    expect(() => order([a, b])).toThrow(/in a cycle: create_table .*, create_table/);
+  });
+});
+
+describe('the revision chain', () => {
+  const revision = (id: string, parents: string[], at: string) => {
+    const created = new Date(`2026-01-0${at}T00:00:00Z`);
+    const { text } = formatRevision({ steps: [], downgrade: [] }, { id, parents, created, message: id });
+    return parseRevision(`2026010${at}T000000Z_${id}.sql`, text);
+  };
+  // aaa111 <- aaa222 <- bbb333, and a branch aaa111 <- ccc444, merged by ddd555.
+  const chain = Chain.of([revision('aaa111', [], '1'), revision('aaa222', ['aaa111'], '2'), revision('bbb333', ['aaa222'], '3'), revision('ccc444', ['aaa111'], '4'), revision('ddd555', ['bbb333', 'ccc444'], '5')]);
+
+  it('orders parents first and finds the head', () => {
+    expect(chain.ordered.map((r) => r.revision)).toEqual(['aaa111', 'aaa222', 'bbb333', 'ccc444', 'ddd555']);
+    expect(chain.head()?.revision).toBe('ddd555');
+  });
+
+  it('finds revisions by unambiguous prefix, and says when one is ambiguous', () => {
+    expect(chain.find('bb').revision).toBe('bbb333');
+    expect(() => chain.find('aaa')).toThrow('"aaa" is ambiguous: aaa111, aaa222');
+    expect(() => chain.find('fff')).toThrow('no revision starts with "fff"');
+  });
+
+  it('resolves upgrade and downgrade targets through the merge', () => {
+    expect(revisionsToUpgrade(chain, new Set(['aaa111']), 'head').map((r) => r.revision)).toEqual(['aaa222', 'bbb333', 'ccc444', 'ddd555']);
+    expect(revisionsToUpgrade(chain, new Set(['aaa111']), '+2').map((r) => r.revision)).toEqual(['aaa222', 'bbb333']);
+    expect(revisionsToUpgrade(chain, new Set(['aaa111']), 'ccc').map((r) => r.revision)).toEqual(['ccc444']);
+    const all = new Set(chain.ordered.map((r) => r.revision));
+    expect(revisionsToDowngrade(chain, all, '-2').map((r) => r.revision)).toEqual(['ddd555', 'ccc444']);
+    expect(revisionsToDowngrade(chain, all, 'aaa2').map((r) => r.revision)).toEqual(['ddd555', 'ccc444', 'bbb333']);
+    expect(revisionsToDowngrade(chain, all, 'base')).toHaveLength(5);
+  });
+
+  it('selects history ranges', () => {
+    const ids = (range: string, current: string[] | null = null) => selectRange(chain, range, current?.map((c) => chain.get(c)!) ?? null).map((r) => r.revision);
+    expect(ids('base:head')).toEqual(['ddd555', 'ccc444', 'bbb333', 'aaa222', 'aaa111']);
+    expect(ids('aaa222:bbb333')).toEqual(['bbb333', 'aaa222']);
+    expect(ids('-1:current', ['bbb333'])).toEqual(['bbb333', 'aaa222']);
+    expect(ids(':aaa2')).toEqual(['aaa222', 'aaa111']);
+    expect(() => ids('current:head')).toThrow('"current" needs a database');
+  });
+
+  it('refuses cycles and unknown parents, naming files', () => {
+    expect(() => Chain.of([revision('aaa111', ['zzz999'], '1')])).toThrow('20260101T000000Z_aaa111.sql (revision aaa111) revises zzz999, which is not in the folder');
+    expect(() => Chain.of([revision('aaa111', ['bbb222'], '1'), revision('bbb222', ['aaa111'], '2')])).toThrow(/revise each other in a cycle/);
+  });
+});
+
+describe('statement splitting', () => {
+  it("splits where PostgreSQL's scanner sees a statement end, not inside strings, quotes or comments", () => {
+    const sql = `-- a comment; with a semicolon\nCREATE TABLE "a;b" (x text DEFAULT 'x;y');\nCOMMENT ON TABLE "a;b" IS $$it's; fine$$;\n  SELECT 1 -- trailing; comment\n;`;
+    expect(splitStatements(sql)).toEqual([`CREATE TABLE "a;b" (x text DEFAULT 'x;y')`, `COMMENT ON TABLE "a;b" IS $$it's; fine$$`, 'SELECT 1 -- trailing; comment']);
+  });
+});
