@@ -197,8 +197,10 @@ describe('branches', () => {
       await cp(plansDir, otherDir, { recursive: true });
       const dev2 = await another('dev2c');
       await upgrade(dev2.db, 'head', otherDir);
-      await planAgainst(dev2.db, checkSchema('schema.yaml', `${V1}      name: varchar(50)\n`)).then(({ plan }) => applyPlan({ db: dev2.db, plan, plansDir: otherDir, message: 'short names' }));
-      await planAgainst(dev.db, checkSchema('schema.yaml', `${V1}      name: varchar(100)\n`)).then(({ plan }) => applyPlan({ db: dev.db, plan, plansDir, message: 'long names' }));
+      // Written in this order, so the replay (by file name, i.e. by time) runs "short names" last.
+      const at = (second: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, second));
+      await planAgainst(dev.db, checkSchema('schema.yaml', `${V1}      name: varchar(100)\n`)).then(({ plan }) => applyPlan({ db: dev.db, plan, plansDir, message: 'long names', now: at(1) }));
+      await planAgainst(dev2.db, checkSchema('schema.yaml', `${V1}      name: varchar(50)\n`)).then(({ plan }) => applyPlan({ db: dev2.db, plan, plansDir: otherDir, message: 'short names', now: at(2) }));
       for (const f of await readdir(otherDir)) await cp(join(otherDir, f), join(plansDir, f));
     } finally {
       await rm(otherDir, { recursive: true, force: true });
@@ -206,7 +208,7 @@ describe('branches', () => {
     const merged = await mergeHeads({ plansDir, message: 'settle names', target: dev.target, schema: async () => checkSchema('schema.yaml', `${V1}      name: varchar(100)\n`) });
     expect(merged.conflicts).toEqual(['public.users.name']);
     const revision = (await loadChain(plansDir)).get(merged.revision)!;
-    // Replayed in file order, "short names" ran last: the merge widens the column back.
+    // The replay left varchar(50); schema.yaml says varchar(100): the merge widens it.
     expect(describeSteps(revision.upgrade)).toEqual(['alter_column public.users.name']);
     expect(revision.upgrade[0]!.sql).toEqual(['ALTER TABLE public.users ALTER COLUMN name TYPE character varying(100)']);
     const prod = await another('prodconflict');
