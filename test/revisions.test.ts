@@ -137,6 +137,25 @@ describe('upgrade and downgrade replay the revision files', () => {
     await expect(downgrade(prod.db, '-2')).rejects.toThrow('cannot downgrade 2: only 1 revision is applied');
   });
 
+  it('history and current show the chain and where each database stands', async () => {
+    const [a, b, c] = await threeRevisions();
+    const prod = await another('hist');
+    await upgrade(prod.db, b);
+    const run = (args: string[]) => spawnSync('node', [BIN, ...args, '--url', prod.url, '--plans-dir', plansDir, '--no-color'], { encoding: 'utf8' });
+    const history = run(['history']).stdout.split('\n').filter((l) => /^[●○] /.test(l));
+    expect(history).toEqual([
+      expect.stringMatching(new RegExp(`^○ ${c}  \\S+  email required \\[may_fail, blocking\\] \\(head\\)$`)),
+      expect.stringMatching(new RegExp(`^● ${b}  \\S+  notes \\(current\\)$`)),
+      expect.stringMatching(new RegExp(`^● ${a}  \\S+  users$`)),
+    ]);
+    expect(run(['history', '-r', `${a.slice(0, 6)}:current`]).stdout).not.toContain(c);
+    const current = run(['current']);
+    expect(current.stdout).toContain(`${b}  `);
+    expect(current.stdout).toContain('1 revision not applied: run `schema upgrade`');
+    await upgrade(prod.db);
+    expect(run(['current']).stdout).toMatch(new RegExp(`^${c} .* \\(head\\)$`, 'm'));
+  });
+
   it('a downgrade that drops data needs consent on the command line', async () => {
     await threeRevisions();
     const r = spawnSync('node', [BIN, 'downgrade', '-1', '--url', dev.url, '--plans-dir', plansDir, '--auto-approve', '--no-color'], { encoding: 'utf8' });
