@@ -140,7 +140,7 @@ export async function driftOf(db: Db, status: Status): Promise<Drift> {
   const now = await introspect(db);
   if (fingerprint(now.model) === since.fingerprint) return { since, changes: [], unknown: false };
   const { changes } = diff(snapshot, now.model, noHints, { occupiedSchemas: now.unmanaged.occupiedSchemas });
-  return { since, changes: stepsFor(changes), unknown: false };
+  return { since, changes: stepsFor(changes, now.model), unknown: false };
 }
 
 export interface CheckResult {

@@ -3,11 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
 import { checkSchema, parseSavedPlan, planAgainst, readSchemaFile } from '../api.js';
 import { applyPlan } from '../apply/apply.js';
+import { measurePlan } from '../checks/checks.js';
 import { withDb } from '../db/db.js';
 import { UserError } from '../errors.js';
-import type { Plan } from '../plan/types.js';
+import { certainFailures, type Plan } from '../plan/types.js';
 import { renderText } from '../render/text.js';
-import { BaseCommand, consentFlags } from './base.js';
+import { BaseCommand, consentFlags, dataCheckFlags } from './base.js';
 
 async function readSavedPlan(path: string): Promise<string> {
   try {
@@ -36,6 +37,7 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
     message: Flags.string({ char: 'm', summary: 'What the revision does (its file name comes from it).' }),
     ...consentFlags,
     plan: Flags.string({ summary: 'Apply a plan saved with `schema plan --format json`; refused if the database has changed since.' }),
+    ...dataCheckFlags,
   };
 
   async run(): Promise<void> {
@@ -46,9 +48,21 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
     this.announce(target);
     const c = this.colour();
     await withDb(target, async (db) => {
-      const plan = saved ?? (await planAgainst(db, schema!)).plan;
+      const planned = saved ?? (await planAgainst(db, schema!)).plan;
+      // A saved plan keeps the figures it was reviewed with.
+      const plan = !saved && this.flags['data-checks'] ? await measurePlan(db, planned, { timeoutMs: this.flags['check-timeout'] }) : planned;
       this.say(renderText(plan, c));
       if (plan.steps.length === 0) return;
+      const failing = certainFailures(plan.steps);
+      if (failing.length > 0) {
+        const first = failing[0]!;
+        throw new UserError(
+          `refusing to start: step ${first.index + 1} (${first.step.op} ${first.step.object}) will fail on today's data: ${first.hazard.message}` +
+            (failing.length > 1 ? `; ${failing.length - 1} more step${failing.length === 2 ? '' : 's'} will too` : '') +
+            '; nothing was changed',
+          'fix the data first (the figures are above), or pass --no-data-checks to try anyway',
+        );
+      }
       await this.consent(plan.steps, `apply ${plan.steps.length === 1 ? 'this step' : `these ${plan.steps.length} steps`}`, 'this plan', this.flags);
       const result = await applyPlan({
         db,

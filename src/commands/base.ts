@@ -12,6 +12,16 @@ import { RevisionError } from '../revisions/file.js';
 import { formatDiagnostic } from '../spec/diagnostics.js';
 import { HAZARD_CODES, hazardsNeedingConsent, type HazardCode, type Step } from '../plan/types.js';
 
+/** Flags of the commands that measure hazards in today's data. */
+export const dataCheckFlags = {
+  'data-checks': Flags.boolean({
+    summary: 'Count the rows behind each hazard in the target (read only); --no-data-checks skips it.',
+    default: true,
+    allowNo: true,
+  }),
+  'check-timeout': Flags.integer({ summary: 'The statement timeout of each data check, in milliseconds.', default: 2000, min: 1 }),
+};
+
 /** Flags of the commands that change a database: the same consent everywhere. */
 export const consentFlags = {
   'auto-approve': Flags.boolean({ summary: 'Go ahead without asking (hazards that need consent still need --allow-hazards).' }),

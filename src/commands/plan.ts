@@ -1,12 +1,13 @@
 // `schema plan`: introspect the target, diff it against schema.yaml, print the ordered plan.
 import { Flags } from '@oclif/core';
 import { checkSchema, planAgainst, readSchemaFile } from '../api.js';
+import { measurePlan } from '../checks/checks.js';
 import { withDb } from '../db/db.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderSql } from '../render/sql.js';
 import { renderText } from '../render/text.js';
-import { BaseCommand } from './base.js';
+import { BaseCommand, dataCheckFlags } from './base.js';
 
 export default class Plan extends BaseCommand<typeof Plan> {
   static override summary = 'Show what it takes to bring the database to schema.yaml.';
@@ -26,6 +27,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
       default: 'text',
     }),
     'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the plan has changes, 0 when it has none (1 on errors), as Terraform does.' }),
+    ...dataCheckFlags,
   };
 
   async run(): Promise<void> {
@@ -33,7 +35,10 @@ export default class Plan extends BaseCommand<typeof Plan> {
     const schema = checkSchema(file, await readSchemaFile(file));
     const target = this.target();
     this.announce(target);
-    const { plan } = await withDb(target, (db) => planAgainst(db, schema));
+    const plan = await withDb(target, async (db) => {
+      const { plan: planned } = await planAgainst(db, schema);
+      return this.flags['data-checks'] ? measurePlan(db, planned, { timeoutMs: this.flags['check-timeout'] }) : planned;
+    });
     switch (this.flags.format) {
       case 'json':
         this.say(renderJson(plan));

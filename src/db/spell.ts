@@ -43,7 +43,7 @@ interface Group {
 }
 
 /** The texts of a table a check or index reads: its referenced columns. */
-function referencedColumns(text: string): string[] {
+function referenced_columns(text: string): string[] {
   const checked = checkExpression(text);
   return checked.ok ? checked.value.filter((r) => r.parts.length === 1).map((r) => r.parts[0]!) : [];
 }
@@ -68,9 +68,9 @@ function indexColumns(index: SpecIndex): Set<string> {
   const names = new Set<string>(index.include.map((c) => c.value));
   for (const k of index.keys) {
     if (k.column) names.add(k.column.value);
-    else for (const r of referencedColumns(k.expression!.value)) names.add(r);
+    else for (const r of referenced_columns(k.expression!.value)) names.add(r);
   }
-  if (index.where) for (const r of referencedColumns(index.where.value)) names.add(r);
+  if (index.where) for (const r of referenced_columns(index.where.value)) names.add(r);
   return names;
 }
 
@@ -88,7 +88,7 @@ function context(t: SpecTable, names: Iterable<string>): Map<string, string> {
 }
 
 const contextKey = (ctx: ReadonlyMap<string, string>): string => [...ctx].sort().join('\u0001');
-const checkKey = (t: SpecTable, expression: string): string => `${expression}\u0000${contextKey(context(t, referencedColumns(expression)))}`;
+const checkKey = (t: SpecTable, expression: string): string => `${expression}\u0000${contextKey(context(t, referenced_columns(expression)))}`;
 const indexKey = (t: SpecTable, index: SpecIndex): string => `${indexShape(index)}\u0000${contextKey(context(t, indexColumns(index)))}`;
 const defaultKey = (type: string, sql: string): string => `${type}\u0000${sql}`;
 
@@ -192,7 +192,7 @@ class Layout {
       const key = checkKey(t, check.expression.value);
       let entry = this.checks.get(key);
       if (!entry) {
-        const ctx = context(t, referencedColumns(check.expression.value));
+        const ctx = context(t, referenced_columns(check.expression.value));
         const name = this.next('k');
         const clause = `CONSTRAINT ${quoteIdent(name)} CHECK (${check.expression.value})`;
         this.group(ctx).checks.push(clause);

@@ -91,6 +91,13 @@ const FAMILY: Record<string, Family> = {
 
 const familyOf = (t: ParsedType): Family => FAMILY[t.base] ?? 'other';
 
+const INT_BOUNDS: Record<string, [string, string]> = {
+  int2: ['-32768', '32767'],
+  int4: ['-2147483648', '2147483647'],
+  int8: ['-9223372036854775808', '9223372036854775807'],
+};
+const intRange = (t: string): ValueTest => ({ kind: 'range', min: INT_BOUNDS[t]![0], max: INT_BOUNDS[t]![1] });
+
 const INT_RANGE: Record<string, string> = {
   int2: '-32768..32767',
   int4: '-2147483648..2147483647',
@@ -103,6 +110,23 @@ const INT_RANK: Record<string, number> = { int2: 1, int4: 2, int8: 3 };
 /** Exact integers a float holds: float4 has a 24-bit mantissa, float8 53 bits. */
 const FLOAT_EXACT_RANK: Record<string, number> = { float4: 1, float8: 2 };
 
+/** Which existing values do not survive a conversion, for the data checks to count. */
+export type ValueTest =
+  /** Outside these bounds: the change fails. */
+  | { readonly kind: 'range'; readonly min: string; readonly max: string }
+  /** Text longer than this: the change fails. */
+  | { readonly kind: 'length'; readonly max: number }
+  /** More integer digits than this once rounded to `scale`: the change fails. */
+  | { readonly kind: 'digits'; readonly integerDigits: number; readonly scale: number }
+  /** Not valid input for the new type: the change fails. */
+  | { readonly kind: 'input' }
+  /** An address with host bits set: the change fails. */
+  | { readonly kind: 'host_bits' }
+  /** Different once converted (rounding, lost time of day): the change succeeds, the value changes. */
+  | { readonly kind: 'roundtrip' }
+  /** Larger in magnitude than this: the value loses precision. */
+  | { readonly kind: 'beyond'; readonly limit: string };
+
 export interface Conversion {
   /** Why values may not survive; null when every value converts exactly (widening). */
   readonly lossy: string | null;
@@ -110,10 +134,15 @@ export interface Conversion {
   readonly rewrite: boolean;
   /** The change needs an explicit cast: there is no implicit or assignment cast. */
   readonly explicit: 'cast' | 'via_text' | null;
+  /** How to find the values that do not survive; null when the data cannot tell. */
+  readonly test: ValueTest | null;
 }
 
-const widening = (rewrite: boolean): Conversion => ({ lossy: null, rewrite, explicit: null });
-const lossy = (reason: string, explicit: Conversion['explicit'] = null): Conversion => ({ lossy: reason, rewrite: true, explicit });
+const widening = (rewrite: boolean): Conversion => ({ lossy: null, rewrite, explicit: null, test: null });
+const lossy = (reason: string, explicit: Conversion['explicit'] = null, test: ValueTest | null = null): Conversion => ({ lossy: reason, rewrite: true, explicit, test });
+
+/** Whether values found by `test` make the change fail (rather than change quietly). */
+export const testFails = (test: ValueTest): boolean => test.kind !== 'roundtrip' && test.kind !== 'beyond';
 
 /** Length-limited types: a limit no smaller keeps every value; no limit is the widest. */
 function lengthChange(from: ParsedType, to: ParsedType, unit: string, rewriteOnGrow: boolean): Conversion {
@@ -121,16 +150,17 @@ function lengthChange(from: ParsedType, to: ParsedType, unit: string, rewriteOnG
   const b = to.mods[0];
   if (b === undefined) return widening(false);
   if (a !== undefined && b >= a) return widening(rewriteOnGrow && b !== a);
-  return lossy(`values longer than ${b} ${unit}${b === 1 ? '' : 's'} make the change fail`);
+  return lossy(`values longer than ${b} ${unit}${b === 1 ? '' : 's'} make the change fail`, null, { kind: 'length', max: b });
 }
 
 function numericChange(from: ParsedType, to: ParsedType): Conversion {
   const [p1, s1 = 0] = from.mods;
   const [p2, s2 = 0] = to.mods;
   if (p2 === undefined) return widening(false);
-  if (p1 === undefined) return lossy(`unconstrained numeric values are rounded to ${s2} decimal places and fail beyond ${p2 - s2} integer digits`);
-  if (s2 < s1) return lossy(`values are rounded from ${s1} to ${s2} decimal places`);
-  if (p2 - s2 < p1 - s1) return lossy(`values of ${p2 - s2 + 1} or more integer digits fail (was ${p1 - s1})`);
+  const digits: ValueTest = { kind: 'digits', integerDigits: p2 - s2, scale: s2 };
+  if (p1 === undefined) return lossy(`unconstrained numeric values are rounded to ${s2} decimal places and fail beyond ${p2 - s2} integer digits`, null, digits);
+  if (p2 - s2 < p1 - s1) return lossy(`values of ${p2 - s2 + 1} or more integer digits fail (was ${p1 - s1})${s2 < s1 ? `, and values are rounded from ${s1} to ${s2} decimal places` : ''}`, null, digits);
+  if (s2 < s1) return lossy(`values are rounded from ${s1} to ${s2} decimal places`, null, { kind: 'roundtrip' });
   return widening(s2 !== s1);
 }
 
@@ -142,7 +172,7 @@ function sameBase(from: ParsedType, to: ParsedType): Conversion {
       return lengthChange(from, to, 'character', false);
     case 'bpchar': {
       const c = lengthChange(from, to, 'character', true);
-      return c.lossy === null ? c : lossy(`values longer than ${to.mods[0]} characters fail; trailing spaces are cut`);
+      return c.lossy === null ? c : lossy(`values longer than ${to.mods[0]} characters fail; trailing spaces are cut`, null, c.test);
     }
     case 'varbit':
       return lengthChange(from, to, 'bit', false);
@@ -155,7 +185,7 @@ function sameBase(from: ParsedType, to: ParsedType): Conversion {
     const a = from.mods[0];
     const b = to.mods[0];
     if (b === undefined || (a !== undefined && b >= a)) return widening(false);
-    return lossy(`fractional seconds are rounded to ${b} digit${b === 1 ? '' : 's'}`);
+    return lossy(`fractional seconds are rounded to ${b} digit${b === 1 ? '' : 's'}`, null, { kind: 'roundtrip' });
   }
   return from.mods.join(',') === to.mods.join(',') ? widening(false) : lossy('the type modifier changes');
 }
@@ -167,7 +197,7 @@ function toString(from: ParsedType, to: ParsedType): Conversion {
   if (limit !== undefined) {
     const longest = INT_TEXT[from.base] ?? (from.base === 'uuid' ? 36 : from.base === 'bool' ? 5 : undefined);
     if (longest !== undefined && longest <= limit) return widening(true);
-    return lossy(`values whose text is longer than ${limit} characters make the change fail`);
+    return lossy(`values whose text is longer than ${limit} characters make the change fail`, null, { kind: 'length', max: limit });
   }
   if (from.base === 'bpchar') return lossy('trailing spaces are cut');
   return widening(!(from.base === 'varchar' || from.base === 'text' || from.base === 'name'));
@@ -177,32 +207,31 @@ function betweenFamilies(from: ParsedType, to: ParsedType, fromFamily: Family, t
   const f = from.base;
   const t = to.base;
   if (toFamily === 'string') return toString(from, to);
-  if (fromFamily === 'string') return lossy(`values that are not valid ${t} make the change fail`, 'cast');
+  if (fromFamily === 'string') return lossy(`values that are not valid ${t} make the change fail`, 'cast', { kind: 'input' });
   if (fromFamily === 'int' && toFamily === 'numeric') {
     const [p, s = 0] = to.mods;
     if (p === undefined || p - s >= INT_DIGITS[f]!) return widening(true);
-    return lossy(`values of more than ${p - s} digits fail`);
+    return lossy(`values of more than ${p - s} digits fail`, null, { kind: 'digits', integerDigits: p - s, scale: s });
   }
   if (fromFamily === 'int' && toFamily === 'float') {
     const exact = f === 'int2' || (f === 'int4' && t === 'float8');
-    return exact ? widening(true) : lossy(`large integers lose precision in ${t === 'float4' ? 'real' : 'double precision'}`);
+    return exact ? widening(true) : lossy(`large integers lose precision in ${t === 'float4' ? 'real' : 'double precision'}`, null, { kind: 'beyond', limit: t === 'float4' ? '16777216' : '9007199254740992' });
   }
   if (fromFamily === 'float' && toFamily === 'float') {
-    return FLOAT_EXACT_RANK[t]! > FLOAT_EXACT_RANK[f]! ? widening(true) : lossy('double precision values are rounded to real');
+    return FLOAT_EXACT_RANK[t]! > FLOAT_EXACT_RANK[f]! ? widening(true) : lossy('double precision values are rounded to real, and those beyond its range fail', null, { kind: 'range', min: '-3.4028234663852886e38', max: '3.4028234663852886e38' });
   }
-  if (fromFamily === 'numeric' && toFamily === 'int') return lossy(`fractions are rounded; values outside ${INT_RANGE[t]} fail`);
-  if (fromFamily === 'float' && toFamily === 'int') return lossy(`fractions are rounded; values outside ${INT_RANGE[t]} fail`);
+  if ((fromFamily === 'numeric' || fromFamily === 'float') && toFamily === 'int') return lossy(`fractions are rounded; values outside ${INT_RANGE[t]} fail`, null, intRange(t));
   if (fromFamily === 'numeric' && toFamily === 'float') return lossy('values keep only 6 (real) or 15 (double precision) significant digits');
   if (fromFamily === 'float' && toFamily === 'numeric') return lossy('values keep 15 significant digits; NaN and infinity may fail');
   if (fromFamily === 'datetime' && toFamily === 'datetime') return datetimeChange(f, t);
   if (f === 'json' && t === 'jsonb') return lossy('jsonb drops duplicate keys, key order and whitespace');
   if (f === 'jsonb' && t === 'json') return widening(true);
   if (f === 'cidr' && t === 'inet') return widening(false);
-  if (f === 'inet' && t === 'cidr') return lossy('addresses with host bits set make the change fail');
+  if (f === 'inet' && t === 'cidr') return lossy('addresses with host bits set make the change fail', null, { kind: 'host_bits' });
   if (f === 'varbit' && t === 'bit') return lossy('bit strings of another length make the change fail');
   if (f === 'bit' && t === 'varbit') return lengthChange(from, to, 'bit', false);
   if (fromFamily === 'int' && toFamily === 'int') {
-    return INT_RANK[t]! > INT_RANK[f]! ? widening(true) : lossy(`values outside ${INT_RANGE[t]} fail`);
+    return INT_RANK[t]! > INT_RANK[f]! ? widening(true) : lossy(`values outside ${INT_RANGE[t]} fail`, null, intRange(t));
   }
   return lossy(`there is no safe conversion from ${f} to ${t}; values may fail to convert`, 'cast');
 }
@@ -211,7 +240,7 @@ function datetimeChange(f: string, t: string): Conversion {
   if (f === 'date' && (t === 'timestamp' || t === 'timestamptz')) return widening(true);
   if (f === 'timestamp' && t === 'timestamptz') return widening(true);
   if (f === 'timestamptz' && t === 'timestamp') return lossy('the time zone is lost: values are converted to the session time zone');
-  if ((f === 'timestamp' || f === 'timestamptz') && t === 'date') return lossy('the time of day is lost');
+  if ((f === 'timestamp' || f === 'timestamptz') && t === 'date') return lossy('the time of day is lost', null, { kind: 'roundtrip' });
   if ((f === 'timestamp' || f === 'timestamptz') && (t === 'time' || t === 'timetz')) return lossy('the date is lost');
   if (f === 'time' && t === 'timetz') return widening(true);
   if (f === 'timetz' && t === 'time') return lossy('the time zone is lost');
@@ -227,7 +256,7 @@ export function conversion(from: Column, to: Column): Conversion {
   const toEnum = to.typeRef !== null;
   const fromEnum = from.typeRef !== null;
   if (a.array !== b.array) return lossy(a.array ? 'an array becomes a single value' : 'a single value becomes an array', toEnum ? 'via_text' : 'cast');
-  if (toEnum) return lossy(`values that are not labels of ${to.type.replace(/\[\]$/, '')} make the change fail`, 'via_text');
+  if (toEnum) return lossy(`values that are not labels of ${to.type.replace(/\[\]$/, '')} make the change fail`, 'via_text', b.array ? null : { kind: 'input' });
   if (fromEnum) {
     const c = betweenFamilies({ base: 'enum', mods: [], array: a.array }, b, 'other', familyOf(b));
     return familyOf(b) === 'string' ? c : { ...c, explicit: 'via_text' };

@@ -2,21 +2,64 @@
 import { diff, invertHints } from '../diff/diff.js';
 import type { Change } from '../diff/changes.js';
 import { fingerprint } from '../model/fingerprint.js';
-import { tableKey, type Model, type Unmanaged } from '../model/model.js';
+import { objectPath } from '../model/identifiers.js';
 import type { Hints } from '../model/hints.js';
+import { tableKey, type Model, type Unmanaged } from '../model/model.js';
+import { renameColumnIn } from '../model/sql-tokens.js';
 import { order } from './order.js';
 import { toDraft, type Context } from './steps.js';
-import { PLAN_FORMAT_VERSION, summarize, type Plan, type Step } from './types.js';
+import { PLAN_FORMAT_VERSION, summarize, type Hazard, type Measure, type Plan, type Step, type TableName } from './types.js';
 
-function context(changes: readonly Change[]): Context {
-  return { newTables: new Set(changes.flatMap((c) => (c.kind === 'create_table' ? [tableKey(c.table)] : []))) };
+function context(changes: readonly Change[], desired: Model): Context {
+  return { newTables: new Set(changes.flatMap((c) => (c.kind === 'create_table' ? [tableKey(c.table)] : []))), enums: desired.enums };
 }
 
-/** Steps in executable order for a list of changes. */
-export function stepsFor(changes: readonly Change[]): Step[] {
-  const ctx = context(changes);
+/** Steps in executable order for a list of changes leading to `desired`. */
+export function stepsFor(changes: readonly Change[], desired: Model): Step[] {
+  const ctx = context(changes, desired);
   return order(changes.map((c) => toDraft(c, ctx))).map(({ op, object, sql, hazards }) => ({ op, object, sql, hazards }));
 }
+
+/**
+ * Measures speak of the database as it is before the plan runs: tables and columns that the
+ * plan renames are measured under their names of today.
+ */
+function measureToday(steps: readonly Step[], renames: Hints): Step[] {
+  const today = (t: TableName): { table: TableName; columns: ReadonlyMap<string, string> } => {
+    const key = objectPath(t.schema, t.name);
+    return { table: renames.tables.get(key) ?? t, columns: renames.columns.get(key) ?? new Map() };
+  };
+  const rename = (m: Measure): Measure => {
+    const { table, columns } = today(m.table);
+    const col = (c: string): string => columns.get(c) ?? c;
+    const text = (s: string): string => renameColumnIn(s, columns);
+    switch (m.kind) {
+      case 'rows':
+        return { ...m, table };
+      case 'values':
+        return { ...m, table, column: col(m.column) };
+      case 'where':
+        return { ...m, table, condition: text(m.condition), example: m.example === null ? null : text(m.example) };
+      case 'duplicates':
+        return { ...m, table, keys: m.keys.map(text), condition: m.condition === null ? null : text(m.condition) };
+      case 'orphans': {
+        const ref = m.references ? today(m.references) : null;
+        return {
+          ...m,
+          table,
+          columns: m.columns.map(col),
+          references: ref?.table ?? null,
+          referenced_columns: m.referenced_columns.map((c) => ref?.columns.get(c) ?? c),
+        };
+      }
+    }
+  };
+  return steps.map((s) => ({ ...s, hazards: s.hazards.map((h) => (h.measure ? { ...h, measure: rename(h.measure) } : h)) }));
+}
+
+/** Only the figures of the state a plan starts from can be measured: the way back has none. */
+const withoutMeasures = (steps: readonly Step[]): Step[] =>
+  steps.map((s) => ({ ...s, hazards: s.hazards.map(({ code, message }): Hazard => ({ code, message })) }));
 
 export interface PlanInput {
   readonly current: Model;
@@ -37,12 +80,12 @@ export function buildPlan(input: PlanInput): Plan {
   const desired: Model = kept.length === 0 ? input.desired : { ...input.desired, schemas: [...input.desired.schemas, ...kept].sort() };
   const forward = diff(input.current, desired, input.hints, options);
   const backward = diff(desired, input.current, invertHints(forward.renames), options);
-  const steps = stepsFor(forward.changes);
+  const steps = measureToday(stepsFor(forward.changes, desired), forward.renames);
   return {
     format_version: PLAN_FORMAT_VERSION,
     summary: summarize(steps),
     steps,
-    downgrade: stepsFor(backward.changes),
+    downgrade: withoutMeasures(stepsFor(backward.changes, input.current)),
     fingerprint: { from: fingerprint(input.current), to: fingerprint(desired) },
     unmanaged: input.unmanaged?.counts ?? {},
   };

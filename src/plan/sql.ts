@@ -5,7 +5,7 @@ import { qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
 import { parenthesized } from '../model/sql-tokens.js';
 import type { Column, EnumType, ForeignKey, Index, PrimaryKey, Table, Unique } from '../model/model.js';
 import type { EnumAddition, EnumColumn } from '../diff/changes.js';
-import type { Conversion } from './casts.js';
+import { parseType, type Conversion, type ValueTest } from './casts.js';
 
 type Named = { readonly schema: string; readonly name: string };
 
@@ -147,3 +147,79 @@ export function createIndex(t: Named, i: Index): string {
 
 export const dropIndex = (t: Named, name: string): string => `DROP INDEX ${qualify(t.schema, name)}`;
 export const renameIndex = (t: Named, from: string, to: string): string => `ALTER INDEX ${qualify(t.schema, from)} RENAME TO ${quoteIdent(to)}`;
+
+// ---- conditions the data checks count (read-only queries; see checks/) ----
+
+/** Rows of a column holding a value the test finds, as an SQL condition (NULL is never counted). */
+export function valueCondition(column: string, test: ValueTest, newType: string): string {
+  return `${quoteIdent(column)} IS NOT NULL AND (${valueTest(quoteIdent(column), test, newType)})`;
+}
+
+function valueTest(c: string, test: ValueTest, newType: string): string {
+  switch (test.kind) {
+    case 'range':
+      return `${c} < ${test.min} OR ${c} > ${test.max}`;
+    case 'length':
+      return `pg_catalog.char_length(${c}::text) > ${test.max}`;
+    case 'digits':
+      return `pg_catalog.abs(pg_catalog.round(${c}::numeric, ${test.scale})) >= pg_catalog.power(10::numeric, ${test.integerDigits})`;
+    case 'input':
+      return invalidInput(c, newType);
+    case 'host_bits':
+      return `${c} <> pg_catalog.network(${c})::inet`;
+    case 'roundtrip':
+      return `(${c}::${newType}) IS DISTINCT FROM ${c}`;
+    case 'beyond':
+      return `pg_catalog.abs(${c}) > ${test.limit}`;
+  }
+}
+
+const INTEGER_TEXT = String.raw`^\s*[-+]?[0-9]+\s*$`;
+const NUMBER_TEXT = String.raw`^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$`;
+const UUID_TEXT = String.raw`^\s*\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?\s*$`;
+const INTEGER_BOUNDS: Record<string, [string, string]> = {
+  int2: ['-32768', '32767'],
+  int4: ['-2147483648', '2147483647'],
+  int8: ['-9223372036854775808', '9223372036854775807'],
+};
+
+/**
+ * Text that is not valid input for `type`. For the common targets a pattern does it on every
+ * version (the CASE makes the pattern decide before any cast runs); others need
+ * pg_input_is_valid (PostgreSQL 16 and later).
+ */
+function invalidInput(c: string, type: string): string {
+  const t = parseType(type);
+  const text = `${c}::text`;
+  if (!t.array) {
+    const bounds = INTEGER_BOUNDS[t.base];
+    if (bounds) return `CASE WHEN ${text} ~ ${quoteLiteral(INTEGER_TEXT)} THEN ${text}::numeric NOT BETWEEN ${bounds[0]} AND ${bounds[1]} ELSE true END`;
+    if (t.base === 'numeric') {
+      const [p, scale = 0] = t.mods;
+      const overflow = p === undefined ? 'false' : `pg_catalog.abs(pg_catalog.round(${text}::numeric, ${scale})) >= pg_catalog.power(10::numeric, ${p - scale})`;
+      return `CASE WHEN ${text} ~ ${quoteLiteral(NUMBER_TEXT)} THEN ${overflow} ELSE pg_catalog.lower(pg_catalog.btrim(${text})) NOT IN ('nan', 'infinity', '+infinity', '-infinity') END`;
+    }
+    if (t.base === 'float4' || t.base === 'float8') {
+      return `NOT (${text} ~ ${quoteLiteral(NUMBER_TEXT)} OR pg_catalog.lower(pg_catalog.btrim(${text})) IN ('nan', 'infinity', '+infinity', '-infinity', 'inf', '+inf', '-inf'))`;
+    }
+    if (t.base === 'uuid') return `${text} !~* ${quoteLiteral(UUID_TEXT)}`;
+    if (t.base === 'bool') return `pg_catalog.lower(pg_catalog.btrim(${text})) NOT IN ('t', 'true', 'y', 'yes', 'on', '1', 'f', 'false', 'n', 'no', 'off', '0')`;
+  }
+  return `NOT pg_catalog.pg_input_is_valid(${text}, ${quoteLiteral(type)})`;
+}
+
+/** The condition a check constraint demands, from its definition `CHECK (...) [NOT VALID]`. */
+export function checkCondition(definition: string): string {
+  return definition.replace(/^CHECK /, '').replace(/ NOT VALID$/, '');
+}
+
+export const isNull = (column: string): string => `${quoteIdent(column)} IS NULL`;
+export const notNull = (columns: readonly string[]): string => columns.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(' AND ');
+export const textOf = (column: string): string => `${quoteIdent(column)}::text`;
+export const inLabels = (column: string, labels: readonly string[]): string => `${quoteIdent(column)}::text IN (${labels.map(quoteLiteral).join(', ')})`;
+
+/** Spelled SQL in parentheses once (for composing conditions). */
+export { parenthesized };
+
+/** Index keys as SQL expressions, for grouping rows the way the index would. */
+export const indexKeyExpressions = (i: Index): string[] => i.keys.map((k) => (k.column !== null ? quoteIdent(k.column) : parenthesized(k.expression ?? '')));

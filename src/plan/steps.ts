@@ -1,11 +1,11 @@
 // Change -> step draft: the op, the object, the SQL, the hazards, and what the step needs and
 // frees (tokens), from which the order is derived. One handler per Change kind.
 import type { Change, ChangeKind } from '../diff/changes.js';
-import { objectPath } from '../model/identifiers.js';
+import { objectPath, quoteIdent } from '../model/identifiers.js';
 import { tableKey, type Column, type Table } from '../model/model.js';
-import { conversion } from './casts.js';
+import { conversion, testFails } from './casts.js';
 import * as sql from './sql.js';
-import type { Hazard, Op } from './types.js';
+import type { Hazard, Measure, Op, TableName } from './types.js';
 
 /**
  * A step before ordering. Tokens name things in the database: a step that `provides` one runs
@@ -28,6 +28,8 @@ export interface Draft {
 export interface Context {
   /** Tables created by this plan: empty, so nothing on them can fail or block. */
   readonly newTables: ReadonlySet<string>;
+  /** The desired enums, for the labels a column converted to an enum must hold. */
+  readonly enums: Readonly<Record<string, { readonly values: readonly string[] }>>;
 }
 
 // ---- tokens ----
@@ -49,7 +51,11 @@ const typeTokens = (c: Column, make: (schema: string, name: string) => string): 
 const allColumns = (t: Table): string[] => t.columns.map((c) => COLUMN(t, c.name));
 /** What a constraint or index over columns needs: each column there, with its final definition. */
 const finalColumns = (t: Table, names: readonly string[]): string[] => names.flatMap((c) => [COLUMN(t, c), COLUMN_DEF(t, c)]);
-const hazard = (code: Hazard['code'], message: string): Hazard => ({ code, message });
+/** A hazard; with a measure, the data checks put today's figure on it. */
+function hazard(code: Hazard['code'], message: string, measure?: Measure, fails_if_any?: boolean): Hazard {
+  return { code, message, ...(measure ? { measure } : {}), ...(fails_if_any ? { fails_if_any } : {}) };
+}
+const named = (t: { readonly schema: string; readonly name: string }): TableName => ({ schema: t.schema, name: t.name });
 
 function draft(partial: Partial<Draft> & Pick<Draft, 'op' | 'object' | 'phase' | 'sql'>): Draft {
   return { hazards: [], provides: [], requires: [], removes: [], releases: [], ...partial };
@@ -91,12 +97,13 @@ export const handlers: Handlers = {
     const name = objectPath(c.to.schema, c.to.name);
     const hazards: Hazard[] = [];
     if (removed.length > 0) {
-      hazards.push(
-        hazard(
-          'data_loss',
-          `removes ${removed.map((v) => `'${v}'`).join(', ')} from ${name}: rows holding ${removed.length === 1 ? 'it' : 'them'} make the change fail until they are changed`,
-        ),
-      );
+      const message = `removes ${removed.map((v) => `'${v}'`).join(', ')} from ${name}: rows holding ${removed.length === 1 ? 'it' : 'them'} make the change fail until they are changed`;
+      const measured = c.columns.filter((col) => !isNew(ctx, col.table));
+      if (measured.length === 0) hazards.push(hazard('data_loss', message));
+      for (const col of measured) {
+        const where: Measure = { kind: 'where', table: named(col.table), condition: sql.inLabels(col.column, removed), example: sql.textOf(col.column) };
+        hazards.push(hazard('data_loss', `${message} (in ${objectPath(col.table.schema, col.table.name, col.column)})`, where, true));
+      }
     }
     for (const col of c.columns) {
       if (!isNew(ctx, col.table)) hazards.push(hazard('table_rewrite', `rewrites ${objectPath(col.table.schema, col.table.name)} to convert ${col.column} to the new ${name}, under an ACCESS EXCLUSIVE lock`));
@@ -157,7 +164,10 @@ export const handlers: Handlers = {
       object: name,
       phase: 3,
       sql: [sql.dropTable(t)],
-      hazards: [hazard('data_loss', `drops table ${name} and every row in it`), hazard('irreversible', `undoing this step recreates ${name} empty`)],
+      hazards: [
+        hazard('data_loss', `drops table ${name} and every row in it`, { kind: 'rows', table: named(t) }),
+        hazard('irreversible', `undoing this step recreates ${name} empty`),
+      ],
       removes: [
         TABLE(t),
         RELATION(t.schema, t.name),
@@ -191,7 +201,7 @@ export const handlers: Handlers = {
     const hazards: Hazard[] = [];
     if (!isNew(ctx, t)) {
       if (!col.nullable && col.default === null && col.identity === null) {
-        hazards.push(hazard('may_fail', `fails if ${name} has any rows: a NOT NULL column without a default has no value for them`));
+        hazards.push(hazard('may_fail', `fails if ${name} has any rows: a NOT NULL column without a default has no value for them`, { kind: 'rows', table: named(t) }, true));
       }
       if (col.identity !== null) hazards.push(hazard('table_rewrite', `fills ${col.name} for every row, rewriting ${name} under an ACCESS EXCLUSIVE lock`));
     }
@@ -213,7 +223,10 @@ export const handlers: Handlers = {
       object: path,
       phase: 3,
       sql: [sql.dropColumn(c.table, c.column.name)],
-      hazards: [hazard('data_loss', `drops column ${path} and its values`), hazard('irreversible', `undoing this step re-adds ${path} without its values`)],
+      hazards: [
+        hazard('data_loss', `drops column ${path} and its values`, { kind: 'values', table: named(c.table), column: c.column.name }),
+        hazard('irreversible', `undoing this step re-adds ${path} without its values`),
+      ],
       removes: [COLUMN(c.table, c.column.name), COLUMN_TYPE(c.table, c.column.name)],
       releases: typeTokens(c.column, USES),
     });
@@ -238,12 +251,19 @@ export const handlers: Handlers = {
     const conv = typeChanges ? conversion(from, to) : null;
     const hazards: Hazard[] = [];
     if (conv?.lossy) {
-      hazards.push(hazard('lossy_type_change', `${from.type} -> ${to.type}: ${conv.lossy}`));
+      const enumLabels = to.typeRef && !to.typeRef.array ? ctx.enums[objectPath(to.typeRef.schema, to.typeRef.name)]?.values : undefined;
+      const condition = enumLabels
+        ? `NOT (${sql.inLabels(to.name, enumLabels)})`
+        : conv.test
+          ? sql.valueCondition(to.name, conv.test, to.type)
+          : null;
+      const measure: Measure | undefined = existing && condition ? { kind: 'where', table: named(t), condition, example: sql.textOf(to.name) } : undefined;
+      hazards.push(hazard('lossy_type_change', `${from.type} -> ${to.type}: ${conv.lossy}`, measure, enumLabels !== undefined || (conv.test !== null && testFails(conv.test))));
       hazards.push(hazard('irreversible', `undoing this step cannot restore values of ${path} changed by this conversion`));
     }
     if (existing && conv?.rewrite) hazards.push(hazard('table_rewrite', `rewrites ${objectPath(t.schema, t.name)} and its indexes under an ACCESS EXCLUSIVE lock`));
     if (existing && from.nullable && !to.nullable) {
-      hazards.push(hazard('may_fail', `fails if any row of ${objectPath(t.schema, t.name)} has NULL in ${to.name}`));
+      hazards.push(hazard('may_fail', `fails if any row of ${objectPath(t.schema, t.name)} has NULL in ${to.name}`, { kind: 'where', table: named(t), condition: sql.isNull(to.name), example: null }, true));
       hazards.push(hazard('blocking', `SET NOT NULL scans ${objectPath(t.schema, t.name)} under an ACCESS EXCLUSIVE lock`));
     }
     if (existing && !from.identity && to.identity) {
@@ -268,7 +288,7 @@ export const handlers: Handlers = {
     const hazards = isNew(ctx, t)
       ? []
       : [
-          hazard('may_fail', `fails if ${name} has duplicate or NULL values in (${list(key.columns)})`),
+          hazard('may_fail', `fails if ${name} has duplicate or NULL values in (${list(key.columns)})`, { kind: 'duplicates', table: named(t), keys: key.columns.map(quoteIdent), condition: null }, true),
           hazard('blocking', `builds a unique index, blocking writes to ${name} until it is done`),
         ];
     return draft({
@@ -297,7 +317,12 @@ export const handlers: Handlers = {
     const hazards = isNew(ctx, t)
       ? []
       : [
-          hazard('may_fail', `fails if ${name} has duplicate values in (${list(u.columns)})`),
+          hazard(
+            'may_fail',
+            `fails if ${name} has duplicate values in (${list(u.columns)})`,
+            { kind: 'duplicates', table: named(t), keys: u.columns.map(quoteIdent), condition: u.nullsNotDistinct ? null : sql.notNull(u.columns) },
+            true,
+          ),
           hazard('blocking', `builds a unique index, blocking writes to ${name} until it is done`),
         ];
     return draft({
@@ -325,7 +350,10 @@ export const handlers: Handlers = {
     const name = objectPath(t.schema, t.name);
     const hazards = isNew(ctx, t)
       ? []
-      : [hazard('may_fail', `fails if any row of ${name} violates ${check.definition}`), hazard('blocking', `checks every row of ${name} under an ACCESS EXCLUSIVE lock`)];
+      : [
+          hazard('may_fail', `fails if any row of ${name} violates ${check.definition}`, { kind: 'where', table: named(t), condition: `NOT (${sql.checkCondition(check.definition)})`, example: null }, true),
+          hazard('blocking', `checks every row of ${name} under an ACCESS EXCLUSIVE lock`),
+        ];
     return draft({
       op: 'add_check',
       object: memberPath(t, check.name),
@@ -346,7 +374,12 @@ export const handlers: Handlers = {
     const plainKey = i.unique && i.where === null && i.keys.every((k) => k.column !== null);
     const hazards: Hazard[] = [];
     if (!isNew(ctx, t)) {
-      if (i.unique) hazards.push(hazard('may_fail', `fails if ${name} has duplicate values in the index's key`));
+      if (i.unique) {
+        // A unique index never sees two keys with a NULL in them as equal.
+        const keys = sql.indexKeyExpressions(i);
+        const condition = [...(i.where !== null ? [sql.parenthesized(i.where)] : []), ...keys.map((k) => `${k} IS NOT NULL`)].join(' AND ');
+        hazards.push(hazard('may_fail', `fails if ${name} has duplicate values in the index's key`, { kind: 'duplicates', table: named(t), keys, condition }, true));
+      }
       hazards.push(hazard('blocking', `blocks writes to ${name} while the index builds`));
     }
     return draft({
@@ -379,7 +412,18 @@ export const handlers: Handlers = {
     const hazards = isNew(ctx, t)
       ? []
       : [
-          hazard('may_fail', `fails if rows of ${name} have (${list(fk.columns)}) values missing from ${ref}(${list(fk.references.columns)})`),
+          hazard(
+            'may_fail',
+            `fails if rows of ${name} have (${list(fk.columns)}) values missing from ${ref}(${list(fk.references.columns)})`,
+            {
+              kind: 'orphans',
+              table: named(t),
+              columns: fk.columns,
+              references: ctx.newTables.has(ref) ? null : { schema: fk.references.schema, name: fk.references.table },
+              referenced_columns: fk.references.columns,
+            },
+            true,
+          ),
           hazard('blocking', `checks every row of ${name} under a SHARE ROW EXCLUSIVE lock on ${name} and ${ref}`),
         ];
     const refTable = { schema: fk.references.schema, name: fk.references.table } as Table;

@@ -7,9 +7,47 @@ export const HAZARD_CODES: readonly HazardCode[] = ['data_loss', 'lossy_type_cha
 /** Hazards `apply` refuses without consent (a confirmation, or --allow-hazards). */
 export const CONSENT_HAZARDS: readonly HazardCode[] = ['data_loss', 'lossy_type_change'];
 
+/** A table as named in the database before the plan runs. */
+export interface TableName {
+  readonly schema: string;
+  readonly name: string;
+}
+
+/**
+ * What to count in today's data to put a figure on a hazard. SQL fragments are made by the
+ * planner (plan/sql.ts), never taken from a user. Names are those before the plan runs.
+ */
+export type Measure =
+  /** Rows of the table (a dropped table; a NOT NULL column added without a default). */
+  | { readonly kind: 'rows'; readonly table: TableName }
+  /** Non-null values of a column (a dropped column). */
+  | { readonly kind: 'values'; readonly table: TableName; readonly column: string }
+  /** Rows where the condition holds (NULLs for SET NOT NULL, a check's violations, values a type change loses or fails on, labels an enum loses). */
+  | { readonly kind: 'where'; readonly table: TableName; readonly condition: string; readonly example: string | null }
+  /** Groups of rows sharing a key (a new unique key or unique index). */
+  | { readonly kind: 'duplicates'; readonly table: TableName; readonly keys: readonly string[]; readonly condition: string | null }
+  /** Rows whose key is missing from the referenced table (a new foreign key). */
+  | {
+      readonly kind: 'orphans';
+      readonly table: TableName;
+      readonly columns: readonly string[];
+      readonly references: TableName | null;
+      readonly referenced_columns: readonly string[];
+    };
+
 export interface Hazard {
   readonly code: HazardCode;
   readonly message: string;
+  /** What the data check counts; absent when the data cannot tell. */
+  readonly measure?: Measure;
+  /** Set when any row counted makes the step fail (not merely lose or change data). */
+  readonly fails_if_any?: boolean;
+  /** From today's data: rows (or groups) counted; an estimate when `estimated`. */
+  readonly rows?: number;
+  readonly example?: string;
+  readonly estimated?: boolean;
+  /** Certain to fail on today's data: apply stops before starting. */
+  readonly fails?: boolean;
 }
 
 export type Op =
@@ -79,6 +117,11 @@ export function summarize(steps: readonly Step[]): Summary {
   const s = { add: 0, change: 0, destroy: 0 };
   for (const step of steps) s[opKind(step.op)]++;
   return s;
+}
+
+/** The steps certain to fail on today's data (by the data checks), with their hazards. */
+export function certainFailures(steps: readonly Step[]): Array<{ index: number; step: Step; hazard: Hazard }> {
+  return steps.flatMap((step, index) => step.hazards.filter((h) => h.fails).map((hazard) => ({ index, step, hazard })));
 }
 
 /** The consent-needing hazard codes present in the steps, in table order. */

@@ -1,6 +1,6 @@
 // Plan -> a pull-request comment: a one-line summary, hazards first and impossible to miss,
 // the steps as a table, the SQL in a collapsible block. No ANSI codes.
-import { CONSENT_HAZARDS, opKind, type Plan } from '../plan/types.js';
+import { certainFailures, CONSENT_HAZARDS, opKind, type Plan } from '../plan/types.js';
 import { renderSql } from './sql.js';
 import { summaryLine, unmanagedLine } from './words.js';
 
@@ -26,6 +26,10 @@ export function renderMarkdown(plan: Plan): string {
   out.push(`### schema plan: ${summaryLine(plan.summary).replace(/^Plan: /, '')}`, '');
   const hazards = plan.steps.flatMap((step, i) => step.hazards.map((h) => ({ step, i, h })));
   const consent = CONSENT_HAZARDS.filter((c) => hazards.some(({ h }) => h.code === c));
+  const failing = [...new Set(certainFailures(plan.steps).map((f) => f.index + 1))];
+  if (failing.length > 0) {
+    out.push('> [!CAUTION]', `> **${failing.length === 1 ? `Step ${failing[0]} fails` : `Steps ${failing.join(', ')} fail`} on today's data.** Apply will not start until the data is fixed.`, '');
+  }
   if (consent.length > 0) {
     out.push('> [!CAUTION]', `> **This plan needs consent to apply: ${consent.join(', ')}.** It can destroy or alter stored data.`, '');
   } else if (hazards.length > 0) {

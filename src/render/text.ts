@@ -1,7 +1,7 @@
 // Plan -> text for a terminal, Terraform-like: `+` add, `-` destroy, `~` change, hazards in
 // their own block, a summary line. Colour comes in as a chalk instance (tests pass none).
 import type { ChalkInstance } from 'chalk';
-import { CONSENT_HAZARDS, opKind, type Hazard, type Plan, type Step } from '../plan/types.js';
+import { certainFailures, CONSENT_HAZARDS, opKind, type Hazard, type Plan, type Step } from '../plan/types.js';
 import { summaryLine, unmanagedLine } from './words.js';
 
 const SYMBOL = { add: '+', destroy: '-', change: '~' } as const;
@@ -45,6 +45,11 @@ export function renderText(plan: Plan, c: ChalkInstance, options: TextOptions = 
     for (const { step, i, h } of hazards) {
       const mark = CONSENT_HAZARDS.includes(h.code) ? c.red.bold('!') : c.yellow('!');
       out.push(`  ${mark} ${hazardTag(c, h)}${' '.repeat(width - h.code.length)}  step ${i + 1} (${step.op} ${step.object}): ${h.message}`);
+    }
+    const failing = certainFailures(plan.steps);
+    if (failing.length > 0) {
+      const steps = [...new Set(failing.map((f) => f.index + 1))];
+      out.push('', c.red.bold(`  ${steps.length === 1 ? `Step ${steps[0]} will fail` : `Steps ${steps.join(', ')} will fail`} on today's data: apply will not start until the data is fixed.`));
     }
     const consent = CONSENT_HAZARDS.filter((code) => hazards.some(({ h }) => h.code === code));
     if (consent.length > 0) {

@@ -1,0 +1,209 @@
+// Data-aware hazards: each figure counted in real rows (NULLs, duplicates, orphans, out of
+// range, too long, failing casts, rows and values lost), a step certain to fail marked so and
+// refused by apply before it starts, and large tables answered from the statistics.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkSchema, planAgainst } from '../src/api.js';
+import { measurePlan } from '../src/checks/checks.js';
+import type { Hazard, HazardCode } from '../src/plan/types.js';
+import { modelOf, runBefore } from './support/cases.js';
+import { scratch, type Scratch } from './support/scratch.js';
+
+let s: Scratch;
+beforeEach(async () => {
+  s = await scratch('checks');
+});
+afterEach(async () => {
+  await s.drop();
+});
+
+/** Plan `yaml` against the scratch database, measure, and return the hazard of `step` with `code`. */
+async function measured(before: string, yaml: string, timeoutMs = 5000): Promise<(step: string, code: HazardCode) => Hazard> {
+  await runBefore(s.db, before);
+  const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', yaml));
+  const checked = await measurePlan(s.db, plan, { timeoutMs });
+  return (step, code) => {
+    const found = checked.steps.find((st) => `${st.op} ${st.object}` === step);
+    if (!found) throw new Error(`no step ${step}: ${checked.steps.map((st) => `${st.op} ${st.object}`).join(', ')}`);
+    const h = found.hazards.find((x) => x.code === code);
+    if (!h) throw new Error(`step ${step} has no ${code}`);
+    return h;
+  };
+}
+
+const figures = (h: Hazard) => ({ rows: h.rows, example: h.example, fails: h.fails, estimated: h.estimated });
+
+describe('figures in the hazards', () => {
+  it('NULLs in the way of SET NOT NULL; zero when there are none', async () => {
+    const hazard = await measured(
+      `CREATE TABLE t (id integer PRIMARY KEY, a text, b text); INSERT INTO t VALUES (1, NULL, 'x'), (2, NULL, 'y'), (3, 'z', 'w');`,
+      `tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n      a: { type: text, nullable: false }\n      b: { type: text, nullable: false }\n`,
+    );
+    expect(figures(hazard('alter_column public.t.a', 'may_fail'))).toEqual({ rows: 2, example: undefined, fails: true, estimated: undefined });
+    expect(hazard('alter_column public.t.a', 'may_fail').message).toBe('fails if any row of public.t has NULL in a (2 rows today: this step will fail)');
+    expect(figures(hazard('alter_column public.t.b', 'may_fail'))).toEqual({ rows: 0, example: undefined, fails: undefined, estimated: undefined });
+    expect(hazard('alter_column public.t.b', 'may_fail').message).toBe('fails if any row of public.t has NULL in b (no rows in the way today)');
+  });
+
+  it('duplicate groups in the way of a unique key and a partial unique expression index', async () => {
+    const hazard = await measured(
+      `CREATE TABLE u (id integer PRIMARY KEY, email text, active boolean);
+       INSERT INTO u VALUES (1, 'a@x', true), (2, 'a@x', true), (3, 'b@x', false), (4, 'B@x', true), (5, NULL, true), (6, NULL, true);`,
+      `tables:
+  u:
+    columns:
+      id: { type: integer, primary_key: true }
+      email: text
+      active: boolean
+    unique:
+      u_email_key: [email]
+    indexes:
+      u_email_lower_idx: { columns: [{ expression: lower(email) }], unique: true, where: active }
+`,
+    );
+    expect(figures(hazard('add_unique public.u.u_email_key', 'may_fail'))).toEqual({ rows: 1, example: 'a@x', fails: true, estimated: undefined });
+    // lower(email) among active rows: 'a@x' twice; 'b@x' is inactive; NULLs never collide.
+    expect(figures(hazard('create_index public.u.u_email_lower_idx', 'may_fail'))).toEqual({ rows: 1, example: 'a@x', fails: true, estimated: undefined });
+  });
+
+  it('orphans in the way of a foreign key, also to a table the plan creates', async () => {
+    const hazard = await measured(
+      `CREATE TABLE users (id integer PRIMARY KEY); INSERT INTO users VALUES (1);
+       CREATE TABLE orders (id integer PRIMARY KEY, user_id integer, shop_id integer);
+       INSERT INTO orders VALUES (1, 1, 7), (2, 99, NULL), (3, NULL, 8);`,
+      `tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+  shops:
+    columns:
+      id: { type: integer, primary_key: true }
+  orders:
+    columns:
+      id: { type: integer, primary_key: true }
+      user_id: integer
+      shop_id: integer
+    foreign_keys:
+      orders_user_fk: { columns: [user_id], references: users }
+      orders_shop_fk: { columns: [shop_id], references: shops }
+`,
+    );
+    expect(figures(hazard('add_foreign_key public.orders.orders_user_fk', 'may_fail'))).toEqual({ rows: 1, example: '99', fails: true, estimated: undefined });
+    expect(figures(hazard('add_foreign_key public.orders.orders_shop_fk', 'may_fail'))).toEqual({ rows: 2, example: '7', fails: true, estimated: undefined });
+  });
+
+  it('values out of range, too long, losing digits, and failing the cast, with an example', async () => {
+    const hazard = await measured(
+      `CREATE TABLE v (id integer PRIMARY KEY, big bigint, code varchar(100), price numeric(10,2), amount numeric(10,2), n text, flag text, at timestamptz);
+       INSERT INTO v VALUES (1, 5000000000, 'short', 12.34, 12345.67, '12', 'yes', '2026-01-01 10:00+00'),
+                            (2, 7, 'much longer than ten', 5.00, 1.00, 'twelve', 'maybe', '2026-01-02 00:00+00'),
+                            (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL);`,
+      `tables:
+  v:
+    columns:
+      id: { type: integer, primary_key: true }
+      big: integer
+      code: varchar(10)
+      price: numeric(10,0)
+      amount: numeric(5,2)
+      n: integer
+      flag: boolean
+      at: date
+`,
+    );
+    expect(figures(hazard('alter_column public.v.big', 'lossy_type_change'))).toEqual({ rows: 1, example: '5000000000', fails: true, estimated: undefined });
+    expect(figures(hazard('alter_column public.v.code', 'lossy_type_change'))).toEqual({ rows: 1, example: 'much longer than ten', fails: true, estimated: undefined });
+    // Rounding changes 12.34 but fails nothing; 12345.67 does not fit numeric(5,2).
+    expect(figures(hazard('alter_column public.v.price', 'lossy_type_change'))).toEqual({ rows: 1, example: '12.34', fails: undefined, estimated: undefined });
+    expect(figures(hazard('alter_column public.v.amount', 'lossy_type_change'))).toEqual({ rows: 1, example: '12345.67', fails: true, estimated: undefined });
+    expect(figures(hazard('alter_column public.v.n', 'lossy_type_change'))).toEqual({ rows: 1, example: 'twelve', fails: true, estimated: undefined });
+    expect(figures(hazard('alter_column public.v.flag', 'lossy_type_change'))).toEqual({ rows: 1, example: 'maybe', fails: true, estimated: undefined });
+    expect(hazard('alter_column public.v.at', 'lossy_type_change').rows).toBeGreaterThanOrEqual(1);
+  });
+
+  it('rows and values lost: a dropped table, a dropped column, a removed enum label, a violated check', async () => {
+    const hazard = await measured(
+      `CREATE TABLE old (id integer); INSERT INTO old SELECT generate_series(1, 1234);
+       CREATE TYPE mood AS ENUM ('sad', 'meh', 'happy');
+       CREATE TABLE p (id integer PRIMARY KEY, nick text, mood mood, age integer);
+       INSERT INTO p VALUES (1, 'a', 'meh', 10), (2, NULL, 'happy', 200), (3, 'c', 'meh', 20);`,
+      `enums:
+  mood: [sad, happy]
+tables:
+  p:
+    columns:
+      id: { type: integer, primary_key: true }
+      mood: mood
+      age: integer
+    checks:
+      p_age_check: age < 150
+`,
+    );
+    expect(figures(hazard('drop_table public.old', 'data_loss'))).toEqual({ rows: 1234, example: undefined, fails: undefined, estimated: undefined });
+    expect(hazard('drop_table public.old', 'data_loss').message).toBe('drops table public.old and every row in it (1,234 rows today)');
+    expect(figures(hazard('drop_column public.p.nick', 'data_loss'))).toEqual({ rows: 2, example: undefined, fails: undefined, estimated: undefined });
+    expect(figures(hazard('alter_enum public.mood', 'data_loss'))).toEqual({ rows: 2, example: 'meh', fails: true, estimated: undefined });
+    expect(figures(hazard('add_check public.p.p_age_check', 'may_fail'))).toEqual({ rows: 1, example: undefined, fails: true, estimated: undefined });
+  });
+
+  it('a NOT NULL column without a default on a table with rows', async () => {
+    const hazard = await measured(`CREATE TABLE t (id integer); INSERT INTO t VALUES (1), (2);`, `tables:\n  t:\n    columns:\n      id: integer\n      must: { type: text, nullable: false }\n`);
+    expect(figures(hazard('add_column public.t.must', 'may_fail'))).toEqual({ rows: 2, example: undefined, fails: true, estimated: undefined });
+  });
+
+  it('measures renamed tables and columns under the names they have today', async () => {
+    const hazard = await measured(
+      `CREATE TABLE clients (id integer PRIMARY KEY, mail text); INSERT INTO clients VALUES (1, NULL), (2, 'x');`,
+      `tables:\n  customers:\n    renamed_from: clients\n    columns:\n      id: { type: integer, primary_key: true }\n      email: { type: text, renamed_from: mail, nullable: false }\n`,
+    );
+    const h = hazard('alter_column public.customers.email', 'may_fail');
+    expect(h.measure).toMatchObject({ table: { schema: 'public', name: 'clients' }, condition: 'mail IS NULL' });
+    expect(figures(h)).toEqual({ rows: 1, example: undefined, fails: true, estimated: undefined });
+  });
+
+  it('a table too large to scan within the budget gets the estimate from the statistics', async () => {
+    const hazard = await measured(
+      `CREATE TABLE big (id integer, note text); INSERT INTO big SELECT g, CASE WHEN g % 2 = 0 THEN 'x' END FROM generate_series(1, 1500000) g; ANALYZE big;
+       CREATE TABLE keep (id integer PRIMARY KEY, note text); INSERT INTO keep SELECT g, NULL FROM generate_series(1, 1500000) g; ANALYZE keep;`,
+      `tables:\n  keep:\n    columns:\n      id: { type: integer, primary_key: true }\n      note: { type: text, nullable: false }\n`,
+      1,
+    );
+    const dropped = hazard('drop_table public.big', 'data_loss');
+    expect(dropped.estimated).toBe(true);
+    expect(dropped.rows).toBeGreaterThan(1_000_000);
+    expect(dropped.message).toMatch(/^drops table public\.big and every row in it \(about [\d,]+ rows in public\.big \(an estimate from the statistics: too large to scan within 0\.001 s\)\)$/);
+    const notNull = hazard('alter_column public.keep.note', 'may_fail');
+    expect(notNull.rows).toBeUndefined();
+    expect(notNull.fails).toBeUndefined();
+    expect(notNull.message).toMatch(/\(not measured: public\.keep is too large to scan within 0\.001 s; it has about [\d,]+ rows\)$/);
+  });
+});
+
+describe('apply stops before starting a step certain to fail', () => {
+  it('refuses, names the step and the figure, and changes nothing; --no-data-checks tries and rolls back', async () => {
+    await runBefore(s.db, `CREATE TABLE t (id integer PRIMARY KEY, a text); INSERT INTO t VALUES (1, NULL);`);
+    const before = await modelOf(s.db);
+    const cwd = await mkdtemp(join(tmpdir(), 'schema-checks-'));
+    try {
+      await writeFile(join(cwd, 'schema.yaml'), `tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n      a: { type: text, nullable: false }\n      b: text\n`);
+      const bin = new URL('../bin/run.js', import.meta.url).pathname;
+      const run = (...args: string[]) => spawnSync('node', [bin, 'apply', '--url', s.url, '--auto-approve', '--no-color', ...args], { cwd, encoding: 'utf8' });
+      const refused = run();
+      expect(refused.status).toBe(1);
+      expect(refused.stdout).toContain('Step 1 will fail on today\'s data: apply will not start until the data is fixed.');
+      expect(refused.stderr).toContain("error: refusing to start: step 1 (alter_column public.t.a) will fail on today's data: fails if any row of public.t has NULL in a (1 row today: this step will fail); nothing was changed");
+      expect(await modelOf(s.db)).toEqual(before);
+      const tried = run('--no-data-checks');
+      expect(tried.status).toBe(1);
+      expect(tried.stderr).toContain('the plan: step 1 of 2 failed (alter_column public.t.a): column "a" of relation "t" contains null values');
+      expect(await modelOf(s.db)).toEqual(before);
+      const plans = spawnSync('ls', [join(cwd, 'plans')], { encoding: 'utf8' });
+      expect(plans.stdout.trim()).toBe('');
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+  });
+});
