@@ -8,7 +8,10 @@ import { withDb } from '../db/db.js';
 import { UserError } from '../errors.js';
 import { certainFailures, type Plan } from '../plan/types.js';
 import { renderText } from '../render/text.js';
-import { BaseCommand, consentFlags, dataCheckFlags } from './base.js';
+import { introspect } from '../introspect/introspect.js';
+import { fingerprint } from '../model/fingerprint.js';
+import { verifyPlan } from '../verify/verify.js';
+import { BaseCommand, consentFlags, dataCheckFlags, verifyFlag } from './base.js';
 
 async function readSavedPlan(path: string): Promise<string> {
   try {
@@ -38,6 +41,7 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
     ...consentFlags,
     plan: Flags.string({ summary: 'Apply a plan saved with `schema plan --format json`; refused if the database has changed since.' }),
     ...dataCheckFlags,
+    ...verifyFlag,
   };
 
   async run(): Promise<void> {
@@ -48,10 +52,16 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
     this.announce(target);
     const c = this.colour();
     await withDb(target, async (db) => {
-      const planned = saved ?? (await planAgainst(db, schema!)).plan;
+      const fresh = saved ? null : await planAgainst(db, schema!);
       // A saved plan keeps the figures it was reviewed with.
-      const plan = !saved && this.flags['data-checks'] ? await measurePlan(db, planned, { timeoutMs: this.flags['check-timeout'] }) : planned;
+      let plan = fresh && this.flags['data-checks'] ? await measurePlan(db, fresh.plan, { timeoutMs: this.flags['check-timeout'] }) : (fresh?.plan ?? saved!);
+      if (this.flags.verify && plan.steps.length > 0) {
+        const current = fresh?.current.model ?? (await introspect(db)).model;
+        if (saved && fingerprint(current) !== saved.fingerprint.from) throw new UserError('the database changed since this plan was made', 'run `schema plan` again and review the new plan');
+        plan = { ...plan, verification: await verifyPlan(target, plan, current, fresh?.desired ?? null) };
+      }
       this.say(renderText(plan, c));
+      if (plan.verification && !plan.verification.ok) throw new UserError('refusing to apply a plan that failed verification (see above); nothing was changed');
       if (plan.steps.length === 0) return;
       const failing = certainFailures(plan.steps);
       if (failing.length > 0) {

@@ -22,6 +22,12 @@ export const dataCheckFlags = {
   'check-timeout': Flags.integer({ summary: 'The statement timeout of each data check, in milliseconds.', default: 2000, min: 1 }),
 };
 
+export const verifyFlag = {
+  verify: Flags.boolean({
+    summary: 'Prove the plan first: run it and its downgrade on a copy of the schema without data (a temporary database on the server, else the embedded PostgreSQL).',
+  }),
+};
+
 /** Flags of the commands that change a database: the same consent everywhere. */
 export const consentFlags = {
   'auto-approve': Flags.boolean({ summary: 'Go ahead without asking (hazards that need consent still need --allow-hazards).' }),

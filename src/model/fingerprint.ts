@@ -16,7 +16,17 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** `sha256:<hex>` of the canonical JSON of the Model. Equal Models have equal fingerprints. */
+/**
+ * The Model as a plan compares it: PostgreSQL appends added columns, so column order is not
+ * part of a schema's identity (a plan never reorders columns).
+ */
+export function comparable(model: Model): Model {
+  const tables: Record<string, Model['tables'][string]> = {};
+  for (const [key, t] of Object.entries(model.tables)) tables[key] = { ...t, columns: [...t.columns].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
+  return { ...model, schemas: [...model.schemas].sort(), tables };
+}
+
+/** `sha256:<hex>` of the canonical JSON of the comparable Model: Models a plan finds equal have equal fingerprints. */
 export function fingerprint(model: Model): string {
-  return 'sha256:' + sha256(canonicalJson(model));
+  return 'sha256:' + sha256(canonicalJson(comparable(model)));
 }

@@ -92,6 +92,15 @@ export interface Summary {
   readonly destroy: number;
 }
 
+/** The outcome of `--verify`: the plan run both ways on a copy of the schema, without data. */
+export interface Verification {
+  readonly ok: boolean;
+  /** Where it ran, for people: "a temporary database on postgres://...". */
+  readonly where: string;
+  /** What went wrong, one sentence each; empty when verified. */
+  readonly problems: readonly string[];
+}
+
 export const PLAN_FORMAT_VERSION = 1;
 
 export interface Plan {
@@ -105,6 +114,8 @@ export interface Plan {
   readonly fingerprint: { readonly from: string; readonly to: string };
   /** Objects in the database this tool leaves alone, counted by kind. */
   readonly unmanaged: Readonly<Record<string, number>>;
+  /** Present when the plan was verified (`--verify`). */
+  readonly verification?: Verification;
 }
 
 export function opKind(op: Op): keyof Summary {

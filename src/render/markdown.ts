@@ -2,7 +2,7 @@
 // the steps as a table, the SQL in a collapsible block. No ANSI codes.
 import { certainFailures, CONSENT_HAZARDS, opKind, type Plan } from '../plan/types.js';
 import { renderSql } from './sql.js';
-import { summaryLine, unmanagedLine } from './words.js';
+import { summaryLine, unmanagedLine, verificationLines } from './words.js';
 
 const SYMBOL = { add: '+', destroy: '-', change: '~' } as const;
 
@@ -26,6 +26,10 @@ export function renderMarkdown(plan: Plan): string {
   out.push(`### schema plan: ${summaryLine(plan.summary).replace(/^Plan: /, '')}`, '');
   const hazards = plan.steps.flatMap((step, i) => step.hazards.map((h) => ({ step, i, h })));
   const consent = CONSENT_HAZARDS.filter((c) => hazards.some(({ h }) => h.code === c));
+  if (plan.verification && !plan.verification.ok) {
+    const [head, ...rest] = verificationLines(plan.verification);
+    out.push('> [!CAUTION]', `> **${head}**`, ...rest.map((l) => `> ${l.trim()}`), '');
+  }
   const failing = [...new Set(certainFailures(plan.steps).map((f) => f.index + 1))];
   if (failing.length > 0) {
     out.push('> [!CAUTION]', `> **${failing.length === 1 ? `Step ${failing[0]} fails` : `Steps ${failing.join(', ')} fail`} on today's data.** Apply will not start until the data is fixed.`, '');
@@ -49,6 +53,7 @@ export function renderMarkdown(plan: Plan): string {
     out.push(`| ${i + 1} | ${SYMBOL[opKind(step.op)]} | ${step.op} | ${cell(code(step.object))} | ${codes} |`);
   });
   out.push('', `**${summaryLine(plan.summary)}**`);
+  if (plan.verification?.ok) out.push('', `✅ ${verificationLines(plan.verification)[0]}`);
   const unmanaged = unmanagedLine(plan.unmanaged);
   if (unmanaged) out.push('', `_${unmanaged}_`);
   const statements = plan.steps.reduce((n, s) => n + s.sql.length, 0);

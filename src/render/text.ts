@@ -2,7 +2,7 @@
 // their own block, a summary line. Colour comes in as a chalk instance (tests pass none).
 import type { ChalkInstance } from 'chalk';
 import { certainFailures, CONSENT_HAZARDS, opKind, type Hazard, type Plan, type Step } from '../plan/types.js';
-import { summaryLine, unmanagedLine } from './words.js';
+import { summaryLine, unmanagedLine, verificationLines } from './words.js';
 
 const SYMBOL = { add: '+', destroy: '-', change: '~' } as const;
 
@@ -58,5 +58,9 @@ export function renderText(plan: Plan, c: ChalkInstance, options: TextOptions = 
   }
   out.push('', c.bold(summaryLine(plan.summary)));
   if (unmanaged) out.push(c.dim(unmanaged));
+  if (plan.verification) {
+    const [head, ...rest] = verificationLines(plan.verification);
+    out.push(plan.verification.ok ? c.green(head!) : c.red.bold(head!), ...rest.map((l) => c.red(l)));
+  }
   return out.join('\n') + '\n';
 }

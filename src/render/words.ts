@@ -1,5 +1,5 @@
 // Phrases every rendering shares, so text, markdown and SQL say the same thing.
-import type { Summary } from '../plan/types.js';
+import type { Summary, Verification } from '../plan/types.js';
 
 /** "Plan: 3 to add, 1 to change, 2 to destroy." */
 export function summaryLine(s: Summary): string {
@@ -21,4 +21,10 @@ export function unmanagedLine(counts: Readonly<Record<string, number>>): string 
 /** Text safe inside a one-line `--` SQL comment: no line break can end the comment early. */
 export function commentText(text: string): string {
   return text.replace(/[\r\n\u2028\u2029]/g, (ch) => (ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ' '));
+}
+
+/** "Verified up and down on ..." or what went wrong. */
+export function verificationLines(v: Verification): string[] {
+  if (v.ok) return [`Verified up and down on ${v.where}: the plan reaches the desired state and its downgrade the starting one.`];
+  return [`Verification failed on ${v.where}:`, ...v.problems.map((p) => `  - ${p}`)];
 }

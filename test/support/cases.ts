@@ -11,7 +11,8 @@ import { applyPlan } from '../../src/apply/apply.js';
 import type { Db } from '../../src/db/db.js';
 import { SpecError } from '../../src/errors.js';
 import { introspect } from '../../src/introspect/introspect.js';
-import type { Model, Table } from '../../src/model/model.js';
+import { comparable } from '../../src/model/fingerprint.js';
+import type { Model } from '../../src/model/model.js';
 import type { HazardCode, Plan, Step } from '../../src/plan/types.js';
 import type { DiagnosticCode } from '../../src/spec/diagnostics.js';
 import { withScratch, type Scratch } from './scratch.js';
@@ -48,11 +49,7 @@ export interface ErrorCase {
 const SCHEMA_FILE = 'schema.yaml';
 
 /** Columns sorted by name: PostgreSQL appends added columns, so order is not compared. */
-export function normalize(model: Model): Model {
-  const tables: Record<string, Table> = {};
-  for (const [key, t] of Object.entries(model.tables)) tables[key] = { ...t, columns: [...t.columns].sort((a, b) => a.name.localeCompare(b.name)) };
-  return { ...model, schemas: [...model.schemas].sort(), tables };
-}
+export const normalize = comparable;
 
 export async function modelOf(db: Db): Promise<Model> {
   return normalize((await introspect(db)).model);

@@ -1,0 +1,80 @@
+// Proven plans: the schema of today is rebuilt without data in a scratch database, the plan
+// runs there, the result must be the desired state; the downgrade runs, the result must be
+// the starting state. What differs is said as the steps still needed to get there.
+import { runSteps } from '../apply/transaction.js';
+import type { Db } from '../db/db.js';
+import { withScratchDatabase } from '../db/scratch.js';
+import type { Target } from '../db/target.js';
+import { diff } from '../diff/diff.js';
+import { introspect } from '../introspect/introspect.js';
+import { comparable, fingerprint } from '../model/fingerprint.js';
+import { noHints } from '../model/hints.js';
+import type { Model } from '../model/model.js';
+import { buildPlan, stepsFor } from '../plan/plan.js';
+import type { Plan, Step, Verification } from '../plan/types.js';
+
+async function inTransaction(db: Db, steps: readonly Step[], what: string): Promise<string | null> {
+  await db.exec('BEGIN');
+  try {
+    await runSteps(db, steps, what);
+    await db.exec('COMMIT');
+    return null;
+  } catch (error) {
+    await db.exec('ROLLBACK').catch(() => undefined);
+    return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+  }
+}
+
+/** The steps that would still take `actual` to `expected`, as "op object" words; none when equal. */
+function stillNeeded(actual: Model, expected: Model): string[] {
+  return stepsFor(diff(comparable(actual), comparable(expected), noHints).changes, expected).map((s) => `${s.op} ${s.object}`);
+}
+
+/**
+ * Prove `plan` on a copy of today's schema (no data). `current` is the Model the plan starts
+ * from; `desired` the one it must reach (null for a saved plan: then its fingerprint decides).
+ * Writes only to the scratch database, which is dropped afterwards.
+ */
+export async function verifyPlan(target: Target, plan: Plan, current: Model, desired: Model | null): Promise<Verification> {
+  return withScratchDatabase(target, async (scratch, info) => {
+    const problems: string[] = [];
+    const result = (): Verification => ({ ok: problems.length === 0, where: info.where, problems });
+
+    const empty = (await introspect(scratch)).model;
+    const rebuild = buildPlan({ current: empty, desired: current, hints: noHints });
+    const rebuildError = await inTransaction(scratch, rebuild.steps, 'rebuilding the schema');
+    if (rebuildError) {
+      problems.push(`the schema of today could not be rebuilt there: ${rebuildError}`);
+      return result();
+    }
+    const rebuilt = (await introspect(scratch)).model;
+    const off = stillNeeded(rebuilt, current);
+    if (off.length > 0) {
+      problems.push(`the schema of today could not be rebuilt exactly (still needed: ${off.join(', ')})`);
+      return result();
+    }
+
+    const upError = await inTransaction(scratch, plan.steps, 'the plan');
+    if (upError) {
+      problems.push(`the plan fails: ${upError}`);
+      return result();
+    }
+    const after = (await introspect(scratch)).model;
+    if (desired) {
+      const missing = stillNeeded(after, desired);
+      if (missing.length > 0) problems.push(`after the plan, the database is not the desired state: still needed ${missing.join(', ')}`);
+    } else if (fingerprint(after) !== plan.fingerprint.to) {
+      problems.push('after the plan, the database is not the state the plan was made for (its fingerprint differs)');
+    }
+
+    const downError = await inTransaction(scratch, plan.downgrade, 'the downgrade');
+    if (downError) {
+      problems.push(`the downgrade fails: ${downError}`);
+      return result();
+    }
+    const back = (await introspect(scratch)).model;
+    const left = stillNeeded(back, current);
+    if (left.length > 0) problems.push(`the downgrade does not return to the starting state: still needed ${left.join(', ')}`);
+    return result();
+  });
+}

@@ -1,0 +1,105 @@
+// Proven plans: --verify runs the plan and its downgrade on a copy of the schema without data,
+// and catches a deliberately broken downgrade before anything is applied.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkSchema, planAgainst } from '../src/api.js';
+import type { Plan } from '../src/plan/types.js';
+import { renderMarkdown } from '../src/render/markdown.js';
+import { verifyPlan } from '../src/verify/verify.js';
+import { modelOf, runBefore } from './support/cases.js';
+import { adminUrl, scratch, type Scratch } from './support/scratch.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const BIN = join(ROOT, 'bin/run.js');
+
+let s: Scratch;
+let cwd: string;
+beforeEach(async () => {
+  s = await scratch('verify');
+  cwd = await mkdtemp(join(tmpdir(), 'schema-verify-'));
+  await runBefore(s.db, `CREATE TABLE legacy (id integer PRIMARY KEY, note text); INSERT INTO legacy VALUES (1, 'keep me');`);
+  await writeFile(join(cwd, 'schema.yaml'), await readFile(join(ROOT, 'schema.yaml'), 'utf8'));
+});
+afterEach(async () => {
+  await s.drop();
+  await rm(cwd, { recursive: true, force: true });
+});
+
+const schema = (args: string[], url = s.url) => spawnSync('node', [BIN, ...args, '--url', url, '--no-color'], { cwd, encoding: 'utf8' });
+
+async function planned() {
+  return planAgainst(s.db, checkSchema('schema.yaml', await readFile(join(cwd, 'schema.yaml'), 'utf8')));
+}
+
+describe('--verify', () => {
+  it('proves a good plan up and down, and says so in the PR comment', async () => {
+    const p = await planned();
+    const v = await verifyPlan(s.target, p.plan, p.current.model, p.desired);
+    expect(v).toEqual({ ok: true, where: expect.stringMatching(/^a temporary database on postgres:\/\//), problems: [] });
+    expect(renderMarkdown({ ...p.plan, verification: v })).toContain('✅ Verified up and down on a temporary database on');
+    const r = schema(['plan', '--verify']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Verified up and down on a temporary database on');
+    expect(await modelOf(s.db)).toMatchObject({ tables: { 'public.legacy': expect.anything() } });
+  });
+
+  it('catches a downgrade that fails, and apply refuses the plan', async () => {
+    const saved = JSON.parse(schema(['plan', '--format', 'json']).stdout) as Plan;
+    // Break it: the downgrade forgets to drop the orders table, so dropping the enum it uses fails.
+    const broken = { ...saved, downgrade: saved.downgrade.filter((st) => st.object !== 'public.orders') };
+    await writeFile(join(cwd, 'broken.json'), JSON.stringify(broken));
+    const before = await modelOf(s.db);
+    const r = schema(['apply', '--plan', 'broken.json', '--verify', '--auto-approve', '--allow-hazards', 'data_loss']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('Verification failed on a temporary database on');
+    expect(r.stdout).toContain('the downgrade fails: the downgrade: step 6 of 6 failed (drop_enum public.order_status): cannot drop type public.order_status because other objects depend on it');
+    expect(r.stderr).toContain('error: refusing to apply a plan that failed verification (see above); nothing was changed');
+    expect(await modelOf(s.db)).toEqual(before);
+  });
+
+  it('catches a downgrade that runs but does not return to the start', async () => {
+    const p = await planned();
+    const broken: Plan = { ...p.plan, downgrade: p.plan.downgrade.filter((st) => st.object !== 'billing.invoices' && st.object !== 'billing') };
+    const v = await verifyPlan(s.target, broken, p.current.model, p.desired);
+    expect(v.ok).toBe(false);
+    expect(v.problems).toEqual(['the downgrade does not return to the starting state: still needed drop_table billing.invoices, drop_schema billing']);
+  });
+
+  it('catches a plan that does not reach the desired state, or fails', async () => {
+    const p = await planned();
+    const short: Plan = { ...p.plan, steps: p.plan.steps.filter((st) => st.op !== 'create_index') };
+    expect((await verifyPlan(s.target, short, p.current.model, p.desired)).problems[0]).toBe(
+      'after the plan, the database is not the desired state: still needed create_index public.users.users_created_at_idx, create_index public.orders.orders_user_id_status_idx, create_index public.orders.orders_pending_idx',
+    );
+    const wrong: Plan = { ...p.plan, steps: [{ op: 'add_column', object: 'public.nowhere.x', sql: ['ALTER TABLE public.nowhere ADD COLUMN x integer'], hazards: [] }] };
+    expect((await verifyPlan(s.target, wrong, p.current.model, null)).problems).toEqual([
+      'the plan fails: the plan: step 1 of 1 failed (add_column public.nowhere.x): relation "public.nowhere" does not exist',
+    ]);
+  });
+
+  it('without the right to create a database, verifies on the embedded PostgreSQL', async () => {
+    const role = `schema_nocreate_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl() });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE ${role} LOGIN NOCREATEDB PASSWORD 'pw'`);
+      await runBefore(s.db, `GRANT ALL ON SCHEMA public TO ${role}; GRANT ALL ON ALL TABLES IN SCHEMA public TO ${role}; GRANT CREATE ON DATABASE "${s.name}" TO ${role}`);
+      const url = new URL(s.url);
+      url.username = role;
+      url.password = 'pw';
+      const r = schema(['plan', '--verify'], url.toString());
+      expect(r.stdout, r.stderr).toContain('Verified up and down on an in-memory embedded PostgreSQL');
+    } finally {
+      await admin.query(`REASSIGN OWNED BY ${role} TO postgres`).catch(() => undefined);
+      await s.db.exec(`REVOKE ALL ON SCHEMA public FROM ${role}; REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${role}`).catch(() => undefined);
+      await admin.query(`REVOKE ALL ON DATABASE "${s.name}" FROM ${role}`).catch(() => undefined);
+      await admin.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+      await admin.end();
+    }
+  });
+});
