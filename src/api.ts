@@ -21,6 +21,7 @@ import { appliedRevisions, snapshotOf, type AppliedRevision } from './revisions/
 import type { Diagnostic } from './spec/diagnostics.js';
 import { hintsFromSpec } from './spec/hints.js';
 import { loadSpec } from './spec/load.js';
+import type { Settings } from './spec/spec.js';
 
 /** The text of schema.yaml, or a UserError saying how to make one. */
 export async function readSchemaFile(path: string): Promise<string> {
@@ -61,17 +62,34 @@ export interface Planned {
   readonly plan: Plan;
   readonly current: Introspection;
   readonly desired: Model;
+  /** The file's `settings:`. */
+  readonly settings: Settings;
+  /** Whether the plan was made for a busy database (the flag, else the file's setting). */
+  readonly online: boolean;
+}
+
+export interface PlanOptions {
+  /** Plan online (concurrent index builds, NOT VALID then VALIDATE); default: the file's setting. */
+  readonly online?: boolean;
 }
 
 /** Introspect the target, spell the desired side on it, and plan both ways. Reads only. */
-export async function planAgainst(db: Db, schema: CheckedSchema): Promise<Planned> {
+export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOptions = {}): Promise<Planned> {
   const current = await introspect(db);
   const loaded = loadSpec(schema.file, schema.text, { knownTypes: current.knownTypes });
   if (!loaded.spec) throw new SpecError(loaded.diagnostics);
   const spelled = await spell(db, loaded.spec, current.model, current.serverVersion);
   if (!spelled.ok) throw new SpecError(spelled.diagnostics);
-  const plan = buildPlan({ current: current.model, desired: spelled.model, hints: hintsFromSpec(loaded.spec), unmanaged: current.unmanaged });
-  return { plan, current, desired: spelled.model };
+  const online = options.online ?? loaded.spec.settings.online;
+  const plan = buildPlan({
+    current: current.model,
+    desired: spelled.model,
+    hints: hintsFromSpec(loaded.spec),
+    unmanaged: current.unmanaged,
+    online,
+    sizes: current.sizes,
+  });
+  return { plan, current, desired: spelled.model, settings: loaded.spec.settings, online };
 }
 
 /** A plan saved with `plan --format json`, checked to be one this version can apply. */

@@ -183,7 +183,11 @@ describe('what every rendering promises', () => {
     expect(Object.keys(data).slice(0, 4)).toEqual(['format_version', 'summary', 'steps', 'downgrade']);
     expect(data['format_version']).toBe(1);
     expect(data['summary']).toEqual({ add: 8, change: 0, destroy: 0 });
-    for (const step of [...(data['steps'] as object[]), ...(data['downgrade'] as object[])]) expect(Object.keys(step)).toEqual(['op', 'object', 'sql', 'hazards']);
+    for (const step of [...(data['steps'] as object[]), ...(data['downgrade'] as object[])]) {
+      const keys = Object.keys(step);
+      expect(keys.slice(0, 4)).toEqual(['op', 'object', 'sql', 'hazards']);
+      for (const extra of keys.slice(4)) expect(['lock', 'concurrently']).toContain(extra);
+    }
   });
 
   it('sql is one transaction, and a name cannot smuggle a statement through a comment', () => {

@@ -1,17 +1,19 @@
-// Run a plan: under the advisory lock, check the revision history, read the database again
-// and compare it with the Model the plan was made from, run every step, record the ledger
-// row, and write the revision file, which appears in plans/ only once the transaction has
-// committed.
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+// Run a plan and write its revision file. A plan that fits one transaction runs in one: all of
+// it or none. An online plan, or one larger than the server's lock table, runs in groups under
+// a session lock, with its progress recorded, and is finished by the next apply if cut short.
+// Either way the revision (ledger row and file) is recorded only once every step is done, and
+// the file appears in plans/ only after that transaction has committed.
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from '../db/db.js';
 import { introspect } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
 import type { Plan, Step } from '../plan/types.js';
 import { Chain, verifyApplied } from '../revisions/chain.js';
-import { formatRevision, newRevisionId, readRevisions, slug, timestampName } from '../revisions/file.js';
-import { appliedRevisions, ensureLedger, recordRevision } from '../revisions/ledger.js';
-import { ApplyError, inLockedTransaction, runSteps } from './transaction.js';
+import { formatRevision, newRevisionId, parseRevision, readRevisions, slug, timestampName } from '../revisions/file.js';
+import { appliedRevisions, ensureLedger, ensurePending, finishPending, readPending, recordRevision, startPending, type Pending } from '../revisions/ledger.js';
+import { groupSteps, lockBudget, PATIENT, runGroups, type RunSettings } from './groups.js';
+import { ApplyError, inLockedTransaction, runSteps, withSessionLock } from './transaction.js';
 
 export { ApplyError } from './transaction.js';
 
@@ -23,8 +25,14 @@ export interface ApplyOptions {
   readonly now?: Date;
   /** How long to wait for another writer's lock before giving up (default 60 s). */
   readonly lockWaitMs?: number;
+  /** Online: every step commits on its own, with these timeouts and retries. */
+  readonly online?: RunSettings;
+  /** Locks one transaction may take (default: half the server's lock table). */
+  readonly lockBudget?: number;
   /** Called before each step runs. */
   readonly onStep?: (index: number, step: Step) => void;
+  /** Called once when the plan has to run in several transactions, saying why. */
+  readonly onGroups?: (groups: number, reason: string) => void;
 }
 
 export interface ApplyResult {
@@ -32,6 +40,17 @@ export interface ApplyResult {
   /** Path of the revision file written. */
   readonly file: string;
   readonly durationMs: number;
+}
+
+/** What finishing an apply needs, kept with its pending record. */
+interface ApplyPayload {
+  readonly [key: string]: unknown;
+  readonly fileName: string;
+  readonly text: string;
+  readonly checksum: string;
+  readonly parents: readonly string[];
+  readonly message: string;
+  readonly plansDir: string;
 }
 
 function uniqueFileName(chain: Chain, created: Date, message: string): string {
@@ -43,11 +62,89 @@ function uniqueFileName(chain: Chain, created: Date, message: string): string {
 }
 
 /**
- * Apply `plan` and write its revision file. Either everything happens (every step, the ledger
- * row, the file) or nothing does. Never call with an empty plan.
+ * A revision file whose rename was cut off after its transaction committed is finished now;
+ * one whose transaction never committed is removed.
+ */
+export async function recoverRevisionFiles(db: Db, plansDir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = (await readdir(plansDir)).filter((n) => n.startsWith('.') && n.endsWith('.sql.tmp'));
+  } catch {
+    return;
+  }
+  if (names.length === 0) return;
+  const applied = new Set((await appliedRevisions(db)).map((a) => a.revision));
+  const pending = await readPending(db);
+  for (const name of names) {
+    const path = join(plansDir, name);
+    const finalName = name.slice(1, -'.tmp'.length);
+    let revision: string | null = null;
+    try {
+      revision = parseRevision(finalName, await readFile(path, 'utf8')).revision;
+    } catch {
+      revision = null;
+    }
+    if (revision && applied.has(revision)) await rename(path, join(plansDir, finalName));
+    else if (!revision || pending?.revision !== revision) await unlink(path).catch(() => undefined);
+  }
+}
+
+/** Checks every apply makes under the lock, before its first step. */
+async function checkStart(db: Db, plan: Plan, chain: Chain, plansDir: string): Promise<void> {
+  // First: another apply may have committed while this one waited for the lock.
+  const before = await introspect(db);
+  if (fingerprint(before.model) !== plan.fingerprint.from) {
+    throw new ApplyError('the database changed since this plan was made', null, 'run `schema plan` again and review the new plan');
+  }
+  const applied = await appliedRevisions(db);
+  verifyApplied(chain, applied);
+  const head = chain.head();
+  if (head && !applied.some((a) => a.revision === head.revision)) {
+    const waiting = chain.ordered.filter((r) => !applied.some((a) => a.revision === r.revision));
+    throw new ApplyError(
+      `this database is behind the revisions in ${plansDir}: ${waiting.length} revision${waiting.length === 1 ? '' : 's'} (up to ${head.revision}, ${head.fileName}) not applied here`,
+      null,
+      'run `schema upgrade` first, then plan again',
+    );
+  }
+}
+
+/**
+ * Inside the last transaction of an apply: the ledger row, the file under a temporary name,
+ * and the end of any pending record. Returns the temporary path (renamed once committed).
+ */
+async function record(db: Db, revision: string, payload: ApplyPayload, started: number, pending: boolean): Promise<string> {
+  const tempPath = join(payload.plansDir, `.${payload.fileName}.tmp`);
+  const after = await introspect(db);
+  await writeFile(tempPath, payload.text);
+  await recordRevision(db, {
+    revision,
+    parents: payload.parents,
+    file: payload.fileName,
+    checksum: payload.checksum,
+    message: payload.message,
+    durationMs: Date.now() - started,
+    fingerprint: fingerprint(after.model),
+    snapshot: after.model,
+  });
+  if (pending) await finishPending(db, revision);
+  return tempPath;
+}
+
+async function publish(tempPath: string, plansDir: string, fileName: string): Promise<string> {
+  const finalPath = join(plansDir, fileName);
+  await rename(tempPath, finalPath);
+  return finalPath;
+}
+
+/**
+ * Apply `plan` and write its revision file. Never call with an empty plan. One transaction
+ * when it fits: every step, the ledger row and the file, or nothing. In groups otherwise:
+ * progress is kept, the revision is recorded when the last group is done.
  */
 export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const { db, plan, plansDir } = options;
+  await recoverRevisionFiles(db, plansDir);
   const chain = Chain.of(await readRevisions(plansDir));
   const head = chain.head();
   const created = options.now ?? new Date();
@@ -56,52 +153,85 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const { text, checksum } = formatRevision(plan, { id, parents, created, message: options.message });
   const fileName = uniqueFileName(chain, created, options.message);
   await mkdir(plansDir, { recursive: true });
-  const tempPath = join(plansDir, `.${fileName}.tmp`);
-
+  const payload: ApplyPayload = { fileName, text, checksum, parents, message: options.message, plansDir };
+  const lockWaitMs = options.lockWaitMs ?? 60_000;
   const started = Date.now();
-  try {
-    await inLockedTransaction(db, options.lockWaitMs ?? 60_000, async () => {
-      // First: another apply may have committed while this one waited for the lock (its
-      // revision file may not even be in the folder yet).
-      const before = await introspect(db);
-      if (fingerprint(before.model) !== plan.fingerprint.from) {
-        throw new ApplyError('the database changed since this plan was made', null, 'run `schema plan` again and review the new plan');
-      }
-      const applied = await appliedRevisions(db);
-      verifyApplied(chain, applied);
-      if (head && !applied.some((a) => a.revision === head.revision)) {
-        const waiting = chain.ordered.filter((r) => !applied.some((a) => a.revision === r.revision));
-        throw new ApplyError(
-          `this database is behind the revisions in ${plansDir}: ${waiting.length} revision${waiting.length === 1 ? '' : 's'} (up to ${head.revision}, ${head.fileName}) not applied here`,
-          null,
-          'run `schema upgrade` first, then plan again',
-        );
-      }
-      await ensureLedger(db);
-      try {
-        await runSteps(db, plan.steps, 'the plan', options.onStep);
-      } catch (error) {
-        if (error instanceof ApplyError) throw new ApplyError(`${error.message}, and no revision file was written`, error.failedStep);
-        throw error;
-      }
-      const after = await introspect(db, before.serverVersion);
-      await writeFile(tempPath, text, { flag: 'wx' });
-      await recordRevision(db, {
-        revision: id,
-        parents,
-        file: fileName,
-        checksum,
-        message: options.message,
-        durationMs: Date.now() - started,
-        fingerprint: fingerprint(after.model),
-        snapshot: after.model,
+
+  const budget = options.lockBudget ?? (await lockBudget(db)).budget;
+  const groups = options.online ? plan.steps.map((_s, i) => ({ from: i, to: i + 1, transactional: !plan.steps[i]!.concurrently })) : groupSteps(plan.steps, budget);
+
+  if (groups.length <= 1 && (groups[0]?.transactional ?? true) && !options.online) {
+    let tempPath: string | null = null;
+    try {
+      await inLockedTransaction(db, lockWaitMs, async () => {
+        await checkStart(db, plan, chain, plansDir);
+        await ensureLedger(db);
+        try {
+          await runSteps(db, plan.steps, 'the plan', options.onStep);
+        } catch (error) {
+          if (error instanceof ApplyError) throw new ApplyError(`${error.message}, and no revision file was written`, error.failedStep, null, error.code);
+          throw error;
+        }
+        tempPath = await record(db, id, payload, started, false);
       });
-    });
+    } catch (error) {
+      if (tempPath) await unlink(tempPath).catch(() => undefined);
+      throw error;
+    }
+    return { revision: id, file: await publish(tempPath!, plansDir, fileName), durationMs: Date.now() - started };
+  }
+
+  const concurrent = plan.steps.filter((s) => s.concurrently).length;
+  options.onGroups?.(
+    groups.length,
+    options.online
+      ? `online: ${plan.steps.length} steps, each committed on its own${concurrent > 0 ? ` (${concurrent} outside any transaction)` : ''}`
+      : `the plan takes more locks than one transaction may hold on this server (about ${budget}); it runs in ${groups.length} transactions`,
+  );
+  return withSessionLock(db, lockWaitMs, async () => {
+    await db.exec('BEGIN');
+    try {
+      await checkStart(db, plan, chain, plansDir);
+      await ensurePending(db);
+      await startPending(db, { revision: id, direction: 'apply', steps: plan.steps, payload });
+      await db.exec('COMMIT');
+    } catch (error) {
+      await db.exec('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    return finishApply(db, { revision: id, direction: 'apply', steps: plan.steps, done: 0, payload, started_at: '' }, options.online ?? PATIENT, started, options.onStep);
+  });
+}
+
+async function finishApply(db: Db, pending: Pending, settings: RunSettings, started: number, onStep?: (index: number, step: Step) => void): Promise<ApplyResult> {
+  const payload = pending.payload as unknown as ApplyPayload;
+  const groups = pending.steps.map((s, i) => ({ from: i, to: i + 1, transactional: !s.concurrently }));
+  await runGroups(db, pending.revision, pending.steps, groups, pending.done, settings, 'the plan', onStep);
+  const tempPath = join(payload.plansDir, `.${payload.fileName}.tmp`);
+  await db.exec('BEGIN');
+  try {
+    await record(db, pending.revision, payload, started, true);
+    await db.exec('COMMIT');
   } catch (error) {
+    await db.exec('ROLLBACK').catch(() => undefined);
     await unlink(tempPath).catch(() => undefined);
     throw error;
   }
-  const finalPath = join(plansDir, fileName);
-  await rename(tempPath, finalPath);
-  return { revision: id, file: finalPath, durationMs: Date.now() - started };
+  return { revision: pending.revision, file: await publish(tempPath, payload.plansDir, payload.fileName), durationMs: Date.now() - started };
+}
+
+/** An apply cut short, if there is one: its revision, and how far it got. */
+export async function interruptedApply(db: Db): Promise<Pending | null> {
+  const pending = await readPending(db);
+  return pending?.direction === 'apply' ? pending : null;
+}
+
+/** Finish an apply that was cut short, from the step where it stopped. */
+export async function resumeApply(db: Db, settings: RunSettings, options: { lockWaitMs?: number; onStep?: (index: number, step: Step) => void } = {}): Promise<ApplyResult> {
+  const started = Date.now();
+  return withSessionLock(db, options.lockWaitMs ?? 60_000, async () => {
+    const pending = await interruptedApply(db);
+    if (!pending) throw new ApplyError('there is no interrupted apply to finish');
+    return finishApply(db, pending, settings, started, options.onStep);
+  });
 }

@@ -7,49 +7,134 @@ import { quoteLiteral } from '../model/identifiers.js';
 import type { Step } from '../plan/types.js';
 import { stepsAsSql } from '../render/sql.js';
 import type { Revision } from '../revisions/chain.js';
-import { appliedRevisions, ensureLedger, LEDGER_DDL, recordRevision, recordRevisionSql, removeRevision, removeRevisionSql } from '../revisions/ledger.js';
-import { ApplyError, inLockedTransaction, LOCK_SQL, runSteps } from './transaction.js';
+import {
+  appliedRevisions,
+  ensureLedger,
+  ensurePending,
+  finishPending,
+  LEDGER_DDL,
+  readPending,
+  recordRevision,
+  recordRevisionSql,
+  removeRevision,
+  removeRevisionSql,
+  startPending,
+  type Pending,
+} from '../revisions/ledger.js';
+import type { RunSettings } from './groups.js';
+import { runGroups } from './groups.js';
+import { ApplyError, inLockedTransaction, LOCK_SQL, runSteps, SESSION_LOCK_SQL, SESSION_UNLOCK_SQL, withSessionLock } from './transaction.js';
 
 export type Direction = 'upgrade' | 'downgrade';
 
 export interface ReplayOptions {
   readonly lockWaitMs?: number;
+  /** Timeouts and retries for a revision with steps outside a transaction (default: 5 s, 3 retries). */
+  readonly settings?: RunSettings;
   readonly onStep?: (index: number, step: Step) => void;
 }
 
-const label = (r: Revision): string => `revision ${r.revision} (${r.fileName})`;
+export const ONLINE_DEFAULTS: RunSettings = { lockTimeout: '5s', statementTimeout: null, lockRetries: 3 };
 
-/** Run one revision one way. All or nothing: the steps and the ledger change commit together. */
+const label = (r: Revision): string => `revision ${r.revision} (${r.fileName})`;
+const stepsOf = (r: Revision, direction: Direction): readonly Step[] => (direction === 'upgrade' ? r.upgrade : r.downgrade);
+
+/** Is `revision` ready to run this way, by the ledger? Throws ApplyError when not. */
+async function checkReady(db: Db, revision: Revision, direction: Direction): Promise<void> {
+  const applied = await appliedRevisions(db);
+  const ids = new Set(applied.map((a) => a.revision));
+  if (direction === 'upgrade') {
+    if (ids.has(revision.revision)) throw new ApplyError(`${label(revision)} is already applied (did another upgrade run?)`);
+    const missing = revision.parents.filter((p) => !ids.has(p));
+    if (missing.length > 0) throw new ApplyError(`${label(revision)} follows ${missing.join(', ')}, which this database has not applied`);
+  } else {
+    if (!ids.has(revision.revision)) throw new ApplyError(`${label(revision)} is not applied to this database`);
+    const child = applied.find((a) => a.parents.includes(revision.revision));
+    if (child) throw new ApplyError(`${label(revision)} cannot be undone before ${child.revision} (${child.file}), which follows it`);
+  }
+}
+
+/** The ledger change that closes a revision run, inside the last transaction. */
+async function recordRun(db: Db, revision: Revision, direction: Direction, started: number): Promise<void> {
+  if (direction === 'downgrade') {
+    await removeRevision(db, revision.revision);
+    return;
+  }
+  const after = await introspect(db);
+  await recordRevision(db, {
+    revision: revision.revision,
+    parents: revision.parents,
+    file: revision.fileName,
+    checksum: revision.checksum,
+    message: revision.message,
+    durationMs: Date.now() - started,
+    fingerprint: fingerprint(after.model),
+    snapshot: after.model,
+  });
+}
+
+/**
+ * Run one revision one way. All or nothing when its steps fit one transaction (the steps and
+ * the ledger change commit together); in groups, with progress kept, when some step must run
+ * outside a transaction (an index built CONCURRENTLY).
+ */
 export async function runRevision(db: Db, revision: Revision, direction: Direction, options: ReplayOptions = {}): Promise<number> {
   const started = Date.now();
-  await inLockedTransaction(db, options.lockWaitMs ?? 60_000, async () => {
-    // Checked again under the lock: another process may have moved the database meanwhile.
-    const applied = await appliedRevisions(db);
-    const ids = new Set(applied.map((a) => a.revision));
-    if (direction === 'upgrade') {
-      if (ids.has(revision.revision)) throw new ApplyError(`${label(revision)} is already applied (did another upgrade run?)`);
-      const missing = revision.parents.filter((p) => !ids.has(p));
-      if (missing.length > 0) throw new ApplyError(`${label(revision)} follows ${missing.join(', ')}, which this database has not applied`);
+  const steps = stepsOf(revision, direction);
+  const lockWaitMs = options.lockWaitMs ?? 60_000;
+  if (!steps.some((st) => st.concurrently)) {
+    await inLockedTransaction(db, lockWaitMs, async () => {
+      await checkReady(db, revision, direction);
       await ensureLedger(db);
-      await runSteps(db, revision.upgrade, label(revision), options.onStep);
-      const after = await introspect(db);
-      await recordRevision(db, {
-        revision: revision.revision,
-        parents: revision.parents,
-        file: revision.fileName,
-        checksum: revision.checksum,
-        message: revision.message,
-        durationMs: Date.now() - started,
-        fingerprint: fingerprint(after.model),
-        snapshot: after.model,
-      });
-    } else {
-      if (!ids.has(revision.revision)) throw new ApplyError(`${label(revision)} is not applied to this database`);
-      const child = applied.find((a) => a.parents.includes(revision.revision));
-      if (child) throw new ApplyError(`${label(revision)} cannot be undone before ${child.revision} (${child.file}), which follows it`);
-      await runSteps(db, revision.downgrade, label(revision), options.onStep);
-      await removeRevision(db, revision.revision);
+      await runSteps(db, steps, label(revision), options.onStep);
+      await recordRun(db, revision, direction, started);
+    });
+    return Date.now() - started;
+  }
+  await withSessionLock(db, lockWaitMs, async () => {
+    await db.exec('BEGIN');
+    try {
+      await checkReady(db, revision, direction);
+      await ensurePending(db);
+      await startPending(db, { revision: revision.revision, direction, steps, payload: {} });
+      await db.exec('COMMIT');
+    } catch (error) {
+      await db.exec('ROLLBACK').catch(() => undefined);
+      throw error;
     }
+    await finishRun(db, revision, direction, 0, options.settings ?? ONLINE_DEFAULTS, started, options.onStep);
+  });
+  return Date.now() - started;
+}
+
+async function finishRun(db: Db, revision: Revision, direction: Direction, done: number, settings: RunSettings, started: number, onStep?: (index: number, step: Step) => void): Promise<void> {
+  const steps = stepsOf(revision, direction);
+  const groups = steps.map((st, i) => ({ from: i, to: i + 1, transactional: !st.concurrently }));
+  await runGroups(db, revision.revision, steps, groups, done, settings, label(revision), onStep);
+  await db.exec('BEGIN');
+  try {
+    await recordRun(db, revision, direction, started);
+    await finishPending(db, revision.revision);
+    await db.exec('COMMIT');
+  } catch (error) {
+    await db.exec('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** An upgrade or downgrade cut short, if there is one. */
+export async function interruptedRun(db: Db): Promise<Pending | null> {
+  const pending = await readPending(db);
+  return pending && pending.direction !== 'apply' ? pending : null;
+}
+
+/** Finish an upgrade or downgrade of one revision that was cut short. */
+export async function resumeRun(db: Db, revision: Revision, options: ReplayOptions = {}): Promise<number> {
+  const started = Date.now();
+  await withSessionLock(db, options.lockWaitMs ?? 60_000, async () => {
+    const pending = await interruptedRun(db);
+    if (!pending || pending.revision !== revision.revision) throw new ApplyError(`there is no interrupted run of ${label(revision)} to finish`);
+    await finishRun(db, revision, pending.direction as Direction, pending.done, options.settings ?? ONLINE_DEFAULTS, started, options.onStep);
   });
   return Date.now() - started;
 }
@@ -66,11 +151,22 @@ export function replayScript(revisions: readonly Revision[], direction: Directio
   ];
   if (direction === 'upgrade') out.push(...LEDGER_DDL.map((s) => `${s};`), '');
   for (const r of revisions) {
-    const steps = direction === 'upgrade' ? r.upgrade : r.downgrade;
-    out.push(`-- ${label(r)}: ${r.message}`, 'BEGIN;', `${LOCK_SQL};`);
-    if (steps.length > 0) out.push(stepsAsSql(steps));
-    out.push(direction === 'upgrade' ? `${recordRevisionSql({ ...r, file: r.fileName, revision: r.revision }, quoteLiteral)};` : `${removeRevisionSql(r.revision, quoteLiteral)};`);
-    out.push('COMMIT;', '');
+    const steps = stepsOf(r, direction);
+    const ledger = direction === 'upgrade' ? `${recordRevisionSql({ ...r, file: r.fileName }, quoteLiteral)};` : `${removeRevisionSql(r.revision, quoteLiteral)};`;
+    out.push(`-- ${label(r)}: ${r.message}`);
+    if (!steps.some((st) => st.concurrently)) {
+      out.push('BEGIN;', `${LOCK_SQL};`);
+      if (steps.length > 0) out.push(stepsAsSql(steps));
+      out.push(ledger, 'COMMIT;', '');
+      continue;
+    }
+    // Some steps cannot run in a transaction: each runs on its own, under a session lock.
+    out.push(`${SESSION_LOCK_SQL};`, '');
+    steps.forEach((step, i) => {
+      const text = stepsAsSql([step]).replace(/^-- step 1\/1:/, `-- step ${i + 1}/${steps.length}:`);
+      out.push(...(step.concurrently ? [text] : ['BEGIN;', text, 'COMMIT;']), '');
+    });
+    out.push('BEGIN;', ledger, 'COMMIT;', `${SESSION_UNLOCK_SQL};`, '');
   }
   return out.join('\n');
 }

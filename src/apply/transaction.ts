@@ -9,6 +9,8 @@ const LOCK_KEYS = [1936286565, 1] as const;
 
 /** The same lock, taken by a hand-run script (waits as long as it takes). */
 export const LOCK_SQL = `SELECT pg_catalog.pg_advisory_xact_lock(${LOCK_KEYS[0]}, ${LOCK_KEYS[1]})`;
+export const SESSION_LOCK_SQL = `SELECT pg_catalog.pg_advisory_lock(${LOCK_KEYS[0]}, ${LOCK_KEYS[1]})`;
+export const SESSION_UNLOCK_SQL = `SELECT pg_catalog.pg_advisory_unlock(${LOCK_KEYS[0]}, ${LOCK_KEYS[1]})`;
 
 export class ApplyError extends Error {
   constructor(
@@ -16,6 +18,8 @@ export class ApplyError extends Error {
     /** 0-based index of the failed step, when a step failed. */
     readonly failedStep: number | null = null,
     readonly hint: string | null = null,
+    /** The server's SQLSTATE, when the server refused a statement. */
+    readonly code: string | null = null,
   ) {
     super(message);
     this.name = 'ApplyError';
@@ -24,10 +28,10 @@ export class ApplyError extends Error {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function takeLock(db: Db, waitMs: number): Promise<void> {
+async function takeLock(db: Db, waitMs: number, fn: 'pg_try_advisory_xact_lock' | 'pg_try_advisory_lock' = 'pg_try_advisory_xact_lock'): Promise<void> {
   const started = Date.now();
   for (;;) {
-    const rows = await db.query<{ ok: boolean }>('SELECT pg_catalog.pg_try_advisory_xact_lock($1, $2) AS ok', [...LOCK_KEYS]);
+    const rows = await db.query<{ ok: boolean }>(`SELECT pg_catalog.${fn}($1, $2) AS ok`, [...LOCK_KEYS]);
     if (rows[0]?.ok) return;
     if (Date.now() - started >= waitMs) {
       const holder = await db.query<{ pid: number }>(
@@ -38,6 +42,20 @@ async function takeLock(db: Db, waitMs: number): Promise<void> {
       throw new ApplyError(`another schema command is changing this database${who}; waited ${Math.round(waitMs / 1000)} s`, null, 'try again when it has finished');
     }
     await sleep(200);
+  }
+}
+
+/**
+ * Run `fn` holding the advisory lock for the whole session (across transactions, and around
+ * statements that cannot run in one); released when `fn` ends, or by the server when the
+ * connection goes.
+ */
+export async function withSessionLock<T>(db: Db, lockWaitMs: number, fn: () => Promise<T>): Promise<T> {
+  await takeLock(db, lockWaitMs, 'pg_try_advisory_lock');
+  try {
+    return await fn();
+  } finally {
+    await db.query('SELECT pg_catalog.pg_advisory_unlock($1, $2)', [...LOCK_KEYS]).catch(() => undefined);
   }
 }
 
@@ -68,11 +86,14 @@ export async function runSteps(db: Db, steps: readonly Step[], what: string, onS
         await db.exec(statement);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
+        const code = (error as { code?: string | null }).code ?? null;
         throw new ApplyError(
           `${what}: step ${i + 1} of ${steps.length} failed (${step.op} ${step.object}): ${reason}\n` +
             `  statement: ${statement.split('\n')[0]}${statement.includes('\n') ? ' ...' : ''}\n` +
             `  ${i} step${i === 1 ? '' : 's'} before it rolled back, ${steps.length - i - 1} not run: the database is as it was`,
           i,
+          null,
+          code,
         );
       }
     }

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
 import { checkSchema, parseSavedPlan, planAgainst, readSchemaFile } from '../api.js';
-import { applyPlan } from '../apply/apply.js';
+import { applyPlan, interruptedApply, resumeApply } from '../apply/apply.js';
 import { measurePlan } from '../checks/checks.js';
 import { withDb } from '../db/db.js';
 import { UserError } from '../errors.js';
@@ -11,7 +11,7 @@ import { renderText } from '../render/text.js';
 import { introspect } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
 import { verifyPlan } from '../verify/verify.js';
-import { BaseCommand, consentFlags, dataCheckFlags, verifyFlag } from './base.js';
+import { BaseCommand, consentFlags, dataCheckFlags, onlineFlag, runFlags, verifyFlag } from './base.js';
 
 async function readSavedPlan(path: string): Promise<string> {
   try {
@@ -35,6 +35,7 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
     '<%= config.bin %> apply -m "add users email"',
     '<%= config.bin %> apply --auto-approve -m "drop legacy table" --allow-hazards data_loss',
     '<%= config.bin %> apply --plan plan.json --auto-approve',
+    '<%= config.bin %> apply --online --lock-timeout 2s -m "index orders by customer"',
   ];
   static override flags = {
     message: Flags.string({ char: 'm', summary: 'What the revision does (its file name comes from it).' }),
@@ -42,6 +43,8 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
     plan: Flags.string({ summary: 'Apply a plan saved with `schema plan --format json`; refused if the database has changed since.' }),
     ...dataCheckFlags,
     ...verifyFlag,
+    ...onlineFlag,
+    ...runFlags,
   };
 
   async run(): Promise<void> {
@@ -52,7 +55,20 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
     this.announce(target);
     const c = this.colour();
     await withDb(target, async (db) => {
-      const fresh = saved ? null : await planAgainst(db, schema!);
+      const lockWaitMs = this.flags['lock-wait'] * 1000;
+      const interrupted = await interruptedApply(db);
+      if (interrupted) {
+        const left = interrupted.steps.slice(interrupted.done);
+        this.say(
+          c.yellow(`An earlier apply (revision ${interrupted.revision}) stopped after step ${interrupted.done} of ${interrupted.steps.length}; it is finished first.`) +
+            `\nSteps left:\n${left.map((st, i) => `  ${interrupted.done + i + 1}. ${st.op} ${st.object}`).join('\n')}\n`,
+        );
+        await this.consent(left, `finish it`, 'what is left', this.flags);
+        const done = await resumeApply(db, this.runSettings(), { lockWaitMs, onStep: (i, step) => this.note(c.dim(`  [${i + 1}/${interrupted.steps.length}] ${step.op} ${step.object}`)) });
+        this.say(`${c.green.bold('Finished.')} Revision ${done.revision} written to ${done.file}. Run \`schema plan\` to see what else schema.yaml asks for.`);
+        return;
+      }
+      const fresh = saved ? null : await planAgainst(db, schema!, { online: this.flags.online });
       // A saved plan keeps the figures it was reviewed with.
       let plan = fresh && this.flags['data-checks'] ? await measurePlan(db, fresh.plan, { timeoutMs: this.flags['check-timeout'] }) : (fresh?.plan ?? saved!);
       if (this.flags.verify && plan.steps.length > 0) {
@@ -74,12 +90,16 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
         );
       }
       await this.consent(plan.steps, `apply ${plan.steps.length === 1 ? 'this step' : `these ${plan.steps.length} steps`}`, 'this plan', this.flags);
+      const online = this.flags.online ?? fresh?.online ?? plan.steps.some((st) => st.concurrently);
       const result = await applyPlan({
         db,
         plan,
         plansDir: this.plansDir(),
         message: this.flags.message ?? defaultMessage(plan),
+        lockWaitMs,
+        ...(online ? { online: this.runSettings(fresh?.settings) } : {}),
         onStep: (i, step) => this.note(c.dim(`  [${i + 1}/${plan.steps.length}] ${step.op} ${step.object}`)),
+        onGroups: (_n, reason) => this.note(c.yellow(`Runs in steps: ${reason}. If it is cut short, run \`schema apply\` again to finish.`)),
       });
       this.say(c.green.bold(`Applied ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} in ${result.durationMs} ms.`) + ` Revision ${result.revision} written to ${result.file}`);
     });

@@ -11,6 +11,8 @@ import { SpecError, UserError } from '../errors.js';
 import { RevisionError } from '../revisions/file.js';
 import { formatDiagnostic } from '../spec/diagnostics.js';
 import { HAZARD_CODES, hazardsNeedingConsent, type HazardCode, type Step } from '../plan/types.js';
+import type { RunSettings } from '../apply/groups.js';
+import { DEFAULT_SETTINGS, type Settings } from '../spec/spec.js';
 
 /** Flags of the commands that measure hazards in today's data. */
 export const dataCheckFlags = {
@@ -20,6 +22,31 @@ export const dataCheckFlags = {
     allowNo: true,
   }),
   'check-timeout': Flags.integer({ summary: 'The statement timeout of each data check, in milliseconds.', default: 2000, min: 1 }),
+};
+
+const INTERVAL = /^[0-9]+ ?(ms|s|min|h)$/;
+const interval = (name: string) =>
+  Flags.string({
+    summary: name === 'lock-timeout' ? 'Online: how long one statement waits for a lock before its step is tried again (default 5s).' : 'Online: the longest one statement may run (default: no limit).',
+    parse: async (v) => {
+      if (!INTERVAL.test(v)) throw new UserError(`--${name}: "${v}" is not a duration`, 'write it like 5s, 500ms, 10min or 1h');
+      return v;
+    },
+  });
+
+/** Flags of the commands that run changes: how long to wait, and how to run online. */
+export const runFlags = {
+  'lock-wait': Flags.integer({ summary: 'Seconds to wait for another schema command changing this database before giving up.', default: 60, min: 0 }),
+  'lock-timeout': interval('lock-timeout'),
+  'statement-timeout': interval('statement-timeout'),
+  'lock-retries': Flags.integer({ summary: 'Online: how many times a step that timed out on its lock is tried again (default 3).', min: 0 }),
+};
+
+export const onlineFlag = {
+  online: Flags.boolean({
+    summary: 'Plan for a busy database: indexes CONCURRENTLY, constraints NOT VALID then VALIDATE, SET NOT NULL through a check, each step committed on its own with a lock timeout. --no-online overrides settings.online in the schema file.',
+    allowNo: true,
+  }),
 };
 
 export const verifyFlag = {
@@ -130,6 +157,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     } finally {
       rl.close();
     }
+  }
+
+  /** Timeouts and retries for steps run on their own: flags first, then the schema file's settings. */
+  protected runSettings(settings: Settings = DEFAULT_SETTINGS): RunSettings {
+    const f = this.flags as BaseFlags<T> & { 'lock-timeout'?: string; 'statement-timeout'?: string; 'lock-retries'?: number };
+    return {
+      lockTimeout: f['lock-timeout'] ?? settings.lockTimeout,
+      statementTimeout: f['statement-timeout'] ?? settings.statementTimeout,
+      lockRetries: f['lock-retries'] ?? settings.lockRetries,
+    };
   }
 
   protected plansDir(): string {

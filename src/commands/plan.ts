@@ -8,7 +8,7 @@ import { renderMarkdown } from '../render/markdown.js';
 import { renderSql } from '../render/sql.js';
 import { renderText } from '../render/text.js';
 import { verifyPlan } from '../verify/verify.js';
-import { BaseCommand, dataCheckFlags, verifyFlag } from './base.js';
+import { BaseCommand, dataCheckFlags, onlineFlag, verifyFlag } from './base.js';
 
 export default class Plan extends BaseCommand<typeof Plan> {
   static override summary = 'Show what it takes to bring the database to schema.yaml.';
@@ -20,6 +20,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
     '<%= config.bin %> plan --format json > plan.json && <%= config.bin %> apply --plan plan.json',
     '<%= config.bin %> plan --detailed-exitcode   # 0: no changes, 2: changes, 1: error',
     '<%= config.bin %> plan --verify --format markdown   # a PR comment that says the plan was proven up and down',
+    '<%= config.bin %> plan --online   # for a busy production database: each step marked with the lock it takes',
   ];
   static override flags = {
     format: Flags.string({
@@ -31,6 +32,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
     'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the plan has changes, 0 when it has none (1 on errors), as Terraform does.' }),
     ...dataCheckFlags,
     ...verifyFlag,
+    ...onlineFlag,
   };
 
   async run(): Promise<void> {
@@ -39,7 +41,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
     const target = this.target();
     this.announce(target);
     const plan = await withDb(target, async (db) => {
-      const { plan: planned, current, desired } = await planAgainst(db, schema);
+      const { plan: planned, current, desired } = await planAgainst(db, schema, { online: this.flags.online });
       const measured = this.flags['data-checks'] ? await measurePlan(db, planned, { timeoutMs: this.flags['check-timeout'] }) : planned;
       return this.flags.verify ? { ...measured, verification: await verifyPlan(target, measured, current.model, desired) } : measured;
     });

@@ -1,11 +1,12 @@
 // `schema upgrade [head|+N|REV]`: replay revision files, each in its own transaction.
 import { Args, Flags } from '@oclif/core';
 import { readStatus } from '../api.js';
-import { replayScript, runRevision } from '../apply/replay.js';
+import { interruptedRun, replayScript, resumeRun, runRevision } from '../apply/replay.js';
 import { withDb } from '../db/db.js';
+import { UserError } from '../errors.js';
 import { revisionLine } from '../render/revisions.js';
 import { revisionsToUpgrade } from '../revisions/chain.js';
-import { BaseCommand, consentFlags } from './base.js';
+import { BaseCommand, consentFlags, runFlags } from './base.js';
 
 export default class Upgrade extends BaseCommand<typeof Upgrade> {
   static override summary = 'Run the revisions in plans/ that the database has not applied, up to a target.';
@@ -17,6 +18,7 @@ export default class Upgrade extends BaseCommand<typeof Upgrade> {
   static override flags = {
     sql: Flags.boolean({ summary: 'Print the SQL script instead of running it.' }),
     ...consentFlags,
+    ...runFlags,
   };
 
   async run(): Promise<void> {
@@ -24,6 +26,16 @@ export default class Upgrade extends BaseCommand<typeof Upgrade> {
     this.announce(target);
     const c = this.colour();
     await withDb(target, async (db) => {
+      const options = { lockWaitMs: this.flags['lock-wait'] * 1000, settings: this.runSettings() };
+      const interrupted = this.flags.sql ? null : await interruptedRun(db);
+      if (interrupted) {
+        const revision = (await readStatus(db, this.plansDir())).chain.get(interrupted.revision);
+        if (!revision) throw new UserError(`an interrupted ${interrupted.direction} of revision ${interrupted.revision} is waiting, but its file is not in ${this.plansDir()}`);
+        this.say(c.yellow(`An earlier ${interrupted.direction} of ${revision.revision} (${revision.fileName}) stopped after step ${interrupted.done} of ${interrupted.steps.length}; it is finished first.`));
+        await this.consent(interrupted.steps.slice(interrupted.done), 'finish it', 'what is left', this.flags);
+        const ms = await resumeRun(db, revision, options);
+        this.say(`${c.green('Finished')} ${revision.revision} in ${ms} ms.`);
+      }
       const status = await readStatus(db, this.plansDir());
       const revisions = revisionsToUpgrade(status.chain, status.appliedIds, this.args.target);
       if (this.flags.sql) {
@@ -37,7 +49,7 @@ export default class Upgrade extends BaseCommand<typeof Upgrade> {
       this.say(`Revisions to apply, in order:\n${revisions.map((r) => `  ${revisionLine(r, c)}`).join('\n')}\n`);
       await this.consent(revisions.flatMap((r) => r.upgrade), `upgrade ${revisions.length === 1 ? 'this revision' : `these ${revisions.length} revisions`}`, revisions.length === 1 ? 'this revision' : 'these revisions', this.flags);
       for (const r of revisions) {
-        const ms = await runRevision(db, r, 'upgrade', { onStep: (i, step) => this.note(c.dim(`  [${i + 1}/${r.upgrade.length}] ${step.op} ${step.object}`)) });
+        const ms = await runRevision(db, r, 'upgrade', { ...options, onStep: (i, step) => this.note(c.dim(`  [${i + 1}/${r.upgrade.length}] ${step.op} ${step.object}`)) });
         this.say(`${c.green('Upgraded')} to ${r.revision} (${r.fileName}) in ${ms} ms.`);
       }
     });

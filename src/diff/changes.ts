@@ -60,6 +60,8 @@ export type Change =
       readonly to: string;
       readonly constraint: PrimaryKey | Unique | Check | ForeignKey;
     }
-  | { readonly kind: 'rename_index'; readonly table: Table; readonly from: string; readonly to: string };
+  | { readonly kind: 'rename_index'; readonly table: Table; readonly from: string; readonly to: string }
+  /** A check or foreign key left NOT VALID: check the existing rows, keep the constraint. */
+  | { readonly kind: 'validate_constraint'; readonly table: Table; readonly constraint: Check | ForeignKey };
 
 export type ChangeKind = Change['kind'];

@@ -43,6 +43,9 @@ const sameCheck = (a: Check, b: Check): boolean => a.definition === b.definition
 
 export function sameIndex(a: Index, b: Index): boolean {
   return (
+    // An INVALID index (a failed concurrent build) is never the index wanted: build it again.
+    !a.invalid &&
+    !b.invalid &&
     a.unique === b.unique &&
     a.method === b.method &&
     a.where === b.where &&
@@ -331,6 +334,10 @@ function diffTable(tkey: string, bt: Table, dt: Table, changes: Change[], facts:
   for (const c of checks.dropped) changes.push({ kind: 'drop_check', table: bt, check: c });
   for (const [a, b] of checks.renamed) changes.push({ kind: 'rename_constraint', table: dt, from: a.name, to: b.name, constraint: b });
   for (const c of checks.added) changes.push({ kind: 'add_check', table: dt, check: c });
+  const dropped = new Set(checks.dropped.map((c) => c.name));
+  for (const c of Object.values(bt.checks)) {
+    if (c.notValid && dt.checks[c.name] && !dropped.has(c.name)) changes.push({ kind: 'validate_constraint', table: dt, constraint: dt.checks[c.name]! });
+  }
 
   const indexes = diffNamed(tkey, bt.indexes, dt.indexes, sameIndex, facts);
   for (const i of indexes.dropped) {
@@ -359,6 +366,8 @@ function diffForeignKeys(base: Model, desired: Model, changes: Change[], facts: 
       if (!dt || !wanted || !sameForeignKey(fk, wanted) || standsOnChange) {
         changes.push({ kind: 'drop_foreign_key', table: bt, foreignKey: fk });
         if (dt && wanted) readd.add(`${tkey}\u0000${fk.name}`);
+      } else if (fk.notValid) {
+        changes.push({ kind: 'validate_constraint', table: dt, constraint: wanted });
       }
     }
   }

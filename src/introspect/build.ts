@@ -48,7 +48,7 @@ export function buildIndex(row: IndexRow): Index {
     nullsFirst: (k.option & INDOPTION_NULLS_FIRST) !== 0,
   }));
   const include = row.keys.slice(row.key_count).map((k) => k.column ?? k.expression ?? '');
-  return { kind: 'index', name: row.name, unique: row.unique, method: row.method, keys, include, where: row.where };
+  return { kind: 'index', name: row.name, unique: row.unique, method: row.method, keys, include, where: row.where, ...(row.valid === false ? { invalid: true as const } : {}) };
 }
 
 type Constraint = PrimaryKey | Unique | Check | ForeignKey;
@@ -60,7 +60,7 @@ export function buildConstraint(row: ConstraintRow): Constraint {
     case 'u':
       return { kind: 'unique', name: row.name, columns: row.columns, nullsNotDistinct: row.nulls_not_distinct };
     case 'c':
-      return { kind: 'check', name: row.name, definition: row.definition ?? '' };
+      return { kind: 'check', name: row.name, definition: (row.definition ?? '').replace(/ NOT VALID$/, ''), ...(row.validated === false ? { notValid: true as const } : {}) };
     case 'f':
       return {
         kind: 'foreign_key',
@@ -72,6 +72,7 @@ export function buildConstraint(row: ConstraintRow): Constraint {
         match: row.match === 'f' ? 'full' : 'simple',
         deferrable: row.deferrable,
         initiallyDeferred: row.deferred,
+        ...(row.validated === false ? { notValid: true as const } : {}),
       };
   }
 }
@@ -146,8 +147,16 @@ export function buildUnmanaged(rows: readonly UnmanagedRow[]): Unmanaged {
   return { counts, occupiedSchemas: [...occupied].sort() };
 }
 
+/** How big a table is, as far as the catalog knows. */
+export interface TableSize {
+  readonly bytes: number | null;
+  readonly rows: number | null;
+}
+
 export interface Introspection {
   readonly model: Model;
+  /** By table object path; not part of the Model (it is not desired state). */
+  readonly sizes: Readonly<Record<string, TableSize>>;
   readonly unmanaged: Unmanaged;
   /** `schema.name` of every type columns may use in the target. */
   readonly knownTypes: ReadonlySet<string>;
@@ -161,6 +170,9 @@ export function buildIntrospection(rows: CatalogRows): Introspection {
       enums: buildEnums(rows.enums),
       tables: buildTables(rows),
     },
+    sizes: Object.fromEntries(
+      rows.tables.map((t) => [objectPath(t.schema, t.table), { bytes: t.bytes === null ? null : Number(t.bytes), rows: t.rows === null ? null : Number(t.rows) }]),
+    ),
     unmanaged: buildUnmanaged(rows.unmanaged),
     knownTypes: new Set(rows.types.map((t) => `${t.schema}.${t.name}`)),
     serverVersion: rows.server_version,

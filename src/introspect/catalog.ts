@@ -38,6 +38,10 @@ export interface TableRow {
   readonly schema: string;
   readonly table: string;
   readonly comment: string | null;
+  /** On disk with indexes and TOAST; null for the spelling transaction's tables. */
+  readonly bytes: number | null;
+  /** From the statistics (pg_class.reltuples): an estimate; null when never analysed. */
+  readonly rows: number | null;
 }
 export interface ColumnRow {
   readonly schema: string;
@@ -68,6 +72,7 @@ export interface ConstraintRow {
   readonly deferred: boolean;
   readonly definition: string | null;
   readonly nulls_not_distinct: boolean;
+  readonly validated: boolean;
 }
 export interface IndexKeyRow {
   readonly column: string | null;
@@ -122,7 +127,8 @@ export function enumsSql(): string {
 }
 
 export function tablesSql(scope: Scope): string {
-  return `SELECT n.nspname AS schema, c.relname AS table, pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+  return `SELECT n.nspname AS schema, c.relname AS table, pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
+      pg_catalog.pg_total_relation_size(c.oid) AS bytes, CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END AS rows
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${relationScope(scope)}
     ORDER BY 1, 2`;
@@ -167,7 +173,8 @@ export function constraintsSql(scope: Scope, serverVersion: number): string {
       con.confupdtype::text AS on_update, con.confdeltype::text AS on_delete, con.confmatchtype::text AS match,
       con.condeferrable AS deferrable, con.condeferred AS deferred,
       CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
-      ${nullsNotDistinct} AS nulls_not_distinct
+      ${nullsNotDistinct} AS nulls_not_distinct,
+      con.convalidated AS validated
     FROM pg_catalog.pg_constraint con
     JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -40,8 +40,10 @@ export interface Unique {
 export interface Check {
   readonly kind: 'check';
   readonly name: string;
-  /** As pg_get_constraintdef prints it: `CHECK ((total >= (0)::numeric))`. */
+  /** As pg_get_constraintdef prints it, without any NOT VALID: `CHECK ((total >= (0)::numeric))`. */
   readonly definition: string;
+  /** Added NOT VALID and not validated since: existing rows are unchecked. */
+  readonly notValid?: true;
 }
 
 export interface IndexKey {
@@ -61,6 +63,8 @@ export interface Index {
   readonly include: readonly string[];
   /** As pg_get_expr prints the predicate; null for a full index. */
   readonly where: string | null;
+  /** Left INVALID by a failed or interrupted concurrent build: it must be built again. */
+  readonly invalid?: true;
 }
 
 export interface ForeignKey {
@@ -73,6 +77,8 @@ export interface ForeignKey {
   readonly match: 'simple' | 'full';
   readonly deferrable: boolean;
   readonly initiallyDeferred: boolean;
+  /** Added NOT VALID and not validated since: existing rows are unchecked. */
+  readonly notValid?: true;
 }
 
 export interface Table {

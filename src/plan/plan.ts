@@ -7,17 +7,32 @@ import type { Hints } from '../model/hints.js';
 import { tableKey, type Model, type Unmanaged } from '../model/model.js';
 import { renameColumnIn } from '../model/sql-tokens.js';
 import { order } from './order.js';
-import { toDraft, type Context } from './steps.js';
+import { toDrafts, type Context } from './steps.js';
 import { PLAN_FORMAT_VERSION, summarize, type Hazard, type Measure, type Plan, type Step, type TableName } from './types.js';
 
-function context(changes: readonly Change[], desired: Model): Context {
-  return { newTables: new Set(changes.flatMap((c) => (c.kind === 'create_table' ? [tableKey(c.table)] : []))), enums: desired.enums };
+export interface StepOptions {
+  /** Plan for a busy database (`--online`): concurrent index builds, NOT VALID then VALIDATE. */
+  readonly online?: boolean;
+  /** What the catalog knows of table sizes, for the hazards' words. */
+  readonly sizes?: Context['sizes'];
 }
 
 /** Steps in executable order for a list of changes leading to `desired`. */
-export function stepsFor(changes: readonly Change[], desired: Model): Step[] {
-  const ctx = context(changes, desired);
-  return order(changes.map((c) => toDraft(c, ctx))).map(({ op, object, sql, hazards }) => ({ op, object, sql, hazards }));
+export function stepsFor(changes: readonly Change[], desired: Model, options: StepOptions = {}): Step[] {
+  const ctx: Context = {
+    newTables: new Set(changes.flatMap((c) => (c.kind === 'create_table' ? [tableKey(c.table)] : []))),
+    enums: desired.enums,
+    online: options.online ?? false,
+    sizes: options.sizes ?? {},
+  };
+  return order(changes.flatMap((c) => toDrafts(c, ctx))).map(({ op, object, sql, hazards, lock, concurrently }) => ({
+    op,
+    object,
+    sql,
+    hazards,
+    ...(lock ? { lock } : {}),
+    ...(concurrently ? { concurrently } : {}),
+  }));
 }
 
 /**
@@ -61,7 +76,7 @@ function measureToday(steps: readonly Step[], renames: Hints): Step[] {
 const withoutMeasures = (steps: readonly Step[]): Step[] =>
   steps.map((s) => ({ ...s, hazards: s.hazards.map(({ code, message }): Hazard => ({ code, message })) }));
 
-export interface PlanInput {
+export interface PlanInput extends StepOptions {
   readonly current: Model;
   readonly desired: Model;
   readonly hints: Hints;
@@ -74,18 +89,19 @@ export interface PlanInput {
  */
 export function buildPlan(input: PlanInput): Plan {
   const occupied = input.unmanaged?.occupiedSchemas ?? [];
-  const options = { occupiedSchemas: occupied };
+  const diffOptions = { occupiedSchemas: occupied };
   // A schema holding objects this tool leaves alone stays: it is part of the desired state too.
   const kept = occupied.filter((s) => input.current.schemas.includes(s) && !input.desired.schemas.includes(s));
   const desired: Model = kept.length === 0 ? input.desired : { ...input.desired, schemas: [...input.desired.schemas, ...kept].sort() };
-  const forward = diff(input.current, desired, input.hints, options);
-  const backward = diff(desired, input.current, invertHints(forward.renames), options);
-  const steps = measureToday(stepsFor(forward.changes, desired), forward.renames);
+  const forward = diff(input.current, desired, input.hints, diffOptions);
+  const backward = diff(desired, input.current, invertHints(forward.renames), diffOptions);
+  const stepOptions: StepOptions = { online: input.online ?? false, sizes: input.sizes ?? {} };
+  const steps = measureToday(stepsFor(forward.changes, desired, stepOptions), forward.renames);
   return {
     format_version: PLAN_FORMAT_VERSION,
     summary: summarize(steps),
     steps,
-    downgrade: withoutMeasures(stepsFor(backward.changes, input.current)),
+    downgrade: withoutMeasures(stepsFor(backward.changes, input.current, { online: stepOptions.online ?? false })),
     fingerprint: { from: fingerprint(input.current), to: fingerprint(desired) },
     unmanaged: input.unmanaged?.counts ?? {},
   };

@@ -132,20 +132,35 @@ export const dropConstraint = (t: Named, name: string): string => `${alterTable(
 export const renameConstraint = (t: Named, from: string, to: string): string =>
   `${alterTable(t)} RENAME CONSTRAINT ${quoteIdent(from)} TO ${quoteIdent(to)}`;
 
-export function createIndex(t: Named, i: Index): string {
+export function createIndex(t: Named, i: Index, concurrently = false): string {
   const keys = i.keys.map((k) => {
     let key = k.column !== null ? quoteIdent(k.column) : parenthesized(k.expression ?? '');
     if (k.descending) key += ' DESC';
     if (k.nullsFirst !== k.descending) key += k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
     return key;
   });
-  let out = `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${rel(t)} USING ${quoteIdent(i.method)} (${keys.join(', ')})`;
+  let out = `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdent(i.name)} ON ${rel(t)} USING ${quoteIdent(i.method)} (${keys.join(', ')})`;
   if (i.include.length > 0) out += ` INCLUDE (${list(i.include)})`;
   if (i.where !== null) out += ` WHERE ${parenthesized(i.where)}`;
   return out;
 }
 
-export const dropIndex = (t: Named, name: string): string => `DROP INDEX ${qualify(t.schema, name)}`;
+export const dropIndex = (t: Named, name: string, concurrently = false): string => `DROP INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${qualify(t.schema, name)}`;
+
+// ---- online variants: short locks, long work outside them ----
+
+/** A constraint added without checking existing rows (checked later by VALIDATE). */
+export const addConstraintNotValid = (t: Named, clause: string): string => `${addConstraint(t, clause)} NOT VALID`;
+export const validateConstraint = (t: Named, name: string): string => `${alterTable(t)} VALIDATE CONSTRAINT ${quoteIdent(name)}`;
+export const notNullCheck = (column: string): string => `CHECK (${quoteIdent(column)} IS NOT NULL)`;
+
+/** The unique index a unique or primary key constraint will adopt. */
+export function uniqueIndexFor(t: Named, name: string, columns: readonly string[], nullsNotDistinct: boolean, concurrently: boolean): string {
+  return `CREATE UNIQUE INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdent(name)} ON ${rel(t)} USING btree (${list(columns)})${nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''}`;
+}
+
+export const constraintUsingIndex = (t: Named, name: string, kind: 'UNIQUE' | 'PRIMARY KEY'): string =>
+  `${alterTable(t)} ADD CONSTRAINT ${quoteIdent(name)} ${kind} USING INDEX ${quoteIdent(name)}`;
 export const renameIndex = (t: Named, from: string, to: string): string => `ALTER INDEX ${qualify(t.schema, from)} RENAME TO ${quoteIdent(to)}`;
 
 // ---- conditions the data checks count (read-only queries; see checks/) ----

@@ -1,11 +1,11 @@
 // Change -> step draft: the op, the object, the SQL, the hazards, and what the step needs and
 // frees (tokens), from which the order is derived. One handler per Change kind.
 import type { Change, ChangeKind } from '../diff/changes.js';
-import { objectPath, quoteIdent } from '../model/identifiers.js';
+import { implicitName, objectPath, quoteIdent } from '../model/identifiers.js';
 import { tableKey, type Column, type Table } from '../model/model.js';
 import { conversion, testFails } from './casts.js';
 import * as sql from './sql.js';
-import type { Hazard, Measure, Op, TableName } from './types.js';
+import type { Hazard, LockMode, Measure, Op, Step, TableName } from './types.js';
 
 /**
  * A step before ordering. Tokens name things in the database: a step that `provides` one runs
@@ -23,6 +23,8 @@ export interface Draft {
   readonly requires: readonly string[];
   readonly removes: readonly string[];
   readonly releases: readonly string[];
+  readonly lock?: LockMode;
+  readonly concurrently?: Step['concurrently'];
 }
 
 export interface Context {
@@ -30,6 +32,10 @@ export interface Context {
   readonly newTables: ReadonlySet<string>;
   /** The desired enums, for the labels a column converted to an enum must hold. */
   readonly enums: Readonly<Record<string, { readonly values: readonly string[] }>>;
+  /** Plan for a busy database: build and validate outside long locks (`--online`). */
+  readonly online: boolean;
+  /** What the catalog knows of each table's size, by object path. */
+  readonly sizes: Readonly<Record<string, { readonly bytes: number | null; readonly rows: number | null }>>;
 }
 
 // ---- tokens ----
@@ -46,6 +52,10 @@ const RETIRED = (schema: string, name: string): string => `retired:${objectPath(
 const RELATION = (schema: string, name: string): string => `relation:${objectPath(schema, name)}`;
 const CONSTRAINT = (t: Table, name: string): string => `constraint:${tableKey(t)}\u0000${name}`;
 const KEY = (table: string, columns: readonly string[]): string => `key:${table}\u0000${[...columns].sort().join('\u0000')}`;
+/** A constraint added NOT VALID has been validated. */
+const VALIDATED = (t: Table, name: string): string => `validated:${tableKey(t)}\u0000${name}`;
+/** The temporary NOT NULL check of a column is no longer needed. */
+const NOT_NULL_SET = (t: Table, c: string): string => `notnull:${tableKey(t)}\u0000${c}`;
 
 const typeTokens = (c: Column, make: (schema: string, name: string) => string): string[] => (c.typeRef ? [make(c.typeRef.schema, c.typeRef.name)] : []);
 const allColumns = (t: Table): string[] => t.columns.map((c) => COLUMN(t, c.name));
@@ -61,12 +71,37 @@ function draft(partial: Partial<Draft> & Pick<Draft, 'op' | 'object' | 'phase' |
   return { hazards: [], provides: [], requires: [], removes: [], releases: [], ...partial };
 }
 
-type Handlers = { readonly [K in ChangeKind]: (change: Extract<Change, { kind: K }>, ctx: Context) => Draft };
+type Handlers = { readonly [K in ChangeKind]: (change: Extract<Change, { kind: K }>, ctx: Context) => Draft | Draft[] };
 
 const columnPath = (t: Table, c: string): string => objectPath(t.schema, t.name, c);
 const memberPath = (t: Table, name: string): string => objectPath(t.schema, t.name, name);
 const isNew = (ctx: Context, t: Table): boolean => ctx.newTables.has(tableKey(t));
 const list = (columns: readonly string[]): string => columns.join(', ');
+/** The lock a step takes on an existing table; none on a table this plan creates. */
+const lockOn = (ctx: Context, t: Table, mode: LockMode): { lock?: LockMode } => (isNew(ctx, t) ? {} : { lock: mode });
+const online = (ctx: Context, t: Table): boolean => ctx.online && !isNew(ctx, t);
+
+function bytes(n: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${n} bytes` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+/** `public.users (48 MB, about 1,200,000 rows)`, as far as the catalog knows. */
+function sized(ctx: Context, t: { readonly schema: string; readonly name: string }): string {
+  const path = objectPath(t.schema, t.name);
+  const size = ctx.sizes[path];
+  const parts = [
+    ...(size?.bytes ? [bytes(size.bytes)] : []),
+    ...(size?.rows !== null && size?.rows !== undefined ? [`about ${size.rows.toLocaleString('en-US')} rows`] : []),
+  ];
+  return parts.length > 0 ? `${path} (${parts.join(', ')})` : path;
+}
 
 export const handlers: Handlers = {
   create_schema: (c) => draft({ op: 'create_schema', object: objectPath(c.schema), phase: 4, sql: [sql.createSchema(c.schema)], provides: [SCHEMA(c.schema)] }),
@@ -106,12 +141,13 @@ export const handlers: Handlers = {
       }
     }
     for (const col of c.columns) {
-      if (!isNew(ctx, col.table)) hazards.push(hazard('table_rewrite', `rewrites ${objectPath(col.table.schema, col.table.name)} to convert ${col.column} to the new ${name}, under an ACCESS EXCLUSIVE lock`));
+      if (!isNew(ctx, col.table)) hazards.push(hazard('table_rewrite', `rewrites ${sized(ctx, col.table)} to convert ${col.column} to the new ${name}, under an ACCESS EXCLUSIVE lock: reads and writes wait`));
     }
     return draft({
       op: 'alter_enum',
       object: name,
       phase: 4,
+      ...(c.columns.some((col) => !isNew(ctx, col.table)) ? { lock: 'ACCESS EXCLUSIVE' as const } : {}),
       sql: sql.rebuildEnum(c.from, c.to, c.retiredName, c.columns),
       hazards,
       provides: [TYPE(c.to.schema, c.to.name), RETIRED(c.to.schema, c.to.name)],
@@ -163,6 +199,7 @@ export const handlers: Handlers = {
       op: 'drop_table',
       object: name,
       phase: 3,
+      lock: 'ACCESS EXCLUSIVE',
       sql: [sql.dropTable(t)],
       hazards: [
         hazard('data_loss', `drops table ${name} and every row in it`, { kind: 'rows', table: named(t) }),
@@ -185,6 +222,7 @@ export const handlers: Handlers = {
       op: 'rename_table',
       object: objectPath(c.to.schema, c.to.name),
       phase: 3,
+      lock: 'ACCESS EXCLUSIVE',
       sql: sql.renameTable(c.from, c.to),
       provides: [TABLE(c.table), RELATION(c.to.schema, c.to.name), ...allColumns(c.table)],
       requires: [SCHEMA(c.to.schema)],
@@ -203,12 +241,13 @@ export const handlers: Handlers = {
       if (!col.nullable && col.default === null && col.identity === null) {
         hazards.push(hazard('may_fail', `fails if ${name} has any rows: a NOT NULL column without a default has no value for them`, { kind: 'rows', table: named(t) }, true));
       }
-      if (col.identity !== null) hazards.push(hazard('table_rewrite', `fills ${col.name} for every row, rewriting ${name} under an ACCESS EXCLUSIVE lock`));
+      if (col.identity !== null) hazards.push(hazard('table_rewrite', `fills ${col.name} for every row, rewriting ${sized(ctx, t)} under an ACCESS EXCLUSIVE lock: reads and writes wait`));
     }
     return draft({
       op: 'add_column',
       object: columnPath(t, col.name),
       phase: 5,
+      ...lockOn(ctx, t, 'ACCESS EXCLUSIVE'),
       sql: sql.addColumn(t, col),
       hazards,
       provides: finalColumns(t, [col.name]),
@@ -222,6 +261,7 @@ export const handlers: Handlers = {
       op: 'drop_column',
       object: path,
       phase: 3,
+      lock: 'ACCESS EXCLUSIVE',
       sql: [sql.dropColumn(c.table, c.column.name)],
       hazards: [
         hazard('data_loss', `drops column ${path} and its values`, { kind: 'values', table: named(c.table), column: c.column.name }),
@@ -237,6 +277,7 @@ export const handlers: Handlers = {
       op: 'rename_column',
       object: columnPath(c.table, c.to),
       phase: 3,
+      lock: 'ACCESS EXCLUSIVE',
       sql: [sql.renameColumn(c.table, c.from, c.to)],
       provides: [COLUMN(c.table, c.to)],
       requires: [TABLE(c.table)],
@@ -249,6 +290,7 @@ export const handlers: Handlers = {
     const existing = !isNew(ctx, t);
     const typeChanges = from.type !== to.type;
     const conv = typeChanges ? conversion(from, to) : null;
+    const setsNotNull = existing && from.nullable && !to.nullable;
     const hazards: Hazard[] = [];
     if (conv?.lossy) {
       const enumLabels = to.typeRef && !to.typeRef.array ? ctx.enums[objectPath(to.typeRef.schema, to.typeRef.name)]?.values : undefined;
@@ -261,86 +303,81 @@ export const handlers: Handlers = {
       hazards.push(hazard('lossy_type_change', `${from.type} -> ${to.type}: ${conv.lossy}`, measure, enumLabels !== undefined || (conv.test !== null && testFails(conv.test))));
       hazards.push(hazard('irreversible', `undoing this step cannot restore values of ${path} changed by this conversion`));
     }
-    if (existing && conv?.rewrite) hazards.push(hazard('table_rewrite', `rewrites ${objectPath(t.schema, t.name)} and its indexes under an ACCESS EXCLUSIVE lock`));
-    if (existing && from.nullable && !to.nullable) {
-      hazards.push(hazard('may_fail', `fails if any row of ${objectPath(t.schema, t.name)} has NULL in ${to.name}`, { kind: 'where', table: named(t), condition: sql.isNull(to.name), example: null }, true));
-      hazards.push(hazard('blocking', `SET NOT NULL scans ${objectPath(t.schema, t.name)} under an ACCESS EXCLUSIVE lock`));
-    }
+    if (existing && conv?.rewrite) hazards.push(hazard('table_rewrite', `rewrites ${sized(ctx, t)} and its indexes under an ACCESS EXCLUSIVE lock: reads and writes wait`));
     if (existing && !from.identity && to.identity) {
       hazards.push(hazard('may_fail', `the new identity sequence of ${path} starts at 1: inserts may collide with existing values`));
     }
-    return draft({
-      op: 'alter_column',
+    const nulls: Measure = { kind: 'where', table: named(t), condition: sql.isNull(to.name), example: null };
+    const alter = {
+      op: 'alter_column' as const,
       object: path,
       phase: 5,
       sql: sql.alterColumnStatements(t, from, to, conv),
-      hazards,
+      ...lockOn(ctx, t, 'ACCESS EXCLUSIVE'),
       provides: [COLUMN_DEF(t, to.name)],
       requires: [TABLE(t), COLUMN(t, to.name), ...(typeChanges ? typeTokens(to, TYPE) : [])],
       removes: typeChanges ? [COLUMN_TYPE(t, to.name)] : [],
       releases: typeChanges ? typeTokens(from, USES) : [],
-    });
+    };
+    if (setsNotNull && online(ctx, t) && !typeChanges) {
+      // Online: prove no NULLs with a check validated under a light lock; SET NOT NULL then
+      // trusts the check instead of scanning under ACCESS EXCLUSIVE.
+      const check = implicitName(t.name, to.name, 'not_null');
+      return [
+        draft({ op: 'add_check', object: memberPath(t, check), phase: 5, lock: 'ACCESS EXCLUSIVE', sql: [sql.addConstraintNotValid(t, `CONSTRAINT ${quoteIdent(check)} ${sql.notNullCheck(to.name)}`)], provides: [CONSTRAINT(t, check)], requires: [TABLE(t), COLUMN(t, to.name)] }),
+        draft({
+          op: 'validate_constraint',
+          object: memberPath(t, check),
+          phase: 5,
+          lock: 'SHARE UPDATE EXCLUSIVE',
+          sql: [sql.validateConstraint(t, check)],
+          hazards: [hazard('may_fail', `fails if any row of ${objectPath(t.schema, t.name)} has NULL in ${to.name}`, nulls, true)],
+          provides: [VALIDATED(t, check)],
+          requires: [CONSTRAINT(t, check)],
+        }),
+        draft({ ...alter, hazards, provides: [...alter.provides, NOT_NULL_SET(t, to.name)], requires: [...alter.requires, VALIDATED(t, check)] }),
+        draft({ op: 'drop_check', object: memberPath(t, check), phase: 5, lock: 'ACCESS EXCLUSIVE', sql: [sql.dropConstraint(t, check)], requires: [NOT_NULL_SET(t, to.name)] }),
+      ];
+    }
+    if (setsNotNull) {
+      hazards.push(hazard('may_fail', `fails if any row of ${objectPath(t.schema, t.name)} has NULL in ${to.name}`, nulls, true));
+      hazards.push(hazard('blocking', `SET NOT NULL scans ${sized(ctx, t)} under an ACCESS EXCLUSIVE lock: reads and writes wait`));
+    }
+    return draft({ ...alter, hazards });
   },
 
-  add_primary_key: (c, ctx) => {
-    const { table: t, key } = c;
-    const name = objectPath(t.schema, t.name);
-    const hazards = isNew(ctx, t)
-      ? []
-      : [
-          hazard('may_fail', `fails if ${name} has duplicate or NULL values in (${list(key.columns)})`, { kind: 'duplicates', table: named(t), keys: key.columns.map(quoteIdent), condition: null }, true),
-          hazard('blocking', `builds a unique index, blocking writes to ${name} until it is done`),
-        ];
-    return draft({
-      op: 'add_primary_key',
-      object: memberPath(t, key.name),
-      phase: 5,
-      sql: [sql.addConstraint(t, sql.primaryKeyClause(key))],
-      hazards,
-      provides: [KEY(tableKey(t), key.columns), RELATION(t.schema, key.name), CONSTRAINT(t, key.name)],
-      requires: [TABLE(t), ...finalColumns(t, key.columns)],
-    });
-  },
+  add_primary_key: (c, ctx) =>
+    uniqueKey(ctx, c.table, c.key.name, c.key.columns, 'PRIMARY KEY', sql.primaryKeyClause(c.key), false, `fails if ${objectPath(c.table.schema, c.table.name)} has duplicate or NULL values in (${list(c.key.columns)})`, null),
 
   drop_primary_key: (c) =>
     draft({
       op: 'drop_primary_key',
       object: memberPath(c.table, c.key.name),
       phase: 2,
+      lock: 'ACCESS EXCLUSIVE',
       sql: [sql.dropConstraint(c.table, c.key.name)],
       removes: [KEY(tableKey(c.table), c.key.columns), RELATION(c.table.schema, c.key.name), CONSTRAINT(c.table, c.key.name)],
     }),
 
-  add_unique: (c, ctx) => {
-    const { table: t, unique: u } = c;
-    const name = objectPath(t.schema, t.name);
-    const hazards = isNew(ctx, t)
-      ? []
-      : [
-          hazard(
-            'may_fail',
-            `fails if ${name} has duplicate values in (${list(u.columns)})`,
-            { kind: 'duplicates', table: named(t), keys: u.columns.map(quoteIdent), condition: u.nullsNotDistinct ? null : sql.notNull(u.columns) },
-            true,
-          ),
-          hazard('blocking', `builds a unique index, blocking writes to ${name} until it is done`),
-        ];
-    return draft({
-      op: 'add_unique',
-      object: memberPath(t, u.name),
-      phase: 5,
-      sql: [sql.addConstraint(t, sql.uniqueClause(u))],
-      hazards,
-      provides: [KEY(tableKey(t), u.columns), RELATION(t.schema, u.name), CONSTRAINT(t, u.name)],
-      requires: [TABLE(t), ...finalColumns(t, u.columns)],
-    });
-  },
+  add_unique: (c, ctx) =>
+    uniqueKey(
+      ctx,
+      c.table,
+      c.unique.name,
+      c.unique.columns,
+      'UNIQUE',
+      sql.uniqueClause(c.unique),
+      c.unique.nullsNotDistinct,
+      `fails if ${objectPath(c.table.schema, c.table.name)} has duplicate values in (${list(c.unique.columns)})`,
+      c.unique.nullsNotDistinct ? null : sql.notNull(c.unique.columns),
+    ),
 
   drop_unique: (c) =>
     draft({
       op: 'drop_unique',
       object: memberPath(c.table, c.unique.name),
       phase: 2,
+      lock: 'ACCESS EXCLUSIVE',
       sql: [sql.dropConstraint(c.table, c.unique.name)],
       removes: [KEY(tableKey(c.table), c.unique.columns), RELATION(c.table.schema, c.unique.name), CONSTRAINT(c.table, c.unique.name)],
     }),
@@ -348,30 +385,33 @@ export const handlers: Handlers = {
   add_check: (c, ctx) => {
     const { table: t, check } = c;
     const name = objectPath(t.schema, t.name);
-    const hazards = isNew(ctx, t)
-      ? []
-      : [
-          hazard('may_fail', `fails if any row of ${name} violates ${check.definition}`, { kind: 'where', table: named(t), condition: `NOT (${sql.checkCondition(check.definition)})`, example: null }, true),
-          hazard('blocking', `checks every row of ${name} under an ACCESS EXCLUSIVE lock`),
-        ];
-    return draft({
-      op: 'add_check',
+    const violations = hazard('may_fail', `fails if any row of ${name} violates ${check.definition}`, { kind: 'where', table: named(t), condition: `NOT (${sql.checkCondition(check.definition)})`, example: null }, true);
+    const add = {
+      op: 'add_check' as const,
       object: memberPath(t, check.name),
       phase: 5,
-      sql: [sql.addCheck(t, check.name, check.definition)],
-      hazards,
+      ...lockOn(ctx, t, 'ACCESS EXCLUSIVE'),
       provides: [CONSTRAINT(t, check.name)],
       requires: [TABLE(t), ...finalColumns(t, t.columns.map((col) => col.name))],
-    });
+    };
+    if (online(ctx, t)) {
+      return [
+        draft({ ...add, sql: [sql.addConstraintNotValid(t, `CONSTRAINT ${quoteIdent(check.name)} ${check.definition}`)] }),
+        draft({ op: 'validate_constraint', object: add.object, phase: 5, lock: 'SHARE UPDATE EXCLUSIVE', sql: [sql.validateConstraint(t, check.name)], hazards: [violations], requires: [CONSTRAINT(t, check.name)] }),
+      ];
+    }
+    const hazards = isNew(ctx, t) ? [] : [violations, hazard('blocking', `checks every row of ${sized(ctx, t)} under an ACCESS EXCLUSIVE lock: reads and writes wait`)];
+    return draft({ ...add, sql: [sql.addCheck(t, check.name, check.definition)], hazards });
   },
 
   drop_check: (c) =>
-    draft({ op: 'drop_check', object: memberPath(c.table, c.check.name), phase: 2, sql: [sql.dropConstraint(c.table, c.check.name)], removes: [CONSTRAINT(c.table, c.check.name)] }),
+    draft({ op: 'drop_check', object: memberPath(c.table, c.check.name), phase: 2, lock: 'ACCESS EXCLUSIVE', sql: [sql.dropConstraint(c.table, c.check.name)], removes: [CONSTRAINT(c.table, c.check.name)] }),
 
   create_index: (c, ctx) => {
     const { table: t, index: i } = c;
     const name = objectPath(t.schema, t.name);
     const plainKey = i.unique && i.where === null && i.keys.every((k) => k.column !== null);
+    const concurrently = online(ctx, t);
     const hazards: Hazard[] = [];
     if (!isNew(ctx, t)) {
       if (i.unique) {
@@ -380,27 +420,32 @@ export const handlers: Handlers = {
         const condition = [...(i.where !== null ? [sql.parenthesized(i.where)] : []), ...keys.map((k) => `${k} IS NOT NULL`)].join(' AND ');
         hazards.push(hazard('may_fail', `fails if ${name} has duplicate values in the index's key`, { kind: 'duplicates', table: named(t), keys, condition }, true));
       }
-      hazards.push(hazard('blocking', `blocks writes to ${name} while the index builds`));
+      if (!concurrently) hazards.push(hazard('blocking', `holds a SHARE lock on ${sized(ctx, t)} while the index builds: writes wait`));
     }
     return draft({
       op: 'create_index',
       object: memberPath(t, i.name),
       phase: 5,
-      sql: [sql.createIndex(t, i)],
+      ...lockOn(ctx, t, concurrently ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE'),
+      ...(concurrently ? { concurrently: { schema: t.schema, index: i.name, creates: true } } : {}),
+      sql: [sql.createIndex(t, i, concurrently)],
       hazards,
       provides: [RELATION(t.schema, i.name), ...(plainKey ? [KEY(tableKey(t), i.keys.map((k) => k.column!))] : [])],
       requires: [TABLE(t), ...finalColumns(t, t.columns.map((col) => col.name))],
     });
   },
 
-  drop_index: (c) => {
+  drop_index: (c, ctx) => {
     const { table: t, index: i } = c;
     const plainKey = i.unique && i.where === null && i.keys.every((k) => k.column !== null);
+    const concurrently = ctx.online;
     return draft({
       op: 'drop_index',
       object: memberPath(t, i.name),
       phase: 2,
-      sql: [sql.dropIndex(t, i.name)],
+      lock: concurrently ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE',
+      ...(concurrently ? { concurrently: { schema: t.schema, index: i.name, creates: false } } : {}),
+      sql: [sql.dropIndex(t, i.name, concurrently)],
       removes: [RELATION(t.schema, i.name), ...(plainKey ? [KEY(tableKey(t), i.keys.map((k) => k.column!))] : [])],
     });
   },
@@ -409,39 +454,35 @@ export const handlers: Handlers = {
     const { table: t, foreignKey: fk } = c;
     const ref = objectPath(fk.references.schema, fk.references.table);
     const name = objectPath(t.schema, t.name);
-    const hazards = isNew(ctx, t)
-      ? []
-      : [
-          hazard(
-            'may_fail',
-            `fails if rows of ${name} have (${list(fk.columns)}) values missing from ${ref}(${list(fk.references.columns)})`,
-            {
-              kind: 'orphans',
-              table: named(t),
-              columns: fk.columns,
-              references: ctx.newTables.has(ref) ? null : { schema: fk.references.schema, name: fk.references.table },
-              referenced_columns: fk.references.columns,
-            },
-            true,
-          ),
-          hazard('blocking', `checks every row of ${name} under a SHARE ROW EXCLUSIVE lock on ${name} and ${ref}`),
-        ];
+    const orphans = hazard(
+      'may_fail',
+      `fails if rows of ${name} have (${list(fk.columns)}) values missing from ${ref}(${list(fk.references.columns)})`,
+      {
+        kind: 'orphans',
+        table: named(t),
+        columns: fk.columns,
+        references: ctx.newTables.has(ref) ? null : { schema: fk.references.schema, name: fk.references.table },
+        referenced_columns: fk.references.columns,
+      },
+      true,
+    );
     const refTable = { schema: fk.references.schema, name: fk.references.table } as Table;
-    return draft({
-      op: 'add_foreign_key',
+    const add = {
+      op: 'add_foreign_key' as const,
       object: memberPath(t, fk.name),
       phase: 6,
-      sql: [sql.addConstraint(t, sql.foreignKeyClause(fk))],
-      hazards,
+      ...lockOn(ctx, t, 'SHARE ROW EXCLUSIVE'),
       provides: [CONSTRAINT(t, fk.name)],
-      requires: [
-        TABLE(t),
-        TABLE(ref),
-        ...finalColumns(t, fk.columns),
-        ...finalColumns(refTable, fk.references.columns),
-        KEY(ref, fk.references.columns),
-      ],
-    });
+      requires: [TABLE(t), TABLE(ref), ...finalColumns(t, fk.columns), ...finalColumns(refTable, fk.references.columns), KEY(ref, fk.references.columns)],
+    };
+    if (online(ctx, t)) {
+      return [
+        draft({ ...add, sql: [sql.addConstraintNotValid(t, sql.foreignKeyClause(fk))] }),
+        draft({ op: 'validate_constraint', object: add.object, phase: 6, lock: 'SHARE UPDATE EXCLUSIVE', sql: [sql.validateConstraint(t, fk.name)], hazards: [orphans], requires: [CONSTRAINT(t, fk.name)] }),
+      ];
+    }
+    const hazards = isNew(ctx, t) ? [] : [orphans, hazard('blocking', `checks every row of ${sized(ctx, t)} under a SHARE ROW EXCLUSIVE lock on it and on ${ref}: writes to both wait`)];
+    return draft({ ...add, sql: [sql.addConstraint(t, sql.foreignKeyClause(fk))], hazards });
   },
 
   drop_foreign_key: (c) => {
@@ -452,6 +493,7 @@ export const handlers: Handlers = {
       op: 'drop_foreign_key',
       object: memberPath(t, fk.name),
       phase: 1,
+      lock: 'SHARE ROW EXCLUSIVE',
       sql: [sql.dropConstraint(t, fk.name)],
       removes: [CONSTRAINT(t, fk.name)],
       releases: [
@@ -470,10 +512,40 @@ export const handlers: Handlers = {
       op: 'rename_constraint',
       object: memberPath(c.table, c.to),
       phase: 3,
+      lock: 'ACCESS EXCLUSIVE',
       sql: [sql.renameConstraint(c.table, c.from, c.to)],
       provides: [CONSTRAINT(c.table, c.to), ...(indexBacked ? [RELATION(c.table.schema, c.to)] : [])],
       requires: [TABLE(c.table)],
       removes: [CONSTRAINT(c.table, c.from), ...(indexBacked ? [RELATION(c.table.schema, c.from)] : [])],
+    });
+  },
+
+  validate_constraint: (c, ctx) => {
+    const { table: t, constraint } = c;
+    const name = objectPath(t.schema, t.name);
+    const risk =
+      constraint.kind === 'check'
+        ? hazard('may_fail', `fails if any row of ${name} violates ${constraint.definition}`, { kind: 'where', table: named(t), condition: `NOT (${sql.checkCondition(constraint.definition)})`, example: null }, true)
+        : hazard(
+            'may_fail',
+            `fails if rows of ${name} have (${list(constraint.columns)}) values missing from ${objectPath(constraint.references.schema, constraint.references.table)}(${list(constraint.references.columns)})`,
+            {
+              kind: 'orphans',
+              table: named(t),
+              columns: constraint.columns,
+              references: { schema: constraint.references.schema, name: constraint.references.table },
+              referenced_columns: constraint.references.columns,
+            },
+            true,
+          );
+    return draft({
+      op: 'validate_constraint',
+      object: memberPath(t, constraint.name),
+      phase: constraint.kind === 'check' ? 5 : 6,
+      ...lockOn(ctx, t, 'SHARE UPDATE EXCLUSIVE'),
+      sql: [sql.validateConstraint(t, constraint.name)],
+      hazards: [risk],
+      requires: [TABLE(t), ...finalColumns(t, t.columns.map((col) => col.name))],
     });
   },
 
@@ -482,6 +554,7 @@ export const handlers: Handlers = {
       op: 'rename_index',
       object: memberPath(c.table, c.to),
       phase: 3,
+      lock: 'ACCESS EXCLUSIVE',
       sql: [sql.renameIndex(c.table, c.from, c.to)],
       provides: [RELATION(c.table.schema, c.to)],
       requires: [TABLE(c.table)],
@@ -489,9 +562,55 @@ export const handlers: Handlers = {
     }),
 };
 
-/** The draft of one change. Throws on a kind without a handler (which the types already forbid). */
-export function toDraft(change: Change, ctx: Context): Draft {
-  const handler = handlers[change.kind] as ((c: Change, ctx: Context) => Draft) | undefined;
+/**
+ * A new unique or primary key. Online, the index is built concurrently first and the
+ * constraint adopts it under a short lock.
+ */
+function uniqueKey(
+  ctx: Context,
+  t: Table,
+  name: string,
+  columns: readonly string[],
+  kind: 'UNIQUE' | 'PRIMARY KEY',
+  clause: string,
+  nullsNotDistinct: boolean,
+  failsIf: string,
+  condition: string | null,
+): Draft | Draft[] {
+  const duplicates = hazard('may_fail', failsIf, { kind: 'duplicates', table: named(t), keys: columns.map(quoteIdent), condition }, true);
+  const constraint = {
+    op: kind === 'UNIQUE' ? ('add_unique' as const) : ('add_primary_key' as const),
+    object: memberPath(t, name),
+    phase: 5,
+    ...lockOn(ctx, t, 'ACCESS EXCLUSIVE'),
+    provides: [KEY(tableKey(t), columns), RELATION(t.schema, name), CONSTRAINT(t, name)],
+    requires: [TABLE(t), ...finalColumns(t, columns)],
+  };
+  if (online(ctx, t)) {
+    const index = `index:${tableKey(t)}\u0000${name}`;
+    return [
+      draft({
+        op: 'create_index',
+        object: memberPath(t, name),
+        phase: 5,
+        lock: 'SHARE UPDATE EXCLUSIVE',
+        concurrently: { schema: t.schema, index: name, creates: true },
+        sql: [sql.uniqueIndexFor(t, name, columns, nullsNotDistinct, true)],
+        hazards: [duplicates],
+        provides: [index],
+        requires: [TABLE(t), ...finalColumns(t, columns)],
+      }),
+      draft({ ...constraint, sql: [sql.constraintUsingIndex(t, name, kind)], requires: [...constraint.requires, index] }),
+    ];
+  }
+  const hazards = isNew(ctx, t) ? [] : [duplicates, hazard('blocking', `builds a unique index on ${sized(ctx, t)} under an ACCESS EXCLUSIVE lock: reads and writes wait`)];
+  return draft({ ...constraint, sql: [sql.addConstraint(t, clause)], hazards });
+}
+
+/** The drafts of one change. Throws on a kind without a handler (which the types already forbid). */
+export function toDrafts(change: Change, ctx: Context): Draft[] {
+  const handler = handlers[change.kind] as ((c: Change, ctx: Context) => Draft | Draft[]) | undefined;
   if (!handler) throw new Error(`no planner for change kind "${change.kind}"`);
-  return handler(change, ctx);
+  const out = handler(change, ctx);
+  return Array.isArray(out) ? out : [out];
 }

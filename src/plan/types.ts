@@ -75,7 +75,11 @@ export type Op =
   | 'add_foreign_key'
   | 'drop_foreign_key'
   | 'rename_constraint'
-  | 'rename_index';
+  | 'rename_index'
+  | 'validate_constraint';
+
+/** Table locks, weakest first: what a step holds on a table that already has rows and users. */
+export type LockMode = 'SHARE UPDATE EXCLUSIVE' | 'SHARE' | 'SHARE ROW EXCLUSIVE' | 'ACCESS EXCLUSIVE';
 
 export interface Step {
   readonly op: Op;
@@ -84,6 +88,13 @@ export interface Step {
   /** Statements without a trailing semicolon, run in order. */
   readonly sql: readonly string[];
   readonly hazards: readonly Hazard[];
+  /** The strongest lock the step takes on an existing table (absent: none that anyone waits on). */
+  readonly lock?: LockMode;
+  /**
+   * A step that runs outside any transaction (CREATE/DROP INDEX CONCURRENTLY), with the index
+   * it builds or drops, so an interrupted build can be found and redone.
+   */
+  readonly concurrently?: { readonly schema: string; readonly index: string; readonly creates: boolean };
 }
 
 export interface Summary {

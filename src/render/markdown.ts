@@ -2,7 +2,7 @@
 // the steps as a table, the SQL in a collapsible block. No ANSI codes.
 import { certainFailures, CONSENT_HAZARDS, opKind, type Plan } from '../plan/types.js';
 import { renderSql } from './sql.js';
-import { summaryLine, unmanagedLine, verificationLines } from './words.js';
+import { lockWords, summaryLine, unmanagedLine, verificationLines } from './words.js';
 
 const SYMBOL = { add: '+', destroy: '-', change: '~' } as const;
 
@@ -47,10 +47,10 @@ export function renderMarkdown(plan: Plan): string {
     }
     out.push('');
   }
-  out.push('#### Steps', '', '| # | | op | object | hazards |', '|---:|:---:|---|---|---|');
+  out.push('#### Steps', '', '| # | | op | object | hazards | lock |', '|---:|:---:|---|---|---|---|');
   plan.steps.forEach((step, i) => {
     const codes = [...new Set(step.hazards.map((h) => h.code))].map((c) => `\`${c}\``).join(' ');
-    out.push(`| ${i + 1} | ${SYMBOL[opKind(step.op)]} | ${step.op} | ${cell(code(step.object))} | ${codes} |`);
+    out.push(`| ${i + 1} | ${SYMBOL[opKind(step.op)]} | ${step.op} | ${cell(code(step.object))} | ${codes} | ${lockWords(step)} |`);
   });
   out.push('', `**${summaryLine(plan.summary)}**`);
   if (plan.verification?.ok) out.push('', `✅ ${verificationLines(plan.verification)[0]}`);

@@ -2,7 +2,7 @@
 // their own block, a summary line. Colour comes in as a chalk instance (tests pass none).
 import type { ChalkInstance } from 'chalk';
 import { certainFailures, CONSENT_HAZARDS, opKind, type Hazard, type Plan, type Step } from '../plan/types.js';
-import { summaryLine, unmanagedLine, verificationLines } from './words.js';
+import { lockWords, summaryLine, unmanagedLine, verificationLines } from './words.js';
 
 const SYMBOL = { add: '+', destroy: '-', change: '~' } as const;
 
@@ -33,7 +33,8 @@ export function renderText(plan: Plan, c: ChalkInstance, options: TextOptions = 
   plan.steps.forEach((step, i) => {
     const colour = colourFor(c, step);
     const tags = step.hazards.length > 0 ? '  ' + [...new Set(step.hazards.map((h) => h.code))].map((code) => hazardTag(c, { code, message: '' })).join(' ') : '';
-    out.push(`  ${colour(SYMBOL[opKind(step.op)])} ${String(i + 1).padStart(2)}. ${colour(step.op)} ${c.bold(step.object)}${tags}`);
+    const lock = lockWords(step);
+    out.push(`  ${colour(SYMBOL[opKind(step.op)])} ${String(i + 1).padStart(2)}. ${colour(step.op)} ${c.bold(step.object)}${tags}${lock ? c.dim(`  (lock: ${lock})`) : ''}`);
     if (options.sql !== false) {
       for (const statement of step.sql) out.push(c.dim(statement.split('\n').map((l) => `        ${l}`).join('\n') + ';'));
     }

@@ -1,5 +1,5 @@
 // Phrases every rendering shares, so text, markdown and SQL say the same thing.
-import type { Summary, Verification } from '../plan/types.js';
+import type { Step, Summary, Verification } from '../plan/types.js';
 
 /** "Plan: 3 to add, 1 to change, 2 to destroy." */
 export function summaryLine(s: Summary): string {
@@ -27,4 +27,9 @@ export function commentText(text: string): string {
 export function verificationLines(v: Verification): string[] {
   if (v.ok) return [`Verified up and down on ${v.where}: the plan reaches the desired state and its downgrade the starting one.`];
   return [`Verification failed on ${v.where}:`, ...v.problems.map((p) => `  - ${p}`)];
+}
+
+/** "SHARE UPDATE EXCLUSIVE, outside a transaction", or "" for a step nobody waits on. */
+export function lockWords(step: Step): string {
+  return [...(step.lock ? [step.lock] : []), ...(step.concurrently ? ['outside a transaction'] : [])].join(', ');
 }

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { scanSync } from 'libpg-query';
+import { parseSync, scanSync } from 'libpg-query';
 import { sha256 } from '../model/fingerprint.js';
 import '../model/identifiers.js'; // loads the parser module
 import { HAZARD_CODES, type Hazard, type HazardCode, type Op, type Plan, type Step } from '../plan/types.js';
@@ -177,6 +177,30 @@ function stripComments(text: string): string {
   return lines.join('\n').trim();
 }
 
+type Node = Record<string, unknown>;
+
+/**
+ * The index a `CREATE/DROP INDEX CONCURRENTLY` statement builds or drops, read with the
+ * PostgreSQL parser; undefined for any other statement (which runs in a transaction).
+ */
+export function concurrentTarget(statement: string): Step['concurrently'] | undefined {
+  let stmt: Node | undefined;
+  try {
+    stmt = (parseSync(statement) as { stmts?: { stmt?: Node }[] }).stmts?.[0]?.stmt;
+  } catch {
+    return undefined;
+  }
+  const create = stmt?.['IndexStmt'] as { concurrent?: boolean; idxname?: string; relation?: { schemaname?: string } } | undefined;
+  if (create?.concurrent && create.idxname) return { schema: create.relation?.schemaname ?? 'public', index: create.idxname, creates: true };
+  const drop = stmt?.['DropStmt'] as { concurrent?: boolean; removeType?: string; objects?: { List?: { items?: { String?: { sval?: string } }[] } }[] } | undefined;
+  if (drop?.concurrent && drop.removeType === 'OBJECT_INDEX') {
+    const parts = (drop.objects?.[0]?.List?.items ?? []).map((i) => i.String?.sval ?? '');
+    const index = parts[parts.length - 1];
+    if (index) return { schema: parts.length > 1 ? parts[0]! : 'public', index, creates: false };
+  }
+  return undefined;
+}
+
 /** The steps of one direction of a revision body, as written: op, object, hazards and statements. */
 export function parseSteps(fileName: string, body: string, direction: 'upgrade' | 'downgrade'): Step[] {
   const marker = `-- +${direction}\n`;
@@ -193,7 +217,9 @@ export function parseSteps(fileName: string, body: string, direction: 'upgrade' 
     const hazards: Hazard[] = [...chunk.matchAll(/^-- hazard (\w+): (.*)$/gm)]
       .filter((m) => (HAZARD_CODES as readonly string[]).includes(m[1]!))
       .map((m) => ({ code: m[1] as HazardCode, message: m[2]! }));
-    steps.push({ op: h[1] as Op, object: h[2]!, sql: splitStatements(chunk), hazards });
+    const sql = splitStatements(chunk);
+    const concurrently = sql.length === 1 ? concurrentTarget(sql[0]!) : undefined;
+    steps.push({ op: h[1] as Op, object: h[2]!, sql, hazards, ...(concurrently ? { concurrently } : {}) });
   });
   return steps;
 }

@@ -3,6 +3,7 @@
 import type { Db } from '../db/db.js';
 import { qualify, quoteIdent } from '../model/identifiers.js';
 import { LEDGER_SCHEMA, type Model } from '../model/model.js';
+import type { Step } from '../plan/types.js';
 import type { Applied } from './chain.js';
 
 const TABLE = qualify(LEDGER_SCHEMA, 'revisions');
@@ -93,4 +94,59 @@ export async function snapshotOf(db: Db, revision: string): Promise<Model | null
   if (!(await ledgerExists(db))) return null;
   const rows = await db.query<{ snapshot: Model | null }>(`SELECT snapshot FROM ${TABLE} WHERE revision = $1`, [revision]);
   return rows[0]?.snapshot ?? null;
+}
+
+// ---- pending work: a change that runs in several transactions, and how far it got ----
+
+const PENDING = qualify(LEDGER_SCHEMA, 'pending');
+
+export const PENDING_DDL = `CREATE TABLE IF NOT EXISTS ${PENDING} (
+    revision text PRIMARY KEY,
+    direction text NOT NULL,
+    steps jsonb NOT NULL,
+    done integer NOT NULL DEFAULT 0,
+    payload jsonb NOT NULL,
+    started_at timestamptz NOT NULL DEFAULT clock_timestamp()
+  )`;
+
+/** Work started and not finished: resumed by the next apply, upgrade or downgrade. */
+export interface Pending {
+  readonly revision: string;
+  readonly direction: 'apply' | 'upgrade' | 'downgrade';
+  readonly steps: readonly Step[];
+  /** Steps done (and committed) so far. */
+  readonly done: number;
+  /** What finishing needs (for an apply: the revision file to write). */
+  readonly payload: Record<string, unknown>;
+  readonly started_at: string;
+}
+
+export async function ensurePending(db: Db): Promise<void> {
+  await ensureLedger(db);
+  await db.exec(PENDING_DDL);
+}
+
+export async function startPending(db: Db, p: Omit<Pending, 'done' | 'started_at'>): Promise<void> {
+  await db.query(`INSERT INTO ${PENDING} (revision, direction, steps, payload) VALUES ($1, $2, $3::jsonb, $4::jsonb)`, [
+    p.revision,
+    p.direction,
+    JSON.stringify(p.steps),
+    JSON.stringify(p.payload),
+  ]);
+}
+
+export async function markDone(db: Db, revision: string, done: number): Promise<void> {
+  await db.query(`UPDATE ${PENDING} SET done = $2 WHERE revision = $1`, [revision, done]);
+}
+
+export async function finishPending(db: Db, revision: string): Promise<void> {
+  await db.query(`DELETE FROM ${PENDING} WHERE revision = $1`, [revision]);
+}
+
+/** The unfinished work, if any (there is at most one: every writer holds the advisory lock). */
+export async function readPending(db: Db): Promise<Pending | null> {
+  const exists = await db.query<{ t: string | null }>(`SELECT pg_catalog.to_regclass($1)::text AS t`, [PENDING]);
+  if (!exists[0]?.t) return null;
+  const rows = await db.query<Pending>(`SELECT revision, direction, steps, done, payload, started_at::text AS started_at FROM ${PENDING} ORDER BY started_at LIMIT 1`);
+  return rows[0] ?? null;
 }

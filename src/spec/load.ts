@@ -16,19 +16,21 @@ import { sortDiagnostics, type Diagnostic, type DiagnosticCode, type Position } 
 import { suggestion } from './did-you-mean.js';
 import { validateAgainstSchema } from './schema-validation.js';
 import { SourceMap, type Path } from './source-map.js';
-import type {
-  Located,
-  Spec,
-  SpecCheck,
-  SpecColumn,
-  SpecDefault,
-  SpecEnum,
-  SpecForeignKey,
-  SpecIndex,
-  SpecIndexKey,
-  SpecKey,
-  SpecTable,
-  SpecUnique,
+import {
+  DEFAULT_SETTINGS,
+  type Located,
+  type Settings,
+  type Spec,
+  type SpecCheck,
+  type SpecColumn,
+  type SpecDefault,
+  type SpecEnum,
+  type SpecForeignKey,
+  type SpecIndex,
+  type SpecIndexKey,
+  type SpecKey,
+  type SpecTable,
+  type SpecUnique,
 } from './spec.js';
 import { checkExpression, checkTypeName, type ColumnReference } from './sql-text.js';
 
@@ -200,7 +202,14 @@ class SpecBuilder {
         if (isString(s) && this.checkName(s, pos, 'schema')) schemas.push({ value: s, pos });
       });
     }
-    return { file: this.file, schemas, enums, tables: resolved };
+    const raw = isMap(data['settings']) ? data['settings'] : {};
+    const settings: Settings = {
+      online: raw['online'] === true,
+      lockTimeout: isString(raw['lock_timeout']) ? raw['lock_timeout'] : DEFAULT_SETTINGS.lockTimeout,
+      statementTimeout: isString(raw['statement_timeout']) ? raw['statement_timeout'] : DEFAULT_SETTINGS.statementTimeout,
+      lockRetries: typeof raw['lock_retries'] === 'number' ? raw['lock_retries'] : DEFAULT_SETTINGS.lockRetries,
+    };
+    return { file: this.file, settings, schemas, enums, tables: resolved };
   }
 
   private buildEnums(raw: Json): SpecEnum[] {

@@ -98,8 +98,19 @@ export interface SpecEnum {
   readonly values: readonly Located<string>[];
 }
 
+export interface Settings {
+  readonly online: boolean;
+  /** A PostgreSQL interval text: `5s`, `500ms`. */
+  readonly lockTimeout: string;
+  readonly statementTimeout: string | null;
+  readonly lockRetries: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = { online: false, lockTimeout: '5s', statementTimeout: null, lockRetries: 3 };
+
 export interface Spec {
   readonly file: string;
+  readonly settings: Settings;
   /** Schemas kept even when empty (`schemas:`), beside those tables and enums name. */
   readonly schemas: readonly Located<string>[];
   readonly enums: readonly SpecEnum[];

@@ -25,9 +25,26 @@ async function inTransaction(db: Db, steps: readonly Step[], what: string): Prom
   }
 }
 
+/**
+ * A copy of the schema has every index valid and every constraint validated: a schema rebuilt
+ * without data cannot have an INVALID index or a NOT VALID constraint, so they are not compared.
+ */
+function settled(model: Model): Model {
+  const tables: Record<string, Model['tables'][string]> = {};
+  for (const [key, t] of Object.entries(model.tables)) {
+    tables[key] = {
+      ...t,
+      indexes: Object.fromEntries(Object.entries(t.indexes).map(([n, { invalid: _i, ...i }]) => [n, i])),
+      checks: Object.fromEntries(Object.entries(t.checks).map(([n, { notValid: _v, ...c }]) => [n, c])),
+      foreignKeys: Object.fromEntries(Object.entries(t.foreignKeys).map(([n, { notValid: _v, ...f }]) => [n, f])),
+    };
+  }
+  return comparable({ ...model, tables });
+}
+
 /** The steps that would still take `actual` to `expected`, as "op object" words; none when equal. */
 function stillNeeded(actual: Model, expected: Model): string[] {
-  return stepsFor(diff(comparable(actual), comparable(expected), noHints).changes, expected).map((s) => `${s.op} ${s.object}`);
+  return stepsFor(diff(settled(actual), settled(expected), noHints).changes, expected).map((s) => `${s.op} ${s.object}`);
 }
 
 /**
@@ -41,7 +58,7 @@ export async function verifyPlan(target: Target, plan: Plan, current: Model, des
     const result = (): Verification => ({ ok: problems.length === 0, where: info.where, problems });
 
     const empty = (await introspect(scratch)).model;
-    const rebuild = buildPlan({ current: empty, desired: current, hints: noHints });
+    const rebuild = buildPlan({ current: empty, desired: settled(current), hints: noHints });
     const rebuildError = await inTransaction(scratch, rebuild.steps, 'rebuilding the schema');
     if (rebuildError) {
       problems.push(`the schema of today could not be rebuilt there: ${rebuildError}`);
