@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Db } from '../db/db.js';
 import { introspect } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
+import { quoteLiteral } from '../model/identifiers.js';
 import type { Plan, Step } from '../plan/types.js';
 import { Chain, verifyApplied } from '../revisions/chain.js';
 import { formatRevision, newRevisionId, parseRevision, readRevisions, slug, timestampName } from '../revisions/file.js';
@@ -30,7 +31,7 @@ export interface ApplyOptions {
   /** Locks one transaction may take (default: half the server's lock table). */
   readonly lockBudget?: number;
   /** Called before each step runs. */
-  readonly onStep?: (index: number, step: Step) => void;
+  readonly onStep?: (index: number, step: Step) => void | Promise<void>;
   /** Called once when the plan has to run in several transactions, saying why. */
   readonly onGroups?: (groups: number, reason: string) => void;
 }
@@ -191,6 +192,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   return withSessionLock(db, lockWaitMs, async () => {
     await db.exec('BEGIN');
     try {
+      if (options.online?.lockTimeout) await db.exec(`SET LOCAL lock_timeout = ${quoteLiteral(options.online.lockTimeout)}`);
       await checkStart(db, plan, chain, plansDir);
       await ensurePending(db);
       await startPending(db, { revision: id, direction: 'apply', steps: plan.steps, payload });
@@ -203,10 +205,17 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   });
 }
 
-async function finishApply(db: Db, pending: Pending, settings: RunSettings, started: number, onStep?: (index: number, step: Step) => void): Promise<ApplyResult> {
+async function finishApply(db: Db, pending: Pending, settings: RunSettings, started: number, onStep?: (index: number, step: Step) => void | Promise<void>): Promise<ApplyResult> {
   const payload = pending.payload as unknown as ApplyPayload;
   const groups = pending.steps.map((s, i) => ({ from: i, to: i + 1, transactional: !s.concurrently }));
-  await runGroups(db, pending.revision, pending.steps, groups, pending.done, settings, 'the plan', onStep);
+  try {
+    await runGroups(db, pending.revision, pending.steps, groups, pending.done, settings, 'the plan', onStep);
+  } catch (error) {
+    // Stopped before its first step was done: there is nothing to finish, so nothing pending.
+    const left = await readPending(db).catch(() => null);
+    if (left?.revision === pending.revision && left.done === 0) await finishPending(db, pending.revision).catch(() => undefined);
+    throw error;
+  }
   const tempPath = join(payload.plansDir, `.${payload.fileName}.tmp`);
   await db.exec('BEGIN');
   try {
@@ -227,7 +236,7 @@ export async function interruptedApply(db: Db): Promise<Pending | null> {
 }
 
 /** Finish an apply that was cut short, from the step where it stopped. */
-export async function resumeApply(db: Db, settings: RunSettings, options: { lockWaitMs?: number; onStep?: (index: number, step: Step) => void } = {}): Promise<ApplyResult> {
+export async function resumeApply(db: Db, settings: RunSettings, options: { lockWaitMs?: number; onStep?: (index: number, step: Step) => void | Promise<void> } = {}): Promise<ApplyResult> {
   const started = Date.now();
   return withSessionLock(db, options.lockWaitMs ?? 60_000, async () => {
     const pending = await interruptedApply(db);

@@ -111,7 +111,7 @@ export async function runGroups(
   start: number,
   settings: RunSettings,
   what: string,
-  onStep?: (index: number, step: Step) => void,
+  onStep?: (index: number, step: Step) => void | Promise<void>,
 ): Promise<void> {
   for (const group of groups) {
     if (group.to <= start) continue;
@@ -130,7 +130,7 @@ export async function runGroups(
             throw error;
           }
         } else {
-          onStep?.(from, part[0]!);
+          await onStep?.(from, part[0]!);
           await db.exec(timeouts(settings, false));
           try {
             await runConcurrently(db, part[0]!, what, from, steps.length);

@@ -31,7 +31,7 @@ export interface ReplayOptions {
   readonly lockWaitMs?: number;
   /** Timeouts and retries for a revision with steps outside a transaction (default: 5 s, 3 retries). */
   readonly settings?: RunSettings;
-  readonly onStep?: (index: number, step: Step) => void;
+  readonly onStep?: (index: number, step: Step) => void | Promise<void>;
 }
 
 export const ONLINE_DEFAULTS: RunSettings = { lockTimeout: '5s', statementTimeout: null, lockRetries: 3 };
@@ -107,7 +107,7 @@ export async function runRevision(db: Db, revision: Revision, direction: Directi
   return Date.now() - started;
 }
 
-async function finishRun(db: Db, revision: Revision, direction: Direction, done: number, settings: RunSettings, started: number, onStep?: (index: number, step: Step) => void): Promise<void> {
+async function finishRun(db: Db, revision: Revision, direction: Direction, done: number, settings: RunSettings, started: number, onStep?: (index: number, step: Step) => void | Promise<void>): Promise<void> {
   const steps = stepsOf(revision, direction);
   const groups = steps.map((st, i) => ({ from: i, to: i + 1, transactional: !st.concurrently }));
   await runGroups(db, revision.revision, steps, groups, done, settings, label(revision), onStep);

@@ -78,9 +78,9 @@ export async function inLockedTransaction<T>(db: Db, lockWaitMs: number, fn: () 
  * Run steps in order, statement by statement. A failure throws ApplyError naming the step,
  * its statement and the server's reason (`what` says whose steps: "the plan", "revision x").
  */
-export async function runSteps(db: Db, steps: readonly Step[], what: string, onStep?: (index: number, step: Step) => void): Promise<void> {
+export async function runSteps(db: Db, steps: readonly Step[], what: string, onStep?: (index: number, step: Step) => void | Promise<void>): Promise<void> {
   for (const [i, step] of steps.entries()) {
-    onStep?.(i, step);
+    await onStep?.(i, step);
     for (const statement of step.sql) {
       try {
         await db.exec(statement);

@@ -128,7 +128,12 @@ export function enumsSql(): string {
 
 export function tablesSql(scope: Scope): string {
   return `SELECT n.nspname AS schema, c.relname AS table, pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
-      pg_catalog.pg_total_relation_size(c.oid) AS bytes, CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END AS rows
+      -- From pg_class only: pg_total_relation_size would lock every table (and wait behind any
+      -- session holding ACCESS EXCLUSIVE); pages counted at the last VACUUM or ANALYZE will do.
+      ((c.relpages + coalesce((SELECT t.relpages FROM pg_catalog.pg_class t WHERE t.oid = c.reltoastrelid), 0)
+        + coalesce((SELECT sum(ic.relpages) FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid), 0))
+        * current_setting('block_size')::bigint) AS bytes,
+      CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END AS rows
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${relationScope(scope)}
     ORDER BY 1, 2`;

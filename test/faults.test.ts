@@ -1,0 +1,123 @@
+// Faults: the backend of an apply is terminated from a second connection at each step in
+// turn. Every time the database is as it started, plans/ holds no file, and running apply
+// again completes to the finished state.
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { checkSchema, planAgainst } from '../src/api.js';
+import { applyPlan } from '../src/apply/apply.js';
+import { connect } from '../src/db/db.js';
+import type { Model } from '../src/model/model.js';
+import { modelOf, runBefore } from './support/cases.js';
+import { adminUrl, withScratch } from './support/scratch.js';
+
+const BEFORE = `
+CREATE TABLE accounts (id integer PRIMARY KEY, name text, legacy text);
+CREATE TABLE entries (id integer PRIMARY KEY, account_id integer REFERENCES accounts (id), amount numeric(10,2));
+CREATE TABLE retired (id integer PRIMARY KEY);
+CREATE INDEX entries_amount_idx ON entries (amount);
+INSERT INTO accounts SELECT g, 'a' || g, 'x' FROM generate_series(1, 50) g;
+INSERT INTO entries SELECT g, g % 50 + 1, g FROM generate_series(1, 200) g;
+INSERT INTO retired SELECT generate_series(1, 10);`;
+
+/** A desired state some 40 steps away: new tables with keys, new columns, indexes, checks, drops. */
+function desired(): string {
+  const lines = [
+    'tables:',
+    '  accounts:',
+    '    columns:',
+    '      id: { type: integer, primary_key: true }',
+    '      name: { type: varchar(100), nullable: false }',
+    ...Array.from({ length: 6 }, (_x, i) => `      extra_${i}: { type: integer, default: ${i} }`),
+    '    checks:',
+    '      accounts_name_check: length(name) > 0',
+    '    indexes:',
+    '      accounts_name_idx: { columns: [name] }',
+    '  entries:',
+    '    columns:',
+    '      id: { type: integer, primary_key: true }',
+    '      account_id: bigint',
+    '      amount: numeric(12,2)',
+    ...Array.from({ length: 4 }, (_x, i) => `      tag_${i}: text`),
+    '    indexes:',
+    '      entries_account_idx: { columns: [account_id, amount] }',
+  ];
+  for (let t = 0; t < 8; t++) {
+    lines.push(
+      `  ledger_${t}:`,
+      '    columns:',
+      '      id: { type: bigint, identity: always, primary_key: true }',
+      '      account_id: { type: integer, nullable: false }',
+      '      at: { type: timestamptz, default: { sql: now() } }',
+      '    indexes:',
+      `      ledger_${t}_at_idx: { columns: [at] }`,
+      '    foreign_keys:',
+      `      ledger_${t}_account_fk: { columns: [account_id], references: accounts }`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function planFor(db: Parameters<typeof planAgainst>[0]) {
+  return (await planAgainst(db, checkSchema('schema.yaml', desired()))).plan;
+}
+
+describe('an apply cut off at each step', () => {
+  it('leaves the starting state and no file, and apply again completes', async () => {
+    // The finished state, once, for comparison.
+    const finished: Model = await withScratch('finished', async (s) => {
+      await runBefore(s.db, BEFORE);
+      const dir = await mkdtemp(join(tmpdir(), 'schema-fault-'));
+      await applyPlan({ db: s.db, plan: await planFor(s.db), plansDir: dir, message: 'reference' });
+      await rm(dir, { recursive: true, force: true });
+      return modelOf(s.db);
+    });
+    const steps = await withScratch('count', async (s) => {
+      await runBefore(s.db, BEFORE);
+      return (await planFor(s.db)).steps.length;
+    });
+    expect(steps).toBeGreaterThanOrEqual(30);
+
+    const killer = new pg.Client({ connectionString: adminUrl() });
+    await killer.connect();
+    try {
+      for (let k = 0; k < steps; k++) {
+        await withScratch(`fault${k}`, async (s) => {
+          await runBefore(s.db, BEFORE);
+          const start = await modelOf(s.db);
+          const pid = (await s.db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
+          const plansDir = await mkdtemp(join(tmpdir(), 'schema-fault-'));
+          try {
+            const plan = await planFor(s.db);
+            const cut = applyPlan({
+              db: s.db,
+              plan,
+              plansDir,
+              message: `cut at ${k}`,
+              onStep: async (i) => {
+                if (i === k) await killer.query('SELECT pg_terminate_backend($1)', [pid]);
+              },
+            });
+            await expect(cut, `step ${k + 1} of ${steps}`).rejects.toThrow();
+            const again = await connect(s.target);
+            try {
+              expect(await modelOf(again), `after cutting at step ${k + 1}: the starting state`).toEqual(start);
+              expect(await readdir(plansDir), 'no revision file').toEqual([]);
+              await applyPlan({ db: again, plan: await planFor(again), plansDir, message: 'again' });
+              expect(await modelOf(again), 'apply again: the finished state').toEqual(finished);
+              expect(await readdir(plansDir)).toHaveLength(1);
+            } finally {
+              await again.close();
+            }
+          } finally {
+            await rm(plansDir, { recursive: true, force: true });
+          }
+        });
+      }
+    } finally {
+      await killer.end();
+    }
+  }, 600_000);
+});
