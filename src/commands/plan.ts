@@ -1,6 +1,7 @@
 // `schema plan`: introspect the target, diff it against schema.yaml, print the ordered plan.
 import { Flags } from '@oclif/core';
 import { checkSchema, planAgainst, readSchemaFile } from '../api.js';
+import { interruptedApply } from '../apply/apply.js';
 import { measurePlan } from '../checks/checks.js';
 import { withDb } from '../db/db.js';
 import { renderJson } from '../render/json.js';
@@ -41,6 +42,14 @@ export default class Plan extends BaseCommand<typeof Plan> {
     const target = this.target();
     this.announce(target);
     const plan = await withDb(target, async (db) => {
+      const interrupted = await interruptedApply(db);
+      if (interrupted) {
+        this.note(
+          this.colour(process.stderr).yellow(
+            `An apply (revision ${interrupted.revision}) stopped after step ${interrupted.done} of ${interrupted.steps.length}; \`schema apply\` finishes it first. This plan is from the database as it is now.`,
+          ),
+        );
+      }
       const { plan: planned, current, desired } = await planAgainst(db, schema, { online: this.flags.online });
       const measured = this.flags['data-checks'] ? await measurePlan(db, planned, { timeoutMs: this.flags['check-timeout'] }) : planned;
       return this.flags.verify ? { ...measured, verification: await verifyPlan(target, measured, current.model, desired) } : measured;
