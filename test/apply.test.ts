@@ -138,4 +138,18 @@ tables:
     expect((error as Error).message).toContain(`${base} (revision`);
     expect((error as Error).message).toContain('was changed after it was written');
   });
+
+  it('finishes a revision file whose rename was cut off after COMMIT, and removes one that never committed', async () => {
+    const first = await applyPlan({ db: s.db, plan: await plan(yaml()), plansDir, message: 'first' });
+    const name = first.file.split('/').pop()!;
+    // As if the process died between COMMIT and the rename.
+    await writeFile(join(plansDir, `.${name}.tmp`), await readFile(first.file, 'utf8'));
+    await rm(first.file);
+    await writeFile(join(plansDir, '.20300101T000000Z_never.sql.tmp'), formatRevision({ steps: [], downgrade: [] }, { id: 'bbbbbbbbbbbb', parents: [], created: new Date(), message: 'never' }).text);
+    await applyPlan({ db: s.db, plan: await plan(yaml(`  more:\n    columns:\n      x: text\n`)), plansDir, message: 'second' });
+    const files = (await readdir(plansDir)).sort();
+    expect(files).toHaveLength(2);
+    expect(files[0]).toBe(name);
+    expect(files[1]).toMatch(/_second\.sql$/);
+  });
 });
