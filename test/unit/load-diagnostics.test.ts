@@ -1,0 +1,558 @@
+// schema.yaml -> Spec, the bad inputs: each problem is one diagnostic at the line and column
+// (1-based) where the user wrote the offending text, with a stable code and a message in
+// words. Positions are computed from the input text itself (where the needle is written), so
+// a case reads as "the error points at `totl`".
+import { describe, expect, it } from 'vitest';
+import type { DiagnosticCode } from '../../src/spec/diagnostics.js';
+import { loadSpec } from '../../src/spec/load.js';
+
+/** 1-based line and column of the `nth` occurrence of `needle` in `text`. */
+function at(text: string, needle: string, nth = 1): { line: number; col: number } {
+  let index = -1;
+  for (let i = 0; i < nth; i++) {
+    index = text.indexOf(needle, index + 1);
+    if (index < 0) throw new Error(`"${needle}" (occurrence ${nth}) is not in the text`);
+  }
+  const before = text.slice(0, index);
+  const line = before.split('\n').length;
+  return { line, col: index - (before.lastIndexOf('\n') + 1) + 1 };
+}
+
+interface Expected {
+  /** Where the diagnostic points: the first character of this text ... */
+  readonly at: string;
+  /** ... at its nth occurrence. */
+  readonly nth?: number;
+  readonly code: DiagnosticCode;
+  /** Words the message must contain. */
+  readonly message: readonly string[];
+  readonly hint?: readonly string[];
+}
+
+interface Case {
+  readonly name: string;
+  readonly yaml: string;
+  readonly errors: readonly Expected[];
+}
+
+function check({ yaml, errors }: Case): void {
+  const result = loadSpec('schema.yaml', yaml);
+  expect(result.spec).toBeNull();
+  const got = result.diagnostics.map((d) => ({ file: d.file, line: d.line, col: d.col, code: d.code, message: d.message, hint: d.hint }));
+  expect(got.map(({ line, col, code }) => ({ line, col, code }))).toEqual(errors.map((e) => ({ ...at(yaml, e.at, e.nth), code: e.code })));
+  errors.forEach((e, i) => {
+    expect(got[i]!.file).toBe('schema.yaml');
+    for (const words of e.message) expect(got[i]!.message).toContain(words);
+    for (const words of e.hint ?? []) expect(got[i]!.hint ?? '').toContain(words);
+  });
+}
+
+const cases: readonly Case[] = [
+  // ---- malformed YAML ----
+  {
+    name: 'a key given twice in one map',
+    yaml: `tables:
+  t:
+    columns:
+      id: integer
+      id: text
+`,
+    errors: [{ at: 'id: text', code: 'yaml_syntax', message: ['invalid YAML', 'unique'] }],
+  },
+  {
+    name: 'a mapping inside a one-line mapping',
+    yaml: `tables:
+  t:
+    columns:
+      id: type: integer
+`,
+    errors: [{ at: 'type: integer', code: 'yaml_syntax', message: ['invalid YAML', 'Nested mappings'] }],
+  },
+  {
+    name: 'a tab used for indentation',
+    yaml: `tables:\n\tt: {}\n`,
+    errors: [{ at: '\tt', code: 'yaml_syntax', message: ['invalid YAML', 'Tabs'] }],
+  },
+  // ---- unknown keys and types ----
+  {
+    name: 'an unknown key, with a did-you-mean',
+    yaml: `tables:
+  t:
+    columns:
+      id: { type: integer, nulable: false }
+`,
+    errors: [{ at: 'nulable', code: 'unknown_key', message: ['unknown key "nulable"', 'Did you mean "nullable"?'] }],
+  },
+  {
+    name: 'a misspelt top-level key',
+    yaml: `tabels:
+  t:
+    columns:
+      id: integer
+`,
+    errors: [{ at: 'tabels', code: 'unknown_key', message: ['unknown key "tabels"', 'Did you mean "tables"?'] }],
+  },
+  {
+    name: 'an unknown type in the shorthand, with a did-you-mean',
+    yaml: `tables:
+  t:
+    columns:
+      id: integr
+`,
+    errors: [{ at: 'integr', code: 'unknown_type', message: ['unknown type "integr"', 'Did you mean "integer"?'] }],
+  },
+  {
+    name: 'an unknown type in a column map, with a did-you-mean',
+    yaml: `tables:
+  t:
+    columns:
+      id: { type: integr, nullable: false }
+`,
+    errors: [{ at: 'integr', code: 'unknown_type', message: ['unknown type "integr"', 'Did you mean "integer"?'] }],
+  },
+  {
+    name: 'a serial type, with the identity to write instead',
+    yaml: `tables:
+  t:
+    columns:
+      id: serial
+`,
+    errors: [{ at: 'serial', code: 'unsupported_type', message: ['"serial" is not a type'], hint: ['type: integer', 'identity: by_default'] }],
+  },
+  {
+    name: 'a bigserial type, with the identity to write instead',
+    yaml: `tables:
+  t:
+    columns:
+      id: { type: bigserial, nullable: false }
+`,
+    errors: [{ at: 'bigserial', code: 'unsupported_type', message: ['"bigserial" is not a type'], hint: ['type: bigint', 'identity: by_default'] }],
+  },
+  // ---- names ----
+  {
+    name: 'a table name of 64 bytes',
+    yaml: `tables:
+  ${'t'.repeat(64)}:
+    columns:
+      id: integer
+`,
+    errors: [{ at: 't'.repeat(64), code: 'identifier_too_long', message: ['is 64 bytes long', '63'] }],
+  },
+  {
+    name: 'a column name of 32 two-byte characters (64 bytes in UTF-8)',
+    yaml: `tables:
+  t:
+    columns:
+      ${'é'.repeat(32)}: integer
+`,
+    errors: [{ at: 'é', code: 'identifier_too_long', message: ['is 64 bytes long'] }],
+  },
+  {
+    name: 'an index name of 64 bytes',
+    yaml: `tables:
+  t:
+    columns:
+      id: integer
+    indexes:
+      ${'i'.repeat(64)}: { columns: [id] }
+`,
+    errors: [{ at: 'i'.repeat(64), code: 'identifier_too_long', message: ['is 64 bytes long'] }],
+  },
+  {
+    name: 'the same table written twice, once qualified',
+    yaml: `tables:
+  users:
+    columns:
+      id: integer
+  public.users:
+    columns:
+      id: integer
+`,
+    errors: [{ at: 'public.users', code: 'duplicate_name', message: ['"public.users" is defined twice', 'line 2'] }],
+  },
+  // ---- unknown columns ----
+  {
+    name: 'an unknown column in an index, with a did-you-mean',
+    yaml: `tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+      email: text
+    indexes:
+      users_email_idx: { columns: [id, emai] }
+`,
+    errors: [{ at: 'emai]', code: 'unknown_column', message: ['index "users_email_idx"', 'has no column "emai"', 'Did you mean "email"?'] }],
+  },
+  {
+    name: 'an unknown column in a primary key, with a did-you-mean',
+    yaml: `tables:
+  users:
+    columns:
+      id: integer
+      email: text
+    primary_key: [idd]
+`,
+    errors: [{ at: 'idd', code: 'unknown_column', message: ['primary key of "users"', 'has no column "idd"', 'Did you mean "id"?'] }],
+  },
+  {
+    name: 'an unknown referenced column of a foreign key, with a did-you-mean',
+    yaml: `tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+  orders:
+    columns:
+      user_id: integer
+    foreign_keys:
+      orders_user_fk:
+        columns: [user_id]
+        references: { table: users, columns: [ix] }
+`,
+    errors: [{ at: 'ix', code: 'unknown_column', message: ['foreign key "orders_user_fk"', 'table "users" has no column "ix"', 'Did you mean "id"?'] }],
+  },
+  // ---- foreign keys ----
+  {
+    name: 'a foreign key to an unknown table, with a did-you-mean',
+    yaml: `tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+  orders:
+    columns:
+      user_id: integer
+    foreign_keys:
+      orders_user_fk: { columns: [user_id], references: user(id) }
+`,
+    errors: [{ at: 'user(id)', code: 'unknown_table', message: ['references unknown table "user"', 'Did you mean "users"?'] }],
+  },
+  {
+    name: 'a foreign key to an unknown table in another schema, with a did-you-mean',
+    yaml: `tables:
+  billing.invoices:
+    columns:
+      id: { type: uuid, primary_key: true }
+  payments:
+    columns:
+      invoice_id: uuid
+    foreign_keys:
+      payments_invoice_fk: { columns: [invoice_id], references: billing.invoice(id) }
+`,
+    errors: [{ at: 'billing.invoice(id)', code: 'unknown_table', message: ['unknown table "billing.invoice"', 'Did you mean "billing.invoices"?'] }],
+  },
+  {
+    name: 'a foreign key to columns that are not a unique key',
+    yaml: `tables:
+  a:
+    columns:
+      id: { type: integer, primary_key: true }
+      code: text
+  b:
+    columns:
+      code: text
+    foreign_keys:
+      b_code_fk: { columns: [code], references: a(code) }
+`,
+    errors: [{ at: 'a(code)', code: 'bad_reference', message: ['a(code) is not a primary key or unique constraint'], hint: ['unique'] }],
+  },
+  {
+    name: 'a foreign key to a table without a primary key, naming no columns',
+    yaml: `tables:
+  users:
+    columns:
+      id: integer
+  orders:
+    columns:
+      user_id: integer
+    foreign_keys:
+      orders_user_fk: { columns: [user_id], references: users }
+`,
+    errors: [{ at: 'users }', code: 'bad_reference', message: ['table "users" has no primary key'], hint: ['users(column)'] }],
+  },
+  // ---- expressions ----
+  {
+    name: 'a check naming an unknown column, pointed at inside a plain scalar',
+    yaml: `tables:
+  orders:
+    columns:
+      total: numeric
+    checks:
+      orders_total_check: total >= 0 AND totl < 100
+`,
+    errors: [{ at: 'totl', code: 'unknown_column', message: ['check "orders_total_check"', 'has no column "totl"', 'Did you mean "total"?'] }],
+  },
+  {
+    name: 'a check naming an unknown column, pointed at inside a quoted scalar',
+    yaml: `tables:
+  orders:
+    columns:
+      total: numeric
+    checks:
+      orders_total_check: "total >= 0 AND totl < 100"
+`,
+    errors: [{ at: 'totl', code: 'unknown_column', message: ['has no column "totl"'] }],
+  },
+  {
+    name: 'a check naming an unknown column, pointed at inside a block scalar',
+    yaml: `tables:
+  orders:
+    columns:
+      total: numeric
+    checks:
+      orders_total_check: |
+        total >= 0 AND
+        totl < 100
+`,
+    errors: [{ at: 'totl', code: 'unknown_column', message: ['has no column "totl"'] }],
+  },
+  {
+    name: 'a check naming an unknown column, written as { expression }',
+    yaml: `tables:
+  orders:
+    columns:
+      total: numeric
+    checks:
+      orders_total_check: { expression: totl >= 0 }
+`,
+    errors: [{ at: 'totl', code: 'unknown_column', message: ['has no column "totl"'] }],
+  },
+  {
+    name: 'an index predicate naming an unknown column',
+    yaml: `tables:
+  orders:
+    columns:
+      id: integer
+      status: text
+    indexes:
+      orders_pending_idx: { columns: [id], where: "state = 'pending'" }
+`,
+    errors: [{ at: 'state', code: 'unknown_column', message: ['index "orders_pending_idx"', 'has no column "state"'] }],
+  },
+  {
+    name: 'a statement after an expression in a default',
+    yaml: `tables:
+  t:
+    columns:
+      id: integer
+      x: { type: integer, default: { sql: "1; DROP TABLE x" } }
+`,
+    errors: [{ at: ';', code: 'bad_expression', message: ['default of column "x"', '";" ends a statement'] }],
+  },
+  {
+    name: 'a statement after an expression in a check',
+    yaml: `tables:
+  t:
+    columns:
+      id: integer
+    checks:
+      c: 'id > 0; DROP TABLE t'
+`,
+    errors: [{ at: ';', code: 'bad_expression', message: ['check "c"', '";" ends a statement'] }],
+  },
+  {
+    name: 'an expression that closes the parentheses it is put in',
+    yaml: `tables:
+  t:
+    columns:
+      id: integer
+    checks:
+      t_check: "1) + (2"
+`,
+    errors: [{ at: ')', code: 'bad_expression', message: ['check "t_check"', 'unbalanced ")"'] }],
+  },
+  {
+    name: 'an expression that breaks out to add a clause',
+    yaml: `tables:
+  t:
+    columns:
+      id: integer
+    checks:
+      t_check: "true) NOT VALID --"
+`,
+    errors: [{ at: ')', code: 'bad_expression', message: ['check "t_check"', 'unbalanced ")"'] }],
+  },
+  {
+    name: 'an empty expression',
+    yaml: `tables:
+  t:
+    columns:
+      id: integer
+    checks:
+      t_check: "  "
+`,
+    // inside the quotes, where the (empty) expression starts
+    errors: [{ at: '  "\n', code: 'bad_expression', message: ['check "t_check"', 'empty'] }],
+  },
+  {
+    name: 'a default expression that reads a column',
+    yaml: `tables:
+  t:
+    columns:
+      a: integer
+      b: { type: integer, default: { sql: a + 1 } }
+`,
+    errors: [{ at: 'a + 1', code: 'bad_expression', message: ['default of column "b" refers to "a"'], hint: ['without `sql:`'] }],
+  },
+  // ---- conflicts ----
+  {
+    name: 'a primary key column declared nullable',
+    yaml: `tables:
+  t:
+    columns:
+      id: { type: integer, primary_key: true, nullable: true }
+`,
+    errors: [{ at: 'nullable', code: 'conflict', message: ['column "id" is a primary key, which is never nullable'], hint: ['remove `nullable: true`'] }],
+  },
+  {
+    name: 'a column of the table primary key declared nullable',
+    yaml: `tables:
+  t:
+    columns:
+      id: { type: integer, nullable: true }
+    primary_key: [id]
+`,
+    errors: [{ at: 'nullable', code: 'conflict', message: ['column "id" is in the primary key, which is never nullable'] }],
+  },
+  {
+    name: 'an identity on a text column',
+    yaml: `tables:
+  t:
+    columns:
+      id: { type: text, identity: always }
+`,
+    errors: [{ at: 'always', code: 'conflict', message: ['identity column must be smallint, integer or bigint, not text'] }],
+  },
+  {
+    name: 'an identity with a default',
+    yaml: `tables:
+  t:
+    columns:
+      id: { type: bigint, identity: always, default: 1 }
+`,
+    errors: [{ at: '1 }', code: 'conflict', message: ['both a default and an identity'] }],
+  },
+  {
+    name: 'two columns with primary_key: true',
+    yaml: `tables:
+  t:
+    columns:
+      a: { type: integer, primary_key: true }
+      b: { type: integer, primary_key: true }
+`,
+    errors: [{ at: 'b:', code: 'conflict', message: ['more than one column with `primary_key: true`'], hint: ['primary_key: [a, b]'] }],
+  },
+  // ---- the whole file ----
+  {
+    name: 'an empty file',
+    yaml: '',
+    errors: [{ at: '', code: 'schema_violation', message: ['the file is empty'], hint: ['tables: {}'] }],
+  },
+  {
+    name: 'a file of comments only',
+    yaml: '# nothing here yet\n',
+    errors: [{ at: '#', code: 'schema_violation', message: ['the file is empty'] }],
+  },
+  {
+    name: 'several problems at once, in file order',
+    yaml: `enums:
+  mood: [ok, ok]
+tables:
+  t:
+    columns:
+      id: { type: integer, primary_key: true, nullable: true }
+      m: mood
+      x: { type: text, colour: red }
+      y: integr
+    checks:
+      t_check: totl > 0
+    primary_key: [idd]
+`,
+    errors: [
+      { at: 'ok', nth: 2, code: 'duplicate_name', message: ['lists the value "ok" twice'] },
+      { at: 'nullable', code: 'conflict', message: ['is a primary key, which is never nullable'] },
+      { at: 'colour', code: 'unknown_key', message: ['unknown key "colour"'] },
+      { at: 'integr', code: 'unknown_type', message: ['unknown type "integr"'] },
+      { at: 'totl', code: 'unknown_column', message: ['has no column "totl"'] },
+      { at: 'primary_key: [idd]', code: 'conflict', message: ['both `primary_key` and a column with `primary_key: true`'] },
+      { at: 'idd', code: 'unknown_column', message: ['has no column "idd"', 'Did you mean "id"?'] },
+    ],
+  },
+];
+
+describe('loadSpec diagnostics', () => {
+  it.each(cases)('$name', (c) => check(c));
+
+  it('puts the file name given into every position', () => {
+    const result = loadSpec('db/shop.yaml', 'tables:\n  t:\n    columns:\n      id: integr\n');
+    expect(result.diagnostics.map((d) => d.file)).toEqual(['db/shop.yaml']);
+  });
+});
+
+describe('loadSpec accepts what is close to an error but right', () => {
+  const ok = (yaml: string) => {
+    const result = loadSpec('schema.yaml', yaml);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.spec).not.toBeNull();
+    return result.spec!;
+  };
+
+  it('names of exactly 63 bytes, ASCII or not', () => {
+    const spec = ok(`tables:
+  ${'t'.repeat(63)}:
+    columns:
+      ${'é'.repeat(31)}x: integer
+`);
+    expect(spec.tables[0]!.name).toHaveLength(63);
+    expect(Buffer.byteLength(spec.tables[0]!.columns[0]!.name)).toBe(63);
+  });
+
+  it('an index in another schema named like a table', () => {
+    ok(`tables:
+  users:
+    columns:
+      id: integer
+  billing.things:
+    columns:
+      id: integer
+    indexes:
+      users: { columns: [id] }
+`);
+  });
+
+  it('the same check name on two tables (constraint names are per table)', () => {
+    ok(`tables:
+  t:
+    columns:
+      a: integer
+    checks:
+      positive: a > 0
+  u:
+    columns:
+      a: integer
+    checks:
+      positive: a > 0
+`);
+  });
+
+  it('identity on smallint, integer and bigint however they are spelled', () => {
+    ok(`tables:
+  t:
+    columns:
+      a: { type: int, identity: always }
+      b: { type: int8, identity: by_default }
+      c: { type: smallint, identity: by_default }
+`);
+  });
+
+  it('a default that is a function call, not a column', () => {
+    const spec = ok(`tables:
+  t:
+    columns:
+      made: { type: timestamptz, default: { sql: now() } }
+      day: { type: date, default: { sql: CURRENT_DATE } }
+`);
+    expect(spec.tables[0]!.columns.map((c) => c.default)).toMatchObject([
+      { kind: 'expression', sql: 'now()' },
+      { kind: 'expression', sql: 'CURRENT_DATE' },
+    ]);
+  });
+});

@@ -1,0 +1,226 @@
+// schema.yaml -> Spec, the good inputs: the example project, the shorthands, the ways to
+// write a reference, renames, and the SPEC's own `{ type: numeric(12,2) }` in a flow map
+// (where YAML alone would split the value at its comma).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadSpec } from '../../src/spec/load.js';
+import type { Spec, SpecTable } from '../../src/spec/spec.js';
+
+function load(yaml: string): Spec {
+  const result = loadSpec('schema.yaml', yaml);
+  expect(result.diagnostics).toEqual([]);
+  expect(result.spec).not.toBeNull();
+  return result.spec!;
+}
+
+function table(spec: Spec, name: string, schema = 'public'): SpecTable {
+  const t = spec.tables.find((x) => x.schema === schema && x.name === name);
+  if (!t) throw new Error(`no table ${schema}.${name}`);
+  return t;
+}
+
+const columns = (t: SpecTable) => Object.fromEntries(t.columns.map((c) => [c.name, c]));
+
+describe('the example schema.yaml', () => {
+  const spec = load(readFileSync(new URL('../../schema.yaml', import.meta.url), 'utf8'));
+
+  it('loads with no diagnostics, every table in its schema', () => {
+    expect(spec.tables.map((t) => `${t.schema}.${t.name}`)).toEqual(['public.users', 'public.orders', 'billing.invoices']);
+    expect(spec.enums.map((e) => [e.name, e.values.map((v) => v.value)])).toEqual([['order_status', ['pending', 'paid', 'shipped', 'cancelled']]]);
+  });
+
+  it('reads the column forms of the SPEC', () => {
+    const users = columns(table(spec, 'users'));
+    expect(users['id']).toMatchObject({ type: { value: 'bigint' }, identity: 'always', nullable: false });
+    expect(users['email']).toMatchObject({ type: { value: 'varchar(320)' }, nullable: false });
+    // shorthand: type only, nullable
+    expect(users['name']).toMatchObject({ type: { value: 'text' }, nullable: true, default: null, identity: null });
+    // a literal is quoted for you; { sql } is an expression
+    expect(users['status']!.default).toMatchObject({ kind: 'literal', sql: "'active'" });
+    expect(users['created_at']!.default).toMatchObject({ kind: 'expression', sql: 'now()' });
+    const orders = columns(table(spec, 'orders'));
+    expect(orders['total']).toMatchObject({ type: { value: 'numeric(12,2)' }, nullable: false, default: { kind: 'literal', sql: '0' } });
+    expect(orders['status']).toMatchObject({ type: { value: 'order_status' }, default: { kind: 'literal', sql: "'pending'" } });
+  });
+
+  it("gives shorthand keys the names PostgreSQL would give them", () => {
+    const users = table(spec, 'users');
+    expect(users.primaryKey).toMatchObject({ name: 'users_pkey', columns: [{ value: 'id' }] });
+    expect(users.uniques.map((u) => [u.name, u.columns.map((c) => c.value)])).toEqual([['users_email_key', ['email']]]);
+    expect(table(spec, 'orders').primaryKey).toMatchObject({ name: 'orders_pkey', columns: [{ value: 'id' }] });
+    expect(table(spec, 'invoices', 'billing').primaryKey).toMatchObject({ name: 'invoices_pkey' });
+  });
+
+  it('resolves the foreign key and keeps positions for later messages', () => {
+    const [fk] = table(spec, 'orders').foreignKeys;
+    expect(fk).toMatchObject({ name: 'orders_user_id_fkey', onDelete: 'cascade', onUpdate: 'no action', references: { schema: 'public', table: 'users' } });
+    expect(fk!.columns.map((c) => c.value)).toEqual(['user_id']);
+    expect(fk!.references.columns.map((c) => c.value)).toEqual(['id']);
+    const text = readFileSync(new URL('../../schema.yaml', import.meta.url), 'utf8');
+    const line = text.split('\n').findIndex((l) => l.includes('orders_user_id_fkey')) + 1;
+    expect(fk!.pos.line).toBe(line);
+  });
+});
+
+describe('references', () => {
+  const spec = load(`tables:
+  users:
+    columns:
+      id: { type: bigint, primary_key: true }
+      handle: { type: text, unique: true }
+  billing.invoices:
+    columns:
+      id: { type: uuid, primary_key: true }
+  payments:
+    columns:
+      id: { type: bigint, primary_key: true }
+      user_id: bigint
+      user2_id: bigint
+      invoice_id: uuid
+      invoice2_id: uuid
+      handle: text
+    foreign_keys:
+      payments_user_fk: { columns: [user_id], references: users(id), on_delete: cascade }
+      payments_user2_fk: { columns: [user2_id], references: users }
+      payments_invoice_fk: { columns: [invoice_id], references: billing.invoices(id) }
+      payments_invoice2_fk: { columns: [invoice2_id], references: { table: billing.invoices, columns: [id] } }
+      payments_handle_fk: { columns: [handle], references: { table: users, columns: [handle] }, on_update: set_null }
+      payments_later_fk: { columns: [user_id], references: ledger(id) }
+  ledger:
+    columns:
+      id: { type: bigint, primary_key: true }
+`);
+  const fks = Object.fromEntries(table(spec, 'payments').foreignKeys.map((f) => [f.name, f]));
+  const target = (name: string) => {
+    const r = fks[name]!.references;
+    return `${r.schema}.${r.table}(${r.columns.map((c) => c.value).join(', ')})`;
+  };
+
+  it('reads `table(column)`', () => {
+    expect(target('payments_user_fk')).toBe('public.users(id)');
+    expect(fks['payments_user_fk']).toMatchObject({ onDelete: 'cascade', onUpdate: 'no action', match: 'simple', deferrable: false });
+  });
+  it('reads a bare table as its primary key', () => expect(target('payments_user2_fk')).toBe('public.users(id)'));
+  it('reads `schema.table(column)`', () => expect(target('payments_invoice_fk')).toBe('billing.invoices(id)'));
+  it('reads `{ table, columns }`', () => {
+    expect(target('payments_invoice2_fk')).toBe('billing.invoices(id)');
+    expect(target('payments_handle_fk')).toBe('public.users(handle)');
+    expect(fks['payments_handle_fk']).toMatchObject({ onUpdate: 'set null' });
+  });
+  it('resolves a table defined further down', () => expect(target('payments_later_fk')).toBe('public.ledger(id)'));
+});
+
+describe('renamed_from', () => {
+  it('is read for tables (in their own schema unless qualified) and columns', () => {
+    const spec = load(`tables:
+  customers:
+    renamed_from: clients
+    columns:
+      id: { type: bigint, primary_key: true }
+      full_name: { type: text, renamed_from: name }
+  billing.invoices:
+    renamed_from: public.invoices
+    columns:
+      id: bigint
+  billing.notes:
+    renamed_from: memos
+    columns:
+      id: bigint
+`);
+    expect(table(spec, 'customers').renamedFrom?.value).toEqual({ schema: 'public', name: 'clients' });
+    expect(columns(table(spec, 'customers'))['full_name']!.renamedFrom?.value).toBe('name');
+    expect(columns(table(spec, 'customers'))['id']!.renamedFrom).toBeNull();
+    expect(table(spec, 'invoices', 'billing').renamedFrom?.value).toEqual({ schema: 'public', name: 'invoices' });
+    expect(table(spec, 'notes', 'billing').renamedFrom?.value).toEqual({ schema: 'billing', name: 'memos' });
+  });
+
+  it('naming the object itself is no rename', () => {
+    const spec = load(`tables:
+  t:
+    renamed_from: public.t
+    columns:
+      a: { type: integer, renamed_from: a }
+`);
+    expect(table(spec, 't').renamedFrom).toBeNull();
+    expect(columns(table(spec, 't'))['a']!.renamedFrom).toBeNull();
+  });
+});
+
+describe('commas inside a flow map (flow-commas)', () => {
+  it('reads `{ type: numeric(12,2), nullable: false }` as the type numeric(12,2)', () => {
+    const spec = load(`tables:
+  t:
+    columns:
+      total: { type: numeric(12,2), nullable: false }
+      spaced: { type: numeric(12, 2) }
+      last: { nullable: false, type: numeric(10,2) }
+`);
+    const c = columns(table(spec, 't'));
+    expect(c['total']).toMatchObject({ type: { value: 'numeric(12,2)' }, nullable: false });
+    expect(c['spaced']).toMatchObject({ type: { value: 'numeric(12, 2)' }, nullable: true });
+    expect(c['last']).toMatchObject({ type: { value: 'numeric(10,2)' }, nullable: false });
+  });
+
+  it('keeps the position of a rejoined value at its start', () => {
+    const yaml = `tables:
+  t:
+    columns:
+      total: { type: numerc(12,2), nullable: false }
+`;
+    const result = loadSpec('schema.yaml', yaml);
+    expect(result.diagnostics.map((d) => [d.line, d.col, d.code])).toEqual([[4, yaml.split('\n')[3]!.indexOf('numerc') + 1, 'unknown_type']]);
+    expect(result.diagnostics[0]!.message).toContain('unknown type "numerc(12,2)"');
+  });
+
+  it('rejoins an expression with commas in a flow map', () => {
+    const spec = load(`tables:
+  t:
+    columns:
+      n: { type: numeric, default: { sql: round(2.5, 0) } }
+      d: integer
+    checks:
+      t_d_check: { expression: d in (1, 2) }
+`);
+    expect(columns(table(spec, 't'))['n']!.default).toMatchObject({ kind: 'expression', sql: 'round(2.5, 0)' });
+    expect(table(spec, 't').checks[0]!.expression.value).toBe('d in (1, 2)');
+  });
+
+  it('leaves a flow list alone', () => {
+    const spec = load(`enums:
+  mood: [happy, sad]
+tables:
+  t:
+    columns:
+      a: integer
+      b: integer
+    primary_key: [a, b]
+`);
+    expect(table(spec, 't').primaryKey!.columns.map((c) => c.value)).toEqual(['a', 'b']);
+    expect(spec.enums[0]!.values.map((v) => v.value)).toEqual(['happy', 'sad']);
+  });
+
+  it('leaves quoted values alone, parentheses and all', () => {
+    const spec = load(`tables:
+  t:
+    columns:
+      a: { type: text, comment: "total (gross", nullable: false }
+      b: { type: text, comment: 'a (b, c' }
+      c: { type: text, default: "x (y", nullable: false }
+`);
+    const c = columns(table(spec, 't'));
+    expect(c['a']).toMatchObject({ comment: 'total (gross', nullable: false });
+    expect(c['b']).toMatchObject({ comment: 'a (b, c' });
+    expect(c['c']).toMatchObject({ default: { kind: 'literal', sql: "'x (y'" }, nullable: false });
+  });
+
+  it('does not swallow keys when the parentheses never balance', () => {
+    const result = loadSpec('schema.yaml', `tables:
+  t:
+    columns:
+      a: { type: text, comment: a (b, nullable: false }
+`);
+    // `a (b` stays a comment and `nullable: false` stays a key of its own
+    expect(result.diagnostics).toEqual([]);
+    expect(columns(result.spec!.tables[0]!)['a']).toMatchObject({ comment: 'a (b', nullable: false });
+  });
+});
