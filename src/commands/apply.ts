@@ -82,11 +82,15 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
       const failing = certainFailures(plan.steps);
       if (failing.length > 0) {
         const first = failing[0]!;
+        // A figure means the data is in the way; without one, the change itself cannot run.
+        const byData = first.hazard.rows !== undefined;
         throw new UserError(
-          `refusing to start: step ${first.index + 1} (${first.step.op} ${first.step.object}) will fail on today's data: ${first.hazard.message}` +
+          `refusing to start: step ${first.index + 1} (${first.step.op} ${first.step.object}) will fail${byData ? " on today's data" : ''}: ${first.hazard.message}` +
             (failing.length > 1 ? `; ${failing.length - 1} more step${failing.length === 2 ? '' : 's'} will too` : '') +
             '; nothing was changed',
-          'fix the data first (the figures are above), or pass --no-data-checks to try anyway',
+          byData
+            ? 'fix the data first (the figures are above), or pass --no-data-checks to try anyway'
+            : 'change schema.yaml so the step can run (for instance convert through text, or add a new column and drop the old), then plan again',
         );
       }
       await this.consent(plan.steps, `apply ${plan.steps.length === 1 ? 'this step' : `these ${plan.steps.length} steps`}`, 'this plan', this.flags);

@@ -10,6 +10,8 @@ export interface ParsedType {
   /** Type modifiers: `varchar(20)` -> [20]; `numeric(10,2)` -> [10, 2]; none -> []. */
   readonly mods: readonly number[];
   readonly array: boolean;
+  /** An interval's fields (`year to month`, `day`), when it is restricted to some. */
+  readonly fields?: string;
 }
 
 const NAMES: Record<string, string> = {
@@ -55,7 +57,11 @@ export function parseType(printed: string): ParsedType {
   const m = /^(.*?)(?:\((\d+)(?:,(\d+))?\))?( with(?:out)? time zone)?$/.exec(text);
   const head = (m?.[1] ?? text).trim();
   const mods = [m?.[2], m?.[3]].filter((x): x is string => x !== undefined).map(Number);
-  const name = head.startsWith('interval') ? 'interval' : `${head}${m?.[4] ?? ''}`;
+  if (head.startsWith('interval')) {
+    const fields = head.slice('interval'.length).trim();
+    return { base: 'interval', mods, array, ...(fields ? { fields } : {}) };
+  }
+  const name = `${head}${m?.[4] ?? ''}`;
   return { base: NAMES[name] ?? name, mods, array };
 }
 
@@ -136,10 +142,20 @@ export interface Conversion {
   readonly explicit: 'cast' | 'via_text' | null;
   /** How to find the values that do not survive; null when the data cannot tell. */
   readonly test: ValueTest | null;
+  /** PostgreSQL has no conversion at all between the two: the change cannot run. */
+  readonly impossible?: true;
 }
 
 const widening = (rewrite: boolean): Conversion => ({ lossy: null, rewrite, explicit: null, test: null });
 const lossy = (reason: string, explicit: Conversion['explicit'] = null, test: ValueTest | null = null): Conversion => ({ lossy: reason, rewrite: true, explicit, test });
+
+const impossible = (f: string, t: string): Conversion => ({
+  lossy: `PostgreSQL has no conversion from ${f} to ${t}: this step cannot run`,
+  rewrite: true,
+  explicit: 'cast',
+  test: null,
+  impossible: true,
+});
 
 /** Whether values found by `test` make the change fail (rather than change quietly). */
 export const testFails = (test: ValueTest): boolean => test.kind !== 'roundtrip' && test.kind !== 'beyond';
@@ -160,6 +176,8 @@ function numericChange(from: ParsedType, to: ParsedType): Conversion {
   const digits: ValueTest = { kind: 'digits', integerDigits: p2 - s2, scale: s2 };
   if (p1 === undefined) return lossy(`unconstrained numeric values are rounded to ${s2} decimal places and fail beyond ${p2 - s2} integer digits`, null, digits);
   if (p2 - s2 < p1 - s1) return lossy(`values of ${p2 - s2 + 1} or more integer digits fail (was ${p1 - s1})${s2 < s1 ? `, and values are rounded from ${s1} to ${s2} decimal places` : ''}`, null, digits);
+  // Rounding up can add an integer digit (99.99 -> 100): with no digit to spare, that fails.
+  if (s2 < s1 && p2 - s2 === p1 - s1) return lossy(`values are rounded from ${s1} to ${s2} decimal places, and those that round up to ${p2 - s2 + 1} integer digits fail`, null, digits);
   if (s2 < s1) return lossy(`values are rounded from ${s1} to ${s2} decimal places`, null, { kind: 'roundtrip' });
   return widening(s2 !== s1);
 }
@@ -181,6 +199,9 @@ function sameBase(from: ParsedType, to: ParsedType): Conversion {
     case 'numeric':
       return numericChange(from, to);
   }
+  if (from.base === 'interval' && to.fields !== undefined && to.fields !== from.fields) {
+    return lossy(`parts of the interval outside ${to.fields} are dropped`, null, { kind: 'roundtrip' });
+  }
   if (PRECISION_TYPES.has(from.base)) {
     const a = from.mods[0];
     const b = to.mods[0];
@@ -195,17 +216,27 @@ function toString(from: ParsedType, to: ParsedType): Conversion {
   if (to.base === 'char') return lossy('"char" keeps only the first byte');
   if (to.base === 'name') return lossy('values longer than 63 bytes are cut');
   if (limit !== undefined) {
-    const longest = INT_TEXT[from.base] ?? (from.base === 'uuid' ? 36 : from.base === 'bool' ? 5 : undefined);
+    const longest = INT_TEXT[from.base] ?? (from.base === 'uuid' ? 36 : from.base === 'bool' ? 5 : from.base === 'varchar' ? from.mods[0] : undefined);
+    if (to.base === 'bpchar' && longest !== undefined && longest <= limit) {
+      return lossy(`values are padded with spaces to ${limit} characters, and trailing spaces they had are not kept`, null, null);
+    }
     if (longest !== undefined && longest <= limit) return widening(true);
     return lossy(`values whose text is longer than ${limit} characters make the change fail`, null, { kind: 'length', max: limit });
   }
   if (from.base === 'bpchar') return lossy('trailing spaces are cut');
-  return widening(!(from.base === 'varchar' || from.base === 'text' || from.base === 'name'));
+  // Only varchar and text share text's storage; anything else is converted row by row.
+  return widening(!(from.base === 'varchar' || from.base === 'text' || from.base === 'xml'));
 }
 
 function betweenFamilies(from: ParsedType, to: ParsedType, fromFamily: Family, toFamily: Family): Conversion {
   const f = from.base;
   const t = to.base;
+  if (f === 'bool' && toFamily === 'int') return { ...widening(true), explicit: 'cast' };
+  if (f === 'macaddr' && t === 'macaddr8') return widening(true);
+  if (f === 'macaddr8' && t === 'macaddr') return lossy('addresses that are not EUI-48 make the change fail');
+  if (f === 'money' && toFamily === 'numeric' && to.mods.length === 0) return widening(true);
+  if (t === 'money' && (f === 'int2' || f === 'int4')) return widening(true);
+  if (t === 'money' && (fromFamily === 'numeric' || f === 'int8')) return lossy('values are rounded to cents, and those beyond its range fail');
   if (toFamily === 'string') return toString(from, to);
   if (fromFamily === 'string') return lossy(`values that are not valid ${t} make the change fail`, 'cast', { kind: 'input' });
   if (fromFamily === 'int' && toFamily === 'numeric') {
@@ -229,7 +260,10 @@ function betweenFamilies(from: ParsedType, to: ParsedType, fromFamily: Family, t
   if (f === 'cidr' && t === 'inet') return widening(false);
   if (f === 'inet' && t === 'cidr') return lossy('addresses with host bits set make the change fail', null, { kind: 'host_bits' });
   if (f === 'varbit' && t === 'bit') return lossy('bit strings of another length make the change fail');
-  if (f === 'bit' && t === 'varbit') return lengthChange(from, to, 'bit', false);
+  if (f === 'bit' && t === 'varbit') {
+    const c = lengthChange(from, to, 'bit', false);
+    return c.lossy === null ? widening(true) : c;
+  }
   if (fromFamily === 'int' && toFamily === 'int') {
     return INT_RANK[t]! > INT_RANK[f]! ? widening(true) : lossy(`values outside ${INT_RANGE[t]} fail`, null, intRange(t));
   }
@@ -237,6 +271,7 @@ function betweenFamilies(from: ParsedType, to: ParsedType, fromFamily: Family, t
 }
 
 function datetimeChange(f: string, t: string): Conversion {
+  if ((f === 'date' && (t === 'time' || t === 'timetz' || t === 'interval')) || ((f === 'time' || f === 'timetz' || f === 'interval') && t === 'date')) return impossible(f, t);
   if (f === 'date' && (t === 'timestamp' || t === 'timestamptz')) return widening(true);
   if (f === 'timestamp' && t === 'timestamptz') return widening(true);
   if (f === 'timestamptz' && t === 'timestamp') return lossy('the time zone is lost: values are converted to the session time zone');
@@ -255,7 +290,21 @@ export function conversion(from: Column, to: Column): Conversion {
   const b = parseType(to.type);
   const toEnum = to.typeRef !== null;
   const fromEnum = from.typeRef !== null;
-  if (a.array !== b.array) return lossy(a.array ? 'an array becomes a single value' : 'a single value becomes an array', toEnum ? 'via_text' : 'cast');
+  if (a.array && !b.array) {
+    // An array is written out as text ({a,b}); to anything else there is no conversion.
+    if (familyOf(b) === 'string' && !toEnum) return toString({ base: 'array', mods: [], array: false }, b);
+    return impossible(from.type, to.type);
+  }
+  if (!a.array && b.array) {
+    if (familyOf(a) === 'string' || fromEnum) return lossy('a single value becomes an array: values that are not array literals make the change fail', toEnum ? 'via_text' : 'cast');
+    return impossible(from.type, to.type);
+  }
+  const element = elementConversion(a, b, to, fromEnum, toEnum);
+  // Changing an array's element type always rewrites, and its values cannot be tested one by one here.
+  return a.array ? { ...element, rewrite: true, test: null } : element;
+}
+
+function elementConversion(a: ParsedType, b: ParsedType, to: Column, fromEnum: boolean, toEnum: boolean): Conversion {
   if (toEnum) return lossy(`values that are not labels of ${to.type.replace(/\[\]$/, '')} make the change fail`, 'via_text', b.array ? null : { kind: 'input' });
   if (fromEnum) {
     const c = betweenFamilies({ base: 'enum', mods: [], array: a.array }, b, 'other', familyOf(b));
@@ -265,7 +314,10 @@ export function conversion(from: Column, to: Column): Conversion {
   const fa = familyOf(a);
   const fb = familyOf(b);
   if (fa === 'string' && fb === 'string') {
-    if (b.base === 'text' || (b.base === 'varchar' && b.mods.length === 0)) return a.base === 'bpchar' ? lossy('trailing spaces are cut') : widening(false);
+    if (b.base === 'text' || (b.base === 'varchar' && b.mods.length === 0)) {
+      if (a.base === 'bpchar') return lossy('trailing spaces are cut');
+      return widening(a.base === 'name' || a.base === 'char');
+    }
     return toString(a, b);
   }
   return betweenFamilies(a, b, fa, fb);

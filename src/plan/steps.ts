@@ -300,7 +300,9 @@ export const handlers: Handlers = {
           ? sql.valueCondition(to.name, conv.test, to.type)
           : null;
       const measure: Measure | undefined = existing && condition ? { kind: 'where', table: named(t), condition, example: sql.textOf(to.name) } : undefined;
-      hazards.push(hazard('lossy_type_change', `${from.type} -> ${to.type}: ${conv.lossy}`, measure, enumLabels !== undefined || (conv.test !== null && testFails(conv.test))));
+      const lossy = hazard('lossy_type_change', `${from.type} -> ${to.type}: ${conv.lossy}`, measure, enumLabels !== undefined || (conv.test !== null && testFails(conv.test)));
+      // No conversion exists at all: certain to fail whatever the data.
+      hazards.push(conv.impossible ? { ...lossy, fails: true } : lossy);
       hazards.push(hazard('irreversible', `undoing this step cannot restore values of ${path} changed by this conversion`));
     }
     if (existing && conv?.rewrite) hazards.push(hazard('table_rewrite', `rewrites ${sized(ctx, t)} and its indexes under an ACCESS EXCLUSIVE lock: reads and writes wait`));

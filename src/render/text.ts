@@ -50,7 +50,8 @@ export function renderText(plan: Plan, c: ChalkInstance, options: TextOptions = 
     const failing = certainFailures(plan.steps);
     if (failing.length > 0) {
       const steps = [...new Set(failing.map((f) => f.index + 1))];
-      out.push('', c.red.bold(`  ${steps.length === 1 ? `Step ${steps[0]} will fail` : `Steps ${steps.join(', ')} will fail`} on today's data: apply will not start until the data is fixed.`));
+      const byData = failing.every((f) => f.hazard.rows !== undefined);
+      out.push('', c.red.bold(`  ${steps.length === 1 ? `Step ${steps[0]} will fail` : `Steps ${steps.join(', ')} will fail`}${byData ? " on today's data: apply will not start until the data is fixed." : ': apply will not start it.'}`));
     }
     const consent = CONSENT_HAZARDS.filter((code) => hazards.some(({ h }) => h.code === code));
     if (consent.length > 0) {

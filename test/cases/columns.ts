@@ -201,5 +201,5 @@ tables:
   typeChange('text[]', 'varchar(5)[]', `'{ab}'`, LOSSY),
   typeChange('uuid', 'text', `'9f0c2f8e-1a1b-4c2d-9e3f-0a1b2c3d4e5f'`, ['table_rewrite']),
   typeChange('text', 'uuid', `'9f0c2f8e-1a1b-4c2d-9e3f-0a1b2c3d4e5f'`, LOSSY, { sqlContains: ['USING c::uuid'] }),
-  typeChange('boolean', 'integer', 'true', LOSSY, { sqlContains: ['USING c::integer'] }),
+  typeChange('boolean', 'integer', 'true', ['table_rewrite'], { sqlContains: ['USING c::integer'] }),
 ];
