@@ -228,6 +228,14 @@ describe('constraints and indexes that only changed name', () => {
     ]);
   });
 
+  it('renames a foreign key that only changed name (no re-check of every row)', () => {
+    const users = table('users', [notNull('id')], { primaryKey: pk('users_pkey', 'id') });
+    const orders = (name: string) => table('orders', [notNull('id'), col('user_id')], { foreignKeys: byName(fk(name, ['user_id'], 'users', ['id'])) });
+    expect(changes(model(users, orders('orders_user_id_fkey')), model(users, orders('orders_user_fk')))).toEqual([
+      'rename_constraint orders: orders_user_id_fkey -> orders_user_fk',
+    ]);
+  });
+
   it('rebuilds a changed definition under the same name', () => {
     expect(changes(model(base({ indexes: byName(index('i', ['email'])) })), model(base({ indexes: byName(index('i', ['email', 'age'])) })))).toEqual(['drop_index users.i', 'create_index users.i']);
   });
