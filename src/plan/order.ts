@@ -100,8 +100,20 @@ export function order(drafts: readonly Draft[]): Draft[] {
     for (const next of edges[i]!) if (--indegree[next]! === 0) queue.push(next);
   }
   if (out.length !== drafts.length) {
-    const stuck = drafts.filter((_d, i) => indegree[i]! > 0).map((d) => `${d.op} ${d.object}`);
-    throw new Error(`the plan's steps depend on each other in a cycle: ${stuck.join(', ')}`);
+    // Left over: the cycle, and steps that merely wait for it. Peel off every step that
+    // nothing left over waits on until only the cycle remains.
+    const left = new Set(drafts.map((_d, i) => i).filter((i) => indegree[i]! > 0));
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const i of left) {
+        if (![...edges[i]!].some((next) => left.has(next))) {
+          left.delete(i);
+          changed = true;
+        }
+      }
+    }
+    const cycle = [...left].map((i) => `${drafts[i]!.op} ${drafts[i]!.object}`);
+    throw new Error(`the plan's steps depend on each other in a cycle: ${cycle.join(', ')}`);
   }
   return out;
 }

@@ -103,6 +103,13 @@ describe('order', () => {
     expect(message).not.toContain('public.free');
   });
 
+  it('leaves out of the message the steps that only wait for the cycle', () => {
+    const a = step('a', 4, { provides: ['a'], requires: ['b'] });
+    const b = step('b', 4, { provides: ['b'], requires: ['a'] });
+    const c = step('c', 4, { requires: ['a'] });
+    expect(() => order([a, b, c])).toThrow(/cycle: alter_column a, alter_column b$/);
+  });
+
   it('finds a cycle made by removal edges too', () => {
     // y removes what x provides (y before x), and x provides what y requires (x before y)
     const x = step('x', 3, { provides: ['k', 'j'] });
