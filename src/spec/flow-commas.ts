@@ -4,18 +4,20 @@
 // following plain pieces until they balance. Quoted and block scalars are never touched.
 import { isPair, isScalar, Scalar, visit, type Document, type Node, type Pair } from 'yaml';
 
-function depth(value: unknown): number {
-  if (typeof value !== 'string') return 0;
+function depth(node: Scalar): number {
+  const text = typeof node.source === 'string' ? node.source : String(node.value);
   let d = 0;
-  for (const ch of value) {
+  for (const ch of text) {
     if (ch === '(') d++;
     else if (ch === ')') d--;
   }
   return d;
 }
 
-const plain = (node: unknown): node is Scalar & { range: [number, number, number] } =>
-  isScalar(node) && node.type === Scalar.PLAIN && typeof node.value === 'string' && Array.isArray(node.range);
+/** A plain scalar as written: a piece may read as a number or a boolean (`2`, `true`). */
+const plain = (node: unknown): node is Scalar & { range: [number, number, number] } => isScalar(node) && node.type === Scalar.PLAIN && Array.isArray(node.range);
+/** Only a string can open a piece that continues past a comma. */
+const opens = (node: unknown): node is Scalar & { range: [number, number, number] } => plain(node) && typeof node.value === 'string' && depth(node) > 0;
 
 function joined(text: string, start: number, end: number): Scalar {
   const source = text.slice(start, end);
@@ -34,14 +36,14 @@ export function rejoinFlowCommas(doc: Document.Parsed, text: string): void {
       const items = map.items as Pair<unknown, unknown>[];
       for (let i = 0; i < items.length; i++) {
         const value = items[i]!.value;
-        if (!plain(value) || depth(value.value) <= 0) continue;
-        let d = depth(value.value);
+        if (!opens(value)) continue;
+        let d = depth(value);
         let j = i + 1;
         let end = value.range[1];
         while (d > 0 && j < items.length) {
           const next = items[j]!;
           if (!isPair(next) || !plain(next.key) || next.value !== null) break;
-          d += depth(next.key.value);
+          d += depth(next.key);
           end = next.key.range[1];
           j++;
         }
@@ -55,14 +57,14 @@ export function rejoinFlowCommas(doc: Document.Parsed, text: string): void {
       const items = seq.items as Node[];
       for (let i = 0; i < items.length; i++) {
         const first = items[i];
-        if (!plain(first) || depth(first.value) <= 0) continue;
-        let d = depth(first.value);
+        if (!opens(first)) continue;
+        let d = depth(first);
         let j = i + 1;
         let end = first.range[1];
         while (d > 0 && j < items.length) {
           const next = items[j];
           if (!plain(next)) break;
-          d += depth(next.value);
+          d += depth(next);
           end = next.range[1];
           j++;
         }

@@ -156,16 +156,16 @@ class SpecBuilder {
     return ok ? q : null;
   }
 
-  private claim(registry: Map<string, Relation>, schema: string, name: string, what: string, pos: Position, kind: string): void {
-    const id = `${schema}\u0000${name}`;
+  /**
+   * Take `name` in a namespace (`scope` says which, for the message: `schema "public"`,
+   * `table "t"`); a second taker gets a duplicate_name diagnostic. `what` names the taker
+   * with its name: `index "users_idx"`.
+   */
+  private claim(registry: Map<string, Relation>, scope: string, name: string, what: string, pos: Position, hint: string): void {
+    const id = `${scope}\u0000${name}`;
     const prior = registry.get(id);
     if (prior) {
-      this.error(
-        pos,
-        'duplicate_name',
-        `${what} "${name}" uses a name already taken in schema "${schema}" by ${prior.what} (line ${prior.pos.line})`,
-        `PostgreSQL keeps ${kind} in one namespace per schema; choose another name`,
-      );
+      this.error(pos, 'duplicate_name', `${what} uses a name already taken in ${scope} by ${prior.what} (line ${prior.pos.line})`, hint);
       return;
     }
     registry.set(id, { what, pos });
@@ -186,8 +186,8 @@ class SpecBuilder {
         continue;
       }
       this.tableNames.set(id, { ...q, path, raw });
-      this.claim(this.relations, q.schema, q.name, `table "${q.name}"`, this.map.key(path), 'tables and indexes');
-      this.claim(this.typeNames, q.schema, q.name, `table "${q.name}" (its row type)`, this.map.key(path), 'types and tables');
+      this.claim(this.relations, `schema "${q.schema}"`, q.name, `table "${q.name}"`, this.map.key(path), 'tables, indexes and the indexes of keys share one namespace per schema: choose another name');
+      this.claim(this.typeNames, `schema "${q.schema}"`, q.name, `table "${q.name}" (its row type)`, this.map.key(path), 'types and tables (each table has a row type of its name) share one namespace per schema: choose another name');
     }
     const tables: SpecTable[] = [];
     for (const entry of this.tableNames.values()) {
@@ -225,7 +225,7 @@ class SpecBuilder {
         this.error(pos, 'duplicate_name', `enum "${id}" is defined twice`);
         continue;
       }
-      this.claim(this.typeNames, q.schema, q.name, `enum "${q.name}"`, pos, 'types and tables');
+      this.claim(this.typeNames, `schema "${q.schema}"`, q.name, `enum "${q.name}"`, pos, 'types and tables (each table has a row type of its name) share one namespace per schema: choose another name');
       const seen = new Set<string>();
       const located: Located<string>[] = [];
       values.forEach((v, i) => {
@@ -421,11 +421,11 @@ class SpecBuilder {
     const constraintNames = new Map<string, Relation>();
     const claimConstraint = (cname: string, what: string, cpos: Position): boolean => {
       if (!this.checkName(cname, cpos, what)) return false;
-      this.claim(constraintNames, '', cname, `${what} "${cname}"`, cpos, 'constraint names');
+      this.claim(constraintNames, `table "${name}"`, cname, `${what} "${cname}"`, cpos, 'the constraints of a table need names of their own: choose another name');
       return true;
     };
     const claimIndex = (iname: string, what: string, ipos: Position): void => {
-      this.claim(this.relations, schema, iname, `${what} "${iname}"`, ipos, 'tables and indexes');
+      this.claim(this.relations, `schema "${schema}"`, iname, `${what} "${iname}"`, ipos, 'tables, indexes and the indexes of keys share one namespace per schema: choose another name');
     };
 
     // Primary key: on the table, or `primary_key: true` on one column.
@@ -583,6 +583,8 @@ class SpecBuilder {
 
   private buildForeignKey(table: string, columns: ReadonlySet<string>, name: string, path: Path, pos: Position, raw: JsonMap): SpecForeignKey | null {
     const list = this.columnList(table, columns, [...path, 'columns'], raw['columns'], `foreign key "${name}"`);
+    // A column already reported unknown would make the counts below disagree falsely.
+    if (!Array.isArray(raw['columns']) || list.length !== raw['columns'].length) return null;
     const refPath = [...path, 'references'];
     const refPos = this.map.value(refPath);
     const refRaw = raw['references'];

@@ -57,6 +57,17 @@ function scanBalanced(text: string): TextError | null {
   return null;
 }
 
+/** Where the first comma outside any parentheses is, in characters. */
+function topLevelComma(text: string): number {
+  let depth = 0;
+  for (const token of scanSync(text).tokens) {
+    if (token.text === '(' || token.text === '[') depth++;
+    else if (token.text === ')' || token.text === ']') depth--;
+    else if (token.text === ',' && depth === 0) return charOffset(text, token.start);
+  }
+  return 0;
+}
+
 type AstNode = Record<string, unknown>;
 
 function onlyTarget(parsed: { stmts?: readonly { stmt?: AstNode }[] }): AstNode | null {
@@ -109,6 +120,10 @@ export function checkExpression(text: string): Checked<readonly ColumnReference[
   }
   const value = onlyTarget(parsed);
   if (value === null) return { ok: false, error: { message: 'this is not a single SQL expression', offset: 0 } };
+  // `a, b` inside the parentheses we add reads as a row (a, b): a list, not one expression.
+  if ((value['RowExpr'] as { row_format?: string } | undefined)?.row_format === 'COERCE_IMPLICIT_CAST') {
+    return { ok: false, error: { message: 'this is a list of expressions, not one: a "," separates them', offset: topLevelComma(text) } };
+  }
   const refs: ColumnReference[] = [];
   collectColumnRefs(value, wrapped, prefix.length, refs);
   return { ok: true, value: refs };

@@ -476,6 +476,74 @@ tables:
       { at: 'idd', code: 'unknown_column', message: ['has no column "idd"', 'Did you mean "id"?'] },
     ],
   },
+  // Found by these tests and fixed since.
+  {
+    name: 'an index named like a table: the message names each once, and the schema',
+    yaml: `tables:
+  users:
+    columns:
+      id: integer
+  things:
+    columns:
+      id: integer
+    indexes:
+      users: { columns: [id] }
+`,
+    errors: [
+      {
+        at: 'users: {',
+        code: 'duplicate_name',
+        message: ['index "users" uses a name already taken in schema "public" by table "users" (line 2)'],
+        hint: ['share one namespace per schema'],
+      },
+    ],
+  },
+  {
+    name: 'a unique constraint and a check with one name: taken within the table',
+    yaml: `tables:
+  t:
+    columns:
+      a: integer
+    unique:
+      t_a: [a]
+    checks:
+      t_a: a > 0
+`,
+    errors: [
+      {
+        at: 't_a: a',
+        code: 'duplicate_name',
+        message: ['check constraint "t_a" uses a name already taken in table "t" by unique constraint "t_a" (line 6)'],
+        hint: ['constraints of a table need names of their own'],
+      },
+    ],
+  },
+  {
+    name: 'an unknown column in a foreign key is one problem, not two',
+    yaml: `tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+  orders:
+    columns:
+      user_id: integer
+    foreign_keys:
+      orders_user_fk: { columns: [usr_id], references: users(id) }
+`,
+    errors: [{ at: 'usr_id', code: 'unknown_column', message: ['has no column "usr_id"', 'Did you mean "user_id"?'] }],
+  },
+  {
+    name: 'two expressions where one belongs, pointed at the comma',
+    yaml: `tables:
+  t:
+    columns:
+      a: integer
+      b: integer
+    checks:
+      t_check: "a > 0, b > 0"
+`,
+    errors: [{ at: ', b > 0', code: 'bad_expression', message: ['check "t_check"', 'a list of expressions, not one'] }],
+  },
 ];
 
 describe('loadSpec diagnostics', () => {

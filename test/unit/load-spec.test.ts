@@ -224,3 +224,16 @@ tables:
     expect(columns(result.spec!.tables[0]!)['a']).toMatchObject({ comment: 'a (b', nullable: false });
   });
 });
+
+describe('flow maps: pieces after a comma may read as numbers or booleans', () => {
+  it.each([
+    ['{ sql: greatest(1, 2, 3) }', 'greatest(1, 2, 3)'],
+    ['{ sql: make_date(2020, 1, 1) }', 'make_date(2020, 1, 1)'],
+    ['{ sql: coalesce(NULL, true, false) }', 'coalesce(NULL, true, false)'],
+  ])('default: %s', (flow, sql) => {
+    const yaml = `tables:\n  t:\n    columns:\n      c: { type: text, default: ${flow} }\n`;
+    const result = loadSpec('schema.yaml', yaml);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.spec!.tables[0]!.columns[0]!.default).toMatchObject({ kind: 'expression', sql });
+  });
+});
