@@ -156,6 +156,35 @@ describe('upgrade and downgrade replay the revision files', () => {
     expect(run(['current']).stdout).toMatch(new RegExp(`^${c} .* \\(head\\)$`, 'm'));
   });
 
+  it('plan says a database is behind plans/, and apply refuses before it shows a plan', async () => {
+    const [a, b] = await threeRevisions();
+    const prod = await another('behind');
+    await upgrade(prod.db, a);
+    const project = await mkdtemp(join(tmpdir(), 'schema-behind-'));
+    try {
+      await writeFile(join(project, 'schema.yaml'), V3);
+      const run = (args: string[]) => spawnSync('node', [BIN, ...args, '--url', prod.url, '--plans-dir', plansDir, '--no-color'], { cwd: project, encoding: 'utf8' });
+      const plan = run(['plan']);
+      expect(plan.status).toBe(0);
+      expect(plan.stderr).toContain(`2 revisions in ${plansDir} are not applied to this database (up to `);
+      expect(plan.stderr).toContain('`schema upgrade` runs them, and `schema apply` refuses until then');
+      const before = await modelOf(prod.db);
+      const apply = run(['apply', '--auto-approve', '-m', 'too early']);
+      expect(apply.status).toBe(1);
+      expect(apply.stderr).toContain(`error: this database is behind the revisions in ${plansDir}: 2 revisions (up to `);
+      expect(apply.stderr).toContain('hint: run `schema upgrade` first, then plan again');
+      expect(apply.stdout).not.toContain('The plan');
+      expect(await modelOf(prod.db)).toEqual(before);
+      expect(await readdir(plansDir)).toHaveLength(3);
+      await upgrade(prod.db, b);
+      expect(run(['plan']).stderr).toContain(`1 revision in ${plansDir} is not applied to this database`);
+      await upgrade(prod.db);
+      expect(run(['plan']).stderr).not.toContain('not applied');
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
+  });
+
   it('a downgrade that drops data needs consent on the command line', async () => {
     await threeRevisions();
     const r = spawnSync('node', [BIN, 'downgrade', '-1', '--url', dev.url, '--plans-dir', plansDir, '--auto-approve', '--no-color'], { encoding: 'utf8' });

@@ -10,7 +10,7 @@ import { introspect } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
 import { quoteLiteral } from '../model/identifiers.js';
 import type { Plan, Step } from '../plan/types.js';
-import { Chain, verifyApplied } from '../revisions/chain.js';
+import { Chain, verifyApplied, type Applied } from '../revisions/chain.js';
 import { formatRevision, newRevisionId, parseRevision, readRevisions, slug, timestampName } from '../revisions/file.js';
 import { appliedRevisions, ensureLedger, ensurePending, finishPending, readPending, recordRevision, startPending, type Pending } from '../revisions/ledger.js';
 import { groupSteps, lockBudget, PATIENT, runGroups, type RunSettings } from './groups.js';
@@ -90,6 +90,21 @@ export async function recoverRevisionFiles(db: Db, plansDir: string): Promise<vo
   }
 }
 
+/**
+ * Throws unless `applied` is at the single head of `chain`: an apply on a database behind
+ * someone else's revisions, or on a folder with two heads, would fork the history.
+ */
+export function assertAtHead(chain: Chain, applied: readonly Applied[], plansDir: string): void {
+  const head = chain.head();
+  if (!head || applied.some((a) => a.revision === head.revision)) return;
+  const waiting = chain.ordered.filter((r) => !applied.some((a) => a.revision === r.revision));
+  throw new ApplyError(
+    `this database is behind the revisions in ${plansDir}: ${waiting.length} revision${waiting.length === 1 ? '' : 's'} (up to ${head.revision}, ${head.fileName}) not applied here`,
+    null,
+    'run `schema upgrade` first, then plan again',
+  );
+}
+
 /** Checks every apply makes under the lock, before its first step. */
 async function checkStart(db: Db, plan: Plan, chain: Chain, plansDir: string): Promise<void> {
   // First: another apply may have committed while this one waited for the lock.
@@ -99,15 +114,7 @@ async function checkStart(db: Db, plan: Plan, chain: Chain, plansDir: string): P
   }
   const applied = await appliedRevisions(db);
   verifyApplied(chain, applied);
-  const head = chain.head();
-  if (head && !applied.some((a) => a.revision === head.revision)) {
-    const waiting = chain.ordered.filter((r) => !applied.some((a) => a.revision === r.revision));
-    throw new ApplyError(
-      `this database is behind the revisions in ${plansDir}: ${waiting.length} revision${waiting.length === 1 ? '' : 's'} (up to ${head.revision}, ${head.fileName}) not applied here`,
-      null,
-      'run `schema upgrade` first, then plan again',
-    );
-  }
+  assertAtHead(chain, applied, plansDir);
 }
 
 /**

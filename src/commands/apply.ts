@@ -1,8 +1,8 @@
 // `schema apply`: plan (or take a saved plan), show it, ask, run it, write the revision file.
 import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
-import { checkSchema, parseSavedPlan, planAgainst, readSchemaFile } from '../api.js';
-import { applyPlan, interruptedApply, resumeApply } from '../apply/apply.js';
+import { checkSchema, parseSavedPlan, planAgainst, readSchemaFile, readStatus } from '../api.js';
+import { applyPlan, assertAtHead, interruptedApply, resumeApply } from '../apply/apply.js';
 import { measurePlan } from '../checks/checks.js';
 import { withDb } from '../db/db.js';
 import { UserError } from '../errors.js';
@@ -68,6 +68,9 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
         this.say(`${c.green.bold('Finished.')} Revision ${done.revision} written to ${done.file}. Run \`schema plan\` to see what else schema.yaml asks for.`);
         return;
       }
+      // Before the plan is shown and consent asked (and again under the lock, before it runs).
+      const status = await readStatus(db, this.plansDir());
+      assertAtHead(status.chain, status.applied, this.plansDir());
       const fresh = saved ? null : await planAgainst(db, schema!, { online: this.flags.online });
       // A saved plan keeps the figures it was reviewed with.
       let plan = fresh && this.flags['data-checks'] ? await measurePlan(db, fresh.plan, { timeoutMs: this.flags['check-timeout'] }) : (fresh?.plan ?? saved!);

@@ -1,11 +1,12 @@
 // `schema plan`: introspect the target, diff it against schema.yaml, print the ordered plan.
 import { Flags } from '@oclif/core';
-import { checkSchema, planAgainst, readSchemaFile } from '../api.js';
+import { checkSchema, planAgainst, readSchemaFile, readStatus } from '../api.js';
 import { interruptedApply } from '../apply/apply.js';
 import { measurePlan } from '../checks/checks.js';
 import { withDb } from '../db/db.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
+import { behindNote } from '../render/revisions.js';
 import { renderSql } from '../render/sql.js';
 import { renderText } from '../render/text.js';
 import { verifyPlan } from '../verify/verify.js';
@@ -50,6 +51,8 @@ export default class Plan extends BaseCommand<typeof Plan> {
           ),
         );
       }
+      const behind = behindNote(await readStatus(db, this.plansDir()), this.plansDir());
+      if (behind) this.note(this.colour(process.stderr).yellow(behind));
       const { plan: planned, current, desired } = await planAgainst(db, schema, { online: this.flags.online });
       const measured = this.flags['data-checks'] ? await measurePlan(db, planned, { timeoutMs: this.flags['check-timeout'] }) : planned;
       return this.flags.verify ? { ...measured, verification: await verifyPlan(target, measured, current.model, desired) } : measured;

@@ -62,3 +62,17 @@ export function renderDrift(since: AppliedRevision, changes: readonly Step[], c:
     `${changes.length} change${changes.length === 1 ? '' : 's'}. Put ${changes.length === 1 ? 'it' : 'them'} in schema.yaml and apply, or plan and apply to undo ${changes.length === 1 ? 'it' : 'them'}.`,
   ].join('\n') + '\n';
 }
+
+/**
+ * A line for `plan` when the database is not where `apply` could start from: plans/ has
+ * several heads, or revisions this database has not applied. Null when it is at head.
+ */
+export function behindNote(view: { readonly heads: readonly Revision[]; readonly pending: readonly Revision[] }, plansDir: string): string | null {
+  if (view.heads.length > 1) {
+    return `${plansDir} has ${view.heads.length} heads (${view.heads.map((h) => h.revision).join(', ')}): \`schema merge\` joins them; \`schema apply\` refuses until then.`;
+  }
+  if (view.pending.length === 0) return null;
+  const n = view.pending.length;
+  const last = view.pending[n - 1]!;
+  return `${n} revision${n === 1 ? '' : 's'} in ${plansDir} ${n === 1 ? 'is' : 'are'} not applied to this database (up to ${last.revision}, ${last.fileName}): \`schema upgrade\` runs ${n === 1 ? 'it' : 'them'}, and \`schema apply\` refuses until then. This plan is from the database as it is now.`;
+}
