@@ -200,22 +200,3 @@ describe('the embedded database', () => {
     expect(again.stdout).toContain('No changes.');
   });
 });
-
-describe('the example project', () => {
-  it('its plans/ replays on a new embedded database to exactly schema.yaml, as the README walks through', async () => {
-    await cp(join(ROOT, 'schema.yaml'), join(cwd, 'schema.yaml'));
-    await cp(join(ROOT, 'plans'), join(cwd, 'plans'), { recursive: true });
-    const first = schema(['plan', '--no-color']);
-    expect(first.status, first.stderr).toBe(0);
-    expect(first.stdout).toContain('Plan: 9 to add, 0 to change, 0 to destroy.');
-    expect(first.stderr).toContain('1 revision in plans is not applied to this database');
-    const upgraded = schema(['upgrade', '--auto-approve', '--no-color']);
-    expect(upgraded.status, upgraded.stderr).toBe(0);
-    const check = schema(['check', '--no-color']);
-    expect(check.stdout).toContain('OK: the database is at head');
-    expect(check.status, check.stderr).toBe(0);
-    const again = schema(['plan', '--detailed-exitcode', '--no-color']);
-    expect(again.stdout).toContain('No changes. The database matches the schema.');
-    expect(again.status).toBe(0);
-  });
-});
