@@ -102,4 +102,25 @@ describe('--verify', () => {
       await admin.end();
     }
   });
+  it('proves a plan on a schema whose hand-written checks PostgreSQL spells differently when rebuilt', async () => {
+    await runBefore(s.db, `CREATE TABLE accounts (id integer PRIMARY KEY, status varchar(20) NOT NULL CHECK (status IN ('active', 'disabled')));
+      CREATE INDEX accounts_active_idx ON accounts (id) WHERE status IN ('active', 'new');`);
+    const yaml = `
+tables:
+  accounts:
+    columns:
+      id: { type: integer, primary_key: true }
+      status: { type: varchar(20), nullable: false }
+      note: text
+    checks:
+      accounts_status_check: "status IN ('active', 'disabled')"
+    indexes:
+      accounts_active_idx: { columns: [id], where: "status IN ('active', 'new')" }
+`;
+    const p = await planAgainst(s.db, checkSchema('schema.yaml', yaml));
+    expect(p.plan.steps.map((st) => `${st.op} ${st.object}`)).toEqual(['drop_table public.legacy', 'add_column public.accounts.note']);
+    const v = await verifyPlan(s.target, p.plan, p.current.model, p.desired);
+    expect(v.problems).toEqual([]);
+    expect(v.ok).toBe(true);
+  });
 });

@@ -12,9 +12,11 @@ import { buildTables } from '../introspect/build.js';
 import { tempCatalogSql, type CatalogRows } from '../introspect/catalog.js';
 import type { Diagnostic, Position } from '../spec/diagnostics.js';
 import type { Spec, SpecIndex, SpecTable } from '../spec/spec.js';
+import { hintsFromSpec } from '../spec/hints.js';
 import { checkExpression } from '../spec/sql-text.js';
 import { toModel, type SpelledTable } from '../spec/to-model.js';
 import type { Db } from './db.js';
+import { settleTexts } from './settle.js';
 
 /** PostgreSQL allows 1,600 columns a table; stay well below. */
 const MAX_COLUMNS = 1000;
@@ -336,7 +338,12 @@ export async function spell(db: Db, spec: Spec, current: Model, serverVersion: n
     if (diagnostics.length === 0) throw new Error('the spelling transaction failed, but no single part of it did');
     return { ok: false, diagnostics };
   }
-  await db.exec('ROLLBACK');
-  const { model, diagnostics } = toModel(spec, layout.assemble(rows));
-  return diagnostics.length > 0 ? { ok: false, diagnostics } : { ok: true, model };
+  try {
+    const { model, diagnostics } = toModel(spec, layout.assemble(rows));
+    if (diagnostics.length > 0) return { ok: false, diagnostics };
+    // In the same transaction: new enums and schemas still exist for the second reading.
+    return { ok: true, model: await settleTexts(db, current, model, hintsFromSpec(spec), serverVersion) };
+  } finally {
+    await db.exec('ROLLBACK');
+  }
 }

@@ -6,7 +6,8 @@ import type { Db } from '../db/db.js';
 import { withScratchDatabase } from '../db/scratch.js';
 import type { Target } from '../db/target.js';
 import { diff } from '../diff/diff.js';
-import { introspect } from '../introspect/introspect.js';
+import { introspect, type Introspection } from '../introspect/introspect.js';
+import { settleTextsAlone } from '../db/settle.js';
 import { comparable, fingerprint } from '../model/fingerprint.js';
 import { noHints } from '../model/hints.js';
 import type { Model } from '../model/model.js';
@@ -42,9 +43,15 @@ function settled(model: Model): Model {
   return comparable({ ...model, tables });
 }
 
-/** The steps that would still take `actual` to `expected`, as "op object" words; none when equal. */
-function stillNeeded(actual: Model, expected: Model): string[] {
-  return stepsFor(diff(settled(actual), settled(expected), noHints).changes, expected).map((s) => `${s.op} ${s.object}`);
+/**
+ * The steps that would still take the scratch database (`actual`) to `expected`, as "op object"
+ * words; none when equal. Texts that differ only in spelling (see db/settle.ts) are not steps.
+ */
+async function stillNeeded(scratch: Db, actual: Introspection, expected: Model): Promise<string[]> {
+  const needed = (want: Model): Step[] => stepsFor(diff(settled(actual.model), settled(want), noHints).changes, want);
+  if (needed(expected).length === 0) return [];
+  const respelled = await settleTextsAlone(scratch, actual.model, expected, noHints, actual.serverVersion);
+  return needed(respelled).map((s) => `${s.op} ${s.object}`);
 }
 
 /**
@@ -64,8 +71,8 @@ export async function verifyPlan(target: Target, plan: Plan, current: Model, des
       problems.push(`the schema of today could not be rebuilt there: ${rebuildError}`);
       return result();
     }
-    const rebuilt = (await introspect(scratch)).model;
-    const off = stillNeeded(rebuilt, current);
+    const rebuilt = await introspect(scratch);
+    const off = await stillNeeded(scratch, rebuilt, current);
     if (off.length > 0) {
       problems.push(`the schema of today could not be rebuilt exactly (still needed: ${off.join(', ')})`);
       return result();
@@ -76,11 +83,11 @@ export async function verifyPlan(target: Target, plan: Plan, current: Model, des
       problems.push(`the plan fails: ${upError}`);
       return result();
     }
-    const after = (await introspect(scratch)).model;
+    const after = await introspect(scratch);
     if (desired) {
-      const missing = stillNeeded(after, desired);
+      const missing = await stillNeeded(scratch, after, desired);
       if (missing.length > 0) problems.push(`after the plan, the database is not the desired state: still needed ${missing.join(', ')}`);
-    } else if (fingerprint(after) !== plan.fingerprint.to) {
+    } else if (fingerprint(after.model) !== plan.fingerprint.to) {
       problems.push('after the plan, the database is not the state the plan was made for (its fingerprint differs)');
     }
 
@@ -89,8 +96,8 @@ export async function verifyPlan(target: Target, plan: Plan, current: Model, des
       problems.push(`the downgrade fails: ${downError}`);
       return result();
     }
-    const back = (await introspect(scratch)).model;
-    const left = stillNeeded(back, current);
+    const back = await introspect(scratch);
+    const left = await stillNeeded(scratch, back, current);
     if (left.length > 0) problems.push(`the downgrade does not return to the starting state: still needed ${left.join(', ')}`);
     return result();
   });

@@ -55,6 +55,46 @@ tables:
     steps: [],
   },
   {
+    name: 'IN lists on varchar, whose stored form reads back otherwise, plan nothing once created',
+    desired: `
+tables:
+  accounts:
+    columns:
+      id: { type: integer, primary_key: true }
+      status: { type: varchar(20), nullable: false, default: active }
+      tags: "varchar(10)[]"
+    checks:
+      accounts_status_check: "status IN ('active', 'disabled')"
+      accounts_status_not_check: "status NOT IN ('gone')"
+    indexes:
+      accounts_active_idx: { columns: [id], where: "status IN ('active', 'new')" }
+      accounts_tag_idx: { columns: [{ expression: "tags[1] IN ('a', 'b')" }] }
+`,
+    steps: ['create_table public.accounts', 'create_index public.accounts.accounts_active_idx', 'create_index public.accounts.accounts_tag_idx'],
+  },
+  {
+    name: 'IN lists on varchar written by hand compare equal; a changed one is rebuilt and restored by the downgrade',
+    before: `CREATE TABLE accounts (id integer PRIMARY KEY, status varchar(20) NOT NULL DEFAULT 'active',
+      CONSTRAINT accounts_status_check CHECK (status IN ('active', 'disabled')),
+      CONSTRAINT accounts_kind_check CHECK (status NOT IN ('gone')),
+      CONSTRAINT accounts_old_check CHECK (status IN ('active', 'disabled', 'old')));
+      CREATE INDEX accounts_active_idx ON accounts (id) WHERE status IN ('active', 'new');`,
+    desired: `
+tables:
+  accounts:
+    columns:
+      id: { type: integer, primary_key: true }
+      status: { type: varchar(20), nullable: false, default: active }
+    checks:
+      accounts_status_check: "status IN ('active', 'disabled')"
+      accounts_kind_check: "status NOT IN ('gone', 'lost')"
+    indexes:
+      accounts_active_idx: { columns: [id], where: "status IN ('active', 'new')" }
+`,
+    steps: ['drop_check public.accounts.accounts_kind_check', 'drop_check public.accounts.accounts_old_check', 'add_check public.accounts.accounts_kind_check'],
+    hazards: { 'add_check public.accounts.accounts_kind_check': ['may_fail', 'blocking'] },
+  },
+  {
     name: 'indexes: add, change, drop, and a partial unique expression index',
     before: `${users} CREATE INDEX users_age_idx ON users (age); CREATE INDEX users_old_idx ON users (email);`,
     desired: `
