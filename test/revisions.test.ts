@@ -2,7 +2,6 @@
 // untouched data kept; relative targets and prefixes; two heads merged; changed, deleted and
 // inserted revisions refused by name; check, drift, and --sql scripts that psql runs.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { applyPlan } from '../src/apply/apply.js';
 import { runRevision } from '../src/apply/replay.js';
 import type { Db } from '../src/db/db.js';
 import { revisionsToDowngrade, revisionsToUpgrade, type Revision } from '../src/revisions/chain.js';
+import { checksumOf, parseRevision } from '../src/revisions/file.js';
 import { appliedRevisions } from '../src/revisions/ledger.js';
 import { describeSteps, modelOf, runBefore } from './support/cases.js';
 import { scratch, type Scratch } from './support/scratch.js';
@@ -272,13 +272,11 @@ describe('integrity', () => {
   }
 
   /** Rewrite a file and give it a matching checksum, as someone covering their tracks would. */
+  /** Rewrite a file and give it a matching checksum, as someone covering their tracks would. */
   async function forge(path: string, edit: (text: string) => string): Promise<void> {
     const text = edit(await readFile(path, 'utf8'));
-    const [header, body] = [text.slice(0, text.indexOf('\n\n')), text.slice(text.indexOf('\n\n') + 2)];
-    const revision = /-- revision: (\S+)/.exec(header)![1];
-    const revises = /-- revises: (.*)/.exec(header)![1];
-    const sum = createHash('sha256').update(`revision: ${revision}\nrevises: ${revises}\n\n${body}`).digest('hex');
-    await writeFile(path, `${header.replace(/-- checksum: .*/, `-- checksum: sha256:${sum}`)}\n\n${body}`);
+    const file = parseRevision('forged.sql', text);
+    await writeFile(path, text.replace(/-- checksum: .*/, `-- checksum: ${checksumOf(file, file.body)}`));
   }
 
   it('refuses an edited revision, naming the file', async () => {

@@ -1,6 +1,6 @@
 // The chain: revision files as a graph (a revision names its parents), its heads, the order to
 // run them in, and the revision a user means by `head`, `base`, `+2`, `-1` or a prefix. Pure.
-import { parseSteps, RevisionError, verifyChecksum, type RevisionFile } from './file.js';
+import { parseBody, RevisionError, verifyChecksum, type RevisionFile } from './file.js';
 import type { Step } from '../plan/types.js';
 
 export interface Revision extends RevisionFile {
@@ -49,7 +49,7 @@ export class Chain {
       }
     }
     return new Chain(
-      files.map((f) => ({ ...f, upgrade: parseSteps(f.fileName, f.body, 'upgrade'), downgrade: parseSteps(f.fileName, f.body, 'downgrade') })),
+      files.map((f) => ({ ...f, ...parseBody(f.fileName, f.body, f.bodyLine) })),
     );
   }
 

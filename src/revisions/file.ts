@@ -1,7 +1,7 @@
 // Revision files: one per applied plan, in plans/, named to sort by time. A header (format,
 // revision id, the revisions it revises, created, message, checksum) and both directions in
 // full SQL with each step's hazards beside it. Written once, never edited: the checksum covers
-// the revision's identity (id and parents) and both directions.
+// the header's fields (all but the checksum itself) and both directions.
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,20 +14,28 @@ import { commentText } from '../render/words.js';
 
 export const REVISION_FORMAT = 1;
 const MAGIC = '-- schema revision';
+const FORMAT_LINE = `${MAGIC} (format ${REVISION_FORMAT})`;
 
-export interface RevisionHeader {
+/** The header fields the checksum covers: everything in the header but the checksum. */
+export interface RevisionIdentity {
   readonly format: number;
   readonly revision: string;
   /** The revisions this one follows: none for the first, two for a merge. */
   readonly parents: readonly string[];
   readonly created: string;
+  /** As written in the file (one line; line breaks spelled \\n). */
   readonly message: string;
+}
+
+export interface RevisionHeader extends RevisionIdentity {
   readonly checksum: string;
 }
 
 export interface RevisionFile extends RevisionHeader {
   readonly fileName: string;
   readonly body: string;
+  /** The line of the file the body starts on (1-based), for messages. */
+  readonly bodyLine: number;
 }
 
 export class RevisionError extends Error {
@@ -71,9 +79,16 @@ export function revisionBody(upgrade: readonly Step[], downgrade: readonly Step[
 
 const parentsText = (parents: readonly string[]): string => (parents.length === 0 ? 'none' : parents.join(', '));
 
-/** What the checksum covers: the revision's identity and both directions. */
-export function checksumOf(revision: string, parents: readonly string[], body: string): string {
-  return `sha256:${sha256(`revision: ${revision}\nrevises: ${parentsText(parents)}\n\n${body}`)}`;
+/** What the checksum covers: the header's fields, as written, and both directions. */
+export function checksumOf(header: RevisionIdentity, body: string): string {
+  const covered = [
+    `format: ${header.format}`,
+    `revision: ${header.revision}`,
+    `revises: ${parentsText(header.parents)}`,
+    `created: ${header.created}`,
+    `message: ${header.message}`,
+  ];
+  return `sha256:${sha256(`${covered.join('\n')}\n\n${body}`)}`;
 }
 
 export interface NewRevision {
@@ -83,49 +98,95 @@ export interface NewRevision {
   readonly message: string;
 }
 
-/** The whole text of a new revision file. */
+/**
+ * The whole text of a new revision file. Throws RevisionError when the text would not read
+ * back as the same steps (so apply never writes a file that cannot be replayed as planned).
+ */
 export function formatRevision(steps: Pick<Plan, 'steps' | 'downgrade'>, r: NewRevision): { text: string; checksum: string } {
   const body = revisionBody(steps.steps, steps.downgrade);
-  const checksum = checksumOf(r.id, r.parents, body);
+  const identity: RevisionIdentity = {
+    format: REVISION_FORMAT,
+    revision: r.id,
+    parents: r.parents,
+    created: r.created.toISOString().replace(/\.\d+Z$/, 'Z'),
+    message: commentText(r.message),
+  };
+  const checksum = checksumOf(identity, body);
   const header = [
-    `${MAGIC} (format ${REVISION_FORMAT})`,
-    `-- revision: ${r.id}`,
-    `-- revises: ${parentsText(r.parents)}`,
-    `-- created: ${r.created.toISOString().replace(/\.\d+Z$/, 'Z')}`,
-    `-- message: ${commentText(r.message)}`,
+    FORMAT_LINE,
+    `-- revision: ${identity.revision}`,
+    `-- revises: ${parentsText(identity.parents)}`,
+    `-- created: ${identity.created}`,
+    `-- message: ${identity.message}`,
     `-- checksum: ${checksum}`,
     '--',
     '-- Written by `schema`. Never edit a revision: its checksum is recorded in the database',
     '-- that applied it, and every command that reads this folder refuses a changed file.',
   ].join('\n');
   // The header ends at the first blank line; everything after it is the body.
-  return { text: `${header}\n\n${body}`, checksum };
+  const text = `${header}\n\n${body}`;
+  assertReadsBack(text, steps);
+  return { text, checksum };
 }
 
-/** Read a revision file's header and body. Throws RevisionError naming the file when malformed. */
-export function parseRevision(fileName: string, text: string): RevisionFile {
+/** The statements a step runs, as a replay reads them from its file. */
+const statementsOf = (steps: readonly Step[]): string[][] => steps.map((s) => s.sql.flatMap((sql) => splitStatements(sql)));
+
+function assertReadsBack(text: string, planned: Pick<Plan, 'steps' | 'downgrade'>): void {
+  const refuse = (what: string): never => {
+    throw new RevisionError(
+      `the revision file for this plan would not replay as planned: ${what}; nothing was run`,
+      'this is a bug in schema: please report it with the plan (`schema plan --format json`)',
+    );
+  };
+  let read: RevisionSteps;
+  try {
+    const file = parseRevision('the new revision file', text);
+    read = parseBody(file.fileName, file.body, file.bodyLine);
+  } catch (error) {
+    return refuse(error instanceof RevisionError ? error.message : String(error));
+  }
+  for (const [direction, want, got] of [
+    ['upgrade', planned.steps, read.upgrade],
+    ['downgrade', planned.downgrade, read.downgrade],
+  ] as const) {
+    const a = statementsOf(want);
+    const b = statementsOf(got);
+    const at = a.findIndex((sql, i) => got[i]?.op !== want[i]!.op || JSON.stringify(sql) !== JSON.stringify(b[i]));
+    if (at >= 0) refuse(`step ${at + 1} of the ${direction} reads back differently`);
+    if (b.length !== a.length) refuse(`the ${direction} reads back as ${b.length} steps, not ${a.length}`);
+  }
+}
+
+/** Line breaks as written on Windows (\\r\\n) read as \\n, and a byte-order mark is dropped. */
+const normalizeText = (text: string): string => text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+
+/**
+ * Read a revision file's header and body. Line endings are normalised first, so a copy with
+ * CRLF line endings is the same revision. Throws RevisionError naming the file when malformed.
+ */
+export function parseRevision(fileName: string, raw: string): RevisionFile {
+  const text = normalizeText(raw);
   const split = text.indexOf('\n\n');
-  if (!text.startsWith(MAGIC) || split < 0) throw new RevisionError(`${fileName} is not a schema revision file (it has no header)`);
+  if (!text.startsWith(MAGIC) || split < 0) throw new RevisionError(`${fileName} is not a schema revision file (it has no header)`, `a revision file starts with "${FORMAT_LINE}"; move other files out of the plans folder`);
   const header = text.slice(0, split);
-  const body = text.slice(split + 2);
+  const lines = header.split('\n');
+  const format = formatOf(fileName, lines[0]!);
   const fields = new Map<string, string>();
-  for (const line of header.split('\n')) {
+  for (const line of lines.slice(1)) {
     const m = /^-- ([a-z]+): (.*)$/.exec(line);
     if (m && !fields.has(m[1]!)) fields.set(m[1]!, m[2]!);
   }
-  const format = Number(/\(format (\d+)\)/.exec(header)?.[1] ?? NaN);
-  if (!Number.isInteger(format) || format > REVISION_FORMAT) {
-    throw new RevisionError(`${fileName}: revision format ${Number.isNaN(format) ? '?' : format} is newer than this version of schema reads (${REVISION_FORMAT})`, 'upgrade schema');
-  }
   const need = (key: string): string => {
     const v = fields.get(key);
-    if (v === undefined || v.trim() === '') throw new RevisionError(`${fileName}: the header has no "${key}"`);
+    if (v === undefined || v.trim() === '') throw new RevisionError(`${fileName}: the header has no "${key}"`, 'restore the file from version control');
     return v.trim();
   };
   const revises = need('revises');
   return {
     fileName,
-    body,
+    body: text.slice(split + 2),
+    bodyLine: lines.length + 2,
     format,
     revision: need('revision'),
     parents: revises === 'none' ? [] : revises.split(',').map((p) => p.trim()).filter(Boolean),
@@ -135,9 +196,29 @@ export function parseRevision(fileName: string, text: string): RevisionFile {
   };
 }
 
+/** The format of a file's first line, or a RevisionError saying what is wrong with it. */
+function formatOf(fileName: string, line: string): number {
+  const m = /^-- schema revision \(format (\d+)\)$/.exec(line.trimEnd());
+  if (!m) {
+    throw new RevisionError(
+      `${fileName}:1: malformed format line "${line}": it should read "${FORMAT_LINE}"`,
+      'restore the file from version control',
+    );
+  }
+  const format = Number(m[1]);
+  if (format > REVISION_FORMAT) {
+    throw new RevisionError(
+      `${fileName} is in revision format ${format}, newer than this version of the schema tool reads (format ${REVISION_FORMAT} and older)`,
+      'install a newer version of the schema tool (the one that wrote this file, or later)',
+    );
+  }
+  if (format < 1) throw new RevisionError(`${fileName}:1: unknown revision format ${format}: formats start at 1`, 'restore the file from version control');
+  return format;
+}
+
 /** Whether the file still matches the checksum in its header. */
 export function verifyChecksum(file: RevisionFile): boolean {
-  return checksumOf(file.revision, file.parents, file.body) === file.checksum;
+  return checksumOf(file, file.body) === file.checksum;
 }
 
 /** Every revision file in `dir` (none when the folder does not exist), in name order. */
@@ -154,27 +235,54 @@ export async function readRevisions(dir: string): Promise<RevisionFile[]> {
   return files;
 }
 
-/** Statements of an SQL text, split at the `;` tokens PostgreSQL's scanner sees (not those in strings or comments). */
-export function splitStatements(sql: string): string[] {
-  const bytes = Buffer.from(sql, 'utf8');
-  const out: string[] = [];
-  let start = 0;
-  for (const token of scanSync(sql).tokens) {
-    if (token.text !== ';') continue;
-    const statement = stripComments(bytes.subarray(start, token.start).toString('utf8'));
-    if (statement !== '') out.push(statement);
-    start = token.end;
+interface Token {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  readonly tokenName: string;
+}
+
+/** A scanned SQL text in order: `--` comments between statements, and statements (without their `;`). */
+type Piece = { readonly kind: 'comment' | 'statement'; readonly text: string; readonly offset: number };
+
+/**
+ * Cut `sql` where PostgreSQL's scanner sees statement ends (`;` tokens, never those in strings,
+ * quoted names or comments). A `--` comment counts as a piece only between statements; inside
+ * a statement it is part of the statement. Null when the scanner cannot read the text (a
+ * string, quoted name or comment that is never closed). Offsets are in UTF-8 bytes.
+ */
+function scanPieces(sql: string): Piece[] | null {
+  let tokens: readonly Token[];
+  try {
+    tokens = scanSync(sql).tokens as readonly Token[];
+  } catch {
+    // libpg-query reports the scanner's error as unparseable JSON: only "it cannot be read" is known.
+    return null;
   }
-  const rest = stripComments(bytes.subarray(start).toString('utf8'));
-  if (rest !== '') out.push(rest);
+  const bytes = Buffer.from(sql, 'utf8');
+  const out: Piece[] = [];
+  let first: Token | null = null;
+  const close = (end: number): void => {
+    if (first) out.push({ kind: 'statement', text: bytes.subarray(first.start, end).toString('utf8').trim(), offset: first.start });
+    first = null;
+  };
+  for (const t of tokens) {
+    if (t.text === ';') close(t.start);
+    else if (first !== null) continue;
+    else if (t.tokenName === 'SQL_COMMENT') out.push({ kind: 'comment', text: t.text.trimEnd(), offset: t.start });
+    else if (t.tokenName !== 'C_COMMENT') first = t;
+  }
+  close(bytes.length);
   return out;
 }
 
-/** Leading comment lines and blank lines off a statement (its own text is left alone). */
-function stripComments(text: string): string {
-  const lines = text.split('\n');
-  while (lines.length > 0 && (lines[0]!.trim() === '' || lines[0]!.trimStart().startsWith('--'))) lines.shift();
-  return lines.join('\n').trim();
+const UNREADABLE = 'a quoted string, quoted name or /* comment that is never closed';
+
+/** Statements of an SQL text, split at the `;` tokens PostgreSQL's scanner sees (not those in strings or comments). */
+export function splitStatements(sql: string): string[] {
+  const pieces = scanPieces(sql);
+  if (!pieces) throw new RevisionError(`the SQL has ${UNREADABLE}`);
+  return pieces.filter((p) => p.kind === 'statement').map((p) => p.text);
 }
 
 type Node = Record<string, unknown>;
@@ -201,25 +309,81 @@ export function concurrentTarget(statement: string): Step['concurrently'] | unde
   return undefined;
 }
 
-/** The steps of one direction of a revision body, as written: op, object, hazards and statements. */
+export interface RevisionSteps {
+  readonly upgrade: Step[];
+  readonly downgrade: Step[];
+}
+
+interface StepDraft {
+  readonly op: Op;
+  readonly object: string;
+  readonly sql: string[];
+  readonly hazards: Hazard[];
+}
+
+const isHazardCode = (code: string): code is HazardCode => (HAZARD_CODES as readonly string[]).includes(code);
+
+/**
+ * Both directions of a revision body, as written: each step's op, object, hazards and
+ * statements. Read with PostgreSQL's scanner, so only comments between statements count as
+ * section markers (`-- +upgrade`), step headings and hazards; the same words inside a string,
+ * a `$$` body or a comment within a statement are SQL. Throws RevisionError naming the file
+ * (and line) when the body cannot be read.
+ */
+export function parseBody(fileName: string, body: string, bodyLine = 1): RevisionSteps {
+  const pieces = scanPieces(body);
+  if (!pieces) throw new RevisionError(`${fileName}: its SQL has ${UNREADABLE}, so it cannot be split into statements`, 'restore the file from version control');
+  const bytes = Buffer.from(body, 'utf8');
+  const where = (offset: number): string => {
+    let line = bodyLine;
+    for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
+    return `${fileName}:${line}`;
+  };
+  const sections = new Map<'upgrade' | 'downgrade', StepDraft[]>();
+  let section: StepDraft[] | null = null;
+  let step: StepDraft | null = null;
+  for (const piece of pieces) {
+    if (piece.kind === 'statement') {
+      if (!step) {
+        throw new RevisionError(
+          `${where(piece.offset)}: a statement outside any step (${piece.text.split('\n')[0]})`,
+          'every statement follows a "-- step N/M: op object" line in the "-- +upgrade" or "-- +downgrade" section; restore the file from version control',
+        );
+      }
+      step.sql.push(piece.text);
+      continue;
+    }
+    const marker = /^-- \+(upgrade|downgrade)$/.exec(piece.text);
+    if (marker) {
+      const direction = marker[1] as 'upgrade' | 'downgrade';
+      if (sections.has(direction)) throw new RevisionError(`${where(piece.offset)}: a second "-- +${direction}" section`, 'restore the file from version control');
+      section = [];
+      sections.set(direction, section);
+      step = null;
+      continue;
+    }
+    const heading = /^-- step \d+\/\d+: (\S+) (.*)$/.exec(piece.text);
+    if (heading) {
+      if (!section) throw new RevisionError(`${where(piece.offset)}: a step before the "-- +upgrade" line`, 'restore the file from version control');
+      step = { op: heading[1] as Op, object: heading[2]!, sql: [], hazards: [] };
+      section.push(step);
+      continue;
+    }
+    const hazard = /^-- hazard (\w+): (.*)$/.exec(piece.text);
+    if (hazard && step && isHazardCode(hazard[1]!)) step.hazards.push({ code: hazard[1], message: hazard[2]! });
+  }
+  const steps = (direction: 'upgrade' | 'downgrade'): Step[] => {
+    const drafts = sections.get(direction);
+    if (!drafts) throw new RevisionError(`${fileName} has no "-- +${direction}" section`, 'restore the file from version control');
+    return drafts.map((d) => {
+      const concurrently = d.sql.length === 1 ? concurrentTarget(d.sql[0]!) : undefined;
+      return { ...d, ...(concurrently ? { concurrently } : {}) };
+    });
+  };
+  return { upgrade: steps('upgrade'), downgrade: steps('downgrade') };
+}
+
+/** The steps of one direction of a revision body (see parseBody). */
 export function parseSteps(fileName: string, body: string, direction: 'upgrade' | 'downgrade'): Step[] {
-  const marker = `-- +${direction}\n`;
-  const at = body.indexOf(marker);
-  if (at < 0) throw new RevisionError(`${fileName} has no "-- +${direction}" section`);
-  const end = direction === 'upgrade' ? body.indexOf('\n-- +downgrade\n', at) : body.length;
-  const text = body.slice(at + marker.length, end < 0 ? body.length : end);
-  const steps: Step[] = [];
-  const headings = [...text.matchAll(/^-- step \d+\/\d+: (\S+) (.*)$/gm)];
-  headings.forEach((h, i) => {
-    const from = h.index! + h[0].length;
-    const to = headings[i + 1]?.index ?? text.length;
-    const chunk = text.slice(from, to);
-    const hazards: Hazard[] = [...chunk.matchAll(/^-- hazard (\w+): (.*)$/gm)]
-      .filter((m) => (HAZARD_CODES as readonly string[]).includes(m[1]!))
-      .map((m) => ({ code: m[1] as HazardCode, message: m[2]! }));
-    const sql = splitStatements(chunk);
-    const concurrently = sql.length === 1 ? concurrentTarget(sql[0]!) : undefined;
-    steps.push({ op: h[1] as Op, object: h[2]!, sql, hazards, ...(concurrently ? { concurrently } : {}) });
-  });
-  return steps;
+  return parseBody(fileName, body)[direction];
 }

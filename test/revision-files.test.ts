@@ -1,0 +1,142 @@
+// Revision files as users meet them on the command line: SQL that holds the file's own marker
+// lines, CRLF copies, edited headers; upgrade and downgrade targets, history ranges, a failure
+// partway through several revisions, consent that shows what a direction loses, and replays
+// refused while an online apply is unfinished.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkSchema, planAgainst, readStatus } from '../src/api.js';
+import { applyPlan } from '../src/apply/apply.js';
+import type { Db } from '../src/db/db.js';
+import { checksumOf, parseRevision } from '../src/revisions/file.js';
+import { appliedRevisions } from '../src/revisions/ledger.js';
+import { modelOf } from './support/cases.js';
+import { scratch, type Scratch } from './support/scratch.js';
+
+const BIN = new URL('../bin/run.js', import.meta.url).pathname;
+
+let dev: Scratch;
+let project: string;
+let plansDir: string;
+const others: Scratch[] = [];
+
+beforeEach(async () => {
+  dev = await scratch('revfiles');
+  project = await mkdtemp(join(tmpdir(), 'schema-revision-files-'));
+  plansDir = join(project, 'plans');
+});
+afterEach(async () => {
+  for (const s of [dev, ...others.splice(0)]) await s.drop();
+  await rm(project, { recursive: true, force: true });
+});
+
+async function another(label: string): Promise<Scratch> {
+  const s = await scratch(label);
+  others.push(s);
+  return s;
+}
+
+/** `schema ARGS` in the project folder, against `url`. */
+function cli(url: string, ...args: string[]) {
+  return spawnSync('node', [BIN, ...args, '--url', url, '--no-color'], { cwd: project, encoding: 'utf8' });
+}
+
+async function applyYaml(db: Db, yaml: string, message: string): Promise<string> {
+  const { plan } = await planAgainst(db, checkSchema('schema.yaml', yaml));
+  return (await applyPlan({ db, plan, plansDir, message })).revision;
+}
+
+const fileOf = async (message: string): Promise<string> => join(plansDir, (await readdir(plansDir)).find((f) => f.endsWith(`_${message}.sql`))!);
+
+const V1 = `
+tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+      email: text
+`;
+const V2 = `${V1}  notes:
+    columns:
+      id: { type: integer, primary_key: true }
+      body: text
+`;
+const V3 = `${V2}  tags:
+    columns:
+      name: { type: text, primary_key: true }
+`;
+
+async function threeRevisions(): Promise<[string, string, string]> {
+  return [await applyYaml(dev.db, V1, 'users'), await applyYaml(dev.db, V2, 'notes'), await applyYaml(dev.db, V3, 'tags')];
+}
+
+describe('SQL that holds the marker lines of a revision file', () => {
+  it('apply writes a file that upgrade replays on a fresh database', async () => {
+    const yaml = `
+tables:
+  users:
+    comment: "Notes:\\n-- step 2/2: see docs\\n-- +downgrade\\nend"
+    columns:
+      id: { type: integer, primary_key: true, comment: "-- hazard data_loss: not really\\n-- step 1/1: x y" }
+      note: { type: text, default: { sql: "$$\\n-- +downgrade\\n-- step 9/9: drop_table public.users\\n$$" } }
+      escaped: { type: text, default: { sql: "E'it\\\\'s\\\\n-- step 1/1: a b\\n-- +upgrade\\n'" } }
+`;
+    await writeFile(join(project, 'schema.yaml'), yaml);
+    const apply = cli(dev.url, 'apply', '--auto-approve', '-m', 'tricky comments');
+    expect(apply.stderr).not.toContain('error');
+    expect(apply.status).toBe(0);
+    const fresh = await another('fresh');
+    const upgrade = cli(fresh.url, 'upgrade', '--auto-approve');
+    expect(upgrade.stderr).not.toContain('error');
+    expect(upgrade.status).toBe(0);
+    expect(await modelOf(fresh.db)).toEqual(await modelOf(dev.db));
+    const comment = await fresh.db.query<{ c: string }>(`SELECT obj_description('public.users'::regclass) AS c`);
+    expect(comment[0]!.c).toBe('Notes:\n-- step 2/2: see docs\n-- +downgrade\nend');
+    expect(cli(fresh.url, 'history').status).toBe(0);
+    const down = cli(fresh.url, 'downgrade', 'base', '--auto-approve', '--allow-hazards', 'data_loss');
+    expect(down.status, down.stderr).toBe(0);
+    expect((await modelOf(fresh.db)).tables).toEqual({});
+  });
+
+  it('names the file when its SQL cannot be scanned', async () => {
+    await applyYaml(dev.db, V1, 'users');
+    const path = await fileOf('users');
+    // Broken, with its checksum forged to match, so the scanner is what notices.
+    const text = (await readFile(path, 'utf8')).replace('DROP TABLE public.users;', "DROP TABLE public.users; SELECT 'open");
+    const file = parseRevision('x.sql', text);
+    await writeFile(path, text.replace(/-- checksum: .*/, `-- checksum: ${checksumOf(file, file.body)}`));
+    const r = cli(dev.url, 'history');
+    expect(r.status).toBe(1);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.stderr).toMatch(/^error: \d+T\d+Z_users\.sql: its SQL has a quoted string, quoted name or \/\* comment that is never closed, so it cannot be split into statements$/m);
+    expect(r.stderr).toContain('hint: restore the file from version control');
+  });
+});
+
+describe('line endings and headers', () => {
+  it('a CRLF copy of an applied file is the same revision', async () => {
+    const ids = await threeRevisions();
+    for (const name of await readdir(plansDir)) {
+      const path = join(plansDir, name);
+      await writeFile(path, (await readFile(path, 'utf8')).replace(/\n/g, '\r\n'));
+    }
+    expect((await readStatus(dev.db, plansDir)).current.map((r) => r.revision)).toEqual([ids[2]]);
+    const prod = await another('crlf');
+    const r = cli(prod.url, 'upgrade', '--auto-approve');
+    expect(r.status, r.stderr).toBe(0);
+    expect((await appliedRevisions(prod.db)).map((a) => [a.revision, a.checksum])).toEqual((await appliedRevisions(dev.db)).map((a) => [a.revision, a.checksum]));
+  });
+
+  it('refuses an applied file whose message or creation time was edited, naming the file', async () => {
+    await threeRevisions();
+    const path = await fileOf('notes');
+    const original = await readFile(path, 'utf8');
+    await writeFile(path, original.replace('-- message: notes', '-- message: harmless notes'));
+    const r = cli(dev.url, 'history');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/error: \d+T\d+Z_notes\.sql \(revision \w+\) was changed after it was written: it no longer matches its checksum/);
+    await writeFile(path, original.replace(/-- created: (\S+)/, '-- created: 2000-01-01T00:00:00Z'));
+    expect(cli(dev.url, 'current').stderr).toMatch(/error: \d+T\d+Z_notes\.sql \(revision \w+\) was changed after it was written/);
+  });
+});
