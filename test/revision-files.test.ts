@@ -43,6 +43,11 @@ function cli(url: string, ...args: string[]) {
   return spawnSync('node', [BIN, ...args, '--url', url, '--no-color'], { cwd: project, encoding: 'utf8' });
 }
 
+/** `schema ARGS` in the project folder, with no database to read (no --url, no DATABASE_URL, no .schema/). */
+function withoutDb(...args: string[]) {
+  return spawnSync('node', [BIN, ...args, '--no-color'], { cwd: project, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+}
+
 async function applyYaml(db: Db, yaml: string, message: string): Promise<string> {
   const { plan } = await planAgainst(db, checkSchema('schema.yaml', yaml));
   return (await applyPlan({ db, plan, plansDir, message })).revision;
@@ -138,5 +143,60 @@ describe('line endings and headers', () => {
     expect(r.stderr).toMatch(/error: \d+T\d+Z_notes\.sql \(revision \w+\) was changed after it was written: it no longer matches its checksum/);
     await writeFile(path, original.replace(/-- created: (\S+)/, '-- created: 2000-01-01T00:00:00Z'));
     expect(cli(dev.url, 'current').stderr).toMatch(/error: \d+T\d+Z_notes\.sql \(revision \w+\) was changed after it was written/);
+  });
+});
+
+describe('upgrade and downgrade targets', () => {
+  it('upgrade to a revision the database is past is an error pointing at downgrade; upgrade at head has nothing to do', async () => {
+    const [a] = await threeRevisions();
+    const back = cli(dev.url, 'upgrade', a.slice(0, 6), '--auto-approve');
+    expect(back.status).toBe(1);
+    expect(back.stderr).toMatch(new RegExp(`error: cannot upgrade to ${a} \\(\\d+T\\d+Z_users\\.sql\\): it is behind the current revision of this database, \\w+ \\(\\d+T\\d+Z_tags\\.sql\\)`));
+    expect(back.stderr).toContain(`hint: upgrade only goes forward; to go back to it, run \`schema downgrade ${a}\``);
+    const head = cli(dev.url, 'upgrade', 'head', '--auto-approve');
+    expect(head.status).toBe(0);
+    expect(head.stdout).toContain('Nothing to upgrade: the database is at');
+  });
+});
+
+describe('history ranges', () => {
+  it('says when a range is empty or reversed, not that there are no revisions', async () => {
+    const [a] = await threeRevisions();
+    for (const run of [(range: string) => cli(dev.url, 'history', '-r', range), (range: string) => withoutDb('history', '-r', range)]) {
+      const empty = run('base:base');
+      expect(empty.status).toBe(0);
+      expect(empty.stdout).toBe('No revisions in the range base:base (3 revisions in all).\n');
+      for (const [range, start] of [
+        ['head:base', 'head'],
+        [`${a}:base`, a],
+      ] as const) {
+        const reversed = run(range);
+        expect(reversed.status).toBe(1);
+        expect(reversed.stderr).toMatch(new RegExp(`error: the range "${range}" is reversed: its start \\(\\w+\\) comes after its end \\(base\\)`));
+        expect(reversed.stderr).toContain(`hint: write the older end first: base:${start}`);
+        expect(reversed.stdout).not.toContain('No revisions yet');
+      }
+    }
+  });
+
+  it('--help says what -N counts from', () => {
+    const help = spawnSync('node', [BIN, 'history', '--help'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain("-N and +N count from the database's current revision when there is a database, and from the head of plans/ when there is none");
+  });
+});
+
+describe('heads with a database', () => {
+  it('checks the files against the ledger like every other command', async () => {
+    await threeRevisions();
+    const path = await fileOf('notes');
+    const text = (await readFile(path, 'utf8')).replace('body text', 'body varchar(10)');
+    const file = parseRevision('x.sql', text);
+    await writeFile(path, text.replace(/-- checksum: .*/, `-- checksum: ${checksumOf(file, file.body)}`));
+    const r = cli(dev.url, 'heads');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/error: \d+T\d+Z_notes\.sql \(revision \w+\) is not the file that was applied/);
+    const offline = withoutDb('heads');
+    expect(offline.status, offline.stderr).toBe(0);
+    expect(offline.stdout).toMatch(/_tags\.sql/);
   });
 });

@@ -223,6 +223,25 @@ describe('the revision chain', () => {
     expect(revisionsToDowngrade(chain, all, 'base')).toHaveLength(5);
   });
 
+  it('refuses to upgrade to a revision the database is past, and does nothing for the one it stands on', () => {
+    const applied = new Set(['aaa111', 'aaa222', 'bbb333']);
+    expect(() => revisionsToUpgrade(chain, applied, 'aaa2')).toThrow(
+      'cannot upgrade to aaa222 (20260102T000000Z_aaa222.sql): it is behind the current revision of this database, bbb333 (20260103T000000Z_bbb333.sql)',
+    );
+    expect(revisionsToUpgrade(chain, applied, 'bbb')).toEqual([]);
+    expect(revisionsToUpgrade(chain, applied, 'ccc').map((r) => r.revision)).toEqual(['ccc444']);
+  });
+
+  it('says a reversed history range is reversed, and gives an empty one as empty', () => {
+    const ids = (range: string, current: string[] | null = null) => selectRange(chain, range, current?.map((c) => chain.get(c)!) ?? null).map((r) => r.revision);
+    expect(() => ids('head:base')).toThrow('the range "head:base" is reversed: its start (ddd555) comes after its end (base)');
+    expect(() => ids('bbb333:base')).toThrow('the range "bbb333:base" is reversed');
+    expect(() => ids('bbb:aaa1')).toThrow('the range "bbb:aaa1" is reversed: its start (bbb333) comes after its end (aaa111)');
+    expect(() => ids('current:-1', ['bbb333'])).toThrow('is reversed');
+    expect(ids('base:base')).toEqual([]);
+    expect(ids('bbb333:bbb333')).toEqual(['bbb333']);
+  });
+
   it('selects history ranges', () => {
     const ids = (range: string, current: string[] | null = null) => selectRange(chain, range, current?.map((c) => chain.get(c)!) ?? null).map((r) => r.revision);
     expect(ids('base:head')).toEqual(['ddd555', 'ccc444', 'bbb333', 'aaa222', 'aaa111']);

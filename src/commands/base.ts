@@ -1,5 +1,6 @@
 // What every command shares: the common flags, the target, colour, and the one place errors
 // become messages (`file:line:col`, a hint, exit status 1, no stack trace unless --debug).
+import { existsSync } from 'node:fs';
 import { normalize } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
@@ -115,6 +116,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected target(): Target {
     return resolveTarget({ url: this.flags.url, env: process.env, cwd: process.cwd() });
+  }
+
+  /**
+   * The target when there is a database to read without making one: a server (--url,
+   * DATABASE_URL, .env), or the embedded database when ./.schema/ already exists; else null.
+   */
+  protected existingTarget(): Target | null {
+    const target = this.target();
+    return target.kind === 'server' || existsSync(target.dir) ? target : null;
   }
 
   /** One line on stderr saying which database is used (stdout stays clean for --format json). */

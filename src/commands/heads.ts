@@ -1,14 +1,28 @@
 // `schema heads`: the head(s) of plans/.
-import { loadChain } from '../api.js';
+import { loadChain, readStatus } from '../api.js';
+import { withDb } from '../db/db.js';
 import { revisionLine } from '../render/revisions.js';
+import type { Chain } from '../revisions/chain.js';
 import { BaseCommand } from './base.js';
 
 export default class Heads extends BaseCommand<typeof Heads> {
   static override summary = 'Show the head(s) of plans/: two heads mean two branches to merge.';
-  static override examples = ['<%= config.bin %> heads'];
+  static override description = `With a database (--url, DATABASE_URL, or an existing .schema/), the files are also checked against what it applied, as every other command does.`;
+  static override examples = ['<%= config.bin %> heads', '<%= config.bin %> heads --url postgres://localhost/app'];
 
   async run(): Promise<void> {
-    const chain = await loadChain(this.plansDir());
+    this.show(await this.chain());
+  }
+
+  /** The chain, checked against the database's ledger when there is a database to read. */
+  private async chain(): Promise<Chain> {
+    const target = this.existingTarget();
+    if (!target) return loadChain(this.plansDir());
+    this.announce(target);
+    return withDb(target, async (db) => (await readStatus(db, this.plansDir())).chain);
+  }
+
+  private show(chain: Chain): void {
     const c = this.colour();
     const heads = chain.heads();
     if (heads.length === 0) {

@@ -18,6 +18,9 @@ export interface HistoryView {
   /** Null when no database was read. */
   readonly applied: ReadonlyMap<string, AppliedRevision> | null;
   readonly current: ReadonlySet<string>;
+  /** How many revisions plans/ holds, and the range asked for (`-r`), to say why none are shown. */
+  readonly chainSize: number;
+  readonly range?: string | undefined;
 }
 
 /** One line a revision: id, created, message, hazard codes, and where it stands. */
@@ -30,7 +33,9 @@ export function revisionLine(r: Revision, c: ChalkInstance, tags: readonly strin
 }
 
 export function renderHistory(view: HistoryView, c: ChalkInstance): string {
-  if (view.revisions.length === 0) return 'No revisions yet: `schema apply` writes the first one.\n';
+  if (view.revisions.length === 0) {
+    return view.chainSize === 0 ? 'No revisions yet: `schema apply` writes the first one.\n' : `No revisions in the range ${view.range ?? ''} (${view.chainSize} revision${view.chainSize === 1 ? '' : 's'} in all).\n`;
+  }
   const lines = view.revisions.map((r) => {
     const tags: string[] = [];
     if (view.heads.has(r.revision)) tags.push('head');

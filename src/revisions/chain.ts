@@ -206,7 +206,20 @@ export function revisionsToUpgrade(chain: Chain, applied: ReadonlySet<string>, t
     if (n > all.length) throw new RevisionError(`cannot upgrade ${n}: only ${all.length} revision${all.length === 1 ? ' is' : 's are'} not applied`);
     return all.slice(0, n);
   }
-  return pending(chain.find(target).revision);
+  const to = chain.find(target);
+  if (applied.has(to.revision)) {
+    // Already applied: nothing to do when the database stands on it, and a mistake when the
+    // database is past it (upgrade never goes back; Alembic refuses it the same way).
+    const past = chain.currentOf(applied).filter((r) => r.revision !== to.revision && chain.ancestry(r.revision).has(to.revision));
+    if (past.length > 0) {
+      throw new RevisionError(
+        `cannot upgrade to ${to.revision} (${to.fileName}): it is behind the current revision of this database, ${past.map((r) => `${r.revision} (${r.fileName})`).join(', ')}`,
+        `upgrade only goes forward; to go back to it, run \`schema downgrade ${to.revision}\``,
+      );
+    }
+    return [];
+  }
+  return pending(to.revision);
 }
 
 /**
@@ -231,7 +244,9 @@ export function revisionsToDowngrade(chain: Chain, applied: ReadonlySet<string>,
 /**
  * The revisions in `range` (`START:END`, Alembic's form), newest first. Points: `base`, `head`,
  * `current` (needs the database's current revisions), `-N` / `+N` (relative to current, or to
- * head without a database), or a revision prefix. An empty side is `base` / `head`.
+ * head without a database), or a revision prefix. An empty side is `base` / `head`. Throws
+ * RevisionError for a reversed range (`head:base`); a range with nothing in it (`base:base`,
+ * two branches) is empty.
  */
 export function selectRange(chain: Chain, range: string | undefined, current: readonly Revision[] | null): Revision[] {
   const all = [...chain.ordered].reverse();
@@ -271,6 +286,12 @@ export function selectRange(chain: Chain, range: string | undefined, current: re
   };
   const start = point(parts[0]!, 'start');
   const end = point(parts[1]!, 'end');
+  if (start !== null && start !== 'all' && end !== 'all' && (end === null || (start !== end && chain.ancestry(start).has(end)))) {
+    throw new RevisionError(
+      `the range "${range}" is reversed: its start (${start}) comes after its end (${end ?? 'base'})`,
+      `write the older end first: ${parts[1]!.trim() || 'base'}:${parts[0]!.trim()}`,
+    );
+  }
   const upTo = end === 'all' ? new Set(chain.ordered.map((r) => r.revision)) : end === null ? new Set<string>() : chain.ancestry(end);
   const before = start === null || start === 'all' ? new Set<string>() : new Set([...chain.ancestry(start)].filter((id) => id !== start));
   return all.filter((r) => upTo.has(r.revision) && !before.has(r.revision));
