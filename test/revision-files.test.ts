@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSchema, planAgainst, readStatus } from '../src/api.js';
 import { applyPlan } from '../src/apply/apply.js';
+import { runRevisions } from '../src/apply/replay.js';
 import type { Db } from '../src/db/db.js';
 import { checksumOf, parseRevision } from '../src/revisions/file.js';
 import { appliedRevisions } from '../src/revisions/ledger.js';
@@ -185,6 +186,32 @@ describe('history ranges', () => {
   });
 });
 
+describe('a replay that fails partway', () => {
+  it('upgrade says the database is at the last revision that committed, and that the failed one was rolled back', async () => {
+    const [a, b, c] = await threeRevisions();
+    const prod = await another('partway');
+    await prod.db.exec('CREATE TABLE public.tags (name text)'); // the third revision's table, made by hand
+    const r = cli(prod.url, 'upgrade', '--auto-approve');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`error: revision ${c} \\(\\d+T\\d+Z_tags\\.sql\\): step 1 of 1 failed \\(create_table public.tags\\): relation "tags" already exists`));
+    expect(r.stderr).toMatch(new RegExp(`0 steps before it rolled back, 0 not run: revision ${c} \\(\\d+T\\d+Z_tags\\.sql\\) was rolled back and is not applied`));
+    expect(r.stderr).toMatch(new RegExp(`the database is at revision ${b} \\(\\d+T\\d+Z_notes\\.sql\\), the last revision that committed \\(2 of 3 revisions ran\\)`));
+    expect(r.stderr).not.toContain('the database is as it was');
+    expect((await appliedRevisions(prod.db)).map((x) => x.revision)).toEqual([a, b]);
+  });
+
+  it('downgrade says the same', async () => {
+    const [a, b, c] = await threeRevisions();
+    await dev.db.exec('CREATE VIEW public.note_bodies AS SELECT body FROM public.notes'); // the second revision's downgrade cannot drop notes now
+    const r = cli(dev.url, 'downgrade', 'base', '--auto-approve', '--allow-hazards', 'data_loss');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`error: revision ${b} \\(\\d+T\\d+Z_notes\\.sql\\): step 1 of 1 failed \\(drop_table public.notes\\)`));
+    expect(r.stderr).toMatch(new RegExp(`the downgrade of revision ${b} \\(\\d+T\\d+Z_notes\\.sql\\) was rolled back, so it is still applied`));
+    expect(r.stderr).toMatch(new RegExp(`the database is at revision ${b} \\(\\d+T\\d+Z_notes\\.sql\\): the downgrade of ${c} committed \\(1 of 3 revisions ran\\)`));
+    expect((await appliedRevisions(dev.db)).map((x) => x.revision)).toEqual([a, b]);
+  });
+});
+
 describe('heads with a database', () => {
   it('checks the files against the ledger like every other command', async () => {
     await threeRevisions();
@@ -198,5 +225,57 @@ describe('heads with a database', () => {
     const offline = withoutDb('heads');
     expect(offline.status, offline.stderr).toBe(0);
     expect(offline.stdout).toMatch(/_tags\.sql/);
+  });
+});
+
+describe('consent shows what the direction being run does', () => {
+  it("a downgrade lists its own steps and hazard messages, not the upgrade's codes", async () => {
+    await threeRevisions();
+    const r = cli(dev.url, 'downgrade', '-1', '--auto-approve');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^ {2}\w+ {2}\S+ {2}tags \[data_loss, irreversible\] {2}\d+T\d+Z_tags\.sql$/m);
+    expect(r.stdout).toMatch(/^ {4}- {2}1\. drop_table public\.tags {2}data_loss irreversible$/m);
+    expect(r.stdout).toContain('! data_loss     step 1 (drop_table public.tags): drops table public.tags and every row in it');
+    expect(r.stdout).toContain('Downgrading needs consent for: data_loss');
+    expect(r.stderr).toContain('error: refusing to downgrade this revision: this downgrade has hazards that need consent: data_loss (1 step); nothing was changed');
+    expect(r.stderr).toContain('hint: review them above, then pass --allow-hazards data_loss');
+    const prod = await another('consent');
+    const up = cli(prod.url, 'upgrade', '--auto-approve');
+    expect(up.status).toBe(0);
+    expect(up.stdout).toMatch(/^ {2}\w+ {2}\S+ {2}tags {2}\d+T\d+Z_tags\.sql$/m); // creating a table loses nothing
+    expect(up.stdout).toMatch(/^ {4}\+ {2}1\. create_table public\.tags$/m);
+  });
+});
+
+describe('replays wait for an unfinished apply', () => {
+  it('upgrade and downgrade refuse while an online apply is unfinished, and so does a replay that got past the first check', async () => {
+    const [, , c] = await threeRevisions();
+    const yaml = `${V3}  a_one:\n    columns:\n      id: integer\n  a_two:\n    columns:\n      id: integer\n`;
+    const { plan } = await planAgainst(dev.db, checkSchema('schema.yaml', yaml));
+    expect(plan.steps).toHaveLength(2);
+    // The second step finds its table already there (made in its own transaction), so the apply stops after the first.
+    const cut = applyPlan({
+      db: dev.db,
+      plan,
+      plansDir,
+      message: 'cut',
+      online: { lockTimeout: '5s', statementTimeout: null, lockRetries: 0 },
+      onStep: async (i) => {
+        if (i === 1) await dev.db.exec(plan.steps[1]!.sql[0]!);
+      },
+    });
+    await expect(cut).rejects.toThrow(/steps 1 to 1 are done and kept/);
+    const ledger = await appliedRevisions(dev.db);
+    for (const args of [['downgrade', '-1'], ['upgrade'], ['downgrade', '-1', '--sql']]) {
+      const r = cli(dev.url, ...args, '--auto-approve', '--allow-hazards', 'data_loss');
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(/error: an apply of revision \w+ is unfinished \(it stopped after step 1 of 2\); upgrade and downgrade wait until it is done/);
+      expect(r.stderr).toContain('hint: run `schema apply` to finish it first');
+    }
+    // Under the lock too: a replay whose command checked before the apply stopped.
+    const status = await readStatus(dev.db, plansDir);
+    await expect(runRevisions(dev.db, status.chain, status.appliedIds, [status.chain.get(c)!], 'downgrade')).rejects.toThrow(/an apply of revision \w+ is unfinished/);
+    expect(await appliedRevisions(dev.db)).toEqual(ledger);
+    expect(Object.keys((await modelOf(dev.db)).tables)).toContain('public.tags');
   });
 });

@@ -6,7 +6,7 @@ import { fingerprint } from '../model/fingerprint.js';
 import { quoteLiteral } from '../model/identifiers.js';
 import type { Step } from '../plan/types.js';
 import { stepsAsSql } from '../render/sql.js';
-import type { Revision } from '../revisions/chain.js';
+import type { Chain, Revision } from '../revisions/chain.js';
 import {
   appliedRevisions,
   ensureLedger,
@@ -39,8 +39,24 @@ export const ONLINE_DEFAULTS: RunSettings = { lockTimeout: '5s', statementTimeou
 const label = (r: Revision): string => `revision ${r.revision} (${r.fileName})`;
 const stepsOf = (r: Revision, direction: Direction): readonly Step[] => (direction === 'upgrade' ? r.upgrade : r.downgrade);
 
-/** Is `revision` ready to run this way, by the ledger? Throws ApplyError when not. */
+const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
+
+/**
+ * The refusal for work left unfinished. An unfinished apply blocks every replay: finished
+ * later, it would record its revision after a parent a replay may have undone or moved past.
+ */
+export function unfinishedError(pending: Pending, forScript = false): ApplyError {
+  const what = `${article(pending.direction)} ${pending.direction} of revision ${pending.revision} is unfinished (it stopped after step ${pending.done} of ${pending.steps.length})`;
+  if (pending.direction === 'apply') {
+    return new ApplyError(`${what}; upgrade and downgrade wait until it is done`, null, 'run `schema apply` to finish it first');
+  }
+  return new ApplyError(`${what}${forScript ? '; a script would start from the wrong place' : ''}`, null, `run \`schema ${pending.direction}\` (without --sql) to finish it first`);
+}
+
+/** Is `revision` ready to run this way, by the ledger? Throws ApplyError when not. Runs under the lock. */
 async function checkReady(db: Db, revision: Revision, direction: Direction): Promise<void> {
+  const pending = await readPending(db);
+  if (pending) throw unfinishedError(pending);
   const applied = await appliedRevisions(db);
   const ids = new Set(applied.map((a) => a.revision));
   if (direction === 'upgrade') {
@@ -86,7 +102,8 @@ export async function runRevision(db: Db, revision: Revision, direction: Directi
     await inLockedTransaction(db, lockWaitMs, async () => {
       await checkReady(db, revision, direction);
       await ensureLedger(db);
-      await runSteps(db, steps, label(revision), options.onStep);
+      const outcome = direction === 'upgrade' ? `${label(revision)} was rolled back and is not applied` : `the downgrade of ${label(revision)} was rolled back, so it is still applied`;
+      await runSteps(db, steps, label(revision), options.onStep, outcome);
       await recordRun(db, revision, direction, started);
     });
     return Date.now() - started;
@@ -105,6 +122,45 @@ export async function runRevision(db: Db, revision: Revision, direction: Directi
     await finishRun(db, revision, direction, 0, options.settings ?? ONLINE_DEFAULTS, started, options.onStep);
   });
   return Date.now() - started;
+}
+
+export interface RunAllOptions extends Omit<ReplayOptions, 'onStep'> {
+  readonly onStep?: (revision: Revision, index: number, step: Step) => void | Promise<void>;
+  /** Called when a revision has committed, with how long it took. */
+  readonly onDone?: (revision: Revision, ms: number) => void;
+}
+
+/**
+ * Run `revisions` one way, in order, each with `runRevision` (so each commits on its own). A
+ * failure throws ApplyError saying which revision failed and was rolled back, and where the
+ * database stands: on the last revision that committed.
+ */
+export async function runRevisions(db: Db, chain: Chain, applied: ReadonlySet<string>, revisions: readonly Revision[], direction: Direction, options: RunAllOptions = {}): Promise<void> {
+  const now = new Set(applied);
+  for (const [k, r] of revisions.entries()) {
+    let ms: number;
+    try {
+      ms = await runRevision(db, r, direction, { ...options, onStep: (i, step) => options.onStep?.(r, i, step) });
+    } catch (error) {
+      if (!(error instanceof ApplyError)) throw error;
+      throw new ApplyError(`${error.message}\n  ${standing(chain, now, revisions.slice(0, k), revisions.length, direction)}`, error.failedStep, error.hint, error.code);
+    }
+    if (direction === 'upgrade') now.add(r.revision);
+    else now.delete(r.revision);
+    options.onDone?.(r, ms);
+  }
+}
+
+/** Where the database stands after `ran` committed (of `total`), for a failure's message. */
+function standing(chain: Chain, applied: ReadonlySet<string>, ran: readonly Revision[], total: number, direction: Direction): string {
+  const at = chain.currentOf(applied);
+  const where = at.length === 0 ? 'base' : at.map(label).join(', ');
+  const last = ran[ran.length - 1];
+  if (!last) return `the database is still at ${where}`;
+  const count = `${ran.length} of ${total} revisions ran`;
+  if (direction === 'downgrade') return `the database is at ${where}: the downgrade of ${ran.map((r) => r.revision).join(', ')} committed (${count})`;
+  const lastOne = at.length === 1 && at[0]!.revision === last.revision;
+  return lastOne ? `the database is at ${where}, the last revision that committed (${count})` : `the database is at ${where}; the last revision that committed is ${label(last)} (${count})`;
 }
 
 async function finishRun(db: Db, revision: Revision, direction: Direction, done: number, settings: RunSettings, started: number, onStep?: (index: number, step: Step) => void | Promise<void>): Promise<void> {

@@ -76,9 +76,16 @@ export async function inLockedTransaction<T>(db: Db, lockWaitMs: number, fn: () 
 
 /**
  * Run steps in order, statement by statement. A failure throws ApplyError naming the step,
- * its statement and the server's reason (`what` says whose steps: "the plan", "revision x").
+ * its statement and the server's reason (`what` says whose steps: "the plan", "revision x";
+ * `outcome` what the rollback leaves, for the transaction these steps run in).
  */
-export async function runSteps(db: Db, steps: readonly Step[], what: string, onStep?: (index: number, step: Step) => void | Promise<void>): Promise<void> {
+export async function runSteps(
+  db: Db,
+  steps: readonly Step[],
+  what: string,
+  onStep?: (index: number, step: Step) => void | Promise<void>,
+  outcome = 'the database is as it was',
+): Promise<void> {
   for (const [i, step] of steps.entries()) {
     await onStep?.(i, step);
     for (const statement of step.sql) {
@@ -90,7 +97,7 @@ export async function runSteps(db: Db, steps: readonly Step[], what: string, onS
         throw new ApplyError(
           `${what}: step ${i + 1} of ${steps.length} failed (${step.op} ${step.object}): ${reason}\n` +
             `  statement: ${statement.split('\n')[0]}${statement.includes('\n') ? ' ...' : ''}\n` +
-            `  ${i} step${i === 1 ? '' : 's'} before it rolled back, ${steps.length - i - 1} not run: the database is as it was`,
+            `  ${i} step${i === 1 ? '' : 's'} before it rolled back, ${steps.length - i - 1} not run: ${outcome}`,
           i,
           null,
           code,

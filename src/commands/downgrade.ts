@@ -14,7 +14,6 @@ export default class Downgrade extends ReplayCommand<typeof Downgrade> {
 
   async run(): Promise<void> {
     await this.replay('downgrade', (status) => revisionsToDowngrade(status.chain, status.appliedIds, this.args.target), {
-      heading: 'Revisions to undo, newest first',
       done: 'Undid',
       nothing: () => 'Nothing to downgrade.',
       subject: (n) => (n === 1 ? 'this downgrade' : 'these downgrades'),

@@ -14,7 +14,6 @@ export default class Upgrade extends ReplayCommand<typeof Upgrade> {
 
   async run(): Promise<void> {
     await this.replay('upgrade', (status) => revisionsToUpgrade(status.chain, status.appliedIds, this.args.target), {
-      heading: 'Revisions to apply, in order',
       done: 'Upgraded to',
       nothing: (status) => `Nothing to upgrade: the database is at ${status.current.map((r) => r.revision).join(', ') || 'base'}.`,
       subject: (n) => (n === 1 ? 'this revision' : 'these revisions'),

@@ -1,14 +1,17 @@
 // The chain as people read it: history, current, heads, and drift. Pure; colour comes in.
 import type { ChalkInstance } from 'chalk';
-import { opKind, type Step } from '../plan/types.js';
+import { CONSENT_HAZARDS, opKind, type Step } from '../plan/types.js';
 import type { Revision } from '../revisions/chain.js';
 import type { AppliedRevision } from '../revisions/ledger.js';
+import { renderSteps } from './text.js';
 import { commentText } from './words.js';
 
 const SYMBOL = { add: '+', destroy: '-', change: '~' } as const;
 
-function hazardCodes(r: Revision): string[] {
-  return [...new Set(r.upgrade.flatMap((s) => s.hazards.map((h) => h.code)))];
+type Direction = 'upgrade' | 'downgrade';
+
+function hazardCodes(steps: readonly Step[]): string[] {
+  return [...new Set(steps.flatMap((s) => s.hazards.map((h) => h.code)))];
 }
 
 export interface HistoryView {
@@ -23,9 +26,9 @@ export interface HistoryView {
   readonly range?: string | undefined;
 }
 
-/** One line a revision: id, created, message, hazard codes, and where it stands. */
-export function revisionLine(r: Revision, c: ChalkInstance, tags: readonly string[] = []): string {
-  const codes = hazardCodes(r);
+/** One line a revision: id, created, message, the hazard codes of one direction (its upgrade unless told), and where it stands. */
+export function revisionLine(r: Revision, c: ChalkInstance, tags: readonly string[] = [], direction: Direction = 'upgrade'): string {
+  const codes = hazardCodes(direction === 'upgrade' ? r.upgrade : r.downgrade);
   const hazards = codes.length > 0 ? ' ' + c.red(`[${codes.join(', ')}]`) : '';
   const merge = r.parents.length > 1 ? c.dim(` (merges ${r.parents.join(', ')})`) : '';
   const marks = tags.length > 0 ? ' ' + c.bold(`(${tags.join(', ')})`) : '';
@@ -49,6 +52,25 @@ export function renderHistory(view: HistoryView, c: ChalkInstance): string {
     return `${view.applied ? (view.applied.has(r.revision) ? c.green('●') : c.yellow('○')) : '-'} ${revisionLine(r, c, tags)}${state}`;
   });
   return lines.join('\n') + '\n';
+}
+
+/**
+ * What an upgrade or downgrade is about to run, for the person asked to consent: each
+ * revision's line, then the steps of that direction with their hazards, as a plan shows them.
+ */
+export function renderReplay(revisions: readonly Revision[], direction: Direction, c: ChalkInstance): string {
+  const out: string[] = [direction === 'upgrade' ? 'Revisions to apply, in order:' : 'Revisions to undo, newest first:'];
+  for (const r of revisions) {
+    const steps = direction === 'upgrade' ? r.upgrade : r.downgrade;
+    out.push('', `  ${revisionLine(r, c, [], direction)}  ${c.dim(r.fileName)}`);
+    const body = steps.length === 0 ? [c.dim('  (no steps)')] : renderSteps(steps, c, { sql: false });
+    out.push(...body.map((l) => (l === '' ? l : `  ${l}`)));
+  }
+  const consent = CONSENT_HAZARDS.filter((code) => revisions.some((r) => (direction === 'upgrade' ? r.upgrade : r.downgrade).some((s) => s.hazards.some((h) => h.code === code))));
+  if (consent.length > 0) {
+    out.push('', c.red(`${direction === 'upgrade' ? 'Upgrading' : 'Downgrading'} needs consent for: ${consent.join(', ')} (confirm when asked, or --allow-hazards ${consent.join(',')}).`));
+  }
+  return out.join('\n') + '\n';
 }
 
 /** What changed outside this tool, as the steps that made it. */
