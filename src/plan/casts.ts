@@ -160,6 +160,49 @@ const impossible = (f: string, t: string): Conversion => ({
 /** Whether values found by `test` make the change fail (rather than change quietly). */
 export const testFails = (test: ValueTest): boolean => test.kind !== 'roundtrip' && test.kind !== 'beyond';
 
+/**
+ * The casts pg_cast holds between the built-in types above (the same from PostgreSQL 13 to
+ * 18), with their context: e explicit only, a in assignment (ALTER ... TYPE without USING),
+ * i implicit. Casts to and from the string types are left out: PostgreSQL converts those
+ * through text (see castPath).
+ */
+const PG_CAST: Readonly<Record<string, 'e' | 'a' | 'i'>> = {
+  'bit>int4': 'e', 'bit>int8': 'e', 'bit>varbit': 'i', 'bool>int4': 'e', 'char>int4': 'e', 'cidr>inet': 'i',
+  'date>timestamp': 'i', 'date>timestamptz': 'i', 'float4>float8': 'i', 'float4>int2': 'a', 'float4>int4': 'a',
+  'float4>int8': 'a', 'float4>numeric': 'a', 'float8>float4': 'a', 'float8>int2': 'a', 'float8>int4': 'a',
+  'float8>int8': 'a', 'float8>numeric': 'a', 'inet>cidr': 'a', 'int2>float4': 'i', 'int2>float8': 'i',
+  'int2>int4': 'i', 'int2>int8': 'i', 'int2>numeric': 'i', 'int4>bit': 'e', 'int4>bool': 'e', 'int4>char': 'e',
+  'int4>float4': 'i', 'int4>float8': 'i', 'int4>int2': 'a', 'int4>int8': 'i', 'int4>money': 'a',
+  'int4>numeric': 'i', 'int8>bit': 'e', 'int8>float4': 'i', 'int8>float8': 'i', 'int8>int2': 'a',
+  'int8>int4': 'a', 'int8>money': 'a', 'int8>numeric': 'i', 'interval>time': 'a', 'json>jsonb': 'a',
+  'jsonb>bool': 'e', 'jsonb>float4': 'e', 'jsonb>float8': 'e', 'jsonb>int2': 'e', 'jsonb>int4': 'e',
+  'jsonb>int8': 'e', 'jsonb>json': 'a', 'jsonb>numeric': 'e', 'macaddr>macaddr8': 'i', 'macaddr8>macaddr': 'i',
+  'money>numeric': 'a', 'numeric>float4': 'i', 'numeric>float8': 'i', 'numeric>int2': 'a', 'numeric>int4': 'a',
+  'numeric>int8': 'a', 'numeric>money': 'a', 'time>interval': 'i', 'time>timetz': 'i', 'timestamp>date': 'a',
+  'timestamp>time': 'a', 'timestamp>timestamptz': 'i', 'timestamptz>date': 'a', 'timestamptz>time': 'a',
+  'timestamptz>timestamp': 'a', 'timestamptz>timetz': 'a', 'timetz>time': 'a', 'varbit>bit': 'i',
+  // Casts from string types that pg_cast holds, rather than the conversion through text:
+  'bpchar>char': 'a', 'text>char': 'a', 'varchar>char': 'a', 'bpchar>xml': 'e', 'text>xml': 'e', 'varchar>xml': 'e',
+};
+
+/** Types of PostgreSQL's string category: any type converts to them, and from them, through text. */
+const STRING_CATEGORY = new Set(['text', 'varchar', 'bpchar', 'name']);
+const BUILT_IN = new Set(Object.values(NAMES));
+
+/**
+ * How PostgreSQL converts built-in type `f` to `t` (different base types): 'assignment' when
+ * ALTER ... TYPE needs no USING, 'explicit' when it needs a cast, 'none' when there is no
+ * conversion at all; 'unknown' for types that are not built in (extensions, enums).
+ */
+export function castPath(f: string, t: string): 'assignment' | 'explicit' | 'none' | 'unknown' {
+  if (!BUILT_IN.has(f) || !BUILT_IN.has(t)) return 'unknown';
+  const context = PG_CAST[`${f}>${t}`];
+  if (context !== undefined) return context === 'e' ? 'explicit' : 'assignment';
+  if (STRING_CATEGORY.has(t)) return 'assignment';
+  if (STRING_CATEGORY.has(f)) return 'explicit';
+  return 'none';
+}
+
 /** Length-limited types: a limit no smaller keeps every value; no limit is the widest. */
 function lengthChange(from: ParsedType, to: ParsedType, unit: string, rewriteOnGrow: boolean): Conversion {
   const a = from.mods[0];
@@ -216,7 +259,12 @@ function toString(from: ParsedType, to: ParsedType): Conversion {
   if (to.base === 'char') return lossy('"char" keeps only the first byte');
   if (to.base === 'name') return lossy('values longer than 63 bytes are cut');
   if (limit !== undefined) {
-    const longest = INT_TEXT[from.base] ?? (from.base === 'uuid' ? 36 : from.base === 'bool' ? 5 : from.base === 'varchar' ? from.mods[0] : undefined);
+    const longest = INT_TEXT[from.base] ?? (from.base === 'uuid' ? 36 : from.base === 'bool' ? 5 : from.base === 'varchar' || from.base === 'bpchar' ? from.mods[0] : undefined);
+    // character(n) loses its trailing spaces on the way, and only they can make it longer than n.
+    if (from.base === 'bpchar' && to.base === 'varchar') {
+      if (longest !== undefined && longest <= limit) return lossy('trailing spaces are cut');
+      return lossy(`values longer than ${limit} characters (trailing spaces aside) make the change fail; trailing spaces are cut`, null, { kind: 'length', max: limit });
+    }
     if (to.base === 'bpchar' && longest !== undefined && longest <= limit) {
       return lossy(`values are padded with spaces to ${limit} characters, and trailing spaces they had are not kept`, null, null);
     }
@@ -252,8 +300,9 @@ function betweenFamilies(from: ParsedType, to: ParsedType, fromFamily: Family, t
     return FLOAT_EXACT_RANK[t]! > FLOAT_EXACT_RANK[f]! ? widening(true) : lossy('double precision values are rounded to real, and those beyond its range fail', null, { kind: 'range', min: '-3.4028234663852886e38', max: '3.4028234663852886e38' });
   }
   if ((fromFamily === 'numeric' || fromFamily === 'float') && toFamily === 'int') return lossy(`fractions are rounded; values outside ${INT_RANGE[t]} fail`, null, intRange(t));
-  if (fromFamily === 'numeric' && toFamily === 'float') return lossy('values keep only 6 (real) or 15 (double precision) significant digits');
-  if (fromFamily === 'float' && toFamily === 'numeric') return lossy('values keep 15 significant digits; NaN and infinity may fail');
+  // float4 and float8 keep FLT_DIG (6) and DBL_DIG (15) decimal digits through numeric.
+  if (fromFamily === 'numeric' && toFamily === 'float') return lossy(`values keep only ${t === 'float4' ? 6 : 15} significant digits`);
+  if (fromFamily === 'float' && toFamily === 'numeric') return lossy(`values keep ${f === 'float4' ? 6 : 15} significant digits; infinity may fail`);
   if (fromFamily === 'datetime' && toFamily === 'datetime') return datetimeChange(f, t);
   if (f === 'json' && t === 'jsonb') return lossy('jsonb drops duplicate keys, key order and whitespace');
   if (f === 'jsonb' && t === 'json') return widening(true);
@@ -292,14 +341,15 @@ export function conversion(from: Column, to: Column): Conversion {
   const fromEnum = from.typeRef !== null;
   if (a.array && !b.array) {
     // An array is written out as text ({a,b}); to anything else there is no conversion.
-    if (familyOf(b) === 'string' && !toEnum) return toString({ base: 'array', mods: [], array: false }, b);
+    if (STRING_CATEGORY.has(b.base) && !toEnum) return toString({ base: 'array', mods: [], array: false }, b);
     return impossible(from.type, to.type);
   }
   if (!a.array && b.array) {
-    if (familyOf(a) === 'string' || fromEnum) return lossy('a single value becomes an array: values that are not array literals make the change fail', toEnum ? 'via_text' : 'cast');
+    if (STRING_CATEGORY.has(a.base) || fromEnum) return lossy('a single value becomes an array: values that are not array literals make the change fail', toEnum ? 'via_text' : 'cast');
     return impossible(from.type, to.type);
   }
   const element = elementConversion(a, b, to, fromEnum, toEnum);
+  if (element.impossible) return impossible(from.type, to.type);
   // Changing an array's element type always rewrites, and its values cannot be tested one by one here.
   return a.array ? { ...element, rewrite: true, test: null } : element;
 }
@@ -311,6 +361,13 @@ function elementConversion(a: ParsedType, b: ParsedType, to: Column, fromEnum: b
     return familyOf(b) === 'string' ? c : { ...c, explicit: 'via_text' };
   }
   if (a.base === b.base) return sameBase(a, b);
+  const path = castPath(a.base, b.base);
+  if (path === 'none') return impossible(a.base, b.base);
+  const c = differentBase(a, b);
+  return c.explicit === null && path === 'explicit' ? { ...c, explicit: 'cast' } : c;
+}
+
+function differentBase(a: ParsedType, b: ParsedType): Conversion {
   const fa = familyOf(a);
   const fb = familyOf(b);
   if (fa === 'string' && fb === 'string') {

@@ -74,6 +74,7 @@ const cases: readonly Case[] = [
   c('bigint', 'double precision', L, true, null, "'9007199254740993'"),
   c('numeric', 'double precision', L, true, null, "'0.1234567890123456789'"),
   c('double precision', 'numeric', L, true, null, "'0.30000000000000004'"),
+  c('real', 'numeric', L, true, null, "'1.2345678'"),
   // strings
   c('character varying(10)', 'character varying(100)', W, false, null, "'abcdefghij'"),
   c('character varying(100)', 'character varying(10)', L, true, null, "'abcdefghijk'"),
@@ -119,6 +120,9 @@ const cases: readonly Case[] = [
   c('interval(3)', 'interval', W, false, null, "'1 day 00:00:00.123'"),
   c('interval', 'interval(3)', L, true, null, "'00:00:00.123456'"),
   { ...c('date', 'time without time zone', L, true, 'cast'), noCast: true },
+  { ...c('bigint', 'boolean', L, true, 'cast'), noCast: true },
+  { ...c('boolean', 'smallint', L, true, 'cast'), noCast: true },
+  { ...c('smallint', 'money', L, true, 'cast'), noCast: true },
   c('text', 'date', L, true, 'cast', "'not a date'"),
   // json and jsonb
   c('json', 'jsonb', L, true, null, `'{"a": 1, "a": 2}'`),
@@ -175,6 +179,9 @@ const cases: readonly Case[] = [
   c('money', 'numeric', W, true, null, "'12.34'"),
   c('numeric', 'money', L, true, null, "'12.345'"),
   c('integer', 'money', W, true, null),
+  // Lossy only in the padding, which text never shows: no witness can tell.
+  c('character(10)', 'character varying(10)', L, true, null),
+  c('character(10)', 'character varying(5)', L, true, null, "'abcdef'"),
   c('xml', 'text', W, false, null, "'<a/>'"),
   c('bit(5)', 'bit varying(10)', W, true, null, "B'10101'"),
   c('character varying(10)', 'character(20)', L, true, null, "'abc '"),
@@ -220,6 +227,13 @@ describe('conversion(from, to)', () => {
     expect(why('timestamp with time zone', 'date')).toMatch(/time of day/);
     expect(why('text', 'integer')).toMatch(/not valid/);
     expect(why('text', 'public.mood')).toMatch(/labels of public\.mood/);
+    // real keeps FLT_DIG digits through numeric: 1.2345678::real::numeric is 1.23457.
+    expect(why('real', 'numeric')).toBe('values keep 6 significant digits; infinity may fail');
+    expect(why('double precision', 'numeric')).toBe('values keep 15 significant digits; infinity may fail');
+    // character(n) -> varchar(n) cannot fail: only the trailing spaces go.
+    expect(why('character(10)', 'character varying(10)')).toBe('trailing spaces are cut');
+    expect(why('character(10)', 'character varying(5)')).toBe('values longer than 5 characters (trailing spaces aside) make the change fail; trailing spaces are cut');
+    expect(why('bigint', 'boolean')).toBe('PostgreSQL has no conversion from bigint to boolean: this step cannot run');
   });
 
   it('does not use an explicit cast where it would truncate silently instead of failing', () => {
@@ -297,6 +311,42 @@ describe('conversion(from, to)', () => {
       expect(problems).toEqual([]);
     });
   });
+});
+
+/** Built-in types as format_type spells them, for the whole table of pairs. */
+const BUILT_IN = [
+  'smallint', 'integer', 'bigint', 'real', 'double precision', 'numeric', 'numeric(10,2)', 'money', 'text',
+  'character varying', 'character varying(10)', 'character(5)', '"char"', 'name', 'boolean', 'bytea', 'date',
+  'time without time zone', 'time with time zone', 'timestamp without time zone', 'timestamp with time zone',
+  'interval', 'bit(5)', 'bit varying(10)', 'uuid', 'json', 'jsonb', 'inet', 'cidr', 'macaddr', 'macaddr8', 'xml',
+  'integer[]', 'bigint[]', 'boolean[]', 'text[]', 'date[]',
+];
+
+describe('the cast table against pg_cast', () => {
+  it('every pair of built-in types: the planned ALTER runs where the table says a conversion exists, and none exists where it says so', async () => {
+    await withScratch('castpairs', async (s) => {
+      const problems: string[] = [];
+      for (const [i, from] of BUILT_IN.entries()) await s.db.exec(`CREATE TABLE public.p${i} (c ${from})`);
+      for (const [i, from] of BUILT_IN.entries()) {
+        for (const to of BUILT_IN) {
+          if (to === from) continue;
+          const k = conversion(col(from), col(to));
+          const using = k.explicit === 'cast' ? ` USING c::${to}` : k.explicit === 'via_text' ? ` USING c::text::${to}` : '';
+          let error: string | null = null;
+          try {
+            await s.db.exec(`BEGIN; ALTER TABLE public.p${i} ALTER COLUMN c TYPE ${to}${using}`);
+          } catch (e) {
+            error = (e as Error).message;
+          } finally {
+            await s.db.exec('ROLLBACK');
+          }
+          if (k.impossible && !(error ?? '').includes('cannot cast type')) problems.push(`${from} -> ${to}: marked impossible, but ${error ?? 'the server converts it'}`);
+          if (!k.impossible && error !== null) problems.push(`${from} -> ${to}: ${error}`);
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+  }, 120_000);
 });
 
 describe('parseType', () => {
