@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSchema, planAgainst } from '../src/api.js';
 import { measurePlan } from '../src/checks/checks.js';
-import type { Hazard, HazardCode } from '../src/plan/types.js';
+import type { Db } from '../src/db/db.js';
+import type { Hazard, HazardCode, Plan } from '../src/plan/types.js';
 import { modelOf, runBefore } from './support/cases.js';
 import { scratch, type Scratch } from './support/scratch.js';
 
@@ -20,19 +21,24 @@ afterEach(async () => {
   await s.drop();
 });
 
-/** Plan `yaml` against the scratch database, measure, and return the hazard of `step` with `code`. */
-async function measured(before: string, yaml: string, timeoutMs = 5000): Promise<(step: string, code: HazardCode) => Hazard> {
-  await runBefore(s.db, before);
-  const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', yaml));
-  const checked = await measurePlan(s.db, plan, { timeoutMs });
-  return (step, code) => {
+type Lookup = (step: string, code: HazardCode) => Hazard;
+
+/** Plan `yaml` against `db`, measure, and return the hazard of `step` with `code`. */
+async function measuredOn(db: Db, before: string, yaml: string, timeoutMs = 5000): Promise<Lookup & { plan: Plan }> {
+  await runBefore(db, before);
+  const { plan } = await planAgainst(db, checkSchema('schema.yaml', yaml));
+  const checked = await measurePlan(db, plan, { timeoutMs });
+  const lookup = (step: string, code: HazardCode): Hazard => {
     const found = checked.steps.find((st) => `${st.op} ${st.object}` === step);
     if (!found) throw new Error(`no step ${step}: ${checked.steps.map((st) => `${st.op} ${st.object}`).join(', ')}`);
     const h = found.hazards.find((x) => x.code === code);
     if (!h) throw new Error(`step ${step} has no ${code}`);
     return h;
   };
+  return Object.assign(lookup, { plan: checked });
 }
+
+const measured = (before: string, yaml: string, timeoutMs = 5000) => measuredOn(s.db, before, yaml, timeoutMs);
 
 const figures = (h: Hazard) => ({ rows: h.rows, example: h.example, fails: h.fails, estimated: h.estimated });
 
@@ -160,25 +166,94 @@ tables:
       `tables:\n  customers:\n    renamed_from: clients\n    columns:\n      id: { type: integer, primary_key: true }\n      email: { type: text, renamed_from: mail, nullable: false }\n`,
     );
     const h = hazard('alter_column public.customers.email', 'may_fail');
-    expect(h.measure).toMatchObject({ table: { schema: 'public', name: 'clients' }, condition: 'mail IS NULL' });
+    expect(h.measure).toEqual({ kind: 'nulls', table: { schema: 'public', name: 'clients' }, column: 'mail' });
     expect(figures(h)).toEqual({ rows: 1, example: undefined, fails: true, estimated: undefined });
   });
 
-  it('a table too large to scan within the budget gets the estimate from the statistics', async () => {
+});
+
+describe('tables too large to scan within the budget', () => {
+  const NO_AUTOVACUUM = 'WITH (autovacuum_enabled = false)';
+
+  it('are estimated from the statistics where they tell the figure, else said to be not measured, with their size', async () => {
     const hazard = await measured(
-      `CREATE TABLE big (id integer, note text); INSERT INTO big SELECT g, CASE WHEN g % 2 = 0 THEN 'x' END FROM generate_series(1, 1500000) g; ANALYZE big;
-       CREATE TABLE keep (id integer PRIMARY KEY, note text); INSERT INTO keep SELECT g, NULL FROM generate_series(1, 1500000) g; ANALYZE keep;`,
-      `tables:\n  keep:\n    columns:\n      id: { type: integer, primary_key: true }\n      note: { type: text, nullable: false }\n`,
+      `CREATE TABLE big (id integer, note text) ${NO_AUTOVACUUM}; INSERT INTO big SELECT g, CASE WHEN g % 2 = 0 THEN 'x' END FROM generate_series(1, 400000) g; ANALYZE big;
+       CREATE TABLE keep (id integer PRIMARY KEY, note text, code integer, gone text, n integer) ${NO_AUTOVACUUM};
+       INSERT INTO keep SELECT g, CASE WHEN g % 10 <> 0 THEN 'x' END, g % 1000, CASE WHEN g % 4 = 0 THEN 'y' END, g FROM generate_series(1, 400000) g; ANALYZE keep;`,
+      `tables:
+  keep:
+    columns:
+      id: { type: integer, primary_key: true }
+      note: { type: text, nullable: false }
+      code: integer
+      n: integer
+    unique:
+      keep_code_key: [code]
+      keep_n_key: [n]
+    checks:
+      keep_n_check: n > 0
+`,
       1,
     );
+    const within = 'too large to scan within 0.001 s';
     const dropped = hazard('drop_table public.big', 'data_loss');
     expect(dropped.estimated).toBe(true);
-    expect(dropped.rows).toBeGreaterThan(1_000_000);
-    expect(dropped.message).toMatch(/^drops table public\.big and every row in it \(about [\d,]+ rows in public\.big \(an estimate from the statistics: too large to scan within 0\.001 s\)\)$/);
-    const notNull = hazard('alter_column public.keep.note', 'may_fail');
-    expect(notNull.rows).toBeUndefined();
-    expect(notNull.fails).toBeUndefined();
-    expect(notNull.message).toMatch(/\(not measured: public\.keep is too large to scan within 0\.001 s; it has about [\d,]+ rows\)$/);
+    expect(dropped.rows).toBe(400_000);
+    expect(dropped.message).toBe(`drops table public.big and every row in it (about 400,000 rows, estimated from the statistics of public.big: ${within})`);
+    // SET NOT NULL: null_frac of note, a tenth of the rows.
+    const nulls = hazard('alter_column public.keep.note', 'may_fail');
+    expect(nulls.estimated).toBe(true);
+    expect(nulls.fails).toBeUndefined();
+    expect(nulls.rows).toBeGreaterThan(30_000);
+    expect(nulls.rows).toBeLessThan(50_000);
+    expect(nulls.message).toMatch(new RegExp(`^fails if any row of public\\.keep has NULL in note \\(about [\\d,]+ rows, estimated from the statistics of public\\.keep: ${within.replace(/\./g, '\\.')}\\)$`));
+    // A dropped column: its non-null values, three quarters of them NULL.
+    const gone = hazard('drop_column public.keep.gone', 'data_loss');
+    expect(gone.estimated).toBe(true);
+    expect(gone.rows).toBeGreaterThan(80_000);
+    expect(gone.rows).toBeLessThan(120_000);
+    expect(gone.message).toMatch(/\(about [\d,]+ non-null values, estimated from the statistics of public\.keep: /);
+    // Duplicates: 1,000 codes over 400,000 rows; n is unique.
+    const codes = hazard('add_unique public.keep.keep_code_key', 'may_fail');
+    expect(codes.estimated).toBe(true);
+    expect(codes.rows).toBe(399_000);
+    expect(codes.message).toMatch(/\(about 399,000 rows repeating another row's key, estimated from the statistics of public\.keep: /);
+    const unique = hazard('add_unique public.keep.keep_n_key', 'may_fail');
+    expect({ rows: unique.rows, estimated: unique.estimated, fails: unique.fails }).toEqual({ rows: 0, estimated: true, fails: undefined });
+    expect(unique.message).toMatch(/\(no duplicates in the statistics' sample, estimated from the statistics of public\.keep: /);
+    // A check's violations: the statistics cannot tell.
+    const check = hazard('add_check public.keep.keep_n_check', 'may_fail');
+    expect(check.rows).toBeUndefined();
+    expect(check.estimated).toBeUndefined();
+    expect(check.message).toMatch(/\(not measured: public\.keep \(\d+(\.\d)? MB, about 400,000 rows\) is too large to scan within 0\.001 s\)$/);
+  });
+
+  it('never reports 0 rows for a table never analysed: its size gives the estimate, or the count is unknown', async () => {
+    const hazard = await measured(
+      `CREATE TABLE raw (id integer, note text) ${NO_AUTOVACUUM}; INSERT INTO raw SELECT g, 'x' FROM generate_series(1, 400000) g;
+       -- Analysed when empty after a purge: reltuples 0 over pages that hold rows again.
+       CREATE TABLE stale (id integer, note text) ${NO_AUTOVACUUM}; INSERT INTO stale SELECT g, 'x' FROM generate_series(1, 400000) g; DELETE FROM stale; ANALYZE stale;
+       INSERT INTO stale SELECT g, 'x' FROM generate_series(1, 400000) g;
+       CREATE TABLE t (id integer, must text) ${NO_AUTOVACUUM}; INSERT INTO t SELECT g, 'x' FROM generate_series(1, 400000) g;`,
+      `tables:\n  t:\n    columns:\n      id: integer\n      must: { type: text, nullable: false }\n  stale:\n    columns:\n      id: integer\n      note: { type: text, nullable: false }\n`,
+      1,
+    );
+    const raw = await s.db.query<{ tuples: number }>(`SELECT reltuples::float8 AS tuples FROM pg_class WHERE oid = 'public.raw'::regclass`);
+    expect(raw[0]!.tuples).toBe(-1);
+    const dropped = hazard('drop_table public.raw', 'data_loss');
+    expect(dropped.estimated).toBe(true);
+    // The planner's guess from the column types: the right order of magnitude, never 0.
+    expect(dropped.rows).toBeGreaterThan(100_000);
+    expect(dropped.rows).toBeLessThan(1_600_000);
+    expect(dropped.message).toMatch(/^drops table public\.raw and every row in it \(about [\d,]+ rows, estimated from the size of public\.raw \(\d+(\.\d)? MB, no statistics\): too large to scan within 0\.001 s\)$/);
+    const stale = hazard('alter_column public.stale.note', 'may_fail');
+    expect(stale.rows).toBeUndefined();
+    expect(stale.message).toMatch(/\(not measured: public\.stale \(\d+(\.\d)? MB, row count unknown\) is too large to scan within 0\.001 s\)$/);
+    expect(hazard('alter_column public.stale.note', 'blocking').message).toMatch(/^SET NOT NULL scans public\.stale \(\d+(\.\d)? MB\) under an ACCESS EXCLUSIVE lock/);
+    // SET NOT NULL without statistics: not measured, with the size.
+    const nulls = hazard('alter_column public.t.must', 'may_fail');
+    expect(nulls.rows).toBeUndefined();
+    expect(nulls.message).toMatch(/\(not measured: public\.t \(\d+(\.\d)? MB, about [\d,]+ rows\) is too large to scan within 0\.001 s\)$/);
   });
 });
 

@@ -40,7 +40,7 @@ export interface TableRow {
   readonly comment: string | null;
   /** On disk with indexes and TOAST; null for the spelling transaction's tables. */
   readonly bytes: number | null;
-  /** From the statistics (pg_class.reltuples): an estimate; null when never analysed. */
+  /** From the statistics (pg_class.reltuples): an estimate; null when never analysed, or 0. */
   readonly rows: number | null;
 }
 export interface ColumnRow {
@@ -133,7 +133,8 @@ export function tablesSql(scope: Scope): string {
       ((c.relpages + coalesce((SELECT t.relpages FROM pg_catalog.pg_class t WHERE t.oid = c.reltoastrelid), 0)
         + coalesce((SELECT sum(ic.relpages) FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid), 0))
         * current_setting('block_size')::bigint) AS bytes,
-      CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END AS rows
+      -- 0 is no figure: it is also what a table analysed empty, or never (before PostgreSQL 14), says.
+      CASE WHEN c.reltuples > 0 THEN c.reltuples::bigint END AS rows
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${relationScope(scope)}
     ORDER BY 1, 2`;

@@ -52,11 +52,12 @@ function measureToday(steps: readonly Step[], renames: Hints): Step[] {
       case 'rows':
         return { ...m, table };
       case 'values':
+      case 'nulls':
         return { ...m, table, column: col(m.column) };
       case 'where':
         return { ...m, table, condition: text(m.condition), example: m.example === null ? null : text(m.example) };
       case 'duplicates':
-        return { ...m, table, keys: m.keys.map(text), condition: m.condition === null ? null : text(m.condition) };
+        return { ...m, table, keys: m.keys.map(text), condition: m.condition === null ? null : text(m.condition), ...(m.column === undefined ? {} : { column: col(m.column) }) };
       case 'orphans': {
         const ref = m.references ? today(m.references) : null;
         return {

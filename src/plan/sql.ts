@@ -228,7 +228,6 @@ export function checkCondition(definition: string): string {
   return definition.replace(/^CHECK /, '').replace(/ NOT VALID$/, '');
 }
 
-export const isNull = (column: string): string => `${quoteIdent(column)} IS NULL`;
 export const notNull = (columns: readonly string[]): string => columns.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(' AND ');
 export const textOf = (column: string): string => `${quoteIdent(column)}::text`;
 export const inLabels = (column: string, labels: readonly string[]): string => `${quoteIdent(column)}::text IN (${labels.map(quoteLiteral).join(', ')})`;

@@ -81,7 +81,8 @@ const list = (columns: readonly string[]): string => columns.join(', ');
 const lockOn = (ctx: Context, t: Table, mode: LockMode): { lock?: LockMode } => (isNew(ctx, t) ? {} : { lock: mode });
 const online = (ctx: Context, t: Table): boolean => ctx.online && !isNew(ctx, t);
 
-function bytes(n: number): string {
+/** `48 MB`: a size as people read it. */
+export function byteSize(n: number): string {
   const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
   let i = 0;
   let v = n;
@@ -97,7 +98,7 @@ function sized(ctx: Context, t: { readonly schema: string; readonly name: string
   const path = objectPath(t.schema, t.name);
   const size = ctx.sizes[path];
   const parts = [
-    ...(size?.bytes ? [bytes(size.bytes)] : []),
+    ...(size?.bytes ? [byteSize(size.bytes)] : []),
     ...(size?.rows !== null && size?.rows !== undefined ? [`about ${size.rows.toLocaleString('en-US')} rows`] : []),
   ];
   return parts.length > 0 ? `${path} (${parts.join(', ')})` : path;
@@ -309,7 +310,7 @@ export const handlers: Handlers = {
     if (existing && !from.identity && to.identity) {
       hazards.push(hazard('may_fail', `the new identity sequence of ${path} starts at 1: inserts may collide with existing values`));
     }
-    const nulls: Measure = { kind: 'where', table: named(t), condition: sql.isNull(to.name), example: null };
+    const nulls: Measure = { kind: 'nulls', table: named(t), column: to.name };
     const alter = {
       op: 'alter_column' as const,
       object: path,
@@ -420,7 +421,8 @@ export const handlers: Handlers = {
         // A unique index never sees two keys with a NULL in them as equal.
         const keys = sql.indexKeyExpressions(i);
         const condition = [...(i.where !== null ? [sql.parenthesized(i.where)] : []), ...keys.map((k) => `${k} IS NOT NULL`)].join(' AND ');
-        hazards.push(hazard('may_fail', `fails if ${name} has duplicate values in the index's key`, { kind: 'duplicates', table: named(t), keys, condition }, true));
+        const column = i.keys.length === 1 && i.where === null ? i.keys[0]!.column : null;
+        hazards.push(hazard('may_fail', `fails if ${name} has duplicate values in the index's key`, { kind: 'duplicates', table: named(t), keys, condition, ...(column !== null ? { column } : {}) }, true));
       }
       if (!concurrently) hazards.push(hazard('blocking', `holds a SHARE lock on ${sized(ctx, t)} while the index builds: writes wait`));
     }
@@ -579,7 +581,9 @@ function uniqueKey(
   failsIf: string,
   condition: string | null,
 ): Draft | Draft[] {
-  const duplicates = hazard('may_fail', failsIf, { kind: 'duplicates', table: named(t), keys: columns.map(quoteIdent), condition }, true);
+  // One column whose NULLs do not count: the statistics can estimate its duplicates.
+  const column = columns.length === 1 && condition !== null ? { column: columns[0]! } : {};
+  const duplicates = hazard('may_fail', failsIf, { kind: 'duplicates', table: named(t), keys: columns.map(quoteIdent), condition, ...column }, true);
   const constraint = {
     op: kind === 'UNIQUE' ? ('add_unique' as const) : ('add_primary_key' as const),
     object: memberPath(t, name),

@@ -22,10 +22,15 @@ export type Measure =
   | { readonly kind: 'rows'; readonly table: TableName }
   /** Non-null values of a column (a dropped column). */
   | { readonly kind: 'values'; readonly table: TableName; readonly column: string }
-  /** Rows where the condition holds (NULLs for SET NOT NULL, a check's violations, values a type change loses or fails on, labels an enum loses). */
+  /** Rows with NULL in a column (SET NOT NULL). */
+  | { readonly kind: 'nulls'; readonly table: TableName; readonly column: string }
+  /** Rows where the condition holds (a check's violations, values a type change loses or fails on, labels an enum loses). */
   | { readonly kind: 'where'; readonly table: TableName; readonly condition: string; readonly example: string | null }
-  /** Groups of rows sharing a key (a new unique key or unique index). */
-  | { readonly kind: 'duplicates'; readonly table: TableName; readonly keys: readonly string[]; readonly condition: string | null }
+  /**
+   * Groups of rows sharing a key (a new unique key or unique index). `column` names the key
+   * when it is one plain column whose NULLs do not count, so the statistics can estimate it.
+   */
+  | { readonly kind: 'duplicates'; readonly table: TableName; readonly keys: readonly string[]; readonly condition: string | null; readonly column?: string }
   /** Rows whose key is missing from the referenced table (a new foreign key). */
   | {
       readonly kind: 'orphans';
@@ -42,7 +47,10 @@ export interface Hazard {
   readonly measure?: Measure;
   /** Set when any row counted makes the step fail (not merely lose or change data). */
   readonly fails_if_any?: boolean;
-  /** From today's data: rows (or groups) counted; an estimate when `estimated`. */
+  /**
+   * From today's data: rows (or groups) counted; an estimate when `estimated` (an estimate of
+   * duplicates counts the rows that repeat another row's key).
+   */
   readonly rows?: number;
   readonly example?: string;
   readonly estimated?: boolean;
