@@ -5,12 +5,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkSchema, planAgainst } from '../src/api.js';
 import { measurePlan } from '../src/checks/checks.js';
 import type { Db } from '../src/db/db.js';
 import type { Hazard, HazardCode, Plan } from '../src/plan/types.js';
 import { modelOf, runBefore } from './support/cases.js';
+import { embeddedTemplate, type EmbeddedTemplate } from './support/embedded.js';
 import { scratch, type Scratch } from './support/scratch.js';
 
 let s: Scratch;
@@ -39,6 +40,20 @@ async function measuredOn(db: Db, before: string, yaml: string, timeoutMs = 5000
 }
 
 const measured = (before: string, yaml: string, timeoutMs = 5000) => measuredOn(s.db, before, yaml, timeoutMs);
+
+/** Whether the step's statements, run alone on today's data (and rolled back), fail. */
+async function stepFails(db: Db, plan: Plan, step: string): Promise<boolean> {
+  const found = plan.steps.find((st) => `${st.op} ${st.object}` === step)!;
+  await db.exec('BEGIN');
+  try {
+    for (const statement of found.sql) await db.exec(statement);
+    return false;
+  } catch {
+    return true;
+  } finally {
+    await db.exec('ROLLBACK');
+  }
+}
 
 const figures = (h: Hazard) => ({ rows: h.rows, example: h.example, fails: h.fails, estimated: h.estimated });
 
@@ -170,6 +185,96 @@ tables:
     expect(figures(h)).toEqual({ rows: 1, example: undefined, fails: true, estimated: undefined });
   });
 
+  it('values that fail and values that are rounded, told apart; only failing ones make the step certain to fail', async () => {
+    const before = `CREATE TABLE r (id integer PRIMARY KEY, a numeric(10,2), b numeric(10,2), c double precision, d numeric(12,2), e double precision);
+       INSERT INTO r VALUES (1, 12.34, 12.34, 0.1, 2147483647.50, 1e-300), (2, 5.00, 5.00, 0.5, 7.00, 'NaN'), (3, 99999999.99, NULL, 1e300, NULL, '-Infinity');`;
+    const hazard = await measured(
+      before,
+      `tables:
+  r:
+    columns:
+      id: { type: integer, primary_key: true }
+      a: numeric(8,0)
+      b: bigint
+      c: real
+      d: integer
+      e: real
+`,
+    );
+    const a = hazard('alter_column public.r.a', 'lossy_type_change');
+    expect({ ...figures(a), failing_rows: a.failing_rows }).toEqual({ rows: 2, failing_rows: 1, example: '99999999.99', fails: true, estimated: undefined });
+    expect(a.message).toBe(
+      'numeric(10,2) -> numeric(8,0): values are rounded from 2 to 0 decimal places, and those that round up to 9 integer digits fail (2 rows today: 1 fails, e.g. 99999999.99; 1 is rounded, e.g. 12.34: this step will fail)',
+    );
+    const b = hazard('alter_column public.r.b', 'lossy_type_change');
+    expect({ ...figures(b), failing_rows: b.failing_rows }).toEqual({ rows: 1, failing_rows: 0, example: '12.34', fails: undefined, estimated: undefined });
+    expect(b.message).toBe('numeric(10,2) -> bigint: fractions are rounded; values outside -9223372036854775808..9223372036854775807 fail (1 row today is rounded, e.g. 12.34; none fail)');
+    const c = hazard('alter_column public.r.c', 'lossy_type_change');
+    expect({ ...figures(c), failing_rows: c.failing_rows }).toEqual({ rows: 2, failing_rows: 1, example: '1e+300', fails: true, estimated: undefined });
+    expect(c.message).toMatch(/\(2 rows today: 1 fails, e\.g\. 1e\+300; 1 is rounded, e\.g\. 0\.1: this step will fail\)$/);
+    // 2147483647.50 is in integer's range, but rounds out of it.
+    expect(figures(hazard('alter_column public.r.d', 'lossy_type_change'))).toEqual({ rows: 1, example: '2147483647.50', fails: true, estimated: undefined });
+    // Too close to zero for real fails; NaN and infinity convert.
+    expect(figures(hazard('alter_column public.r.e', 'lossy_type_change'))).toEqual({ rows: 1, example: '1e-300', fails: true, estimated: undefined });
+    // What the server does agrees, column by column.
+    await s.db.exec(`CREATE TABLE public.r_copy AS SELECT * FROM public.r`);
+    for (const [column, type, fails] of [['a', 'numeric(8,0)', true], ['b', 'bigint', false], ['c', 'real', true], ['d', 'integer', true], ['e', 'real', true]] as const) {
+      const failed = await s.db.exec(`BEGIN; ALTER TABLE public.r_copy ALTER COLUMN ${column} TYPE ${type}; ROLLBACK`).then(() => false, async () => (await s.db.exec('ROLLBACK'), true));
+      expect(failed, `${column} -> ${type}`).toBe(fails);
+    }
+  });
+
+  it('text that fails the cast is counted on every version (row by row before PostgreSQL 16)', async () => {
+    const hazard = await measured(
+      `CREATE TABLE j (id integer PRIMARY KEY, day text, doc text, at text);
+       INSERT INTO j VALUES (1, '2024-13-01', '{"a":', '2024-01-01 10:00'), (2, '2024-02-29', '{"a": 1}', '2024-01-01 10:00'), (3, NULL, NULL, NULL), (4, '2023-02-29', '[]', NULL);`,
+      `tables:\n  j:\n    columns:\n      id: { type: integer, primary_key: true }\n      day: date\n      doc: jsonb\n      at: timestamp\n`,
+    );
+    expect(figures(hazard('alter_column public.j.day', 'lossy_type_change'))).toEqual({ rows: 2, example: '2023-02-29', fails: true, estimated: undefined });
+    expect(hazard('alter_column public.j.day', 'lossy_type_change').message).toBe('text -> date: values that are not valid date make the change fail (2 rows today, e.g. 2023-02-29: this step will fail)');
+    expect(figures(hazard('alter_column public.j.doc', 'lossy_type_change'))).toEqual({ rows: 1, example: '{"a":', fails: true, estimated: undefined });
+    expect(hazard('alter_column public.j.at', 'lossy_type_change').message).toBe('text -> timestamp without time zone: values that are not valid timestamp make the change fail (no rows in the way today)');
+  });
+
+  it('arrays are counted element by element', async () => {
+    const yaml = `enums:
+  mood: [sad, happy]
+tables:
+  a:
+    columns:
+      id: { type: integer, primary_key: true }
+      ms: mood[]
+      tags: varchar(2)[]
+      ns: integer[]
+      days: date[]
+      ok: varchar(5)[]
+`;
+    const hazard = await measuredOn(
+      s.db,
+      `CREATE TYPE mood AS ENUM ('sad', 'meh', 'happy');
+       CREATE TABLE a (id integer PRIMARY KEY, ms mood[], tags text[], ns bigint[], days text[], ok text[]);
+       INSERT INTO a VALUES (1, '{happy,meh}', '{ab,abc}', '{1,99999999999}', '{2024-01-01,2024-13-01}', '{abc,NULL}'),
+                            (2, '{sad}', '{x,NULL}', '{NULL,2}', '{}', NULL), (3, NULL, NULL, NULL, NULL, '{}');`,
+      yaml,
+    );
+    expect(figures(hazard('alter_enum public.mood', 'data_loss'))).toEqual({ rows: 1, example: '{happy,meh}', fails: true, estimated: undefined });
+    expect(figures(hazard('alter_column public.a.tags', 'lossy_type_change'))).toEqual({ rows: 1, example: '{ab,abc}', fails: true, estimated: undefined });
+    expect(figures(hazard('alter_column public.a.ns', 'lossy_type_change'))).toEqual({ rows: 1, example: '{1,99999999999}', fails: true, estimated: undefined });
+    expect(figures(hazard('alter_column public.a.days', 'lossy_type_change'))).toEqual({ rows: 1, example: '{2024-01-01,2024-13-01}', fails: true, estimated: undefined });
+    expect(figures(hazard('alter_column public.a.ok', 'lossy_type_change'))).toEqual({ rows: 0, example: undefined, fails: undefined, estimated: undefined });
+    for (const step of ['alter_enum public.mood', 'alter_column public.a.tags', 'alter_column public.a.ns', 'alter_column public.a.days']) {
+      expect(await stepFails(s.db, hazard.plan, step), step).toBe(true);
+    }
+    expect(await stepFails(s.db, hazard.plan, 'alter_column public.a.ok')).toBe(false);
+  });
+
+  it('a change PostgreSQL has no conversion for is certain to fail, whatever the data', async () => {
+    const hazard = await measured(`CREATE TABLE b (id integer PRIMARY KEY, flag bigint); INSERT INTO b VALUES (1, 1);`, `tables:\n  b:\n    columns:\n      id: { type: integer, primary_key: true }\n      flag: boolean\n`);
+    const h = hazard('alter_column public.b.flag', 'lossy_type_change');
+    expect(h.message).toBe('bigint -> boolean: PostgreSQL has no conversion from bigint to boolean: this step cannot run');
+    expect(h.fails).toBe(true);
+    expect(await stepFails(s.db, hazard.plan, 'alter_column public.b.flag')).toBe(true);
+  });
 });
 
 describe('tables too large to scan within the budget', () => {
@@ -254,6 +359,28 @@ describe('tables too large to scan within the budget', () => {
     const nulls = hazard('alter_column public.t.must', 'may_fail');
     expect(nulls.rows).toBeUndefined();
     expect(nulls.message).toMatch(/\(not measured: public\.t \(\d+(\.\d)? MB, about [\d,]+ rows\) is too large to scan within 0\.001 s\)$/);
+  });
+});
+
+describe('on PostgreSQL 16 and later (PGlite)', () => {
+  let template: EmbeddedTemplate;
+  beforeAll(async () => {
+    template = await embeddedTemplate();
+  });
+  afterAll(async () => {
+    await template?.remove();
+  });
+
+  it('text that fails the cast is counted by pg_input_is_valid', async () => {
+    await template.with('checks', async ({ db }) => {
+      const hazard = await measuredOn(
+        db,
+        `CREATE TABLE j (id integer PRIMARY KEY, day text, ns text[]); INSERT INTO j VALUES (1, '2024-13-01', '{2024-01-01,x}'), (2, '2024-02-29', '{}');`,
+        `tables:\n  j:\n    columns:\n      id: { type: integer, primary_key: true }\n      day: date\n      ns: date[]\n`,
+      );
+      expect(figures(hazard('alter_column public.j.day', 'lossy_type_change'))).toEqual({ rows: 1, example: '2024-13-01', fails: true, estimated: undefined });
+      expect(figures(hazard('alter_column public.j.ns', 'lossy_type_change'))).toEqual({ rows: 1, example: '{2024-01-01,x}', fails: true, estimated: undefined });
+    });
   });
 });
 

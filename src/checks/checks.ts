@@ -4,7 +4,9 @@
 // gets an estimate of the figure from the statistics where they can give one, said so, and
 // otherwise its size, with the figure said to be not measured.
 import type { Db } from '../db/db.js';
+import { serverVersion } from '../introspect/introspect.js';
 import { qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
+import { invalidInput } from '../plan/sql.js';
 import { byteSize } from '../plan/steps.js';
 import type { Hazard, Measure, Plan, Step, TableName } from '../plan/types.js';
 
@@ -15,9 +17,23 @@ export interface CheckOptions {
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 2000;
 
+/** pg_input_is_valid came with PostgreSQL 16; before, input is tried row by row (inputBlock). */
+const INPUT_IS_VALID_SINCE = 160000;
+
 const rel = (t: TableName): string => qualify(t.schema, t.name);
 
-/** The query counting what `m` measures: one row, `n` and maybe `example`. */
+type Conversion = Extract<Measure, { kind: 'conversion' }>;
+
+/** The rows a conversion measure finds failing, as one condition (input tried by pg_input_is_valid). */
+function failing(m: Conversion): string {
+  const parts = [m.fails, m.input === null ? null : invalidInput(m.column, m.input)].filter((c): c is string => c !== null);
+  return parts.length === 0 ? 'false' : `coalesce(${parts.map((c) => `(${c})`).join(' OR ')}, false)`;
+}
+
+/**
+ * The query counting what `m` measures: one row, `n` and maybe `example`; for a conversion
+ * also `rounded` and `rounded_example`, the rows it changes without failing.
+ */
 export function measureSql(m: Measure): string {
   const t = rel(m.table);
   switch (m.kind) {
@@ -29,6 +45,12 @@ export function measureSql(m: Measure): string {
       return `SELECT count(*)::bigint AS n FROM ${t} WHERE ${quoteIdent(m.column)} IS NULL`;
     case 'where':
       return `SELECT count(*)::bigint AS n${m.example ? `, min(${m.example}) AS example` : ''} FROM ${t} WHERE (${m.condition})`;
+    case 'conversion': {
+      const fails = failing(m);
+      // The CASE tests the rounding (a cast) only on values the change does not fail on.
+      const rounds = m.rounded === null ? 'false' : `coalesce((${m.rounded}), false)`;
+      return `SELECT count(*) FILTER (WHERE f)::bigint AS n, min(x) FILTER (WHERE f) AS example, count(*) FILTER (WHERE NOT f)::bigint AS rounded, min(x) FILTER (WHERE NOT f) AS rounded_example FROM (SELECT ${fails} AS f, ${m.example} AS x FROM ${t} WHERE CASE WHEN ${fails} THEN true ELSE ${rounds} END) c`;
+    }
     case 'duplicates': {
       const key = m.keys.length === 1 ? `(${m.keys[0]})::text` : `ROW(${m.keys.join(', ')})::text`;
       return `SELECT count(*)::bigint AS n, min(k) AS example FROM (SELECT ${key} AS k FROM ${t}${m.condition ? ` WHERE ${m.condition}` : ''} GROUP BY ${m.keys.join(', ')} HAVING count(*) > 1) d`;
@@ -45,6 +67,48 @@ export function measureSql(m: Measure): string {
   }
 }
 
+const ROWS_SETTING = 'schema_tool.check_rows';
+const EXAMPLE_SETTING = 'schema_tool.check_example';
+
+/** `$check$body$check$`, with a tag the body does not contain. */
+function dollarQuoted(body: string): string {
+  let tag = '$check$';
+  for (let i = 1; body.includes(tag); i++) tag = `$check${i}$`;
+  return `${tag}${body}${tag}`;
+}
+
+/**
+ * Before PostgreSQL 16: a block that tries each value of the column as input for `m.input`,
+ * each in its own subtransaction, and leaves the count and the least failing value in two
+ * transaction-local settings (read back by inputResultSql). Reads only: a READ ONLY
+ * transaction allows DO, subtransactions and set_config, though not a temporary function.
+ */
+export function inputBlock(m: Conversion & { readonly input: string }): string {
+  const col = quoteIdent(m.column);
+  const body = `
+#variable_conflict use_column
+DECLARE
+  checked_value text;
+  failing_rows bigint := 0;
+  least_failing text;
+BEGIN
+  FOR checked_value IN SELECT ${col}::text FROM ${rel(m.table)} WHERE ${col} IS NOT NULL LOOP
+    BEGIN
+      PERFORM checked_value::${m.input};
+    EXCEPTION WHEN data_exception THEN
+      failing_rows := failing_rows + 1;
+      IF least_failing IS NULL OR checked_value < least_failing THEN least_failing := checked_value; END IF;
+    END;
+  END LOOP;
+  PERFORM pg_catalog.set_config(${quoteLiteral(ROWS_SETTING)}, failing_rows::text, true);
+  PERFORM pg_catalog.set_config(${quoteLiteral(EXAMPLE_SETTING)}, coalesce(least_failing, ''), true);
+END
+`;
+  return `DO ${dollarQuoted(body)}`;
+}
+
+const inputResultSql = `SELECT pg_catalog.current_setting(${quoteLiteral(ROWS_SETTING)})::bigint AS n, pg_catalog.current_setting(${quoteLiteral(EXAMPLE_SETTING)}) AS example`;
+
 const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
 function figure(m: Measure, n: number): string {
@@ -60,28 +124,45 @@ function figure(m: Measure, n: number): string {
   }
 }
 
-/** What a measure counted: rows in the way, and an example. */
+/** What a measure counted: rows in the way (failing, where a conversion tells), and those only rounded. */
 interface Count {
   readonly n: number;
   readonly example: string | null;
+  readonly rounded?: { readonly n: number; readonly example: string | null };
 }
 
 const shown = (example: string | null): string => (example === null ? '' : `, e.g. ${example.length > 60 ? `${example.slice(0, 57)}...` : example}`);
 
+/** A conversion that can both fail on some values and round others: its figures say which rows do which. */
+const splitsFigures = (m: Measure): boolean => m.kind === 'conversion' && m.rounded !== null && (m.fails !== null || m.input !== null);
+
 /** Today's figure in words: "2 rows today, e.g. x: this step will fail". */
 function countWords(h: Hazard, c: Count, fails: boolean): string {
-  if (c.n === 0 && h.fails_if_any) return 'no rows in the way today';
-  return `${figure(h.measure!, c.n)} today${shown(c.example)}${fails ? ': this step will fail' : ''}`;
+  const m = h.measure!;
+  const will = fails ? ': this step will fail' : '';
+  const r = c.rounded;
+  if (splitsFigures(m) && r) {
+    if (c.n === 0 && r.n === 0) return 'no rows in the way today';
+    if (r.n === 0) return `${plural(c.n, 'row')} today ${c.n === 1 ? 'fails' : 'fail'}${shown(c.example)}${will}`;
+    if (c.n === 0) return `${plural(r.n, 'row')} today ${r.n === 1 ? 'is' : 'are'} rounded${shown(r.example)}; none fail`;
+    return `${plural(c.n + r.n, 'row')} today: ${c.n.toLocaleString('en-US')} ${c.n === 1 ? 'fails' : 'fail'}${shown(c.example)}; ${r.n.toLocaleString('en-US')} ${r.n === 1 ? 'is' : 'are'} rounded${shown(r.example)}${will}`;
+  }
+  const n = c.n + (r?.n ?? 0);
+  if (n === 0 && h.fails_if_any) return 'no rows in the way today';
+  return `${figure(m, n)} today${shown(c.example ?? r?.example ?? null)}${will}`;
 }
 
 /** The hazard with today's figure in its data and in its words. */
 function withCount(h: Hazard, c: Count): Hazard {
   const fails = Boolean(h.fails_if_any) && c.n > 0;
+  const rows = c.n + (c.rounded?.n ?? 0);
+  const example = c.example ?? c.rounded?.example ?? null;
   return {
     ...h,
     message: `${h.message} (${countWords(h, c, fails)})`,
-    rows: c.n,
-    ...(c.example !== null ? { example: c.example } : {}),
+    rows,
+    ...(splitsFigures(h.measure!) ? { failing_rows: c.n } : {}),
+    ...(example !== null ? { example } : {}),
     ...(fails ? { fails: true } : {}),
   };
 }
@@ -206,16 +287,28 @@ async function exists(db: Db, t: TableName): Promise<boolean> {
 
 const QUERY_CANCELED = '57014';
 
-async function count(db: Db, m: Measure): Promise<Count> {
-  const [r] = await db.query<{ n: string | number; example?: string | null }>(measureSql(m));
-  return { n: Number(r?.n ?? 0), example: r?.example ?? null };
+type Row = { n: string | number; example?: string | null; rounded?: string | number; rounded_example?: string | null };
+
+async function count(db: Db, m: Measure, version: number): Promise<Count> {
+  if (m.kind === 'conversion' && m.input !== null && version < INPUT_IS_VALID_SINCE) {
+    await db.exec(inputBlock({ ...m, input: m.input }));
+    const [r] = await db.query<Row>(inputResultSql);
+    const n = Number(r?.n ?? 0);
+    return { n, example: n > 0 ? (r?.example ?? null) : null };
+  }
+  const [r] = await db.query<Row>(measureSql(m));
+  return {
+    n: Number(r?.n ?? 0),
+    example: r?.example ?? null,
+    ...(r?.rounded !== undefined ? { rounded: { n: Number(r.rounded), example: r.rounded_example ?? null } } : {}),
+  };
 }
 
-async function measureOne(db: Db, h: Hazard, options: CheckOptions): Promise<Hazard> {
+async function measureOne(db: Db, h: Hazard, version: number, options: CheckOptions): Promise<Hazard> {
   const m = h.measure!;
   if (!(await exists(db, m.table)) || (m.kind === 'orphans' && m.references && !(await exists(db, m.references)))) return h;
   try {
-    return withCount(h, await readOnly(db, options, () => count(db, m)));
+    return withCount(h, await readOnly(db, options, () => count(db, m, version)));
   } catch (error) {
     if ((error as { code?: string | null }).code === QUERY_CANCELED) return tooLarge(db, h, options);
     const reason = error instanceof Error ? error.message : String(error);
@@ -228,10 +321,12 @@ async function measureOne(db: Db, h: Hazard, options: CheckOptions): Promise<Haz
  * an example, and `fails` where the step is certain to fail on today's data. Reads only.
  */
 export async function measurePlan(db: Db, plan: Plan, options: CheckOptions = { timeoutMs: DEFAULT_CHECK_TIMEOUT_MS }): Promise<Plan> {
+  if (!plan.steps.some((s) => s.hazards.some((h) => h.measure))) return plan;
+  const version = await serverVersion(db);
   const steps: Step[] = [];
   for (const step of plan.steps) {
     const hazards: Hazard[] = [];
-    for (const h of step.hazards) hazards.push(h.measure ? await measureOne(db, h, options) : h);
+    for (const h of step.hazards) hazards.push(h.measure ? await measureOne(db, h, version, options) : h);
     steps.push({ ...step, hazards });
   }
   return { ...plan, steps };

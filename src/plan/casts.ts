@@ -102,7 +102,7 @@ const INT_BOUNDS: Record<string, [string, string]> = {
   int4: ['-2147483648', '2147483647'],
   int8: ['-9223372036854775808', '9223372036854775807'],
 };
-const intRange = (t: string): ValueTest => ({ kind: 'range', min: INT_BOUNDS[t]![0], max: INT_BOUNDS[t]![1] });
+const intRange = (t: string, rounded = false): ValueTest => ({ kind: 'range', min: INT_BOUNDS[t]![0], max: INT_BOUNDS[t]![1], ...(rounded ? { rounded: true as const } : {}) });
 
 const INT_RANGE: Record<string, string> = {
   int2: '-32768..32767',
@@ -118,8 +118,10 @@ const FLOAT_EXACT_RANK: Record<string, number> = { float4: 1, float8: 2 };
 
 /** Which existing values do not survive a conversion, for the data checks to count. */
 export type ValueTest =
-  /** Outside these bounds: the change fails. */
-  | { readonly kind: 'range'; readonly min: string; readonly max: string }
+  /** Outside these bounds (once rounded to an integer, with `rounded`): the change fails. */
+  | { readonly kind: 'range'; readonly min: string; readonly max: string; readonly rounded?: true }
+  /** A double precision value beyond real's range, or so close to zero it would become 0: the change fails. */
+  | { readonly kind: 'real' }
   /** Text longer than this: the change fails. */
   | { readonly kind: 'length'; readonly max: number }
   /** More integer digits than this once rounded to `scale`: the change fails. */
@@ -142,12 +144,19 @@ export interface Conversion {
   readonly explicit: 'cast' | 'via_text' | null;
   /** How to find the values that do not survive; null when the data cannot tell. */
   readonly test: ValueTest | null;
+  /**
+   * With a `test` that finds the values the change fails on: how to find, among the others,
+   * those it rounds (they survive, changed).
+   */
+  readonly rounding?: ValueTest;
   /** PostgreSQL has no conversion at all between the two: the change cannot run. */
   readonly impossible?: true;
 }
 
 const widening = (rewrite: boolean): Conversion => ({ lossy: null, rewrite, explicit: null, test: null });
 const lossy = (reason: string, explicit: Conversion['explicit'] = null, test: ValueTest | null = null): Conversion => ({ lossy: reason, rewrite: true, explicit, test });
+/** A change that fails on the values `test` finds and rounds the others. */
+const failsOrRounds = (reason: string, test: ValueTest): Conversion => ({ ...lossy(reason, null, test), rounding: { kind: 'roundtrip' } });
 
 const impossible = (f: string, t: string): Conversion => ({
   lossy: `PostgreSQL has no conversion from ${f} to ${t}: this step cannot run`,
@@ -217,10 +226,13 @@ function numericChange(from: ParsedType, to: ParsedType): Conversion {
   const [p2, s2 = 0] = to.mods;
   if (p2 === undefined) return widening(false);
   const digits: ValueTest = { kind: 'digits', integerDigits: p2 - s2, scale: s2 };
-  if (p1 === undefined) return lossy(`unconstrained numeric values are rounded to ${s2} decimal places and fail beyond ${p2 - s2} integer digits`, null, digits);
-  if (p2 - s2 < p1 - s1) return lossy(`values of ${p2 - s2 + 1} or more integer digits fail (was ${p1 - s1})${s2 < s1 ? `, and values are rounded from ${s1} to ${s2} decimal places` : ''}`, null, digits);
+  if (p1 === undefined) return failsOrRounds(`unconstrained numeric values are rounded to ${s2} decimal places and fail beyond ${p2 - s2} integer digits`, digits);
+  if (p2 - s2 < p1 - s1) {
+    const reason = `values of ${p2 - s2 + 1} or more integer digits fail (was ${p1 - s1})${s2 < s1 ? `, and values are rounded from ${s1} to ${s2} decimal places` : ''}`;
+    return s2 < s1 ? failsOrRounds(reason, digits) : lossy(reason, null, digits);
+  }
   // Rounding up can add an integer digit (99.99 -> 100): with no digit to spare, that fails.
-  if (s2 < s1 && p2 - s2 === p1 - s1) return lossy(`values are rounded from ${s1} to ${s2} decimal places, and those that round up to ${p2 - s2 + 1} integer digits fail`, null, digits);
+  if (s2 < s1 && p2 - s2 === p1 - s1) return failsOrRounds(`values are rounded from ${s1} to ${s2} decimal places, and those that round up to ${p2 - s2 + 1} integer digits fail`, digits);
   if (s2 < s1) return lossy(`values are rounded from ${s1} to ${s2} decimal places`, null, { kind: 'roundtrip' });
   return widening(s2 !== s1);
 }
@@ -297,9 +309,9 @@ function betweenFamilies(from: ParsedType, to: ParsedType, fromFamily: Family, t
     return exact ? widening(true) : lossy(`large integers lose precision in ${t === 'float4' ? 'real' : 'double precision'}`, null, { kind: 'beyond', limit: t === 'float4' ? '16777216' : '9007199254740992' });
   }
   if (fromFamily === 'float' && toFamily === 'float') {
-    return FLOAT_EXACT_RANK[t]! > FLOAT_EXACT_RANK[f]! ? widening(true) : lossy('double precision values are rounded to real, and those beyond its range fail', null, { kind: 'range', min: '-3.4028234663852886e38', max: '3.4028234663852886e38' });
+    return FLOAT_EXACT_RANK[t]! > FLOAT_EXACT_RANK[f]! ? widening(true) : failsOrRounds('double precision values are rounded to real, and those beyond its range or too close to zero fail', { kind: 'real' });
   }
-  if ((fromFamily === 'numeric' || fromFamily === 'float') && toFamily === 'int') return lossy(`fractions are rounded; values outside ${INT_RANGE[t]} fail`, null, intRange(t));
+  if ((fromFamily === 'numeric' || fromFamily === 'float') && toFamily === 'int') return failsOrRounds(`fractions are rounded; values outside ${INT_RANGE[t]} fail`, intRange(t, true));
   // float4 and float8 keep FLT_DIG (6) and DBL_DIG (15) decimal digits through numeric.
   if (fromFamily === 'numeric' && toFamily === 'float') return lossy(`values keep only ${t === 'float4' ? 6 : 15} significant digits`);
   if (fromFamily === 'float' && toFamily === 'numeric') return lossy(`values keep ${f === 'float4' ? 6 : 15} significant digits; infinity may fail`);
@@ -350,12 +362,12 @@ export function conversion(from: Column, to: Column): Conversion {
   }
   const element = elementConversion(a, b, to, fromEnum, toEnum);
   if (element.impossible) return impossible(from.type, to.type);
-  // Changing an array's element type always rewrites, and its values cannot be tested one by one here.
-  return a.array ? { ...element, rewrite: true, test: null } : element;
+  // Changing an array's element type always rewrites; its tests apply to each element.
+  return a.array ? { ...element, rewrite: true } : element;
 }
 
 function elementConversion(a: ParsedType, b: ParsedType, to: Column, fromEnum: boolean, toEnum: boolean): Conversion {
-  if (toEnum) return lossy(`values that are not labels of ${to.type.replace(/\[\]$/, '')} make the change fail`, 'via_text', b.array ? null : { kind: 'input' });
+  if (toEnum) return lossy(`values that are not labels of ${to.type.replace(/\[\]$/, '')} make the change fail`, 'via_text', { kind: 'input' });
   if (fromEnum) {
     const c = betweenFamilies({ base: 'enum', mods: [], array: a.array }, b, 'other', familyOf(b));
     return familyOf(b) === 'string' ? c : { ...c, explicit: 'via_text' };

@@ -54,6 +54,8 @@ function measureToday(steps: readonly Step[], renames: Hints): Step[] {
       case 'values':
       case 'nulls':
         return { ...m, table, column: col(m.column) };
+      case 'conversion':
+        return { ...m, table, column: col(m.column), fails: m.fails === null ? null : text(m.fails), rounded: m.rounded === null ? null : text(m.rounded), example: text(m.example) };
       case 'where':
         return { ...m, table, condition: text(m.condition), example: m.example === null ? null : text(m.example) };
       case 'duplicates':

@@ -5,7 +5,7 @@ import { qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
 import { parenthesized } from '../model/sql-tokens.js';
 import type { Column, EnumType, ForeignKey, Index, PrimaryKey, Table, Unique } from '../model/model.js';
 import type { EnumAddition, EnumColumn } from '../diff/changes.js';
-import { parseType, type Conversion, type ValueTest } from './casts.js';
+import { parseType, testFails, type Conversion, type ValueTest } from './casts.js';
 
 type Named = { readonly schema: string; readonly name: string };
 
@@ -165,21 +165,77 @@ export const renameIndex = (t: Named, from: string, to: string): string => `ALTE
 
 // ---- conditions the data checks count (read-only queries; see checks/) ----
 
-/** Rows of a column holding a value the test finds, as an SQL condition (NULL is never counted). */
-export function valueCondition(column: string, test: ValueTest, newType: string): string {
-  return `${quoteIdent(column)} IS NOT NULL AND (${valueTest(quoteIdent(column), test, newType)})`;
+/**
+ * One element of an array column, inside `overValues`. Written qualified so that renaming
+ * columns back to today's names (plan.ts) never touches it.
+ */
+const ELEMENT = 'unnest.unnest';
+
+/**
+ * Rows holding a value the condition finds (NULL is never counted). For an array column, rows
+ * with any such element: the condition is written over ELEMENT.
+ */
+function overValues(column: string, elementwise: boolean, condition: (value: string) => string): string {
+  const c = quoteIdent(column);
+  if (!elementwise) return `${c} IS NOT NULL AND (${condition(c)})`;
+  return `EXISTS (SELECT 1 FROM pg_catalog.unnest(${c}) WHERE ${ELEMENT} IS NOT NULL AND (${condition(ELEMENT)}))`;
 }
+
+/** What the data checks count for a type change (see Measure 'conversion'). */
+export interface ConversionCheck {
+  readonly fails: string | null;
+  readonly input: string | null;
+  readonly rounded: string | null;
+}
+
+/**
+ * The rows a conversion of `column` to `newType` fails on or rounds, from its tests; with
+ * `labels`, the new type is an enum and values outside them fail. An array changing its
+ * element type is tested element by element. Null when the data cannot tell.
+ */
+export function conversionCheck(column: string, conv: Conversion, newType: string, elementwise: boolean, labels: readonly string[] | null): ConversionCheck | null {
+  const type = elementwise ? newType.replace(/\[\]$/, '') : newType;
+  const over = (condition: (value: string) => string): string => overValues(column, elementwise, condition);
+  if (labels !== null) return { fails: over((v) => `NOT (${v}::text IN (${labels.map(quoteLiteral).join(', ')}))`), input: null, rounded: null };
+  const test = conv.test;
+  if (test === null) return null;
+  if (test.kind === 'input') {
+    const known = inputPattern(type);
+    // Without a pattern, the whole value (an array with its elements) is tried as input.
+    return known ? { fails: over((v) => known(`${v}::text`)), input: null, rounded: null } : { fails: null, input: newType, rounded: null };
+  }
+  const found = over((v) => valueTest(v, test, type));
+  if (!testFails(test)) return { fails: null, input: null, rounded: found };
+  return { fails: found, input: null, rounded: conv.rounding ? over((v) => valueTest(v, conv.rounding!, type)) : null };
+}
+
+/** Rows whose text is not valid input for `type` (PostgreSQL 16 and later). */
+export const invalidInput = (column: string, type: string): string =>
+  `${quoteIdent(column)} IS NOT NULL AND NOT pg_catalog.pg_input_is_valid(${quoteIdent(column)}::text, ${quoteLiteral(type)})`;
+
+// float8 -> float4 fails on what becomes infinite (from 2^128 - 2^103 up, the rounding midpoint
+// above real's largest value) or 0 (up to 2^-150, half its smallest); NaN and infinity convert.
+const REAL_OVERFLOW = 'pg_catalog.power(2::float8, 128) - pg_catalog.power(2::float8, 103)';
+const REAL_UNDERFLOW = 'pg_catalog.power(2::float8, -150)';
 
 function valueTest(c: string, test: ValueTest, newType: string): string {
   switch (test.kind) {
-    case 'range':
-      return `${c} < ${test.min} OR ${c} > ${test.max}`;
+    case 'range': {
+      // Rounded as the cast rounds: numeric half away from zero, float to even, both by round().
+      const v = test.rounded ? `pg_catalog.round(${c})` : c;
+      return `${v} < ${test.min} OR ${v} > ${test.max}`;
+    }
+    case 'real':
+      return `CASE WHEN ${c} = 'NaN'::float8 OR pg_catalog.abs(${c}) = 'Infinity'::float8 THEN false ELSE pg_catalog.abs(${c}) >= ${REAL_OVERFLOW} OR (${c} <> 0 AND pg_catalog.abs(${c}) <= ${REAL_UNDERFLOW}) END`;
     case 'length':
       return `pg_catalog.char_length(${c}::text) > ${test.max}`;
     case 'digits':
-      return `pg_catalog.abs(pg_catalog.round(${c}::numeric, ${test.scale})) >= pg_catalog.power(10::numeric, ${test.integerDigits})`;
-    case 'input':
-      return invalidInput(c, newType);
+      // NaN fits any numeric; infinity none with a precision.
+      return `CASE WHEN ${c}::numeric = 'NaN'::numeric THEN false ELSE pg_catalog.abs(pg_catalog.round(${c}::numeric, ${test.scale})) >= pg_catalog.power(10::numeric, ${test.integerDigits}) END`;
+    case 'input': {
+      const known = inputPattern(newType);
+      return known ? known(`${c}::text`) : `NOT pg_catalog.pg_input_is_valid(${c}::text, ${quoteLiteral(newType)})`;
+    }
     case 'host_bits':
       return `${c} <> pg_catalog.network(${c})::inet`;
     case 'roundtrip':
@@ -199,28 +255,28 @@ const INTEGER_BOUNDS: Record<string, [string, string]> = {
 };
 
 /**
- * Text that is not valid input for `type`. For the common targets a pattern does it on every
- * version (the CASE makes the pattern decide before any cast runs); others need
- * pg_input_is_valid (PostgreSQL 16 and later).
+ * For the common targets, a condition on text that is not valid input for `type`, made by a
+ * pattern on every version (the CASE makes the pattern decide before any cast runs); null for
+ * the others, which need the server to try the input.
  */
-function invalidInput(c: string, type: string): string {
+function inputPattern(type: string): ((text: string) => string) | null {
   const t = parseType(type);
-  const text = `${c}::text`;
-  if (!t.array) {
-    const bounds = INTEGER_BOUNDS[t.base];
-    if (bounds) return `CASE WHEN ${text} ~ ${quoteLiteral(INTEGER_TEXT)} THEN ${text}::numeric NOT BETWEEN ${bounds[0]} AND ${bounds[1]} ELSE true END`;
-    if (t.base === 'numeric') {
-      const [p, scale = 0] = t.mods;
+  if (t.array) return null;
+  const bounds = INTEGER_BOUNDS[t.base];
+  if (bounds) return (text) => `CASE WHEN ${text} ~ ${quoteLiteral(INTEGER_TEXT)} THEN ${text}::numeric NOT BETWEEN ${bounds[0]} AND ${bounds[1]} ELSE true END`;
+  if (t.base === 'numeric') {
+    const [p, scale = 0] = t.mods;
+    return (text) => {
       const overflow = p === undefined ? 'false' : `pg_catalog.abs(pg_catalog.round(${text}::numeric, ${scale})) >= pg_catalog.power(10::numeric, ${p - scale})`;
       return `CASE WHEN ${text} ~ ${quoteLiteral(NUMBER_TEXT)} THEN ${overflow} ELSE pg_catalog.lower(pg_catalog.btrim(${text})) NOT IN ('nan', 'infinity', '+infinity', '-infinity') END`;
-    }
-    if (t.base === 'float4' || t.base === 'float8') {
-      return `NOT (${text} ~ ${quoteLiteral(NUMBER_TEXT)} OR pg_catalog.lower(pg_catalog.btrim(${text})) IN ('nan', 'infinity', '+infinity', '-infinity', 'inf', '+inf', '-inf'))`;
-    }
-    if (t.base === 'uuid') return `${text} !~* ${quoteLiteral(UUID_TEXT)}`;
-    if (t.base === 'bool') return `pg_catalog.lower(pg_catalog.btrim(${text})) NOT IN ('t', 'true', 'y', 'yes', 'on', '1', 'f', 'false', 'n', 'no', 'off', '0')`;
+    };
   }
-  return `NOT pg_catalog.pg_input_is_valid(${text}, ${quoteLiteral(type)})`;
+  if (t.base === 'float4' || t.base === 'float8') {
+    return (text) => `NOT (${text} ~ ${quoteLiteral(NUMBER_TEXT)} OR pg_catalog.lower(pg_catalog.btrim(${text})) IN ('nan', 'infinity', '+infinity', '-infinity', 'inf', '+inf', '-inf'))`;
+  }
+  if (t.base === 'uuid') return (text) => `${text} !~* ${quoteLiteral(UUID_TEXT)}`;
+  if (t.base === 'bool') return (text) => `pg_catalog.lower(pg_catalog.btrim(${text})) NOT IN ('t', 'true', 'y', 'yes', 'on', '1', 'f', 'false', 'n', 'no', 'off', '0')`;
+  return null;
 }
 
 /** The condition a check constraint demands, from its definition `CHECK (...) [NOT VALID]`. */
@@ -228,9 +284,11 @@ export function checkCondition(definition: string): string {
   return definition.replace(/^CHECK /, '').replace(/ NOT VALID$/, '');
 }
 
+/** Rows holding one of the enum labels, in the column or (array) in any element. */
+export const holdsLabels = (column: string, labels: readonly string[], array: boolean): string =>
+  overValues(column, array, (v) => `${v}::text IN (${labels.map(quoteLiteral).join(', ')})`);
 export const notNull = (columns: readonly string[]): string => columns.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(' AND ');
 export const textOf = (column: string): string => `${quoteIdent(column)}::text`;
-export const inLabels = (column: string, labels: readonly string[]): string => `${quoteIdent(column)}::text IN (${labels.map(quoteLiteral).join(', ')})`;
 
 /** Spelled SQL in parentheses once (for composing conditions). */
 export { parenthesized };

@@ -3,7 +3,7 @@
 import type { Change, ChangeKind } from '../diff/changes.js';
 import { implicitName, objectPath, quoteIdent } from '../model/identifiers.js';
 import { tableKey, type Column, type Table } from '../model/model.js';
-import { conversion, testFails } from './casts.js';
+import { conversion } from './casts.js';
 import * as sql from './sql.js';
 import type { Hazard, LockMode, Measure, Op, Step, TableName } from './types.js';
 
@@ -137,7 +137,7 @@ export const handlers: Handlers = {
       const measured = c.columns.filter((col) => !isNew(ctx, col.table));
       if (measured.length === 0) hazards.push(hazard('data_loss', message));
       for (const col of measured) {
-        const where: Measure = { kind: 'where', table: named(col.table), condition: sql.inLabels(col.column, removed), example: sql.textOf(col.column) };
+        const where: Measure = { kind: 'where', table: named(col.table), condition: sql.holdsLabels(col.column, removed, col.array), example: sql.textOf(col.column) };
         hazards.push(hazard('data_loss', `${message} (in ${objectPath(col.table.schema, col.table.name, col.column)})`, where, true));
       }
     }
@@ -294,14 +294,11 @@ export const handlers: Handlers = {
     const setsNotNull = existing && from.nullable && !to.nullable;
     const hazards: Hazard[] = [];
     if (conv?.lossy) {
-      const enumLabels = to.typeRef && !to.typeRef.array ? ctx.enums[objectPath(to.typeRef.schema, to.typeRef.name)]?.values : undefined;
-      const condition = enumLabels
-        ? `NOT (${sql.inLabels(to.name, enumLabels)})`
-        : conv.test
-          ? sql.valueCondition(to.name, conv.test, to.type)
-          : null;
-      const measure: Measure | undefined = existing && condition ? { kind: 'where', table: named(t), condition, example: sql.textOf(to.name) } : undefined;
-      const lossy = hazard('lossy_type_change', `${from.type} -> ${to.type}: ${conv.lossy}`, measure, enumLabels !== undefined || (conv.test !== null && testFails(conv.test)));
+      const labels = to.typeRef ? (ctx.enums[objectPath(to.typeRef.schema, to.typeRef.name)]?.values ?? null) : null;
+      const elementwise = from.type.endsWith('[]') && to.type.endsWith('[]');
+      const check = conv.impossible ? null : sql.conversionCheck(to.name, conv, to.type, elementwise, labels);
+      const measure: Measure | undefined = existing && check ? { kind: 'conversion', table: named(t), column: to.name, ...check, example: sql.textOf(to.name) } : undefined;
+      const lossy = hazard('lossy_type_change', `${from.type} -> ${to.type}: ${conv.lossy}`, measure, check !== null && (check.fails !== null || check.input !== null));
       // No conversion exists at all: certain to fail whatever the data.
       hazards.push(conv.impossible ? { ...lossy, fails: true } : lossy);
       hazards.push(hazard('irreversible', `undoing this step cannot restore values of ${path} changed by this conversion`));

@@ -24,8 +24,23 @@ export type Measure =
   | { readonly kind: 'values'; readonly table: TableName; readonly column: string }
   /** Rows with NULL in a column (SET NOT NULL). */
   | { readonly kind: 'nulls'; readonly table: TableName; readonly column: string }
-  /** Rows where the condition holds (a check's violations, values a type change loses or fails on, labels an enum loses). */
+  /** Rows where the condition holds (a check's violations, labels an enum loses). */
   | { readonly kind: 'where'; readonly table: TableName; readonly condition: string; readonly example: string | null }
+  /**
+   * Values of a column a type change fails on: where `fails` holds, or whose text is not valid
+   * input for the type `input` (then the only test: before PostgreSQL 16 it is tried row by
+   * row); and, among the others, those it rounds (`rounded`). An array counts when any of its
+   * elements does. `example` is the value shown.
+   */
+  | {
+      readonly kind: 'conversion';
+      readonly table: TableName;
+      readonly column: string;
+      readonly fails: string | null;
+      readonly input: string | null;
+      readonly rounded: string | null;
+      readonly example: string;
+    }
   /**
    * Groups of rows sharing a key (a new unique key or unique index). `column` names the key
    * when it is one plain column whose NULLs do not count, so the statistics can estimate it.
@@ -52,6 +67,8 @@ export interface Hazard {
    * duplicates counts the rows that repeat another row's key).
    */
   readonly rows?: number;
+  /** Of `rows`, those that make the step fail, where the others only change (a lossy type change that also rounds). */
+  readonly failing_rows?: number;
   readonly example?: string;
   readonly estimated?: boolean;
   /** Certain to fail on today's data: apply stops before starting. */

@@ -236,6 +236,24 @@ describe('conversion(from, to)', () => {
     expect(why('bigint', 'boolean')).toBe('PostgreSQL has no conversion from bigint to boolean: this step cannot run');
   });
 
+  it('tells values a change fails on from those it only rounds', () => {
+    const tests = (from: string, to: string) => {
+      const r = conversion(col(from), col(to));
+      return { test: r.test?.kind ?? null, rounding: r.rounding?.kind ?? null };
+    };
+    expect(tests('numeric(10,2)', 'numeric(8,0)')).toEqual({ test: 'digits', rounding: 'roundtrip' });
+    expect(tests('numeric', 'numeric(10,2)')).toEqual({ test: 'digits', rounding: 'roundtrip' });
+    expect(tests('numeric(10,2)', 'numeric(10,1)')).toEqual({ test: 'roundtrip', rounding: null });
+    expect(tests('numeric(10,2)', 'numeric(9,2)')).toEqual({ test: 'digits', rounding: null });
+    expect(tests('numeric(10,2)', 'bigint')).toEqual({ test: 'range', rounding: 'roundtrip' });
+    expect(tests('double precision', 'integer')).toEqual({ test: 'range', rounding: 'roundtrip' });
+    expect(tests('double precision', 'real')).toEqual({ test: 'real', rounding: 'roundtrip' });
+    expect(tests('bigint', 'integer')).toEqual({ test: 'range', rounding: null });
+    // Arrays keep their element's tests: the checks count element by element.
+    expect(tests('bigint[]', 'integer[]')).toEqual({ test: 'range', rounding: null });
+    expect(tests('text[]', 'character varying(2)[]')).toEqual({ test: 'length', rounding: null });
+  });
+
   it('does not use an explicit cast where it would truncate silently instead of failing', () => {
     // `'abcdefghijk'::varchar(10)` is 'abcdefghij'; the assignment cast of ALTER ... TYPE fails instead.
     for (const [from, to] of [
