@@ -18,7 +18,7 @@ import { PLAN_FORMAT_VERSION, type Plan, type Step } from './plan/types.js';
 import { Chain, verifyApplied, type Revision } from './revisions/chain.js';
 import { formatRevision, newRevisionId, readRevisions, slug, timestampName } from './revisions/file.js';
 import { appliedRevisions, snapshotOf, type AppliedRevision } from './revisions/ledger.js';
-import type { Diagnostic } from './spec/diagnostics.js';
+import { isError, type Diagnostic } from './spec/diagnostics.js';
 import { hintsFromSpec } from './spec/hints.js';
 import { loadSpec } from './spec/load.js';
 import type { Settings } from './spec/spec.js';
@@ -49,11 +49,15 @@ export interface CheckedSchema {
  */
 export function checkSchema(file: string, text: string): CheckedSchema {
   const { diagnostics } = loadSpec(file, text);
-  if (diagnostics.some((d) => d.code !== 'unknown_type')) throw new SpecError(diagnostics);
-  return { file, text, typesPending: diagnostics.length > 0 };
+  const errors = diagnostics.filter(isError);
+  if (errors.some((d) => d.code !== 'unknown_type')) throw new SpecError(errors);
+  return { file, text, typesPending: diagnostics.some((d) => d.code === 'unknown_type' || d.code === 'unverified_type') };
 }
 
-/** Every problem in schema.yaml, without touching any database. */
+/**
+ * Every problem in schema.yaml, without touching any database: errors, and warnings for types
+ * only the database can confirm (`unverified_type`).
+ */
 export function validateSchema(file: string, text: string): readonly Diagnostic[] {
   return loadSpec(file, text).diagnostics;
 }

@@ -1,5 +1,5 @@
 // Errors a user acts on: a message, a hint, and (for bad input) every diagnostic with its line.
-import type { Diagnostic } from './spec/diagnostics.js';
+import { isError, type Diagnostic } from './spec/diagnostics.js';
 
 export class UserError extends Error {
   constructor(
@@ -11,10 +11,11 @@ export class UserError extends Error {
   }
 }
 
-/** Bad input: schema.yaml has problems, each at its own line. */
+/** Bad input: schema.yaml has problems, each at its own line (warnings, if any, are listed with them). */
 export class SpecError extends UserError {
   constructor(readonly diagnostics: readonly Diagnostic[]) {
-    super(`${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in ${diagnostics[0]?.file ?? 'the schema'}; nothing was run`);
+    const errors = diagnostics.filter(isError).length;
+    super(`${errors} problem${errors === 1 ? '' : 's'} in ${diagnostics[0]?.file ?? 'the schema'}; nothing was run`);
     this.name = 'SpecError';
   }
 }

@@ -15,10 +15,13 @@ export type DiagnosticCode =
   | 'unknown_table'
   | 'unknown_column'
   | 'unknown_type'
+  | 'unverified_type'
   | 'unsupported_type'
   | 'bad_type'
   | 'bad_expression'
   | 'bad_name'
+  | 'bad_character'
+  | 'reserved_name'
   | 'duplicate_name'
   | 'identifier_too_long'
   | 'bad_reference'
@@ -28,11 +31,15 @@ export interface Diagnostic extends Position {
   readonly code: DiagnosticCode;
   readonly message: string;
   readonly hint?: string;
+  /** A warning does not make the file invalid; absent means an error. */
+  readonly severity?: 'warning';
 }
+
+export const isError = (d: Diagnostic): boolean => d.severity !== 'warning';
 
 /** `file:line:col: message` and, on the next line, the hint. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const head = `${d.file}:${d.line}:${d.col}: ${d.message}`;
+  const head = `${d.file}:${d.line}:${d.col}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`;
   return d.hint ? `${head}\n  hint: ${d.hint}` : head;
 }
 

@@ -17,3 +17,25 @@ export function suggestion(name: string, candidates: Iterable<string>): string {
   const best = didYouMean(name, candidates);
   return best === null ? '' : ` Did you mean "${best}"?`;
 }
+
+/** Two names one keystroke apart: one letter added, dropped, changed, or two neighbours swapped. */
+function oneSlip(a: string, b: string): boolean {
+  if (distance(a, b) <= 1) return true;
+  if (a.length !== b.length) return false;
+  const diff = [...a].flatMap((ch, i) => (ch === b[i] ? [] : [i]));
+  return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
+}
+
+/**
+ * The candidate `name` is a typo of (one slip away, ignoring case), if any: stricter than
+ * didYouMean, for telling a misspelt name from a different one (`integr` from `citext`).
+ * Of several, the longest: a dropped letter is the likeliest slip (`timestampz`).
+ */
+export function nearMiss(name: string, candidates: Iterable<string>): string | null {
+  const lower = name.toLowerCase();
+  let best: string | null = null;
+  for (const c of candidates) {
+    if (c.toLowerCase() !== lower && oneSlip(lower, c.toLowerCase()) && (best === null || c.length > best.length)) best = c;
+  }
+  return best;
+}

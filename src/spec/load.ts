@@ -7,15 +7,18 @@ import {
   implicitName,
   MAX_IDENTIFIER_BYTES,
   parseQualifiedName,
+  qualify,
+  quoteIdent,
   quoteLiteral,
 } from '../model/identifiers.js';
-import type { IdentityKind, ReferentialAction } from '../model/model.js';
+import { LEDGER_SCHEMA, type IdentityKind, type ReferentialAction } from '../model/model.js';
 import { BUILTIN_TYPES, SERIAL_TYPES, TYPE_SPELLINGS } from './builtin-types.js';
 import { rejoinFlowCommas } from './flow-commas.js';
-import { sortDiagnostics, type Diagnostic, type DiagnosticCode, type Position } from './diagnostics.js';
-import { suggestion } from './did-you-mean.js';
+import { isError, sortDiagnostics, type Diagnostic, type DiagnosticCode, type Position } from './diagnostics.js';
+import { nearMiss, suggestion } from './did-you-mean.js';
 import { validateAgainstSchema } from './schema-validation.js';
 import { SourceMap, type Path } from './source-map.js';
+import { checkYamlNodes } from './yaml-checks.js';
 import {
   DEFAULT_SETTINGS,
   type Located,
@@ -32,18 +35,19 @@ import {
   type SpecTable,
   type SpecUnique,
 } from './spec.js';
-import { checkExpression, checkTypeName, type ColumnReference } from './sql-text.js';
+import { blankComments, checkExpression, checkTypeName, type ColumnReference } from './sql-text.js';
 
 export interface LoadOptions {
   /**
    * Types that exist in the target database (`schema.name`, e.g. `public.citext`). Types
-   * neither built in, declared in the file, nor listed here are errors.
+   * neither built in, declared in the file, nor listed here are errors. Without it (offline),
+   * such a type is a warning (`unverified_type`) unless it is a slip of a known name.
    */
   readonly knownTypes?: ReadonlySet<string>;
 }
 
 export interface LoadResult {
-  /** Null when there is any diagnostic: a Spec is only ever complete and valid. */
+  /** Null when there is any error (warnings allow a Spec): a Spec is only ever complete and valid. */
   readonly spec: Spec | null;
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -64,6 +68,14 @@ const ACTIONS: Record<string, ReferentialAction> = {
 
 const IDENTITY_TYPES = new Set(['int2', 'int4', 'int8']);
 
+/** Why a schema may not hold objects of the file, or null when it may. */
+function reservedSchema(name: string): string | null {
+  if (name === LEDGER_SCHEMA) return "it holds this tool's own ledger of applied revisions, which plans never touch";
+  if (name === 'information_schema') return "it holds the SQL standard's views of the catalog, which PostgreSQL maintains itself";
+  if (name.startsWith('pg_')) return 'PostgreSQL keeps schema names starting with "pg_" for its own system schemas';
+  return null;
+}
+
 interface Relation {
   readonly what: string;
   readonly pos: Position;
@@ -72,7 +84,8 @@ interface Relation {
 /** Load and check schema.yaml text. `file` is used in positions only. */
 export function loadSpec(file: string, text: string, options: LoadOptions = {}): LoadResult {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  // Merge keys on: `<<: *common` shares a set of columns between tables.
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true });
   const map = new SourceMap(file, text, doc, lines);
   const yamlErrors: Diagnostic[] = doc.errors.map((e) => ({
     ...map.at(e.pos[0]),
@@ -81,8 +94,16 @@ export function loadSpec(file: string, text: string, options: LoadOptions = {}):
   }));
   if (yamlErrors.length > 0) return { spec: null, diagnostics: sortDiagnostics(yamlErrors) };
   rejoinFlowCommas(doc, text);
+  const nodeErrors = checkYamlNodes(doc, map);
+  if (nodeErrors.length > 0) return { spec: null, diagnostics: sortDiagnostics(nodeErrors) };
 
-  const data = doc.toJS({ maxAliasCount: 1000 }) as Json;
+  let data: Json;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 }) as Json;
+  } catch (error) {
+    // Aliases expanding past the limit (a "billion laughs" file), or what the checks above missed.
+    return { spec: null, diagnostics: [{ file, line: 1, col: 1, code: 'yaml_syntax', message: `invalid YAML: ${(error as Error).message}` }] };
+  }
   if (data === null || data === undefined) {
     return {
       spec: null,
@@ -102,7 +123,7 @@ export function loadSpec(file: string, text: string, options: LoadOptions = {}):
   const builder = new SpecBuilder(file, map, options);
   const spec = isMap(data) ? builder.build(data) : null;
   const all = sortDiagnostics([...diagnostics, ...builder.diagnostics]);
-  return { spec: all.length === 0 ? spec : null, diagnostics: all };
+  return { spec: all.some(isError) ? null : spec, diagnostics: all };
 }
 
 class SpecBuilder {
@@ -128,10 +149,6 @@ class SpecBuilder {
       this.error(pos, 'bad_name', `${what} has an empty name`);
       return false;
     }
-    if (name.includes('\u0000')) {
-      this.error(pos, 'bad_name', `${what} "${name}" contains a NUL character`);
-      return false;
-    }
     const bytes = identifierBytes(name);
     if (bytes > MAX_IDENTIFIER_BYTES) {
       this.error(
@@ -152,8 +169,16 @@ class SpecBuilder {
       this.error(pos, 'bad_name', `${what} "${raw}" is not a name or schema.name`, 'quote a name that contains a dot: \'"my.table"\'');
       return null;
     }
-    const ok = this.checkName(q.schema, pos, 'schema') && this.checkName(q.name, pos, what);
+    const ok = this.checkName(q.schema, pos, 'schema') && this.checkSchema(q.schema, pos, `${what} "${raw}"`) && this.checkName(q.name, pos, what);
     return ok ? q : null;
+  }
+
+  /** False (and a diagnostic) when the file may not put objects in `schema`. */
+  private checkSchema(schema: string, pos: Position, what: string): boolean {
+    const why = reservedSchema(schema);
+    if (why === null) return true;
+    this.error(pos, 'reserved_name', `${what}: schema "${schema}" is reserved: ${why}`, 'choose another schema');
+    return false;
   }
 
   /**
@@ -199,7 +224,7 @@ class SpecBuilder {
     if (Array.isArray(data['schemas'])) {
       data['schemas'].forEach((s, i) => {
         const pos = this.map.value(['schemas', i]);
-        if (isString(s) && this.checkName(s, pos, 'schema')) schemas.push({ value: s, pos });
+        if (isString(s) && this.checkName(s, pos, 'schema') && this.checkSchema(s, pos, 'schemas')) schemas.push({ value: s, pos });
       });
     }
     const raw = isMap(data['settings']) ? data['settings'] : {};
@@ -242,11 +267,32 @@ class SpecBuilder {
     return out;
   }
 
+  /** An enum of the file by the name it is written with there: `mood`, `billing.status`. */
+  private enumDisplay(e: SpecEnum): string {
+    return e.schema === 'public' ? e.name : `${e.schema}.${e.name}`;
+  }
+
+  /**
+   * When `text` is an enum of the file written as its key is, but not as SQL writes a type
+   * (unquoted, with spaces, capitals or dots): how to write it.
+   */
+  private quotingHint(text: string): string | undefined {
+    const written = text.trim().toLowerCase();
+    const e = [...this.enumNames.values()].find((x) => this.enumDisplay(x).toLowerCase() === written);
+    if (!e) return undefined;
+    const sql = e.schema === 'public' ? quoteIdent(e.name) : qualify(e.schema, e.name);
+    if (sql === text.trim()) return undefined;
+    return `a type is written as in SQL, where a name with spaces, capitals or dots is double-quoted: write '${sql}' (the single quotes keep YAML from removing the double ones)`;
+  }
+
   private resolveType(text: string, path: Path): { names: readonly string[] } | null {
     const pos = this.map.value(path);
     const parsed = checkTypeName(text);
     if (!parsed.ok) {
-      this.error(this.map.inValue(path, parsed.error.offset), 'bad_type', `type "${text}": ${parsed.error.message}`);
+      const hint =
+        this.quotingHint(text) ??
+        (parsed.error.message === 'this is not a type name' ? 'a type is written as in SQL: double-quote a name with spaces, capitals or dots, as in \'"My Type"\'' : undefined);
+      this.error(this.map.inValue(path, parsed.error.offset), 'bad_type', `type "${text}": ${parsed.error.message}`, hint);
       return null;
     }
     const names = parsed.value.names;
@@ -270,12 +316,35 @@ class SpecBuilder {
     const id = `${schema}.${last}`;
     if (this.enumNames.has(id) || this.options.knownTypes?.has(id)) return { names };
     if (names.length === 1 && this.options.knownTypes?.has(`pg_catalog.${last}`)) return { names };
-    const candidates = [...TYPE_SPELLINGS, ...[...this.enumNames.values()].map((e) => (e.schema === 'public' ? e.name : `${e.schema}.${e.name}`))];
+    const quoting = this.quotingHint(text);
+    if (quoting) {
+      this.error(pos, 'unknown_type', `unknown type "${text}"`, quoting);
+      return null;
+    }
+    const written = names.length === 2 ? `${schema}.${last}` : last;
+    const enums = [...this.enumNames.values()].map((e) => this.enumDisplay(e));
+    if (this.options.knownTypes === undefined) {
+      // Offline, a type that is no slip of a known name may come from an extension: the
+      // database decides, when `plan` spells the file there.
+      const typo = nearMiss(written, [...TYPE_SPELLINGS, ...enums]) ?? (schema === 'public' ? nearMiss(last, [...TYPE_SPELLINGS, ...BUILTIN_TYPES]) : null);
+      if (typo === null) {
+        this.diagnostics.push({
+          ...pos,
+          code: 'unverified_type',
+          severity: 'warning',
+          message: `type "${text}" is neither built in nor an enum of this file: \`schema plan\` will check it against the database`,
+          hint: 'a type from an extension (citext, hstore, ...) needs the extension installed in that database',
+        });
+        return { names };
+      }
+      this.error(pos, 'unknown_type', `unknown type "${text}". Did you mean "${typo}"?`, 'use a PostgreSQL type, or declare the enum under `enums:`');
+      return null;
+    }
     this.error(
       pos,
       'unknown_type',
-      `unknown type "${text}".${suggestion(names.length === 2 ? `${schema}.${last}` : last, candidates)}`,
-      'use a PostgreSQL type, or declare the enum under `enums:`',
+      `unknown type "${text}".${suggestion(written, [...TYPE_SPELLINGS, ...enums])}`,
+      'use a PostgreSQL type, declare the enum under `enums:`, or install the extension that provides it in the database',
     );
     return null;
   }
@@ -317,7 +386,7 @@ class SpecBuilder {
     return {
       name,
       pos,
-      type: { value: typeText, pos: this.map.value(typePath) },
+      type: { value: resolved ? blankComments(typeText) : typeText, pos: this.map.value(typePath) },
       nullable,
       default: dflt,
       identity,
@@ -359,7 +428,7 @@ class SpecBuilder {
         );
         return null;
       }
-      return { kind: 'expression', sql: raw['sql'], pos: this.map.value(sqlPath) };
+      return { kind: 'expression', sql: blankComments(raw['sql']), pos: this.map.value(sqlPath) };
     }
     return null;
   }
@@ -408,7 +477,7 @@ class SpecBuilder {
       return null;
     }
     if (!this.checkColumnRefs(table, columns, path, checked.value, what)) return null;
-    return { value: text, pos: this.map.value(path) };
+    return { value: blankComments(text), pos: this.map.value(path) };
   }
 
   private buildTable(schema: string, name: string, path: Path, raw: JsonMap): SpecTable | null {

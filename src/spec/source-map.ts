@@ -1,7 +1,8 @@
 // The source map: from a path in the parsed YAML (["tables", "users", "columns", "id"]) to
 // the file:line:col where a user wrote it.
-import { isMap, isPair, isScalar, isSeq, LineCounter, Scalar, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Scalar, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Position } from './diagnostics.js';
+import { isMergeKey, mergeSources } from './yaml-checks.js';
 
 export type Path = readonly (string | number)[];
 
@@ -29,21 +30,44 @@ export class SourceMap {
     return { file: this.file, line: Math.max(line, 1), col: Math.max(col, 1) };
   }
 
+  /**
+   * The entries of a map as the data has them: its own pairs first, then those of its merge
+   * keys in order (`<<: *common`); the first of a key wins, as when the data is read.
+   */
+  private entries(map: YAMLMap, seen: ReadonlySet<Node>): [Node, Node | null][] {
+    const own: [Node, Node | null][] = [];
+    const merged: [Node, Node | null][] = [];
+    for (const pair of map.items) {
+      if (!isPair(pair) || !isScalar(pair.key)) continue;
+      if (isMergeKey(pair.key)) {
+        for (const source of mergeSources(this.doc, pair.value) ?? []) {
+          if (isMap(source) && !seen.has(source)) merged.push(...this.entries(source, new Set([...seen, source])));
+        }
+      } else {
+        own.push([pair.key as Node, (pair.value as Node | null) ?? null]);
+      }
+    }
+    return [...own, ...merged];
+  }
+
   private build(): void {
-    const walk = (node: Node | null, key: Node | null, path: string): void => {
+    // An alias stands for its anchored node: what it holds is written (and found) there.
+    const walk = (found: Node | null, key: Node | null, path: string, seen: ReadonlySet<Node>): void => {
+      const node = isAlias(found) ? ((found.resolve(this.doc) as Node | undefined) ?? null) : found;
       this.index.set(path, { node, key });
+      if (node === null || seen.has(node)) return;
+      const inside = new Set([...seen, node]);
       const prefix = path === '' ? '' : `${path}\u0000`;
       if (isMap(node)) {
-        for (const pair of node.items) {
-          if (!isPair(pair) || !isScalar(pair.key)) continue;
-          const child = `${prefix}${String(pair.key.value)}`;
-          if (!this.index.has(child)) walk((pair.value as Node | null) ?? null, pair.key as Node, child);
+        for (const [k, value] of this.entries(node, inside)) {
+          const child = `${prefix}${String((k as Scalar).value)}`;
+          if (!this.index.has(child)) walk(value, k, child, inside);
         }
       } else if (isSeq(node)) {
-        node.items.forEach((item, i) => walk((item as Node | null) ?? null, null, `${prefix}${i}`));
+        node.items.forEach((item, i) => walk((item as Node | null) ?? null, null, `${prefix}${i}`, inside));
       }
     };
-    walk((this.doc.contents as Node | null) ?? null, null, '');
+    walk((this.doc.contents as Node | null) ?? null, null, '', new Set());
   }
 
   private find(path: Path): Found {

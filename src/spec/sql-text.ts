@@ -36,13 +36,26 @@ function parserError(error: unknown, wrapped: string, prefixLength: number, text
   return { message: raw.replace(/^syntax error/, 'syntax error'), offset };
 }
 
-/** Tokens must balance and never contain `;`. */
-function scanBalanced(text: string): TextError | null {
+/**
+ * The scanner's own complaint (an unterminated comment, string or quoted name), at its
+ * place: the scanner module fails without a readable message, the parser says it in words.
+ */
+function scannerError(text: string, prefix: string): TextError {
+  try {
+    parseSync(`${prefix}${text}`);
+  } catch (error) {
+    return parserError(error, `${prefix}${text}`, prefix.length, text);
+  }
+  return { message: 'PostgreSQL cannot read this text', offset: 0 };
+}
+
+/** Tokens must balance and never contain `;`. `prefix` is what the text follows when parsed. */
+function scanBalanced(text: string, prefix: string): TextError | null {
   let tokens: readonly { start: number; text: string }[];
   try {
     tokens = scanSync(text).tokens;
-  } catch (error) {
-    return parserError(error, text, 0, text);
+  } catch {
+    return scannerError(text, prefix);
   }
   let depth = 0;
   for (const token of tokens) {
@@ -66,6 +79,24 @@ function topLevelComma(text: string): number {
     else if (token.text === ',' && depth === 0) return charOffset(text, token.start);
   }
   return 0;
+}
+
+/**
+ * `text` with its comments blanked out (newlines kept, so offsets and lines still hold): a
+ * `-- comment` at the end would otherwise comment out the `)` placed after the text in a
+ * statement. Only for text that the checks here accepted.
+ */
+export function blankComments(text: string): string {
+  const comments = scanSync(text).tokens.filter((t) => t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT');
+  let out = '';
+  let at = 0;
+  for (const c of comments) {
+    const from = charOffset(text, c.start);
+    const to = charOffset(text, c.end);
+    out += text.slice(at, from) + text.slice(from, to).replace(/[^\n]/g, ' ');
+    at = to;
+  }
+  return out + text.slice(at);
 }
 
 type AstNode = Record<string, unknown>;
@@ -108,9 +139,9 @@ function collectColumnRefs(node: unknown, wrapped: string, prefixLength: number,
  */
 export function checkExpression(text: string): Checked<readonly ColumnReference[]> {
   if (text.trim() === '') return { ok: false, error: { message: 'the expression is empty', offset: 0 } };
-  const unbalanced = scanBalanced(text);
-  if (unbalanced) return { ok: false, error: unbalanced };
   const prefix = 'SELECT (';
+  const unbalanced = scanBalanced(text, prefix);
+  if (unbalanced) return { ok: false, error: unbalanced };
   const wrapped = `${prefix}${text}\n)`;
   let parsed: { stmts?: readonly { stmt?: AstNode }[] };
   try {
@@ -138,9 +169,9 @@ export interface TypeName {
 /** Check that `text` is one type name as written in DDL (`varchar(20)`, `text[]`, `billing.status`). */
 export function checkTypeName(text: string): Checked<TypeName> {
   if (text.trim() === '') return { ok: false, error: { message: 'the type is empty', offset: 0 } };
-  const unbalanced = scanBalanced(text);
-  if (unbalanced) return { ok: false, error: unbalanced };
   const prefix = 'SELECT NULL::';
+  const unbalanced = scanBalanced(text, prefix);
+  if (unbalanced) return { ok: false, error: unbalanced };
   const wrapped = `${prefix}${text}\n`;
   let parsed: { stmts?: readonly { stmt?: AstNode }[] };
   try {

@@ -199,4 +199,65 @@ tables:
     desired: `# nothing here yet\n`,
     errors: [{ line: 1, code: 'schema_violation', message: 'the file is empty' }],
   },
+  {
+    name: "a table in the tool's own ledger schema",
+    desired: `tables:
+  schema_tool.revisions:
+    columns:
+      id: integer
+`,
+    errors: [{ line: 2, col: 3, code: 'reserved_name', message: `schema "schema_tool" is reserved: it holds this tool's own ledger` }],
+  },
+  {
+    name: "a table in PostgreSQL's own schemas",
+    desired: `tables:
+  pg_catalog.x: { columns: { id: integer } }
+  information_schema.y: { columns: { id: integer } }
+`,
+    errors: [
+      { line: 2, col: 3, code: 'reserved_name', message: 'schema "pg_catalog" is reserved' },
+      { line: 3, col: 3, code: 'reserved_name', message: 'schema "information_schema" is reserved' },
+    ],
+  },
+  {
+    name: 'an unterminated comment in a check, at its place',
+    desired: `tables:
+  t:
+    columns:
+      a: integer
+    checks:
+      t_a_check: "a > 0 /* unterminated"
+`,
+    errors: [{ line: 6, col: 25, code: 'bad_expression', message: 'check "t_a_check": unterminated /* comment' }],
+  },
+  {
+    name: 'a NUL character in a literal default',
+    desired: `tables:
+  t:
+    columns:
+      a: { type: text, default: "x\\u0000y" }
+`,
+    errors: [{ line: 4, col: 33, code: 'bad_character', message: 'NUL character' }],
+  },
+  {
+    name: 'an enum with a space in its name, written as a type without quotes',
+    desired: `enums:
+  Weird Enum: [a, b]
+tables:
+  t:
+    columns:
+      a: Weird Enum
+`,
+    errors: [{ line: 6, col: 10, code: 'bad_type', message: 'type "Weird Enum": this is not a type name' }],
+  },
+  {
+    name: 'a type from an extension the database does not have',
+    desired: `tables:
+  t:
+    columns:
+      email: citext
+`,
+    errors: [{ line: 4, col: 14, code: 'unknown_type', message: 'unknown type "citext"' }],
+  },
 ];
+

@@ -215,4 +215,49 @@ tables:
       'alter_column public."New Name"."to"': ['may_fail', 'blocking'],
     },
   },
+  {
+    name: 'a shared column set merged into two tables with a YAML merge key',
+    desired: `
+tables:
+  users:
+    columns: &audited
+      id: { type: bigint, primary_key: true }
+      created_at: { type: timestamptz, nullable: false, default: { sql: now() } }
+    indexes:
+      users_created_idx: { columns: [created_at] }
+  orders:
+    columns:
+      <<: *audited
+      total: { type: numeric(12,2), nullable: false, default: 0 }
+`,
+    steps: ['create_table public.users', 'create_table public.orders', 'create_index public.users.users_created_idx'],
+    after: [
+      {
+        sql: "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position",
+        rows: [
+          { table_name: 'orders', column_name: 'id' },
+          { table_name: 'orders', column_name: 'created_at' },
+          { table_name: 'orders', column_name: 'total' },
+          { table_name: 'users', column_name: 'id' },
+          { table_name: 'users', column_name: 'created_at' },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'SQL comments inside a default, a check, a type and an index are harmless',
+    desired: `
+tables:
+  t:
+    columns:
+      a: { type: "integer -- the type", nullable: false, default: { sql: "0 --" } }
+      b: { type: text, default: { sql: "'x' /* one */ || 'y' -- two" } }
+    checks:
+      t_a_check: "a >= 0 -- never negative"
+    indexes:
+      t_b_idx: { columns: [{ expression: "lower(b) -- folded" }], where: "a > 0 -- live rows" }
+`,
+    steps: ['create_table public.t', 'create_index public.t.t_b_idx'],
+    after: [{ sql: "INSERT INTO t DEFAULT VALUES RETURNING a, b", rows: [{ a: 0, b: 'xy' }] }],
+  },
 ];

@@ -544,6 +544,161 @@ tables:
 `,
     errors: [{ at: ', b > 0', code: 'bad_expression', message: ['check "t_check"', 'a list of expressions, not one'] }],
   },
+  // ---- schemas the file may not use ----
+  {
+    name: "a table in the tool's own ledger schema",
+    yaml: `tables:
+  schema_tool.revisions:
+    columns:
+      id: integer
+`,
+    errors: [{ at: 'schema_tool.revisions', code: 'reserved_name', message: ['schema "schema_tool" is reserved', "this tool's own ledger"] }],
+  },
+  {
+    name: "tables and enums in PostgreSQL's own schemas, and one listed under schemas",
+    yaml: `enums:
+  pg_catalog.mood: [ok]
+tables:
+  information_schema.x: { columns: { id: integer } }
+  pg_toast.x: { columns: { id: integer } }
+  pg_mine.x: { columns: { id: integer } }
+schemas: [pg_keep]
+`,
+    errors: [
+      { at: 'pg_catalog.mood', code: 'reserved_name', message: ['enum "pg_catalog.mood"', 'schema "pg_catalog" is reserved', 'starting with "pg_"'] },
+      { at: 'information_schema.x', code: 'reserved_name', message: ['schema "information_schema" is reserved', 'PostgreSQL maintains itself'] },
+      { at: 'pg_toast.x', code: 'reserved_name', message: ['schema "pg_toast" is reserved'] },
+      { at: 'pg_mine.x', code: 'reserved_name', message: ['schema "pg_mine" is reserved'] },
+      { at: 'pg_keep', code: 'reserved_name', message: ['schema "pg_keep" is reserved'] },
+    ],
+  },
+  // ---- text the scanner cannot read, and NUL characters ----
+  {
+    name: 'an unterminated comment, string or quoted name, at its place',
+    yaml: `tables:
+  t:
+    columns:
+      a: { type: integer, default: { sql: "1 /* one" } }
+      b: "integer /* the type"
+    checks:
+      t_a: "a = 'abc"
+      t_b: 'a = "abc'
+`,
+    errors: [
+      { at: '/* one', code: 'bad_expression', message: ['default of column "a"', 'unterminated /* comment'] },
+      { at: '/* the type', code: 'bad_type', message: ['unterminated /* comment'] },
+      { at: "'abc", code: 'bad_expression', message: ['check "t_a"', 'unterminated quoted string'] },
+      { at: '"abc', code: 'bad_expression', message: ['check "t_b"', 'unterminated quoted identifier'] },
+    ],
+  },
+  {
+    name: 'a NUL character in a default, a comment and a name',
+    yaml: `tables:
+  t:
+    comment: "a\\0b"
+    columns:
+      a: { type: text, default: "x\\u0000y" }
+      "c\\0": integer
+`,
+    errors: [
+      { at: '"a\\0b"', code: 'bad_character', message: ['NUL character'] },
+      { at: '"x\\u0000y"', code: 'bad_character', message: ['NUL character'] },
+      { at: '"c\\0"', code: 'bad_character', message: ['NUL character'] },
+    ],
+  },
+  // ---- anchors and merge keys ----
+  {
+    name: 'an alias without its anchor, and a merge of something that is not a map',
+    yaml: `tables:
+  a:
+    columns:
+      <<: *shared
+  b:
+    columns:
+      x: &word text
+      <<: *word
+`,
+    errors: [
+      { at: '*shared', code: 'yaml_syntax', message: ['the alias *shared has no anchor &shared before it'] },
+      { at: '*word', code: 'yaml_syntax', message: ['a merge key `<<` takes a map'] },
+    ],
+  },
+  {
+    name: 'a problem in a merged column set is at its line, one of the table itself at its own',
+    yaml: `tables:
+  a:
+    columns: &shared
+      id: { type: integr, primary_key: true }
+  b:
+    columns:
+      <<: *shared
+      code: { type: text, nulable: false }
+`,
+    errors: [
+      { at: 'integr', code: 'unknown_type', message: ['unknown type "integr"'] },
+      { at: 'integr', code: 'unknown_type', message: ['unknown type "integr"'] },
+      { at: 'nulable', code: 'unknown_key', message: ['tables.b.columns.code: unknown key "nulable"'] },
+    ],
+  },
+  // ---- how to write a type name ----
+  {
+    name: 'an enum with a space in its name written unquoted as a type',
+    yaml: `enums:
+  Weird Enum: [a, b]
+tables:
+  t:
+    columns:
+      a: Weird Enum
+      b: { type: weird enum }
+`,
+    errors: [
+      { at: 'Weird Enum\n', code: 'bad_type', message: ['type "Weird Enum": this is not a type name'], hint: [`write '"Weird Enum"'`] },
+      { at: 'weird enum', code: 'bad_type', message: ['this is not a type name'], hint: [`write '"Weird Enum"'`] },
+    ],
+  },
+  {
+    name: 'an enum with capitals or a dot in its name written unquoted as a type',
+    yaml: `enums:
+  Mood: [ok]
+  '"my.status"': [on]
+tables:
+  t:
+    columns:
+      a: Mood
+      b: my.status
+`,
+    errors: [
+      { at: 'Mood\n', code: 'unknown_type', message: ['unknown type "Mood"'], hint: [`write '"Mood"'`] },
+      { at: 'my.status\n', code: 'unknown_type', message: ['unknown type "my.status"'], hint: [`write '"my.status"'`] },
+    ],
+  },
+  {
+    name: 'a type name with a space that is no enum of the file',
+    yaml: `tables:
+  t:
+    columns:
+      a: My Type
+`,
+    errors: [{ at: 'My Type', code: 'bad_type', message: ['this is not a type name'], hint: [`'"My Type"'`] }],
+  },
+  // ---- offline, a misspelt built-in type is an error (a type from an extension is a warning, below) ----
+  {
+    name: 'a slip of a built-in type: a letter dropped, changed, or two swapped',
+    yaml: `tables:
+  t:
+    columns:
+      a: intger
+      b: jsnob
+      c: timestampz
+      d: public.integr
+`,
+    errors: [
+      { at: 'intger', code: 'unknown_type', message: ['Did you mean "integer"?'] },
+      { at: 'jsnob', code: 'unknown_type', message: ['Did you mean "jsonb"?'] },
+      { at: 'timestampz', code: 'unknown_type', message: ['Did you mean "timestamptz"?'] },
+      { at: 'public.integr', code: 'unknown_type', message: ['Did you mean "integer"?'] },
+    ],
+  },
 ];
 
 describe('loadSpec diagnostics', () => {
@@ -624,3 +779,36 @@ describe('loadSpec accepts what is close to an error but right', () => {
     ]);
   });
 });
+
+describe('offline, types only the database can confirm are warnings', () => {
+  const yaml = `tables:
+  t:
+    columns:
+      email: citext
+      tags: hstore
+      vec: extensions.vector(3)
+      also: public.citext
+`;
+
+  it('each at its line, with a Spec all the same', () => {
+    const result = loadSpec('schema.yaml', yaml);
+    expect(result.spec).not.toBeNull();
+    expect(result.diagnostics.map((d) => [d.line, d.col, d.code, d.severity])).toEqual([
+      [4, 14, 'unverified_type', 'warning'],
+      [5, 13, 'unverified_type', 'warning'],
+      [6, 12, 'unverified_type', 'warning'],
+      [7, 13, 'unverified_type', 'warning'],
+    ]);
+    expect(result.diagnostics[0]!.message).toBe('type "citext" is neither built in nor an enum of this file: `schema plan` will check it against the database');
+  });
+
+  it('against a database (known types given), an unknown type is an error', () => {
+    const result = loadSpec('schema.yaml', yaml, { knownTypes: new Set(['public.citext']) });
+    expect(result.spec).toBeNull();
+    expect(result.diagnostics.map((d) => [d.line, d.code, d.severity])).toEqual([
+      [5, 'unknown_type', undefined],
+      [6, 'unknown_type', undefined],
+    ]);
+  });
+});
+

@@ -237,3 +237,56 @@ describe('flow maps: pieces after a comma may read as numbers or booleans', () =
     expect(result.spec!.tables[0]!.columns[0]!.default).toMatchObject({ kind: 'expression', sql });
   });
 });
+
+describe('YAML anchors and merge keys', () => {
+  const yaml = `tables:
+  users:
+    columns: &audited
+      id: { type: bigint, primary_key: true }
+      created_at: { type: timestamptz, nullable: false, default: { sql: now() } }
+      updated_at: timestamptz
+    indexes:
+      users_created_idx: { columns: [created_at] }
+  orders:
+    columns:
+      <<: *audited
+      total: numeric(12,2)
+      updated_at: date
+  invoices:
+    columns: *audited
+`;
+  const spec = load(yaml);
+
+  it('a shared column set merged into tables: its columns first, the table own after, an own column wins', () => {
+    const orders = table(spec, 'orders');
+    expect(orders.columns.map((c) => `${c.name} ${c.type.value}`)).toEqual(['id bigint', 'created_at timestamptz', 'updated_at date', 'total numeric(12,2)']);
+    expect(orders.primaryKey?.columns.map((c) => c.value)).toEqual(['id']);
+    expect(table(spec, 'invoices').columns.map((c) => c.name)).toEqual(['id', 'created_at', 'updated_at']);
+  });
+
+  it('positions: a merged column is where it is written, a column of the table itself at its own line', () => {
+    const orders = columns(table(spec, 'orders'));
+    expect(orders['id']!.pos.line).toBe(4);
+    expect(orders['created_at']!.default!.pos.line).toBe(5);
+    expect(orders['updated_at']!.pos.line).toBe(13);
+    expect(orders['total']!.pos.line).toBe(12);
+    expect(table(spec, 'orders').pos.line).toBe(9);
+  });
+});
+
+describe('SQL comments in expressions and types', () => {
+  it('are blanked out, so the text can be put inside parentheses', () => {
+    const spec = load(`tables:
+  t:
+    columns:
+      a: { type: "integer -- the type", default: { sql: "0 -- zero" } }
+    checks:
+      t_a: "a >= 0 /* never negative */ -- note"
+`);
+    const t = table(spec, 't');
+    // The same length as written: offsets into the text still hold.
+    expect(t.columns[0]!.type.value).toBe(`integer${' '.repeat(' -- the type'.length)}`);
+    expect(t.columns[0]!.default).toMatchObject({ kind: 'expression', sql: `0${' '.repeat(' -- zero'.length)}` });
+    expect(t.checks[0]!.expression.value.trimEnd()).toBe('a >= 0');
+  });
+});
