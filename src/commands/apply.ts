@@ -10,6 +10,7 @@ import { certainFailures, type Plan } from '../plan/types.js';
 import { renderText } from '../render/text.js';
 import { introspect } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
+import { checkPlansDir } from '../revisions/file.js';
 import { verifyPlan } from '../verify/verify.js';
 import { BaseCommand, consentFlags, dataCheckFlags, onlineFlag, runFlags, verifyFlag } from './base.js';
 
@@ -51,6 +52,7 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
     const savedPath = this.flags.plan;
     const saved = savedPath ? parseSavedPlan(savedPath, await readSavedPlan(savedPath)) : null;
     const schema = saved ? null : checkSchema(this.schemaPath(), await readSchemaFile(this.schemaPath()));
+    await checkPlansDir(this.plansDir(), 'write');
     const target = this.target();
     this.announce(target);
     const c = this.colour();

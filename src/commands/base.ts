@@ -10,7 +10,8 @@ import { DbError } from '../db/db.js';
 import { describeTarget, resolveTarget, TargetError, type Target } from '../db/target.js';
 import { SpecError, UserError } from '../errors.js';
 import { RevisionError } from '../revisions/file.js';
-import { formatDiagnostic } from '../spec/diagnostics.js';
+import { formatDiagnostic, type Diagnostic } from '../spec/diagnostics.js';
+import { suggestion } from '../spec/did-you-mean.js';
 import { HAZARD_CODES, hazardsNeedingConsent, type HazardCode, type Step } from '../plan/types.js';
 import type { RunSettings } from '../apply/groups.js';
 import { DEFAULT_SETTINGS, type Settings } from '../spec/spec.js';
@@ -59,7 +60,14 @@ export const verifyFlag = {
 /** Flags of the commands that change a database: the same consent everywhere. */
 export const consentFlags = {
   'auto-approve': Flags.boolean({ summary: 'Go ahead without asking (hazards that need consent still need --allow-hazards).' }),
-  'allow-hazards': Flags.string({ summary: 'Hazards to allow without asking, comma-separated: data_loss,lossy_type_change.' }),
+  'allow-hazards': Flags.string({
+    summary: 'Hazards to allow without asking, comma-separated: data_loss,lossy_type_change.',
+    // Checked as the flags are read, so a misspelt code stops before anything connects.
+    parse: async (v) => {
+      parseAllowed(v);
+      return v;
+    },
+  }),
 };
 
 export function parseAllowed(text: string | undefined): HazardCode[] {
@@ -67,39 +75,54 @@ export function parseAllowed(text: string | undefined): HazardCode[] {
   const codes = text.split(',').map((s) => s.trim()).filter(Boolean);
   for (const code of codes) {
     if (!(HAZARD_CODES as readonly string[]).includes(code)) {
-      throw new UserError(`--allow-hazards: unknown hazard "${code}"`, `hazard codes: ${HAZARD_CODES.join(', ')}`);
+      throw new UserError(`--allow-hazards: unknown hazard "${code}".${suggestion(code, HAZARD_CODES)}`, `hazard codes: ${HAZARD_CODES.join(', ')}`);
     }
   }
   return codes as HazardCode[];
 }
 
+const schemaFlag = {
+  schema: Flags.string({
+    char: 's',
+    summary: 'The schema file: the desired state of the database.',
+    default: './schema.yaml',
+    helpGroup: 'COMMON',
+  }),
+};
+
+const targetFlags = {
+  url: Flags.string({
+    summary: 'The target database, as a postgres:// URL.',
+    description: 'Without it: DATABASE_URL from the environment, then DATABASE_URL in ./.env, then the embedded PostgreSQL (PGlite) kept in ./.schema/.',
+    helpGroup: 'COMMON',
+  }),
+  'plans-dir': Flags.string({ summary: 'The folder of revision files.', default: './plans', helpGroup: 'COMMON' }),
+};
+
+const outputFlags = {
+  'no-color': Flags.boolean({ summary: 'Print without colour (also: NO_COLOR=1).', helpGroup: 'COMMON' }),
+  debug: Flags.boolean({ summary: 'Show stack traces of internal errors.', helpGroup: 'COMMON' }),
+};
+
+/** oclif prefixes an error thrown while parsing a flag with its own lines; keep only ours. */
+function unwrapFlagError(message: string): string {
+  return message.replace(/^Parsing --[\w-]+ \n\t/, '').replace(/\nSee more help with --help$/, '');
+}
+
+export type FileFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof FileCommand)['baseFlags'] & T['flags']>;
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
-export abstract class BaseCommand<T extends typeof Command> extends Command {
-  static override baseFlags = {
-    schema: Flags.string({
-      char: 's',
-      summary: 'The schema file: the desired state of the database.',
-      default: './schema.yaml',
-      helpGroup: 'COMMON',
-    }),
-    url: Flags.string({
-      summary: 'The target database, as a postgres:// URL.',
-      description: 'Without it: DATABASE_URL from the environment, then DATABASE_URL in ./.env, then the embedded PostgreSQL (PGlite) kept in ./.schema/.',
-      helpGroup: 'COMMON',
-    }),
-    'plans-dir': Flags.string({ summary: 'The folder of revision files.', default: './plans', helpGroup: 'COMMON' }),
-    'no-color': Flags.boolean({ summary: 'Print without colour (also: NO_COLOR=1).', helpGroup: 'COMMON' }),
-    debug: Flags.boolean({ summary: 'Show stack traces of internal errors.', helpGroup: 'COMMON' }),
-  };
+/** A command that reads the schema file only: no database, no plans/ (`validate`). */
+export abstract class FileCommand<T extends typeof Command> extends Command {
+  static override baseFlags = { ...schemaFlag, ...outputFlags };
 
-  protected flags!: BaseFlags<T>;
+  protected flags!: FileFlags<T>;
   protected args!: Interfaces.InferredArgs<T['args']>;
 
   override async init(): Promise<void> {
     await super.init();
-    const { flags, args } = await this.parse({ flags: this.ctor.flags, baseFlags: (this.ctor as typeof BaseCommand).baseFlags, args: this.ctor.args, strict: this.ctor.strict });
-    this.flags = flags as BaseFlags<T>;
+    const { flags, args } = await this.parse({ flags: this.ctor.flags, baseFlags: (this.ctor as typeof FileCommand).baseFlags, args: this.ctor.args, strict: this.ctor.strict });
+    this.flags = flags as FileFlags<T>;
     this.args = args as Interfaces.InferredArgs<T['args']>;
   }
 
@@ -113,6 +136,56 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected schemaPath(): string {
     return normalize(this.flags.schema);
   }
+
+  protected say(text: string): void {
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** Diagnostics as `file:line:col: message` lines, the position in bold. */
+  protected formatDiagnostics(list: readonly Diagnostic[]): string {
+    const c = this.colour(process.stderr);
+    return list.map((d) => formatDiagnostic(d).replace(/^([^:]+:\d+:\d+:)/, (m) => c.bold(m))).join('\n');
+  }
+
+  /** A line on stderr: progress and notes, never part of a result. */
+  protected note(text: string): void {
+    process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  override async catch(error: Error): Promise<unknown> {
+    if (error instanceof Errors.ExitError) throw error;
+    const c = this.colour(process.stderr);
+    const lines: string[] = [];
+    if (error instanceof SpecError) {
+      lines.push(this.formatDiagnostics(error.diagnostics));
+      lines.push(c.red(`error: ${error.message}`));
+    } else if (error instanceof UserError || error instanceof ApplyError || error instanceof RevisionError) {
+      lines.push(c.red(`error: ${unwrapFlagError(error.message)}`));
+      if (error.hint) lines.push(`hint: ${error.hint}`);
+    } else if (error instanceof DbError) {
+      lines.push(c.red(`error: ${error.message}`));
+      if (error.detail) lines.push(`hint: ${error.detail}`);
+    } else if (error instanceof TargetError) {
+      lines.push(c.red(`error: ${error.message}`));
+    } else if (error instanceof Errors.CLIError) {
+      // oclif's own parse errors: an unknown flag, a bad option value.
+      lines.push(c.red(`error: ${error.message.split('\n')[0]}`));
+      lines.push(`hint: see \`schema ${this.id ?? ''} --help\``);
+    } else {
+      lines.push(c.red(`internal error: ${error.message}`));
+      if (!this.flags?.debug) lines.push('hint: run again with --debug for the stack trace, and report it');
+    }
+    if (this.flags?.debug && error.stack) lines.push(c.dim(error.stack));
+    process.stderr.write(lines.join('\n') + '\n');
+    return this.exit(1);
+  }
+}
+
+/** A command with a target database and a plans/ folder: every command but `validate`. */
+export abstract class BaseCommand<T extends typeof Command> extends FileCommand<T> {
+  static override baseFlags = { ...schemaFlag, ...targetFlags, ...outputFlags };
+
+  protected declare flags: BaseFlags<T>;
 
   protected target(): Target {
     return resolveTarget({ url: this.flags.url, env: process.env, cwd: process.cwd() });
@@ -130,10 +203,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** One line on stderr saying which database is used (stdout stays clean for --format json). */
   protected announce(target: Target): void {
     process.stderr.write(this.colour(process.stderr).dim(describeTarget(target)) + '\n');
-  }
-
-  protected say(text: string): void {
-    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
   /**
@@ -181,38 +250,5 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected plansDir(): string {
     return normalize(this.flags['plans-dir']);
-  }
-
-  /** A line on stderr: progress and notes, never part of a result. */
-  protected note(text: string): void {
-    process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-  }
-
-  override async catch(error: Error): Promise<unknown> {
-    if (error instanceof Errors.ExitError) throw error;
-    const c = this.colour(process.stderr);
-    const lines: string[] = [];
-    if (error instanceof SpecError) {
-      for (const d of error.diagnostics) lines.push(formatDiagnostic(d).replace(/^([^:]+:\d+:\d+:)/, (m) => c.bold(m)));
-      lines.push(c.red(`error: ${error.message}`));
-    } else if (error instanceof UserError || error instanceof ApplyError || error instanceof RevisionError) {
-      lines.push(c.red(`error: ${error.message}`));
-      if (error.hint) lines.push(`hint: ${error.hint}`);
-    } else if (error instanceof DbError) {
-      lines.push(c.red(`error: ${error.message}`));
-      if (error.detail) lines.push(`hint: ${error.detail}`);
-    } else if (error instanceof TargetError) {
-      lines.push(c.red(`error: ${error.message}`));
-    } else if (error instanceof Errors.CLIError) {
-      // oclif's own parse errors: an unknown flag, a bad option value.
-      lines.push(c.red(`error: ${error.message.split('\n')[0]}`));
-      lines.push(`hint: see \`schema ${this.id ?? ''} --help\``);
-    } else {
-      lines.push(c.red(`internal error: ${error.message}`));
-      if (!this.flags?.debug) lines.push('hint: run again with --debug for the stack trace, and report it');
-    }
-    if (this.flags?.debug && error.stack) lines.push(c.dim(error.stack));
-    process.stderr.write(lines.join('\n') + '\n');
-    return this.exit(1);
   }
 }

@@ -1,6 +1,7 @@
 // `schema merge`: join two heads of plans/ with a merge revision.
 import { Flags } from '@oclif/core';
 import { checkSchema, mergeHeads, readSchemaFile } from '../api.js';
+import { checkPlansDir } from '../revisions/file.js';
 import { BaseCommand } from './base.js';
 
 export default class Merge extends BaseCommand<typeof Merge> {
@@ -13,6 +14,7 @@ export default class Merge extends BaseCommand<typeof Merge> {
 
   async run(): Promise<void> {
     const c = this.colour();
+    await checkPlansDir(this.plansDir(), 'write');
     const merged = await mergeHeads({
       plansDir: this.plansDir(),
       message: this.flags.message,

@@ -1,17 +1,19 @@
 // `schema validate`: every problem in schema.yaml, each at its line, without any database.
 import { readSchemaFile, validateSchema } from '../api.js';
 import { SpecError } from '../errors.js';
-import { BaseCommand } from './base.js';
+import { isError } from '../spec/diagnostics.js';
+import { FileCommand } from './base.js';
 
-export default class Validate extends BaseCommand<typeof Validate> {
+export default class Validate extends FileCommand<typeof Validate> {
   static override summary = 'Check schema.yaml without touching any database.';
-  static override description = `Parses the schema file and checks it against the JSON Schema (schemas/schema.json), then checks every name, reference, type and SQL expression with PostgreSQL's own parser. Reports every problem at once, each as file:line:column. Types that come from an extension are only known to a database that has it: \`schema plan\` checks them there.`;
+  static override description = `Parses the schema file and checks it against the JSON Schema (schemas/schema.json), then checks every name, reference, type and SQL expression with PostgreSQL's own parser. Reports every problem at once, each as file:line:column. Types that come from an extension (citext, hstore, ...) are only known to a database that has it: they are reported as warnings (exit status 0), and \`schema plan\` checks them there. A misspelt built-in type (integr) is an error.`;
   static override examples = ['<%= config.bin %> validate', '<%= config.bin %> validate --schema db/schema.yaml'];
 
   async run(): Promise<void> {
     const file = this.schemaPath();
     const diagnostics = validateSchema(file, await readSchemaFile(file));
-    if (diagnostics.length > 0) throw new SpecError(diagnostics);
+    if (diagnostics.some(isError)) throw new SpecError(diagnostics);
+    if (diagnostics.length > 0) this.note(this.formatDiagnostics(diagnostics));
     this.say(this.colour().green(`${file} is valid.`));
   }
 }

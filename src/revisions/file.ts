@@ -3,8 +3,9 @@
 // full SQL with each step's hazards beside it. Written once, never edited: the checksum covers
 // the header's fields (all but the checksum itself) and both directions.
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parseSync, scanSync } from 'libpg-query';
 import { sha256 } from '../model/fingerprint.js';
 import '../model/identifiers.js'; // loads the parser module
@@ -221,6 +222,44 @@ export function verifyChecksum(file: RevisionFile): boolean {
   return checksumOf(file, file.body) === file.checksum;
 }
 
+const PLANS_DIR_HINT = 'pass --plans-dir with the folder of revision files (default ./plans)';
+
+/** A failure to read or write in the plans folder, naming the path, for a person to fix. */
+export function plansDirError(dir: string, error: unknown): RevisionError {
+  const e = error as NodeJS.ErrnoException;
+  const why: Record<string, string> = { EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'the file system is read-only', ENOSPC: 'no space left on the device', ENOTDIR: 'a part of the path is a file', ENOENT: 'a part of the path does not exist' };
+  return new RevisionError(`cannot use the plans folder ${dir}: ${why[e.code ?? ''] ?? e.message}`, PLANS_DIR_HINT);
+}
+
+/**
+ * Throws a RevisionError naming `dir` when it cannot be the folder of revision files: a file,
+ * a path through a file, or one this process may not read (or, to write, write in). A folder
+ * that does not exist yet is fine: the first revision written creates it.
+ */
+export async function checkPlansDir(dir: string, mode: 'read' | 'write'): Promise<void> {
+  let probe = dir;
+  for (;;) {
+    try {
+      if (!(await stat(probe)).isDirectory()) {
+        throw new RevisionError(probe === dir ? `the plans folder ${dir} is a file, not a folder` : `the plans folder ${dir} is inside ${probe}, which is a file`, PLANS_DIR_HINT);
+      }
+      break;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error instanceof RevisionError ? error : plansDirError(dir, error);
+      if (dirname(probe) === probe) return;
+      probe = dirname(probe);
+    }
+  }
+  const wanted = mode === 'write' ? constants.W_OK | constants.X_OK : constants.R_OK | constants.X_OK;
+  if (mode === 'read' && probe !== dir) return; // nothing there yet: nothing to read
+  try {
+    await access(probe, wanted);
+  } catch {
+    throw new RevisionError(`cannot ${mode} in the plans folder ${dir}: ${probe === dir ? 'permission denied' : `${probe} is not writable`}`, PLANS_DIR_HINT);
+  }
+}
+
 /** Every revision file in `dir` (none when the folder does not exist), in name order. */
 export async function readRevisions(dir: string): Promise<RevisionFile[]> {
   let names: string[];
@@ -228,7 +267,8 @@ export async function readRevisions(dir: string): Promise<RevisionFile[]> {
     names = (await readdir(dir)).filter((n) => n.endsWith('.sql') && !n.startsWith('.')).sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    await checkPlansDir(dir, 'read');
+    throw plansDirError(dir, error);
   }
   const files: RevisionFile[] = [];
   for (const name of names) files.push(parseRevision(name, await readFile(join(dir, name), 'utf8')));
