@@ -15,7 +15,7 @@ import type { Spec, SpecIndex, SpecTable } from '../spec/spec.js';
 import { hintsFromSpec } from '../spec/hints.js';
 import { checkExpression } from '../spec/sql-text.js';
 import { toModel, type SpelledTable } from '../spec/to-model.js';
-import type { Db } from './db.js';
+import { DbError, type Db } from './db.js';
 import { settleTexts } from './settle.js';
 
 /** PostgreSQL allows 1,600 columns a table; stay well below. */
@@ -289,10 +289,37 @@ class Layout {
 
 }
 
-/** Run each piece alone under a savepoint: every failure becomes a diagnostic at each of its uses. */
+/** SQLSTATEs that say this role or session may not create here: nothing the file can fix. */
+const NOT_PERMITTED = new Set(['42501', '25006']); // insufficient_privilege, read_only_sql_transaction
+/** SQLSTATE classes of the connection, the server or its resources: not the file's doing either. */
+const NOT_THE_FILE = ['08', '53', '57', '58', 'XX'];
+
+/** The one error for a role or session that may not run the spelling transaction. */
+async function notPermitted(db: Db, error: DbError): Promise<DbError> {
+  const [who] = await db.query<{ role: string; database: string }>('SELECT current_user AS role, current_database() AS database');
+  const role = who?.role ?? '?';
+  const database = who?.database ?? '?';
+  const hint =
+    error.code === '25006'
+      ? `this session is read-only (default_transaction_read_only, or a standby): plan against a writable primary, or with a role or database where default_transaction_read_only is off`
+      : `grant it what planning creates (all of it rolled back): GRANT CREATE, TEMPORARY ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(role)}; and CREATE on the schemas the file uses, e.g. GRANT CREATE ON SCHEMA public TO ${quoteIdent(role)};`;
+  const whyNot = error.code === '25006' ? `this session of role "${role}" is read-only` : `role "${role}" may not`;
+  return new DbError(
+    `planning needs a role that may create (and roll back) schemas, types and temporary tables in database "${database}", and ${whyNot}: ${error.message}`,
+    error.code,
+    hint,
+  );
+}
+
+/**
+ * Run each piece alone under a savepoint: every failure becomes a diagnostic at each of its
+ * uses. A failure that is not the file's (no right to create, a read-only session, a lost
+ * connection) is thrown instead, once.
+ */
 async function diagnose(db: Db, layout: Layout, file: string): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   const failed = new Set<Piece>();
+  let refused: DbError | null = null;
   await db.exec("BEGIN; SET LOCAL search_path = public; SET LOCAL client_min_messages = warning");
   try {
     for (const piece of layout.pieces()) {
@@ -305,6 +332,12 @@ async function diagnose(db: Db, layout: Layout, file: string): Promise<Diagnosti
         for (const sql of piece.sql) await db.exec(sql);
         await db.exec('RELEASE SAVEPOINT spelling');
       } catch (error) {
+        const code = error instanceof DbError ? error.code ?? '' : '';
+        if (error instanceof DbError && NOT_PERMITTED.has(code)) {
+          refused = error;
+          break;
+        }
+        if (NOT_THE_FILE.some((c) => code.startsWith(c))) throw error;
         await db.exec('ROLLBACK TO SAVEPOINT spelling');
         failed.add(piece);
         const message = error instanceof Error ? error.message : String(error);
@@ -314,6 +347,7 @@ async function diagnose(db: Db, layout: Layout, file: string): Promise<Diagnosti
   } finally {
     await db.exec('ROLLBACK');
   }
+  if (refused) throw await notPermitted(db, refused);
   return out;
 }
 

@@ -1,6 +1,6 @@
 // The ledger: one row per applied revision, in the tool's own schema, which introspection
 // never reads and plans never touch. Created on first use, inside the applying transaction.
-import type { Db } from '../db/db.js';
+import { DbError, type Db } from '../db/db.js';
 import { qualify, quoteIdent } from '../model/identifiers.js';
 import { LEDGER_SCHEMA, type Model } from '../model/model.js';
 import type { Step } from '../plan/types.js';
@@ -76,6 +76,30 @@ export interface AppliedRevision extends Applied {
   readonly fingerprint: string | null;
 }
 
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+/** A read of the ledger; a role without the rights to read it is told which to ask for. */
+async function readLedger<T>(db: Db, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof DbError && error.code === INSUFFICIENT_PRIVILEGE) {
+      const schema = quoteIdent(LEDGER_SCHEMA);
+      // Inside a failed transaction the role cannot be asked for: a placeholder stands for it.
+      const role = await db.query<{ role: string }>('SELECT current_user AS role').then(
+        (rows) => quoteIdent(rows[0]!.role),
+        () => 'this_role',
+      );
+      throw new DbError(
+        error.message,
+        error.code,
+        `this role may not read the ledger of applied revisions (schema ${LEDGER_SCHEMA}); an owner can grant it: GRANT USAGE ON SCHEMA ${schema} TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${role};`,
+      );
+    }
+    throw error;
+  }
+}
+
 async function ledgerExists(db: Db): Promise<boolean> {
   const rows = await db.query<{ t: string | null }>(`SELECT pg_catalog.to_regclass($1)::text AS t`, [TABLE]);
   return Boolean(rows[0]?.t);
@@ -83,17 +107,21 @@ async function ledgerExists(db: Db): Promise<boolean> {
 
 /** The applied revisions, in the order they were applied; none when the ledger does not exist yet. */
 export async function appliedRevisions(db: Db): Promise<AppliedRevision[]> {
-  if (!(await ledgerExists(db))) return [];
-  return db.query<AppliedRevision>(
-    `SELECT revision, parents, file, checksum, message, applied_at::text AS applied_at, applied_by, duration_ms, fingerprint FROM ${TABLE} ORDER BY seq`,
-  );
+  return readLedger(db, async () => {
+    if (!(await ledgerExists(db))) return [];
+    return db.query<AppliedRevision>(
+      `SELECT revision, parents, file, checksum, message, applied_at::text AS applied_at, applied_by, duration_ms, fingerprint FROM ${TABLE} ORDER BY seq`,
+    );
+  });
 }
 
 /** The Model recorded after `revision` was applied (null when none was recorded). */
 export async function snapshotOf(db: Db, revision: string): Promise<Model | null> {
-  if (!(await ledgerExists(db))) return null;
-  const rows = await db.query<{ snapshot: Model | null }>(`SELECT snapshot FROM ${TABLE} WHERE revision = $1`, [revision]);
-  return rows[0]?.snapshot ?? null;
+  return readLedger(db, async () => {
+    if (!(await ledgerExists(db))) return null;
+    const rows = await db.query<{ snapshot: Model | null }>(`SELECT snapshot FROM ${TABLE} WHERE revision = $1`, [revision]);
+    return rows[0]?.snapshot ?? null;
+  });
 }
 
 // ---- pending work: a change that runs in several transactions, and how far it got ----
@@ -145,8 +173,10 @@ export async function finishPending(db: Db, revision: string): Promise<void> {
 
 /** The unfinished work, if any (there is at most one: every writer holds the advisory lock). */
 export async function readPending(db: Db): Promise<Pending | null> {
-  const exists = await db.query<{ t: string | null }>(`SELECT pg_catalog.to_regclass($1)::text AS t`, [PENDING]);
-  if (!exists[0]?.t) return null;
-  const rows = await db.query<Pending>(`SELECT revision, direction, steps, done, payload, started_at::text AS started_at FROM ${PENDING} ORDER BY started_at LIMIT 1`);
-  return rows[0] ?? null;
+  return readLedger(db, async () => {
+    const exists = await db.query<{ t: string | null }>(`SELECT pg_catalog.to_regclass($1)::text AS t`, [PENDING]);
+    if (!exists[0]?.t) return null;
+    const rows = await db.query<Pending>(`SELECT revision, direction, steps, done, payload, started_at::text AS started_at FROM ${PENDING} ORDER BY started_at LIMIT 1`);
+    return rows[0] ?? null;
+  });
 }
