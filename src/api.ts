@@ -105,7 +105,7 @@ export function parseSavedPlan(path: string, text: string): Plan {
     throw new UserError(`${path} is not JSON: ${(error as Error).message}`, 'save a plan with `schema plan --format json > plan.json`');
   }
   const plan = data as Partial<Plan>;
-  if (plan.format_version !== PLAN_FORMAT_VERSION || !Array.isArray(plan.steps) || !Array.isArray(plan.downgrade) || typeof plan.fingerprint?.from !== 'string') {
+  if (plan.format_version !== PLAN_FORMAT_VERSION || !Array.isArray(plan.steps) || !Array.isArray(plan.downgrade) || typeof plan.fingerprint?.from !== 'string' || typeof plan.fingerprint.to !== 'string') {
     throw new UserError(`${path} is not a plan saved by this version of schema (format_version ${PLAN_FORMAT_VERSION})`, 'save a plan with `schema plan --format json > plan.json`');
   }
   return plan as Plan;

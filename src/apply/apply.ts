@@ -6,12 +6,12 @@
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from '../db/db.js';
-import { introspect } from '../introspect/introspect.js';
+import { introspect, type Introspection } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
 import { quoteLiteral } from '../model/identifiers.js';
 import type { Plan, Step } from '../plan/types.js';
 import { Chain, verifyApplied, type Applied } from '../revisions/chain.js';
-import { formatRevision, newRevisionId, parseRevision, readRevisions, slug, timestampName } from '../revisions/file.js';
+import { formatRevision, newRevisionId, parseRevision, plansDirError, readRevisions, slug, timestampName } from '../revisions/file.js';
 import { appliedRevisions, ensureLedger, ensurePending, finishPending, readPending, recordRevision, startPending, type Pending } from '../revisions/ledger.js';
 import { groupSteps, lockBudget, PATIENT, runGroups, type RunSettings } from './groups.js';
 import { ApplyError, inLockedTransaction, runSteps, withSessionLock } from './transaction.js';
@@ -34,6 +34,12 @@ export interface ApplyOptions {
   readonly onStep?: (index: number, step: Step) => void | Promise<void>;
   /** Called once when the plan has to run in several transactions, saying why. */
   readonly onGroups?: (groups: number, reason: string) => void;
+  /**
+   * The plan was read from a file (`apply --plan`): its SQL is checked by where it leads.
+   * After its steps the database must be the state its `fingerprint.to` names, or nothing
+   * is kept (in one transaction) and no revision is recorded.
+   */
+  readonly saved?: boolean;
 }
 
 export interface ApplyResult {
@@ -52,6 +58,8 @@ interface ApplyPayload {
   readonly parents: readonly string[];
   readonly message: string;
   readonly plansDir: string;
+  /** For a saved plan: the fingerprint the database must have once every step is done. */
+  readonly expectTo?: string;
 }
 
 function uniqueFileName(chain: Chain, created: Date, message: string): string {
@@ -117,14 +125,33 @@ async function checkStart(db: Db, plan: Plan, chain: Chain, plansDir: string): P
   assertAtHead(chain, applied, plansDir);
 }
 
+/** A saved plan whose steps did not lead to the state it names: edited since it was made. */
+function notWhereItSays(committed: boolean): ApplyError {
+  return new ApplyError(
+    committed
+      ? 'the saved plan does not lead where it says: after its steps the database is not the state the plan was made for (was the file edited?); its steps ran in separate transactions and stay, but no revision was recorded'
+      : 'the saved plan does not lead where it says: after its steps the database would not be the state the plan was made for (was the file edited?); it was rolled back and nothing was changed',
+    null,
+    committed ? 'run `schema drift` and `schema plan` to see what changed, and plan again from schema.yaml' : 'make the plan again with `schema plan --format json`, review it, and apply that file unedited',
+  );
+}
+
+/** The database once every step is done; for a saved plan, checked to be the state it names. */
+async function arrived(db: Db, payload: ApplyPayload, committed: boolean): Promise<Introspection> {
+  const after = await introspect(db);
+  if (payload.expectTo !== undefined && fingerprint(after.model) !== payload.expectTo) throw notWhereItSays(committed);
+  return after;
+}
+
 /**
  * Inside the last transaction of an apply: the ledger row, the file under a temporary name,
  * and the end of any pending record. Returns the temporary path (renamed once committed).
  */
-async function record(db: Db, revision: string, payload: ApplyPayload, started: number, pending: boolean): Promise<string> {
+async function record(db: Db, revision: string, payload: ApplyPayload, started: number, pending: boolean, after: Introspection): Promise<string> {
   const tempPath = join(payload.plansDir, `.${payload.fileName}.tmp`);
-  const after = await introspect(db);
-  await writeFile(tempPath, payload.text);
+  await writeFile(tempPath, payload.text).catch((error: unknown) => {
+    throw plansDirError(payload.plansDir, error);
+  });
   await recordRevision(db, {
     revision,
     parents: payload.parents,
@@ -160,8 +187,10 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const parents = head ? [head.revision] : [];
   const { text, checksum } = formatRevision(plan, { id, parents, created, message: options.message });
   const fileName = uniqueFileName(chain, created, options.message);
-  await mkdir(plansDir, { recursive: true });
-  const payload: ApplyPayload = { fileName, text, checksum, parents, message: options.message, plansDir };
+  await mkdir(plansDir, { recursive: true }).catch((error: unknown) => {
+    throw plansDirError(plansDir, error);
+  });
+  const payload: ApplyPayload = { fileName, text, checksum, parents, message: options.message, plansDir, ...(options.saved ? { expectTo: plan.fingerprint.to } : {}) };
   const lockWaitMs = options.lockWaitMs ?? 60_000;
   const started = Date.now();
 
@@ -180,7 +209,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
           if (error instanceof ApplyError) throw new ApplyError(`${error.message}, and no revision file was written`, error.failedStep, null, error.code);
           throw error;
         }
-        tempPath = await record(db, id, payload, started, false);
+        tempPath = await record(db, id, payload, started, false, await arrived(db, payload, false));
       });
     } catch (error) {
       if (tempPath) await unlink(tempPath).catch(() => undefined);
@@ -224,9 +253,17 @@ async function finishApply(db: Db, pending: Pending, settings: RunSettings, star
     throw error;
   }
   const tempPath = join(payload.plansDir, `.${payload.fileName}.tmp`);
+  let after: Introspection;
+  try {
+    after = await arrived(db, payload, true);
+  } catch (error) {
+    // Its steps are committed; recording nothing, there is nothing left to finish either.
+    await finishPending(db, pending.revision).catch(() => undefined);
+    throw error;
+  }
   await db.exec('BEGIN');
   try {
-    await record(db, pending.revision, payload, started, true);
+    await record(db, pending.revision, payload, started, true, after);
     await db.exec('COMMIT');
   } catch (error) {
     await db.exec('ROLLBACK').catch(() => undefined);

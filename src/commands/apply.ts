@@ -106,6 +106,7 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
         plansDir: this.plansDir(),
         message: this.flags.message ?? defaultMessage(plan),
         lockWaitMs,
+        saved: saved !== null,
         ...(online ? { online: this.runSettings(fresh?.settings) } : {}),
         onStep: (i, step) => this.note(c.dim(`  [${i + 1}/${plan.steps.length}] ${step.op} ${step.object}`)),
         onGroups: (_n, reason) => this.note(c.yellow(`Runs in steps: ${reason}. If it is cut short, run \`schema apply\` again to finish.`)),
