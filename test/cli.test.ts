@@ -6,8 +6,10 @@ import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { randomBytes } from 'node:crypto';
 import { modelOf, runBefore } from './support/cases.js';
-import { scratch, type Scratch } from './support/scratch.js';
+import { adminUrl, scratch, type Scratch } from './support/scratch.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/run.js');
@@ -119,10 +121,13 @@ describe('apply refuses without consent and changes nothing', () => {
     expect(r.stderr).toContain('hint: pass --auto-approve to go ahead without asking');
   });
 
-  it('an unknown hazard name is an error', () => {
+  it('an unknown hazard name is an error as the flags are read, before anything connects or plans', () => {
     const r = schema(['apply', '--url', s.url, '--auto-approve', '--allow-hazards', 'data-loss']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('error: --allow-hazards: unknown hazard "data-loss"');
+    expect(r.stderr).toBe(
+      'error: --allow-hazards: unknown hazard "data-loss". Did you mean "data_loss"?\nhint: hazard codes: data_loss, lossy_type_change, may_fail, table_rewrite, blocking, irreversible\n',
+    );
+    expect(r.stdout).toBe('');
   });
 
   it('a saved plan applies, and is refused once the database has moved', async () => {
@@ -200,3 +205,146 @@ describe('the embedded database', () => {
     expect(again.stdout).toContain('No changes.');
   });
 });
+
+describe('validate: types from extensions, and only the flags it uses', () => {
+  const EXTENSION_TYPES = `tables:\n  users:\n    columns:\n      email: citext\n      tags: { type: hstore }\n`;
+
+  it('a type it does not know is a warning that plan checks it, exit 0; plan then finds it in the database, or says it is not there', async () => {
+    await writeFile(join(cwd, 'schema.yaml'), EXTENSION_TYPES);
+    const r = schema(['validate']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => /^schema\.yaml:\d+:\d+: /.test(l))).toEqual([
+      'schema.yaml:4:14: warning: type "citext" is neither built in nor an enum of this file: `schema plan` will check it against the database',
+      'schema.yaml:5:21: warning: type "hstore" is neither built in nor an enum of this file: `schema plan` will check it against the database',
+    ]);
+    expect(r.stdout).toBe('schema.yaml is valid.\n');
+    const missing = schema(['plan', '--url', s.url]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('schema.yaml:4:14: unknown type "citext".');
+    await runBefore(s.db, 'CREATE EXTENSION citext; CREATE EXTENSION hstore');
+    const planned = schema(['plan', '--url', s.url]);
+    expect(planned.status, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('email public.citext');
+  });
+
+  it('a misspelt built-in type stays an error', async () => {
+    await writeFile(join(cwd, 'schema.yaml'), `tables:\n  t:\n    columns:\n      a: citext\n      b: integr\n`);
+    const r = schema(['validate']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('schema.yaml:4:10: warning: type "citext"');
+    expect(r.stderr).toContain('schema.yaml:5:10: unknown type "integr". Did you mean "integer"?');
+    expect(r.stderr).toContain('error: 1 problem in schema.yaml; nothing was run');
+  });
+
+  it('offers no --url or --plans-dir, which it would ignore', async () => {
+    const help = schema(['validate', '--help']);
+    expect(help.stdout).toContain('--schema');
+    expect(help.stdout).not.toContain('--url');
+    expect(help.stdout).not.toContain('--plans-dir');
+    await writeFile(join(cwd, 'schema.yaml'), USERS);
+    const r = schema(['validate', '--url', s.url]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('error: Nonexistent flag: --url');
+  });
+});
+
+describe('--plans-dir that cannot be the folder of revisions', () => {
+  beforeEach(async () => {
+    await writeFile(join(cwd, 'schema.yaml'), USERS);
+    await writeFile(join(cwd, 'notes.txt'), 'not a folder\n');
+  });
+
+  it('a file, or a path through a file: one clear error naming it, and apply says so before it connects', () => {
+    const plan = schema(['plan', '--url', s.url, '--plans-dir', 'notes.txt']);
+    expect(plan.status).toBe(1);
+    expect(plan.stderr).toContain('error: the plans folder notes.txt is a file, not a folder\nhint: pass --plans-dir with the folder of revision files (default ./plans)');
+    const unreachable = 'postgres://postgres@127.0.0.1:1/x';
+    const apply = schema(['apply', '--url', unreachable, '--auto-approve', '--plans-dir', 'notes.txt/plans']);
+    expect(apply.status).toBe(1);
+    expect(apply.stderr).toBe('error: the plans folder notes.txt/plans is inside notes.txt, which is a file\nhint: pass --plans-dir with the folder of revision files (default ./plans)\n');
+    for (const r of [plan, apply]) expect(r.stderr).not.toMatch(/internal error|ENOTDIR|ENOENT/);
+  });
+});
+
+describe('saved plans are checked by where they lead', () => {
+  it('a step edited in the file is rolled back, nothing is recorded; the plan as made applies', async () => {
+    await runBefore(s.db, `CREATE TABLE victim (id integer); INSERT INTO victim VALUES (1);`);
+    await writeFile(join(cwd, 'schema.yaml'), `${USERS}  victim:\n    columns:\n      id: integer\n`);
+    const saved = schema(['plan', '--url', s.url, '--format', 'json']);
+    expect(saved.status, saved.stderr).toBe(0);
+    const plan = JSON.parse(saved.stdout) as { steps: { sql: string[] }[] };
+    plan.steps[0]!.sql.push('DROP TABLE public.victim');
+    await writeFile(join(cwd, 'tampered.json'), JSON.stringify(plan));
+    await writeFile(join(cwd, 'plan.json'), saved.stdout);
+    const before = await modelOf(s.db);
+
+    const refused = schema(['apply', '--url', s.url, '--plan', 'tampered.json', '--auto-approve']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(
+      'error: the saved plan does not lead where it says: after its steps the database would not be the state the plan was made for (was the file edited?); it was rolled back and nothing was changed',
+    );
+    expect(await modelOf(s.db)).toEqual(before);
+    expect(await s.db.query('SELECT id FROM public.victim')).toEqual([{ id: 1 }]);
+    expect(existsSync(join(cwd, 'plans')) ? await readdir(join(cwd, 'plans')) : []).toEqual([]);
+
+    const applied = schema(['apply', '--url', s.url, '--plan', 'plan.json', '--auto-approve']);
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(await readdir(join(cwd, 'plans'))).toHaveLength(1);
+  });
+});
+
+describe('planning with a role or session that may not create', () => {
+  let role: string;
+  let admin: pg.Client;
+  beforeEach(async () => {
+    role = `schema_reader_${randomBytes(4).toString('hex')}`;
+    admin = new pg.Client({ connectionString: adminUrl() });
+    await admin.connect();
+    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'pw'`);
+    // PUBLIC may connect and make temporary tables; this role may create nothing that stays.
+    await admin.query(`REVOKE CREATE ON DATABASE "${s.name}" FROM PUBLIC`);
+    await runBefore(s.db, 'REVOKE CREATE ON SCHEMA public FROM PUBLIC');
+    await writeFile(join(cwd, 'schema.yaml'), `enums:\n  mood: [ok]\n${USERS.slice(1)}  billing.invoices:\n    columns:\n      id: integer\n`);
+  });
+  afterEach(async () => {
+    await s.db.exec(`REVOKE ALL ON SCHEMA schema_tool FROM ${role}; REVOKE ALL ON ALL TABLES IN SCHEMA schema_tool FROM ${role}`).catch(() => undefined);
+    await admin.query(`DROP OWNED BY ${role}`).catch(() => undefined);
+    await admin.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+    await admin.end();
+  });
+  const as = (user: string): string => {
+    const url = new URL(s.url);
+    url.username = user;
+    url.password = 'pw';
+    return url.toString();
+  };
+
+  it('without CREATE: one error naming the role and the database, not the file', () => {
+    const r = schema(['plan', '--url', as(role)]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).not.toMatch(/^schema\.yaml:/m);
+    expect(r.stderr).toContain(
+      `error: planning needs a role that may create (and roll back) schemas, types and temporary tables in database "${s.name}", and role "${role}" may not: permission denied for`,
+    );
+    expect(r.stderr).toContain(`hint: grant it what planning creates (all of it rolled back): GRANT CREATE, TEMPORARY ON DATABASE ${s.name} TO ${role};`);
+  });
+
+  it('in a read-only session: the same error, saying so', async () => {
+    await admin.query(`ALTER DATABASE "${s.name}" SET default_transaction_read_only = on`);
+    const r = schema(['plan', '--url', s.url]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).not.toMatch(/^schema\.yaml:/m);
+    expect(r.stderr).toMatch(/error: planning needs a role that may create \(and roll back\) schemas, types and temporary tables in database "[^"]+", and this session of role "[^"]+" is read-only: cannot execute CREATE [A-Z]+ in a read-only transaction/);
+    expect(r.stderr).toContain('hint: this session is read-only (default_transaction_read_only, or a standby)');
+  });
+
+  it('that may not read the ledger: the grants it needs', async () => {
+    await writeFile(join(cwd, 'first.yaml'), USERS);
+    expect(schema(['apply', '--url', s.url, '--schema', 'first.yaml', '--auto-approve', '-m', 'users']).status).toBe(0);
+    const r = schema(['plan', '--url', as(role)]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('error: permission denied for schema schema_tool');
+    expect(r.stderr).toContain(`hint: this role may not read the ledger of applied revisions (schema schema_tool); an owner can grant it: GRANT USAGE ON SCHEMA schema_tool TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA schema_tool TO ${role};`);
+  });
+});
+
