@@ -281,7 +281,13 @@ describe('more than one transaction holds', () => {
 });
 
 describe('waiting for another apply', () => {
-  it('gives up after --lock-wait, naming the process that holds the lock', async () => {
+  it('gives up after --lock-wait, naming the process that holds the lock in this database', async () => {
+    // An apply on another database of the server holds the same advisory key: not the one in the way.
+    const elsewhere = await scratch('online-other');
+    const other = new pg.Client({ connectionString: elsewhere.url });
+    await other.connect();
+    clients.push(other);
+    await other.query('SELECT pg_advisory_lock(1936286565, 1)');
     const holder = await session();
     const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     await holder.query('SELECT pg_advisory_lock(1936286565, 1)');
@@ -295,6 +301,8 @@ describe('waiting for another apply', () => {
       expect(Date.now() - started).toBeLessThan(30_000);
     } finally {
       await rm(cwd, { recursive: true, force: true });
+      await other.end().catch(() => undefined);
+      await elsewhere.drop();
     }
     void adminUrl;
   });

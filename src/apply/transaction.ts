@@ -35,7 +35,8 @@ async function takeLock(db: Db, waitMs: number, fn: 'pg_try_advisory_xact_lock' 
     if (rows[0]?.ok) return;
     if (Date.now() - started >= waitMs) {
       const holder = await db.query<{ pid: number }>(
-        "SELECT pid FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2 AND granted",
+        // Advisory locks are per database: the same key may be held in another one on the server.
+        "SELECT pid FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2 AND granted AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())",
         [...LOCK_KEYS],
       );
       const who = holder[0] ? ` (server process ${holder[0].pid})` : '';
