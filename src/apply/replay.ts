@@ -5,7 +5,7 @@ import { introspect } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
 import { quoteLiteral } from '../model/identifiers.js';
 import type { Step } from '../plan/types.js';
-import { stepsAsSql } from '../render/sql.js';
+import { stepByStepSql, stepsAsSql } from '../render/sql.js';
 import type { Chain, Revision } from '../revisions/chain.js';
 import {
   appliedRevisions,
@@ -210,18 +210,15 @@ export function replayScript(revisions: readonly Revision[], direction: Directio
     const steps = stepsOf(r, direction);
     const ledger = direction === 'upgrade' ? `${recordRevisionSql({ ...r, file: r.fileName }, quoteLiteral)};` : `${removeRevisionSql(r.revision, quoteLiteral)};`;
     out.push(`-- ${label(r)}: ${r.message}`);
-    if (!steps.some((st) => st.concurrently)) {
+    const oneByOne = stepByStepSql(steps);
+    if (!oneByOne) {
       out.push('BEGIN;', `${LOCK_SQL};`);
       if (steps.length > 0) out.push(stepsAsSql(steps));
       out.push(ledger, 'COMMIT;', '');
       continue;
     }
     // Some steps cannot run in a transaction: each runs on its own, under a session lock.
-    out.push(`${SESSION_LOCK_SQL};`, '');
-    steps.forEach((step, i) => {
-      const text = stepsAsSql([step]).replace(/^-- step 1\/1:/, `-- step ${i + 1}/${steps.length}:`);
-      out.push(...(step.concurrently ? [text] : ['BEGIN;', text, 'COMMIT;']), '');
-    });
+    out.push(`${SESSION_LOCK_SQL};`, '', ...oneByOne.flatMap((text) => [text, '']));
     out.push('BEGIN;', ledger, 'COMMIT;', `${SESSION_UNLOCK_SQL};`, '');
   }
   return out.join('\n');
