@@ -75,11 +75,13 @@ export interface Planned {
 export interface PlanOptions {
   /** Plan online (concurrent index builds, NOT VALID then VALIDATE); default: the file's setting. */
   readonly online?: boolean;
+  /** How long reading the target waits for a table lock held by someone else (default 10 s). */
+  readonly lockTimeoutMs?: number;
 }
 
 /** Introspect the target, spell the desired side on it, and plan both ways. Reads only. */
 export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOptions = {}): Promise<Planned> {
-  const current = await introspect(db);
+  const current = await introspect(db, { lockTimeoutMs: options.lockTimeoutMs });
   const loaded = loadSpec(schema.file, schema.text, { knownTypes: current.knownTypes });
   if (!loaded.spec) throw new SpecError(loaded.diagnostics);
   const spelled = await spell(db, loaded.spec, current.model, current.serverVersion);

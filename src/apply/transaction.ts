@@ -2,10 +2,8 @@
 // time, and a failure reported as the step and statement that failed, with everything rolled
 // back. Shared by apply (a fresh plan) and upgrade/downgrade (revision files).
 import type { Db } from '../db/db.js';
+import { WRITER_LOCK_KEYS as LOCK_KEYS } from '../db/locks.js';
 import type { Step } from '../plan/types.js';
-
-/** The advisory lock every writer takes (two-key form: "sche", 1). */
-const LOCK_KEYS = [1936286565, 1] as const;
 
 /** The same lock, taken by a hand-run script (waits as long as it takes). */
 export const LOCK_SQL = `SELECT pg_catalog.pg_advisory_xact_lock(${LOCK_KEYS[0]}, ${LOCK_KEYS[1]})`;
@@ -28,20 +26,45 @@ export class ApplyError extends Error {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The server process holding the advisory lock in this database, if another one does. */
+export async function lockHolder(db: Db): Promise<number | null> {
+  // Advisory locks belong to one database: a holder in another database on the server is no one's business here.
+  const rows = await db.query<{ pid: number }>(
+    `SELECT l.pid FROM pg_catalog.pg_locks l
+      WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 2 AND l.granted
+        AND l.pid <> pg_catalog.pg_backend_pid()
+        AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())`,
+    [...LOCK_KEYS],
+  );
+  return rows[0]?.pid ?? null;
+}
+
+function busy(pid: number | null, waitMs: number): ApplyError {
+  const who = pid !== null ? ` (server process ${pid})` : '';
+  return new ApplyError(`another schema command is changing this database${who}; waited ${Math.round(waitMs / 1000)} s`, null, 'try again when it has finished');
+}
+
 async function takeLock(db: Db, waitMs: number, fn: 'pg_try_advisory_xact_lock' | 'pg_try_advisory_lock' = 'pg_try_advisory_xact_lock'): Promise<void> {
   const started = Date.now();
   for (;;) {
     const rows = await db.query<{ ok: boolean }>(`SELECT pg_catalog.${fn}($1, $2) AS ok`, [...LOCK_KEYS]);
     if (rows[0]?.ok) return;
-    if (Date.now() - started >= waitMs) {
-      const holder = await db.query<{ pid: number }>(
-        // Advisory locks are per database: the same key may be held in another one on the server.
-        "SELECT pid FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2 AND granted AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())",
-        [...LOCK_KEYS],
-      );
-      const who = holder[0] ? ` (server process ${holder[0].pid})` : '';
-      throw new ApplyError(`another schema command is changing this database${who}; waited ${Math.round(waitMs / 1000)} s`, null, 'try again when it has finished');
-    }
+    if (Date.now() - started >= waitMs) throw busy(await lockHolder(db), waitMs);
+    await sleep(200);
+  }
+}
+
+/**
+ * Wait, up to `waitMs`, until no other schema command holds the advisory lock (without taking
+ * it): what an apply does before it reads the database, so it neither reads a half-changed
+ * one nor waits behind the other's table locks. Throws ApplyError naming the holder.
+ */
+export async function awaitOtherWriters(db: Db, waitMs: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const pid = await lockHolder(db);
+    if (pid === null) return;
+    if (Date.now() - started >= waitMs) throw busy(pid, waitMs);
     await sleep(200);
   }
 }
@@ -75,10 +98,17 @@ export async function inLockedTransaction<T>(db: Db, lockWaitMs: number, fn: () 
   return result;
 }
 
+/** Where a slice of steps sits in the whole: its first step's index, and how many there are. */
+export interface Numbering {
+  readonly first: number;
+  readonly total: number;
+}
+
 /**
  * Run steps in order, statement by statement. A failure throws ApplyError naming the step,
  * its statement and the server's reason (`what` says whose steps: "the plan", "revision x";
  * `outcome` what the rollback leaves, for the transaction these steps run in).
+ * `numbering` places the steps in a larger whole, so messages count as the user does.
  */
 export async function runSteps(
   db: Db,
@@ -86,6 +116,7 @@ export async function runSteps(
   what: string,
   onStep?: (index: number, step: Step) => void | Promise<void>,
   outcome = 'the database is as it was',
+  numbering: Numbering = { first: 0, total: steps.length },
 ): Promise<void> {
   for (const [i, step] of steps.entries()) {
     await onStep?.(i, step);
@@ -95,11 +126,12 @@ export async function runSteps(
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         const code = (error as { code?: string | null }).code ?? null;
+        const n = numbering.first + i;
         throw new ApplyError(
-          `${what}: step ${i + 1} of ${steps.length} failed (${step.op} ${step.object}): ${reason}\n` +
+          `${what}: step ${n + 1} of ${numbering.total} failed (${step.op} ${step.object}): ${reason}\n` +
             `  statement: ${statement.split('\n')[0]}${statement.includes('\n') ? ' ...' : ''}\n` +
             `  ${i} step${i === 1 ? '' : 's'} before it rolled back, ${steps.length - i - 1} not run: ${outcome}`,
-          i,
+          n,
           null,
           code,
         );

@@ -1,0 +1,102 @@
+// Reading under a lock timeout: a command that only reads waits a bounded time for a table
+// lock someone else holds, and then says whose lock it was (pg_locks, pg_stat_activity).
+import { DbError, type Db } from './db.js';
+
+/** SQLSTATE of a statement cancelled by lock_timeout. */
+export const LOCK_NOT_AVAILABLE = '55P03';
+
+/** How long reading the database waits for a table lock, unless told otherwise. */
+export const READ_LOCK_TIMEOUT_MS = 10_000;
+
+/** The advisory lock every schema writer takes (two-key form: "sche", 1). */
+export const WRITER_LOCK_KEYS = [1936286565, 1] as const;
+
+/**
+ * Run `fn` with the session's lock_timeout set to `ms` (at least 1 ms: 0 would mean no limit),
+ * then put back what it was. Inside a transaction that `fn` aborts, the rollback restores it.
+ */
+export async function withLockTimeout<T>(db: Db, ms: number, fn: () => Promise<T>): Promise<T> {
+  const before = (await db.query<{ v: string }>(`SELECT pg_catalog.current_setting('lock_timeout') AS v`))[0]?.v ?? '0';
+  await db.query(`SELECT pg_catalog.set_config('lock_timeout', $1, false)`, [`${Math.max(1, Math.round(ms))}ms`]);
+  try {
+    return await fn();
+  } finally {
+    await db.query(`SELECT pg_catalog.set_config('lock_timeout', $1, false)`, [before]).catch(() => undefined);
+  }
+}
+
+export interface LockHolder {
+  readonly pid: number;
+  /** The relation it holds ACCESS EXCLUSIVE, qualified. */
+  readonly relation: string;
+  readonly application: string | null;
+  readonly state: string | null;
+  /** How long its transaction has been open, in seconds. */
+  readonly seconds: number | null;
+  /** It holds the schema writers' advisory lock: another schema command. */
+  readonly schema: boolean;
+}
+
+/**
+ * Other sessions of this database holding a relation in ACCESS EXCLUSIVE mode: the only mode
+ * that blocks a read of the catalog functions (pg_get_indexdef, pg_get_constraintdef).
+ */
+export async function exclusiveHolders(db: Db): Promise<LockHolder[]> {
+  return db.query<LockHolder>(
+    `SELECT l.pid, l.relation::pg_catalog.regclass::text AS relation, a.application_name AS application, a.state,
+        (extract(epoch FROM pg_catalog.now() - a.xact_start))::int AS seconds,
+        EXISTS (SELECT 1 FROM pg_catalog.pg_locks x WHERE x.pid = l.pid AND x.locktype = 'advisory' AND x.granted
+          AND x.classid = $1 AND x.objid = $2 AND x.objsubid = 2 AND x.database = l.database) AS schema
+      FROM pg_catalog.pg_locks l
+      LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.granted AND l.pid <> pg_catalog.pg_backend_pid()
+        AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+      ORDER BY a.xact_start NULLS LAST, 2
+      LIMIT 5`,
+    [...WRITER_LOCK_KEYS],
+  );
+}
+
+function who(h: LockHolder): string {
+  const parts = [h.application ? h.application : null, h.state, h.seconds !== null ? `its transaction open for ${h.seconds} s` : null].filter(Boolean);
+  return `server process ${h.pid}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+}
+
+/** A read that gave up waiting for a table lock; the message names the table and its holder. */
+export class LockWaitError extends DbError {}
+
+/** The message for a read that gave up waiting for a lock, naming the table and its holder. */
+export function lockTimeoutError(what: string, ms: number, holders: readonly LockHolder[] | null): LockWaitError {
+  const waited = `${what} waited ${ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`} for a table lock`;
+  if (holders === null || holders.length === 0) {
+    return new LockWaitError(`${waited} and gave up (the lock was released meanwhile, or its holder could not be read)`, LOCK_NOT_AVAILABLE, 'try again');
+  }
+  const first = holders[0]!;
+  const tables = [...new Set(holders.filter((h) => h.pid === first.pid).map((h) => h.relation))].join(', ');
+  if (first.schema) {
+    return new LockWaitError(`${waited}: another schema command (server process ${first.pid}) is changing this database and holds ${tables}`, LOCK_NOT_AVAILABLE, 'try again when it has finished');
+  }
+  const others = holders.filter((h) => h.pid !== first.pid).map((h) => `${h.relation} by server process ${h.pid}`);
+  return new LockWaitError(
+    `${waited}: ${tables} ${tables.includes(',') ? 'are' : 'is'} held in ACCESS EXCLUSIVE mode by ${who(first)}${others.length > 0 ? `; also ${others.join(', ')}` : ''}`,
+    LOCK_NOT_AVAILABLE,
+    'wait for that transaction to end, then try again',
+  );
+}
+
+/**
+ * Run the read `fn` under a lock timeout of `ms`. When it gives up, the error names the table and
+ * the process holding it. `inTransaction`: the caller's transaction is kept usable (a savepoint).
+ */
+export async function readWithin<T>(db: Db, what: string, ms: number, fn: () => Promise<T>, inTransaction = false): Promise<T> {
+  if (inTransaction) await db.exec('SAVEPOINT schema_read');
+  try {
+    const result = await withLockTimeout(db, ms, fn);
+    if (inTransaction) await db.exec('RELEASE SAVEPOINT schema_read');
+    return result;
+  } catch (error) {
+    if (inTransaction) await db.exec('ROLLBACK TO SAVEPOINT schema_read').catch(() => undefined);
+    if (error instanceof LockWaitError || (error as { code?: string | null }).code !== LOCK_NOT_AVAILABLE) throw error;
+    throw lockTimeoutError(what, ms, await exclusiveHolders(db).catch(() => null));
+  }
+}
