@@ -186,7 +186,7 @@ describe('what every rendering promises', () => {
     for (const step of [...(data['steps'] as object[]), ...(data['downgrade'] as object[])]) {
       const keys = Object.keys(step);
       expect(keys.slice(0, 4)).toEqual(['op', 'object', 'sql', 'hazards']);
-      for (const extra of keys.slice(4)) expect(['lock', 'concurrently']).toContain(extra);
+      for (const extra of keys.slice(4)) expect(['lock', 'lock_on', 'concurrently']).toContain(extra);
     }
   });
 

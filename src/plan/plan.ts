@@ -25,12 +25,13 @@ export function stepsFor(changes: readonly Change[], desired: Model, options: St
     online: options.online ?? false,
     sizes: options.sizes ?? {},
   };
-  return order(changes.flatMap((c) => toDrafts(c, ctx))).map(({ op, object, sql, hazards, lock, concurrently }) => ({
+  return order(changes.flatMap((c) => toDrafts(c, ctx))).map(({ op, object, sql, hazards, lock, lock_on, concurrently }) => ({
     op,
     object,
     sql,
     hazards,
     ...(lock ? { lock } : {}),
+    ...(lock && lock_on ? { lock_on } : {}),
     ...(concurrently ? { concurrently } : {}),
   }));
 }

@@ -24,6 +24,7 @@ export interface Draft {
   readonly removes: readonly string[];
   readonly releases: readonly string[];
   readonly lock?: LockMode;
+  readonly lock_on?: readonly string[];
   readonly concurrently?: Step['concurrently'];
 }
 
@@ -80,6 +81,16 @@ const list = (columns: readonly string[]): string => columns.join(', ');
 /** The lock a step takes on an existing table; none on a table this plan creates. */
 const lockOn = (ctx: Context, t: Table, mode: LockMode): { lock?: LockMode } => (isNew(ctx, t) ? {} : { lock: mode });
 const online = (ctx: Context, t: Table): boolean => ctx.online && !isNew(ctx, t);
+/**
+ * A lock taken on several tables (a foreign key locks the table it references too): on those
+ * that exist, named in `lock_on` unless that is just the step's own table `own`.
+ */
+function lockOnTables(ctx: Context, own: Table | null, tables: readonly { readonly schema: string; readonly name: string }[], mode: LockMode): { lock?: LockMode; lock_on?: string[] } {
+  const existing = [...new Set(tables.map((t) => objectPath(t.schema, t.name)))].filter((path) => !ctx.newTables.has(path));
+  if (existing.length === 0) return {};
+  const justOwn = own !== null && existing.length === 1 && existing[0] === tableKey(own);
+  return { lock: mode, ...(justOwn ? {} : { lock_on: existing }) };
+}
 
 /** `48 MB`: a size as people read it. */
 export function byteSize(n: number): string {
@@ -148,7 +159,7 @@ export const handlers: Handlers = {
       op: 'alter_enum',
       object: name,
       phase: 4,
-      ...(c.columns.some((col) => !isNew(ctx, col.table)) ? { lock: 'ACCESS EXCLUSIVE' as const } : {}),
+      ...lockOnTables(ctx, null, c.columns.map((col) => col.table), 'ACCESS EXCLUSIVE'),
       sql: sql.rebuildEnum(c.from, c.to, c.retiredName, c.columns),
       hazards,
       provides: [TYPE(c.to.schema, c.to.name), RETIRED(c.to.schema, c.to.name)],
@@ -472,7 +483,8 @@ export const handlers: Handlers = {
       op: 'add_foreign_key' as const,
       object: memberPath(t, fk.name),
       phase: 6,
-      ...lockOn(ctx, t, 'SHARE ROW EXCLUSIVE'),
+      // Both tables: the key's triggers go on the referenced table too.
+      ...lockOnTables(ctx, t, [t, { schema: fk.references.schema, name: fk.references.table }], 'SHARE ROW EXCLUSIVE'),
       provides: [CONSTRAINT(t, fk.name)],
       requires: [TABLE(t), TABLE(ref), ...finalColumns(t, fk.columns), ...finalColumns(refTable, fk.references.columns), KEY(ref, fk.references.columns)],
     };
@@ -486,7 +498,7 @@ export const handlers: Handlers = {
     return draft({ ...add, sql: [sql.addConstraint(t, sql.foreignKeyClause(fk))], hazards });
   },
 
-  drop_foreign_key: (c) => {
+  drop_foreign_key: (c, ctx) => {
     const { table: t, foreignKey: fk } = c;
     const ref = objectPath(fk.references.schema, fk.references.table);
     const refTable = { schema: fk.references.schema, name: fk.references.table } as Table;
@@ -494,7 +506,8 @@ export const handlers: Handlers = {
       op: 'drop_foreign_key',
       object: memberPath(t, fk.name),
       phase: 1,
-      lock: 'SHARE ROW EXCLUSIVE',
+      // Dropping the key's triggers takes ACCESS EXCLUSIVE on both tables.
+      ...lockOnTables(ctx, t, [t, refTable], 'ACCESS EXCLUSIVE'),
       sql: [sql.dropConstraint(t, fk.name)],
       removes: [CONSTRAINT(t, fk.name)],
       releases: [

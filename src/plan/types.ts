@@ -116,6 +116,11 @@ export interface Step {
   /** The strongest lock the step takes on an existing table (absent: none that anyone waits on). */
   readonly lock?: LockMode;
   /**
+   * The existing tables `lock` is taken on, when that is not just the step's own table: a
+   * foreign key locks the table it references too (`lock: SHARE ROW EXCLUSIVE (public.users)`).
+   */
+  readonly lock_on?: readonly string[];
+  /**
    * A step that runs outside any transaction (CREATE/DROP INDEX CONCURRENTLY), with the index
    * it builds or drops, so an interrupted build can be found and redone.
    */
@@ -135,6 +140,18 @@ export interface Verification {
   readonly where: string;
   /** What went wrong, one sentence each; empty when verified. */
   readonly problems: readonly string[];
+  /** Objects in the database that were not part of the proof (not managed, so not rebuilt), counted by kind. */
+  readonly unproven?: Readonly<Record<string, number>>;
+}
+
+/** How `apply` will run the plan on the target: in one transaction, or not (filled in by `plan` and `apply`). */
+export interface Execution {
+  /** One transaction: all of it or none. */
+  readonly atomic: boolean;
+  /** Transactions it runs in (a step outside any counts as one). */
+  readonly transactions: number;
+  /** Why it is not one transaction; null when it is. */
+  readonly reason: string | null;
 }
 
 export const PLAN_FORMAT_VERSION = 1;
@@ -152,6 +169,8 @@ export interface Plan {
   readonly unmanaged: Readonly<Record<string, number>>;
   /** Present when the plan was verified (`--verify`). */
   readonly verification?: Verification;
+  /** How apply will run it on the target, when the target was asked. */
+  readonly execution?: Execution;
 }
 
 export function opKind(op: Op): keyof Summary {

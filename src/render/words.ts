@@ -1,5 +1,5 @@
 // Phrases every rendering shares, so text, markdown and SQL say the same thing.
-import type { Step, Summary, Verification } from '../plan/types.js';
+import type { Execution, Step, Summary, Verification } from '../plan/types.js';
 
 /** "Plan: 3 to add, 1 to change, 2 to destroy." */
 export function summaryLine(s: Summary): string {
@@ -23,13 +23,28 @@ export function commentText(text: string): string {
   return text.replace(/[\r\n\u2028\u2029]/g, (ch) => (ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ' '));
 }
 
-/** "Verified up and down on ..." or what went wrong. */
-export function verificationLines(v: Verification): string[] {
-  if (v.ok) return [`Verified up and down on ${v.where}: the plan reaches the desired state and its downgrade the starting one.`];
-  return [`Verification failed on ${v.where}:`, ...v.problems.map((p) => `  - ${p}`)];
+/** What the proof did not cover: objects not managed, so not rebuilt in the scratch database. Null when none. */
+export function unprovenLine(v: Verification): string | null {
+  const counted = unmanagedLine(v.unproven ?? {});
+  if (!counted) return null;
+  return `Not part of the proof: ${counted.replace(/ not managed \(left as they are\)\.$/, '')} in the database, which schema does not manage and did not rebuild there; a step can still fail on them (a view on a dropped column, for instance).`;
 }
 
-/** "SHARE UPDATE EXCLUSIVE, outside a transaction", or "" for a step nobody waits on. */
+/** "Verified up and down on ..." or what went wrong, then what the proof did not cover. */
+export function verificationLines(v: Verification): string[] {
+  const unproven = unprovenLine(v);
+  if (v.ok) return [`Verified up and down on ${v.where}: the plan reaches the desired state and its downgrade the starting one.`, ...(unproven ? [unproven] : [])];
+  return [`Verification failed on ${v.where}:`, ...v.problems.map((p) => `  - ${p}`), ...(unproven ? [unproven] : [])];
+}
+
+/** Said when apply will not run the plan in one transaction; null when it will. */
+export function executionLine(e: Execution | undefined): string | null {
+  if (!e || e.atomic) return null;
+  return `Not atomic: ${e.reason ?? `it runs in ${e.transactions} transactions`}. If it is cut short, the steps done stay done: \`schema apply\` run again finishes it, \`schema apply --abandon\` gives it up.`;
+}
+
+/** "SHARE ROW EXCLUSIVE (public.users), outside a transaction", or "" for a step nobody waits on. */
 export function lockWords(step: Step): string {
-  return [...(step.lock ? [step.lock] : []), ...(step.concurrently ? ['outside a transaction'] : [])].join(', ');
+  const lock = step.lock ? `${step.lock}${step.lock_on && step.lock_on.length > 0 ? ` (${step.lock_on.join(', ')})` : ''}` : null;
+  return [...(lock ? [lock] : []), ...(step.concurrently ? ['outside a transaction'] : [])].join(', ');
 }
