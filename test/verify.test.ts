@@ -5,11 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Chalk } from 'chalk';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSchema, planAgainst } from '../src/api.js';
+import type { Target } from '../src/db/target.js';
 import type { Plan } from '../src/plan/types.js';
 import { renderMarkdown } from '../src/render/markdown.js';
+import { renderText } from '../src/render/text.js';
 import { verifyPlan } from '../src/verify/verify.js';
 import { modelOf, runBefore } from './support/cases.js';
 import { adminUrl, scratch, type Scratch } from './support/scratch.js';
@@ -102,6 +105,7 @@ describe('--verify', () => {
       await admin.end();
     }
   });
+
   it('proves a plan on a schema whose hand-written checks PostgreSQL spells differently when rebuilt', async () => {
     await runBefore(s.db, `CREATE TABLE accounts (id integer PRIMARY KEY, status varchar(20) NOT NULL CHECK (status IN ('active', 'disabled')));
       CREATE INDEX accounts_active_idx ON accounts (id) WHERE status IN ('active', 'new');`);
@@ -122,5 +126,68 @@ tables:
     const v = await verifyPlan(s.target, p.plan, p.current.model, p.desired);
     expect(v.problems).toEqual([]);
     expect(v.ok).toBe(true);
+  });
+
+  it('runs an online plan as apply does: CONCURRENTLY outside a transaction, on the server and on PGlite', async () => {
+    await runBefore(s.db, `CREATE TABLE items (id integer PRIMARY KEY, sku text, qty integer); CREATE INDEX items_qty_idx ON items (qty);`);
+    const yaml = `settings: { online: true }\ntables:\n  items:\n    columns:\n      id: { type: integer, primary_key: true }\n      sku: { type: text, unique: true }\n      qty: integer\n    indexes:\n      items_sku_idx: { columns: [sku] }\n`;
+    await writeFile(join(cwd, 'schema.yaml'), yaml);
+    const p = await planned();
+    expect(p.plan.steps.filter((st) => st.concurrently).map((st) => `${st.op} ${st.object}`)).toEqual([
+      'drop_index public.items.items_qty_idx',
+      'create_index public.items.items_sku_key',
+      'create_index public.items.items_sku_idx',
+    ]);
+    expect(await verifyPlan(s.target, p.plan, p.current.model, p.desired)).toMatchObject({ ok: true, problems: [] });
+    const embedded: Target = { kind: 'embedded', dir: join(cwd, '.schema'), display: '.schema/' };
+    expect(await verifyPlan(embedded, p.plan, p.current.model, p.desired)).toEqual({ ok: true, where: 'an in-memory embedded PostgreSQL', problems: [] });
+    // And apply --verify goes ahead with it.
+    const r = schema(['apply', '--verify', '--auto-approve', '--allow-hazards', 'data_loss']);
+    expect(r.stdout, r.stderr).toContain('Verified up and down on a temporary database on');
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it("creates the target's extensions first, so a schema using their types is rebuilt; on PGlite too", async () => {
+    await runBefore(s.db, `CREATE SCHEMA ext; CREATE EXTENSION citext WITH SCHEMA ext; CREATE TABLE people (id integer PRIMARY KEY, email ext.citext); CREATE TABLE ext.tags (id integer);`);
+    const yaml = `tables:\n  people:\n    columns:\n      id: { type: integer, primary_key: true }\n      email: ext.citext\n      nick: ext.citext\n  ext.tags:\n    columns:\n      id: integer\n`;
+    await writeFile(join(cwd, 'schema.yaml'), yaml);
+    const p = await planned();
+    expect(p.current.extensions).toContainEqual({ name: 'citext', schema: 'ext' });
+    expect(await verifyPlan(s.target, p.plan, p.current.model, p.desired, p.current.extensions)).toMatchObject({ ok: true, problems: [] });
+    // PGlite ships citext among its contrib extensions: loaded for the copy.
+    const embedded: Target = { kind: 'embedded', dir: join(cwd, '.schema'), display: '.schema/' };
+    expect(await verifyPlan(embedded, p.plan, p.current.model, p.desired, p.current.extensions)).toMatchObject({ ok: true, problems: [] });
+    const r = schema(['plan', '--verify']);
+    expect(r.stdout, r.stderr).toContain('Verified up and down on a temporary database on');
+  });
+
+  it('on PGlite, says which extension verification needs when PGlite does not have it', async () => {
+    await runBefore(s.db, `CREATE EXTENSION intagg; CREATE EXTENSION citext; CREATE TABLE people (id integer PRIMARY KEY, email citext);`);
+    await writeFile(join(cwd, 'schema.yaml'), `tables:\n  people:\n    columns:\n      id: { type: integer, primary_key: true }\n      email: citext\n      nick: text\n`);
+    const p = await planned();
+    const embedded: Target = { kind: 'embedded', dir: join(cwd, '.schema'), display: '.schema/' };
+    // An extension the schema does not use is no obstacle.
+    expect(await verifyPlan(embedded, p.plan, p.current.model, p.desired, p.current.extensions)).toMatchObject({ ok: true });
+    // Without citext (as if PGlite had no module for it), the rebuild fails and says why.
+    const none = p.current.extensions.map((e) => (e.name === 'citext' ? { ...e, name: 'no_such_extension' } : e));
+    const v = await verifyPlan(embedded, p.plan, p.current.model, p.desired, none);
+    expect(v.ok).toBe(false);
+    expect(v.problems[0]).toMatch(
+      /^the schema of today could not be rebuilt there: rebuilding the schema: step 2 of 2 failed \(create_table public\.people\): type "public\.citext" does not exist; verification may need the extensions intagg \(in schema public\), no_such_extension \(in schema public\), which could not be created there \(extension "intagg" is not available\): give the role CREATEDB so verification runs on a temporary database on the server itself$/,
+    );
+  });
+
+  it('says that objects it does not manage were not part of the proof', async () => {
+    await runBefore(s.db, `CREATE VIEW legacy_notes AS SELECT note FROM legacy;`);
+    const p = await planned();
+    expect(p.plan.steps.map((st) => `${st.op} ${st.object}`)).toContain('drop_table public.legacy');
+    const v = await verifyPlan(s.target, p.plan, p.current.model, p.desired);
+    // The copy has no view, so the plan runs there; on the database, dropping legacy fails on the view.
+    expect(v).toMatchObject({ ok: true, unproven: { view: 1 } });
+    const proven = { ...p.plan, verification: v };
+    const note = 'Not part of the proof: 1 view in the database, which schema does not manage and did not rebuild there; a step can still fail on them (a view on a dropped column, for instance).';
+    expect(renderText(proven, new Chalk({ level: 0 }))).toContain(`Verified up and down on ${v.where}: the plan reaches the desired state and its downgrade the starting one.\n${note}`);
+    expect(renderMarkdown(proven)).toContain(`⚠️ ${note}`);
+    expect(JSON.parse(schema(['plan', '--verify', '--format', 'json']).stdout).verification).toMatchObject({ ok: true, unproven: { view: 1 } });
   });
 });

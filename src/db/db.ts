@@ -159,10 +159,13 @@ async function connectEmbedded(target: Extract<Target, { kind: 'embedded' }>): P
   }
 }
 
-/** A throwaway in-memory PGlite (no files, no lock): for scratch work only. */
-export async function connectMemory(): Promise<Db> {
+/**
+ * A throwaway in-memory PGlite (no files, no lock): for scratch work only. `extensions` are
+ * PGlite extension modules (its contrib set) made available to CREATE EXTENSION.
+ */
+export async function connectMemory(extensions: Record<string, unknown> = {}): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = new PGlite();
+  const db = new PGlite({ extensions: extensions as never });
   await db.waitReady;
   await db.exec(SESSION_SETUP);
   return new EmbeddedDb({ kind: 'embedded', dir: ':memory:', display: 'an in-memory PGlite' }, db as unknown as PGliteLike, async () => undefined);

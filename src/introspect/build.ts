@@ -14,7 +14,7 @@ import type {
   Unique,
   Unmanaged,
 } from '../model/model.js';
-import type { CatalogRows, ColumnRow, ConstraintRow, EnumRow, IndexRow, TableRow, UnmanagedRow } from './catalog.js';
+import type { CatalogRows, ColumnRow, ConstraintRow, EnumRow, ExtensionRow, IndexRow, TableRow, UnmanagedRow } from './catalog.js';
 
 const ACTIONS: Record<string, ReferentialAction> = {
   a: 'no action',
@@ -161,6 +161,8 @@ export interface Introspection {
   /** `schema.name` of every type columns may use in the target. */
   readonly knownTypes: ReadonlySet<string>;
   readonly serverVersion: number;
+  /** Extensions installed, with their schemas: what a copy of the schema needs first. */
+  readonly extensions: readonly ExtensionRow[];
 }
 
 export function buildIntrospection(rows: CatalogRows): Introspection {
@@ -176,5 +178,6 @@ export function buildIntrospection(rows: CatalogRows): Introspection {
     unmanaged: buildUnmanaged(rows.unmanaged),
     knownTypes: new Set(rows.types.map((t) => `${t.schema}.${t.name}`)),
     serverVersion: rows.server_version,
+    extensions: rows.extensions ?? [],
   };
 }

@@ -95,6 +95,10 @@ export interface UnmanagedRow {
   readonly schema: string;
   readonly count: number;
 }
+export interface ExtensionRow {
+  readonly name: string;
+  readonly schema: string;
+}
 export interface TypeNameRow {
   readonly schema: string;
   readonly name: string;
@@ -110,6 +114,7 @@ export interface CatalogRows {
   readonly indexes: IndexRow[];
   readonly unmanaged: UnmanagedRow[];
   readonly types: TypeNameRow[];
+  readonly extensions: ExtensionRow[];
 }
 
 export function schemasSql(): string {
@@ -258,6 +263,13 @@ export function typeNamesSql(): string {
     WHERE t.typcategory <> 'A' AND t.typtype <> 'c' AND n.nspname !~ '^pg_(toast|temp_)' AND n.nspname <> 'information_schema'`;
 }
 
+/** The extensions installed, in the order they were created (a dependency comes first). */
+export function extensionsSql(): string {
+  return `SELECT e.extname AS name, n.nspname AS schema
+    FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+    ORDER BY e.oid`;
+}
+
 /** The whole catalog read of a database in one round trip. */
 export function catalogSql(serverVersion: number): string {
   return `SELECT json_build_object(
@@ -269,7 +281,8 @@ export function catalogSql(serverVersion: number): string {
       'constraints', ${asJsonArray(constraintsSql('database', serverVersion))},
       'indexes', ${asJsonArray(indexesSql('database'))},
       'unmanaged', ${asJsonArray(unmanagedSql())},
-      'types', ${asJsonArray(typeNamesSql())}
+      'types', ${asJsonArray(typeNamesSql())},
+      'extensions', ${asJsonArray(extensionsSql())}
     ) AS catalog`;
 }
 

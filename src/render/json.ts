@@ -2,6 +2,6 @@
 import type { Plan } from '../plan/types.js';
 
 export function renderJson(plan: Plan): string {
-  const { format_version, summary, steps, downgrade, fingerprint, unmanaged, verification } = plan;
-  return JSON.stringify({ format_version, summary, steps, downgrade, fingerprint, unmanaged, ...(verification ? { verification } : {}) }, null, 2) + '\n';
+  const { format_version, summary, steps, downgrade, fingerprint, unmanaged, verification, execution } = plan;
+  return JSON.stringify({ format_version, summary, steps, downgrade, fingerprint, unmanaged, ...(verification ? { verification } : {}), ...(execution ? { execution } : {}) }, null, 2) + '\n';
 }

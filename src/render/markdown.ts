@@ -2,7 +2,7 @@
 // the steps as a table, the SQL in a collapsible block. No ANSI codes.
 import { certainFailures, CONSENT_HAZARDS, opKind, type Plan } from '../plan/types.js';
 import { renderSql } from './sql.js';
-import { lockWords, summaryLine, unmanagedLine, verificationLines } from './words.js';
+import { executionLine, lockWords, summaryLine, unmanagedLine, unprovenLine, verificationLines } from './words.js';
 
 const SYMBOL = { add: '+', destroy: '-', change: '~' } as const;
 
@@ -30,6 +30,8 @@ export function renderMarkdown(plan: Plan): string {
     const [head, ...rest] = verificationLines(plan.verification);
     out.push('> [!CAUTION]', `> **${head}**`, ...rest.map((l) => `> ${l.trim()}`), '');
   }
+  const execution = executionLine(plan.execution);
+  if (execution) out.push('> [!IMPORTANT]', `> ${execution}`, '');
   const failing = [...new Set(certainFailures(plan.steps).map((f) => f.index + 1))];
   if (failing.length > 0) {
     out.push('> [!CAUTION]', `> **${failing.length === 1 ? `Step ${failing[0]} fails` : `Steps ${failing.join(', ')} fail`} on today's data.** Apply will not start until the data is fixed.`, '');
@@ -53,7 +55,10 @@ export function renderMarkdown(plan: Plan): string {
     out.push(`| ${i + 1} | ${SYMBOL[opKind(step.op)]} | ${step.op} | ${cell(code(step.object))} | ${codes} | ${lockWords(step)} |`);
   });
   out.push('', `**${summaryLine(plan.summary)}**`);
-  if (plan.verification?.ok) out.push('', `✅ ${verificationLines(plan.verification)[0]}`);
+  if (plan.verification?.ok) {
+    const unproven = unprovenLine(plan.verification);
+    out.push('', `✅ ${verificationLines(plan.verification)[0]}`, ...(unproven ? ['', `⚠️ ${unproven}`] : []));
+  }
   const unmanaged = unmanagedLine(plan.unmanaged);
   if (unmanaged) out.push('', `_${unmanaged}_`);
   const statements = plan.steps.reduce((n, s) => n + s.sql.length, 0);

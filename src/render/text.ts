@@ -2,7 +2,7 @@
 // their own block, a summary line. Colour comes in as a chalk instance (tests pass none).
 import type { ChalkInstance } from 'chalk';
 import { certainFailures, CONSENT_HAZARDS, opKind, type Hazard, type Plan, type Step } from '../plan/types.js';
-import { lockWords, summaryLine, unmanagedLine, verificationLines } from './words.js';
+import { executionLine, lockWords, summaryLine, unmanagedLine, unprovenLine, verificationLines } from './words.js';
 
 const SYMBOL = { add: '+', destroy: '-', change: '~' } as const;
 
@@ -74,9 +74,12 @@ export function renderText(plan: Plan, c: ChalkInstance, options: TextOptions = 
   out.push('The plan, in the order it runs:', '', ...renderSteps(plan.steps, c, { ...options, action: 'Applying' }));
   out.push('', c.bold(summaryLine(plan.summary)));
   if (unmanaged) out.push(c.dim(unmanaged));
+  const execution = executionLine(plan.execution);
+  if (execution) out.push(c.yellow(execution));
   if (plan.verification) {
+    const unproven = unprovenLine(plan.verification);
     const [head, ...rest] = verificationLines(plan.verification);
-    out.push(plan.verification.ok ? c.green(head!) : c.red.bold(head!), ...rest.map((l) => c.red(l)));
+    out.push(plan.verification.ok ? c.green(head!) : c.red.bold(head!), ...rest.map((l) => (l === unproven ? c.yellow(l) : c.red(l))));
   }
   return out.join('\n') + '\n';
 }
