@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { checkSchema, planAgainst } from '../src/api.js';
-import { applyPlan } from '../src/apply/apply.js';
+import { applyPlan, interruptedApply, resumeApply, scheduleOn } from '../src/apply/apply.js';
+import { PATIENT } from '../src/apply/groups.js';
 import { connect } from '../src/db/db.js';
 import type { Model } from '../src/model/model.js';
 import { modelOf, runBefore } from './support/cases.js';
@@ -106,6 +107,65 @@ describe('an apply cut off at each step', () => {
               expect(await modelOf(again), `after cutting at step ${k + 1}: the starting state`).toEqual(start);
               expect(await readdir(plansDir), 'no revision file').toEqual([]);
               await applyPlan({ db: again, plan: await planFor(again), plansDir, message: 'again' });
+              expect(await modelOf(again), 'apply again: the finished state').toEqual(finished);
+              expect(await readdir(plansDir)).toHaveLength(1);
+            } finally {
+              await again.close();
+            }
+          } finally {
+            await rm(plansDir, { recursive: true, force: true });
+          }
+        });
+      }
+    } finally {
+      await killer.end();
+    }
+  }, 600_000);
+
+  it('split for the lock table, cut off at each group boundary: the groups done are kept, and apply again finishes the same groups', async () => {
+    const BUDGET = 60;
+    const { finished, groups } = await withScratch('splitfinished', async (s) => {
+      await runBefore(s.db, BEFORE);
+      const plan = await planFor(s.db);
+      const { groups: announced } = await scheduleOn(s.db, plan.steps, false, BUDGET);
+      const dir = await mkdtemp(join(tmpdir(), 'schema-fault-'));
+      await applyPlan({ db: s.db, plan, plansDir: dir, message: 'reference', lockBudget: BUDGET });
+      await rm(dir, { recursive: true, force: true });
+      return { finished: await modelOf(s.db), groups: announced };
+    });
+    expect(groups.length).toBeGreaterThanOrEqual(3);
+    const cuts = [...new Set(groups.flatMap((g) => [g.from, g.to - 1]))];
+    const killer = new pg.Client({ connectionString: adminUrl() });
+    await killer.connect();
+    try {
+      for (const k of cuts) {
+        const group = groups.find((g) => g.from <= k && k < g.to)!;
+        await withScratch(`split${k}`, async (s) => {
+          await runBefore(s.db, BEFORE);
+          const start = await modelOf(s.db);
+          const pid = (await s.db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
+          const plansDir = await mkdtemp(join(tmpdir(), 'schema-fault-'));
+          try {
+            const cut = applyPlan({
+              db: s.db,
+              plan: await planFor(s.db),
+              plansDir,
+              message: `cut at ${k}`,
+              lockBudget: BUDGET,
+              onStep: async (i) => {
+                if (i === k) await killer.query('SELECT pg_terminate_backend($1)', [pid]);
+              },
+            });
+            await expect(cut, `step ${k + 1}`).rejects.toThrow();
+            const again = await connect(s.target);
+            try {
+              const pending = await interruptedApply(again);
+              expect(pending?.done, `cut at step ${k + 1}: the groups before it are done`).toBe(group.from);
+              if (group.from === 0) expect(await modelOf(again)).toEqual(start);
+              expect(await readdir(plansDir), 'no revision file').toEqual([]);
+              const commits = new Set<string>();
+              await resumeApply(again, PATIENT, { onStep: async () => void commits.add((await again.query<{ x: string }>('SELECT txid_current()::text AS x'))[0]!.x) });
+              expect(commits.size, 'one transaction per group left').toBe(groups.filter((g) => g.from >= group.from).length);
               expect(await modelOf(again), 'apply again: the finished state').toEqual(finished);
               expect(await readdir(plansDir)).toHaveLength(1);
             } finally {

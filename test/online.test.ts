@@ -4,16 +4,22 @@
 // retried, revisions with CONCURRENTLY replay outside a transaction, and waiting for another
 // apply names it.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Chalk } from 'chalk';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSchema, planAgainst, readStatus } from '../src/api.js';
-import { applyPlan, interruptedApply, resumeApply } from '../src/apply/apply.js';
-import type { RunSettings } from '../src/apply/groups.js';
+import { applyPlan, interruptedApply, resumeApply, scheduleOn } from '../src/apply/apply.js';
+import { knownObjects, locksOf as lockEstimate, PATIENT as PATIENT_SETTINGS, type RunSettings } from '../src/apply/groups.js';
+import { lockHolder } from '../src/apply/transaction.js';
 import { runRevision } from '../src/apply/replay.js';
 import { connect, type Db } from '../src/db/db.js';
+import { renderJson } from '../src/render/json.js';
+import { renderMarkdown } from '../src/render/markdown.js';
+import { renderSql } from '../src/render/sql.js';
+import { renderText } from '../src/render/text.js';
 import { revisionsToUpgrade } from '../src/revisions/chain.js';
 import { describeSteps, modelOf, runBefore } from './support/cases.js';
 import { adminUrl, scratch, type Scratch } from './support/scratch.js';
@@ -305,5 +311,285 @@ describe('waiting for another apply', () => {
       await elsewhere.drop();
     }
     void adminUrl;
+  });
+});
+
+/** Run the CLI in a folder holding `yaml` as schema.yaml. */
+async function cli(args: string[], yaml = DESIRED): Promise<ReturnType<typeof spawnSync>> {
+  const cwd = await mkdtemp(join(tmpdir(), 'schema-cli-'));
+  try {
+    await writeFile(join(cwd, 'schema.yaml'), yaml);
+    return spawnSync('node', [BIN, ...args, '--url', s.url, '--plans-dir', plansDir, '--no-color'], { cwd, encoding: 'utf8', timeout: 60_000 });
+  } finally {
+    await rm(cwd, { recursive: true, force: true });
+  }
+}
+
+describe('the SQL script of an online plan', () => {
+  it('keeps CONCURRENTLY outside BEGIN/COMMIT, runs with psql -v ON_ERROR_STOP=1, and is the markdown SQL block', async () => {
+    const r = await cli(['plan', '--online', '--format', 'sql', '--no-data-checks']);
+    expect(r.status, String(r.stderr)).toBe(0);
+    const script = String(r.stdout);
+    expect(script).toMatch(/^-- Plan: .*\n-- 2 steps cannot run inside a transaction: each step commits on its own/);
+    expect(script).toMatch(/COMMIT;\n\n-- step 5\/11: create_index public\.users\.users_email_key\n(-- hazard [^\n]*\n)*CREATE UNIQUE INDEX CONCURRENTLY users_email_key/);
+    expect(script).not.toMatch(/BEGIN;\n-- step \d+\/\d+: create_index/);
+    const plan = await planOnline();
+    expect(renderMarkdown(plan)).toContain(renderSql(plan).trimEnd());
+    const psql = spawnSync('psql', [s.url, '-q', '-v', 'ON_ERROR_STOP=1', '-f', '-'], { input: script, encoding: 'utf8' });
+    if (!psql.error) {
+      expect(psql.status, psql.stderr).toBe(0);
+      expect((await planOnline()).steps).toEqual([]);
+    }
+  });
+});
+
+describe('locks on a second table', () => {
+  const PAYMENTS = `${DESIRED}  payments:\n    columns:\n      id: { type: integer, primary_key: true }\n      user_id: integer\n    foreign_keys:\n      payments_user_fk: { columns: [user_id], references: users }\n`;
+
+  it('a foreign key from a new table names the SHARE ROW EXCLUSIVE lock it takes on the table it references, and waits for it', async () => {
+    await runBefore(s.db, `ALTER TABLE users ALTER COLUMN email SET NOT NULL; ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);
+      ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0); CREATE INDEX orders_user_idx ON orders (user_id);
+      ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id)`);
+    const plan = (await planAgainst(s.db, checkSchema('schema.yaml', PAYMENTS), { online: true })).plan;
+    expect(plan.steps.map((st) => [`${st.op} ${st.object}`, st.lock ?? null, st.lock_on ?? null])).toEqual([
+      ['create_table public.payments', null, null],
+      ['add_foreign_key public.payments.payments_user_fk', 'SHARE ROW EXCLUSIVE', ['public.users']],
+    ]);
+    expect(renderText(plan, new Chalk({ level: 0 }))).toContain('add_foreign_key public.payments.payments_user_fk  (lock: SHARE ROW EXCLUSIVE (public.users))');
+    // The way back drops the key under ACCESS EXCLUSIVE on both tables.
+    expect(plan.downgrade.find((st) => st.op === 'drop_foreign_key')).toMatchObject({ lock: 'ACCESS EXCLUSIVE', lock_on: ['public.payments', 'public.users'] });
+
+    // An open UPDATE on users holds ROW EXCLUSIVE: the key must wait for it, in pg_locks.
+    const writer = await session();
+    const observer = await session();
+    const pid = (await s.db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
+    const applying = applyPlan({
+      db: s.db,
+      plan,
+      plansDir,
+      message: 'payments',
+      online: { ...SETTINGS, lockTimeout: '30s' },
+      onStep: async (i) => {
+        if (i === 1) await writer.query('BEGIN; UPDATE public.users SET email = email WHERE id = 1');
+      },
+    });
+    const waiting = await waitFor('the foreign key to wait for its lock on users', async () => {
+      const l = await locksOf(observer, pid, 'public.users');
+      return l.some((x) => !x.granted) ? l : null;
+    });
+    expect(waiting.filter((l) => !l.granted).map((l) => l.mode)).toEqual(['ShareRowExclusiveLock']);
+    await writer.query('COMMIT');
+    await applying;
+    expect((await modelOf(s.db)).tables['public.payments']!.foreignKeys['payments_user_fk']).toBeDefined();
+  });
+
+  it('an add_foreign_key between existing tables names both, a rebuilt enum every table it rewrites', async () => {
+    const plan = await planOnline();
+    expect(plan.steps.find((st) => st.op === 'add_foreign_key')).toMatchObject({ lock: 'SHARE ROW EXCLUSIVE', lock_on: ['public.orders', 'public.users'] });
+    await runBefore(s.db, `CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy'); ALTER TABLE users ADD COLUMN mood mood; ALTER TABLE orders ADD COLUMN mood mood`);
+    const yaml = `enums:\n  mood: [ok, happy]\n${DESIRED.replace('unique: true }', 'unique: true }\n      mood: mood').replace('total: numeric\n', 'total: numeric\n      mood: mood\n')}`;
+    const rebuilt = (await planAgainst(s.db, checkSchema('schema.yaml', yaml))).plan.steps.find((st) => st.op === 'alter_enum');
+    expect(rebuilt).toMatchObject({ lock: 'ACCESS EXCLUSIVE', lock_on: ['public.users', 'public.orders'] });
+  });
+});
+
+describe('reading the database under a lock timeout', () => {
+  it('gives up waiting for a table lock, naming the table and the process that holds it', async () => {
+    await runBefore(s.db, `ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0)`);
+    const holder = await session();
+    const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await holder.query('BEGIN; LOCK TABLE public.orders IN ACCESS EXCLUSIVE MODE');
+    const started = Date.now();
+    await expect(planAgainst(s.db, checkSchema('schema.yaml', DESIRED), { lockTimeoutMs: 500 })).rejects.toThrow(
+      new RegExp(`^reading the database waited 500 ms for a table lock: public\\.orders is held in ACCESS EXCLUSIVE mode by server process ${holderPid} \\(`),
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+    // The session is left as it was: no lock_timeout behind.
+    expect(await s.db.query('SELECT current_setting($1) AS v', ['lock_timeout'])).toEqual([{ v: '0' }]);
+    const r = await cli(['apply', '--auto-approve', '--lock-wait', '1']);
+    expect(r.status).toBe(1);
+    expect(String(r.stderr)).toContain(`error: reading the database waited 1 s for a table lock: public.orders is held in ACCESS EXCLUSIVE mode by server process ${holderPid} (`);
+  });
+
+  it('an apply waits for another one up to --lock-wait, naming it, instead of waiting behind its table locks', async () => {
+    await runBefore(s.db, `ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0)`);
+    // Another apply mid-way: the writers' lock, and a table it is changing.
+    const other = await session();
+    const otherPid = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await other.query('SELECT pg_advisory_lock(1936286565, 1)');
+    await other.query('BEGIN; LOCK TABLE public.orders IN ACCESS EXCLUSIVE MODE');
+    const started = Date.now();
+    const r = await cli(['apply', '--auto-approve', '--lock-wait', '1']);
+    expect(r.status).toBe(1);
+    expect(String(r.stderr)).toContain(`error: another schema command is changing this database (server process ${otherPid}); waited 1 s`);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('names only a holder of the writers lock in this database, never one in another database on the server', async () => {
+    const elsewhere = await scratch('onlineelsewhere');
+    try {
+      await elsewhere.db.query('SELECT pg_advisory_lock(1936286565, 1)');
+      expect(await lockHolder(s.db)).toBeNull();
+      const here = await session();
+      const herePid = (await here.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await here.query('SELECT pg_advisory_lock(1936286565, 1)');
+      expect(await lockHolder(s.db)).toBe(herePid);
+    } finally {
+      await elsewhere.drop();
+    }
+  });
+});
+
+describe('a plan split for the lock table', () => {
+  const MANY = `tables:\n${Array.from({ length: 12 }, (_x, i) => `  t${i}:\n    columns:\n      id: { type: integer, primary_key: true }\n`).join('')}`;
+
+  it('says in the plan that it is not atomic, and finishing an interrupted one runs the groups it announced', async () => {
+    const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', MANY));
+    const { groups, execution } = await scheduleOn(s.db, plan.steps, false, 20);
+    expect(groups.length).toBeGreaterThan(2);
+    expect(execution).toEqual({ atomic: false, transactions: groups.length, reason: `the plan takes more locks than one transaction may hold on this server (about 20); it runs in ${groups.length} transactions` });
+    const shown = { ...plan, execution };
+    const line = `Not atomic: ${execution.reason!}. If it is cut short, the steps done stay done: \`schema apply\` run again finishes it, \`schema apply --abandon\` gives it up.`;
+    expect(renderText(shown, new Chalk({ level: 0 }))).toContain(line);
+    expect(renderMarkdown(shown)).toContain(`> [!IMPORTANT]\n> ${line}`);
+    expect(JSON.parse(renderJson(shown)).execution).toEqual(execution);
+
+    const killer = await session();
+    const pid = (await s.db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
+    const cut = applyPlan({
+      db: s.db,
+      plan,
+      plansDir,
+      message: 'many',
+      lockBudget: 20,
+      onStep: async (i) => {
+        if (i === 5) await killer.query('SELECT pg_terminate_backend($1)', [pid]);
+      },
+    });
+    await expect(cut).rejects.toThrow();
+    const db = await connect(s.target);
+    try {
+      const pending = await interruptedApply(db);
+      const cutIn = groups.find((g) => g.from <= 5 && 5 < g.to)!;
+      expect(pending?.done).toBe(cutIn.from);
+      expect(pending?.payload['groups']).toEqual(groups);
+      // Each group is one transaction: the steps left commit once per group, not once per step.
+      const xids = new Set<string>();
+      await resumeApply(db, PATIENT_SETTINGS, { onStep: async () => void xids.add((await db.query<{ x: string }>('SELECT txid_current()::text AS x'))[0]!.x) });
+      expect(xids.size).toBe(groups.filter((g) => g.from >= cutIn.from).length);
+      expect(xids.size).toBeLessThan(plan.steps.length - cutIn.from);
+      expect(Object.keys((await modelOf(db)).tables)).toHaveLength(12);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('estimates the locks of a dropped table from its real objects', async () => {
+    await runBefore(s.db, `CREATE TABLE wide (id integer PRIMARY KEY, a text, b text UNIQUE, c integer CHECK (c > 0), d integer DEFAULT 1);
+      CREATE INDEX wide_a ON wide (a); CREATE INDEX wide_c ON wide (c); CREATE INDEX wide_d ON wide (d); CREATE INDEX wide_ad ON wide (a, d)`);
+    const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', DESIRED));
+    const drop = plan.steps.find((st) => st.op === 'drop_table' && st.object === 'public.wide')!;
+    const estimate = lockEstimate(drop, await knownObjects(s.db, plan.steps));
+    await s.db.exec('BEGIN; DROP TABLE public.wide');
+    const taken = await s.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE pid = pg_backend_pid() AND locktype IN ('relation', 'object')`);
+    await s.db.exec('ROLLBACK');
+    expect(taken[0]!.n).toBeGreaterThan(8);
+    expect(estimate).toBeGreaterThanOrEqual(taken[0]!.n);
+    expect(estimate).toBeLessThan(taken[0]!.n * 2);
+  });
+});
+
+describe('an unfinished apply', () => {
+  const UNIQUE = DESIRED.replace('email: { type: text, nullable: false, unique: true }', 'email: { type: text, unique: true }').replace(/    checks:[\s\S]*$/, '');
+
+  it('a concurrent build that fails says what it left, keeps the record, and apply --abandon gives it up', async () => {
+    await runBefore(s.db, `UPDATE users SET email = 'same' WHERE id <= 2`);
+    const plan = (await planAgainst(s.db, checkSchema('schema.yaml', UNIQUE), { online: true })).plan;
+    expect(describeSteps(plan.steps)).toEqual(['create_index public.users.users_email_key', 'add_unique public.users.users_email_key']);
+    const failed = applyPlan({ db: s.db, plan, plansDir, message: 'unique', online: SETTINGS });
+    await expect(failed).rejects.toThrow(
+      'the plan: step 1 of 2 failed (create_index public.users.users_email_key): could not create unique index "users_email_key"\n' +
+        '  no step before it was done; step 1 ran outside a transaction and left the index public.users_email_key INVALID (half built: it is dropped and built again when the apply is finished); ' +
+        'run `schema apply` again to finish, once the cause is fixed, or `schema apply --abandon` to give it up',
+    );
+    const pending = await interruptedApply(s.db);
+    expect(pending?.done).toBe(0);
+
+    // apply says how to give it up; without a terminal it asks nothing and stops.
+    const asked = await cli(['apply'], UNIQUE);
+    expect(asked.status).toBe(1);
+    expect(String(asked.stdout)).toContain(`An earlier apply (revision ${pending!.revision}) stopped after step 0 of 2; it is finished first (\`schema apply --abandon\` gives it up instead).`);
+    const notAsked = await cli(['apply', '--abandon']);
+    expect(notAsked.status).toBe(1);
+    expect(String(notAsked.stderr)).toContain('error: not on a terminal, so there is no one to ask; nothing was changed');
+    expect(await interruptedApply(s.db)).not.toBeNull();
+
+    const r = await cli(['apply', '--abandon', '--auto-approve'], 'not: [valid yaml');
+    expect(r.status, String(r.stderr)).toBe(0);
+    expect(String(r.stdout)).toContain(
+      `An apply (revision ${pending!.revision}, started ${pending!.started_at.slice(0, 19)}) stopped after step 0 of 2.\nNone of its steps was done.\nNot run:\n  1. create_index public.users.users_email_key\n  2. add_unique public.users.users_email_key\n`,
+    );
+    expect(String(r.stdout)).toContain(
+      `Abandoned the apply of revision ${pending!.revision}: its record is gone and no revision file was written; none of its steps was done, steps 1 to 2 were not run. \`schema plan\` now shows how to get from the database as it is to schema.yaml (an index left INVALID is rebuilt).`,
+    );
+    expect(await interruptedApply(s.db)).toBeNull();
+    expect(await readdir(plansDir)).toEqual([]);
+    // The plan now starts from the database as it is, the INVALID index included.
+    const again = (await planAgainst(s.db, checkSchema('schema.yaml', UNIQUE), { online: true })).plan;
+    expect(describeSteps(again.steps)).toEqual(['drop_index public.users.users_email_key', 'create_index public.users.users_email_key', 'add_unique public.users.users_email_key']);
+    const none = await cli(['apply', '--abandon', '--auto-approve']);
+    expect(String(none.stdout)).toContain('There is no unfinished apply: nothing to abandon.');
+  });
+
+  it('a concurrent build cut off is not "nothing was changed": it names the index and the way on', async () => {
+    const old = await session();
+    const killer = await session();
+    const yaml = DESIRED.replace(/    checks:[\s\S]*$/, '    indexes:\n      orders_user_idx: { columns: [user_id] }\n').replace('email: { type: text, nullable: false, unique: true }', 'email: text');
+    const plan = (await planAgainst(s.db, checkSchema('schema.yaml', yaml), { online: true })).plan;
+    expect(describeSteps(plan.steps)).toEqual(['create_index public.orders.orders_user_idx']);
+    const pid = (await s.db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
+    await old.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await old.query('SELECT count(*) FROM public.orders');
+    const cut = applyPlan({
+      db: s.db,
+      plan,
+      plansDir,
+      message: 'cut',
+      online: SETTINGS,
+      onStep: () => void setTimeout(() => void killer.query('SELECT pg_terminate_backend($1)', [pid]), 1000),
+    });
+    const error = (await cut.catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/^the plan: step 1 of 1 failed \(create_index public\.orders\.orders_user_idx\): terminating connection/);
+    expect(error.message).toContain(
+      '  no step before it was done; step 1 ran outside a transaction and may have left the index public.orders_user_idx INVALID; run `schema apply` again to finish, once the cause is fixed, or `schema apply --abandon` to give it up',
+    );
+    expect(error.message).not.toContain('nothing was changed');
+    await old.query('COMMIT');
+    const db = await connect(s.target);
+    try {
+      expect((await interruptedApply(db))?.revision).toMatch(/^[0-9a-f]{12}$/);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('a transactional step that fails in an online plan is counted in the whole plan', async () => {
+    await runBefore(s.db, `UPDATE users SET email = NULL WHERE id = 7`);
+    const failed = applyPlan({ db: s.db, plan: await planOnline(), plansDir, message: 'nulls', online: SETTINGS });
+    await expect(failed).rejects.toThrow(
+      'the plan: step 2 of 11 failed (validate_constraint public.users.users_email_not_null): check constraint "users_email_not_null" of relation "users" is violated by some row\n' +
+        '  steps 1 to 1 are done and kept; run `schema apply` again to finish, once the cause is fixed, or `schema apply --abandon` to give it up',
+    );
+    expect((await interruptedApply(s.db))?.done).toBe(1);
+  });
+
+  it('a bad number of retries or a zero check timeout says what it must be', async () => {
+    const retries = await cli(['apply', '--lock-retries', '-3']);
+    expect(retries.status).toBe(1);
+    expect(String(retries.stderr)).toBe('error: --lock-retries must be at least 0, not -3\n');
+    const timeout = await cli(['plan', '--check-timeout', '0']);
+    expect(String(timeout.stderr)).toBe('error: --check-timeout must be at least 1, not 0\n');
+    const wait = await cli(['apply', '--lock-wait', 'soon']);
+    expect(String(wait.stderr)).toBe('error: --lock-wait must be a whole number, not "soon"\n');
   });
 });

@@ -13,7 +13,7 @@ import type { Plan, Step } from '../plan/types.js';
 import { Chain, verifyApplied, type Applied } from '../revisions/chain.js';
 import { formatRevision, newRevisionId, parseRevision, plansDirError, readRevisions, slug, timestampName } from '../revisions/file.js';
 import { appliedRevisions, ensureLedger, ensurePending, finishPending, readPending, recordRevision, startPending, type Pending } from '../revisions/ledger.js';
-import { groupSteps, lockBudget, PATIENT, runGroups, type RunSettings } from './groups.js';
+import { GroupError, knownObjects, lockBudget, PATIENT, runGroups, schedule, stepByStep, type Group, type RunSettings, type Schedule } from './groups.js';
 import { ApplyError, inLockedTransaction, runSteps, withSessionLock } from './transaction.js';
 
 export { ApplyError } from './transaction.js';
@@ -60,7 +60,12 @@ interface ApplyPayload {
   readonly plansDir: string;
   /** For a saved plan: the fingerprint the database must have once every step is done. */
   readonly expectTo?: string;
+  /** The groups announced when it started (absent in records of older versions: one step each). */
+  readonly groups?: readonly Group[];
 }
+
+/** How to go on after an apply stopped with work done, for messages. */
+const FINISH_OR_ABANDON = 'run `schema apply` again to finish, once the cause is fixed, or `schema apply --abandon` to give it up';
 
 function uniqueFileName(chain: Chain, created: Date, message: string): string {
   const taken = new Set([...chain.byId.values()].map((r) => r.fileName));
@@ -113,10 +118,10 @@ export function assertAtHead(chain: Chain, applied: readonly Applied[], plansDir
   );
 }
 
-/** Checks every apply makes under the lock, before its first step. */
-async function checkStart(db: Db, plan: Plan, chain: Chain, plansDir: string): Promise<void> {
+/** Checks every apply makes under the lock (inside its transaction), before its first step. */
+async function checkStart(db: Db, plan: Plan, chain: Chain, plansDir: string, lockWaitMs: number): Promise<void> {
   // First: another apply may have committed while this one waited for the lock.
-  const before = await introspect(db);
+  const before = await introspect(db, { lockTimeoutMs: lockWaitMs, inTransaction: true });
   if (fingerprint(before.model) !== plan.fingerprint.from) {
     throw new ApplyError('the database changed since this plan was made', null, 'run `schema plan` again and review the new plan');
   }
@@ -138,7 +143,8 @@ function notWhereItSays(committed: boolean): ApplyError {
 
 /** The database once every step is done; for a saved plan, checked to be the state it names. */
 async function arrived(db: Db, payload: ApplyPayload, committed: boolean): Promise<Introspection> {
-  const after = await introspect(db);
+  // Still inside the apply's transaction unless its steps were committed group by group.
+  const after = await introspect(db, { inTransaction: !committed });
   if (payload.expectTo !== undefined && fingerprint(after.model) !== payload.expectTo) throw notWhereItSays(committed);
   return after;
 }
@@ -194,14 +200,13 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const lockWaitMs = options.lockWaitMs ?? 60_000;
   const started = Date.now();
 
-  const budget = options.lockBudget ?? (await lockBudget(db)).budget;
-  const groups = options.online ? plan.steps.map((_s, i) => ({ from: i, to: i + 1, transactional: !plan.steps[i]!.concurrently })) : groupSteps(plan.steps, budget);
+  const { groups, execution } = await scheduleOn(db, plan.steps, Boolean(options.online), options.lockBudget);
 
   if (groups.length <= 1 && (groups[0]?.transactional ?? true) && !options.online) {
     let tempPath: string | null = null;
     try {
       await inLockedTransaction(db, lockWaitMs, async () => {
-        await checkStart(db, plan, chain, plansDir);
+        await checkStart(db, plan, chain, plansDir, lockWaitMs);
         await ensureLedger(db);
         try {
           await runSteps(db, plan.steps, 'the plan', options.onStep);
@@ -218,38 +223,62 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     return { revision: id, file: await publish(tempPath!, plansDir, fileName), durationMs: Date.now() - started };
   }
 
-  const concurrent = plan.steps.filter((s) => s.concurrently).length;
-  options.onGroups?.(
-    groups.length,
-    options.online
-      ? `online: ${plan.steps.length} steps, each committed on its own${concurrent > 0 ? ` (${concurrent} outside any transaction)` : ''}`
-      : `the plan takes more locks than one transaction may hold on this server (about ${budget}); it runs in ${groups.length} transactions`,
-  );
+  options.onGroups?.(groups.length, execution.reason ?? '');
+  const kept: ApplyPayload = { ...payload, groups };
   return withSessionLock(db, lockWaitMs, async () => {
     await db.exec('BEGIN');
     try {
       if (options.online?.lockTimeout) await db.exec(`SET LOCAL lock_timeout = ${quoteLiteral(options.online.lockTimeout)}`);
-      await checkStart(db, plan, chain, plansDir);
+      await checkStart(db, plan, chain, plansDir, lockWaitMs);
       await ensurePending(db);
-      await startPending(db, { revision: id, direction: 'apply', steps: plan.steps, payload });
+      await startPending(db, { revision: id, direction: 'apply', steps: plan.steps, payload: kept });
       await db.exec('COMMIT');
     } catch (error) {
       await db.exec('ROLLBACK').catch(() => undefined);
       throw error;
     }
-    return finishApply(db, { revision: id, direction: 'apply', steps: plan.steps, done: 0, payload, started_at: '' }, options.online ?? PATIENT, started, options.onStep);
+    return finishApply(db, { revision: id, direction: 'apply', steps: plan.steps, done: 0, payload: kept, started_at: '' }, options.online ?? PATIENT, started, options.onStep);
   });
+}
+
+/**
+ * How `apply` will run `steps` on this database: online one step per transaction; else one
+ * transaction, split where the locks it takes (estimated from the real objects) would overflow
+ * the server's lock table, with steps that cannot run in a transaction on their own.
+ */
+export async function scheduleOn(db: Db, steps: readonly Step[], online: boolean, budget?: number): Promise<Schedule> {
+  if (online) return schedule(steps, { online, budget: 0 });
+  const [known, lockTable] = await Promise.all([knownObjects(db, steps), budget === undefined ? lockBudget(db) : null]);
+  return schedule(steps, { online, budget: budget ?? lockTable!.budget, known });
+}
+
+/** Remove the pending record of an apply that changed nothing; false when it cannot be (the connection is gone). */
+async function clearUntouched(db: Db, revision: string): Promise<boolean> {
+  try {
+    const left = await readPending(db);
+    if (left?.revision === revision && left.done === 0) await finishPending(db, revision);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function finishApply(db: Db, pending: Pending, settings: RunSettings, started: number, onStep?: (index: number, step: Step) => void | Promise<void>): Promise<ApplyResult> {
   const payload = pending.payload as unknown as ApplyPayload;
-  const groups = pending.steps.map((s, i) => ({ from: i, to: i + 1, transactional: !s.concurrently }));
+  // The groups announced when the apply started; the same ones run when it is finished.
+  const groups = payload.groups ?? stepByStep(pending.steps);
   try {
-    await runGroups(db, pending.revision, pending.steps, groups, pending.done, settings, 'the plan', onStep);
+    await runGroups(db, pending.revision, pending.steps, groups, pending.done, settings, 'the plan', onStep, FINISH_OR_ABANDON);
   } catch (error) {
-    // Stopped before its first step was done: there is nothing to finish, so nothing pending.
-    const left = await readPending(db).catch(() => null);
-    if (left?.revision === pending.revision && left.done === 0) await finishPending(db, pending.revision).catch(() => undefined);
+    // Stopped before its first step changed anything: there is nothing to finish, so nothing pending.
+    if (error instanceof GroupError && !error.changed && !(await clearUntouched(db, pending.revision))) {
+      throw new ApplyError(
+        `${error.message.replace(/nothing was changed$/, 'nothing was changed in the schema')}, but the record of this unfinished apply (revision ${pending.revision}) remains: ${FINISH_OR_ABANDON}`,
+        error.failedStep,
+        null,
+        error.code,
+      );
+    }
     throw error;
   }
   const tempPath = join(payload.plansDir, `.${payload.fileName}.tmp`);
@@ -277,6 +306,22 @@ async function finishApply(db: Db, pending: Pending, settings: RunSettings, star
 export async function interruptedApply(db: Db): Promise<Pending | null> {
   const pending = await readPending(db);
   return pending?.direction === 'apply' ? pending : null;
+}
+
+/**
+ * Give up the apply `revision` that was cut short: its record goes, and with it any revision file
+ * it had started to write. What its finished steps did stays in the database; `schema plan`
+ * then plans from the database as it is. Returns the record that was dropped.
+ */
+export async function abandonApply(db: Db, revision: string, lockWaitMs = 60_000): Promise<Pending> {
+  return withSessionLock(db, lockWaitMs, async () => {
+    const pending = await interruptedApply(db);
+    if (!pending || pending.revision !== revision) throw new ApplyError(`there is no unfinished apply of revision ${revision} to abandon (did another command finish or abandon it?)`);
+    await finishPending(db, revision);
+    const payload = pending.payload as unknown as Partial<ApplyPayload>;
+    if (payload.plansDir && payload.fileName) await unlink(join(payload.plansDir, `.${payload.fileName}.tmp`)).catch(() => undefined);
+    return pending;
+  });
 }
 
 /** Finish an apply that was cut short, from the step where it stopped. */

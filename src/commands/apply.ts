@@ -1,16 +1,21 @@
 // `schema apply`: plan (or take a saved plan), show it, ask, run it, write the revision file.
 import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
-import { checkSchema, parseSavedPlan, planAgainst, readSchemaFile, readStatus } from '../api.js';
-import { applyPlan, assertAtHead, interruptedApply, resumeApply } from '../apply/apply.js';
+import { checkSchema, parseSavedPlan, planAgainst, readSchemaFile, readStatus, type CheckedSchema, type Planned } from '../api.js';
+import { abandonApply, applyPlan, assertAtHead, interruptedApply, resumeApply, scheduleOn } from '../apply/apply.js';
+import { awaitOtherWriters } from '../apply/transaction.js';
 import { measurePlan } from '../checks/checks.js';
-import { withDb } from '../db/db.js';
+import { withDb, type Db } from '../db/db.js';
+import { readWithin } from '../db/locks.js';
+import type { Target } from '../db/target.js';
 import { UserError } from '../errors.js';
 import { certainFailures, type Plan } from '../plan/types.js';
+import { abandonedLine, abandonLines, interruptedLines } from '../render/pending.js';
 import { renderText } from '../render/text.js';
 import { introspect } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
 import { checkPlansDir } from '../revisions/file.js';
+import type { Pending } from '../revisions/ledger.js';
 import { verifyPlan } from '../verify/verify.js';
 import { BaseCommand, consentFlags, dataCheckFlags, onlineFlag, runFlags, verifyFlag } from './base.js';
 
@@ -31,17 +36,24 @@ export default class Apply extends BaseCommand<typeof Apply> {
   static override summary = 'Bring the database to schema.yaml and record the change as a revision file.';
   static override description = `Computes the plan (or takes one saved with \`plan --format json\`), shows it, and asks for confirmation. Runs every step in one transaction under an advisory lock, records the revision in the database's ledger, and writes plans/<time>_<message>.sql with both directions. A failed apply changes nothing and writes nothing. Refused when the database is behind the revisions in plans/ (run \`schema upgrade\` first) or plans/ has two heads (run \`schema merge\`).
 
-Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: confirm at the prompt, or name them with --allow-hazards.`;
+Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: confirm at the prompt, or name them with --allow-hazards.
+
+An online plan, or one too large for one transaction, runs in steps that are kept as they finish; if it is cut short, \`schema apply\` finishes it, and \`schema apply --abandon\` gives it up instead.`;
   static override examples = [
     '<%= config.bin %> apply -m "add users email"',
     '<%= config.bin %> apply --auto-approve -m "drop legacy table" --allow-hazards data_loss',
     '<%= config.bin %> apply --plan plan.json --auto-approve',
     '<%= config.bin %> apply --online --lock-timeout 2s -m "index orders by customer"',
+    '<%= config.bin %> apply --abandon   # give up an apply that was cut short, instead of finishing it',
   ];
   static override flags = {
     message: Flags.string({ char: 'm', summary: 'What the revision does (its file name comes from it).' }),
     ...consentFlags,
     plan: Flags.string({ summary: 'Apply a plan saved with `schema plan --format json`; refused if the database has changed since.' }),
+    abandon: Flags.boolean({
+      summary: 'Give up an apply that was cut short: drop its record, after confirmation. Steps it finished stay done; `schema plan` then plans from the database as it is.',
+      exclusive: ['plan'],
+    }),
     ...dataCheckFlags,
     ...verifyFlag,
     ...onlineFlag,
@@ -51,55 +63,28 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
   async run(): Promise<void> {
     const savedPath = this.flags.plan;
     const saved = savedPath ? parseSavedPlan(savedPath, await readSavedPlan(savedPath)) : null;
-    const schema = saved ? null : checkSchema(this.schemaPath(), await readSchemaFile(this.schemaPath()));
-    await checkPlansDir(this.plansDir(), 'write');
+    const schema = saved || this.flags.abandon ? null : checkSchema(this.schemaPath(), await readSchemaFile(this.schemaPath()));
+    if (!this.flags.abandon) await checkPlansDir(this.plansDir(), 'write');
     const target = this.target();
     this.announce(target);
     const c = this.colour();
     await withDb(target, async (db) => {
       const lockWaitMs = this.flags['lock-wait'] * 1000;
+      if (this.flags.abandon) return this.abandon(db, lockWaitMs);
+      // Another apply at work: wait for it (up to --lock-wait) rather than read a database it is changing.
+      await awaitOtherWriters(db, lockWaitMs);
       const interrupted = await interruptedApply(db);
-      if (interrupted) {
-        const left = interrupted.steps.slice(interrupted.done);
-        this.say(
-          c.yellow(`An earlier apply (revision ${interrupted.revision}) stopped after step ${interrupted.done} of ${interrupted.steps.length}; it is finished first.`) +
-            `\nSteps left:\n${left.map((st, i) => `  ${interrupted.done + i + 1}. ${st.op} ${st.object}`).join('\n')}\n`,
-        );
-        await this.consent(left, `finish it`, 'what is left', this.flags);
-        const done = await resumeApply(db, this.runSettings(), { lockWaitMs, onStep: (i, step) => this.note(c.dim(`  [${i + 1}/${interrupted.steps.length}] ${step.op} ${step.object}`)) });
-        this.say(`${c.green.bold('Finished.')} Revision ${done.revision} written to ${done.file}. Run \`schema plan\` to see what else schema.yaml asks for.`);
-        return;
-      }
+      if (interrupted) return this.finish(db, interrupted, lockWaitMs);
       // Before the plan is shown and consent asked (and again under the lock, before it runs).
-      const status = await readStatus(db, this.plansDir());
-      assertAtHead(status.chain, status.applied, this.plansDir());
-      const fresh = saved ? null : await planAgainst(db, schema!, { online: this.flags.online });
-      // A saved plan keeps the figures it was reviewed with.
-      let plan = fresh && this.flags['data-checks'] ? await measurePlan(db, fresh.plan, { timeoutMs: this.flags['check-timeout'] }) : (fresh?.plan ?? saved!);
-      if (this.flags.verify && plan.steps.length > 0) {
-        const current = fresh?.current.model ?? (await introspect(db)).model;
-        if (saved && fingerprint(current) !== saved.fingerprint.from) throw new UserError('the database changed since this plan was made', 'run `schema plan` again and review the new plan');
-        plan = { ...plan, verification: await verifyPlan(target, plan, current, fresh?.desired ?? null) };
-      }
+      const { plan: measured, fresh } = await readWithin(db, 'reading the database', lockWaitMs, () => this.prepare(db, saved, schema, lockWaitMs));
+      const online = this.flags.online ?? fresh?.online ?? measured.steps.some((st) => st.concurrently);
+      let plan = measured.steps.length > 0 ? { ...measured, execution: (await scheduleOn(db, measured.steps, online)).execution } : measured;
+      if (this.flags.verify && plan.steps.length > 0) plan = await this.verified(db, target, plan, fresh, saved);
       this.say(renderText(plan, c));
       if (plan.verification && !plan.verification.ok) throw new UserError('refusing to apply a plan that failed verification (see above); nothing was changed');
       if (plan.steps.length === 0) return;
-      const failing = certainFailures(plan.steps);
-      if (failing.length > 0) {
-        const first = failing[0]!;
-        // A figure means the data is in the way; without one, the change itself cannot run.
-        const byData = first.hazard.rows !== undefined;
-        throw new UserError(
-          `refusing to start: step ${first.index + 1} (${first.step.op} ${first.step.object}) will fail${byData ? " on today's data" : ''}: ${first.hazard.message}` +
-            (failing.length > 1 ? `; ${failing.length - 1} more step${failing.length === 2 ? '' : 's'} will too` : '') +
-            '; nothing was changed',
-          byData
-            ? 'fix the data first (the figures are above), or pass --no-data-checks to try anyway'
-            : 'change schema.yaml so the step can run (for instance convert through text, or add a new column and drop the old), then plan again',
-        );
-      }
+      this.refuseCertainFailures(plan);
       await this.consent(plan.steps, `apply ${plan.steps.length === 1 ? 'this step' : `these ${plan.steps.length} steps`}`, 'this plan', this.flags);
-      const online = this.flags.online ?? fresh?.online ?? plan.steps.some((st) => st.concurrently);
       const result = await applyPlan({
         db,
         plan,
@@ -109,9 +94,65 @@ Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: 
         saved: saved !== null,
         ...(online ? { online: this.runSettings(fresh?.settings) } : {}),
         onStep: (i, step) => this.note(c.dim(`  [${i + 1}/${plan.steps.length}] ${step.op} ${step.object}`)),
-        onGroups: (_n, reason) => this.note(c.yellow(`Runs in steps: ${reason}. If it is cut short, run \`schema apply\` again to finish.`)),
+        onGroups: (_n, reason) => this.note(c.yellow(`Runs in steps: ${reason}. If it is cut short, run \`schema apply\` again to finish (or \`schema apply --abandon\` to give it up).`)),
       });
       this.say(c.green.bold(`Applied ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} in ${result.durationMs} ms.`) + ` Revision ${result.revision} written to ${result.file}`);
     });
+  }
+
+  /** The plan to show: fresh from schema.yaml (with its figures) or the saved one, after checking the database is at head. */
+  private async prepare(db: Db, saved: Plan | null, schema: CheckedSchema | null, lockWaitMs: number): Promise<{ plan: Plan; fresh: Planned | null }> {
+    const status = await readStatus(db, this.plansDir());
+    assertAtHead(status.chain, status.applied, this.plansDir());
+    const fresh = saved ? null : await planAgainst(db, schema!, { online: this.flags.online, lockTimeoutMs: lockWaitMs });
+    // A saved plan keeps the figures it was reviewed with.
+    const plan = fresh && this.flags['data-checks'] ? await measurePlan(db, fresh.plan, { timeoutMs: this.flags['check-timeout'] }) : (fresh?.plan ?? saved!);
+    return { plan, fresh };
+  }
+
+  private async verified(db: Db, target: Target, plan: Plan, fresh: Planned | null, saved: Plan | null): Promise<Plan> {
+    const current = fresh?.current ?? (await introspect(db));
+    if (saved && fingerprint(current.model) !== saved.fingerprint.from) throw new UserError('the database changed since this plan was made', 'run `schema plan` again and review the new plan');
+    return { ...plan, verification: await verifyPlan(target, plan, current.model, fresh?.desired ?? null, current.extensions) };
+  }
+
+  private refuseCertainFailures(plan: Plan): void {
+    const failing = certainFailures(plan.steps);
+    if (failing.length === 0) return;
+    const first = failing[0]!;
+    // A figure means the data is in the way; without one, the change itself cannot run.
+    const byData = first.hazard.rows !== undefined;
+    throw new UserError(
+      `refusing to start: step ${first.index + 1} (${first.step.op} ${first.step.object}) will fail${byData ? " on today's data" : ''}: ${first.hazard.message}` +
+        (failing.length > 1 ? `; ${failing.length - 1} more step${failing.length === 2 ? '' : 's'} will too` : '') +
+        '; nothing was changed',
+      byData
+        ? 'fix the data first (the figures are above), or pass --no-data-checks to try anyway'
+        : 'change schema.yaml so the step can run (for instance convert through text, or add a new column and drop the old), then plan again',
+    );
+  }
+
+  /** An apply cut short: finish it (from where it stopped) before anything else. */
+  private async finish(db: Db, interrupted: Pending, lockWaitMs: number): Promise<void> {
+    const c = this.colour();
+    const [head, ...rest] = interruptedLines(interrupted);
+    this.say(`${c.yellow(head!)}\n${rest.join('\n')}\n`);
+    await this.consent(interrupted.steps.slice(interrupted.done), `finish it`, 'what is left', this.flags);
+    const done = await resumeApply(db, this.runSettings(), { lockWaitMs, onStep: (i, step) => this.note(c.dim(`  [${i + 1}/${interrupted.steps.length}] ${step.op} ${step.object}`)) });
+    this.say(`${c.green.bold('Finished.')} Revision ${done.revision} written to ${done.file}. Run \`schema plan\` to see what else schema.yaml asks for.`);
+  }
+
+  /** `--abandon`: say what the unfinished apply did and did not do, ask, drop its record. */
+  private async abandon(db: Db, lockWaitMs: number): Promise<void> {
+    const c = this.colour();
+    const pending = await interruptedApply(db);
+    if (!pending) {
+      this.say('There is no unfinished apply: nothing to abandon.');
+      return;
+    }
+    const [head, ...rest] = abandonLines(pending);
+    this.say(`${c.yellow(head!)}\n${rest.join('\n')}\n`);
+    await this.consent([], 'abandon it', 'it', this.flags);
+    this.say(c.green(abandonedLine(await abandonApply(db, pending.revision, lockWaitMs))));
   }
 }

@@ -16,6 +16,16 @@ import { HAZARD_CODES, hazardsNeedingConsent, type HazardCode, type Step } from 
 import type { RunSettings } from '../apply/groups.js';
 import { DEFAULT_SETTINGS, type Settings } from '../spec/spec.js';
 
+/** A whole number of at least `min`, with the reason in words when it is not. */
+const atLeast =
+  (min: number) =>
+  async (input: string, _ctx: unknown, flag: { name: string }): Promise<number> => {
+    if (!/^-?[0-9]+$/.test(input.trim())) throw new UserError(`--${flag.name} must be a whole number, not "${input}"`);
+    const n = Number.parseInt(input, 10);
+    if (n < min) throw new UserError(`--${flag.name} must be at least ${min}, not ${n}`);
+    return n;
+  };
+
 /** Flags of the commands that measure hazards in today's data. */
 export const dataCheckFlags = {
   'data-checks': Flags.boolean({
@@ -23,7 +33,7 @@ export const dataCheckFlags = {
     default: true,
     allowNo: true,
   }),
-  'check-timeout': Flags.integer({ summary: 'The statement timeout of each data check, in milliseconds.', default: 2000, min: 1 }),
+  'check-timeout': Flags.integer({ summary: 'The statement timeout of each data check, in milliseconds.', default: 2000, parse: atLeast(1) }),
 };
 
 const INTERVAL = /^[0-9]+ ?(ms|s|min|h)$/;
@@ -38,10 +48,14 @@ const interval = (name: string) =>
 
 /** Flags of the commands that run changes: how long to wait, and how to run online. */
 export const runFlags = {
-  'lock-wait': Flags.integer({ summary: 'Seconds to wait for another schema command changing this database before giving up.', default: 60, min: 0 }),
+  'lock-wait': Flags.integer({
+    summary: 'Seconds to wait for another schema command changing this database, or for a table lock held by another session while reading, before giving up.',
+    default: 60,
+    parse: atLeast(0),
+  }),
   'lock-timeout': interval('lock-timeout'),
   'statement-timeout': interval('statement-timeout'),
-  'lock-retries': Flags.integer({ summary: 'Online: how many times a step that timed out on its lock is tried again (default 3).', min: 0 }),
+  'lock-retries': Flags.integer({ summary: 'Online: how many times a step that timed out on its lock is tried again (default 3).', parse: atLeast(0) }),
 };
 
 export const onlineFlag = {
@@ -104,9 +118,15 @@ const outputFlags = {
   debug: Flags.boolean({ summary: 'Show stack traces of internal errors.', helpGroup: 'COMMON' }),
 };
 
-/** oclif prefixes an error thrown while parsing a flag with its own lines; keep only ours. */
-function unwrapFlagError(message: string): string {
-  return message.replace(/^Parsing --[\w-]+ \n\t/, '').replace(/\nSee more help with --help$/, '');
+/**
+ * oclif wraps an error thrown while parsing a flag's value as "Parsing --x \\n\\t<reason>\\nSee
+ * more help with --help"; keep the reason, naming the flag once.
+ */
+function unwrapFlagError(error: Error): void {
+  const m = /^Parsing (--[\w-]+) ?\n\t([\s\S]*?)(?:\nSee more help with --help)?$/.exec(error.message);
+  if (!m) return;
+  const reason = m[2]!.trim();
+  error.message = reason.startsWith(m[1]!) ? reason : `${m[1]}: ${reason}`;
 }
 
 export type FileFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof FileCommand)['baseFlags'] & T['flags']>;
@@ -154,13 +174,14 @@ export abstract class FileCommand<T extends typeof Command> extends Command {
 
   override async catch(error: Error): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error;
+    unwrapFlagError(error);
     const c = this.colour(process.stderr);
     const lines: string[] = [];
     if (error instanceof SpecError) {
       lines.push(this.formatDiagnostics(error.diagnostics));
       lines.push(c.red(`error: ${error.message}`));
     } else if (error instanceof UserError || error instanceof ApplyError || error instanceof RevisionError) {
-      lines.push(c.red(`error: ${unwrapFlagError(error.message)}`));
+      lines.push(c.red(`error: ${error.message}`));
       if (error.hint) lines.push(`hint: ${error.hint}`);
     } else if (error instanceof DbError) {
       lines.push(c.red(`error: ${error.message}`));
@@ -169,7 +190,7 @@ export abstract class FileCommand<T extends typeof Command> extends Command {
       lines.push(c.red(`error: ${error.message}`));
     } else if (error instanceof Errors.CLIError) {
       // oclif's own parse errors: an unknown flag, a bad option value.
-      lines.push(c.red(`error: ${error.message.split('\n')[0]}`));
+      lines.push(c.red(`error: ${error.message.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('See more help')).map((l) => l.trim()).join('; ')}`));
       lines.push(`hint: see \`schema ${this.id ?? ''} --help\``);
     } else {
       lines.push(c.red(`internal error: ${error.message}`));

@@ -1,11 +1,12 @@
 // `schema plan`: introspect the target, diff it against schema.yaml, print the ordered plan.
 import { Flags } from '@oclif/core';
 import { checkSchema, planAgainst, readSchemaFile, readStatus } from '../api.js';
-import { interruptedApply } from '../apply/apply.js';
+import { interruptedApply, scheduleOn } from '../apply/apply.js';
 import { measurePlan } from '../checks/checks.js';
 import { withDb } from '../db/db.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
+import { interruptedNote } from '../render/pending.js';
 import { behindNote } from '../render/revisions.js';
 import { renderSql } from '../render/sql.js';
 import { renderText } from '../render/text.js';
@@ -44,18 +45,13 @@ export default class Plan extends BaseCommand<typeof Plan> {
     this.announce(target);
     const plan = await withDb(target, async (db) => {
       const interrupted = await interruptedApply(db);
-      if (interrupted) {
-        this.note(
-          this.colour(process.stderr).yellow(
-            `An apply (revision ${interrupted.revision}) stopped after step ${interrupted.done} of ${interrupted.steps.length}; \`schema apply\` finishes it first. This plan is from the database as it is now.`,
-          ),
-        );
-      }
+      if (interrupted) this.note(this.colour(process.stderr).yellow(interruptedNote(interrupted)));
       const behind = behindNote(await readStatus(db, this.plansDir()), this.plansDir());
       if (behind) this.note(this.colour(process.stderr).yellow(behind));
-      const { plan: planned, current, desired } = await planAgainst(db, schema, { online: this.flags.online });
+      const { plan: planned, current, desired, online } = await planAgainst(db, schema, { online: this.flags.online });
       const measured = this.flags['data-checks'] ? await measurePlan(db, planned, { timeoutMs: this.flags['check-timeout'] }) : planned;
-      return this.flags.verify ? { ...measured, verification: await verifyPlan(target, measured, current.model, desired) } : measured;
+      const scheduled = measured.steps.length > 0 ? { ...measured, execution: (await scheduleOn(db, measured.steps, online)).execution } : measured;
+      return this.flags.verify ? { ...scheduled, verification: await verifyPlan(target, scheduled, current.model, desired, current.extensions) } : scheduled;
     });
     switch (this.flags.format) {
       case 'json':
