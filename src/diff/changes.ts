@@ -37,7 +37,8 @@ export type Change =
   | { readonly kind: 'drop_enum'; readonly enum: EnumType; readonly retiredFrom: EnumType | null }
   | { readonly kind: 'create_table'; readonly table: Table }
   | { readonly kind: 'drop_table'; readonly table: Table }
-  | { readonly kind: 'rename_table'; readonly from: QualifiedName; readonly to: QualifiedName; readonly table: Table }
+  /** `columns`: those that have their final names once the table is renamed (the others are renamed after). */
+  | { readonly kind: 'rename_table'; readonly from: QualifiedName; readonly to: QualifiedName; readonly table: Table; readonly columns: readonly string[] }
   | { readonly kind: 'alter_table'; readonly table: Table; readonly fromComment: string | null }
   | { readonly kind: 'add_column'; readonly table: Table; readonly column: Column }
   | { readonly kind: 'drop_column'; readonly table: Table; readonly column: Column }

@@ -128,24 +128,51 @@ function applyRenames(
   return { ...current, tables };
 }
 
-function effectiveRenames(current: Model, desired: Model, hints: Hints) {
-  const tables = new Map<string, string>(); // desired key -> current key
-  for (const [to, from] of hints.tables) {
-    const fromKey = objectPath(from.schema, from.name);
-    if (fromKey !== to && desired.tables[to] && current.tables[fromKey] && !current.tables[to] && !desired.tables[fromKey]) {
-      tables.set(to, fromKey);
+/**
+ * The renames that can take effect, as target -> source. A rename needs its source today and
+ * its target wanted. The target may exist today only when it is itself renamed away, and the
+ * source may still be wanted only when it is itself the target of a rename (a chain: `a` from
+ * `b`, `b` from `c`); a rename never takes an occupied name. A source claimed twice is no
+ * rename, and neither is a cycle (a swap cannot be told apart from its result, so the loader
+ * rejects both).
+ */
+function validRenames(hints: Iterable<readonly [string, string]>, exists: (name: string) => boolean, wanted: (name: string) => boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  const claims = new Map<string, number>();
+  for (const [to, from] of hints) {
+    if (to === from || !wanted(to) || !exists(from)) continue;
+    out.set(to, from);
+    claims.set(from, (claims.get(from) ?? 0) + 1);
+  }
+  for (const [to, from] of out) if (claims.get(from)! > 1) out.delete(to);
+  const inCycle = (start: string): boolean => {
+    let at = out.get(start);
+    for (let n = 0; at !== undefined && at !== start && n < out.size; n++) at = out.get(at);
+    return at === start;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    const sources = new Set(out.values());
+    for (const [to, from] of out) {
+      if ((exists(to) && !sources.has(to)) || (wanted(from) && !out.has(from)) || inCycle(to)) {
+        out.delete(to);
+        changed = true;
+      }
     }
   }
+  return out;
+}
+
+function effectiveRenames(current: Model, desired: Model, hints: Hints) {
+  const tableHints = [...hints.tables].map(([to, from]) => [to, objectPath(from.schema, from.name)] as const);
+  const tables = validRenames(tableHints, (k) => current.tables[k] !== undefined, (k) => desired.tables[k] !== undefined); // desired key -> current key
   const columns = new Map<string, Map<string, string>>(); // desired key -> old -> new
   for (const [key, renames] of hints.columns) {
     const d = desired.tables[key];
     const c = current.tables[tables.get(key) ?? key];
     if (!d || !c) continue;
-    const m = new Map<string, string>();
-    for (const [to, from] of renames) {
-      if (to !== from && columnNamed(c, from) && !columnNamed(c, to) && columnNamed(d, to) && !columnNamed(d, from)) m.set(from, to);
-    }
-    if (m.size > 0) columns.set(key, m);
+    const valid = validRenames(renames, (n) => columnNamed(c, n) !== undefined, (n) => columnNamed(d, n) !== undefined);
+    if (valid.size > 0) columns.set(key, new Map([...valid].map(([to, from]) => [from, to])));
   }
   return { tables, columns };
 }
@@ -413,7 +440,10 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
 
   for (const [to, from] of renames.tables) {
     const t = current.tables[from]!;
-    changes.push({ kind: 'rename_table', from: { schema: t.schema, name: t.name }, to: { schema: desired.tables[to]!.schema, name: desired.tables[to]!.name }, table: desired.tables[to]! });
+    const d = desired.tables[to]!;
+    const renamedColumns = new Set(renames.columns.get(to)?.values() ?? []);
+    const columns = d.columns.map((c) => c.name).filter((c) => !renamedColumns.has(c));
+    changes.push({ kind: 'rename_table', from: { schema: t.schema, name: t.name }, to: { schema: d.schema, name: d.name }, table: d, columns });
   }
   for (const [key, m] of renames.columns) {
     for (const [from, to] of m) changes.push({ kind: 'rename_column', table: desired.tables[key]!, from, to });

@@ -24,6 +24,7 @@ export function stepsFor(changes: readonly Change[], desired: Model, options: St
     enums: desired.enums,
     online: options.online ?? false,
     sizes: options.sizes ?? {},
+    renamedFrom: new Map(changes.flatMap((c) => (c.kind === 'rename_table' ? [[tableKey(c.table), c.from] as const] : []))),
   };
   return order(changes.flatMap((c) => toDrafts(c, ctx))).map(({ op, object, sql, hazards, lock, lock_on, concurrently }) => ({
     op,

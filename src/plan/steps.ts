@@ -37,6 +37,8 @@ export interface Context {
   readonly online: boolean;
   /** What the catalog knows of each table's size, by object path. */
   readonly sizes: Readonly<Record<string, { readonly bytes: number | null; readonly rows: number | null }>>;
+  /** Tables this plan renames (by their object path in the end) -> their names today. */
+  readonly renamedFrom: ReadonlyMap<string, TableName>;
 }
 
 // ---- tokens ----
@@ -74,8 +76,8 @@ function draft(partial: Partial<Draft> & Pick<Draft, 'op' | 'object' | 'phase' |
 
 type Handlers = { readonly [K in ChangeKind]: (change: Extract<Change, { kind: K }>, ctx: Context) => Draft | Draft[] };
 
-const columnPath = (t: Table, c: string): string => objectPath(t.schema, t.name, c);
-const memberPath = (t: Table, name: string): string => objectPath(t.schema, t.name, name);
+const columnPath = (t: TableName, c: string): string => objectPath(t.schema, t.name, c);
+const memberPath = (t: TableName, name: string): string => objectPath(t.schema, t.name, name);
 const isNew = (ctx: Context, t: Table): boolean => ctx.newTables.has(tableKey(t));
 const list = (columns: readonly string[]): string => columns.join(', ');
 /** The lock a step takes on an existing table; none on a table this plan creates. */
@@ -90,6 +92,15 @@ function lockOnTables(ctx: Context, own: Table | null, tables: readonly { readon
   if (existing.length === 0) return {};
   const justOwn = own !== null && existing.length === 1 && existing[0] === tableKey(own);
   return { lock: mode, ...(justOwn ? {} : { lock_on: existing }) };
+}
+
+/**
+ * Where a drop step finds a table: the drops on a table the plan renames run before the
+ * rename, so they name it as it is today (and the rename waits for them).
+ */
+function today(ctx: Context, t: Table): { table: TableName; releases: string[] } {
+  const was = ctx.renamedFrom.get(tableKey(t));
+  return was ? { table: was, releases: [RELATION(was.schema, was.name)] } : { table: named(t), releases: [] };
 }
 
 /** `48 MB`: a size as people read it. */
@@ -236,7 +247,8 @@ export const handlers: Handlers = {
       phase: 3,
       lock: 'ACCESS EXCLUSIVE',
       sql: sql.renameTable(c.from, c.to),
-      provides: [TABLE(c.table), RELATION(c.to.schema, c.to.name), ...allColumns(c.table)],
+      // Renamed columns have their final names only once their own renames ran.
+      provides: [TABLE(c.table), RELATION(c.to.schema, c.to.name), ...c.columns.map((col) => COLUMN(c.table, col))],
       requires: [SCHEMA(c.to.schema)],
       removes: [RELATION(c.from.schema, c.from.name)],
     }),
@@ -267,20 +279,21 @@ export const handlers: Handlers = {
     });
   },
 
-  drop_column: (c) => {
-    const path = columnPath(c.table, c.column.name);
+  drop_column: (c, ctx) => {
+    const at = today(ctx, c.table);
+    const path = objectPath(at.table.schema, at.table.name, c.column.name);
     return draft({
       op: 'drop_column',
       object: path,
       phase: 3,
       lock: 'ACCESS EXCLUSIVE',
-      sql: [sql.dropColumn(c.table, c.column.name)],
+      sql: [sql.dropColumn(at.table, c.column.name)],
       hazards: [
         hazard('data_loss', `drops column ${path} and its values`, { kind: 'values', table: named(c.table), column: c.column.name }),
         hazard('irreversible', `undoing this step re-adds ${path} without its values`),
       ],
       removes: [COLUMN(c.table, c.column.name), COLUMN_TYPE(c.table, c.column.name)],
-      releases: typeTokens(c.column, USES),
+      releases: [...typeTokens(c.column, USES), ...at.releases],
     });
   },
 
@@ -360,15 +373,18 @@ export const handlers: Handlers = {
   add_primary_key: (c, ctx) =>
     uniqueKey(ctx, c.table, c.key.name, c.key.columns, 'PRIMARY KEY', sql.primaryKeyClause(c.key), false, `fails if ${objectPath(c.table.schema, c.table.name)} has duplicate or NULL values in (${list(c.key.columns)})`, null),
 
-  drop_primary_key: (c) =>
-    draft({
+  drop_primary_key: (c, ctx) => {
+    const at = today(ctx, c.table);
+    return draft({
       op: 'drop_primary_key',
-      object: memberPath(c.table, c.key.name),
+      object: memberPath(at.table, c.key.name),
       phase: 2,
       lock: 'ACCESS EXCLUSIVE',
-      sql: [sql.dropConstraint(c.table, c.key.name)],
+      sql: [sql.dropConstraint(at.table, c.key.name)],
       removes: [KEY(tableKey(c.table), c.key.columns), RELATION(c.table.schema, c.key.name), CONSTRAINT(c.table, c.key.name)],
-    }),
+      releases: at.releases,
+    });
+  },
 
   add_unique: (c, ctx) =>
     uniqueKey(
@@ -383,15 +399,18 @@ export const handlers: Handlers = {
       c.unique.nullsNotDistinct ? null : sql.notNull(c.unique.columns),
     ),
 
-  drop_unique: (c) =>
-    draft({
+  drop_unique: (c, ctx) => {
+    const at = today(ctx, c.table);
+    return draft({
       op: 'drop_unique',
-      object: memberPath(c.table, c.unique.name),
+      object: memberPath(at.table, c.unique.name),
       phase: 2,
       lock: 'ACCESS EXCLUSIVE',
-      sql: [sql.dropConstraint(c.table, c.unique.name)],
+      sql: [sql.dropConstraint(at.table, c.unique.name)],
       removes: [KEY(tableKey(c.table), c.unique.columns), RELATION(c.table.schema, c.unique.name), CONSTRAINT(c.table, c.unique.name)],
-    }),
+      releases: at.releases,
+    });
+  },
 
   add_check: (c, ctx) => {
     const { table: t, check } = c;
@@ -415,8 +434,18 @@ export const handlers: Handlers = {
     return draft({ ...add, sql: [sql.addCheck(t, check.name, check.definition)], hazards });
   },
 
-  drop_check: (c) =>
-    draft({ op: 'drop_check', object: memberPath(c.table, c.check.name), phase: 2, lock: 'ACCESS EXCLUSIVE', sql: [sql.dropConstraint(c.table, c.check.name)], removes: [CONSTRAINT(c.table, c.check.name)] }),
+  drop_check: (c, ctx) => {
+    const at = today(ctx, c.table);
+    return draft({
+      op: 'drop_check',
+      object: memberPath(at.table, c.check.name),
+      phase: 2,
+      lock: 'ACCESS EXCLUSIVE',
+      sql: [sql.dropConstraint(at.table, c.check.name)],
+      removes: [CONSTRAINT(c.table, c.check.name)],
+      releases: at.releases,
+    });
+  },
 
   create_index: (c, ctx) => {
     const { table: t, index: i } = c;
@@ -449,16 +478,18 @@ export const handlers: Handlers = {
 
   drop_index: (c, ctx) => {
     const { table: t, index: i } = c;
+    const at = today(ctx, t);
     const plainKey = i.unique && i.where === null && i.keys.every((k) => k.column !== null);
     const concurrently = ctx.online;
     return draft({
       op: 'drop_index',
-      object: memberPath(t, i.name),
+      object: memberPath(at.table, i.name),
       phase: 2,
       lock: concurrently ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE',
-      ...(concurrently ? { concurrently: { schema: t.schema, index: i.name, creates: false } } : {}),
-      sql: [sql.dropIndex(t, i.name, concurrently)],
+      ...(concurrently ? { concurrently: { schema: at.table.schema, index: i.name, creates: false } } : {}),
+      sql: [sql.dropIndex(at.table, i.name, concurrently)],
       removes: [RELATION(t.schema, i.name), ...(plainKey ? [KEY(tableKey(t), i.keys.map((k) => k.column!))] : [])],
+      releases: at.releases,
     });
   },
 
@@ -500,17 +531,19 @@ export const handlers: Handlers = {
 
   drop_foreign_key: (c, ctx) => {
     const { table: t, foreignKey: fk } = c;
+    const at = today(ctx, t);
     const ref = objectPath(fk.references.schema, fk.references.table);
     const refTable = { schema: fk.references.schema, name: fk.references.table } as Table;
     return draft({
       op: 'drop_foreign_key',
-      object: memberPath(t, fk.name),
+      object: memberPath(at.table, fk.name),
       phase: 1,
       // Dropping the key's triggers takes ACCESS EXCLUSIVE on both tables.
       ...lockOnTables(ctx, t, [t, refTable], 'ACCESS EXCLUSIVE'),
-      sql: [sql.dropConstraint(t, fk.name)],
+      sql: [sql.dropConstraint(at.table, fk.name)],
       removes: [CONSTRAINT(t, fk.name)],
       releases: [
+        ...at.releases,
         TABLE(t),
         TABLE(ref),
         ...fk.columns.flatMap((col) => [COLUMN(t, col), COLUMN_TYPE(t, col)]),

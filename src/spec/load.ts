@@ -81,6 +81,17 @@ interface Relation {
   readonly pos: Position;
 }
 
+/** A table or column as `renamed_from` checks see it: an id, a name for messages, its source. */
+interface Renamed {
+  readonly id: string;
+  readonly label: string;
+  readonly pos: Position;
+  readonly from: { readonly id: string; readonly label: string; readonly pos: Position } | null;
+}
+
+const tableLabel = (t: { readonly schema: string; readonly name: string }): string => (t.schema === 'public' ? t.name : `${t.schema}.${t.name}`);
+const tableId = (t: { readonly schema: string; readonly name: string }): string => `${t.schema}\u0000${t.name}`;
+
 /** Load and check schema.yaml text. `file` is used in positions only. */
 export function loadSpec(file: string, text: string, options: LoadOptions = {}): LoadResult {
   const lines = new LineCounter();
@@ -220,6 +231,23 @@ class SpecBuilder {
       if (table) tables.push(table);
     }
     const resolved = tables.map((t) => this.resolveForeignKeys(t, tables));
+    this.checkRenames(
+      'table',
+      '',
+      tables.map((t) => ({
+        id: tableId(t),
+        label: tableLabel(t),
+        pos: t.pos,
+        from: t.renamedFrom ? { id: tableId(t.renamedFrom.value), label: tableLabel(t.renamedFrom.value), pos: t.renamedFrom.pos } : null,
+      })),
+    );
+    for (const t of tables) {
+      this.checkRenames(
+        'column',
+        ` of table "${tableLabel(t)}"`,
+        t.columns.map((c) => ({ id: c.name, label: c.name, pos: c.pos, from: c.renamedFrom ? { id: c.renamedFrom.value, label: c.renamedFrom.value, pos: c.renamedFrom.pos } : null })),
+      );
+    }
     const schemas: Located<string>[] = [];
     if (Array.isArray(data['schemas'])) {
       data['schemas'].forEach((s, i) => {
@@ -235,6 +263,58 @@ class SpecBuilder {
       lockRetries: typeof raw['lock_retries'] === 'number' ? raw['lock_retries'] : DEFAULT_SETTINGS.lockRetries,
     };
     return { file: this.file, settings, schemas, enums, tables: resolved };
+  }
+
+  /**
+   * `renamed_from` must mean one rename each: no source taken twice; no source still defined,
+   * unless it is renamed itself (a chain: `a` from `b`, `b` from `c`); and no cycle, since a
+   * swap of names cannot be told apart from its result (every plan would swap again).
+   */
+  private checkRenames(what: 'table' | 'column', scope: string, items: readonly Renamed[]): void {
+    const byId = new Map(items.map((i) => [i.id, i]));
+    const claimed = new Map<string, Renamed>();
+    const inReportedCycle = new Set<string>();
+    for (const item of items) {
+      const from = item.from;
+      if (from === null || inReportedCycle.has(item.id)) continue;
+      const prior = claimed.get(from.id);
+      if (prior) {
+        this.error(
+          from.pos,
+          'conflict',
+          `${what} "${item.label}"${scope} is renamed from "${from.label}", and so is ${what} "${prior.label}" (line ${prior.from!.pos.line}): only one ${what} can take its place`,
+          `keep renamed_from on the ${what} that takes over "${from.label}" and its data; the other one is new`,
+        );
+        continue;
+      }
+      claimed.set(from.id, item);
+      const source = byId.get(from.id);
+      if (!source) continue;
+      if (source.from === null) {
+        this.error(
+          from.pos,
+          'conflict',
+          `${what} "${item.label}"${scope} is renamed from "${from.label}", which is still defined (line ${source.pos.line}): "${item.label}" would be created new and "${from.label}" kept`,
+          `to rename, remove "${from.label}" from the file; to keep both, remove renamed_from`,
+        );
+        continue;
+      }
+      const cycle = [item];
+      for (let at = byId.get(source.id); at && at !== item && at.from; at = byId.get(at.from.id)) {
+        if (cycle.includes(at)) break;
+        cycle.push(at);
+      }
+      const last = cycle[cycle.length - 1]!;
+      if (last.from?.id !== item.id) continue;
+      for (const c of cycle) inReportedCycle.add(c.id);
+      const steps = cycle.map((c) => `"${c.label}" from "${c.from!.label}"`).join(', ');
+      this.error(
+        from.pos,
+        'conflict',
+        `renamed_from makes ${what}s${scope} swap names (${steps}): a swap cannot be told apart from its result, so every plan would swap them again`,
+        `swap in two plans: first rename "${from.label}" to a name not in use and apply, then give each ${what} its final name`,
+      );
+    }
   }
 
   private buildEnums(raw: Json): SpecEnum[] {

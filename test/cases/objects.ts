@@ -147,6 +147,88 @@ tables:
     steps: ['create_schema billing', 'rename_table billing.invoices'],
   },
   {
+    name: 'rename a table while dropping its check and index: the drops name it as it is today',
+    before: `CREATE TABLE b (id integer PRIMARY KEY, x integer CHECK (x > 0)); CREATE INDEX b_x_idx ON b (x); INSERT INTO b VALUES (1, 5);`,
+    desired: `
+tables:
+  bee:
+    renamed_from: b
+    columns:
+      id: { type: integer, primary_key: true }
+      x: integer
+`,
+    steps: ['drop_check public.b.b_x_check', 'drop_index public.b.b_x_idx', 'rename_table public.bee', 'rename_constraint public.bee.bee_pkey'],
+    after: [{ sql: 'SELECT id, x FROM bee', rows: [{ id: 1, x: 5 }] }],
+  },
+  {
+    name: 'move a table to another schema while dropping its index and a column',
+    before: `CREATE TABLE b (id integer PRIMARY KEY, x integer, gone text); CREATE INDEX b_x_idx ON b (x);`,
+    desired: `
+tables:
+  billing.b:
+    renamed_from: public.b
+    columns:
+      id: { type: integer, primary_key: true }
+      x: integer
+`,
+    steps: ['drop_index public.b.b_x_idx', 'drop_column public.b.gone', 'create_schema billing', 'rename_table billing.b'],
+    hazards: { 'drop_column public.b.gone': ['data_loss', 'irreversible'] },
+  },
+  {
+    name: 'rename a table while its foreign key column changes type',
+    before: `
+CREATE TABLE p (id bigint PRIMARY KEY);
+CREATE TABLE c (id integer PRIMARY KEY, p_id integer REFERENCES p);
+INSERT INTO p VALUES (1); INSERT INTO c VALUES (1, 1);`,
+    desired: `
+tables:
+  p:
+    columns:
+      id: { type: bigint, primary_key: true }
+  kids:
+    renamed_from: c
+    columns:
+      id: { type: integer, primary_key: true }
+      p_id: bigint
+    foreign_keys:
+      c_p_id_fkey: { columns: [p_id], references: p(id) }
+`,
+    steps: [
+      'drop_foreign_key public.c.c_p_id_fkey',
+      'rename_table public.kids',
+      'rename_constraint public.kids.kids_pkey',
+      'alter_column public.kids.p_id',
+      'add_foreign_key public.kids.c_p_id_fkey',
+    ],
+    hazards: {
+      'alter_column public.kids.p_id': ['table_rewrite'],
+      'add_foreign_key public.kids.c_p_id_fkey': ['may_fail', 'blocking'],
+    },
+    after: [{ sql: 'SELECT id, p_id FROM kids', rows: [{ id: 1, p_id: '1' }] }],
+  },
+  {
+    name: 'a chain of renames: a from b while b is renamed from c',
+    before: `CREATE TABLE b (id integer, y integer, z integer); CREATE TABLE c (id integer); INSERT INTO b VALUES (1, 2, 3); INSERT INTO c VALUES (4);`,
+    desired: `
+tables:
+  a:
+    renamed_from: b
+    columns:
+      id: integer
+      x: { type: integer, renamed_from: y }
+      y: { type: integer, renamed_from: z }
+  b:
+    renamed_from: c
+    columns:
+      id: integer
+`,
+    steps: ['rename_table public.a', 'rename_table public.b', 'rename_column public.a.x', 'rename_column public.a.y'],
+    after: [
+      { sql: 'SELECT id, x, y FROM a', rows: [{ id: 1, x: 2, y: 3 }] },
+      { sql: 'SELECT id FROM b', rows: [{ id: 4 }] },
+    ],
+  },
+  {
     name: 'a table in a new schema, and an emptied schema dropped',
     before: `CREATE SCHEMA legacy; CREATE TABLE legacy.things (id integer); CREATE SCHEMA keep_me;`,
     desired: `

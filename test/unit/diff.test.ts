@@ -164,6 +164,38 @@ describe('renames from hints', () => {
     ]);
   });
 
+  describe('renames that hang together', () => {
+    const steps = (current: Model, desired: Model, h: Hints) => stepsFor(diff(current, desired, h).changes, desired).map((s) => `${s.op} ${s.object}`);
+    const a = (...cols: string[]) => table('a', cols.map((c) => col(c)));
+    const b = (...cols: string[]) => table('b', cols.map((c) => col(c)));
+    const c = (...cols: string[]) => table('c', cols.map((x) => col(x)));
+
+    it('a chain (a from b, b from c) renames b out of the way first, and columns likewise', () => {
+      const chain = hints({ 'public.a': { schema: 'public', name: 'b' }, 'public.b': { schema: 'public', name: 'c' } }, { 'public.b': { x: 'y', y: 'z' } });
+      expect(steps(model(b('id'), c('y', 'z')), model(a('id'), b('x', 'y')), chain)).toEqual([
+        'rename_table public.a',
+        'rename_table public.b',
+        'rename_column public.b.x',
+        'rename_column public.b.y',
+      ]);
+    });
+
+    it('a chain already applied renames nothing again', () => {
+      const chain = hints({ 'public.a': { schema: 'public', name: 'b' }, 'public.b': { schema: 'public', name: 'c' } });
+      expect(changes(model(a('id'), b('x')), model(a('id'), b('x')), chain)).toEqual([]);
+    });
+
+    it('a cycle (a swap) is no rename: it cannot be told apart from its result', () => {
+      const swap = hints({ 'public.a': { schema: 'public', name: 'b' }, 'public.b': { schema: 'public', name: 'a' } }, { 'public.c': { p: 'q', q: 'p' } });
+      expect(changes(model(a('x'), b('y'), c('p', 'q')), model(a('y'), b('x'), c('p', 'q')), swap)).toEqual(['drop_column a.x', 'add_column a.y', 'drop_column b.y', 'add_column b.x']);
+    });
+
+    it('two renames from one source: neither', () => {
+      const twice = hints({ 'public.a': { schema: 'public', name: 'c' }, 'public.b': { schema: 'public', name: 'c' } });
+      expect(changes(model(c('id')), model(a('id'), b('id')), twice)).toEqual(['drop_table public.c', 'create_table public.a', 'create_table public.b']);
+    });
+  });
+
   describe('a renamed_from that no longer applies is ignored', () => {
     it('when the rename already happened', () => {
       expect(changes(model(users), model(users), renamed)).toEqual([]);

@@ -699,6 +699,78 @@ tables:
       { at: 'public.integr', code: 'unknown_type', message: ['Did you mean "integer"?'] },
     ],
   },
+  // ---- renamed_from that cannot mean one rename each ----
+  {
+    name: 'two tables renamed from the same table',
+    yaml: `tables:
+  x:
+    renamed_from: b
+    columns: { id: integer }
+  y:
+    renamed_from: billing.b
+    columns: { id: integer }
+  billing.z:
+    renamed_from: b
+    columns: { id: integer }
+`,
+    errors: [
+      { at: 'b\n    columns: { id: integer }\n', nth: 3, code: 'conflict', message: ['table "billing.z" is renamed from "billing.b", and so is table "y" (line 6)'], hint: ['the other one is new'] },
+    ],
+  },
+  {
+    name: 'two columns renamed from the same column',
+    yaml: `tables:
+  t:
+    columns:
+      a: { type: integer, renamed_from: old }
+      b: { type: integer, renamed_from: old }
+`,
+    errors: [{ at: 'old', nth: 2, code: 'conflict', message: ['column "b" of table "t" is renamed from "old", and so is column "a" (line 4)'] }],
+  },
+  {
+    name: 'a table renamed from a table still defined',
+    yaml: `tables:
+  c:
+    columns: { id: integer }
+  e:
+    renamed_from: c
+    columns: { id: integer }
+`,
+    errors: [{ at: 'c\n    columns', code: 'conflict', message: ['table "e" is renamed from "c", which is still defined (line 2)'], hint: ['remove "c" from the file', 'remove renamed_from'] }],
+  },
+  {
+    name: 'a column renamed from a column still defined',
+    yaml: `tables:
+  t:
+    columns:
+      a: integer
+      b: { type: integer, renamed_from: a }
+`,
+    errors: [{ at: 'a }', code: 'conflict', message: ['column "b" of table "t" is renamed from "a", which is still defined (line 4)'] }],
+  },
+  {
+    name: 'two tables swapping names: one problem, at the first',
+    yaml: `tables:
+  a:
+    renamed_from: b
+    columns: { id: integer }
+  b:
+    renamed_from: a
+    columns: { id: integer }
+`,
+    errors: [{ at: 'b\n', code: 'conflict', message: ['tables swap names ("a" from "b", "b" from "a")', 'every plan would swap them again'], hint: ['swap in two plans'] }],
+  },
+  {
+    name: 'three columns renamed round in a circle',
+    yaml: `tables:
+  t:
+    columns:
+      a: { type: integer, renamed_from: b }
+      b: { type: integer, renamed_from: c }
+      c: { type: integer, renamed_from: a }
+`,
+    errors: [{ at: 'b }', code: 'conflict', message: ['columns of table "t" swap names ("a" from "b", "b" from "c", "c" from "a")'] }],
+  },
 ];
 
 describe('loadSpec diagnostics', () => {
@@ -717,6 +789,20 @@ describe('loadSpec accepts what is close to an error but right', () => {
     expect(result.spec).not.toBeNull();
     return result.spec!;
   };
+
+  it('a chain of renames: each source is itself renamed', () => {
+    const spec = ok(`tables:
+  a:
+    renamed_from: b
+    columns: { id: integer }
+  b:
+    renamed_from: c
+    columns:
+      x: { type: integer, renamed_from: y }
+      y: { type: integer, renamed_from: z }
+`);
+    expect(spec.tables.map((t) => t.renamedFrom?.value.name)).toEqual(['b', 'c']);
+  });
 
   it('names of exactly 63 bytes, ASCII or not', () => {
     const spec = ok(`tables:
