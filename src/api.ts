@@ -18,10 +18,11 @@ import { PLAN_FORMAT_VERSION, type Plan, type Step } from './plan/types.js';
 import { Chain, verifyApplied, type Revision } from './revisions/chain.js';
 import { formatRevision, newRevisionId, readRevisions, slug, timestampName } from './revisions/file.js';
 import { appliedRevisions, snapshotOf, type AppliedRevision } from './revisions/ledger.js';
-import { isError, type Diagnostic } from './spec/diagnostics.js';
+import { isError, sortDiagnostics, type Diagnostic } from './spec/diagnostics.js';
 import { hintsFromSpec } from './spec/hints.js';
 import { loadSpec } from './spec/load.js';
 import type { Settings } from './spec/spec.js';
+import { foreignKeyTypeDiagnostics, unmanagedTableDiagnostics } from './spec/target-checks.js';
 
 /** The text of schema.yaml, or a UserError saying how to make one. */
 export async function readSchemaFile(path: string): Promise<string> {
@@ -84,8 +85,10 @@ export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOp
   const current = await introspect(db, { lockTimeoutMs: options.lockTimeoutMs });
   const loaded = loadSpec(schema.file, schema.text, { knownTypes: current.knownTypes });
   if (!loaded.spec) throw new SpecError(loaded.diagnostics);
+  const unmanaged = unmanagedTableDiagnostics(loaded.spec, current.unmanaged.tables ?? []);
   const spelled = await spell(db, loaded.spec, current.model, current.serverVersion);
-  if (!spelled.ok) throw new SpecError(spelled.diagnostics);
+  const problems = [...unmanaged, ...(spelled.ok ? foreignKeyTypeDiagnostics(loaded.spec, spelled.model) : spelled.diagnostics)];
+  if (!spelled.ok || problems.length > 0) throw new SpecError(sortDiagnostics(problems));
   const online = options.online ?? loaded.spec.settings.online;
   const plan = buildPlan({
     current: current.model,

@@ -128,7 +128,7 @@ An online plan, or one too large for one transaction, runs in steps that are kep
         '; nothing was changed',
       byData
         ? 'fix the data first (the figures are above), or pass --no-data-checks to try anyway'
-        : 'change schema.yaml so the step can run (for instance convert through text, or add a new column and drop the old), then plan again',
+        : 'change schema.yaml so the step can run (for instance convert through text, or add a new column and drop the old), or remove what the hazard says is in the way, then plan again',
     );
   }
 

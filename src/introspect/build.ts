@@ -3,6 +3,7 @@ import { objectPath } from '../model/identifiers.js';
 import type {
   Check,
   Column,
+  Dependent,
   EnumType,
   ForeignKey,
   Index,
@@ -14,7 +15,7 @@ import type {
   Unique,
   Unmanaged,
 } from '../model/model.js';
-import type { CatalogRows, ColumnRow, ConstraintRow, EnumRow, ExtensionRow, IndexRow, TableRow, UnmanagedRow } from './catalog.js';
+import type { CatalogRows, ColumnRow, ConstraintRow, DependentRow, EnumRow, ExtensionRow, IndexRow, TableRow, UnmanagedRow, UnmanagedTableRow } from './catalog.js';
 
 const ACTIONS: Record<string, ReferentialAction> = {
   a: 'no action',
@@ -137,14 +138,27 @@ export function buildEnums(rows: readonly EnumRow[]): Record<string, EnumType> {
   return out;
 }
 
-export function buildUnmanaged(rows: readonly UnmanagedRow[]): Unmanaged {
+export function buildDependent(row: DependentRow): Dependent {
+  const what =
+    row.on_table === null
+      ? `${row.kind} ${objectPath(row.dependent_schema, row.dependent_name)}`
+      : `${row.kind} ${objectPath(row.dependent_name)} on ${objectPath(row.dependent_schema, row.on_table)}`;
+  return { schema: row.schema, table: row.table, column: row.column, what, own: row.own, blocksRetype: row.kind !== 'foreign key' };
+}
+
+export function buildUnmanaged(rows: readonly UnmanagedRow[], tables: readonly UnmanagedTableRow[] = [], dependents: readonly DependentRow[] = []): Unmanaged {
   const counts: Record<string, number> = {};
   const occupied = new Set<string>();
   for (const row of rows) {
     counts[row.kind] = (counts[row.kind] ?? 0) + row.count;
     occupied.add(row.schema);
   }
-  return { counts, occupiedSchemas: [...occupied].sort() };
+  return {
+    counts,
+    occupiedSchemas: [...occupied].sort(),
+    tables: tables.map(({ schema, name, kind }) => ({ schema, name, kind })),
+    dependents: dependents.map(buildDependent),
+  };
 }
 
 /** How big a table is, as far as the catalog knows. */
@@ -175,7 +189,7 @@ export function buildIntrospection(rows: CatalogRows): Introspection {
     sizes: Object.fromEntries(
       rows.tables.map((t) => [objectPath(t.schema, t.table), { bytes: t.bytes === null ? null : Number(t.bytes), rows: t.rows === null ? null : Number(t.rows) }]),
     ),
-    unmanaged: buildUnmanaged(rows.unmanaged),
+    unmanaged: buildUnmanaged(rows.unmanaged, rows.unmanaged_tables, rows.dependents),
     knownTypes: new Set(rows.types.map((t) => `${t.schema}.${t.name}`)),
     serverVersion: rows.server_version,
     extensions: rows.extensions ?? [],

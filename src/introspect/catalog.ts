@@ -24,6 +24,22 @@ function relationScope(scope: Scope, c = 'c', n = 'n'): string {
   return `${schemaFilter(n)} AND ${notExtensionMember('pg_catalog.pg_class', `${c}.oid`)}`;
 }
 
+/**
+ * A plain table: not partitioned, not a partition, in no inheritance tree. Only those are
+ * managed; the others are counted and left alone (their DDL is more than a column list).
+ */
+function plainTable(c = 'c'): string {
+  return `${c}.relkind = 'r' AND NOT ${c}.relispartition
+    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = ${c}.oid OR inh.inhparent = ${c}.oid)`;
+}
+
+/** What an unmanaged table is, for people: `partitioned table`, `partition`, ... */
+function tableKind(c = 'c'): string {
+  return `CASE WHEN ${c}.relispartition THEN 'partition' WHEN ${c}.relkind = 'p' THEN 'partitioned table'
+      WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = ${c}.oid) THEN 'inheriting table'
+      ELSE 'inheritance parent' END`;
+}
+
 const asJsonArray = (select: string): string => `(SELECT coalesce(json_agg(row_to_json(x)), '[]'::json) FROM (${select}) x)`;
 
 export interface SchemaRow {
@@ -99,6 +115,23 @@ export interface ExtensionRow {
   readonly name: string;
   readonly schema: string;
 }
+export interface UnmanagedTableRow {
+  readonly schema: string;
+  readonly name: string;
+  readonly kind: string;
+}
+export interface DependentRow {
+  readonly schema: string;
+  readonly table: string;
+  /** Null when the object stands on the table as a whole. */
+  readonly column: string | null;
+  readonly kind: string;
+  readonly dependent_schema: string;
+  readonly dependent_name: string;
+  /** The table a policy, trigger, rule or foreign key is on. */
+  readonly on_table: string | null;
+  readonly own: boolean;
+}
 export interface TypeNameRow {
   readonly schema: string;
   readonly name: string;
@@ -113,6 +146,8 @@ export interface CatalogRows {
   readonly constraints: ConstraintRow[];
   readonly indexes: IndexRow[];
   readonly unmanaged: UnmanagedRow[];
+  readonly unmanaged_tables: UnmanagedTableRow[];
+  readonly dependents: DependentRow[];
   readonly types: TypeNameRow[];
   readonly extensions: ExtensionRow[];
 }
@@ -141,7 +176,7 @@ export function tablesSql(scope: Scope): string {
       -- 0 is no figure: it is also what a table analysed empty, or never (before PostgreSQL 14), says.
       CASE WHEN c.reltuples > 0 THEN c.reltuples::bigint END AS rows
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${relationScope(scope)}
+    WHERE ${plainTable()} AND ${relationScope(scope)}
     ORDER BY 1, 2`;
 }
 
@@ -163,7 +198,7 @@ export function columnsSql(scope: Scope): string {
     LEFT JOIN pg_catalog.pg_type et ON t.typcategory = 'A' AND et.oid = t.typelem
     LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace
     LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-    WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${relationScope(scope)}
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND ${plainTable()} AND ${relationScope(scope)}
     ORDER BY 1, 2, a.attnum`;
 }
 
@@ -191,7 +226,9 @@ export function constraintsSql(scope: Scope, serverVersion: number): string {
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
     LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
-    WHERE con.contype IN ('p', 'u', 'c', 'f') AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${relationScope(scope)}
+    WHERE con.contype IN ('p', 'u', 'c', 'f') AND ${plainTable()} AND ${relationScope(scope)}
+      -- A foreign key to a table left alone is left alone too: the file cannot name that table.
+      AND (con.contype <> 'f' OR ${plainTable('fc')})
     ORDER BY 1, 2, 3`;
 }
 
@@ -212,7 +249,7 @@ export function indexesSql(scope: Scope): string {
     JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${relationScope(scope)}
+    WHERE ${plainTable()} AND ${relationScope(scope)}
       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
         WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
     ORDER BY 1, 2, 3`;
@@ -223,10 +260,10 @@ export function unmanagedSql(): string {
   const inUserSchema = schemaFilter('n');
   return `SELECT kind, schema, count(*)::int AS count FROM (
       SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'
-          WHEN 'S' THEN 'sequence' WHEN 'c' THEN 'composite type' ELSE 'partition' END AS kind, n.nspname AS schema
+          WHEN 'S' THEN 'sequence' WHEN 'c' THEN 'composite type' ELSE ${tableKind()} END AS kind, n.nspname AS schema
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')}
-          AND (c.relkind IN ('v', 'm', 'f', 'c') OR (c.relkind IN ('r', 'p') AND c.relispartition)
+          AND (c.relkind IN ('v', 'm', 'f', 'c') OR (c.relkind IN ('r', 'p') AND NOT (${plainTable()}))
             OR (c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
                 WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i'))))
       UNION ALL
@@ -249,11 +286,60 @@ export function unmanagedSql(): string {
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE con.contype = 'x' AND ${inUserSchema}
       UNION ALL
+      SELECT 'foreign key to an unmanaged table', n.nspname
+        FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
+        WHERE con.contype = 'f' AND ${inUserSchema} AND ${plainTable()} AND NOT (${plainTable('fc')})
+      UNION ALL
       SELECT 'policy', n.nspname
         FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE ${inUserSchema}
     ) u GROUP BY 1, 2 ORDER BY 1, 2`;
+}
+
+/** The tables left alone (partitioned, partitions, inheritance), so schema.yaml cannot claim one. */
+export function unmanagedTablesSql(): string {
+  return `SELECT n.nspname AS schema, c.relname AS name, ${tableKind()} AS kind
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p') AND NOT (${plainTable()}) AND ${relationScope('database')}
+    ORDER BY 1, 2`;
+}
+
+/**
+ * Objects the tool does not manage that stand on a managed table or one of its columns
+ * (views, functions with SQL bodies, policies, triggers, foreign keys of unmanaged tables):
+ * PostgreSQL refuses to drop or retype what they use while they exist. `own` marks one that
+ * belongs to the table itself (dropped with it).
+ */
+export function dependentsSql(): string {
+  const cls = (name: string): string => `'pg_catalog.${name}'::regclass`;
+  return `SELECT n.nspname AS schema, t.relname AS table, a.attname AS column,
+      CASE WHEN r.oid IS NOT NULL THEN CASE oc.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'rule' END
+        WHEN p.oid IS NOT NULL THEN CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END
+        WHEN pol.oid IS NOT NULL THEN 'policy' WHEN tg.oid IS NOT NULL THEN 'trigger' ELSE 'foreign key' END AS kind,
+      coalesce(pn.nspname, on_.nspname) AS dependent_schema,
+      coalesce(CASE WHEN r.oid IS NOT NULL AND r.rulename = '_RETURN' THEN oc.relname END, r.rulename, p.proname, pol.polname, tg.tgname, con.conname) AS dependent_name,
+      CASE WHEN p.oid IS NULL AND NOT (r.oid IS NOT NULL AND r.rulename = '_RETURN') THEN oc.relname END AS on_table,
+      oc.oid IS NOT DISTINCT FROM t.oid AS own
+    FROM pg_catalog.pg_depend d
+    JOIN pg_catalog.pg_class t ON d.refclassid = ${cls('pg_class')} AND t.oid = d.refobjid
+    JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+    LEFT JOIN pg_catalog.pg_attribute a ON d.refobjsubid > 0 AND a.attrelid = t.oid AND a.attnum = d.refobjsubid
+    LEFT JOIN pg_catalog.pg_rewrite r ON d.classid = ${cls('pg_rewrite')} AND r.oid = d.objid
+    LEFT JOIN pg_catalog.pg_proc p ON d.classid = ${cls('pg_proc')} AND p.oid = d.objid
+    LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+    LEFT JOIN pg_catalog.pg_policy pol ON d.classid = ${cls('pg_policy')} AND pol.oid = d.objid
+    LEFT JOIN pg_catalog.pg_trigger tg ON d.classid = ${cls('pg_trigger')} AND tg.oid = d.objid
+    LEFT JOIN pg_catalog.pg_constraint con ON d.classid = ${cls('pg_constraint')} AND con.oid = d.objid
+    LEFT JOIN pg_catalog.pg_class oc ON oc.oid = coalesce(r.ev_class, pol.polrelid, tg.tgrelid, con.conrelid)
+    LEFT JOIN pg_catalog.pg_namespace on_ ON on_.oid = oc.relnamespace
+    WHERE d.deptype = 'n' AND ${plainTable('t')} AND ${relationScope('database', 't', 'n')}
+      AND (r.oid IS NOT NULL OR p.oid IS NOT NULL OR pol.oid IS NOT NULL OR tg.oid IS NOT NULL
+        -- Foreign keys of managed tables are planned; those of tables left alone are not.
+        OR (con.oid IS NOT NULL AND NOT (${plainTable('oc')})))
+    ORDER BY 1, 2, 3, 4, 5, 6`;
 }
 
 /** Every type a column may name in the target (for checking schema.yaml against it). */
@@ -281,6 +367,8 @@ export function catalogSql(serverVersion: number): string {
       'constraints', ${asJsonArray(constraintsSql('database', serverVersion))},
       'indexes', ${asJsonArray(indexesSql('database'))},
       'unmanaged', ${asJsonArray(unmanagedSql())},
+      'unmanaged_tables', ${asJsonArray(unmanagedTablesSql())},
+      'dependents', ${asJsonArray(dependentsSql())},
       'types', ${asJsonArray(typeNamesSql())},
       'extensions', ${asJsonArray(extensionsSql())}
     ) AS catalog`;

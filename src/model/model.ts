@@ -112,11 +112,41 @@ export interface Model {
   readonly tables: Readonly<Record<string, Table>>;
 }
 
+/** A table this tool leaves alone: partitioned, a partition, or in an inheritance tree. */
+export interface UnmanagedTable {
+  readonly schema: string;
+  readonly name: string;
+  /** For people: `partitioned table`, `partition`, `inheriting table`, `inheritance parent`. */
+  readonly kind: string;
+}
+
 /** What a database holds that this tool does not manage, counted per kind ("2 views"). */
 export interface Unmanaged {
   readonly counts: Readonly<Record<string, number>>;
   /** Schemas holding unmanaged objects: never dropped by a plan. */
   readonly occupiedSchemas: readonly string[];
+  /** The unmanaged tables by name, so schema.yaml cannot claim one. */
+  readonly tables?: readonly UnmanagedTable[];
+  /** Unmanaged objects standing on managed tables and columns. */
+  readonly dependents?: readonly Dependent[];
+}
+
+/**
+ * An object this tool does not manage that uses a managed table or column (a view, a
+ * function with an SQL body, a policy, a trigger, a foreign key of an unmanaged table):
+ * PostgreSQL refuses to drop, and mostly to retype, what it uses while it exists.
+ */
+export interface Dependent {
+  readonly schema: string;
+  readonly table: string;
+  /** Null when it uses the table as a whole. */
+  readonly column: string | null;
+  /** For people: `view public.v`, `policy p on public.t`. */
+  readonly what: string;
+  /** It belongs to the table itself (a policy or trigger on it), so it goes with the table. */
+  readonly own: boolean;
+  /** Retyping the column fails too (PostgreSQL rebuilds a foreign key instead). */
+  readonly blocksRetype: boolean;
 }
 
 /** The schema holding the tool's own ledger: never introspected, never in a plan. */

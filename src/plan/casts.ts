@@ -391,3 +391,31 @@ function differentBase(a: ParsedType, b: ParsedType): Conversion {
   }
   return betweenFamilies(a, b, fa, fb);
 }
+
+/** Types whose comparisons this table knows (interval is parsed apart from NAMES). */
+const KEY_TYPES: ReadonlySet<string> = new Set([...BUILT_IN, 'interval']);
+/** Numbers a foreign key may compare upwards: int = numeric and numeric = float work through implicit casts, not down. */
+const NUMBER_RANK: Partial<Record<Family, number>> = { int: 1, numeric: 2, float: 3 };
+/** Families whose members compare with each other (cross-type operators in one btree family). */
+const COMPARABLE_FAMILIES: ReadonlySet<Family> = new Set(['string', 'datetime', 'net', 'bit']);
+
+/**
+ * Whether a foreign key column of type `fk` can reference a key column of type `key`: whether
+ * PostgreSQL has an equality operator between them. False only when it certainly has none;
+ * types this table does not know (domains, extension types) are given the benefit of the doubt.
+ */
+export function comparableForKey(fk: Column, key: Column): boolean {
+  const a = parseType(fk.type);
+  const b = parseType(key.type);
+  if (a.base === b.base && a.array === b.array) return true;
+  // An enum compares only with itself.
+  if (fk.typeRef || key.typeRef) return false;
+  if (!KEY_TYPES.has(a.base) || !KEY_TYPES.has(b.base)) return true;
+  if (a.array !== b.array || a.array) return false;
+  const fa = familyOf(a);
+  const fb = familyOf(b);
+  const ra = NUMBER_RANK[fa];
+  const rb = NUMBER_RANK[fb];
+  if (ra !== undefined && rb !== undefined) return ra <= rb;
+  return fa === fb && COMPARABLE_FAMILIES.has(fa);
+}

@@ -15,6 +15,18 @@ export interface StepOptions {
   readonly online?: boolean;
   /** What the catalog knows of table sizes, for the hazards' words. */
   readonly sizes?: Context['sizes'];
+  /** Unmanaged objects using managed tables and columns (views, ...): steps they block are certain to fail. */
+  readonly dependents?: Context['dependents'];
+}
+
+function columnRenames(changes: readonly Change[]): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  for (const c of changes) {
+    if (c.kind !== 'rename_column') continue;
+    const key = tableKey(c.table);
+    out.set(key, (out.get(key) ?? new Map<string, string>()).set(c.to, c.from));
+  }
+  return out;
 }
 
 /** Steps in executable order for a list of changes leading to `desired`. */
@@ -25,6 +37,8 @@ export function stepsFor(changes: readonly Change[], desired: Model, options: St
     online: options.online ?? false,
     sizes: options.sizes ?? {},
     renamedFrom: new Map(changes.flatMap((c) => (c.kind === 'rename_table' ? [[tableKey(c.table), c.from] as const] : []))),
+    columnsRenamedFrom: columnRenames(changes),
+    dependents: options.dependents ?? [],
   };
   return order(changes.flatMap((c) => toDrafts(c, ctx))).map(({ op, object, sql, hazards, lock, lock_on, concurrently }) => ({
     op,
@@ -101,7 +115,7 @@ export function buildPlan(input: PlanInput): Plan {
   const forward = diff(input.current, desired, input.hints, diffOptions);
   const backward = diff(desired, input.current, invertHints(forward.renames), diffOptions);
   const stepOptions: StepOptions = { online: input.online ?? false, sizes: input.sizes ?? {} };
-  const steps = measureToday(stepsFor(forward.changes, desired, stepOptions), forward.renames);
+  const steps = measureToday(stepsFor(forward.changes, desired, { ...stepOptions, dependents: input.unmanaged?.dependents ?? [] }), forward.renames);
   return {
     format_version: PLAN_FORMAT_VERSION,
     summary: summarize(steps),

@@ -2,8 +2,8 @@
 // frees (tokens), from which the order is derived. One handler per Change kind.
 import type { Change, ChangeKind } from '../diff/changes.js';
 import { implicitName, objectPath, quoteIdent } from '../model/identifiers.js';
-import { tableKey, type Column, type Table } from '../model/model.js';
-import { conversion } from './casts.js';
+import { tableKey, type Column, type Dependent, type Table } from '../model/model.js';
+import { conversion, testFails } from './casts.js';
 import * as sql from './sql.js';
 import type { Hazard, LockMode, Measure, Op, Step, TableName } from './types.js';
 
@@ -39,6 +39,10 @@ export interface Context {
   readonly sizes: Readonly<Record<string, { readonly bytes: number | null; readonly rows: number | null }>>;
   /** Tables this plan renames (by their object path in the end) -> their names today. */
   readonly renamedFrom: ReadonlyMap<string, TableName>;
+  /** Columns this plan renames: table (object path in the end) -> new name -> name today. */
+  readonly columnsRenamedFrom: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** Unmanaged objects using managed tables and columns, by their names today. */
+  readonly dependents: readonly Dependent[];
 }
 
 // ---- tokens ----
@@ -103,6 +107,32 @@ function today(ctx: Context, t: Table): { table: TableName; releases: string[] }
   return was ? { table: was, releases: [RELATION(was.schema, was.name)] } : { table: named(t), releases: [] };
 }
 
+/**
+ * Unmanaged objects (views, functions, ...) in the way of dropping a table or column, or of
+ * retyping a column: PostgreSQL refuses while they exist, so the step is certain to fail and
+ * apply will not start it.
+ */
+function blockedBy(ctx: Context, t: Table, column: string | null, action: 'drop' | 'retype'): Hazard[] {
+  const at = today(ctx, t).table;
+  const col = column === null ? null : (ctx.columnsRenamedFrom.get(tableKey(t))?.get(column) ?? column);
+  const found = ctx.dependents.filter(
+    (d) => d.schema === at.schema && d.table === at.name && (col === null ? !d.own : d.column === col && (action === 'drop' || d.blocksRetype)),
+  );
+  const names = [...new Set(found.map((d) => d.what))];
+  if (names.length === 0) return [];
+  const target = col === null ? `table ${objectPath(at.schema, at.name)}` : `column ${objectPath(at.schema, at.name, col)}`;
+  const refusal = action === 'retype' ? "change the column's type" : `drop the ${col === null ? 'table' : 'column'}`;
+  const first = names.length === 1 ? `${names[0]} depends` : `${names.join(', ')} depend`;
+  const them = names.length === 1 ? names[0] : 'them';
+  return [
+    {
+      code: 'may_fail',
+      message: `${first} on ${target}, so PostgreSQL refuses to ${refusal}: drop or change ${them} first (schema does not manage ${names.length === 1 ? 'it' : 'them'}), then plan again`,
+      fails: true,
+    },
+  ];
+}
+
 /** `48 MB`: a size as people read it. */
 export function byteSize(n: number): string {
   const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
@@ -153,7 +183,7 @@ export const handlers: Handlers = {
   rebuild_enum: (c, ctx) => {
     const removed = c.from.values.filter((v) => !c.to.values.includes(v));
     const name = objectPath(c.to.schema, c.to.name);
-    const hazards: Hazard[] = [];
+    const hazards: Hazard[] = c.columns.flatMap((col) => blockedBy(ctx, col.table, col.column, 'retype'));
     if (removed.length > 0) {
       const message = `removes ${removed.map((v) => `'${v}'`).join(', ')} from ${name}: rows holding ${removed.length === 1 ? 'it' : 'them'} make the change fail until they are changed`;
       const measured = c.columns.filter((col) => !isNew(ctx, col.table));
@@ -214,7 +244,7 @@ export const handlers: Handlers = {
     });
   },
 
-  drop_table: (c) => {
+  drop_table: (c, ctx) => {
     const t = c.table;
     const keys = [...(t.primaryKey ? [t.primaryKey] : []), ...Object.values(t.uniques)];
     const name = objectPath(t.schema, t.name);
@@ -225,6 +255,7 @@ export const handlers: Handlers = {
       lock: 'ACCESS EXCLUSIVE',
       sql: [sql.dropTable(t)],
       hazards: [
+        ...blockedBy(ctx, t, null, 'drop'),
         hazard('data_loss', `drops table ${name} and every row in it`, { kind: 'rows', table: named(t) }),
         hazard('irreversible', `undoing this step recreates ${name} empty`),
       ],
@@ -289,6 +320,7 @@ export const handlers: Handlers = {
       lock: 'ACCESS EXCLUSIVE',
       sql: [sql.dropColumn(at.table, c.column.name)],
       hazards: [
+        ...blockedBy(ctx, c.table, c.column.name, 'drop'),
         hazard('data_loss', `drops column ${path} and its values`, { kind: 'values', table: named(c.table), column: c.column.name }),
         hazard('irreversible', `undoing this step re-adds ${path} without its values`),
       ],
@@ -316,7 +348,7 @@ export const handlers: Handlers = {
     const typeChanges = from.type !== to.type;
     const conv = typeChanges ? conversion(from, to) : null;
     const setsNotNull = existing && from.nullable && !to.nullable;
-    const hazards: Hazard[] = [];
+    const hazards: Hazard[] = typeChanges ? blockedBy(ctx, t, to.name, 'retype') : [];
     if (conv?.lossy) {
       const labels = to.typeRef ? (ctx.enums[objectPath(to.typeRef.schema, to.typeRef.name)]?.values ?? null) : null;
       const elementwise = from.type.endsWith('[]') && to.type.endsWith('[]');

@@ -195,6 +195,53 @@ tables:
     errors: [{ line: 4, code: 'unknown_type', message: 'exists in the database but not under `enums:`' }],
   },
   {
+    name: 'a foreign key between types PostgreSQL cannot compare, found once the types are spelled',
+    desired: `enums:
+  mood: [ok, bad]
+tables:
+  people:
+    columns:
+      id: { type: int, primary_key: true }
+  notes:
+    columns:
+      mood: mood
+      amount: decimal
+      author: int8
+    foreign_keys:
+      notes_mood_fkey: { columns: [mood], references: people(id) }
+      notes_amount_fkey: { columns: [amount], references: people(id) }
+      notes_author_fkey: { columns: [author], references: people(id) }
+`,
+    errors: [
+      { line: 13, col: 7, code: 'bad_reference', message: 'foreign key "notes_mood_fkey": column "mood" (public.mood) cannot reference people.id (integer)' },
+      { line: 14, col: 7, code: 'bad_reference', message: 'column "amount" (numeric) cannot reference people.id (integer): PostgreSQL has no equality operator' },
+    ],
+  },
+  {
+    name: 'a table the database has as partitioned, partition or inheritance table',
+    before: `
+CREATE TABLE m (id integer, d date) PARTITION BY RANGE (d);
+CREATE TABLE m2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE parent (a integer); CREATE TABLE child (b integer) INHERITS (parent);`,
+    desired: `tables:
+  m:
+    columns:
+      id: integer
+  m2024:
+    columns:
+      id: integer
+  kid:
+    renamed_from: child
+    columns:
+      b: integer
+`,
+    errors: [
+      { line: 2, col: 3, code: 'conflict', message: 'table "m" is a partitioned table in the database; partitioned tables, partitions and tables with inheritance are not managed yet' },
+      { line: 5, col: 3, code: 'conflict', message: 'table "m2024" is a partition in the database' },
+      { line: 9, col: 19, code: 'conflict', message: 'table "kid" is renamed from "child", an inheriting table in the database' },
+    ],
+  },
+  {
     name: 'an empty file would drop everything',
     desired: `# nothing here yet\n`,
     errors: [{ line: 1, code: 'schema_violation', message: 'the file is empty' }],

@@ -248,6 +248,28 @@ tables:
     steps: [],
   },
   {
+    name: 'partitioned tables, partitions and inheritance trees are left alone, as views are',
+    before: `
+CREATE SCHEMA parts;
+CREATE TABLE parts.m (id integer, d date, PRIMARY KEY (id, d)) PARTITION BY RANGE (d);
+CREATE TABLE parts.m2024 PARTITION OF parts.m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX m_d_idx ON parts.m (d);
+CREATE TABLE parts.inh_parent (a integer PRIMARY KEY); CREATE TABLE parts.inh_child (b integer) INHERITS (parts.inh_parent);
+CREATE TABLE plain (id integer, mid integer, md date, FOREIGN KEY (mid, md) REFERENCES parts.m);
+INSERT INTO parts.m VALUES (1, '2024-05-01');`,
+    desired: `
+tables:
+  plain:
+    columns:
+      id: integer
+      mid: integer
+      md: date
+      added: text
+`,
+    steps: ['add_column public.plain.added'],
+    after: [{ sql: 'SELECT id FROM parts.m', rows: [{ id: 1 }] }],
+  },
+  {
     name: 'awkward identifiers: reserved words, capitals, spaces, quotes, dots and unicode',
     desired: `
 enums:

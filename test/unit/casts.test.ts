@@ -4,7 +4,7 @@
 // value survives the change or does not).
 import { describe, expect, it } from 'vitest';
 import type { Column, TypeRef } from '../../src/model/model.js';
-import { conversion, parseType, testFails } from '../../src/plan/casts.js';
+import { comparableForKey, conversion, parseType, testFails } from '../../src/plan/casts.js';
 import { withScratch } from '../support/scratch.js';
 
 const MOOD: TypeRef = { schema: 'public', name: 'mood', array: false };
@@ -365,6 +365,62 @@ describe('the cast table against pg_cast', () => {
       expect(problems).toEqual([]);
     });
   }, 120_000);
+});
+
+describe('comparableForKey: can a foreign key of one type reference a key of another', () => {
+  // [foreign key column type, referenced key type, PostgreSQL accepts it]
+  const pairs: ReadonlyArray<readonly [string, string, boolean]> = [
+    ['integer', 'bigint', true],
+    ['bigint', 'integer', true],
+    ['smallint', 'integer', true],
+    ['integer', 'numeric', true],
+    ['numeric', 'integer', false],
+    ['integer', 'real', true],
+    ['real', 'integer', false],
+    ['double precision', 'numeric', false],
+    ['numeric(10,2)', 'numeric', true],
+    ['text', 'character varying(10)', true],
+    ['character varying(10)', 'text', true],
+    ['character(3)', 'text', true],
+    ['name', 'text', true],
+    ['timestamp with time zone', 'timestamp without time zone', true],
+    ['date', 'timestamp without time zone', true],
+    ['uuid', 'text', false],
+    ['text', 'uuid', false],
+    ['integer[]', 'integer[]', true],
+    ['bigint[]', 'integer[]', false],
+    ['inet', 'cidr', true],
+    ['boolean', 'integer', false],
+    ['money', 'numeric', false],
+    ['public.mood', 'integer', false],
+    ['integer', 'public.mood', false],
+    ['public.mood', 'public.mood', true],
+    ['text', 'public.mood', false],
+  ];
+
+  it('agrees with PostgreSQL on every pair', async () => {
+    await withScratch('fktypes', async (s) => {
+      await s.db.exec("CREATE TYPE public.mood AS ENUM ('happy', 'sad')");
+      const problems: string[] = [];
+      for (const [fk, key, accepted] of pairs) {
+        if (comparableForKey(col(fk), col(key)) !== accepted) problems.push(`${fk} -> ${key}: comparableForKey says ${!accepted}`);
+        let server = true;
+        try {
+          await s.db.exec(`BEGIN; CREATE TABLE public.k (id ${key} PRIMARY KEY); CREATE TABLE public.f (x ${fk} REFERENCES public.k); ROLLBACK`);
+        } catch {
+          server = false;
+          await s.db.exec('ROLLBACK');
+        }
+        if (server !== accepted) problems.push(`${fk} -> ${key}: the server ${server ? 'accepts' : 'refuses'} it`);
+      }
+      expect(problems).toEqual([]);
+    });
+  });
+
+  it('gives types it does not know (domains, extensions) the benefit of the doubt', () => {
+    expect(comparableForKey(col('public.positive_int'), col('integer'))).toBe(true);
+    expect(comparableForKey(col('public.citext'), col('text'))).toBe(true);
+  });
 });
 
 describe('parseType', () => {
