@@ -15,7 +15,7 @@ import {
   type Table,
   type Unique,
 } from '../model/model.js';
-import { mentionsType, renameColumnIn } from '../model/sql-tokens.js';
+import { mentionsColumn, mentionsType, renameColumnIn } from '../model/sql-tokens.js';
 import type { Change, EnumAddition, EnumColumn } from './changes.js';
 
 export interface DiffOptions {
@@ -34,7 +34,14 @@ export interface DiffResult {
 const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export function sameColumn(a: Column, b: Column): boolean {
-  return a.type === b.type && a.nullable === b.nullable && a.default === b.default && a.identity === b.identity && a.comment === b.comment;
+  return (
+    a.type === b.type &&
+    a.nullable === b.nullable &&
+    a.default === b.default &&
+    a.identity === b.identity &&
+    a.comment === b.comment &&
+    a.generated === b.generated
+  );
 }
 
 const samePrimaryKey = (a: PrimaryKey, b: PrimaryKey): boolean => sameList(a.columns, b.columns);
@@ -320,6 +327,21 @@ function diffNamed<T extends { readonly name: string }>(
   };
 }
 
+/**
+ * A column that becomes generated is dropped and added again (PostgreSQL cannot add an
+ * expression to a column), and what stands on it goes with it: rebuild those too.
+ */
+function rebuildOn(tkey: string, bt: Table, columns: ReadonlySet<string>, facts: TableFacts): void {
+  const on = (names: readonly string[], texts: ReadonlyArray<string | null> = []): boolean =>
+    names.some((n) => columns.has(n)) || texts.some((t) => t !== null && [...columns].some((c) => mentionsColumn(t, c)));
+  for (const c of columns) add(facts.retypedColumns, tkey, c);
+  for (const u of Object.values(bt.uniques)) if (on(u.columns)) facts.forced.add(`${tkey}\u0000${u.name}`);
+  for (const c of Object.values(bt.checks)) if (on([], [c.definition])) facts.forced.add(`${tkey}\u0000${c.name}`);
+  for (const i of Object.values(bt.indexes)) {
+    if (on([...i.keys.flatMap((k) => (k.column === null ? [] : [k.column])), ...i.include], [i.where, ...i.keys.map((k) => k.expression)])) facts.forced.add(`${tkey}\u0000${i.name}`);
+  }
+}
+
 function diffTable(tkey: string, bt: Table, dt: Table, changes: Change[], facts: TableFacts): void {
   for (const c of bt.columns) {
     if (!columnNamed(dt, c.name)) {
@@ -327,19 +349,22 @@ function diffTable(tkey: string, bt: Table, dt: Table, changes: Change[], facts:
       add(facts.droppedColumns, tkey, c.name);
     }
   }
+  const regenerated = new Set<string>();
   for (const c of dt.columns) {
     const old = columnNamed(bt, c.name);
     if (!old) changes.push({ kind: 'add_column', table: dt, column: c });
     else if (!sameColumn(old, c)) {
       changes.push({ kind: 'alter_column', table: dt, from: old, to: c });
       if (old.type !== c.type) add(facts.retypedColumns, tkey, c.name);
+      if (c.generated !== undefined && old.generated !== c.generated) regenerated.add(c.name);
     }
   }
+  rebuildOn(tkey, bt, regenerated, facts);
 
   // Primary key.
   const bpk = bt.primaryKey;
   const dpk = dt.primaryKey;
-  if (bpk && dpk && samePrimaryKey(bpk, dpk)) {
+  if (bpk && dpk && samePrimaryKey(bpk, dpk) && !bpk.columns.some((c) => regenerated.has(c))) {
     if (bpk.name !== dpk.name) changes.push({ kind: 'rename_constraint', table: dt, from: bpk.name, to: dpk.name, constraint: dpk });
   } else {
     if (bpk) {

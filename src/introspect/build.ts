@@ -38,6 +38,7 @@ export function buildColumn(row: ColumnRow): Column {
     default: row.default,
     identity: row.identity === 'a' ? 'always' : row.identity === 'd' ? 'by_default' : null,
     comment: row.comment,
+    ...(row.generated ? { generated: row.generated } : {}),
   };
 }
 

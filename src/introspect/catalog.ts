@@ -66,6 +66,8 @@ export interface ColumnRow {
   readonly type: string;
   readonly nullable: boolean;
   readonly default: string | null;
+  /** The expression of a generated (STORED) column. */
+  readonly generated: string | null;
   readonly identity: string;
   readonly comment: string | null;
   readonly enum_schema: string | null;
@@ -185,6 +187,7 @@ export function columnsSql(scope: Scope): string {
       pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
       NOT a.attnotnull AS nullable,
       CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END AS default,
+      CASE WHEN a.attgenerated = 's' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END AS generated,
       a.attidentity::text AS identity,
       pg_catalog.col_description(c.oid, a.attnum) AS comment,
       CASE WHEN t.typtype = 'e' THEN tn.nspname WHEN et.typtype = 'e' THEN etn.nspname END AS enum_schema,

@@ -22,6 +22,11 @@ export interface Column {
   readonly default: string | null;
   readonly identity: IdentityKind | null;
   readonly comment: string | null;
+  /**
+   * A generated column's expression as pg_get_expr prints it (`GENERATED ALWAYS AS (...)
+   * STORED`); absent for a plain column. schema.yaml cannot declare one yet.
+   */
+  readonly generated?: string;
 }
 
 export interface PrimaryKey {

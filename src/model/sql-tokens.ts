@@ -38,6 +38,11 @@ export function renameColumnIn(sql: string, renames: ReadonlyMap<string, string>
   return Buffer.concat(parts).toString('utf8');
 }
 
+/** Whether a spelled expression names `column` (as a column, not a function or a type). */
+export function mentionsColumn(sql: string, column: string): boolean {
+  return renameColumnIn(sql, new Map([[column, `${column}_`]])) !== sql;
+}
+
 /** Whether a spelled expression names the type `schema.name` (as in `'x'::public.order_status`). */
 export function mentionsType(sql: string, schema: string, name: string): boolean {
   const s = quoteIdent(schema);

@@ -18,6 +18,7 @@ const IDENTITY = { always: 'GENERATED ALWAYS AS IDENTITY', by_default: 'GENERATE
 
 export function columnDefinition(c: Column): string {
   let out = `${quoteIdent(c.name)} ${c.type}`;
+  if (c.generated !== undefined) out += ` GENERATED ALWAYS AS ${parenthesized(c.generated)} STORED`;
   if (c.identity) out += ` ${IDENTITY[c.identity]}`;
   if (c.default !== null) out += ` DEFAULT ${c.default}`;
   if (!c.nullable) out += ' NOT NULL';
@@ -101,6 +102,10 @@ export const renameColumn = (t: Named, from: string, to: string): string =>
 export function alterColumnStatements(t: Named, from: Column, to: Column, change: Conversion | null): string[] {
   const out: string[] = [];
   const col = alterColumn(t, to.name);
+  // PostgreSQL cannot make a column generated in place: drop it and add it as it should be.
+  if (to.generated !== undefined && from.generated !== to.generated) return [dropColumn(t, to.name), ...addColumn(t, to)];
+  // A generated column becomes a plain one keeping its values.
+  if (from.generated !== undefined && to.generated === undefined) out.push(`${col} DROP EXPRESSION`);
   const typeChanges = from.type !== to.type;
   const defaultChanges = from.default !== to.default;
   if (from.identity && !to.identity) out.push(`${col} DROP IDENTITY`);

@@ -3,6 +3,7 @@
 import type { Change, ChangeKind } from '../diff/changes.js';
 import { implicitName, objectPath, quoteIdent } from '../model/identifiers.js';
 import { tableKey, type Column, type Dependent, type Table } from '../model/model.js';
+import { mentionsColumn } from '../model/sql-tokens.js';
 import { conversion, testFails } from './casts.js';
 import * as sql from './sql.js';
 import type { Hazard, LockMode, Measure, Op, Step, TableName } from './types.js';
@@ -348,6 +349,8 @@ export const handlers: Handlers = {
     const typeChanges = from.type !== to.type;
     const conv = typeChanges ? conversion(from, to) : null;
     const setsNotNull = existing && from.nullable && !to.nullable;
+    const regenerates = to.generated !== undefined && from.generated !== to.generated;
+    if (regenerates) return regenerated(c, ctx);
     const hazards: Hazard[] = typeChanges ? blockedBy(ctx, t, to.name, 'retype') : [];
     if (conv?.lossy) {
       const labels = to.typeRef ? (ctx.enums[objectPath(to.typeRef.schema, to.typeRef.name)]?.values ?? null) : null;
@@ -640,6 +643,32 @@ export const handlers: Handlers = {
       removes: [RELATION(c.table.schema, c.from)],
     }),
 };
+
+/** A column that becomes generated: dropped and added again, its values computed anew. */
+function regenerated(c: Extract<Change, { kind: 'alter_column' }>, ctx: Context): Draft {
+  const { table: t, from, to } = c;
+  const path = columnPath(t, to.name);
+  const hazards: Hazard[] = isNew(ctx, t)
+    ? []
+    : [
+        ...blockedBy(ctx, t, to.name, 'drop'),
+        hazard('data_loss', `drops ${path} and adds it again as a generated column: its values are computed anew`, { kind: 'values', table: named(t), column: from.name }),
+        hazard('table_rewrite', `adding a generated column rewrites ${sized(ctx, t)} under an ACCESS EXCLUSIVE lock: reads and writes wait`),
+      ];
+  return draft({
+    op: 'alter_column',
+    object: path,
+    phase: 5,
+    ...lockOn(ctx, t, 'ACCESS EXCLUSIVE'),
+    sql: sql.alterColumnStatements(t, from, to, null),
+    hazards,
+    provides: [COLUMN_DEF(t, to.name)],
+    // The columns its expression reads have their final definitions first.
+    requires: [TABLE(t), COLUMN(t, to.name), ...finalColumns(t, t.columns.filter((col) => col.name !== to.name && mentionsColumn(to.generated!, col.name)).map((col) => col.name)), ...typeTokens(to, TYPE)],
+    removes: [COLUMN_TYPE(t, to.name)],
+    releases: typeTokens(from, USES),
+  });
+}
 
 /**
  * A new unique or primary key. Online, the index is built concurrently first and the

@@ -178,6 +178,27 @@ tables:
     after: [{ sql: `SELECT obj_description('public.t'::regclass, 'pg_class') AS d`, rows: [{ d: "new: it's better" }] }],
   },
 
+  {
+    name: 'a generated column listed as a plain one becomes plain, keeping its values; the way back regenerates it',
+    before: `
+CREATE TABLE g (id integer PRIMARY KEY, a integer, b integer GENERATED ALWAYS AS (a * 2) STORED, c text GENERATED ALWAYS AS ('x' || a) STORED);
+CREATE INDEX g_b_idx ON g (b);
+INSERT INTO g (id, a) VALUES (1, 5);`,
+    desired: `
+tables:
+  g:
+    columns:
+      id: { type: integer, primary_key: true }
+      a: integer
+      b: integer
+      c: text
+    indexes:
+      g_b_idx: { columns: [b] }
+`,
+    steps: ['alter_column public.g.b', 'alter_column public.g.c'],
+    sqlContains: ['ALTER TABLE public.g ALTER COLUMN b DROP EXPRESSION'],
+    after: [{ sql: 'SELECT b, c FROM g', rows: [{ b: 10, c: 'x5' }] }],
+  },
   // The cast table, family by family.
   typeChange('bigint', 'integer', '42', LOSSY),
   typeChange('varchar(100)', 'varchar(10)', `'short'`, LOSSY),
