@@ -289,12 +289,6 @@ export function unmanagedSql(): string {
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE con.contype = 'x' AND ${inUserSchema}
       UNION ALL
-      SELECT 'foreign key to an unmanaged table', n.nspname
-        FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
-        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
-        WHERE con.contype = 'f' AND ${inUserSchema} AND ${plainTable()} AND NOT (${plainTable('fc')})
-      UNION ALL
       SELECT 'policy', n.nspname
         FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

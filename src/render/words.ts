@@ -6,11 +6,7 @@ export function summaryLine(s: Summary): string {
   return `Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.`;
 }
 
-const PLURALS: Record<string, string> = {
-  policy: 'policies',
-  'materialized view': 'materialized views',
-  'foreign key to an unmanaged table': 'foreign keys to unmanaged tables',
-};
+const PLURALS: Record<string, string> = { policy: 'policies', 'materialized view': 'materialized views' };
 const plural = (kind: string, n: number): string => (n === 1 ? kind : (PLURALS[kind] ?? `${kind}s`));
 
 /** "2 views, 1 function not managed (left as they are)." or "" when there are none. */
