@@ -196,6 +196,19 @@ describe('renames from hints', () => {
     });
   });
 
+  describe('generated columns', () => {
+    const generated = table('g', [col('a'), col('b', 'integer', { generated: '(a * 2)' })], { indexes: byName(index('g_b_idx', ['b']), index('g_a_idx', ['a'])) });
+    const plain = table('g', [col('a'), col('b')], { indexes: byName(index('g_b_idx', ['b']), index('g_a_idx', ['a'])) });
+
+    it('a plain column is not the generated one', () => {
+      expect(changes(model(generated), model(plain))).toEqual(['alter_column g.b']);
+    });
+
+    it('becoming generated again rebuilds what stands on the column, and only that', () => {
+      expect(changes(model(plain), model(generated))).toEqual(['alter_column g.b', 'drop_index g.g_b_idx', 'create_index g.g_b_idx']);
+    });
+  });
+
   describe('a renamed_from that no longer applies is ignored', () => {
     it('when the rename already happened', () => {
       expect(changes(model(users), model(users), renamed)).toEqual([]);
