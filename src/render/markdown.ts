@@ -32,9 +32,13 @@ export function renderMarkdown(plan: Plan): string {
   }
   const execution = executionLine(plan.execution);
   if (execution) out.push('> [!IMPORTANT]', `> ${execution}`, '');
-  const failing = [...new Set(certainFailures(plan.steps).map((f) => f.index + 1))];
+  const certain = certainFailures(plan.steps);
+  const failing = [...new Set(certain.map((f) => f.index + 1))];
   if (failing.length > 0) {
-    out.push('> [!CAUTION]', `> **${failing.length === 1 ? `Step ${failing[0]} fails` : `Steps ${failing.join(', ')} fail`} on today's data.** Apply will not start until the data is fixed.`, '');
+    // A figure means the data is in the way; without one, the change itself cannot run.
+    const byData = certain.every((f) => f.hazard.rows !== undefined);
+    const which = failing.length === 1 ? `Step ${failing[0]} fails` : `Steps ${failing.join(', ')} fail`;
+    out.push('> [!CAUTION]', byData ? `> **${which} on today's data.** Apply will not start until the data is fixed.` : `> **${which}.** Apply will not start ${failing.length === 1 ? 'it' : 'them'}: see the hazards below.`, '');
   }
   if (consent.length > 0) {
     out.push('> [!CAUTION]', `> **This plan needs consent to apply: ${consent.join(', ')}.** It can destroy or alter stored data.`, '');

@@ -52,7 +52,7 @@ export function renderSteps(steps: readonly Step[], c: ChalkInstance, options: S
     if (failing.length > 0) {
       const numbers = [...new Set(failing.map((f) => f.index + 1))];
       const byData = failing.every((f) => f.hazard.rows !== undefined);
-      out.push('', c.red.bold(`  ${numbers.length === 1 ? `Step ${numbers[0]} will fail` : `Steps ${numbers.join(', ')} will fail`}${byData ? " on today's data: apply will not start until the data is fixed." : ': apply will not start it.'}`));
+      out.push('', c.red.bold(`  ${numbers.length === 1 ? `Step ${numbers[0]} will fail` : `Steps ${numbers.join(', ')} will fail`}${byData ? " on today's data: apply will not start until the data is fixed." : `: apply will not start ${numbers.length === 1 ? 'it' : 'them'}.`}`));
     }
     const consent = CONSENT_HAZARDS.filter((code) => hazards.some(({ h }) => h.code === code));
     if (consent.length > 0 && options.action) {
