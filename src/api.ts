@@ -2,7 +2,7 @@
 // target, and composes the pure pipeline; prints nothing.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runRevision } from './apply/replay.js';
+import { replayScript, runRevision, type Direction } from './apply/replay.js';
 import type { Db } from './db/db.js';
 import { withScratchDatabase } from './db/scratch.js';
 import { spell } from './db/spell.js';
@@ -20,6 +20,7 @@ import { formatRevision, newRevisionId, readRevisions, slug, timestampName } fro
 import { appliedRevisions, snapshotOf, type AppliedRevision } from './revisions/ledger.js';
 import { isError, sortDiagnostics, type Diagnostic } from './spec/diagnostics.js';
 import { hintsFromSpec } from './spec/hints.js';
+import { statesAfter } from './verify/scratch-replay.js';
 import { loadSpec } from './spec/load.js';
 import type { Settings } from './spec/spec.js';
 import { foreignKeyTypeDiagnostics, unmanagedTableDiagnostics } from './spec/target-checks.js';
@@ -150,19 +151,33 @@ export async function readStatus(db: Db, plansDir: string): Promise<Status> {
   };
 }
 
+/**
+ * The psql script that runs `revisions` this way (see `replayScript`). An upgrade script
+ * records the state after each revision, computed by replaying it without data from this
+ * database's schema in a scratch database; `note` says when it cannot.
+ */
+export async function replayScriptFor(db: Db, revisions: readonly Revision[], direction: Direction): Promise<{ text: string; note: string | null }> {
+  const states = direction === 'upgrade' ? await statesAfter(db.target, (await introspect(db)).model, revisions) : null;
+  return { text: replayScript(revisions, direction, states), note: states?.note ?? null };
+}
+
 export interface Drift {
-  /** The applied revision whose recorded state the database is compared with. */
+  /** The last applied revision, whose recorded state the database is compared with. */
   readonly since: AppliedRevision | null;
   /** Steps that turn the recorded state into the database as it is: what changed outside. */
   readonly changes: readonly Step[];
-  /** True when no state was recorded to compare with (nothing applied, or applied by a script). */
+  /** True when there is no recorded state to compare with: nothing is applied, or the last revision was applied by a script that recorded none. */
   readonly unknown: boolean;
 }
 
-/** What changed in the database outside this tool since its last applied revision. Reads only. */
+/**
+ * What changed in the database outside this tool since its last applied revision. Reads only.
+ * Only the state recorded with the last revision is a fair comparison: an older one would
+ * count the revisions applied since as changes made outside.
+ */
 export async function driftOf(db: Db, status: Status): Promise<Drift> {
-  const since = [...status.applied].reverse().find((a) => a.fingerprint !== null) ?? null;
-  const snapshot = since ? await snapshotOf(db, since.revision) : null;
+  const since = status.applied[status.applied.length - 1] ?? null;
+  const snapshot = since && since.fingerprint !== null ? await snapshotOf(db, since.revision) : null;
   if (!since || !snapshot) return { since, changes: [], unknown: true };
   const now = await introspect(db);
   if (fingerprint(now.model) === since.fingerprint) return { since, changes: [], unknown: false };
@@ -174,6 +189,12 @@ export interface CheckResult {
   readonly status: Status;
   /** Steps from the state at head to schema.yaml (a change nobody turned into a revision); null when the database is not at head, so the state at head is not there to compare with. */
   readonly unrecorded: readonly Step[] | null;
+  /**
+   * What `unrecorded` starts from: the state recorded at head, or (when none was recorded)
+   * the database as it is, where a change made outside schema looks the same as a change to
+   * schema.yaml.
+   */
+  readonly comparedWith: 'head' | 'database';
   readonly drift: Drift;
 }
 
@@ -181,16 +202,14 @@ export interface CheckResult {
 export async function checkDatabase(db: Db, plansDir: string, schema: CheckedSchema): Promise<CheckResult> {
   const status = await readStatus(db, plansDir);
   const drift = await driftOf(db, status);
-  if (status.pending.length > 0) return { status, unrecorded: null, drift };
+  if (status.pending.length > 0) return { status, unrecorded: null, comparedWith: 'head', drift };
   const planned = await planAgainst(db, schema);
   // Compare schema.yaml with the state recorded at the head when there is one, so drift is
   // reported as drift and not as a change to the file.
-  const headRow = drift.since && !drift.unknown ? drift.since : null;
-  const headState = headRow ? await snapshotOf(db, headRow.revision) : null;
-  const unrecorded = headState
-    ? buildPlan({ current: headState, desired: planned.desired, hints: noHints, unmanaged: planned.current.unmanaged }).steps
-    : planned.plan.steps;
-  return { status, unrecorded, drift };
+  const headState = drift.since && !drift.unknown ? await snapshotOf(db, drift.since.revision) : null;
+  if (!headState) return { status, unrecorded: planned.plan.steps, comparedWith: 'database', drift };
+  const unrecorded = buildPlan({ current: headState, desired: planned.desired, hints: noHints, unmanaged: planned.current.unmanaged }).steps;
+  return { status, unrecorded, comparedWith: 'head', drift };
 }
 
 export interface Merged {

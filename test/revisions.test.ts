@@ -379,3 +379,136 @@ describe.skipIf(!hasPsql)('--sql scripts (needs psql on the PATH)', () => {
     expect(await appliedRevisions(byScript.db)).toEqual([]);
   });
 });
+
+describe.skipIf(!hasPsql)('a database upgraded by a script is recorded like one upgraded by schema', () => {
+  const cli = (args: string[], cwd?: string) => spawnSync('node', [BIN, ...args, '--plans-dir', plansDir, '--no-color'], { encoding: 'utf8', cwd });
+  const psql = (url: string, script: string) => spawnSync('psql', [url, '-q', '-v', 'ON_ERROR_STOP=1', '-f', '-'], { input: script, encoding: 'utf8' });
+  const ledger = async (db: Db) => (await appliedRevisions(db)).map((a) => a.revision);
+
+  async function scriptUpgrade(url: string, target = 'head'): Promise<void> {
+    const script = cli(['upgrade', target, '--sql', '--url', url]);
+    expect(script.status, script.stderr).toBe(0);
+    const run = psql(url, script.stdout);
+    expect(run.status, run.stderr).toBe(0);
+  }
+
+  it('drift and check see no drift after a script, and see a column added by hand', async () => {
+    await threeRevisions();
+    const project = await mkdtemp(join(tmpdir(), 'schema-script-'));
+    try {
+      await writeFile(join(project, 'schema.yaml'), V3);
+      // Two revisions by schema, the last by a script.
+      const half = await another('half');
+      await upgrade(half.db, '+2');
+      await scriptUpgrade(half.url);
+      const drift = cli(['drift', '--url', half.url, '--detailed-exitcode'], project);
+      expect(drift.stdout).toContain('No drift.');
+      expect(drift.status).toBe(0);
+      const check = cli(['check', '--url', half.url], project);
+      expect(check.stdout, check.stderr).toContain('OK: the database is at head');
+      expect(check.status).toBe(0);
+
+      // The whole chain by a script, from base; then a column added by hand.
+      const whole = await another('whole');
+      await scriptUpgrade(whole.url);
+      expect(await ledger(whole.db)).toEqual(await ledger(dev.db));
+      const states = async (db: Db) => (await appliedRevisions(db)).map((a) => a.fingerprint);
+      expect(await states(whole.db)).toEqual(await states(dev.db));
+      expect(cli(['drift', '--url', whole.url], project).stdout).toContain('No drift.');
+      expect(cli(['check', '--url', whole.url], project).status).toBe(0);
+      await whole.db.exec('ALTER TABLE public.users ADD COLUMN nickname text');
+      const after = cli(['drift', '--url', whole.url, '--detailed-exitcode'], project);
+      expect(after.status).toBe(2);
+      expect(after.stdout).toContain('+ add_column public.users.nickname');
+      const blamed = cli(['check', '--url', whole.url], project);
+      expect(blamed.status).toBe(1);
+      expect(blamed.stderr).toContain('the database changed outside schema since revision');
+      expect(blamed.stderr).toContain('add_column public.users.nickname');
+      expect(blamed.stderr).not.toContain('no revision holds');
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
+  });
+
+  it('drift and check say plainly when a script recorded no state, instead of comparing with an older one', async () => {
+    const [, , c] = await threeRevisions();
+    const old = await another('old');
+    await upgrade(old.db, '+2');
+    await scriptUpgrade(old.url);
+    // As a script written before schema recorded states would have left it.
+    await old.db.exec('UPDATE schema_tool.revisions SET fingerprint = NULL, snapshot = NULL WHERE revision = ' + `'${c}'`);
+    const drift = await driftOf(old.db, await readStatus(old.db, plansDir));
+    expect(drift).toMatchObject({ unknown: true, changes: [] });
+    expect(drift.since?.revision).toBe(c);
+    expect(cli(['drift', '--url', old.url]).stdout).toContain(`No state was recorded when revision ${c} was applied`);
+    const result = await checkDatabase(old.db, plansDir, checkSchema('schema.yaml', V3));
+    expect(result.unrecorded).toEqual([]);
+    await old.db.exec('ALTER TABLE public.users ADD COLUMN nickname text');
+    const project = await mkdtemp(join(tmpdir(), 'schema-script-'));
+    try {
+      await writeFile(join(project, 'schema.yaml'), V3);
+      const check = cli(['check', '--url', old.url], project);
+      expect(check.status).toBe(1);
+      expect(check.stderr).toContain(`no state was recorded when revision ${c} was applied`);
+      expect(check.stderr).toContain('cannot tell a change no revision holds from a change made outside schema');
+      expect(check.stderr).toContain('drop_column public.users.nickname');
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
+  });
+
+  it('a script says so when it cannot record the state, and records none', async () => {
+    await threeRevisions();
+    const odd = await another('invalid');
+    await upgrade(odd.db, '+1');
+    // A unique index whose concurrent build failed on duplicates is left INVALID.
+    await odd.db.exec(`INSERT INTO public.users VALUES (1, 'a'), (2, 'a')`);
+    await expect(odd.db.exec('CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON public.users (email)')).rejects.toThrow();
+    const script = cli(['upgrade', '--sql', '--url', odd.url]);
+    expect(script.status).toBe(0);
+    expect(script.stderr).toContain('No state is recorded with these revisions: this database has an index left INVALID');
+    expect(script.stdout).toContain('-- No state is recorded with these revisions');
+    expect(script.stdout.match(/, NULL, NULL,\n  NULL\);$/gm)).toHaveLength(2);
+  });
+
+  it('a script refuses to run on a database that is not where it was written for, and changes nothing', async () => {
+    const [a, b, c] = await threeRevisions();
+    const prod = await another('wrongrev');
+    await upgrade(prod.db, b);
+    const up = cli(['upgrade', '--sql', '--url', prod.url]);
+    expect(up.stdout).toContain(`revision ${c} (`);
+    expect(up.stdout).not.toContain(`revision ${b} (`);
+    await downgrade(prod.db, '-1');
+    const before = await modelOf(prod.db);
+    const refused = psql(prod.url, up.stdout);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(new RegExp(`ERROR:  revision ${c} \\(\\S+_email_required\\.sql\\) follows ${b}, which this database has not applied \\(it is at ${a}\\)`));
+    expect(await ledger(prod.db)).toEqual([a]);
+    expect(await modelOf(prod.db)).toEqual(before);
+    expect(await readStatus(prod.db, plansDir)).toBeDefined(); // the chain still reads
+
+    // Already applied: the same script after the database moved on.
+    await upgrade(prod.db);
+    const twice = psql(prod.url, up.stdout);
+    expect(twice.status).not.toBe(0);
+    expect(twice.stderr).toContain(`ERROR:  revision ${c} (`);
+    expect(twice.stderr).toContain(`is already applied to this database (it is at ${c})`);
+    expect(await ledger(prod.db)).toEqual([a, b, c]);
+
+    // A downgrade script: its revision no longer applied, or followed by one applied since.
+    await downgrade(prod.db, a);
+    const undoB = cli(['downgrade', '-1', '--sql', '--url', prod.url]);
+    expect(undoB.stdout).toContain(`revision ${a} (`);
+    await upgrade(prod.db, b);
+    const lateUndo = psql(prod.url, undoB.stdout);
+    expect(lateUndo.status).not.toBe(0);
+    expect(lateUndo.stderr).toContain(`ERROR:  revision ${a} (`);
+    expect(lateUndo.stderr).toContain(`cannot be undone before ${b}, which follows it (the database is at ${b})`);
+    expect(await ledger(prod.db)).toEqual([a, b]);
+    await downgrade(prod.db, 'base');
+    const gone = psql(prod.url, undoB.stdout);
+    expect(gone.status).not.toBe(0);
+    expect(gone.stderr).toContain(`is not applied to this database (it is at base)`);
+    expect((await modelOf(prod.db)).tables).toEqual({});
+  });
+});

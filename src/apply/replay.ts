@@ -4,7 +4,9 @@ import type { Db } from '../db/db.js';
 import { introspect } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
 import { quoteLiteral } from '../model/identifiers.js';
+import type { Model } from '../model/model.js';
 import type { Step } from '../plan/types.js';
+import { commentText } from '../render/words.js';
 import { stepByStepSql, stepsAsSql } from '../render/sql.js';
 import type { Chain, Revision } from '../revisions/chain.js';
 import {
@@ -15,6 +17,7 @@ import {
   LEDGER_DDL,
   readPending,
   recordRevision,
+  guardSql,
   recordRevisionSql,
   removeRevision,
   removeRevisionSql,
@@ -195,31 +198,48 @@ export async function resumeRun(db: Db, revision: Revision, options: ReplayOptio
   return Date.now() - started;
 }
 
+/** For an upgrade script: the Model after each revision (null where it could not be computed), and why not. */
+export interface ScriptStates {
+  readonly after: readonly (Model | null)[];
+  /** Said in the script's header when some state is missing. */
+  readonly note: string | null;
+}
+
 /**
  * The script that does what `runRevision` does, for a person to run with psql: each revision
- * in its own transaction under the same lock, with its ledger row. Runs nothing.
+ * in its own transaction under the same lock, first checking that the ledger is where the
+ * script expects it (so a script run on a database at another revision stops before it
+ * changes anything), and with its ledger row (for an upgrade, with the state after it when
+ * `states` has it, as `runRevision` records it). Runs nothing.
  */
-export function replayScript(revisions: readonly Revision[], direction: Direction): string {
+export function replayScript(revisions: readonly Revision[], direction: Direction, states: ScriptStates | null = null): string {
   const out = [
     `-- schema ${direction}: ${revisions.length} revision${revisions.length === 1 ? '' : 's'}, for psql (it stops at the first error)`,
+    '-- Each revision first checks that this database is where the script expects it, and stops with',
+    '-- an error, before it changes anything, when it is not.',
+    ...(states?.note ? [`-- ${commentText(states.note)}`] : []),
     '\\set ON_ERROR_STOP on',
     '',
   ];
-  if (direction === 'upgrade') out.push(...LEDGER_DDL.map((s) => `${s};`), '');
-  for (const r of revisions) {
+  revisions.forEach((r, n) => {
     const steps = stepsOf(r, direction);
-    const ledger = direction === 'upgrade' ? `${recordRevisionSql({ ...r, file: r.fileName }, quoteLiteral)};` : `${removeRevisionSql(r.revision, quoteLiteral)};`;
-    out.push(`-- ${label(r)}: ${r.message}`);
+    const snapshot = states?.after[n] ?? null;
+    const ledger =
+      direction === 'upgrade'
+        ? `${recordRevisionSql({ ...r, file: r.fileName, fingerprint: snapshot && fingerprint(snapshot), snapshot }, quoteLiteral)};`
+        : `${removeRevisionSql(r.revision, quoteLiteral)};`;
+    const guard = [...(direction === 'upgrade' && n === 0 ? LEDGER_DDL.map((s) => `${s};`) : []), `${guardSql({ ...r, file: r.fileName }, direction)};`];
+    out.push(`-- ${commentText(`${label(r)}: ${r.message}`)}`);
     const oneByOne = stepByStepSql(steps);
     if (!oneByOne) {
-      out.push('BEGIN;', `${LOCK_SQL};`);
+      out.push('BEGIN;', `${LOCK_SQL};`, ...guard);
       if (steps.length > 0) out.push(stepsAsSql(steps));
       out.push(ledger, 'COMMIT;', '');
-      continue;
+      return;
     }
     // Some steps cannot run in a transaction: each runs on its own, under a session lock.
-    out.push(`${SESSION_LOCK_SQL};`, '', ...oneByOne.flatMap((text) => [text, '']));
+    out.push(`${SESSION_LOCK_SQL};`, 'BEGIN;', ...guard, 'COMMIT;', '', ...oneByOne.flatMap((text) => [text, '']));
     out.push('BEGIN;', ledger, 'COMMIT;', `${SESSION_UNLOCK_SQL};`, '');
-  }
+  });
   return out.join('\n');
 }

@@ -16,21 +16,27 @@ export default class Check extends BaseCommand<typeof Check> {
     this.announce(target);
     const c = this.colour();
     const problems = await withDb(target, async (db) => {
-      const { status, unrecorded, drift } = await checkDatabase(db, this.plansDir(), schema);
+      const { status, unrecorded, comparedWith, drift } = await checkDatabase(db, this.plansDir(), schema);
       const out: string[] = [];
       if (status.heads.length > 1) out.push(`${this.plansDir()} has ${status.heads.length} heads (${status.heads.map((h) => h.revision).join(', ')}): run \`schema merge\``);
       if (status.pending.length > 0) {
         out.push(`the database is not at head: ${status.pending.length} revision${status.pending.length === 1 ? '' : 's'} not applied (${status.pending.map((r) => r.revision).join(', ')}): run \`schema upgrade\` (${this.schemaPath()} is compared once it is at head)`);
       }
-      if (unrecorded !== null && unrecorded.length > 0) {
+      const steps = (list: readonly { op: string; object: string }[]) => list.map((s) => `    ${s.op} ${s.object}`).join('\n');
+      if (unrecorded !== null && unrecorded.length > 0 && comparedWith === 'database' && drift.since) {
+        out.push(
+          `${this.schemaPath()} and the database differ (${unrecorded.length} change${unrecorded.length === 1 ? '' : 's'}), and no state was recorded when revision ${drift.since.revision} was applied (by a script that recorded none), so check cannot tell a change no revision holds from a change made outside schema:\n` +
+            steps(unrecorded),
+        );
+      } else if (unrecorded !== null && unrecorded.length > 0) {
         out.push(
           `${this.schemaPath()} has ${unrecorded.length} change${unrecorded.length === 1 ? '' : 's'} that no revision holds: run \`schema apply\` (in development) to write one\n` +
-            unrecorded.map((s) => `    ${s.op} ${s.object}`).join('\n'),
+            steps(unrecorded),
         );
       }
       if (drift.changes.length > 0) {
         out.push(
-          `the database changed outside schema since revision ${drift.since!.revision}:\n` + drift.changes.map((s) => `    ${s.op} ${s.object}`).join('\n'),
+          `the database changed outside schema since revision ${drift.since!.revision}:\n` + steps(drift.changes),
         );
       }
       if (out.length === 0) {

@@ -22,7 +22,7 @@ export default class Drift extends BaseCommand<typeof Drift> {
       if (drift.unknown || !drift.since) {
         this.say(
           drift.since
-            ? `No state was recorded when revision ${drift.since.revision} was applied (it ran from a script), so there is nothing to compare with.`
+            ? `No state was recorded when revision ${drift.since.revision} was applied (by a script that recorded none), so there is nothing to compare with; the next revision schema applies records one.`
             : 'No revision is applied to this database, so there is nothing to compare with.',
         );
         return false;

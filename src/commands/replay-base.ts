@@ -1,8 +1,8 @@
 // What upgrade and downgrade share: refuse while an apply is unfinished, finish an interrupted
 // run first, pick the revisions, print the script (--sql) or show, ask and run them one by one.
 import { Flags, type Command } from '@oclif/core';
-import { readStatus, type Status } from '../api.js';
-import { replayScript, resumeRun, runRevisions, unfinishedError, type Direction } from '../apply/replay.js';
+import { readStatus, replayScriptFor, type Status } from '../api.js';
+import { resumeRun, runRevisions, unfinishedError, type Direction } from '../apply/replay.js';
 import { withDb, type Db } from '../db/db.js';
 import { UserError } from '../errors.js';
 import { renderReplay } from '../render/revisions.js';
@@ -38,7 +38,9 @@ export abstract class ReplayCommand<T extends typeof Command> extends BaseComman
       const status = await readStatus(db, this.plansDir());
       const revisions = select(status);
       if (flags.sql) {
-        this.say(replayScript(revisions, direction));
+        const script = await replayScriptFor(db, revisions, direction);
+        if (script.note) this.note(c.yellow(script.note));
+        this.say(script.text);
         return;
       }
       if (revisions.length === 0) {

@@ -54,6 +54,16 @@ export function quoteLiteral(value: string): string {
   return "'" + value.replaceAll("'", "''") + "'";
 }
 
+/**
+ * A dollar-quoted string for SQL text (the body of a DO block), its tag chosen so that it
+ * does not occur in the text: nothing inside can end the quote.
+ */
+export function dollarQuote(text: string): string {
+  let tag = '$schema$';
+  for (let n = 1; text.includes(tag); n++) tag = `$schema${n}$`;
+  return `${tag}\n${text}\n${tag}`;
+}
+
 /** Cut a name to at most `bytes` UTF-8 bytes without splitting a character (pg_mbcliplen). */
 function clipBytes(name: string, bytes: number): string {
   let out = '';

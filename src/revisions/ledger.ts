@@ -1,7 +1,7 @@
 // The ledger: one row per applied revision, in the tool's own schema, which introspection
 // never reads and plans never touch. Created on first use, inside the applying transaction.
 import { DbError, type Db } from '../db/db.js';
-import { qualify, quoteIdent } from '../model/identifiers.js';
+import { dollarQuote, qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
 import { LEDGER_SCHEMA, type Model } from '../model/model.js';
 import type { Step } from '../plan/types.js';
 import type { Applied } from './chain.js';
@@ -60,13 +60,72 @@ export async function removeRevision(db: Db, revision: string): Promise<void> {
   await db.query(`DELETE FROM ${TABLE} WHERE revision = $1`, [revision]);
 }
 
-/** The INSERT a hand-run script makes (no fingerprint or snapshot: only this tool can take them). */
-export function recordRevisionSql(row: Pick<LedgerRow, 'revision' | 'parents' | 'file' | 'checksum' | 'message'>, literal: (s: string) => string): string {
+/**
+ * The INSERT a hand-run script makes. The fingerprint and snapshot are those the tool computed
+ * for the script (by replaying it without data); null when it could not.
+ */
+export function recordRevisionSql(
+  row: Pick<LedgerRow, 'revision' | 'parents' | 'file' | 'checksum' | 'message' | 'fingerprint' | 'snapshot'>,
+  literal: (s: string) => string,
+): string {
   const parents = `ARRAY[${row.parents.map(literal).join(', ')}]::text[]`;
-  return `${INSERT} VALUES (${[literal(row.revision), parents, literal(row.file), literal(row.checksum), literal(row.message)].join(', ')}, NULL, NULL, NULL)`;
+  const fingerprint = row.fingerprint === null ? 'NULL' : literal(row.fingerprint);
+  const snapshot = row.snapshot === null ? 'NULL' : `${literal(JSON.stringify(row.snapshot))}::jsonb`;
+  return `${INSERT} VALUES (${[literal(row.revision), parents, literal(row.file), literal(row.checksum), literal(row.message)].join(', ')}, NULL, ${fingerprint},\n  ${snapshot})`;
 }
 
 export const removeRevisionSql = (revision: string, literal: (s: string) => string): string => `DELETE FROM ${TABLE} WHERE revision = ${literal(revision)}`;
+
+/** The revision a script block runs, as its guard names it. */
+export interface Guarded {
+  readonly revision: string;
+  readonly parents: readonly string[];
+  readonly file: string;
+}
+
+const GUARD_HINT = {
+  upgrade: 'this script was written for a database at another revision, and nothing of this revision ran: see where the database stands with `schema current`, and write the script again against it with `schema upgrade --sql`',
+  downgrade: 'this script was written for a database at another revision, and nothing of this revision ran: see where the database stands with `schema current`, and write the script again against it with `schema downgrade --sql`',
+} as const;
+
+/**
+ * A DO block for a hand-run script, run inside the revision's transaction before anything
+ * else: it raises an exception (so psql stops and the transaction rolls back) unless the
+ * ledger is where running `r` this way needs it. For an upgrade, its parents are applied and
+ * it is not; for a downgrade, it is applied and nothing applied follows it. The message says
+ * where the database stands instead.
+ */
+export function guardSql(r: Guarded, direction: 'upgrade' | 'downgrade'): string {
+  const label = quoteLiteral(`revision ${r.revision} (${r.file})`);
+  const id = quoteLiteral(r.revision);
+  const hint = quoteLiteral(GUARD_HINT[direction]);
+  const fail = (condition: string, message: string) => [`  IF ${condition} THEN`, `    RAISE EXCEPTION USING MESSAGE = ${label} || ${message}, HINT = ${hint};`, '  END IF;'];
+  const lines = [
+    'DECLARE',
+    "  applied text[] := '{}';",
+    "  at text := 'base';",
+    '  found text;',
+    'BEGIN',
+    `  IF pg_catalog.to_regclass(${quoteLiteral(TABLE)}) IS NOT NULL THEN`,
+    `    SELECT coalesce(pg_catalog.array_agg(revision ORDER BY seq), '{}') INTO applied FROM ${TABLE};`,
+    `    SELECT coalesce(pg_catalog.string_agg(r.revision, ', ' ORDER BY r.seq), 'base') INTO at FROM ${TABLE} r`,
+    `      WHERE NOT EXISTS (SELECT 1 FROM ${TABLE} c WHERE r.revision = ANY (c.parents));`,
+    direction === 'downgrade' ? `    SELECT pg_catalog.string_agg(c.revision, ', ' ORDER BY c.seq) INTO found FROM ${TABLE} c WHERE ${id} = ANY (c.parents);` : null,
+    '  END IF;',
+  ].filter((l): l is string => l !== null);
+  if (direction === 'upgrade') {
+    lines.push(...fail(`${id} = ANY (applied)`, `' is already applied to this database (it is at ' || at || ')'`));
+    if (r.parents.length > 0) {
+      lines.push(`  SELECT pg_catalog.string_agg(p, ', ') INTO found FROM pg_catalog.unnest(ARRAY[${r.parents.map(quoteLiteral).join(', ')}]::text[]) p WHERE p <> ALL (applied);`);
+      lines.push(...fail('found IS NOT NULL', `' follows ' || found || ', which this database has not applied (it is at ' || at || ')'`));
+    }
+  } else {
+    lines.push(...fail(`${id} <> ALL (applied)`, `' is not applied to this database (it is at ' || at || ')'`));
+    lines.push(...fail('found IS NOT NULL', `' cannot be undone before ' || found || ', which follows it (the database is at ' || at || ')'`));
+  }
+  lines.push('END');
+  return `DO ${dollarQuote(lines.join('\n'))}`;
+}
 
 export interface AppliedRevision extends Applied {
   readonly message: string;

@@ -2,68 +2,14 @@
 // runs there as apply runs it, the result must be the desired state; the downgrade runs, the
 // result must be the starting state. What differs is said as the steps still needed to get
 // there; what the proof cannot cover (objects not managed) is said too.
-import { groupSteps } from '../apply/groups.js';
-import { runSteps } from '../apply/transaction.js';
 import type { Db } from '../db/db.js';
 import { withScratchDatabase, type Extension, type ScratchInfo } from '../db/scratch.js';
 import type { Target } from '../db/target.js';
-import { diff } from '../diff/diff.js';
-import { introspect, type Introspection } from '../introspect/introspect.js';
-import { settleTextsAlone } from '../db/settle.js';
-import { comparable, fingerprint } from '../model/fingerprint.js';
-import { noHints } from '../model/hints.js';
+import { introspect } from '../introspect/introspect.js';
+import { fingerprint } from '../model/fingerprint.js';
 import type { Model } from '../model/model.js';
-import { buildPlan, stepsFor } from '../plan/plan.js';
-import type { Plan, Step, Verification } from '../plan/types.js';
-
-/**
- * Run steps as apply does: in one transaction, except steps that cannot run in one (CREATE
- * INDEX CONCURRENTLY), which run on their own between transactions. The first line of the
- * failure, or null.
- */
-async function run(db: Db, steps: readonly Step[], what: string): Promise<string | null> {
-  for (const group of groupSteps(steps, Number.POSITIVE_INFINITY)) {
-    const numbering = { first: group.from, total: steps.length };
-    const part = steps.slice(group.from, group.to);
-    if (group.transactional) await db.exec('BEGIN');
-    try {
-      await runSteps(db, part, what, undefined, undefined, numbering);
-      if (group.transactional) await db.exec('COMMIT');
-    } catch (error) {
-      if (group.transactional) await db.exec('ROLLBACK').catch(() => undefined);
-      return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-    }
-  }
-  return null;
-}
-
-/**
- * A copy of the schema has every index valid and every constraint validated: a schema rebuilt
- * without data cannot have an INVALID index or a NOT VALID constraint, so they are not compared.
- */
-function settled(model: Model): Model {
-  const tables: Record<string, Model['tables'][string]> = {};
-  for (const [key, t] of Object.entries(model.tables)) {
-    tables[key] = {
-      ...t,
-      indexes: Object.fromEntries(Object.entries(t.indexes).map(([n, { invalid: _i, ...i }]) => [n, i])),
-      checks: Object.fromEntries(Object.entries(t.checks).map(([n, { notValid: _v, ...c }]) => [n, c])),
-      foreignKeys: Object.fromEntries(Object.entries(t.foreignKeys).map(([n, { notValid: _v, ...f }]) => [n, f])),
-    };
-  }
-  return comparable({ ...model, tables });
-}
-
-/**
- * The steps that would still take the scratch database (`actual`) to `expected`, as "op object"
- * words; none when equal. Texts that differ only in spelling (see db/settle.ts) are not steps.
- */
-async function stillNeeded(scratch: Db, actual: Introspection, expected: Model): Promise<string[]> {
-  const needed = (want: Model): Step[] => stepsFor(diff(settled(actual.model), settled(want), noHints).changes, want);
-  if (needed(expected).length === 0) return [];
-  const respelled = await settleTextsAlone(scratch, actual.model, expected, noHints, actual.serverVersion);
-  return needed(respelled).map((s) => `${s.op} ${s.object}`);
-}
+import type { Plan, Verification } from '../plan/types.js';
+import { rebuild, runQuietly as run, stillNeeded } from './scratch-replay.js';
 
 /**
  * Prove `plan` on a copy of today's schema (no data). `current` is the Model the plan starts
@@ -92,17 +38,9 @@ async function prove(scratch: Db, info: ScratchInfo, plan: Plan, current: Model,
   const problems: string[] = [];
   const result = (): Verification => ({ ok: problems.length === 0, where: info.where, problems, ...also });
 
-  const empty = (await introspect(scratch)).model;
-  const rebuild = buildPlan({ current: empty, desired: settled(current), hints: noHints });
-  const rebuildError = await run(scratch, rebuild.steps, 'rebuilding the schema');
-  if (rebuildError) {
-    problems.push(`the schema of today could not be rebuilt there: ${rebuildError}${lacking(info)}`);
-    return result();
-  }
-  const rebuilt = await introspect(scratch);
-  const off = await stillNeeded(scratch, rebuilt, current);
-  if (off.length > 0) {
-    problems.push(`the schema of today could not be rebuilt exactly (still needed: ${off.join(', ')})`);
+  const rebuildProblem = await rebuild(scratch, current);
+  if (rebuildProblem) {
+    problems.push(`the schema of today ${rebuildProblem}${rebuildProblem.startsWith('could not be rebuilt there') ? lacking(info) : ''}`);
     return result();
   }
 

@@ -1,0 +1,107 @@
+// Replays without data: a Model rebuilt in an empty scratch database, steps run there, and the
+// Model read back. Shared by proven plans, the states an upgrade script records, and merges.
+import { groupSteps } from '../apply/groups.js';
+import type { ScriptStates } from '../apply/replay.js';
+import { runSteps } from '../apply/transaction.js';
+import type { Db } from '../db/db.js';
+import { withScratchDatabase } from '../db/scratch.js';
+import { settleTextsAlone } from '../db/settle.js';
+import type { Target } from '../db/target.js';
+import { diff } from '../diff/diff.js';
+import { introspect, type Introspection } from '../introspect/introspect.js';
+import { comparable, fingerprint } from '../model/fingerprint.js';
+import { noHints } from '../model/hints.js';
+import type { Model } from '../model/model.js';
+import { buildPlan, stepsFor } from '../plan/plan.js';
+import type { Step } from '../plan/types.js';
+import type { Revision } from '../revisions/chain.js';
+
+/**
+ * Run `steps` as apply does: in one transaction, except steps that cannot run in one (CREATE
+ * INDEX CONCURRENTLY), which run on their own between transactions. The first line of the
+ * failure, or null.
+ */
+export async function runQuietly(db: Db, steps: readonly Step[], what: string): Promise<string | null> {
+  for (const group of groupSteps(steps, Number.POSITIVE_INFINITY)) {
+    const numbering = { first: group.from, total: steps.length };
+    const part = steps.slice(group.from, group.to);
+    if (group.transactional) await db.exec('BEGIN');
+    try {
+      await runSteps(db, part, what, undefined, undefined, numbering);
+      if (group.transactional) await db.exec('COMMIT');
+    } catch (error) {
+      if (group.transactional) await db.exec('ROLLBACK').catch(() => undefined);
+      return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+    }
+  }
+  return null;
+}
+
+/**
+ * A copy of the schema has every index valid and every constraint validated: a schema rebuilt
+ * without data cannot have an INVALID index or a NOT VALID constraint, so they are not compared.
+ */
+export function settled(model: Model): Model {
+  const tables: Record<string, Model['tables'][string]> = {};
+  for (const [key, t] of Object.entries(model.tables)) {
+    tables[key] = {
+      ...t,
+      indexes: Object.fromEntries(Object.entries(t.indexes).map(([n, { invalid: _i, ...i }]) => [n, i])),
+      checks: Object.fromEntries(Object.entries(t.checks).map(([n, { notValid: _v, ...c }]) => [n, c])),
+      foreignKeys: Object.fromEntries(Object.entries(t.foreignKeys).map(([n, { notValid: _v, ...f }]) => [n, f])),
+    };
+  }
+  return comparable({ ...model, tables });
+}
+
+/**
+ * The steps that would still take the scratch database (`actual`) to `expected`, as "op object"
+ * words; none when equal. Texts that differ only in spelling (see db/settle.ts) are not steps.
+ */
+export async function stillNeeded(scratch: Db, actual: Introspection, expected: Model): Promise<string[]> {
+  const needed = (want: Model): Step[] => stepsFor(diff(settled(actual.model), settled(want), noHints).changes, want);
+  if (needed(expected).length === 0) return [];
+  const respelled = await settleTextsAlone(scratch, actual.model, expected, noHints, actual.serverVersion);
+  return needed(respelled).map((s) => `${s.op} ${s.object}`);
+}
+
+/**
+ * Build `model` (settled: see above) in the empty database `scratch`. Null when the copy is
+ * exact but for what `settled` leaves out; else what went wrong ("could not be rebuilt ...").
+ */
+export async function rebuild(scratch: Db, model: Model): Promise<string | null> {
+  const empty = (await introspect(scratch)).model;
+  const steps = buildPlan({ current: empty, desired: settled(model), hints: noHints }).steps;
+  const error = await runQuietly(scratch, steps, 'rebuilding the schema');
+  if (error) return `could not be rebuilt there: ${error}`;
+  const off = await stillNeeded(scratch, await introspect(scratch), model);
+  return off.length > 0 ? `could not be rebuilt exactly (still needed: ${off.join(', ')})` : null;
+}
+
+/**
+ * The Model after each of `revisions`, run in order without data from a copy of `start` in a
+ * scratch database: what the ledger records when schema itself runs them on a database at
+ * `start`. A state that cannot be known (the copy is not exact, or a revision fails there) is
+ * null, and the note says why.
+ */
+export async function statesAfter(target: Target, start: Model, revisions: readonly Revision[]): Promise<ScriptStates> {
+  if (revisions.length === 0) return { after: [], note: null };
+  return withScratchDatabase(target, async (scratch, info) => {
+    const after: Model[] = [];
+    const stop = (why: string): ScriptStates => ({
+      after: revisions.map((_, i) => after[i] ?? null),
+      note: `No state is recorded with ${after.length === 0 ? 'these revisions' : `the revisions from ${revisions[after.length]!.revision} on`}: ${why}. \`schema drift\` and \`schema check\` cannot compare the database with them until schema applies the next revision.`,
+    });
+    const problem = await rebuild(scratch, start);
+    if (problem) return stop(`the schema of this database ${problem} (${info.where})`);
+    if (fingerprint((await introspect(scratch)).model) !== fingerprint(start)) {
+      return stop('this database has an index left INVALID or a constraint NOT VALID, which a copy without data cannot have');
+    }
+    for (const r of revisions) {
+      const error = await runQuietly(scratch, r.upgrade, `revision ${r.revision}`);
+      if (error) return stop(`run on a copy of this database's schema without data (${info.where}), ${error}`);
+      after.push((await introspect(scratch)).model);
+    }
+    return { after, note: null };
+  });
+}
