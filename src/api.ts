@@ -2,9 +2,8 @@
 // target, and composes the pure pipeline; prints nothing.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { replayScript, runRevision, type Direction } from './apply/replay.js';
+import { replayScript, type Direction } from './apply/replay.js';
 import type { Db } from './db/db.js';
-import { withScratchDatabase } from './db/scratch.js';
 import { spell } from './db/spell.js';
 import type { Target } from './db/target.js';
 import { diff } from './diff/diff.js';
@@ -15,11 +14,12 @@ import { noHints } from './model/hints.js';
 import type { Model } from './model/model.js';
 import { buildPlan, stepsFor } from './plan/plan.js';
 import { PLAN_FORMAT_VERSION, type Plan, type Step } from './plan/types.js';
-import { Chain, verifyApplied, type Revision } from './revisions/chain.js';
+import { branchesOf, Chain, verifyApplied, type Revision } from './revisions/chain.js';
 import { formatRevision, newRevisionId, readRevisions, slug, timestampName } from './revisions/file.js';
 import { appliedRevisions, snapshotOf, type AppliedRevision } from './revisions/ledger.js';
 import { isError, sortDiagnostics, type Diagnostic } from './spec/diagnostics.js';
 import { hintsFromSpec } from './spec/hints.js';
+import { planMerge, type MergeSteps } from './verify/merge.js';
 import { statesAfter } from './verify/scratch-replay.js';
 import { loadSpec } from './spec/load.js';
 import type { Settings } from './spec/spec.js';
@@ -218,13 +218,19 @@ export interface Merged {
   readonly parents: readonly string[];
   /** Objects both branches change; the merge revision then carries planned steps. */
   readonly conflicts: readonly string[];
+  /** Objects that the branches leave different depending on the order a database applied them. */
+  readonly divergent: readonly string[];
+  /** How many orders of the branches were replayed (none without conflicts); `sampled` when only whole branches were ordered. */
+  readonly orders: number;
+  readonly sampled: boolean;
   readonly steps: number;
 }
 
 /**
  * Join the heads of `plansDir` with a merge revision. Without conflicts it has no SQL; when
- * both branches change the same objects, the chain is replayed (without data) into a scratch
- * database and the merge revision carries the steps from there to schema.yaml.
+ * branches change the same objects, the chain is replayed (without data) in scratch databases
+ * in every order a database can have applied the branches, and the merge revision carries
+ * steps that bring each of those states to schema.yaml (see `planMerge`), or none is written.
  */
 export async function mergeHeads(options: {
   readonly plansDir: string;
@@ -236,34 +242,22 @@ export async function mergeHeads(options: {
   const chain = await loadChain(options.plansDir);
   const heads = chain.heads();
   if (heads.length < 2) throw new UserError(`${options.plansDir} has ${heads.length === 0 ? 'no revisions' : 'one head'}: there is nothing to merge`);
-  const ancestries = heads.map((h) => chain.ancestry(h.revision));
-  const shared = ancestries.reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
-  const touched = ancestries.map((a) => new Set(chain.ordered.filter((r) => a.has(r.revision) && !shared.has(r.revision)).flatMap((r) => r.upgrade.map((s) => s.object))));
-  const conflicts = [...touched[0]!].filter((o) => touched.slice(1).every((t) => t.has(o))).sort();
+  const branches = branchesOf(chain);
 
-  let plan: Pick<Plan, 'steps' | 'downgrade'> = { steps: [], downgrade: [] };
-  if (conflicts.length > 0) {
+  let merge: MergeSteps = { steps: [], downgrade: [], divergent: [], orders: 0, sampled: false };
+  if (branches.conflicts.length > 0) {
     const schema = await options.schema();
-    plan = await withScratchDatabase(options.target, async (scratch) => {
-      for (const r of chain.ordered) {
-        try {
-          await runRevision(scratch, r, 'upgrade');
-        } catch (error) {
-          throw new UserError(
-            `the branches cannot both apply: ${(error as Error).message.split('\n')[0]}`,
-            `both change ${conflicts.join(', ')}; fix the unapplied branch's revision (or drop it and plan again) before merging`,
-          );
-        }
-      }
-      return (await planAgainst(scratch, schema)).plan;
+    merge = await planMerge(options.target, chain, branches, schema.file, async (db) => {
+      const { plan, desired } = await planAgainst(db, schema);
+      return { plan, desired };
     });
   }
   const created = options.now ?? new Date();
   const id = newRevisionId();
   const parents = heads.map((h) => h.revision);
-  const { text } = formatRevision(plan, { id, parents, created, message: options.message });
+  const { text } = formatRevision(merge, { id, parents, created, message: options.message });
   await mkdir(options.plansDir, { recursive: true });
   const file = join(options.plansDir, `${timestampName(created)}_${slug(options.message)}.sql`);
   await writeFile(file, text, { flag: 'wx' });
-  return { revision: id, file, parents, conflicts, steps: plan.steps.length };
+  return { revision: id, file, parents, conflicts: branches.conflicts, divergent: merge.divergent, orders: merge.orders, sampled: merge.sampled, steps: merge.steps.length };
 }

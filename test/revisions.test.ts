@@ -41,6 +41,7 @@ const V3 = V2.replace('      email: text', '      email: { type: text, nullable:
 let dev: Scratch;
 let plansDir: string;
 const others: Scratch[] = [];
+const cleanup: string[] = [];
 
 beforeEach(async () => {
   dev = await scratch('rev');
@@ -49,7 +50,16 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const s of [dev, ...others.splice(0)]) await s.drop();
   await rm(plansDir, { recursive: true, force: true });
+  for (const dir of cleanup.splice(0)) await rm(dir, { recursive: true, force: true });
 });
+
+/** A folder holding schema.yaml with `yaml`, removed after the test. */
+async function schemaDir(yaml: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'schema-project-'));
+  cleanup.push(dir);
+  await writeFile(join(dir, 'schema.yaml'), yaml);
+  return dir;
+}
 
 async function another(label: string): Promise<Scratch> {
   const s = await scratch(label);
@@ -262,6 +272,96 @@ describe('branches', () => {
     const prod = await another('prodconflict');
     await upgrade(prod.db);
     expect((await modelOf(prod.db)).tables['public.users']!.columns.find((c) => c.name === 'name')!.type).toBe('character varying(100)');
+  });
+});
+
+describe('merging branches that conflict', () => {
+  const at = (second: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, second));
+
+  /** Two branches from the base revision, each in its own folder and database; both files end up in plans/. */
+  async function branches(base: string, a: string, b: string): Promise<[Scratch, Scratch]> {
+    await applyYaml(dev.db, base, 'base');
+    const made: Scratch[] = [];
+    const dirs: string[] = [];
+    try {
+      for (const [label, yaml, second] of [['branch a', a, 1], ['branch b', b, 2]] as const) {
+        const dir = await mkdtemp(join(tmpdir(), 'schema-branch-'));
+        dirs.push(dir);
+        await cp(plansDir, dir, { recursive: true });
+        const db = await another(label);
+        await upgrade(db.db, 'head', dir);
+        const { plan } = await planAgainst(db.db, checkSchema('schema.yaml', yaml));
+        await applyPlan({ db: db.db, plan, plansDir: dir, message: label, now: at(second) });
+        made.push(db);
+      }
+      for (const dir of dirs) for (const f of await readdir(dir)) await cp(join(dir, f), join(plansDir, f));
+    } finally {
+      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    }
+    return [made[0]!, made[1]!];
+  }
+
+  const USERS = `tables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      name: text\n`;
+
+  it('every database ends in the same state, whatever order it applied the branches in', async () => {
+    const B = USERS.replace('name: text', 'name: varchar(200)');
+    const [dbA, dbB] = await branches(USERS, USERS.replace('name: text', 'name: varchar(100)'), B);
+    const merged = await mergeHeads({ plansDir, message: 'merge', target: dev.target, schema: async () => checkSchema('schema.yaml', B) });
+    expect(merged).toMatchObject({ conflicts: ['public.users.name'], divergent: ['public.users.name'], orders: 2, steps: 1 });
+
+    // dev applies a then b (the chain's order), dbA applied a and adds b, dbB applied b and adds a.
+    expect((await upgrade(dev.db)).map((r) => r.message)).toEqual(['branch a', 'branch b', 'merge']);
+    expect((await upgrade(dbA.db)).map((r) => r.message)).toEqual(['branch b', 'merge']);
+    expect((await upgrade(dbB.db)).map((r) => r.message)).toEqual(['branch a', 'merge']);
+    const all = [dev, dbA, dbB];
+    const name = async (s: Scratch) => (await modelOf(s.db)).tables['public.users']!.columns.find((c) => c.name === 'name')!.type;
+    for (const s of all) expect(await name(s)).toBe('character varying(200)');
+    for (const s of all) expect(await modelOf(s.db)).toEqual(await modelOf(dev.db));
+    for (const s of all) {
+      const check = await checkDatabase(s.db, plansDir, checkSchema('schema.yaml', B));
+      expect(check.unrecorded).toEqual([]);
+      expect(check.drift.changes).toEqual([]);
+    }
+    // The merge's downgrade leaves them all the same too, and the branches then come off.
+    for (const s of all) await downgrade(s.db, '-1');
+    for (const s of all) expect(await modelOf(s.db)).toEqual(await modelOf(dev.db));
+    for (const s of all) await downgrade(s.db, '-2');
+    for (const s of all) expect(await name(s)).toBe('text');
+  });
+
+  it('a merge that no one list of steps can reconcile is refused, saying what each order leaves', async () => {
+    const MOOD = `enums:\n  mood: [happy, sad, angry]\n${USERS}`;
+    // a drops a value (the enum is rebuilt), b adds one: the order decides whether "calm" survives.
+    await branches(MOOD, MOOD.replace('[happy, sad, angry]', '[happy, angry]'), MOOD.replace('[happy, sad, angry]', '[happy, sad, angry, calm]'));
+    const chain = await loadChain(plansDir);
+    const [a, b] = chain.heads();
+    const before = await readdir(plansDir);
+    const refused = mergeHeads({
+      plansDir,
+      message: 'merge',
+      target: dev.target,
+      schema: async () => checkSchema('schema.yaml', MOOD.replace('[happy, sad, angry]', '[happy, angry, calm]')),
+    });
+    await expect(refused).rejects.toThrow(
+      'the order in which a database applied the branches changes its schema, and no one list of steps brings every order to schema.yaml:\n' +
+        '  public.mood:\n' +
+        `    after ${a!.revision} ("branch a") then ${b!.revision} ("branch b"): ENUM ('happy', 'angry', 'calm')\n` +
+        `    after ${b!.revision} ("branch b") then ${a!.revision} ("branch a"): ENUM ('happy', 'angry')`,
+    );
+    expect(await readdir(plansDir)).toEqual(before);
+  });
+
+  it('a merge of branches that cannot both be applied is refused, naming the order that fails', async () => {
+    await branches(USERS, USERS.replace('      name: text\n', ''), USERS.replace('name: text', 'name: varchar(200)'));
+    const [a, b] = (await loadChain(plansDir)).heads();
+    const before = await readdir(plansDir);
+    const r = spawnSync('node', [BIN, 'merge', '-m', 'merge', '--url', dev.url, '--plans-dir', plansDir, '--no-color'], { encoding: 'utf8', cwd: await schemaDir(USERS) });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      `error: the branches cannot be applied in every order (both change public.users.name): a database that applies ${a!.revision} ("branch a") then ${b!.revision} ("branch b") fails at ${b!.revision}`,
+    );
+    expect(r.stderr).toContain('hint: no merge revision can help a database that cannot reach it; make one branch follow the other before merging');
+    expect(await readdir(plansDir)).toEqual(before);
   });
 });
 

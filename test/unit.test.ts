@@ -7,7 +7,8 @@ import { mentionsType, parenthesized, renameColumnIn } from '../src/model/sql-to
 import { conversion } from '../src/plan/casts.js';
 import { order } from '../src/plan/order.js';
 import type { Draft } from '../src/plan/steps.js';
-import { Chain, revisionsToDowngrade, revisionsToUpgrade, selectRange } from '../src/revisions/chain.js';
+import type { Step } from '../src/plan/types.js';
+import { branchesOf, branchOrders, Chain, revisionsToDowngrade, revisionsToUpgrade, selectRange } from '../src/revisions/chain.js';
 import { formatRevision, parseRevision, splitStatements } from '../src/revisions/file.js';
 import { withScratch } from './support/scratch.js';
 
@@ -254,6 +255,42 @@ describe('the revision chain', () => {
   it('refuses cycles and unknown parents, naming files', () => {
     expect(() => Chain.of([revision('aaa111', ['zzz999'], '1')])).toThrow('20260101T000000Z_aaa111.sql (revision aaa111) revises zzz999, which is not in the folder');
     expect(() => Chain.of([revision('aaa111', ['bbb222'], '1'), revision('bbb222', ['aaa111'], '2')])).toThrow(/revise each other in a cycle/);
+  });
+});
+
+describe('branches of the chain', () => {
+  const revision = (id: string, parents: string[], at: string, objects: string[]) => {
+    const steps: Step[] = objects.map((object) => ({ op: 'alter_column', object, sql: ['SELECT 1'], hazards: [] }));
+    const { text } = formatRevision({ steps, downgrade: [] }, { id, parents, created: new Date(`2026-01-0${at}T00:00:00Z`), message: id });
+    return parseRevision(`2026010${at}T000000Z_${id}.sql`, text);
+  };
+  // base <- a1 <- a2 and base <- b1 <- b2: a1, b1 and b2 change the users table; a2 another.
+  const chain = Chain.of([
+    revision('base00', [], '1', ['public.users']),
+    revision('aaa111', ['base00'], '2', ['public.users.name']),
+    revision('aaa222', ['aaa111'], '3', ['public.orders']),
+    revision('bbb111', ['base00'], '4', ['public.users']),
+    revision('bbb222', ['bbb111'], '5', ['public.users.name', 'public.users_log']),
+  ]);
+  const ids = (orders: readonly (readonly { revision: string }[])[]) => orders.map((o) => o.map((r) => r.revision).join(' '));
+
+  it('finds what revisions on different branches both change, an object and one inside it included', () => {
+    const b = branchesOf(chain);
+    expect(b.shared.map((r) => r.revision)).toEqual(['base00']);
+    expect(b.conflicts).toEqual(['public.users', 'public.users.name']);
+    expect([...b.conflicting].sort()).toEqual(['aaa111', 'bbb111', 'bbb222']);
+  });
+
+  it('orders the conflicting revisions every way their branches allow, the chain order first', () => {
+    const { orders, sampled } = branchOrders(chain, branchesOf(chain));
+    expect(sampled).toBe(false);
+    expect(ids(orders)).toEqual(['aaa111 aaa222 bbb111 bbb222', 'bbb111 aaa111 aaa222 bbb222', 'bbb111 bbb222 aaa111 aaa222']);
+  });
+
+  it('past the limit, orders whole branches only', () => {
+    const { orders, sampled } = branchOrders(chain, branchesOf(chain), 2);
+    expect(sampled).toBe(true);
+    expect(ids(orders)).toEqual(['aaa111 aaa222 bbb111 bbb222', 'bbb111 bbb222 aaa111 aaa222']);
   });
 });
 
