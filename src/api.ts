@@ -19,11 +19,11 @@ import { formatRevision, newRevisionId, readRevisions, slug, timestampName } fro
 import { appliedRevisions, snapshotOf, type AppliedRevision } from './revisions/ledger.js';
 import { isError, sortDiagnostics, type Diagnostic } from './spec/diagnostics.js';
 import { hintsFromSpec } from './spec/hints.js';
-import { planMerge, type MergeSteps } from './verify/merge.js';
-import { statesAfter } from './verify/scratch-replay.js';
 import { loadSpec } from './spec/load.js';
 import type { Settings } from './spec/spec.js';
 import { foreignKeyTypeDiagnostics, unmanagedTableDiagnostics } from './spec/target-checks.js';
+import { planMerge, type MergeSteps } from './verify/merge.js';
+import { statesAfter } from './verify/scratch-replay.js';
 
 /** The text of schema.yaml, or a UserError saying how to make one. */
 export async function readSchemaFile(path: string): Promise<string> {
@@ -157,7 +157,7 @@ export async function readStatus(db: Db, plansDir: string): Promise<Status> {
  * database's schema in a scratch database; `note` says when it cannot.
  */
 export async function replayScriptFor(db: Db, revisions: readonly Revision[], direction: Direction): Promise<{ text: string; note: string | null }> {
-  const states = direction === 'upgrade' ? await statesAfter(db.target, (await introspect(db)).model, revisions) : null;
+  const states = direction === 'upgrade' ? await statesAfter(db.target, await introspect(db), revisions) : null;
   return { text: replayScript(revisions, direction, states), note: states?.note ?? null };
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkSchema, planAgainst, readStatus } from '../src/api.js';
+import { checkSchema, driftOf, planAgainst, readStatus } from '../src/api.js';
 import { applyPlan, interruptedApply, resumeApply, scheduleOn } from '../src/apply/apply.js';
 import { knownObjects, locksOf as lockEstimate, PATIENT as PATIENT_SETTINGS, type RunSettings } from '../src/apply/groups.js';
 import { lockHolder } from '../src/apply/transaction.js';
@@ -260,13 +260,16 @@ describe('an online plan', () => {
     try {
       await runBefore(byScript.db, BEFORE);
       const script = spawnSync('node', [BIN, 'upgrade', '--sql', '--url', byScript.url, '--plans-dir', plansDir], { encoding: 'utf8' });
-      // The session lock around the whole revision; each concurrent build on its own, never inside BEGIN.
-      expect(script.stdout).toMatch(/SELECT pg_catalog\.pg_advisory_lock\(\d+, 1\);\n\nBEGIN;\n-- step 1\/\d+/);
+      // The session lock around the whole revision, the ledger checked first in a transaction of
+      // its own; each concurrent build on its own, never inside BEGIN.
+      expect(script.stdout).toMatch(/SELECT pg_catalog\.pg_advisory_lock\(\d+, 1\);\nBEGIN;\n[^]*?DO \$schema\$\n[^]*?\n\$schema\$;\nCOMMIT;\n\nBEGIN;\n-- step 1\/\d+/);
       expect(script.stdout).toMatch(/COMMIT;\n\n-- step \d+\/\d+: create_index public\.orders\.orders_user_idx\nCREATE INDEX CONCURRENTLY orders_user_idx/);
       const psql = spawnSync('psql', [byScript.url, '-q', '-f', '-'], { input: script.stdout, encoding: 'utf8' });
       if (!psql.error) {
         expect(psql.status, psql.stderr).toBe(0);
         expect(await modelOf(byScript.db)).toEqual(await modelOf(s.db));
+        // The state the script recorded is the one the database reached.
+        expect(await driftOf(byScript.db, await readStatus(byScript.db, plansDir))).toMatchObject({ unknown: false, changes: [] });
       }
     } finally {
       await byScript.drop();

@@ -13,6 +13,8 @@ import type { Db } from '../src/db/db.js';
 import { revisionsToDowngrade, revisionsToUpgrade, type Revision } from '../src/revisions/chain.js';
 import { checksumOf, parseRevision } from '../src/revisions/file.js';
 import { appliedRevisions } from '../src/revisions/ledger.js';
+import { introspect } from '../src/introspect/introspect.js';
+import { fingerprint } from '../src/model/fingerprint.js';
 import { describeSteps, modelOf, runBefore } from './support/cases.js';
 import { scratch, type Scratch } from './support/scratch.js';
 
@@ -557,18 +559,38 @@ describe.skipIf(!hasPsql)('a database upgraded by a script is recorded like one 
     }
   });
 
+  it('records the state the database reaches, spelled and flagged as the database has it', async () => {
+    // A check on a varchar IN list is stored in another spelling when its text is run again,
+    // as a copy of the schema runs it; a unique index whose concurrent build failed is INVALID.
+    const statuses = `${V1}      status: { type: varchar(10) }\n    checks:\n      users_status_check: "status IN ('new', 'old')"\n`;
+    await applyYaml(dev.db, statuses, 'statuses');
+    await applyYaml(dev.db, `${statuses}  notes:\n    columns:\n      id: { type: integer, primary_key: true }\n`, 'notes');
+    const prod = await another('spelled');
+    await upgrade(prod.db, '+1');
+    await prod.db.exec(`INSERT INTO public.users VALUES (1, 'a'), (2, 'a')`);
+    await expect(prod.db.exec('CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON public.users (email)')).rejects.toThrow();
+    const script = cli(['upgrade', '--sql', '--url', prod.url]);
+    expect(script.stderr).not.toContain('No state');
+    expect(psql(prod.url, script.stdout).status).toBe(0);
+    // Exactly what schema records when it runs the revision itself: the database as it is.
+    const applied = await appliedRevisions(prod.db);
+    expect(applied.at(-1)!.fingerprint).toBe(fingerprint((await introspect(prod.db)).model));
+    expect(await driftOf(prod.db, await readStatus(prod.db, plansDir))).toMatchObject({ unknown: false, changes: [] });
+  });
+
   it('a script says so when it cannot record the state, and records none', async () => {
     await threeRevisions();
-    const odd = await another('invalid');
+    const odd = await another('domain');
     await upgrade(odd.db, '+1');
-    // A unique index whose concurrent build failed on duplicates is left INVALID.
-    await odd.db.exec(`INSERT INTO public.users VALUES (1, 'a'), (2, 'a')`);
-    await expect(odd.db.exec('CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON public.users (email)')).rejects.toThrow();
+    // A column of a type made by hand: a copy of the schema without it cannot be built.
+    await odd.db.exec('CREATE DOMAIN public.nickname AS text; ALTER TABLE public.users ADD COLUMN nick public.nickname');
     const script = cli(['upgrade', '--sql', '--url', odd.url]);
     expect(script.status).toBe(0);
-    expect(script.stderr).toContain('No state is recorded with these revisions: this database has an index left INVALID');
+    expect(script.stderr).toContain('No state is recorded with these revisions: the schema of this database could not be rebuilt there');
     expect(script.stdout).toContain('-- No state is recorded with these revisions');
     expect(script.stdout.match(/, NULL, NULL,\n  NULL\);$/gm)).toHaveLength(2);
+    expect(psql(odd.url, script.stdout).status).toBe(0);
+    expect(cli(['drift', '--url', odd.url]).stdout).toContain('No state was recorded when revision');
   });
 
   it('a script refuses to run on a database that is not where it was written for, and changes nothing', async () => {

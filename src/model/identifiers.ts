@@ -49,6 +49,11 @@ export function objectPath(...parts: readonly string[]): string {
   return parts.map(quoteIdent).join('.');
 }
 
+/** Whether two object paths name the same object or one inside the other (`public.users`, `public.users.name`). */
+export function pathsOverlap(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+}
+
 /** A string literal for SQL text (standard_conforming_strings is always on since 9.1). */
 export function quoteLiteral(value: string): string {
   return "'" + value.replaceAll("'", "''") + "'";

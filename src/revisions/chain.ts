@@ -1,5 +1,6 @@
 // The chain: revision files as a graph (a revision names its parents), its heads, the order to
 // run them in, and the revision a user means by `head`, `base`, `+2`, `-1` or a prefix. Pure.
+import { pathsOverlap } from '../model/identifiers.js';
 import { parseBody, RevisionError, verifyChecksum, type RevisionFile } from './file.js';
 import type { Step } from '../plan/types.js';
 
@@ -311,9 +312,6 @@ export interface Branches {
   readonly conflicting: ReadonlySet<string>;
 }
 
-/** `public.users` and `public.users.name` overlap; `public.users` and `public.users_log` do not. */
-const overlaps = (a: string, b: string): boolean => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
-
 export function branchesOf(chain: Chain): Branches {
   const ancestries = chain.heads().map((h) => chain.ancestry(h.revision));
   const shared = chain.ordered.filter((r) => ancestries.every((a) => a.has(r.revision)));
@@ -326,7 +324,7 @@ export function branchesOf(chain: Chain): Branches {
       if (chain.ancestry(r2.revision).has(r1.revision) || chain.ancestry(r1.revision).has(r2.revision)) continue;
       for (const a of new Set(r1.upgrade.map((s) => s.object))) {
         for (const b of new Set(r2.upgrade.map((s) => s.object))) {
-          if (!overlaps(a, b)) continue;
+          if (!pathsOverlap(a, b)) continue;
           conflicts.add(a).add(b);
           conflicting.add(r1.revision).add(r2.revision);
         }

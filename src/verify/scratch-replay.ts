@@ -8,10 +8,11 @@ import { withScratchDatabase } from '../db/scratch.js';
 import { settleTextsAlone } from '../db/settle.js';
 import type { Target } from '../db/target.js';
 import { diff } from '../diff/diff.js';
-import { introspect, type Introspection } from '../introspect/introspect.js';
-import { comparable, fingerprint } from '../model/fingerprint.js';
+import { introspect, serverVersion, type Introspection } from '../introspect/introspect.js';
+import { canonicalJson, comparable } from '../model/fingerprint.js';
+import { objectPath, pathsOverlap } from '../model/identifiers.js';
 import { noHints } from '../model/hints.js';
-import type { Model } from '../model/model.js';
+import { columnNamed, type Model, type Table } from '../model/model.js';
 import { buildPlan, stepsFor } from '../plan/plan.js';
 import type { Step } from '../plan/types.js';
 import type { Revision } from '../revisions/chain.js';
@@ -79,12 +80,50 @@ export async function rebuild(scratch: Db, model: Model): Promise<string | null>
 }
 
 /**
- * The Model after each of `revisions`, run in order without data from a copy of `start` in a
- * scratch database: what the ledger records when schema itself runs them on a database at
- * `start`. A state that cannot be known (the copy is not exact, or a revision fails there) is
- * null, and the note says why.
+ * The state after revisions that changed only the objects `touched`, as the database that
+ * started at `live` has it: an object the revisions neither named nor changed (the same
+ * `before` and `after` in the copy) is taken from `live`, spelled and flagged as it is there
+ * (a text PostgreSQL stores otherwise when it is run again, an INVALID index); every other
+ * object is as the revisions left it in the copy, where the same statements ran. Pure.
  */
-export async function statesAfter(target: Target, start: Model, revisions: readonly Revision[]): Promise<ScriptStates> {
+export function carryOver(live: Model, before: Model, after: Model, touched: readonly string[]): Model {
+  const same = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);
+  const pick = <T>(path: string, theirs: T | undefined, was: T | undefined, now: T): T =>
+    theirs !== undefined && was !== undefined && same(was, now) && !touched.some((t) => pathsOverlap(t, path)) ? theirs : now;
+  const members = <T>(t: Table, theirs: Readonly<Record<string, T>>, was: Readonly<Record<string, T>>, now: Readonly<Record<string, T>>) =>
+    Object.fromEntries(Object.entries(now).map(([name, x]) => [name, pick(objectPath(t.schema, t.name, name), theirs[name], was[name], x)]));
+  const tables: Record<string, Table> = {};
+  for (const [key, t] of Object.entries(after.tables)) {
+    const theirs = live.tables[key];
+    const was = before.tables[key];
+    if (!theirs || !was) {
+      tables[key] = t;
+      continue;
+    }
+    tables[key] = {
+      ...t,
+      columns: t.columns.map((c) => pick(objectPath(t.schema, t.name, c.name), columnNamed(theirs, c.name), columnNamed(was, c.name), c)),
+      primaryKey: t.primaryKey && pick(objectPath(t.schema, t.name, t.primaryKey.name), theirs.primaryKey ?? undefined, was.primaryKey ?? undefined, t.primaryKey),
+      uniques: members(t, theirs.uniques, was.uniques, t.uniques),
+      checks: members(t, theirs.checks, was.checks, t.checks),
+      indexes: members(t, theirs.indexes, was.indexes, t.indexes),
+      foreignKeys: members(t, theirs.foreignKeys, was.foreignKeys, t.foreignKeys),
+    };
+  }
+  const enums = Object.fromEntries(Object.entries(after.enums).map(([key, e]) => [key, pick(key, live.enums[key], before.enums[key], e)]));
+  return { ...after, enums, tables };
+}
+
+const major = (version: number): number => Math.floor(version / 10000);
+
+/**
+ * The Model after each of `revisions`, run in order without data on a copy of `start` in a
+ * scratch database: what the ledger records when schema itself runs them on the database
+ * `start` was read from (see `carryOver`). A state that cannot be known (the copy cannot be
+ * made, is of another PostgreSQL version, or a revision fails there) is null, and the note
+ * says why.
+ */
+export async function statesAfter(target: Target, start: Introspection, revisions: readonly Revision[]): Promise<ScriptStates> {
   if (revisions.length === 0) return { after: [], note: null };
   return withScratchDatabase(target, async (scratch, info) => {
     const after: Model[] = [];
@@ -92,15 +131,19 @@ export async function statesAfter(target: Target, start: Model, revisions: reado
       after: revisions.map((_, i) => after[i] ?? null),
       note: `No state is recorded with ${after.length === 0 ? 'these revisions' : `the revisions from ${revisions[after.length]!.revision} on`}: ${why}. \`schema drift\` and \`schema check\` cannot compare the database with them until schema applies the next revision.`,
     });
-    const problem = await rebuild(scratch, start);
-    if (problem) return stop(`the schema of this database ${problem} (${info.where})`);
-    if (fingerprint((await introspect(scratch)).model) !== fingerprint(start)) {
-      return stop('this database has an index left INVALID or a constraint NOT VALID, which a copy without data cannot have');
+    const version = await serverVersion(scratch);
+    if (major(version) !== major(start.serverVersion)) {
+      return stop(`the copy of its schema could only be made on ${info.where}, PostgreSQL ${major(version)}, which may spell it otherwise than this database's PostgreSQL ${major(start.serverVersion)}`);
     }
+    const problem = await rebuild(scratch, start.model);
+    if (problem) return stop(`the schema of this database ${problem} (${info.where})`);
+    const before = (await introspect(scratch)).model;
+    const touched: string[] = [];
     for (const r of revisions) {
       const error = await runQuietly(scratch, r.upgrade, `revision ${r.revision}`);
       if (error) return stop(`run on a copy of this database's schema without data (${info.where}), ${error}`);
-      after.push((await introspect(scratch)).model);
+      touched.push(...r.upgrade.map((s) => s.object));
+      after.push(carryOver(start.model, before, (await introspect(scratch)).model, touched));
     }
     return { after, note: null };
   });
