@@ -12,7 +12,7 @@ import { runRevision } from '../src/apply/replay.js';
 import type { Db } from '../src/db/db.js';
 import { revisionsToDowngrade, revisionsToUpgrade, type Revision } from '../src/revisions/chain.js';
 import { checksumOf, parseRevision } from '../src/revisions/file.js';
-import { appliedRevisions } from '../src/revisions/ledger.js';
+import { appliedRevisions, ensurePending, finishPending, startPending } from '../src/revisions/ledger.js';
 import { introspect } from '../src/introspect/introspect.js';
 import { fingerprint } from '../src/model/fingerprint.js';
 import { describeSteps, modelOf, runBefore } from './support/cases.js';
@@ -627,6 +627,20 @@ describe.skipIf(!hasPsql)('a database upgraded by a script is recorded like one 
     expect(lateUndo.stderr).toContain(`ERROR:  revision ${a} (`);
     expect(lateUndo.stderr).toContain(`cannot be undone before ${b}, which follows it (the database is at ${b})`);
     expect(await ledger(prod.db)).toEqual([a, b]);
+    // Work another run left unfinished comes first, as it does for schema itself.
+    const undoLast = cli(['downgrade', '-1', '--sql', '--url', prod.url]).stdout;
+    await ensurePending(prod.db);
+    await startPending(prod.db, { revision: b, direction: 'upgrade', steps: [], payload: {} });
+    const unfinished = psql(prod.url, undoLast);
+    expect(unfinished.status).not.toBe(0);
+    expect(unfinished.stderr).toContain(`ERROR:  revision ${b} (`);
+    expect(unfinished.stderr).toContain(`cannot run: an upgrade of revision ${b} is unfinished (it stopped after step 0 of 0)`);
+    expect(unfinished.stderr).toContain('HINT:  run `schema upgrade` (without --sql) to finish it first');
+    expect(await ledger(prod.db)).toEqual([a, b]);
+    await finishPending(prod.db, b);
+    expect(psql(prod.url, undoLast).status).toBe(0);
+    expect(await ledger(prod.db)).toEqual([a]);
+
     await downgrade(prod.db, 'base');
     const gone = psql(prod.url, undoB.stdout);
     expect(gone.status).not.toBe(0);

@@ -91,9 +91,9 @@ const GUARD_HINT = {
 /**
  * A DO block for a hand-run script, run inside the revision's transaction before anything
  * else: it raises an exception (so psql stops and the transaction rolls back) unless the
- * ledger is where running `r` this way needs it. For an upgrade, its parents are applied and
- * it is not; for a downgrade, it is applied and nothing applied follows it. The message says
- * where the database stands instead.
+ * ledger is where running `r` this way needs it: no run left unfinished, and for an upgrade,
+ * its parents applied and itself not; for a downgrade, itself applied and nothing applied
+ * that follows it. The message says where the database stands instead.
  */
 export function guardSql(r: Guarded, direction: 'upgrade' | 'downgrade'): string {
   const label = quoteLiteral(`revision ${r.revision} (${r.file})`);
@@ -104,24 +104,34 @@ export function guardSql(r: Guarded, direction: 'upgrade' | 'downgrade'): string
     'DECLARE',
     "  applied text[] := '{}';",
     "  at text := 'base';",
-    '  found text;',
+    '  others text;',
+    '  unfinished record;',
     'BEGIN',
+    // Work another run left unfinished comes first, as it does for schema itself.
+    `  IF pg_catalog.to_regclass(${quoteLiteral(PENDING)}) IS NOT NULL THEN`,
+    `    SELECT p.direction, p.revision, p.done, pg_catalog.jsonb_array_length(p.steps) AS steps INTO unfinished FROM ${PENDING} p ORDER BY p.started_at LIMIT 1;`,
+    '    IF FOUND THEN',
+    `      RAISE EXCEPTION USING MESSAGE = ${label} || ' cannot run: ' || CASE unfinished.direction WHEN 'apply' THEN 'an apply' ELSE 'an ' || unfinished.direction END`,
+    `        || ' of revision ' || unfinished.revision || ' is unfinished (it stopped after step ' || unfinished.done || ' of ' || unfinished.steps || ')',`,
+    `        HINT = 'run ' || CASE unfinished.direction WHEN 'apply' THEN '\`schema apply\`' ELSE '\`schema ' || unfinished.direction || '\` (without --sql)' END || ' to finish it first';`,
+    '    END IF;',
+    '  END IF;',
     `  IF pg_catalog.to_regclass(${quoteLiteral(TABLE)}) IS NOT NULL THEN`,
     `    SELECT coalesce(pg_catalog.array_agg(revision ORDER BY seq), '{}') INTO applied FROM ${TABLE};`,
     `    SELECT coalesce(pg_catalog.string_agg(r.revision, ', ' ORDER BY r.seq), 'base') INTO at FROM ${TABLE} r`,
     `      WHERE NOT EXISTS (SELECT 1 FROM ${TABLE} c WHERE r.revision = ANY (c.parents));`,
-    direction === 'downgrade' ? `    SELECT pg_catalog.string_agg(c.revision, ', ' ORDER BY c.seq) INTO found FROM ${TABLE} c WHERE ${id} = ANY (c.parents);` : null,
+    direction === 'downgrade' ? `    SELECT pg_catalog.string_agg(c.revision, ', ' ORDER BY c.seq) INTO others FROM ${TABLE} c WHERE ${id} = ANY (c.parents);` : null,
     '  END IF;',
   ].filter((l): l is string => l !== null);
   if (direction === 'upgrade') {
     lines.push(...fail(`${id} = ANY (applied)`, `' is already applied to this database (it is at ' || at || ')'`));
     if (r.parents.length > 0) {
-      lines.push(`  SELECT pg_catalog.string_agg(p, ', ') INTO found FROM pg_catalog.unnest(ARRAY[${r.parents.map(quoteLiteral).join(', ')}]::text[]) p WHERE p <> ALL (applied);`);
-      lines.push(...fail('found IS NOT NULL', `' follows ' || found || ', which this database has not applied (it is at ' || at || ')'`));
+      lines.push(`  SELECT pg_catalog.string_agg(p, ', ') INTO others FROM pg_catalog.unnest(ARRAY[${r.parents.map(quoteLiteral).join(', ')}]::text[]) p WHERE p <> ALL (applied);`);
+      lines.push(...fail('others IS NOT NULL', `' follows ' || others || ', which this database has not applied (it is at ' || at || ')'`));
     }
   } else {
     lines.push(...fail(`${id} <> ALL (applied)`, `' is not applied to this database (it is at ' || at || ')'`));
-    lines.push(...fail('found IS NOT NULL', `' cannot be undone before ' || found || ', which follows it (the database is at ' || at || ')'`));
+    lines.push(...fail('others IS NOT NULL', `' cannot be undone before ' || others || ', which follows it (the database is at ' || at || ')'`));
   }
   lines.push('END');
   return `DO ${dollarQuote(lines.join('\n'))}`;
