@@ -10,21 +10,32 @@ export type Target =
 
 export class TargetError extends Error {}
 
-/** The URL with its password hidden, for messages. */
+/**
+ * A URL with an empty host (`postgresql://user@/db?host=/var/run/postgresql`, a Unix socket,
+ * as psql takes it) parsed with a stand-in host: WHATWG URL refuses an empty one.
+ */
+function parseUrl(url: string): { readonly url: URL; readonly socket: boolean } {
+  const socket = /^[a-z]+:\/\/([^/@]*@)?\//i.test(url);
+  return { url: new URL(socket ? url.replace(/^([a-z]+:\/\/(?:[^/@]*@)?)\//i, '$1localhost/') : url), socket };
+}
+
+/** The URL with its password hidden (in the user part or as `?password=`), for messages. */
 export function redactUrl(url: string): string {
   try {
-    const u = new URL(url);
+    const { url: u, socket } = parseUrl(url);
     if (u.password) u.password = '***';
-    return u.toString();
+    if (u.searchParams.has('password')) u.searchParams.set('password', '***');
+    const text = u.toString();
+    return socket ? text.replace(/^([a-z]+:\/\/(?:[^/@]*@)?)localhost\//i, '$1/') : text;
   } catch {
-    return url.replace(/:[^:@/]*@/, ':***@');
+    return url.replace(/:[^:@/]*@/, ':***@').replace(/([?&]password=)[^&]*/i, '$1***');
   }
 }
 
 function checkUrl(url: string, source: string): string {
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    parsed = parseUrl(url).url;
   } catch {
     throw new TargetError(`${source} is not a URL: ${redactUrl(url)} (expected postgres://user@host:5432/database)`);
   }

@@ -1,0 +1,24 @@
+// Which database a command talks to, and how its URL is shown: never with a password.
+import { describe, expect, it } from 'vitest';
+import { redactUrl, resolveTarget, TargetError } from '../../src/db/target.js';
+
+const resolve = (url: string) => resolveTarget({ url, env: {}, cwd: '/nowhere' });
+
+describe('target URLs', () => {
+  it('hides a password in the user part and in the query', () => {
+    expect(redactUrl('postgres://app:s3cret@db:5432/app')).toBe('postgres://app:***@db:5432/app');
+    expect(redactUrl('postgres://app@db:5432/app?password=s3cret&sslmode=require')).toBe('postgres://app@db:5432/app?password=***&sslmode=require');
+    expect(resolve('postgres://app@db/app?password=s3cret')).toMatchObject({ kind: 'server', display: 'postgres://app@db/app?password=***' });
+  });
+
+  it('takes a Unix socket URL with an empty host, as psql does', () => {
+    const url = 'postgresql://postgres@/app?host=/var/run/postgresql';
+    expect(resolve(url)).toEqual({ kind: 'server', url, source: '--url', display: url });
+    expect(redactUrl('postgresql://u:pw@/app?host=/tmp')).toBe('postgresql://u:***@/app?host=/tmp');
+  });
+
+  it('refuses what is not a postgres URL, without showing its password', () => {
+    expect(() => resolve('mysql://u:pw@db/app')).toThrow(new TargetError('--url must be a postgres:// URL, not mysql://...'));
+    expect(() => resolve('not a url')).toThrow(TargetError);
+  });
+});
