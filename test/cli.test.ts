@@ -348,3 +348,19 @@ describe('planning with a role or session that may not create', () => {
   });
 });
 
+
+describe('words that are not a command', () => {
+  it('a stray argument, an unknown command: one message, exit 1; `help COMMAND` shows its help', () => {
+    const stray = schema(['apply', 'add users']);
+    expect(stray.status).toBe(1);
+    expect(stray.stderr).toBe('error: `schema apply` takes no argument "add users"\nhint: to give the revision a message, write -m "add users"; see `schema apply --help`\n');
+    const typo = schema(['plann']);
+    expect(typo.status).toBe(1);
+    expect(typo.stderr).toBe('error: unknown command "plann"\nhint: did you mean `schema plan`? (`schema --help` lists the commands)\n');
+    expect(schema(['current', 'extra']).status).toBe(1);
+    const help = schema(['help', 'plan']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Show what it takes to bring the database to schema.yaml.');
+    expect(existsSync(join(cwd, '.schema'))).toBe(false);
+  });
+});
