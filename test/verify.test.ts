@@ -65,6 +65,20 @@ describe('--verify', () => {
     expect(await modelOf(s.db)).toEqual(before);
   });
 
+  it('exits 1 when the proof fails, after printing the plan and what failed (a CI gate)', async () => {
+    // The copy cannot be rebuilt: a check calls a function schema does not manage, so the proof fails.
+    await runBefore(s.db, `CREATE FUNCTION positive(x integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT x > 0';
+      CREATE TABLE counters (id integer PRIMARY KEY, n integer CONSTRAINT counters_n_check CHECK (positive(n)));`);
+    await writeFile(join(cwd, 'schema.yaml'), `tables:\n  counters:\n    columns:\n      id: { type: integer, primary_key: true }\n      n: integer\n      note: text\n    checks:\n      counters_n_check: "positive(n)"\n`);
+    for (const args of [['plan', '--verify'], ['plan', '--verify', '--detailed-exitcode'], ['plan', '--verify', '--format', 'markdown']]) {
+      const r = schema(args);
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stdout).toContain('add_column public.counters.note');
+      expect(r.stdout).toContain('Verification failed on a temporary database on');
+      expect(r.stderr).toContain('error: the plan failed verification (see above)');
+    }
+  });
+
   it('catches a downgrade that runs but does not return to the start', async () => {
     const p = await planned();
     const broken: Plan = { ...p.plan, downgrade: p.plan.downgrade.filter((st) => st.object !== 'billing.invoices' && st.object !== 'billing') };

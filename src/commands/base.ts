@@ -67,7 +67,7 @@ export const onlineFlag = {
 
 export const verifyFlag = {
   verify: Flags.boolean({
-    summary: 'Prove the plan first: run it and its downgrade on a copy of the schema without data (a temporary database on the server, else the embedded PostgreSQL).',
+    summary: 'Prove the plan first: run it and its downgrade on a copy of the schema without data (a temporary database on the server, else the embedded PostgreSQL). A plan that fails the proof exits 1.',
   }),
 };
 

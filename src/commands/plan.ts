@@ -21,7 +21,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
     '<%= config.bin %> plan --url postgres://postgres@localhost:5432/app',
     '<%= config.bin %> plan --format markdown > plan.md',
     '<%= config.bin %> plan --format json > plan.json && <%= config.bin %> apply --plan plan.json',
-    '<%= config.bin %> plan --detailed-exitcode   # 0: no changes, 2: changes, 1: error',
+    '<%= config.bin %> plan --detailed-exitcode   # 0: no changes, 2: changes, 1: error (or a failed --verify)',
     '<%= config.bin %> plan --verify --format markdown   # a PR comment that says the plan was proven up and down',
     '<%= config.bin %> plan --online   # for a busy production database: each step marked with the lock it takes',
   ];
@@ -65,6 +65,11 @@ export default class Plan extends BaseCommand<typeof Plan> {
         break;
       default:
         this.say(renderText(plan, this.colour()));
+    }
+    // A plan that failed its proof is an error for CI, whatever --detailed-exitcode says.
+    if (plan.verification && !plan.verification.ok) {
+      process.stderr.write(this.colour(process.stderr).red('error: the plan failed verification (see above)') + '\n');
+      this.exit(1);
     }
     if (this.flags['detailed-exitcode'] && plan.steps.length > 0) this.exit(2);
   }
