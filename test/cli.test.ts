@@ -204,6 +204,16 @@ describe('the embedded database', () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('No changes.');
   });
+
+  it('commands that only read make no .schema/ when there is none', async () => {
+    await writeFile(join(cwd, 'schema.yaml'), USERS);
+    const current = schema(['current']);
+    expect(current.status, current.stderr).toBe(0);
+    expect(current.stdout).toBe('base (no revision applied; no database yet: .schema/ does not exist)\n');
+    expect(schema(['history']).status).toBe(0);
+    expect(schema(['heads']).status).toBe(0);
+    expect(existsSync(join(cwd, '.schema'))).toBe(false);
+  });
 });
 
 describe('validate: types from extensions, and only the flags it uses', () => {

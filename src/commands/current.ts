@@ -1,5 +1,5 @@
 // `schema current`: the revision the database stands on.
-import { readStatus } from '../api.js';
+import { loadChain, readStatus } from '../api.js';
 import { withDb } from '../db/db.js';
 import { revisionLine } from '../render/revisions.js';
 import { BaseCommand } from './base.js';
@@ -9,9 +9,17 @@ export default class Current extends BaseCommand<typeof Current> {
   static override examples = ['<%= config.bin %> current', '<%= config.bin %> current --url postgres://localhost/app'];
 
   async run(): Promise<void> {
-    const target = this.target();
-    this.announce(target);
     const c = this.colour();
+    // No server named and no .schema/ yet: the embedded database would be empty, so say so
+    // without making one.
+    const target = this.existingTarget();
+    if (!target) {
+      const chain = await loadChain(this.plansDir());
+      this.say(`base ${c.dim('(no revision applied; no database yet: .schema/ does not exist)')}`);
+      if (chain.size > 0) this.say(c.yellow(`${chain.size} revision${chain.size === 1 ? '' : 's'} not applied: run \`schema upgrade\``));
+      return;
+    }
+    this.announce(target);
     await withDb(target, async (db) => {
       const status = await readStatus(db, this.plansDir());
       const heads = new Set(status.heads.map((h) => h.revision));
