@@ -543,6 +543,10 @@ describe.skipIf(!hasPsql)('a database upgraded by a script is recorded like one 
     expect(drift).toMatchObject({ unknown: true, changes: [] });
     expect(drift.since?.revision).toBe(c);
     expect(cli(['drift', '--url', old.url]).stdout).toContain(`No state was recorded when revision ${c} was applied`);
+    // As a CI gate it does not pass what it could not check.
+    const gate = cli(['drift', '--url', old.url, '--detailed-exitcode']);
+    expect(gate.status).toBe(1);
+    expect(gate.stderr).toContain('error: cannot tell whether the database drifted: its last revision has no recorded state');
     const result = await checkDatabase(old.db, plansDir, checkSchema('schema.yaml', V3));
     expect(result.unrecorded).toEqual([]);
     await old.db.exec('ALTER TABLE public.users ADD COLUMN nickname text');

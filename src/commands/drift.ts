@@ -2,6 +2,7 @@
 import { Flags } from '@oclif/core';
 import { driftOf, readStatus } from '../api.js';
 import { withDb } from '../db/db.js';
+import { UserError } from '../errors.js';
 import { renderDrift } from '../render/revisions.js';
 import { BaseCommand } from './base.js';
 
@@ -10,14 +11,14 @@ export default class Drift extends BaseCommand<typeof Drift> {
   static override description = `Compares the database with the state the ledger recorded when its last revision was applied, and lists the differences as the steps that made them. Reads only.`;
   static override examples = ['<%= config.bin %> drift --url "$DATABASE_URL"', '<%= config.bin %> drift --detailed-exitcode   # 2 when it drifted'];
   static override flags = {
-    'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the database drifted, 0 when it did not.' }),
+    'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the database drifted, 0 when it did not, 1 when it cannot tell (no state was recorded with its last revision).' }),
   };
 
   async run(): Promise<void> {
     const target = this.target();
     this.announce(target);
     const c = this.colour();
-    const drifted = await withDb(target, async (db) => {
+    const drifted = await withDb(target, async (db): Promise<boolean | 'unknown'> => {
       const drift = await driftOf(db, await readStatus(db, this.plansDir()));
       if (drift.unknown || !drift.since) {
         this.say(
@@ -25,11 +26,14 @@ export default class Drift extends BaseCommand<typeof Drift> {
             ? `No state was recorded when revision ${drift.since.revision} was applied (by a script that recorded none), so there is nothing to compare with; the next revision schema applies records one.`
             : 'No revision is applied to this database, so there is nothing to compare with.',
         );
-        return false;
+        return drift.since ? 'unknown' : false;
       }
       this.say(renderDrift(drift.since, drift.changes, c));
       return drift.changes.length > 0;
     });
-    if (drifted && this.flags['detailed-exitcode']) this.exit(2);
+    if (!this.flags['detailed-exitcode']) return;
+    // A gate must not pass what it could not check.
+    if (drifted === 'unknown') throw new UserError('cannot tell whether the database drifted: its last revision has no recorded state', 'the next revision schema applies or upgrades records one');
+    if (drifted) this.exit(2);
   }
 }
