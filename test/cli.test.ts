@@ -274,6 +274,18 @@ describe('--plans-dir that cannot be the folder of revisions', () => {
     expect(apply.stderr).toBe('error: the plans folder notes.txt/plans is inside notes.txt, which is a file\nhint: pass --plans-dir with the folder of revision files (default ./plans)\n');
     for (const r of [plan, apply]) expect(r.stderr).not.toMatch(/internal error|ENOTDIR|ENOENT/);
   });
+
+  it('a folder that is not there: upgrade refuses naming it, history says so, apply creates it', () => {
+    const upgrade = schema(['upgrade', '--url', s.url, '--plans-dir', 'migrations']);
+    expect(upgrade.status).toBe(1);
+    expect(upgrade.stderr).toBe('error: --plans-dir migrations: no such folder, so there are no revisions to upgrade\nhint: check the path; `schema apply --plans-dir migrations` creates it with the first revision\n');
+    const history = schema(['history', '--plans-dir', 'migrations']);
+    expect(history.status).toBe(0);
+    expect(history.stderr).toContain('note: --plans-dir migrations does not exist: no revisions yet (`schema apply` creates it)');
+    expect(schema(['apply', '--url', s.url, '--auto-approve', '--plans-dir', 'migrations']).status).toBe(0);
+    expect(existsSync(join(cwd, 'migrations'))).toBe(true);
+    expect(schema(['upgrade', '--url', s.url, '--plans-dir', 'migrations']).stdout).toMatch(/^Nothing to upgrade/);
+  });
 });
 
 describe('saved plans are checked by where they lead', () => {

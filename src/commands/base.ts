@@ -1,6 +1,6 @@
 // What every command shares: the common flags, the target, colour, and the one place errors
 // become messages (`file:line:col`, a hint, exit status 1, no stack trace unless --debug).
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { normalize } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
@@ -129,6 +129,15 @@ function unwrapFlagError(error: Error): void {
   error.message = reason.startsWith(m[1]!) ? reason : `${m[1]}: ${reason}`;
 }
 
+/** True when nothing is at `path` (a path through a file, or one we may not read, is left to whoever reads it). */
+function missing(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) === undefined;
+  } catch {
+    return false;
+  }
+}
+
 export type FileFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof FileCommand)['baseFlags'] & T['flags']>;
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
@@ -207,6 +216,18 @@ export abstract class BaseCommand<T extends typeof Command> extends FileCommand<
   static override baseFlags = { ...schemaFlag, ...targetFlags, ...outputFlags };
 
   protected declare flags: BaseFlags<T>;
+
+  /** Commands that only replay what plans/ holds: a --plans-dir that is not there is a mistake, not an empty chain. */
+  private static readonly REPLAYS = new Set(['upgrade', 'downgrade', 'merge']);
+
+  override async init(): Promise<void> {
+    await super.init();
+    const dir = this.plansDir();
+    if (dir === normalize('./plans') || this.id === 'apply' || !missing(dir)) return;
+    // A named folder that is not there is most likely a typo: say which, before anything reads it.
+    if (BaseCommand.REPLAYS.has(this.id ?? '')) throw new UserError(`--plans-dir ${dir}: no such folder, so there are no revisions to ${this.id}`, 'check the path; `schema apply --plans-dir ' + dir + '` creates it with the first revision');
+    this.note(this.colour(process.stderr).yellow(`note: --plans-dir ${dir} does not exist: no revisions yet (\`schema apply\` creates it)`));
+  }
 
   protected target(): Target {
     return resolveTarget({ url: this.flags.url, env: process.env, cwd: process.cwd() });
