@@ -82,6 +82,21 @@ describe('plan', () => {
     for (const format of ['markdown', 'sql']) expect(schema(['plan', '--url', s.url, '--format', format]).stdout).not.toMatch(ANSI);
   });
 
+  it('sslmode as psql reads it: prefer falls back on a server without SSL, require says it has none; no driver warning', async () => {
+    await writeFile(join(cwd, 'schema.yaml'), USERS);
+    const prefer = schema(['plan', '--url', `${s.url}?sslmode=prefer`]);
+    expect(prefer.status, prefer.stderr).toBe(0);
+    expect(prefer.stdout).toContain('create_table public.users');
+    expect(prefer.stderr).toBe(`Using ${s.url}?sslmode=prefer\n`);
+    const ssl = (await s.db.query<{ ssl: string }>('SHOW ssl'))[0]!.ssl;
+    if (ssl === 'off') {
+      const require = schema(['plan', '--url', `${s.url}?sslmode=require`]);
+      expect(require.status).toBe(1);
+      expect(require.stderr).toContain(`error: cannot connect to ${s.url}?sslmode=require: The server does not support SSL connections`);
+      expect(require.stderr).not.toContain('SECURITY WARNING');
+    }
+  });
+
   it('takes the database from DATABASE_URL, then from .env, announcing which', async () => {
     await writeFile(join(cwd, 'schema.yaml'), USERS);
     const fromEnv = schema(['plan'], { DATABASE_URL: s.url });

@@ -4,7 +4,7 @@ import { mkdir, writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { lock } from 'proper-lockfile';
-import type { Target } from './target.js';
+import { connectionStrings, type Target } from './target.js';
 
 export type Row = Record<string, unknown>;
 
@@ -109,17 +109,24 @@ class EmbeddedDb implements Db {
 }
 
 async function connectServer(target: Extract<Target, { kind: 'server' }>): Promise<Db> {
-  const client = new pg.Client({ connectionString: target.url, application_name: 'schema' });
-  client.on('error', () => undefined); // a dropped connection surfaces on the next query
-  try {
-    await client.connect();
-    await client.query(SESSION_SETUP);
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    const e = serverError(error);
-    throw new DbError(`cannot connect to ${target.display}: ${e.message}`, e.code, 'check --url or DATABASE_URL, and that the server is running');
+  const [first, ...fallbacks] = connectionStrings(target.url);
+  let failure: unknown;
+  for (const connectionString of [first!, ...fallbacks]) {
+    const client = new pg.Client({ connectionString, application_name: 'schema' });
+    client.on('error', () => undefined); // a dropped connection surfaces on the next query
+    try {
+      await client.connect();
+      await client.query(SESSION_SETUP);
+      return new ServerDb(target, client);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      failure = error;
+      // sslmode=prefer: only a server without SSL is tried again, without it.
+      if (!/does not support SSL/i.test((error as Error).message)) break;
+    }
   }
-  return new ServerDb(target, client);
+  const e = serverError(failure);
+  throw new DbError(`cannot connect to ${target.display}: ${e.message}`, e.code, 'check --url or DATABASE_URL, and that the server is running');
 }
 
 async function exists(path: string): Promise<boolean> {

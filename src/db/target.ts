@@ -32,6 +32,20 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * The connection strings to try, in order, so that `sslmode` means what it means to psql
+ * (libpq): `require` encrypts without checking the certificate, `verify-full` checks it, and
+ * `prefer` (or `allow`) falls back to a plain connection when the server has no SSL. The
+ * driver otherwise reads `require` as `verify-full` and prints a warning saying so.
+ */
+export function connectionStrings(url: string): string[] {
+  const mode = /[?&]sslmode=([^&#]*)/i.exec(url)?.[1]?.toLowerCase();
+  if (!mode || /[?&]uselibpqcompat=/i.test(url)) return [url];
+  const compat = `${url}${url.includes('?') ? '&' : '?'}uselibpqcompat=true`;
+  if (mode !== 'prefer' && mode !== 'allow') return [compat];
+  return [compat, url.replace(/([?&]sslmode=)[^&#]*/i, '$1disable')];
+}
+
 function checkUrl(url: string, source: string): string {
   let parsed: URL;
   try {

@@ -1,6 +1,6 @@
 // Which database a command talks to, and how its URL is shown: never with a password.
 import { describe, expect, it } from 'vitest';
-import { redactUrl, resolveTarget, TargetError } from '../../src/db/target.js';
+import { connectionStrings, redactUrl, resolveTarget, TargetError } from '../../src/db/target.js';
 
 const resolve = (url: string) => resolveTarget({ url, env: {}, cwd: '/nowhere' });
 
@@ -20,5 +20,16 @@ describe('target URLs', () => {
   it('refuses what is not a postgres URL, without showing its password', () => {
     expect(() => resolve('mysql://u:pw@db/app')).toThrow(new TargetError('--url must be a postgres:// URL, not mysql://...'));
     expect(() => resolve('not a url')).toThrow(TargetError);
+  });
+
+  it('reads sslmode as psql does: require without checking the certificate, prefer falling back to plain', () => {
+    expect(connectionStrings('postgres://db/app')).toEqual(['postgres://db/app']);
+    expect(connectionStrings('postgres://db/app?sslmode=require')).toEqual(['postgres://db/app?sslmode=require&uselibpqcompat=true']);
+    expect(connectionStrings('postgres://db/app?sslmode=prefer&application_name=x')).toEqual([
+      'postgres://db/app?sslmode=prefer&application_name=x&uselibpqcompat=true',
+      'postgres://db/app?sslmode=disable&application_name=x',
+    ]);
+    // Someone who chose the driver's reading keeps it.
+    expect(connectionStrings('postgres://db/app?sslmode=require&uselibpqcompat=false')).toEqual(['postgres://db/app?sslmode=require&uselibpqcompat=false']);
   });
 });
