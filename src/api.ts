@@ -1,5 +1,6 @@
 // The library API: what commands (and programs) call. Reads schema.yaml, talks to the
 // target, and composes the pure pipeline; prints nothing.
+import { isUtf8 } from 'node:buffer';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { replayScript, type Direction } from './apply/replay.js';
@@ -27,13 +28,34 @@ import { statesAfter } from './verify/scratch-replay.js';
 
 /** The text of schema.yaml, or a UserError saying how to make one. */
 export async function readSchemaFile(path: string): Promise<string> {
+  let bytes: Buffer;
   try {
-    return await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`no schema file at ${path}`, 'create one (see the README), or pass --schema path/to/schema.yaml');
     if (code === 'EISDIR') throw new UserError(`${path} is a folder, not a schema file`, 'pass --schema path/to/schema.yaml');
     throw new UserError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  return decodeUtf8(path, bytes);
+}
+
+/**
+ * The file as text, or a SpecError at the first line that is not UTF-8 (read as U+FFFD, it
+ * would change a name or a value unseen).
+ */
+function decodeUtf8(file: string, bytes: Buffer): string {
+  if (isUtf8(bytes)) return new TextDecoder().decode(bytes); // drops a byte-order mark
+  // A newline byte is never inside a multi-byte character, so lines can be checked one by one.
+  let start = 0;
+  for (let line = 1; ; line++) {
+    const end = bytes.indexOf(0x0a, start);
+    const text = bytes.subarray(start, end < 0 ? bytes.length : end);
+    if (!isUtf8(text)) {
+      const col = [...text.toString('utf8')].indexOf('\uFFFD') + 1;
+      throw new SpecError([{ file, line, col: Math.max(col, 1), code: 'bad_character', message: 'the file is not UTF-8 here (a byte that is no character)', hint: 'save the file as UTF-8' }]);
+    }
+    start = end + 1;
   }
 }
 

@@ -185,6 +185,18 @@ describe('bad input: one clear message, exit 1, no stack trace', () => {
     expect(existsSync(join(cwd, '.schema'))).toBe(false);
   });
 
+  it('a file that is not UTF-8: the line and column of the bad byte, not a name quietly changed', async () => {
+    // Latin-1 é in a column name, after a UTF-8 é in a comment on an earlier line.
+    const text = Buffer.concat([Buffer.from('# café\ntables:\n  t:\n    columns:\n      id: integer\n      caf'), Buffer.from([0xe9]), Buffer.from(': text\n')]);
+    await writeFile(join(cwd, 'schema.yaml'), text);
+    for (const command of ['validate', 'plan']) {
+      const r = schema([command]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe('schema.yaml:6:10: the file is not UTF-8 here (a byte that is no character)\n  hint: save the file as UTF-8\nerror: 1 problem in schema.yaml; nothing was run\n');
+    }
+    expect(existsSync(join(cwd, '.schema'))).toBe(false);
+  });
+
   it('a missing schema file, a bad URL, an unreachable server and an unknown flag', async () => {
     const missing = schema(['plan', '--url', s.url]);
     expect(missing.stderr).toContain('error: no schema file at schema.yaml');
