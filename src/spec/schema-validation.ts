@@ -86,6 +86,18 @@ function toDiagnostic(error: ErrorObject, map: SourceMap): Diagnostic | null {
         code: 'schema_violation',
         message: `${where}: give exactly one of "column" or "expression"`,
       };
+    case 'pattern': {
+      // The only patterns in schemas/schema.json are durations (lock_timeout, statement_timeout).
+      const duration = (error.params as { pattern: string }).pattern.includes('(ms|s|min|h)');
+      return {
+        ...map.value(path),
+        code: 'schema_violation',
+        message: duration ? `${where}: ${JSON.stringify(error.data)} is not a duration` : `${where}: ${JSON.stringify(error.data)} is not in the expected form`,
+        ...(duration ? { hint: 'write it like 5s, 500ms, 10min or 1h' } : {}),
+      };
+    }
+    case 'minimum':
+      return { ...map.value(path), code: 'schema_violation', message: `${where}: must be ${(error.params as { limit: number }).limit} or more` };
     case 'minItems':
     case 'minProperties':
       return { ...map.value(path), code: 'schema_violation', message: `${where}: must not be empty` };

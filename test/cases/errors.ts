@@ -23,6 +23,18 @@ export const errorCases: readonly ErrorCase[] = [
     errors: [{ line: 4, col: 28, code: 'unknown_key', message: 'unknown key "nulable". Did you mean "nullable"?' }],
   },
   {
+    name: 'settings that are not durations or counts, said in words',
+    desired: `settings:
+  lock_timeout: 5x
+  lock_retries: -1
+tables: {}
+`,
+    errors: [
+      { line: 2, col: 17, code: 'schema_violation', message: 'settings.lock_timeout: "5x" is not a duration' },
+      { line: 3, col: 17, code: 'schema_violation', message: 'settings.lock_retries: must be 0 or more' },
+    ],
+  },
+  {
     name: 'an unknown type, with a suggestion',
     desired: `tables:
   t:
