@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { replayScript, type Direction } from './apply/replay.js';
 import type { Db } from './db/db.js';
 import { spell } from './db/spell.js';
+import { savedPlanChecksum } from './render/json.js';
 import type { Target } from './db/target.js';
 import { diff } from './diff/diff.js';
 import { SpecError, UserError } from './errors.js';
@@ -135,6 +136,13 @@ export function parseSavedPlan(path: string, text: string): Plan {
   const plan = data as Partial<Plan>;
   if (plan.format_version !== PLAN_FORMAT_VERSION || !Array.isArray(plan.steps) || !Array.isArray(plan.downgrade) || typeof plan.fingerprint?.from !== 'string' || typeof plan.fingerprint.to !== 'string') {
     throw new UserError(`${path} is not a plan saved by this version of schema (format_version ${PLAN_FORMAT_VERSION})`, 'save a plan with `schema plan --format json > plan.json`');
+  }
+  const checksum = (data as { checksum?: unknown }).checksum;
+  if (checksum !== savedPlanChecksum(plan as Plan)) {
+    throw new UserError(
+      checksum === undefined ? `${path} has no checksum, so it cannot be told apart from an edited plan` : `${path} was edited after \`schema plan\` saved it: its checksum does not match its steps`,
+      'save the plan again with `schema plan --format json > plan.json`, review it, and apply that file as it is',
+    );
   }
   return plan as Plan;
 }

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
+import type { Plan } from '../src/plan/types.js';
+import { savedPlanChecksum } from '../src/render/json.js';
 import { modelOf, runBefore } from './support/cases.js';
 import { adminUrl, scratch, type Scratch } from './support/scratch.js';
 
@@ -315,18 +317,31 @@ describe('--plans-dir that cannot be the folder of revisions', () => {
   });
 });
 
-describe('saved plans are checked by where they lead', () => {
+describe('saved plans are checked by their checksum and by where they lead', () => {
   it('a step edited in the file is rolled back, nothing is recorded; the plan as made applies', async () => {
     await runBefore(s.db, `CREATE TABLE victim (id integer); INSERT INTO victim VALUES (1);`);
     await writeFile(join(cwd, 'schema.yaml'), `${USERS}  victim:\n    columns:\n      id: integer\n`);
     const saved = schema(['plan', '--url', s.url, '--format', 'json']);
     expect(saved.status, saved.stderr).toBe(0);
-    const plan = JSON.parse(saved.stdout) as { steps: { sql: string[] }[] };
-    plan.steps[0]!.sql.push('DROP TABLE public.victim');
-    await writeFile(join(cwd, 'tampered.json'), JSON.stringify(plan));
+    const plan = JSON.parse(saved.stdout) as Plan;
     await writeFile(join(cwd, 'plan.json'), saved.stdout);
     const before = await modelOf(s.db);
 
+    // Edited by hand, even with a statement that leaves every managed object as it was: refused before it connects.
+    (plan.steps[0]!.sql as string[]).push('DELETE FROM public.victim');
+    await writeFile(join(cwd, 'edited.json'), JSON.stringify(plan));
+    const edited = schema(['apply', '--url', s.url, '--plan', 'edited.json', '--auto-approve']);
+    expect(edited.status).toBe(1);
+    expect(edited.stderr).toBe(
+      'error: edited.json was edited after `schema plan` saved it: its checksum does not match its steps\nhint: save the plan again with `schema plan --format json > plan.json`, review it, and apply that file as it is\n',
+    );
+    const { checksum: _, ...unsigned } = JSON.parse(saved.stdout) as Plan & { checksum: string };
+    await writeFile(join(cwd, 'unsigned.json'), JSON.stringify(unsigned));
+    expect(schema(['apply', '--url', s.url, '--plan', 'unsigned.json', '--auto-approve']).stderr).toContain('error: unsigned.json has no checksum, so it cannot be told apart from an edited plan');
+
+    // Edited on purpose, checksum and all: still checked by where its steps lead.
+    (plan.steps[0]!.sql as string[]).splice(-1, 1, 'DROP TABLE public.victim');
+    await writeFile(join(cwd, 'tampered.json'), JSON.stringify({ ...plan, checksum: savedPlanChecksum(plan) }));
     const refused = schema(['apply', '--url', s.url, '--plan', 'tampered.json', '--auto-approve']);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain(

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSchema, planAgainst } from '../src/api.js';
 import type { Target } from '../src/db/target.js';
 import type { Plan } from '../src/plan/types.js';
+import { savedPlanChecksum } from '../src/render/json.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { renderText } from '../src/render/text.js';
 import { verifyPlan } from '../src/verify/verify.js';
@@ -54,7 +55,8 @@ describe('--verify', () => {
   it('catches a downgrade that fails, and apply refuses the plan', async () => {
     const saved = JSON.parse(schema(['plan', '--format', 'json']).stdout) as Plan;
     // Break it: the downgrade forgets to drop the orders table, so dropping the enum it uses fails.
-    const broken = { ...saved, downgrade: saved.downgrade.filter((st) => st.object !== 'public.orders') };
+    const filtered = { ...saved, downgrade: saved.downgrade.filter((st) => st.object !== 'public.orders') };
+    const broken = { ...filtered, checksum: savedPlanChecksum(filtered) };
     await writeFile(join(cwd, 'broken.json'), JSON.stringify(broken));
     const before = await modelOf(s.db);
     const r = schema(['apply', '--plan', 'broken.json', '--verify', '--auto-approve', '--allow-hazards', 'data_loss']);

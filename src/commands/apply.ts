@@ -56,7 +56,8 @@ An online plan, or one too large for one transaction, runs in steps that are kep
     }),
     ...dataCheckFlags,
     ...verifyFlag,
-    ...onlineFlag,
+    // A saved plan runs as it was made: online or not is decided by `plan --online`.
+    online: Flags.boolean({ ...onlineFlag.online, exclusive: ['plan'] }),
     ...runFlags,
   };
 

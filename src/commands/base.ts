@@ -199,7 +199,8 @@ export abstract class FileCommand<T extends typeof Command> extends Command {
       lines.push(c.red(`error: ${error.message}`));
     } else if (error instanceof Errors.CLIError) {
       // oclif's own parse errors: an unknown flag, a bad option value.
-      lines.push(c.red(`error: ${error.message.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('See more help')).map((l) => l.trim()).join('; ')}`));
+      const said = error.message.split('\n').map((l) => l.trim());
+      lines.push(c.red(`error: ${said.filter((l) => l !== '' && !l.startsWith('See more help') && !/^The following errors? occurred:?$/.test(l)).join('; ')}`));
       lines.push(`hint: see \`schema ${this.id ?? ''} --help\``);
     } else {
       lines.push(c.red(`internal error: ${error.message}`));
