@@ -346,6 +346,25 @@ describe('the SQL script of an online plan', () => {
   });
 });
 
+describe('the SQL script of an online plan, under a lock', () => {
+  it('sets lock_timeout and statement_timeout from the settings, so psql stops instead of queueing behind a lock', async () => {
+    const r = await cli(['plan', '--format', 'sql', '--no-data-checks'], `settings:\n  online: true\n  lock_timeout: 1s\n  statement_timeout: 10min\n${DESIRED}`);
+    expect(r.status, String(r.stderr)).toBe(0);
+    const script = String(r.stdout);
+    expect(script).toContain("\nSET lock_timeout = '1s'; SET statement_timeout = '10min';\n");
+    const holder = await session();
+    await holder.query('BEGIN; LOCK TABLE public.users IN ACCESS SHARE MODE');
+    const psql = spawnSync('psql', [s.url, '-q', '-v', 'ON_ERROR_STOP=1', '-f', '-'], { input: script, encoding: 'utf8', timeout: 60_000 });
+    await holder.query('ROLLBACK');
+    if (!psql.error) {
+      expect(psql.status).toBe(3);
+      expect(psql.stderr).toContain('canceling statement due to lock timeout');
+    }
+    // Without --online the script is one transaction and sets nothing.
+    expect(String((await cli(['plan', '--format', 'sql', '--no-data-checks'])).stdout)).not.toContain('lock_timeout');
+  });
+});
+
 describe('locks on a second table', () => {
   const PAYMENTS = `${DESIRED}  payments:\n    columns:\n      id: { type: integer, primary_key: true }\n      user_id: integer\n    foreign_keys:\n      payments_user_fk: { columns: [user_id], references: users }\n`;
 

@@ -150,7 +150,8 @@ export function schedule(steps: readonly Step[], options: { readonly online: boo
   return { groups, execution: { atomic: false, transactions: groups.length, reason } };
 }
 
-function timeouts(settings: RunSettings, local: boolean): string {
+/** `SET [LOCAL] lock_timeout = ...; SET [LOCAL] statement_timeout = ...` (no limit as '0'). */
+export function timeouts(settings: Pick<RunSettings, 'lockTimeout' | 'statementTimeout'>, local: boolean): string {
   const set = local ? 'SET LOCAL' : 'SET';
   return [
     `${set} lock_timeout = ${quoteLiteral(settings.lockTimeout ?? '0')}`,

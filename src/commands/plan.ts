@@ -43,12 +43,14 @@ export default class Plan extends BaseCommand<typeof Plan> {
     const schema = checkSchema(file, await readSchemaFile(file));
     const target = this.target();
     this.announce(target);
+    let session: { lockTimeout: string; statementTimeout: string | null } | undefined;
     const plan = await withDb(target, async (db) => {
       const interrupted = await interruptedApply(db);
       if (interrupted) this.note(this.colour(process.stderr).yellow(interruptedNote(interrupted)));
       const behind = behindNote(await readStatus(db, this.plansDir()), this.plansDir());
       if (behind) this.note(this.colour(process.stderr).yellow(behind));
-      const { plan: planned, current, desired, online } = await planAgainst(db, schema, { online: this.flags.online });
+      const { plan: planned, current, desired, online, settings } = await planAgainst(db, schema, { online: this.flags.online });
+      if (online) session = settings;
       const measured = this.flags['data-checks'] ? await measurePlan(db, planned, { timeoutMs: this.flags['check-timeout'] }) : planned;
       const scheduled = measured.steps.length > 0 ? { ...measured, execution: (await scheduleOn(db, measured.steps, online)).execution } : measured;
       return this.flags.verify ? { ...scheduled, verification: await verifyPlan(target, scheduled, current.model, desired, current.extensions) } : scheduled;
@@ -61,7 +63,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
         this.say(renderMarkdown(plan));
         break;
       case 'sql':
-        this.say(renderSql(plan));
+        this.say(renderSql(plan, session));
         break;
       default:
         this.say(renderText(plan, this.colour()));

@@ -1,5 +1,6 @@
 // Plan -> an SQL script psql can run: one transaction, each step's hazards as comments; or, when
 // some step cannot run inside a transaction (CREATE INDEX CONCURRENTLY), each step on its own.
+import { timeouts, type RunSettings } from '../apply/groups.js';
 import type { Plan, Step } from '../plan/types.js';
 import { commentText, summaryLine } from './words.js';
 
@@ -30,18 +31,26 @@ export function stepByStepSql(steps: readonly Step[]): string[] | null {
   });
 }
 
-export function renderSql(plan: Plan): string {
+/**
+ * The plan as a psql script. `online` (the run settings of an online plan) sets lock_timeout and
+ * statement_timeout for the session first, as `apply --online` does for each statement.
+ */
+export function renderSql(plan: Plan, online?: Pick<RunSettings, 'lockTimeout' | 'statementTimeout'>): string {
   if (plan.steps.length === 0) return '-- No changes: the database matches the schema.\n';
   const oneByOne = stepByStepSql(plan.steps);
+  const session = online
+    ? [`-- Online: a step that waits longer than lock_timeout for its lock stops the script (apply --online would retry it): run it again later, from \`schema plan\`.`, `${timeouts(online, false)};`]
+    : [];
   if (oneByOne) {
     const outside = plan.steps.filter((s) => s.concurrently).length;
     return [
       `-- ${summaryLine(plan.summary)}`,
       `-- ${outside === 1 ? 'A step' : `${outside} steps`} cannot run inside a transaction: each step commits on its own, so run it with psql -v ON_ERROR_STOP=1 and, if it stops, plan again.`,
+      ...session,
       '',
       oneByOne.join('\n\n'),
       '',
     ].join('\n');
   }
-  return [`-- ${summaryLine(plan.summary)}`, 'BEGIN;', '', stepsAsSql(plan.steps), '', 'COMMIT;', ''].join('\n');
+  return [`-- ${summaryLine(plan.summary)}`, ...session, ...(online ? [''] : []), 'BEGIN;', '', stepsAsSql(plan.steps), '', 'COMMIT;', ''].join('\n');
 }
