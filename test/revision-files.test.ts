@@ -237,6 +237,8 @@ describe('consent shows what the direction being run does', () => {
     expect(r.stdout).toMatch(/^ {4}- {2}1\. drop_table public\.tags {2}data_loss irreversible$/m);
     expect(r.stdout).toContain('! data_loss     step 1 (drop_table public.tags): drops table public.tags and every row in it');
     expect(r.stdout).toContain('Downgrading needs consent for: data_loss');
+    // The figures in a file are the development database's, and the listing says so.
+    expect(r.stdout).toContain('Figures in these hazards (rows, examples, "today") were counted when each revision was written, on the database it was written against, not on this one.');
     expect(r.stderr).toContain('error: refusing to downgrade this revision: this downgrade has hazards that need consent: data_loss (1 step); nothing was changed');
     expect(r.stderr).toContain('hint: review them above, then pass --allow-hazards data_loss');
     const prod = await another('consent');

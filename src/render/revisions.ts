@@ -66,6 +66,10 @@ export function renderReplay(revisions: readonly Revision[], direction: Directio
     const body = steps.length === 0 ? [c.dim('  (no steps)')] : renderSteps(steps, c, { sql: false });
     out.push(...body.map((l) => (l === '' ? l : `  ${l}`)));
   }
+  // The files keep the hazards as written: any figure in them is the development database's.
+  if (revisions.some((r) => (direction === 'upgrade' ? r.upgrade : r.downgrade).some((s) => s.hazards.length > 0))) {
+    out.push('', c.dim('Figures in these hazards (rows, examples, "today") were counted when each revision was written, on the database it was written against, not on this one.'));
+  }
   const consent = CONSENT_HAZARDS.filter((code) => revisions.some((r) => (direction === 'upgrade' ? r.upgrade : r.downgrade).some((s) => s.hazards.some((h) => h.code === code))));
   if (consent.length > 0) {
     out.push('', c.red(`${direction === 'upgrade' ? 'Upgrading' : 'Downgrading'} needs consent for: ${consent.join(', ')} (confirm when asked, or --allow-hazards ${consent.join(',')}).`));
