@@ -4,9 +4,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkSchema, planAgainst } from '../src/api.js';
+import { checkSchema, planAgainst, readStatus } from '../src/api.js';
 import { ApplyError, applyPlan } from '../src/apply/apply.js';
+import { runRevision } from '../src/apply/replay.js';
 import { connect } from '../src/db/db.js';
+import { revisionsToDowngrade } from '../src/revisions/chain.js';
 import { formatRevision, parseRevision, verifyChecksum } from '../src/revisions/file.js';
 import { appliedRevisions } from '../src/revisions/ledger.js';
 import { modelOf, runBefore } from './support/cases.js';
@@ -151,5 +153,50 @@ tables:
     expect(files).toHaveLength(2);
     expect(files[0]).toBe(name);
     expect(files[1]).toMatch(/_second\.sql$/);
+  });
+
+  it('plans nothing for serial columns unchanged; dropping one, the downgrade makes its sequence again so inserts work', async () => {
+    await runBefore(s.db, `CREATE TABLE users (id serial PRIMARY KEY, email text, seq bigserial); INSERT INTO users (email) VALUES ('a'), ('b');`);
+    const serial = yaml().replace('id: { type: integer, primary_key: true }', `id: { type: integer, primary_key: true, default: { sql: "nextval('users_id_seq')" } }`);
+    const withSeq = `${serial}      seq: { type: bigint, nullable: false, default: { sql: "nextval('users_seq_seq'::regclass)" } }\n`;
+    expect((await plan(withSeq)).steps).toEqual([]);
+    const before = await modelOf(s.db);
+
+    const p = await plan(serial);
+    expect(p.steps.map((st) => [st.op, st.object, st.sql, st.hazards.map((h) => `${h.code}: ${h.message}`)])).toEqual([
+      [
+        'drop_column',
+        'public.users.seq',
+        ['ALTER TABLE public.users DROP COLUMN seq'],
+        [
+          'data_loss: drops column public.users.seq with its sequence public.users_seq_seq, and its values',
+          'irreversible: undoing this step re-adds public.users.seq without its values; its sequence public.users_seq_seq is made anew and counts again from its start',
+        ],
+      ],
+    ]);
+    expect(p.downgrade.map((st) => st.sql)).toEqual([
+      [
+        'CREATE SEQUENCE public.users_seq_seq AS bigint',
+        "ALTER TABLE public.users ADD COLUMN seq bigint DEFAULT nextval('public.users_seq_seq'::regclass) NOT NULL",
+        'ALTER SEQUENCE public.users_seq_seq OWNED BY public.users.seq',
+      ],
+    ]);
+    const applied = await applyPlan({ db: s.db, plan: p, plansDir, message: 'drop seq' });
+    expect(await s.db.query(`SELECT count(*)::int AS n FROM pg_catalog.pg_class WHERE relname = 'users_seq_seq'`)).toEqual([{ n: 0 }]);
+    expect((await plan(serial)).steps).toEqual([]);
+
+    // The revision file's downgrade, as `schema downgrade` runs it.
+    const status = await readStatus(s.db, plansDir);
+    const [last] = revisionsToDowngrade(status.chain, status.appliedIds, '-1');
+    expect(last!.revision).toBe(applied.revision);
+    await runRevision(s.db, last!, 'downgrade');
+    expect(await modelOf(s.db)).toEqual(before);
+    expect(await s.db.query(`INSERT INTO public.users (email) VALUES ('c') RETURNING id, seq`)).toEqual([{ id: 3, seq: '3' }]);
+    expect(await s.db.query('SELECT id, seq FROM public.users ORDER BY id')).toEqual([
+      { id: 1, seq: '1' },
+      { id: 2, seq: '2' },
+      { id: 3, seq: '3' },
+    ]);
+    expect((await plan(withSeq)).steps).toEqual([]);
   });
 });

@@ -9,13 +9,14 @@ import type {
   Index,
   IndexKey,
   Model,
+  OwnedSequence,
   PrimaryKey,
   ReferentialAction,
   Table,
   Unique,
   Unmanaged,
 } from '../model/model.js';
-import type { CatalogRows, ColumnRow, ConstraintRow, DependentRow, EnumRow, ExtensionRow, IndexRow, TableRow, UnmanagedRow, UnmanagedTableRow } from './catalog.js';
+import type { CatalogRows, ColumnRow, ConstraintRow, DependentRow, EnumRow, ExtensionRow, IndexRow, OwnedSequenceRow, TableRow, UnmanagedRow, UnmanagedTableRow } from './catalog.js';
 
 const ACTIONS: Record<string, ReferentialAction> = {
   a: 'no action',
@@ -39,7 +40,13 @@ export function buildColumn(row: ColumnRow): Column {
     identity: row.identity === 'a' ? 'always' : row.identity === 'd' ? 'by_default' : null,
     comment: row.comment,
     ...(row.generated ? { generated: row.generated } : {}),
+    ...(row.owned_sequences && row.owned_sequences.length > 0 ? { ownedSequences: row.owned_sequences.map(buildOwnedSequence) } : {}),
   };
+}
+
+export function buildOwnedSequence(row: OwnedSequenceRow): OwnedSequence {
+  const { name, type, start, increment, min, max, cache, cycle } = row;
+  return { name, type, start, increment, min, max, cache, cycle };
 }
 
 export function buildIndex(row: IndexRow): Index {

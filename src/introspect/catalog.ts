@@ -73,6 +73,18 @@ export interface ColumnRow {
   readonly enum_schema: string | null;
   readonly enum_name: string | null;
   readonly is_array: boolean;
+  /** Sequences OWNED BY the column (serial's), null when none. */
+  readonly owned_sequences: OwnedSequenceRow[] | null;
+}
+export interface OwnedSequenceRow {
+  readonly name: string;
+  readonly type: string;
+  readonly start: string;
+  readonly increment: string;
+  readonly min: string;
+  readonly max: string;
+  readonly cache: string;
+  readonly cycle: boolean;
 }
 export interface ConstraintRow {
   readonly schema: string;
@@ -192,7 +204,8 @@ export function columnsSql(scope: Scope): string {
       pg_catalog.col_description(c.oid, a.attnum) AS comment,
       CASE WHEN t.typtype = 'e' THEN tn.nspname WHEN et.typtype = 'e' THEN etn.nspname END AS enum_schema,
       CASE WHEN t.typtype = 'e' THEN t.typname WHEN et.typtype = 'e' THEN et.typname END AS enum_name,
-      et.oid IS NOT NULL AS is_array
+      et.oid IS NOT NULL AS is_array,
+      ${ownedSequences('c', 'a')} AS owned_sequences
     FROM pg_catalog.pg_attribute a
     JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -203,6 +216,21 @@ export function columnsSql(scope: Scope): string {
     LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
     WHERE a.attnum > 0 AND NOT a.attisdropped AND ${plainTable()} AND ${relationScope(scope)}
     ORDER BY 1, 2, a.attnum`;
+}
+
+/**
+ * The sequences OWNED BY a column (dependency 'a'; an identity's own sequence is 'i' and part
+ * of the identity), with every option CREATE SEQUENCE takes. Numbers as text: they are int8.
+ */
+function ownedSequences(c: string, a: string): string {
+  return `(SELECT json_agg(json_build_object('name', s.relname, 'type', pg_catalog.format_type(sq.seqtypid, NULL),
+        'start', sq.seqstart::text, 'increment', sq.seqincrement::text, 'min', sq.seqmin::text, 'max', sq.seqmax::text,
+        'cache', sq.seqcache::text, 'cycle', sq.seqcycle) ORDER BY s.relname)
+      FROM pg_catalog.pg_depend dep
+      JOIN pg_catalog.pg_class s ON s.oid = dep.objid AND s.relkind = 'S'
+      JOIN pg_catalog.pg_sequence sq ON sq.seqrelid = s.oid
+      WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refclassid = 'pg_catalog.pg_class'::regclass
+        AND dep.refobjid = ${c}.oid AND dep.refobjsubid = ${a}.attnum AND dep.deptype = 'a')`;
 }
 
 function attnames(rel: string, keys: string): string {

@@ -26,7 +26,14 @@ export function comparable(model: Model): Model {
   return { ...model, schemas: [...model.schemas].sort(), tables };
 }
 
+/** Without what the diff does not compare (sequences owned by columns: see Column). */
+function compared(model: Model): Model {
+  const tables: Record<string, Model['tables'][string]> = {};
+  for (const [key, t] of Object.entries(model.tables)) tables[key] = { ...t, columns: t.columns.map(({ ownedSequences: _s, ...c }) => c) };
+  return { ...model, tables };
+}
+
 /** `sha256:<hex>` of the canonical JSON of the comparable Model: Models a plan finds equal have equal fingerprints. */
 export function fingerprint(model: Model): string {
-  return 'sha256:' + sha256(canonicalJson(comparable(model)));
+  return 'sha256:' + sha256(canonicalJson(comparable(compared(model))));
 }

@@ -27,6 +27,27 @@ export interface Column {
    * STORED`); absent for a plain column. schema.yaml cannot declare one yet.
    */
   readonly generated?: string;
+  /**
+   * Sequences OWNED BY this column (what `serial` makes: the default calls nextval of one),
+   * in the table's schema as PostgreSQL requires; absent when none. Part of the column: created
+   * with it, dropped with it. schema.yaml cannot declare one, so the diff does not compare it
+   * and fingerprints leave it out: a serial column and its YAML twin (`default: { sql:
+   * nextval(...) }`) are the same column.
+   */
+  readonly ownedSequences?: readonly OwnedSequence[];
+}
+
+/** A sequence owned by a column, as pg_sequence holds it. Numbers are decimal text (int8). */
+export interface OwnedSequence {
+  readonly name: string;
+  /** `smallint`, `integer` or `bigint`. */
+  readonly type: string;
+  readonly start: string;
+  readonly increment: string;
+  readonly min: string;
+  readonly max: string;
+  readonly cache: string;
+  readonly cycle: boolean;
 }
 
 export interface PrimaryKey {

@@ -3,7 +3,7 @@
 // (format_type, pg_get_expr, pg_get_constraintdef), never text a user typed.
 import { qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
 import { parenthesized } from '../model/sql-tokens.js';
-import type { Column, EnumType, ForeignKey, Index, PrimaryKey, Table, Unique } from '../model/model.js';
+import type { Column, EnumType, ForeignKey, Index, OwnedSequence, PrimaryKey, Table, Unique } from '../model/model.js';
 import type { EnumAddition, EnumColumn } from '../diff/changes.js';
 import { parseType, testFails, type Conversion, type ValueTest } from './casts.js';
 
@@ -66,6 +66,43 @@ export function rebuildEnum(from: EnumType, to: EnumType, retiredName: string, c
   return out;
 }
 
+// ---- sequences owned by columns (serial's): made before the column, owned once it exists ----
+
+/** The range of each type a sequence may have: its defaults for MINVALUE and MAXVALUE. */
+const SEQUENCE_RANGES: Readonly<Record<string, readonly [string, string]>> = {
+  smallint: ['-32768', '32767'],
+  integer: ['-2147483648', '2147483647'],
+  bigint: ['-9223372036854775808', '9223372036854775807'],
+};
+const INTEGER = /^-?[0-9]+$/;
+
+/** CREATE SEQUENCE with the options that differ from PostgreSQL's defaults (as pg_dump writes it). */
+export function createSequence(t: Named, s: OwnedSequence): string {
+  const range = SEQUENCE_RANGES[s.type];
+  const numbers = [s.start, s.increment, s.min, s.max, s.cache];
+  // Catalog values, checked anyway: they are written into the statement as they are.
+  if (!range || !numbers.every((n) => INTEGER.test(n))) throw new Error(`sequence ${qualify(t.schema, s.name)} has options that are not a sequence's: ${JSON.stringify(s)}`);
+  const ascending = !s.increment.startsWith('-');
+  const [lowest, highest] = ascending ? ['1', range[1]] : [range[0], '-1'];
+  let out = `CREATE SEQUENCE ${qualify(t.schema, s.name)} AS ${s.type}`;
+  if (s.start !== (ascending ? s.min : s.max)) out += ` START WITH ${s.start}`;
+  if (s.increment !== '1') out += ` INCREMENT BY ${s.increment}`;
+  if (s.min !== lowest) out += ` MINVALUE ${s.min}`;
+  if (s.max !== highest) out += ` MAXVALUE ${s.max}`;
+  if (s.cache !== '1') out += ` CACHE ${s.cache}`;
+  if (s.cycle) out += ' CYCLE';
+  return out;
+}
+
+export const ownSequence = (t: Named, column: string, s: OwnedSequence): string =>
+  `ALTER SEQUENCE ${qualify(t.schema, s.name)} OWNED BY ${rel(t)}.${quoteIdent(column)}`;
+
+/** A column's owned sequences around the statement that makes the column: created first, owned after. */
+function withOwnedSequences(t: Named, columns: readonly Column[], make: readonly string[]): string[] {
+  const owned = columns.flatMap((c) => (c.ownedSequences ?? []).map((s) => [c, s] as const));
+  return [...owned.map(([, s]) => createSequence(t, s)), ...make, ...owned.map(([c, s]) => ownSequence(t, c.name, s))];
+}
+
 export function createTable(t: Table): string[] {
   const parts = [
     ...t.columns.map(columnDefinition),
@@ -73,7 +110,7 @@ export function createTable(t: Table): string[] {
     ...Object.values(t.uniques).map(uniqueClause),
     ...Object.values(t.checks).map((c) => `CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`),
   ];
-  const out = [`CREATE TABLE ${rel(t)} (\n    ${parts.join(',\n    ')}\n)`];
+  const out = withOwnedSequences(t, t.columns, [`CREATE TABLE ${rel(t)} (\n    ${parts.join(',\n    ')}\n)`]);
   if (t.comment !== null) out.push(commentOnTable(t, t.comment));
   for (const c of t.columns) if (c.comment !== null) out.push(commentOnColumn(t, c.name, c.comment));
   return out;
@@ -89,7 +126,7 @@ export function renameTable(from: Named, to: Named): string[] {
 }
 
 export function addColumn(t: Named, c: Column): string[] {
-  const out = [`${alterTable(t)} ADD COLUMN ${columnDefinition(c)}`];
+  const out = withOwnedSequences(t, [c], [`${alterTable(t)} ADD COLUMN ${columnDefinition(c)}`]);
   if (c.comment !== null) out.push(commentOnColumn(t, c.name, c.comment));
   return out;
 }

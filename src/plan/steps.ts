@@ -66,6 +66,21 @@ const VALIDATED = (t: Table, name: string): string => `validated:${tableKey(t)}\
 const NOT_NULL_SET = (t: Table, c: string): string => `notnull:${tableKey(t)}\u0000${c}`;
 
 const typeTokens = (c: Column, make: (schema: string, name: string) => string): string[] => (c.typeRef ? [make(c.typeRef.schema, c.typeRef.name)] : []);
+/** The sequences a column owns are relations of its table's schema: made and dropped with it. */
+const sequenceTokens = (t: TableName, c: Column): string[] => (c.ownedSequences ?? []).map((s) => RELATION(t.schema, s.name));
+const ownedSequencePaths = (t: TableName, columns: readonly Column[]): string[] => columns.flatMap((c) => (c.ownedSequences ?? []).map((s) => objectPath(t.schema, s.name)));
+const and = (words: readonly string[]): string => (words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)!}`);
+/** ` with its sequence public.t_id_seq,`: what dropping these columns drops besides. */
+function sequencesToo(t: TableName, columns: readonly Column[]): string {
+  const paths = ownedSequencePaths(t, columns);
+  return paths.length === 0 ? '' : ` with ${paths.length === 1 ? 'its sequence' : 'its sequences'} ${and(paths)},`;
+}
+/** The way back makes the owned sequences again, from their start: the values they had reached are not kept. */
+function sequencesAnew(t: TableName, columns: readonly Column[]): string {
+  const paths = ownedSequencePaths(t, columns);
+  if (paths.length === 0) return '';
+  return paths.length === 1 ? `; its sequence ${paths[0]!} is made anew and counts again from its start` : `; its sequences ${and(paths)} are made anew and count again from their start`;
+}
 const allColumns = (t: Table): string[] => t.columns.map((c) => COLUMN(t, c.name));
 /** What a constraint or index over columns needs: each column there, with its final definition. */
 const finalColumns = (t: Table, names: readonly string[]): string[] => names.flatMap((c) => [COLUMN(t, c), COLUMN_DEF(t, c)]);
@@ -240,6 +255,7 @@ export const handlers: Handlers = {
         ...finalColumns(t, t.columns.map((col) => col.name)),
         ...keys.flatMap((k) => [KEY(tableKey(t), k.columns), RELATION(t.schema, k.name), CONSTRAINT(t, k.name)]),
         ...Object.keys(t.checks).map((n) => CONSTRAINT(t, n)),
+        ...t.columns.flatMap((col) => sequenceTokens(t, col)),
       ],
       requires: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, TYPE))],
     });
@@ -257,12 +273,13 @@ export const handlers: Handlers = {
       sql: [sql.dropTable(t)],
       hazards: [
         ...blockedBy(ctx, t, null, 'drop'),
-        hazard('data_loss', `drops table ${name} and every row in it`, { kind: 'rows', table: named(t) }),
-        hazard('irreversible', `undoing this step recreates ${name} empty`),
+        hazard('data_loss', `drops table ${name}${sequencesToo(t, t.columns)} and every row in it`, { kind: 'rows', table: named(t) }),
+        hazard('irreversible', `undoing this step recreates ${name} empty${sequencesAnew(t, t.columns)}`),
       ],
       removes: [
         TABLE(t),
         RELATION(t.schema, t.name),
+        ...t.columns.flatMap((col) => sequenceTokens(t, col)),
         ...allColumns(t),
         ...t.columns.map((col) => COLUMN_TYPE(t, col.name)),
         ...keys.flatMap((k) => [KEY(tableKey(t), k.columns), RELATION(t.schema, k.name)]),
@@ -297,7 +314,10 @@ export const handlers: Handlers = {
       if (!col.nullable && col.default === null && col.identity === null) {
         hazards.push(hazard('may_fail', `fails if ${name} has any rows: a NOT NULL column without a default has no value for them`, { kind: 'rows', table: named(t) }, true));
       }
-      if (col.identity !== null) hazards.push(hazard('table_rewrite', `fills ${col.name} for every row, rewriting ${sized(ctx, t)} under an ACCESS EXCLUSIVE lock: reads and writes wait`));
+      // A new sequence's nextval is volatile: every row gets its own value, written in place.
+      if (col.identity !== null || (col.ownedSequences ?? []).length > 0) {
+        hazards.push(hazard('table_rewrite', `fills ${col.name} for every row, rewriting ${sized(ctx, t)} under an ACCESS EXCLUSIVE lock: reads and writes wait`));
+      }
     }
     return draft({
       op: 'add_column',
@@ -306,7 +326,7 @@ export const handlers: Handlers = {
       ...lockOn(ctx, t, 'ACCESS EXCLUSIVE'),
       sql: sql.addColumn(t, col),
       hazards,
-      provides: finalColumns(t, [col.name]),
+      provides: [...finalColumns(t, [col.name]), ...sequenceTokens(t, col)],
       requires: [TABLE(t), ...typeTokens(col, TYPE)],
     });
   },
@@ -322,10 +342,10 @@ export const handlers: Handlers = {
       sql: [sql.dropColumn(at.table, c.column.name)],
       hazards: [
         ...blockedBy(ctx, c.table, c.column.name, 'drop'),
-        hazard('data_loss', `drops column ${path} and its values`, { kind: 'values', table: named(c.table), column: c.column.name }),
-        hazard('irreversible', `undoing this step re-adds ${path} without its values`),
+        hazard('data_loss', `drops column ${path}${sequencesToo(at.table, [c.column])} and its values`, { kind: 'values', table: named(c.table), column: c.column.name }),
+        hazard('irreversible', `undoing this step re-adds ${path} without its values${sequencesAnew(at.table, [c.column])}`),
       ],
-      removes: [COLUMN(c.table, c.column.name), COLUMN_TYPE(c.table, c.column.name)],
+      removes: [COLUMN(c.table, c.column.name), COLUMN_TYPE(c.table, c.column.name), ...sequenceTokens(c.table, c.column)],
       releases: [...typeTokens(c.column, USES), ...at.releases],
     });
   },

@@ -16,6 +16,7 @@ const column = (extra: Partial<ColumnRow>): ColumnRow => ({
   enum_schema: null,
   enum_name: null,
   is_array: false,
+  owned_sequences: null,
   ...extra,
 });
 
