@@ -9,11 +9,13 @@ import { Chalk } from 'chalk';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSchema, planAgainst } from '../src/api.js';
+import { withScratchDatabase } from '../src/db/scratch.js';
 import type { Target } from '../src/db/target.js';
 import type { Plan } from '../src/plan/types.js';
 import { savedPlanChecksum } from '../src/render/json.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { renderText } from '../src/render/text.js';
+import { rebuild } from '../src/verify/scratch-replay.js';
 import { verifyPlan } from '../src/verify/verify.js';
 import { modelOf, runBefore } from './support/cases.js';
 import { adminUrl, scratch, type Scratch } from './support/scratch.js';
@@ -169,10 +171,10 @@ tables:
     await writeFile(join(cwd, 'schema.yaml'), yaml);
     const p = await planned();
     expect(p.current.extensions).toContainEqual({ name: 'citext', schema: 'ext' });
-    expect(await verifyPlan(s.target, p.plan, p.current.model, p.desired, p.current.extensions)).toMatchObject({ ok: true, problems: [] });
+    expect(await verifyPlan(s.target, p.plan, p.current.model, p.desired, p.current)).toMatchObject({ ok: true, problems: [] });
     // PGlite ships citext among its contrib extensions: loaded for the copy.
     const embedded: Target = { kind: 'embedded', dir: join(cwd, '.schema'), display: '.schema/' };
-    expect(await verifyPlan(embedded, p.plan, p.current.model, p.desired, p.current.extensions)).toMatchObject({ ok: true, problems: [] });
+    expect(await verifyPlan(embedded, p.plan, p.current.model, p.desired, p.current)).toMatchObject({ ok: true, problems: [] });
     const r = schema(['plan', '--verify']);
     expect(r.stdout, r.stderr).toContain('Verified up and down on a temporary database on');
   });
@@ -183,14 +185,64 @@ tables:
     const p = await planned();
     const embedded: Target = { kind: 'embedded', dir: join(cwd, '.schema'), display: '.schema/' };
     // An extension the schema does not use is no obstacle.
-    expect(await verifyPlan(embedded, p.plan, p.current.model, p.desired, p.current.extensions)).toMatchObject({ ok: true });
+    expect(await verifyPlan(embedded, p.plan, p.current.model, p.desired, p.current)).toMatchObject({ ok: true });
     // Without citext (as if PGlite had no module for it), the rebuild fails and says why.
     const none = p.current.extensions.map((e) => (e.name === 'citext' ? { ...e, name: 'no_such_extension' } : e));
-    const v = await verifyPlan(embedded, p.plan, p.current.model, p.desired, none);
+    const v = await verifyPlan(embedded, p.plan, p.current.model, p.desired, { extensions: none });
     expect(v.ok).toBe(false);
     expect(v.problems[0]).toMatch(
       /^the schema of today could not be rebuilt there: rebuilding the schema: step 2 of 2 failed \(create_table public\.people\): type "public\.citext" does not exist; verification may need the extensions intagg \(in schema public\), no_such_extension \(in schema public\), which could not be created there \(extension "intagg" is not available\): give the role CREATEDB so verification runs on a temporary database on the server itself$/,
     );
+  });
+
+  it('rebuilds serial columns with their sequences, and copies the functions defaults call', async () => {
+    // The function reads a table that does not exist yet when the copy creates it.
+    await runBefore(s.db, `CREATE TABLE tickets (id serial PRIMARY KEY, big bigserial, down integer NOT NULL);
+      CREATE SEQUENCE tickets_down_seq AS integer INCREMENT BY -2 MINVALUE -1000 MAXVALUE 50 START WITH 40 CACHE 5 CYCLE OWNED BY tickets.down;
+      ALTER TABLE tickets ALTER COLUMN down SET DEFAULT nextval('tickets_down_seq');
+      CREATE FUNCTION next_code(prefix text) RETURNS text LANGUAGE sql AS $$ SELECT prefix || (SELECT count(*) FROM public.tickets) $$;
+      ALTER TABLE tickets ADD COLUMN code text DEFAULT next_code('T-');
+      INSERT INTO tickets DEFAULT VALUES;`);
+    const yaml = `tables:
+  tickets:
+    columns:
+      id: { type: integer, primary_key: true, default: { sql: "nextval('tickets_id_seq')" } }
+      big: { type: bigint, nullable: false, default: { sql: "nextval('tickets_big_seq')" } }
+      down: { type: integer, nullable: false, default: { sql: "nextval('tickets_down_seq')" } }
+      code: { type: text, default: { sql: "next_code('T-')" } }
+      note: text
+`;
+    await writeFile(join(cwd, 'schema.yaml'), yaml);
+    const p = await planned();
+    expect(p.plan.steps.map((st) => `${st.op} ${st.object}`)).toEqual(['drop_table public.legacy', 'add_column public.tickets.note']);
+    expect(p.current.functions.map((f) => f.signature)).toEqual(['public.next_code(prefix text)']);
+    // Rebuilt exactly: the sequences with their options, owned by their columns.
+    await withScratchDatabase(s.target, async (copy) => {
+      expect(await rebuild(copy, p.current.model, p.current.functions)).toBeNull();
+      expect(await modelOf(copy)).toEqual(await modelOf(s.db));
+    });
+    expect((await modelOf(s.db)).tables['public.tickets']!.columns.find((c) => c.name === 'down')!.ownedSequences).toEqual([
+      { name: 'tickets_down_seq', type: 'integer', start: '40', increment: '-2', min: '-1000', max: '50', cache: '5', cycle: true },
+    ]);
+    // The function is copied, so it is part of the proof; on PGlite too.
+    expect(await verifyPlan(s.target, p.plan, p.current.model, p.desired, p.current)).toEqual({ ok: true, where: expect.stringMatching(/^a temporary database on /), problems: [] });
+    const embedded: Target = { kind: 'embedded', dir: join(cwd, '.schema'), display: '.schema/' };
+    expect(await verifyPlan(embedded, p.plan, p.current.model, p.desired, p.current)).toEqual({ ok: true, where: 'an in-memory embedded PostgreSQL', problems: [] });
+    const r = schema(['plan', '--verify']);
+    expect(r.stdout, r.stderr).toContain('Verified up and down on a temporary database on');
+    expect(r.stdout).not.toContain('Not part of the proof');
+  });
+
+  it('names a function a default calls when it cannot be copied', async () => {
+    await runBefore(s.db, `CREATE DOMAIN code_text AS text; CREATE FUNCTION make_code() RETURNS code_text LANGUAGE sql AS $$ SELECT 'x'::code_text $$;
+      CREATE TABLE tickets (id integer PRIMARY KEY, code text DEFAULT make_code());`);
+    await writeFile(join(cwd, 'schema.yaml'), `tables:\n  tickets:\n    columns:\n      id: { type: integer, primary_key: true }\n      code: { type: text, default: { sql: make_code() } }\n`);
+    const p = await planned();
+    const v = await verifyPlan(s.target, p.plan, p.current.model, p.desired, p.current);
+    expect(v).toMatchObject({ ok: false, unproven: { domain: 1 } });
+    expect(v.problems).toEqual([
+      'the schema of today could not be rebuilt there: the function public.make_code(), which a default, check or index calls, could not be created there: type "public.code_text" does not exist',
+    ]);
   });
 
   it('says that objects it does not manage were not part of the proof', async () => {

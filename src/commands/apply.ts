@@ -114,7 +114,7 @@ An online plan, or one too large for one transaction, runs in steps that are kep
   private async verified(db: Db, target: Target, plan: Plan, fresh: Planned | null, saved: Plan | null): Promise<Plan> {
     const current = fresh?.current ?? (await introspect(db));
     if (saved && fingerprint(current.model) !== saved.fingerprint.from) throw new UserError('the database changed since this plan was made', 'run `schema plan` again and review the new plan');
-    return { ...plan, verification: await verifyPlan(target, plan, current.model, fresh?.desired ?? null, current.extensions) };
+    return { ...plan, verification: await verifyPlan(target, plan, current.model, fresh?.desired ?? null, current) };
   }
 
   private refuseCertainFailures(plan: Plan): void {

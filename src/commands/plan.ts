@@ -53,7 +53,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
       if (online) session = settings;
       const measured = this.flags['data-checks'] ? await measurePlan(db, planned, { timeoutMs: this.flags['check-timeout'] }) : planned;
       const scheduled = measured.steps.length > 0 ? { ...measured, execution: (await scheduleOn(db, measured.steps, online)).execution } : measured;
-      return this.flags.verify ? { ...scheduled, verification: await verifyPlan(target, scheduled, current.model, desired, current.extensions) } : scheduled;
+      return this.flags.verify ? { ...scheduled, verification: await verifyPlan(target, scheduled, current.model, desired, current) } : scheduled;
     });
     switch (this.flags.format) {
       case 'json':

@@ -16,7 +16,7 @@ import type {
   Unique,
   Unmanaged,
 } from '../model/model.js';
-import type { CatalogRows, ColumnRow, ConstraintRow, DependentRow, EnumRow, ExtensionRow, IndexRow, OwnedSequenceRow, TableRow, UnmanagedRow, UnmanagedTableRow } from './catalog.js';
+import type { CatalogRows, ColumnRow, ConstraintRow, DependentRow, EnumRow, ExtensionRow, FunctionRow, IndexRow, OwnedSequenceRow, TableRow, UnmanagedRow, UnmanagedTableRow } from './catalog.js';
 
 const ACTIONS: Record<string, ReferentialAction> = {
   a: 'no action',
@@ -185,6 +185,20 @@ export interface Introspection {
   readonly serverVersion: number;
   /** Extensions installed, with their schemas: what a copy of the schema needs first. */
   readonly extensions: readonly ExtensionRow[];
+  /** The user's functions that managed tables call (in defaults, checks, indexes): a copy needs them too. */
+  readonly functions: readonly UsedFunction[];
+}
+
+/** A function of the user's that a managed table calls, as PostgreSQL would create it again. */
+export interface UsedFunction {
+  /** For people: `public.my_fn(a integer)`. */
+  readonly signature: string;
+  /** pg_get_functiondef's CREATE OR REPLACE FUNCTION statement. */
+  readonly definition: string;
+}
+
+export function buildUsedFunction(row: FunctionRow): UsedFunction {
+  return { signature: `${objectPath(row.schema, row.name)}(${row.arguments})`, definition: row.definition };
 }
 
 export function buildIntrospection(rows: CatalogRows): Introspection {
@@ -201,5 +215,6 @@ export function buildIntrospection(rows: CatalogRows): Introspection {
     knownTypes: new Set(rows.types.map((t) => `${t.schema}.${t.name}`)),
     serverVersion: rows.server_version,
     extensions: rows.extensions ?? [],
+    functions: (rows.functions ?? []).map(buildUsedFunction),
   };
 }

@@ -146,6 +146,14 @@ export interface DependentRow {
   readonly on_table: string | null;
   readonly own: boolean;
 }
+export interface FunctionRow {
+  readonly schema: string;
+  readonly name: string;
+  /** As pg_get_function_identity_arguments prints them: `a integer, b text`. */
+  readonly arguments: string;
+  /** pg_get_functiondef: one CREATE OR REPLACE FUNCTION statement. */
+  readonly definition: string;
+}
 export interface TypeNameRow {
   readonly schema: string;
   readonly name: string;
@@ -164,6 +172,7 @@ export interface CatalogRows {
   readonly dependents: DependentRow[];
   readonly types: TypeNameRow[];
   readonly extensions: ExtensionRow[];
+  readonly functions: FunctionRow[];
 }
 
 export function schemasSql(): string {
@@ -381,6 +390,28 @@ export function extensionsSql(): string {
     ORDER BY e.oid`;
 }
 
+/**
+ * The user's functions (not an extension's) that defaults, generated columns, checks and
+ * index expressions of managed tables call: a copy of the schema needs them first. In
+ * creation order, which puts a function before those made after it.
+ */
+export function usedFunctionsSql(): string {
+  const cls = (name: string): string => `'pg_catalog.${name}'::regclass`;
+  return `SELECT n.nspname AS schema, p.proname AS name, pg_catalog.pg_get_function_identity_arguments(p.oid) AS arguments,
+      pg_catalog.pg_get_functiondef(p.oid) AS definition
+    FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+    WHERE p.prokind = 'f' AND ${schemaFilter('n')} AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')}
+      AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+        LEFT JOIN pg_catalog.pg_attrdef ad ON d.classid = ${cls('pg_attrdef')} AND ad.oid = d.objid
+        LEFT JOIN pg_catalog.pg_constraint con ON d.classid = ${cls('pg_constraint')} AND con.oid = d.objid
+        LEFT JOIN pg_catalog.pg_index i ON d.classid = ${cls('pg_class')} AND i.indexrelid = d.objid
+        JOIN pg_catalog.pg_class c ON c.oid = coalesce(ad.adrelid, con.conrelid, i.indrelid)
+        JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
+        WHERE d.refclassid = ${cls('pg_proc')} AND d.refobjid = p.oid AND d.deptype = 'n'
+          AND ${plainTable()} AND ${relationScope('database', 'c', 'cn')})
+    ORDER BY p.oid`;
+}
+
 /** The whole catalog read of a database in one round trip. */
 export function catalogSql(serverVersion: number): string {
   return `SELECT json_build_object(
@@ -395,7 +426,8 @@ export function catalogSql(serverVersion: number): string {
       'unmanaged_tables', ${asJsonArray(unmanagedTablesSql())},
       'dependents', ${asJsonArray(dependentsSql())},
       'types', ${asJsonArray(typeNamesSql())},
-      'extensions', ${asJsonArray(extensionsSql())}
+      'extensions', ${asJsonArray(extensionsSql())},
+      'functions', ${asJsonArray(usedFunctionsSql())}
     ) AS catalog`;
 }
 

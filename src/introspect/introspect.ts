@@ -34,4 +34,4 @@ export async function introspect(db: Db, options: IntrospectOptions = {}): Promi
   return buildIntrospection(catalog);
 }
 
-export type { Introspection } from './build.js';
+export type { Introspection, UsedFunction } from './build.js';

@@ -8,7 +8,7 @@ import { withScratchDatabase } from '../db/scratch.js';
 import { settleTextsAlone } from '../db/settle.js';
 import type { Target } from '../db/target.js';
 import { diff } from '../diff/diff.js';
-import { introspect, serverVersion, type Introspection } from '../introspect/introspect.js';
+import { introspect, serverVersion, type Introspection, type UsedFunction } from '../introspect/introspect.js';
 import { canonicalJson, comparable } from '../model/fingerprint.js';
 import { objectPath, pathsOverlap } from '../model/identifiers.js';
 import { noHints } from '../model/hints.js';
@@ -67,14 +67,42 @@ export async function stillNeeded(scratch: Db, actual: Introspection, expected: 
 }
 
 /**
- * Build `model` (settled: see above) in the empty database `scratch`. Null when the copy is
- * exact but for what `settled` leaves out; else what went wrong ("could not be rebuilt ...").
+ * Create `functions` (pg_get_functiondef's statements) in `scratch`, in order, without checking
+ * their bodies (as pg_dump does: what a body reads may come later, and nothing runs it without
+ * data). The first failure, naming the function, or null.
  */
-export async function rebuild(scratch: Db, model: Model): Promise<string | null> {
-  const empty = (await introspect(scratch)).model;
-  const steps = buildPlan({ current: empty, desired: settled(model), hints: noHints }).steps;
-  const error = await runQuietly(scratch, steps, 'rebuilding the schema');
-  if (error) return `could not be rebuilt there: ${error}`;
+async function copyFunctions(scratch: Db, functions: readonly UsedFunction[]): Promise<string | null> {
+  await scratch.exec('SET check_function_bodies = false');
+  try {
+    for (const f of functions) {
+      try {
+        await scratch.exec(f.definition);
+      } catch (error) {
+        const why = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+        return `the function ${f.signature}, which a default, check or index calls, could not be created there: ${why}`;
+      }
+    }
+    return null;
+  } finally {
+    await scratch.exec('RESET check_function_bodies');
+  }
+}
+
+/**
+ * Build `model` (settled: see above) in the empty database `scratch`, with the user's
+ * `functions` its tables call: created once the schemas and enums they may use exist, before
+ * any table. Null when the copy is exact but for what `settled` leaves out; else what went
+ * wrong ("could not be rebuilt ...").
+ */
+export async function rebuild(scratch: Db, model: Model, functions: readonly UsedFunction[] = []): Promise<string | null> {
+  const stages: Model[] = functions.length > 0 ? [{ schemas: model.schemas, enums: model.enums, tables: {} }] : [];
+  for (const [i, desired] of [...stages, settled(model)].entries()) {
+    const now = (await introspect(scratch)).model;
+    const error = await runQuietly(scratch, buildPlan({ current: now, desired, hints: noHints }).steps, 'rebuilding the schema');
+    if (error) return `could not be rebuilt there: ${error}`;
+    const failed = i === 0 && stages.length > 0 ? await copyFunctions(scratch, functions) : null;
+    if (failed) return `could not be rebuilt there: ${failed}`;
+  }
   const off = await stillNeeded(scratch, await introspect(scratch), model);
   return off.length > 0 ? `could not be rebuilt exactly (still needed: ${off.join(', ')})` : null;
 }
@@ -135,7 +163,7 @@ export async function statesAfter(target: Target, start: Introspection, revision
     if (major(version) !== major(start.serverVersion)) {
       return stop(`the copy of its schema could only be made on ${info.where}, PostgreSQL ${major(version)}, which may spell it otherwise than this database's PostgreSQL ${major(start.serverVersion)}`);
     }
-    const problem = await rebuild(scratch, start.model);
+    const problem = await rebuild(scratch, start.model, start.functions);
     if (problem) return stop(`the schema of this database ${problem} (${info.where})`);
     const before = (await introspect(scratch)).model;
     const touched: string[] = [];
@@ -146,5 +174,5 @@ export async function statesAfter(target: Target, start: Introspection, revision
       after.push(carryOver(start.model, before, (await introspect(scratch)).model, touched));
     }
     return { after, note: null };
-  });
+  }, { extensions: start.extensions });
 }

@@ -5,23 +5,34 @@
 import type { Db } from '../db/db.js';
 import { withScratchDatabase, type Extension, type ScratchInfo } from '../db/scratch.js';
 import type { Target } from '../db/target.js';
-import { introspect } from '../introspect/introspect.js';
+import { introspect, type UsedFunction } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
 import type { Model } from '../model/model.js';
 import type { Plan, Verification } from '../plan/types.js';
 import { rebuild, runQuietly as run, stillNeeded } from './scratch-replay.js';
 
+/** What a copy of the schema needs besides its Model, as introspection finds it on the target. */
+export interface CopyNeeds {
+  /** Created in the copy first. */
+  readonly extensions?: readonly Extension[];
+  /** The user's functions that managed tables call, copied before the tables. */
+  readonly functions?: readonly UsedFunction[];
+}
+
 /**
  * Prove `plan` on a copy of today's schema (no data). `current` is the Model the plan starts
  * from; `desired` the one it must reach (null for a saved plan: then its fingerprint decides);
- * `extensions` those of the target, created in the copy first. Objects the plan counts as not
- * managed are not rebuilt: the result says so. Writes only to the scratch database, which is
- * dropped afterwards.
+ * `needs` what the copy takes from the target besides (its extensions, the functions its
+ * tables call). Other objects the plan counts as not managed are not rebuilt: the result says
+ * so. Writes only to the scratch database, which is dropped afterwards.
  */
-export async function verifyPlan(target: Target, plan: Plan, current: Model, desired: Model | null, extensions: readonly Extension[] = []): Promise<Verification> {
-  const unproven = Object.fromEntries(Object.entries(plan.unmanaged).filter(([, n]) => n > 0));
+export async function verifyPlan(target: Target, plan: Plan, current: Model, desired: Model | null, needs: CopyNeeds = {}): Promise<Verification> {
+  const functions = needs.functions ?? [];
+  // The functions copied are rebuilt there, so the proof covers them.
+  const counts = { ...plan.unmanaged, ...(plan.unmanaged.function !== undefined ? { function: plan.unmanaged.function - functions.length } : {}) };
+  const unproven = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
   const also = Object.keys(unproven).length > 0 ? { unproven } : {};
-  return withScratchDatabase(target, (scratch, info) => prove(scratch, info, plan, current, desired, also), { extensions });
+  return withScratchDatabase(target, (scratch, info) => prove(scratch, info, plan, current, desired, functions, also), { extensions: needs.extensions ?? [] });
 }
 
 /** Why a failure may not be the plan's fault: extensions of the target the scratch database could not have. */
@@ -34,11 +45,19 @@ function lacking(info: ScratchInfo): string {
   );
 }
 
-async function prove(scratch: Db, info: ScratchInfo, plan: Plan, current: Model, desired: Model | null, also: Partial<Verification>): Promise<Verification> {
+async function prove(
+  scratch: Db,
+  info: ScratchInfo,
+  plan: Plan,
+  current: Model,
+  desired: Model | null,
+  functions: readonly UsedFunction[],
+  also: Partial<Verification>,
+): Promise<Verification> {
   const problems: string[] = [];
   const result = (): Verification => ({ ok: problems.length === 0, where: info.where, problems, ...also });
 
-  const rebuildProblem = await rebuild(scratch, current);
+  const rebuildProblem = await rebuild(scratch, current, functions);
   if (rebuildProblem) {
     problems.push(`the schema of today ${rebuildProblem}${rebuildProblem.startsWith('could not be rebuilt there') ? lacking(info) : ''}`);
     return result();
