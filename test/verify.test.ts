@@ -70,10 +70,10 @@ describe('--verify', () => {
   });
 
   it('exits 1 when the proof fails, after printing the plan and what failed (a CI gate)', async () => {
-    // The copy cannot be rebuilt: a check calls a function schema does not manage, so the proof fails.
-    await runBefore(s.db, `CREATE FUNCTION positive(x integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT x > 0';
-      CREATE TABLE counters (id integer PRIMARY KEY, n integer CONSTRAINT counters_n_check CHECK (positive(n)));`);
-    await writeFile(join(cwd, 'schema.yaml'), `tables:\n  counters:\n    columns:\n      id: { type: integer, primary_key: true }\n      n: integer\n      note: text\n    checks:\n      counters_n_check: "positive(n)"\n`);
+    // The copy cannot be rebuilt: a default calls a function on a domain schema does not manage, so the proof fails.
+    await runBefore(s.db, `CREATE DOMAIN code_text AS text; CREATE FUNCTION make_code() RETURNS code_text LANGUAGE sql AS $$ SELECT 'x'::code_text $$;
+      CREATE TABLE counters (id integer PRIMARY KEY, code text DEFAULT make_code());`);
+    await writeFile(join(cwd, 'schema.yaml'), `tables:\n  counters:\n    columns:\n      id: { type: integer, primary_key: true }\n      code: { type: text, default: { sql: make_code() } }\n      note: text\n`);
     for (const args of [['plan', '--verify'], ['plan', '--verify', '--detailed-exitcode'], ['plan', '--verify', '--format', 'markdown']]) {
       const r = schema(args);
       expect(r.status, r.stderr).toBe(1);
