@@ -5,11 +5,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Chalk } from 'chalk';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkSchema, planAgainst } from '../src/api.js';
 import { measurePlan } from '../src/checks/checks.js';
 import type { Db } from '../src/db/db.js';
 import type { Hazard, HazardCode, Plan } from '../src/plan/types.js';
+import { renderMarkdown } from '../src/render/markdown.js';
+import { renderText } from '../src/render/text.js';
 import { modelOf, runBefore } from './support/cases.js';
 import { embeddedTemplate, type EmbeddedTemplate } from './support/embedded.js';
 import { scratch, type Scratch } from './support/scratch.js';
@@ -204,14 +207,14 @@ tables:
     const a = hazard('alter_column public.r.a', 'lossy_type_change');
     expect({ ...figures(a), failing_rows: a.failing_rows }).toEqual({ rows: 2, failing_rows: 1, example: '99999999.99', fails: true, estimated: undefined });
     expect(a.message).toBe(
-      'numeric(10,2) -> numeric(8,0): values are rounded from 2 to 0 decimal places, and those that round up to 9 integer digits fail (2 rows today: 1 fails, e.g. 99999999.99; 1 is rounded, e.g. 12.34: this step will fail)',
+      "numeric(10,2) -> numeric(8,0): values are rounded from 2 to 0 decimal places, and those that round up to 9 integer digits fail (2 rows today: 1 fails, e.g. '99999999.99'; 1 is rounded, e.g. '12.34': this step will fail)",
     );
     const b = hazard('alter_column public.r.b', 'lossy_type_change');
     expect({ ...figures(b), failing_rows: b.failing_rows }).toEqual({ rows: 1, failing_rows: 0, example: '12.34', fails: undefined, estimated: undefined });
-    expect(b.message).toBe('numeric(10,2) -> bigint: fractions are rounded; values outside -9223372036854775808..9223372036854775807 fail (1 row today is rounded, e.g. 12.34; none fail)');
+    expect(b.message).toBe("numeric(10,2) -> bigint: fractions are rounded; values outside -9223372036854775808..9223372036854775807 fail (1 row today is rounded, e.g. '12.34'; none fail)");
     const c = hazard('alter_column public.r.c', 'lossy_type_change');
     expect({ ...figures(c), failing_rows: c.failing_rows }).toEqual({ rows: 2, failing_rows: 1, example: '1e+300', fails: true, estimated: undefined });
-    expect(c.message).toMatch(/\(2 rows today: 1 fails, e\.g\. 1e\+300; 1 is rounded, e\.g\. 0\.1: this step will fail\)$/);
+    expect(c.message).toMatch(/\(2 rows today: 1 fails, e\.g\. '1e\+300'; 1 is rounded, e\.g\. '0\.1': this step will fail\)$/);
     // 2147483647.50 is in integer's range, but rounds out of it.
     expect(figures(hazard('alter_column public.r.d', 'lossy_type_change'))).toEqual({ rows: 1, example: '2147483647.50', fails: true, estimated: undefined });
     // Too close to zero for real fails; NaN and infinity convert.
@@ -231,9 +234,35 @@ tables:
       `tables:\n  j:\n    columns:\n      id: { type: integer, primary_key: true }\n      day: date\n      doc: jsonb\n      at: timestamp\n`,
     );
     expect(figures(hazard('alter_column public.j.day', 'lossy_type_change'))).toEqual({ rows: 2, example: '2023-02-29', fails: true, estimated: undefined });
-    expect(hazard('alter_column public.j.day', 'lossy_type_change').message).toBe('text -> date: values that are not valid date make the change fail (2 rows today, e.g. 2023-02-29: this step will fail)');
+    expect(hazard('alter_column public.j.day', 'lossy_type_change').message).toBe("text -> date: values that are not valid date make the change fail (2 rows today, e.g. '2023-02-29': this step will fail)");
     expect(figures(hazard('alter_column public.j.doc', 'lossy_type_change'))).toEqual({ rows: 1, example: '{"a":', fails: true, estimated: undefined });
     expect(hazard('alter_column public.j.at', 'lossy_type_change').message).toBe('text -> timestamp without time zone: values that are not valid timestamp make the change fail (no rows in the way today)');
+  });
+
+  it('example values are shown as SQL literals: no line break, escape, backtick or pipe breaks the text or the markdown', async () => {
+    const hazard = await measured(
+      `CREATE TABLE e (id integer PRIMARY KEY, a text, b text, c text, d text);
+       INSERT INTO e VALUES (1, E'line1\nline2 | more', 'x\`y|z **w** <b>', E'\x1b[31mred\x1b[0m', repeat('é', 70) || E'\n');`,
+      `tables:\n  e:\n    columns:\n      id: { type: integer, primary_key: true }\n      a: varchar(3)\n      b: varchar(3)\n      c: varchar(3)\n      d: varchar(3)\n`,
+    );
+    const message = (c: string) => hazard(`alter_column public.e.${c}`, 'lossy_type_change').message;
+    expect(hazard('alter_column public.e.a', 'lossy_type_change').example).toBe('line1\nline2 | more');
+    expect(message('a')).toBe("text -> character varying(3): values whose text is longer than 3 characters make the change fail (1 row today, e.g. E'line1\\nline2 | more': this step will fail)");
+    expect(message('b')).toContain("e.g. 'x`y|z **w** <b>': this step will fail");
+    expect(message('c')).toContain("e.g. E'\\x1b[31mred\\x1b[0m': this step will fail");
+    // Cut short by characters, not bytes, before it is quoted.
+    expect(message('d')).toContain(`e.g. '${'é'.repeat(57)}'...: this step will fail`);
+    const text = renderText(hazard.plan, new Chalk({ level: 0 }));
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(text.split('\n').filter((l) => l.includes('lossy_type_change  step 1 (alter_column public.e.a)'))).toEqual([`  ! lossy_type_change  step 1 (alter_column public.e.a): ${message('a')}`]);
+    const markdown = renderMarkdown(hazard.plan);
+    const item = (c: string) => markdown.split('\n').find((l) => l.includes(`(alter_column \`public.e.${c}\`)`) && l.includes('lossy_type_change'))!;
+    expect(item('a')).toContain("e.g. `E'line1\\nline2 | more'`: this step will fail");
+    // A backtick inside: a longer fence, padded; the pipe and the markup stay inside the code span.
+    expect(item('b')).toContain("e.g. `` 'x`y|z **w** <b>' ``: this step will fail");
+    expect(item('c')).toContain("e.g. `E'\\x1b[31mred\\x1b[0m'`: this step will fail");
+    expect(item('d')).toContain(`e.g. \`'${'é'.repeat(57)}'\`...: this step will fail`);
+    expect(markdown).not.toMatch(/\u001b/);
   });
 
   it('arrays are counted element by element', async () => {

@@ -5,7 +5,7 @@
 // otherwise its size, with the figure said to be not measured.
 import type { Db } from '../db/db.js';
 import { serverVersion } from '../introspect/introspect.js';
-import { qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
+import { displayLiteral, qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
 import { invalidInput } from '../plan/sql.js';
 import { byteSize } from '../plan/steps.js';
 import type { Hazard, Measure, Plan, Step, TableName } from '../plan/types.js';
@@ -131,7 +131,15 @@ interface Count {
   readonly rounded?: { readonly n: number; readonly example: string | null };
 }
 
-const shown = (example: string | null): string => (example === null ? '' : `, e.g. ${example.length > 60 ? `${example.slice(0, 57)}...` : example}`);
+/** Characters of an example shown before it is cut short. */
+const EXAMPLE_CHARS = 57;
+
+/** ", e.g. 'x'": the example as an SQL literal, so no value can break the line or the rendering. */
+function shown(example: string | null): string {
+  if (example === null) return '';
+  const chars = [...example];
+  return `, e.g. ${chars.length > EXAMPLE_CHARS + 3 ? `${displayLiteral(chars.slice(0, EXAMPLE_CHARS).join(''))}...` : displayLiteral(example)}`;
+}
 
 /** A conversion that can both fail on some values and round others: its figures say which rows do which. */
 const splitsFigures = (m: Measure): boolean => m.kind === 'conversion' && m.rounded !== null && (m.fails !== null || m.input !== null);

@@ -60,6 +60,37 @@ export function quoteLiteral(value: string): string {
 }
 
 /**
+ * Characters a terminal or a page would act on rather than show: C0 and C1 controls, DEL,
+ * line and paragraph separators, and the marks that reorder text (bidirectional controls).
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+
+/**
+ * A value shown to a person (an example in a hazard), as an SQL literal that reads back as
+ * the value and holds nothing a terminal or a renderer acts on: `'it''s'`; with a line break,
+ * an escape or another control character, an escape string (`E'a\nb'`, `E'\x1b[31m'`).
+ * Never more than one line.
+ */
+export function displayLiteral(value: string): string {
+  if (!UNPRINTABLE.test(value)) return quoteLiteral(value);
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+  const body = [...value]
+    .map((ch) => {
+      if (ch === '\\') return '\\\\';
+      if (ch === "'") return "''";
+      if (named[ch] !== undefined) return named[ch];
+      if (!UNPRINTABLE.test(ch)) return ch;
+      const code = ch.codePointAt(0)!;
+      return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    })
+    .join('');
+  return `E'${body}'`;
+}
+
+/** A literal displayLiteral writes, found in text (an escape string, or a standard one). */
+export const DISPLAY_LITERAL = String.raw`(?:E'(?:[^'\\]|''|\\.)*'|'(?:[^']|'')*')`;
+
+/**
  * A dollar-quoted string for SQL text (the body of a DO block), its tag chosen so that it
  * does not occur in the text: nothing inside can end the quote.
  */

@@ -1,5 +1,6 @@
 // Plan -> a pull-request comment: a one-line summary, hazards first and impossible to miss,
 // the steps as a table, the SQL in a collapsible block. No ANSI codes.
+import { DISPLAY_LITERAL } from '../model/identifiers.js';
 import { certainFailures, CONSENT_HAZARDS, opKind, type Plan } from '../plan/types.js';
 import { renderSql } from './sql.js';
 import { executionLine, lockWords, summaryLine, unmanagedLine, unprovenLine, verificationLines } from './words.js';
@@ -13,6 +14,20 @@ function code(text: string): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);
   return fence + (longest > 0 ? ` ${text} ` : text) + fence;
+}
+
+/** An example value in a hazard's message, as the data checks write it: "e.g. 'x'" (maybe cut short, "'x'..."). */
+const EXAMPLE = new RegExp(`(?<=e\\.g\\. )${DISPLAY_LITERAL}`, 'g');
+
+/** A hazard's message for a list item: its example values in code spans, so no value renders as markdown or HTML. */
+function messageText(message: string): string {
+  let out = '';
+  let at = 0;
+  for (const m of message.matchAll(EXAMPLE)) {
+    out += cell(message.slice(at, m.index)) + code(m[0]);
+    at = m.index + m[0].length;
+  }
+  return out + cell(message.slice(at));
 }
 
 export function renderMarkdown(plan: Plan): string {
@@ -49,7 +64,7 @@ export function renderMarkdown(plan: Plan): string {
     out.push('#### Hazards', '');
     for (const { step, i, h } of hazards) {
       const mark = CONSENT_HAZARDS.includes(h.code) ? '🛑' : '⚠️';
-      out.push(`- ${mark} **${h.code}** in step ${i + 1} (${step.op} ${code(step.object)}): ${cell(h.message)}`);
+      out.push(`- ${mark} **${h.code}** in step ${i + 1} (${step.op} ${code(step.object)}): ${messageText(h.message)}`);
     }
     out.push('');
   }
