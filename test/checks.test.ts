@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { checkSchema, planAgainst } from '../src/api.js';
 import { measurePlan } from '../src/checks/checks.js';
 import type { Db } from '../src/db/db.js';
+import { quoteLiteral } from '../src/model/identifiers.js';
 import type { Hazard, HazardCode, Plan } from '../src/plan/types.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { renderText } from '../src/render/text.js';
@@ -59,6 +60,46 @@ async function stepFails(db: Db, plan: Plan, step: string): Promise<boolean> {
 }
 
 const figures = (h: Hazard) => ({ rows: h.rows, example: h.example, fails: h.fails, estimated: h.estimated });
+
+/**
+ * Text that servers read differently from any pattern: per target type, values some version
+ * takes and some it refuses (PostgreSQL 15 takes 'tr' as true and 'inf' as a numeric; it
+ * refuses '1e-50' as a real, infinity in numeric(5,2), and 0x10 or 1_000 as an integer,
+ * which PostgreSQL 16 takes).
+ */
+const TRICKY: Readonly<Record<string, { readonly type: string; readonly values: readonly string[] }>> = {
+  b: { type: 'boolean', values: ['tr', 'yes', ' t ', 'Of', 'o', 'maybe', 'TRUE', '1', 'on'] },
+  n: { type: 'numeric', values: ['inf', '-Infinity', 'NaN', ' 1e5 ', '1.', '+.5', 'abc', '1_000', '0x1F', '12.5'] },
+  n2: { type: 'numeric(5,2)', values: ['Infinity', 'NaN', '999.994', '999.995', '-1.5', '1e2', '1e3', '12'] },
+  r: { type: 'real', values: ['1e-50', '1e50', 'inf', '-Infinity', '0.1', '1e-45', '3.4e38', '3.5e38', 'abc', '12.25'] },
+  i: { type: 'integer', values: [' 42 ', '2147483647', '2147483648', '1.5', '0x10', '1_000', '+7', '-0', '7'] },
+  u: { type: 'uuid', values: ['{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}', 'A0EEBC999C0B4EF8BB6D6BB9BD380A11', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1', 'a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'] },
+};
+
+/**
+ * On `db`, a table per TRICKY column, one row per value (and a NULL), changed to its type: each
+ * figure must be what the server's own cast does to those values, one by one, and the step must
+ * fail exactly when a value does. Returns the values the server refused, by column.
+ */
+async function textAsTheServerReadsIt(db: Db): Promise<Record<string, string[]>> {
+  const columns = Object.entries(TRICKY);
+  const before = columns
+    .map(([c, { values }]) => `CREATE TABLE t_${c} (id serial PRIMARY KEY, v text); INSERT INTO t_${c} (v) VALUES ${[...values.map(quoteLiteral), 'NULL'].map((v) => `(${v})`).join(', ')};`)
+    .join('\n');
+  const yaml = `tables:\n${columns.map(([c, { type }]) => `  t_${c}:\n    columns:\n      id: { type: integer, primary_key: true, default: { sql: "nextval('t_${c}_id_seq'::regclass)" } }\n      v: ${type}\n`).join('')}`;
+  const hazard = await measuredOn(db, before, yaml);
+  const refused: Record<string, string[]> = {};
+  for (const [c, { type, values }] of columns) {
+    const failing: string[] = [];
+    for (const v of values) await db.query(`SELECT $1::text::${type}`, [v]).catch(() => failing.push(v));
+    refused[c] = failing;
+    const least = failing.length === 0 ? undefined : (await db.query<{ v: string }>('SELECT min(v) AS v FROM pg_catalog.unnest($1::text[]) v', [failing]))[0]!.v;
+    const step = `alter_column public.t_${c}.v`;
+    expect(figures(hazard(step, 'lossy_type_change')), `${c} -> ${type}`).toEqual({ rows: failing.length, example: least, fails: failing.length > 0 ? true : undefined, estimated: undefined });
+    expect(await stepFails(db, hazard.plan, step), step).toBe(failing.length > 0);
+  }
+  return refused;
+}
 
 describe('figures in the hazards', () => {
   it('NULLs in the way of SET NOT NULL; zero when there are none', async () => {
@@ -239,6 +280,71 @@ tables:
     expect(hazard('alter_column public.j.at', 'lossy_type_change').message).toBe('text -> timestamp without time zone: values that are not valid timestamp make the change fail (no rows in the way today)');
   });
 
+  it('text is tried as the server reads it, value by value before PostgreSQL 16', async () => {
+    const refused = await textAsTheServerReadsIt(s.db);
+    const version = Number((await s.db.query<{ v: string }>('SHOW server_version_num'))[0]!.v);
+    if (version < 160000) {
+      // What the issue found, on the server these tests run on.
+      expect(refused['b']).toEqual(['o', 'maybe']);
+      expect(refused['n']).toEqual(['abc', '1_000', '0x1F']);
+      expect(refused['n2']).toEqual(['Infinity', '999.995', '1e3']);
+      expect(refused['r']).toEqual(['1e-50', '1e50', '3.5e38', 'abc']);
+      expect(refused['i']).toEqual(['2147483648', '1.5', '0x10', '1_000']);
+      expect(refused['u']).toEqual(['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1', 'a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11']);
+    }
+  });
+
+  it('lossy changes that fail on, change or round values get their figure: a lost date, bit lengths, money and numeric to fewer digits', async () => {
+    const before = `CREATE TABLE l (id integer PRIMARY KEY, at timestamptz, bits bit(4), vbits bit varying(8), cash money, cents money, num numeric, dbl numeric, ok numeric);
+       INSERT INTO l VALUES (1, '2024-01-01 10:00+00', B'1010', B'10', 12.34, 12.30, 1.23456789, 1e-400, 0.5),
+                            (2, '2024-01-02 00:00+00', B'0110', B'101', 1.5, 99999999999.00, 1e-50, 1.5, 1234567),
+                            (3, NULL, NULL, B'01', NULL, NULL, 0.25, NULL, NULL);`;
+    const hazard = await measured(
+      `SET timezone = 'UTC'; ${before}`,
+      `tables:
+  l:
+    columns:
+      id: { type: integer, primary_key: true }
+      at: time
+      bits: bit(2)
+      vbits: bit(2)
+      cash: numeric(10,1)
+      cents: numeric(12,2)
+      num: real
+      dbl: double precision
+      ok: real
+`,
+    );
+    // Every value loses its date: a figure, and the example.
+    const at = hazard('alter_column public.l.at', 'lossy_type_change');
+    expect(figures(at)).toEqual({ rows: 2, example: at.example, fails: undefined, estimated: undefined });
+    expect(at.example).toMatch(/^2024-01-01 10:00:00/);
+    expect(at.message).toMatch(/^timestamp with time zone -> time without time zone: the date is lost \(2 rows today, e\.g\. '2024-01-01 10:00:00[^']*'\)$/);
+    // ALTER ... TYPE bit(2) fails on every bit(4) value (an explicit cast would truncate them).
+    expect(figures(hazard('alter_column public.l.bits', 'lossy_type_change'))).toEqual({ rows: 2, example: '0110', fails: true, estimated: undefined });
+    expect(figures(hazard('alter_column public.l.vbits', 'lossy_type_change'))).toEqual({ rows: 1, example: '101', fails: true, estimated: undefined });
+    // money to one decimal place: 12.34 changes, 1.50 does not; nothing fails.
+    const cash = hazard('alter_column public.l.cash', 'lossy_type_change');
+    expect({ ...figures(cash), failing_rows: cash.failing_rows }).toEqual({ rows: 1, failing_rows: 0, example: '$12.34', fails: undefined, estimated: undefined });
+    expect(cash.message).toBe("money -> numeric(10,1): values of more than 9 integer digits fail, and values are rounded to 1 decimal place (1 row today is rounded, e.g. '$12.34'; none fail)");
+    expect(figures(hazard('alter_column public.l.cents', 'lossy_type_change'))).toEqual({ rows: 1, example: '$99,999,999,999.00', fails: true, estimated: undefined });
+    // numeric to real: 1e-50 becomes 0 and fails; 1.23456789 loses digits; 0.25 reads back the same.
+    const num = hazard('alter_column public.l.num', 'lossy_type_change');
+    expect({ ...figures(num), failing_rows: num.failing_rows }).toEqual({ rows: 2, failing_rows: 1, example: num.example, fails: true, estimated: undefined });
+    expect(num.example).toMatch(/^0\.0{49}1$/);
+    expect(num.message).toMatch(/: values keep only 6 significant digits, and those beyond the range of real or too close to zero fail \(2 rows today: 1 fails, e\.g\. '0\.0+1'; 1 is rounded, e\.g\. '1\.23456789': this step will fail\)$/);
+    expect(figures(hazard('alter_column public.l.dbl', 'lossy_type_change'))).toMatchObject({ rows: 1, fails: true });
+    // 0.5 and 1234567 are exact in real, and read back the same.
+    expect(figures(hazard('alter_column public.l.ok', 'lossy_type_change'))).toEqual({ rows: 0, example: undefined, fails: undefined, estimated: undefined });
+    // What the server does agrees, column by column.
+    for (const [column, fails] of [['at', false], ['bits', true], ['vbits', true], ['cash', false], ['cents', true], ['num', true], ['dbl', true], ['ok', false]] as const) {
+      expect(await stepFails(s.db, hazard.plan, `alter_column public.l.${column}`), column).toBe(fails);
+    }
+    await s.db.exec(`BEGIN; ALTER TABLE public.l ALTER COLUMN ok TYPE real; ALTER TABLE public.l ALTER COLUMN cash TYPE numeric(10,1)`);
+    expect(await s.db.query(`SELECT ok::text AS ok, cash::text AS cash FROM public.l ORDER BY id`)).toEqual([{ ok: '0.5', cash: '12.3' }, { ok: '1.234567e+06', cash: '1.5' }, { ok: null, cash: null }]);
+    await s.db.exec('ROLLBACK');
+  });
+
   it('example values are shown as SQL literals: no line break, escape, backtick or pipe breaks the text or the markdown', async () => {
     const hazard = await measured(
       `CREATE TABLE e (id integer PRIMARY KEY, a text, b text, c text, d text);
@@ -398,6 +504,14 @@ describe('on PostgreSQL 16 and later (PGlite)', () => {
   });
   afterAll(async () => {
     await template?.remove();
+  });
+
+  it('text is tried as the server reads it, by pg_input_is_valid', async () => {
+    await template.with('checksinput', async ({ db }) => {
+      const refused = await textAsTheServerReadsIt(db);
+      // PostgreSQL 16 reads hexadecimal and underscores in integers.
+      expect(refused['i']).toEqual(['2147483648', '1.5']);
+    });
   });
 
   it('text that fails the cast is counted by pg_input_is_valid', async () => {

@@ -17,16 +17,20 @@ export interface CheckOptions {
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 2000;
 
-/** pg_input_is_valid came with PostgreSQL 16; before, input is tried row by row (inputBlock). */
+/** pg_input_is_valid came with PostgreSQL 16; before, input is tried value by value (inputBlock). */
 const INPUT_IS_VALID_SINCE = 160000;
 
 const rel = (t: TableName): string => qualify(t.schema, t.name);
 
 type Conversion = Extract<Measure, { kind: 'conversion' }>;
 
+/** Rows whose text needs a try as input: not of a form known valid. */
+const untrusted = (m: Conversion): string => (m.trusted === undefined ? 'true' : `NOT coalesce((${m.trusted}), false)`);
+
 /** The rows a conversion measure finds failing, as one condition (input tried by pg_input_is_valid). */
 function failing(m: Conversion): string {
-  const parts = [m.fails, m.input === null ? null : invalidInput(m.column, m.input)].filter((c): c is string => c !== null);
+  const input = m.input === null ? null : `${untrusted(m)} AND ${invalidInput(m.column, m.input)}`;
+  const parts = [m.fails, input].filter((c): c is string => c !== null);
   return parts.length === 0 ? 'false' : `coalesce(${parts.map((c) => `(${c})`).join(' OR ')}, false)`;
 }
 
@@ -78,10 +82,13 @@ function dollarQuoted(body: string): string {
 }
 
 /**
- * Before PostgreSQL 16: a block that tries each value of the column as input for `m.input`,
- * each in its own subtransaction, and leaves the count and the least failing value in two
- * transaction-local settings (read back by inputResultSql). Reads only: a READ ONLY
- * transaction allows DO, subtransactions and set_config, though not a temporary function.
+ * Before PostgreSQL 16: a block that tries each distinct text of the column as input for
+ * `m.input` (but those of a form known valid), each in its own subtransaction, as the cast
+ * itself would, and leaves the count of rows whose text fails and the least failing text
+ * (in the column's order, as min() gives it from PostgreSQL 16) in two transaction-local
+ * settings (read back by inputResultSql). Reads only: a READ ONLY transaction allows DO,
+ * subtransactions and set_config, though not a temporary function. One statement: the
+ * checks' statement timeout bounds it.
  */
 export function inputBlock(m: Conversion & { readonly input: string }): string {
   const col = quoteIdent(m.column);
@@ -89,15 +96,19 @@ export function inputBlock(m: Conversion & { readonly input: string }): string {
 #variable_conflict use_column
 DECLARE
   checked_value text;
+  value_rows bigint;
   failing_rows bigint := 0;
   least_failing text;
 BEGIN
-  FOR checked_value IN SELECT ${col}::text FROM ${rel(m.table)} WHERE ${col} IS NOT NULL LOOP
+  FOR checked_value, value_rows IN
+    SELECT v.x, count(*) FROM (SELECT ${col}::text AS x FROM ${rel(m.table)} WHERE ${col} IS NOT NULL AND ${untrusted(m)}) v GROUP BY v.x ORDER BY v.x
+  LOOP
     BEGIN
       PERFORM checked_value::${m.input};
-    EXCEPTION WHEN data_exception THEN
-      failing_rows := failing_rows + 1;
-      IF least_failing IS NULL OR checked_value < least_failing THEN least_failing := checked_value; END IF;
+    EXCEPTION WHEN data_exception OR integrity_constraint_violation THEN
+      -- Invalid input (class 22), or a domain's constraint (class 23): pg_input_is_valid's false.
+      failing_rows := failing_rows + value_rows;
+      least_failing := coalesce(least_failing, checked_value);
     END;
   END LOOP;
   PERFORM pg_catalog.set_config(${quoteLiteral(ROWS_SETTING)}, failing_rows::text, true);
@@ -186,10 +197,13 @@ interface Size {
   readonly analysed: boolean;
 }
 
-/** Run `fn` in a read-only transaction under the checks' statement timeout. */
+/**
+ * Run `fn` in a read-only transaction under the checks' statement timeout. Float text is the
+ * shortest exact one, as the float_digits test expects whatever the role's settings.
+ */
 async function readOnly<T>(db: Db, options: CheckOptions, fn: () => Promise<T>): Promise<T> {
   try {
-    await db.exec(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${quoteLiteral(`${Math.max(1, Math.round(options.timeoutMs))}ms`)}`);
+    await db.exec(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${quoteLiteral(`${Math.max(1, Math.round(options.timeoutMs))}ms`)}; SET LOCAL extra_float_digits = 1`);
     const result = await fn();
     await db.exec('COMMIT');
     return result;

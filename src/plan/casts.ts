@@ -130,8 +130,20 @@ export type ValueTest =
   | { readonly kind: 'input' }
   /** An address with host bits set: the change fails. */
   | { readonly kind: 'host_bits' }
-  /** Different once converted (rounding, lost time of day): the change succeeds, the value changes. */
-  | { readonly kind: 'roundtrip' }
+  /**
+   * Different once converted (rounding, lost time of day): the change succeeds, the value
+   * changes. `compareAs`: the type both sides are compared in, where the old type has no
+   * comparison with the new one (money).
+   */
+  | { readonly kind: 'roundtrip'; readonly compareAs?: string }
+  /** A numeric beyond the range of this floating point type, or so close to zero it would become 0: the change fails. */
+  | { readonly kind: 'float_range'; readonly type: 'float4' | 'float8' }
+  /** A numeric that reads back different from this floating point type (digits it cannot hold): the value changes. */
+  | { readonly kind: 'float_digits'; readonly type: 'float4' | 'float8' }
+  /** A bit string of another length than this: the change fails (ALTER ... TYPE bit(n) does not truncate). */
+  | { readonly kind: 'bit_length'; readonly length: number }
+  /** Every value changes (a timestamp loses its date): the change succeeds. */
+  | { readonly kind: 'every' }
   /** Larger in magnitude than this: the value loses precision. */
   | { readonly kind: 'beyond'; readonly limit: string };
 
@@ -167,7 +179,7 @@ const impossible = (f: string, t: string): Conversion => ({
 });
 
 /** Whether values found by `test` make the change fail (rather than change quietly). */
-export const testFails = (test: ValueTest): boolean => test.kind !== 'roundtrip' && test.kind !== 'beyond';
+export const testFails = (test: ValueTest): boolean => test.kind !== 'roundtrip' && test.kind !== 'beyond' && test.kind !== 'float_digits' && test.kind !== 'every';
 
 /**
  * The casts pg_cast holds between the built-in types above (the same from PostgreSQL 13 to
@@ -249,8 +261,11 @@ function sameBase(from: ParsedType, to: ParsedType): Conversion {
     }
     case 'varbit':
       return lengthChange(from, to, 'bit', false);
-    case 'bit':
-      return from.mods[0] === to.mods[0] ? widening(false) : lossy(`bit strings of another length than ${to.mods[0] ?? 1} make the change fail`);
+    case 'bit': {
+      // bit(n) -> bit(m) is an assignment cast: it fails on a length other than m, never truncates.
+      const length = to.mods[0] ?? 1;
+      return (from.mods[0] ?? 1) === length ? widening(false) : lossy(`bit strings of another length than ${length} make the change fail`, null, { kind: 'bit_length', length });
+    }
     case 'numeric':
       return numericChange(from, to);
   }
@@ -294,7 +309,7 @@ function betweenFamilies(from: ParsedType, to: ParsedType, fromFamily: Family, t
   if (f === 'bool' && toFamily === 'int') return { ...widening(true), explicit: 'cast' };
   if (f === 'macaddr' && t === 'macaddr8') return widening(true);
   if (f === 'macaddr8' && t === 'macaddr') return lossy('addresses that are not EUI-48 make the change fail');
-  if (f === 'money' && toFamily === 'numeric' && to.mods.length === 0) return widening(true);
+  if (f === 'money' && toFamily === 'numeric') return moneyToNumeric(to);
   if (t === 'money' && (f === 'int2' || f === 'int4')) return widening(true);
   if (t === 'money' && (fromFamily === 'numeric' || f === 'int8')) return lossy('values are rounded to cents, and those beyond its range fail');
   if (toFamily === 'string') return toString(from, to);
@@ -313,14 +328,23 @@ function betweenFamilies(from: ParsedType, to: ParsedType, fromFamily: Family, t
   }
   if ((fromFamily === 'numeric' || fromFamily === 'float') && toFamily === 'int') return failsOrRounds(`fractions are rounded; values outside ${INT_RANGE[t]} fail`, intRange(t, true));
   // float4 and float8 keep FLT_DIG (6) and DBL_DIG (15) decimal digits through numeric.
-  if (fromFamily === 'numeric' && toFamily === 'float') return lossy(`values keep only ${t === 'float4' ? 6 : 15} significant digits`);
+  if (fromFamily === 'numeric' && toFamily === 'float') {
+    const type = t === 'float4' ? 'float4' : 'float8';
+    return {
+      ...lossy(`values keep only ${type === 'float4' ? 6 : 15} significant digits, and those beyond the range of ${t === 'float4' ? 'real' : 'double precision'} or too close to zero fail`, null, { kind: 'float_range', type }),
+      rounding: { kind: 'float_digits', type },
+    };
+  }
   if (fromFamily === 'float' && toFamily === 'numeric') return lossy(`values keep ${f === 'float4' ? 6 : 15} significant digits; infinity may fail`);
   if (fromFamily === 'datetime' && toFamily === 'datetime') return datetimeChange(f, t);
   if (f === 'json' && t === 'jsonb') return lossy('jsonb drops duplicate keys, key order and whitespace');
   if (f === 'jsonb' && t === 'json') return widening(true);
   if (f === 'cidr' && t === 'inet') return widening(false);
   if (f === 'inet' && t === 'cidr') return lossy('addresses with host bits set make the change fail', null, { kind: 'host_bits' });
-  if (f === 'varbit' && t === 'bit') return lossy('bit strings of another length make the change fail');
+  if (f === 'varbit' && t === 'bit') {
+    const length = to.mods[0] ?? 1;
+    return lossy(`bit strings of another length than ${length} make the change fail`, null, { kind: 'bit_length', length });
+  }
   if (f === 'bit' && t === 'varbit') {
     const c = lengthChange(from, to, 'bit', false);
     return c.lossy === null ? widening(true) : c;
@@ -331,15 +355,34 @@ function betweenFamilies(from: ParsedType, to: ParsedType, fromFamily: Family, t
   return lossy(`there is no safe conversion from ${f} to ${t}; values may fail to convert`, 'cast');
 }
 
+/**
+ * money is a count of the locale's smallest unit (cents: 2 decimal places, up to
+ * 92233720368547758.07); numeric keeps it whole with 2 decimal places and 17 integer digits.
+ */
+const MONEY_SCALE = 2;
+const MONEY_INTEGER_DIGITS = 17;
+
+function moneyToNumeric(to: ParsedType): Conversion {
+  const [p, s = 0] = to.mods;
+  if (p === undefined || (s >= MONEY_SCALE && p - s >= MONEY_INTEGER_DIGITS)) return widening(true);
+  const digits: ValueTest = { kind: 'digits', integerDigits: p - s, scale: s };
+  const rounds = s < MONEY_SCALE;
+  if (p - s < MONEY_INTEGER_DIGITS) {
+    const reason = `values of more than ${p - s} integer digits fail${rounds ? `, and values are rounded to ${s} decimal place${s === 1 ? '' : 's'}` : ''}`;
+    return rounds ? { ...lossy(reason, null, digits), rounding: { kind: 'roundtrip', compareAs: 'numeric' } } : lossy(reason, null, digits);
+  }
+  return lossy(`values are rounded to ${s} decimal place${s === 1 ? '' : 's'}`, null, { kind: 'roundtrip', compareAs: 'numeric' });
+}
+
 function datetimeChange(f: string, t: string): Conversion {
   if ((f === 'date' && (t === 'time' || t === 'timetz' || t === 'interval')) || ((f === 'time' || f === 'timetz' || f === 'interval') && t === 'date')) return impossible(f, t);
   if (f === 'date' && (t === 'timestamp' || t === 'timestamptz')) return widening(true);
   if (f === 'timestamp' && t === 'timestamptz') return widening(true);
   if (f === 'timestamptz' && t === 'timestamp') return lossy('the time zone is lost: values are converted to the session time zone');
   if ((f === 'timestamp' || f === 'timestamptz') && t === 'date') return lossy('the time of day is lost', null, { kind: 'roundtrip' });
-  if ((f === 'timestamp' || f === 'timestamptz') && (t === 'time' || t === 'timetz')) return lossy('the date is lost');
+  if ((f === 'timestamp' || f === 'timestamptz') && (t === 'time' || t === 'timetz')) return lossy('the date is lost', null, { kind: 'every' });
   if (f === 'time' && t === 'timetz') return widening(true);
-  if (f === 'timetz' && t === 'time') return lossy('the time zone is lost');
+  if (f === 'timetz' && t === 'time') return lossy('the time zone is lost', null, { kind: 'every' });
   if (f === 'time' && t === 'interval') return widening(true);
   if (f === 'interval' && t === 'time') return lossy('intervals outside one day are wrapped');
   return lossy(`there is no safe conversion from ${f} to ${t}`, 'cast');

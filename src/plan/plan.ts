@@ -71,7 +71,15 @@ function measureToday(steps: readonly Step[], renames: Hints): Step[] {
       case 'nulls':
         return { ...m, table, column: col(m.column) };
       case 'conversion':
-        return { ...m, table, column: col(m.column), fails: m.fails === null ? null : text(m.fails), rounded: m.rounded === null ? null : text(m.rounded), example: text(m.example) };
+        return {
+          ...m,
+          table,
+          column: col(m.column),
+          fails: m.fails === null ? null : text(m.fails),
+          ...(m.trusted === undefined ? {} : { trusted: text(m.trusted) }),
+          rounded: m.rounded === null ? null : text(m.rounded),
+          example: text(m.example),
+        };
       case 'where':
         return { ...m, table, condition: text(m.condition), example: m.example === null ? null : text(m.example) };
       case 'duplicates':

@@ -227,6 +227,8 @@ function overValues(column: string, elementwise: boolean, condition: (value: str
 export interface ConversionCheck {
   readonly fails: string | null;
   readonly input: string | null;
+  /** With `input`: the rows whose text is certainly valid input, which need no try. */
+  readonly trusted?: string;
   readonly rounded: string | null;
 }
 
@@ -242,9 +244,10 @@ export function conversionCheck(column: string, conv: Conversion, newType: strin
   const test = conv.test;
   if (test === null) return null;
   if (test.kind === 'input') {
-    const known = inputPattern(type);
-    // Without a pattern, the whole value (an array with its elements) is tried as input.
-    return known ? { fails: over((v) => known(`${v}::text`)), input: null, rounded: null } : { fails: null, input: newType, rounded: null };
+    // Only the server knows its input functions (PostgreSQL 15 takes 'tr' as true, 'inf' as a
+    // numeric, not '1e-50' as a real): every value is tried, but those of a plain form known valid.
+    const known = elementwise ? null : certainlyValid(type);
+    return { fails: null, input: newType, ...(known ? { trusted: known(textOf(column)) } : {}), rounded: null };
   }
   const found = over((v) => valueTest(v, test, type));
   if (!testFails(test)) return { fails: null, input: null, rounded: found };
@@ -260,6 +263,20 @@ export const invalidInput = (column: string, type: string): string =>
 const REAL_OVERFLOW = 'pg_catalog.power(2::float8, 128) - pg_catalog.power(2::float8, 103)';
 const REAL_UNDERFLOW = 'pg_catalog.power(2::float8, -150)';
 
+/**
+ * numeric -> float4 / float8 reads the number's text as the float's input: it fails where that
+ * rounds to infinity (from the midpoint above the largest value) or to 0 (up to half the
+ * smallest subnormal). In numeric, exactly: 2^128 - 2^103 and 2^-150; 2^1024 - 2^970 and 2^-1075.
+ */
+const FLOAT_LIMITS = { float4: { over: [128, 103], under: 150 }, float8: { over: [1024, 970], under: 1075 } } as const;
+
+function floatRange(c: string, type: 'float4' | 'float8'): string {
+  const { over, under } = FLOAT_LIMITS[type];
+  const two = (n: number): string => `pg_catalog.power(2::numeric, ${n})`;
+  // NaN and infinity convert; the text test keeps 'Infinity' out of SQL older servers cannot read.
+  return `CASE WHEN ${c}::text IN ('NaN', 'Infinity', '-Infinity') THEN false ELSE pg_catalog.abs(${c}) >= ${two(over[0])} - ${two(over[1])} OR (${c} <> 0 AND pg_catalog.abs(${c}) * ${two(under)} <= 1) END`;
+}
+
 function valueTest(c: string, test: ValueTest, newType: string): string {
   switch (test.kind) {
     case 'range': {
@@ -269,27 +286,38 @@ function valueTest(c: string, test: ValueTest, newType: string): string {
     }
     case 'real':
       return `CASE WHEN ${c} = 'NaN'::float8 OR pg_catalog.abs(${c}) = 'Infinity'::float8 THEN false ELSE pg_catalog.abs(${c}) >= ${REAL_OVERFLOW} OR (${c} <> 0 AND pg_catalog.abs(${c}) <= ${REAL_UNDERFLOW}) END`;
+    case 'float_range':
+      return floatRange(c, test.type);
+    case 'float_digits':
+      // What reads back: the float's shortest exact text (extra_float_digits 1, set by the checks).
+      return `((${c}::${test.type})::text)::numeric IS DISTINCT FROM ${c}`;
     case 'length':
       return `pg_catalog.char_length(${c}::text) > ${test.max}`;
+    case 'bit_length':
+      return `pg_catalog.length(${c}) <> ${test.length}`;
     case 'digits':
       // NaN fits any numeric; infinity none with a precision.
       return `CASE WHEN ${c}::numeric = 'NaN'::numeric THEN false ELSE pg_catalog.abs(pg_catalog.round(${c}::numeric, ${test.scale})) >= pg_catalog.power(10::numeric, ${test.integerDigits}) END`;
-    case 'input': {
-      const known = inputPattern(newType);
-      return known ? known(`${c}::text`) : `NOT pg_catalog.pg_input_is_valid(${c}::text, ${quoteLiteral(newType)})`;
-    }
+    case 'input':
+      return `NOT pg_catalog.pg_input_is_valid(${c}::text, ${quoteLiteral(newType)})`;
     case 'host_bits':
       return `${c} <> pg_catalog.network(${c})::inet`;
     case 'roundtrip':
-      return `(${c}::${newType}) IS DISTINCT FROM ${c}`;
+      return test.compareAs ? `(${c}::${newType})::${test.compareAs} IS DISTINCT FROM ${c}::${test.compareAs}` : `(${c}::${newType}) IS DISTINCT FROM ${c}`;
+    case 'every':
+      return 'true';
     case 'beyond':
       return `pg_catalog.abs(${c}) > ${test.limit}`;
   }
 }
 
-const INTEGER_TEXT = String.raw`^\s*[-+]?[0-9]+\s*$`;
-const NUMBER_TEXT = String.raw`^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$`;
-const UUID_TEXT = String.raw`^\s*\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?\s*$`;
+// Plain forms every supported version reads the same way; anything else is left to the server.
+const INTEGER_TEXT = String.raw`^[-+]?[0-9]{1,18}$`;
+const NUMBER_TEXT = String.raw`^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)$`;
+const FLOAT_TEXT = String.raw`^[-+]?[0-9]{1,15}(\.[0-9]{0,15})?$`;
+const UUID_TEXT = String.raw`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`;
+/** Longer numbers are tried by the server (numeric takes up to 131072 digits before the point). */
+const NUMBER_TEXT_MAX = 1000;
 const INTEGER_BOUNDS: Record<string, [string, string]> = {
   int2: ['-32768', '32767'],
   int4: ['-2147483648', '2147483647'],
@@ -297,27 +325,23 @@ const INTEGER_BOUNDS: Record<string, [string, string]> = {
 };
 
 /**
- * For the common targets, a condition on text that is not valid input for `type`, made by a
- * pattern on every version (the CASE makes the pattern decide before any cast runs); null for
- * the others, which need the server to try the input.
+ * For the common targets, a condition on text (never failing itself) that holds only for valid
+ * input of `type`: the values in the plain forms it knows, in range. False is no verdict: the
+ * server tries those values. Null for types without one.
  */
-function inputPattern(type: string): ((text: string) => string) | null {
+function certainlyValid(type: string): ((text: string) => string) | null {
   const t = parseType(type);
   if (t.array) return null;
   const bounds = INTEGER_BOUNDS[t.base];
-  if (bounds) return (text) => `CASE WHEN ${text} ~ ${quoteLiteral(INTEGER_TEXT)} THEN ${text}::numeric NOT BETWEEN ${bounds[0]} AND ${bounds[1]} ELSE true END`;
+  if (bounds) return (text) => `CASE WHEN ${text} ~ ${quoteLiteral(INTEGER_TEXT)} THEN ${text}::int8 BETWEEN ${bounds[0]} AND ${bounds[1]} ELSE false END`;
   if (t.base === 'numeric') {
     const [p, scale = 0] = t.mods;
-    return (text) => {
-      const overflow = p === undefined ? 'false' : `pg_catalog.abs(pg_catalog.round(${text}::numeric, ${scale})) >= pg_catalog.power(10::numeric, ${p - scale})`;
-      return `CASE WHEN ${text} ~ ${quoteLiteral(NUMBER_TEXT)} THEN ${overflow} ELSE pg_catalog.lower(pg_catalog.btrim(${text})) NOT IN ('nan', 'infinity', '+infinity', '-infinity') END`;
-    };
+    const fits = (text: string): string => (p === undefined ? 'true' : `pg_catalog.abs(pg_catalog.round(${text}::numeric, ${scale})) < pg_catalog.power(10::numeric, ${p - scale})`);
+    return (text) => `CASE WHEN ${text} ~ ${quoteLiteral(NUMBER_TEXT)} AND pg_catalog.char_length(${text}) <= ${NUMBER_TEXT_MAX} THEN ${fits(text)} ELSE false END`;
   }
-  if (t.base === 'float4' || t.base === 'float8') {
-    return (text) => `NOT (${text} ~ ${quoteLiteral(NUMBER_TEXT)} OR pg_catalog.lower(pg_catalog.btrim(${text})) IN ('nan', 'infinity', '+infinity', '-infinity', 'inf', '+inf', '-inf'))`;
-  }
-  if (t.base === 'uuid') return (text) => `${text} !~* ${quoteLiteral(UUID_TEXT)}`;
-  if (t.base === 'bool') return (text) => `pg_catalog.lower(pg_catalog.btrim(${text})) NOT IN ('t', 'true', 'y', 'yes', 'on', '1', 'f', 'false', 'n', 'no', 'off', '0')`;
+  if (t.base === 'float4' || t.base === 'float8') return (text) => `${text} ~ ${quoteLiteral(FLOAT_TEXT)}`;
+  if (t.base === 'uuid') return (text) => `${text} ~ ${quoteLiteral(UUID_TEXT)}`;
+  if (t.base === 'bool') return (text) => `${text} IN ('t', 'true', 'y', 'yes', 'on', '1', 'f', 'false', 'n', 'no', 'off', '0')`;
   return null;
 }
 

@@ -28,8 +28,9 @@ export type Measure =
   | { readonly kind: 'where'; readonly table: TableName; readonly condition: string; readonly example: string | null }
   /**
    * Values of a column a type change fails on: where `fails` holds, or whose text is not valid
-   * input for the type `input` (then the only test: before PostgreSQL 16 it is tried row by
-   * row); and, among the others, those it rounds (`rounded`). An array counts when any of its
+   * input for the type `input` (then the only test: tried by pg_input_is_valid, or before
+   * PostgreSQL 16 value by value), except rows where `trusted` holds (text of a form certainly
+   * valid); and, among the others, those it rounds (`rounded`). An array counts when any of its
    * elements does. `example` is the value shown.
    */
   | {
@@ -38,6 +39,7 @@ export type Measure =
       readonly column: string;
       readonly fails: string | null;
       readonly input: string | null;
+      readonly trusted?: string;
       readonly rounded: string | null;
       readonly example: string;
     }

@@ -177,6 +177,10 @@ const cases: readonly Case[] = [
   c('macaddr', 'macaddr8', W, true, null, "'08:00:2b:01:02:03'"),
   c('macaddr8', 'macaddr', L, true, null, "'08:00:2b:01:02:03:04:05'"),
   c('money', 'numeric', W, true, null, "'12.34'"),
+  c('money', 'numeric(19,2)', W, true, null, "'-92233720368547758.08'"),
+  c('money', 'numeric(10,1)', L, true, null, "'12.34'"),
+  c('money', 'numeric(20,4)', L, true, null, "'92233720368547758.07'"),
+  c('money', 'numeric(25,1)', L, true, null, "'0.05'"),
   c('numeric', 'money', L, true, null, "'12.345'"),
   c('integer', 'money', W, true, null),
   // Lossy only in the padding, which text never shows: no witness can tell.
@@ -184,6 +188,10 @@ const cases: readonly Case[] = [
   c('character(10)', 'character varying(5)', L, true, null, "'abcdef'"),
   c('xml', 'text', W, false, null, "'<a/>'"),
   c('bit(5)', 'bit varying(10)', W, true, null, "B'10101'"),
+  // ALTER ... TYPE bit(n) takes the assignment cast, which fails where an explicit one truncates.
+  c('bit(4)', 'bit(2)', L, true, null, "B'1000'"),
+  c('bit varying(10)', 'bit(2)', L, true, null, "B'1'"),
+  c('numeric', 'real', L, true, null, "'1e-50'"),
   c('character varying(10)', 'character(20)', L, true, null, "'abc '"),
 ];
 
@@ -249,6 +257,16 @@ describe('conversion(from, to)', () => {
     expect(tests('double precision', 'integer')).toEqual({ test: 'range', rounding: 'roundtrip' });
     expect(tests('double precision', 'real')).toEqual({ test: 'real', rounding: 'roundtrip' });
     expect(tests('bigint', 'integer')).toEqual({ test: 'range', rounding: null });
+    expect(tests('numeric', 'real')).toEqual({ test: 'float_range', rounding: 'float_digits' });
+    expect(tests('numeric(10,2)', 'double precision')).toEqual({ test: 'float_range', rounding: 'float_digits' });
+    expect(tests('money', 'numeric(10,1)')).toEqual({ test: 'digits', rounding: 'roundtrip' });
+    expect(tests('money', 'numeric(25,1)')).toEqual({ test: 'roundtrip', rounding: null });
+    expect(tests('money', 'numeric(12,2)')).toEqual({ test: 'digits', rounding: null });
+    expect(tests('bit(4)', 'bit(2)')).toEqual({ test: 'bit_length', rounding: null });
+    expect(tests('bit varying(10)', 'bit(2)')).toEqual({ test: 'bit_length', rounding: null });
+    expect(tests('timestamp with time zone', 'time without time zone')).toEqual({ test: 'every', rounding: null });
+    expect(tests('timestamp without time zone', 'time without time zone')).toEqual({ test: 'every', rounding: null });
+    expect(tests('time with time zone', 'time without time zone')).toEqual({ test: 'every', rounding: null });
     // Arrays keep their element's tests: the checks count element by element.
     expect(tests('bigint[]', 'integer[]')).toEqual({ test: 'range', rounding: null });
     expect(tests('text[]', 'character varying(2)[]')).toEqual({ test: 'length', rounding: null });
