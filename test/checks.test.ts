@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chalk } from 'chalk';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkSchema, planAgainst } from '../src/api.js';
 import { measurePlan } from '../src/checks/checks.js';
@@ -494,6 +495,54 @@ describe('tables too large to scan within the budget', () => {
     const nulls = hazard('alter_column public.t.must', 'may_fail');
     expect(nulls.rows).toBeUndefined();
     expect(nulls.message).toMatch(/\(not measured: public\.t \(\d+(\.\d)? MB, about [\d,]+ rows\) is too large to scan within 0\.001 s\)$/);
+  });
+});
+
+describe('a table another session has locked', () => {
+  it('is said to be locked, naming who holds it, rather than too large to scan; other tables are measured', async () => {
+    await runBefore(
+      s.db,
+      `CREATE TABLE busy (id integer PRIMARY KEY, a text); INSERT INTO busy VALUES (1, NULL);
+       CREATE TABLE orders (id integer PRIMARY KEY, busy_id integer); INSERT INTO orders VALUES (1, 7);
+       CREATE TABLE free (id integer PRIMARY KEY, b text); INSERT INTO free VALUES (1, NULL);`,
+    );
+    const yaml = `tables:
+  busy:
+    columns:
+      id: { type: integer, primary_key: true }
+      a: { type: text, nullable: false }
+  orders:
+    columns:
+      id: { type: integer, primary_key: true }
+      busy_id: integer
+    foreign_keys:
+      orders_busy_fk: { columns: [busy_id], references: busy }
+  free:
+    columns:
+      id: { type: integer, primary_key: true }
+      b: { type: text, nullable: false }
+`;
+    const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', yaml));
+    const holder = new pg.Client({ connectionString: s.url, application_name: 'nightly-batch' });
+    holder.on('error', () => undefined);
+    await holder.connect();
+    try {
+      const { pid, role } = (await holder.query<{ pid: number; role: string }>('SELECT pg_backend_pid() AS pid, current_user AS role')).rows[0]!;
+      await holder.query('BEGIN; LOCK TABLE public.busy IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const checked = await measurePlan(s.db, plan, { timeoutMs: 500 });
+      expect(Date.now() - started).toBeLessThan(5000);
+      const hazard = (step: string, code: HazardCode) => checked.steps.find((st) => `${st.op} ${st.object}` === step)!.hazards.find((h) => h.code === code)!;
+      const held = `waited 500 ms for a table lock: public\\.busy is held in ACCESS EXCLUSIVE mode by server process ${pid} \\(role ${role}, nightly-batch, idle in transaction, its transaction open for \\d+ s\\)`;
+      const nulls = hazard('alter_column public.busy.a', 'may_fail');
+      expect(nulls.message).toMatch(new RegExp(`^fails if any row of public\\.busy has NULL in a \\(not measured: counting the rows ${held}\\)$`));
+      expect(figures(nulls)).toEqual({ rows: undefined, example: undefined, fails: undefined, estimated: undefined });
+      // A foreign key's check reads the referenced table too.
+      expect(hazard('add_foreign_key public.orders.orders_busy_fk', 'may_fail').message).toMatch(new RegExp(`\\(not measured: counting the rows ${held}\\)$`));
+      expect(figures(hazard('alter_column public.free.b', 'may_fail'))).toEqual({ rows: 1, example: undefined, fails: true, estimated: undefined });
+    } finally {
+      await holder.end();
+    }
   });
 });
 

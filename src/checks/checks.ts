@@ -4,6 +4,7 @@
 // gets an estimate of the figure from the statistics where they can give one, said so, and
 // otherwise its size, with the figure said to be not measured.
 import type { Db } from '../db/db.js';
+import { exclusiveHolders, LOCK_NOT_AVAILABLE, lockTimeoutError } from '../db/locks.js';
 import { serverVersion } from '../introspect/introspect.js';
 import { displayLiteral, qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
 import { invalidInput } from '../plan/sql.js';
@@ -198,12 +199,17 @@ interface Size {
 }
 
 /**
- * Run `fn` in a read-only transaction under the checks' statement timeout. Float text is the
- * shortest exact one, as the float_digits test expects whatever the role's settings.
+ * Run `fn` in a read-only transaction under the checks' statement timeout, holding the tables
+ * `locks` in ACCESS SHARE mode first: a table locked by someone else fails on lock_timeout
+ * (LOCK_NOT_AVAILABLE) rather than look too large to scan. Float text is the shortest exact one,
+ * as the float_digits test expects whatever the role's settings.
  */
-async function readOnly<T>(db: Db, options: CheckOptions, fn: () => Promise<T>): Promise<T> {
+async function readOnly<T>(db: Db, options: CheckOptions, fn: () => Promise<T>, locks: readonly TableName[] = []): Promise<T> {
+  const budget = quoteLiteral(`${Math.max(1, Math.round(options.timeoutMs))}ms`);
   try {
-    await db.exec(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${quoteLiteral(`${Math.max(1, Math.round(options.timeoutMs))}ms`)}; SET LOCAL extra_float_digits = 1`);
+    await db.exec('BEGIN READ ONLY');
+    if (locks.length > 0) await db.exec(`SET LOCAL lock_timeout = ${budget}; LOCK TABLE ${locks.map(rel).join(', ')} IN ACCESS SHARE MODE`);
+    await db.exec(`SET LOCAL statement_timeout = ${budget}; SET LOCAL extra_float_digits = 1`);
     const result = await fn();
     await db.exec('COMMIT');
     return result;
@@ -326,13 +332,22 @@ async function count(db: Db, m: Measure, version: number): Promise<Count> {
   };
 }
 
+/** The hazard of a measure that could not read its tables: who holds them. */
+async function locked(db: Db, h: Hazard, tables: readonly TableName[], options: CheckOptions): Promise<Hazard> {
+  const holders = await exclusiveHolders(db, tables.map(rel)).catch(() => null);
+  return { ...h, message: `${h.message} (not measured: ${lockTimeoutError('counting the rows', options.timeoutMs, holders).message})` };
+}
+
 async function measureOne(db: Db, h: Hazard, version: number, options: CheckOptions): Promise<Hazard> {
   const m = h.measure!;
   if (!(await exists(db, m.table)) || (m.kind === 'orphans' && m.references && !(await exists(db, m.references)))) return h;
+  const tables = m.kind === 'orphans' && m.references ? [m.table, m.references] : [m.table];
   try {
-    return withCount(h, await readOnly(db, options, () => count(db, m, version)));
+    return withCount(h, await readOnly(db, options, () => count(db, m, version), tables));
   } catch (error) {
-    if ((error as { code?: string | null }).code === QUERY_CANCELED) return tooLarge(db, h, options);
+    const code = (error as { code?: string | null }).code;
+    if (code === LOCK_NOT_AVAILABLE) return locked(db, h, tables, options);
+    if (code === QUERY_CANCELED) return tooLarge(db, h, options);
     const reason = error instanceof Error ? error.message : String(error);
     return { ...h, message: `${h.message} (not measured: ${reason})` };
   }

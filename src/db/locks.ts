@@ -29,6 +29,8 @@ export interface LockHolder {
   readonly pid: number;
   /** The relation it holds ACCESS EXCLUSIVE, qualified. */
   readonly relation: string;
+  /** The role it runs as. */
+  readonly user: string | null;
   readonly application: string | null;
   readonly state: string | null;
   /** How long its transaction has been open, in seconds. */
@@ -38,12 +40,13 @@ export interface LockHolder {
 }
 
 /**
- * Other sessions of this database holding a relation in ACCESS EXCLUSIVE mode: the only mode
- * that blocks a read of the catalog functions (pg_get_indexdef, pg_get_constraintdef).
+ * Other sessions of this database holding a relation (any, or one of `relations`, qualified) in
+ * ACCESS EXCLUSIVE mode: the only mode that blocks a read, of a table or of the catalog
+ * functions (pg_get_indexdef, pg_get_constraintdef).
  */
-export async function exclusiveHolders(db: Db): Promise<LockHolder[]> {
+export async function exclusiveHolders(db: Db, relations: readonly string[] | null = null): Promise<LockHolder[]> {
   return db.query<LockHolder>(
-    `SELECT l.pid, l.relation::pg_catalog.regclass::text AS relation, a.application_name AS application, a.state,
+    `SELECT l.pid, l.relation::pg_catalog.regclass::text AS relation, a.usename::text AS "user", a.application_name AS application, a.state,
         (extract(epoch FROM pg_catalog.now() - a.xact_start))::int AS seconds,
         EXISTS (SELECT 1 FROM pg_catalog.pg_locks x WHERE x.pid = l.pid AND x.locktype = 'advisory' AND x.granted
           AND x.classid = $1 AND x.objid = $2 AND x.objsubid = 2 AND x.database = l.database) AS schema
@@ -51,14 +54,15 @@ export async function exclusiveHolders(db: Db): Promise<LockHolder[]> {
       LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.granted AND l.pid <> pg_catalog.pg_backend_pid()
         AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+        AND ($3::text[] IS NULL OR l.relation = ANY (SELECT pg_catalog.to_regclass(r)::oid FROM pg_catalog.unnest($3::text[]) r))
       ORDER BY a.xact_start NULLS LAST, 2
       LIMIT 5`,
-    [...WRITER_LOCK_KEYS],
+    [...WRITER_LOCK_KEYS, relations],
   );
 }
 
 function who(h: LockHolder): string {
-  const parts = [h.application ? h.application : null, h.state, h.seconds !== null ? `its transaction open for ${h.seconds} s` : null].filter(Boolean);
+  const parts = [h.user ? `role ${h.user}` : null, h.application ? h.application : null, h.state, h.seconds !== null ? `its transaction open for ${h.seconds} s` : null].filter(Boolean);
   return `server process ${h.pid}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
 }
 
