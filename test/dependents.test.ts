@@ -80,3 +80,109 @@ describe('unmanaged objects in the way of a drop or a type change', () => {
     });
   });
 });
+
+// Objects using a type the plan drops: an enum (a function's argument, an array of it, a
+// domain over it, a view casting to it, a table left alone) or a table's row type (a function
+// returning SETOF the table). A rebuilt enum (a value removed) leaves them on the old
+// version, whose drop then fails.
+const TYPES_BEFORE = `
+CREATE TYPE mood AS ENUM ('ok', 'meh', 'bad');
+CREATE TYPE gone AS ENUM ('x', 'y');
+CREATE TYPE colour AS ENUM ('red', 'green');
+CREATE TYPE unused AS ENUM ('u');
+CREATE TABLE notes (id integer PRIMARY KEY, mood mood, colour colour);
+CREATE TABLE old_rows (id integer PRIMARY KEY, g gone);
+CREATE FUNCTION cheer(m mood) RETURNS integer LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION all_old() RETURNS SETOF old_rows LANGUAGE sql AS 'SELECT * FROM old_rows';
+CREATE DOMAIN gone_d AS gone;
+CREATE FUNCTION paint(c colour[]) RETURNS integer LANGUAGE sql AS 'SELECT 1';
+CREATE VIEW reds AS SELECT 'red'::colour AS c;
+ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+CREATE TABLE parted (c colour, d date) PARTITION BY RANGE (d);`;
+
+const TYPES_DESIRED = `
+enums:
+  mood: [ok, bad]
+  colour: [red, green, blue]
+tables:
+  notes:
+    columns:
+      id: { type: integer, primary_key: true }
+      mood: mood
+      colour: colour
+`;
+
+describe('unmanaged objects using a type the plan drops or rebuilds', () => {
+  it('names them on the step that fails, and exactly those steps fail on the server', async () => {
+    await withScratch('type-dependents', async (s) => {
+      await runBefore(s.db, TYPES_BEFORE);
+      const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', TYPES_DESIRED));
+      expect(plan.steps.map(label)).toEqual([
+        'drop_table public.old_rows',
+        'alter_enum public.mood',
+        'alter_enum public.colour',
+        'drop_enum public.mood_retired',
+        'drop_enum public.gone',
+        'drop_enum public.unused',
+      ]);
+      const blocked = Object.fromEntries(certainFailures(plan.steps).map((f) => [label(f.step), f.hazard.message]));
+      expect(blocked).toEqual({
+        'drop_table public.old_rows':
+          'function public.all_old depends on table public.old_rows, so PostgreSQL refuses to drop the table: drop or change function public.all_old first (schema does not manage it), then plan again',
+        'drop_enum public.mood_retired':
+          'function public.cheer depends on type public.mood, which this plan rebuilds: it would stay on the old version (public.mood_retired), so PostgreSQL refuses to drop that: drop or change function public.cheer first (schema does not manage it), then plan again',
+        'drop_enum public.gone':
+          'domain public.gone_d depends on type public.gone, so PostgreSQL refuses to drop the type: drop or change domain public.gone_d first (schema does not manage it), then plan again',
+      });
+      // Adding a value changes nothing for those using the type: colour's users are no obstacle.
+      expect(plan.steps.find((st) => st.object === 'public.colour')?.hazards).toEqual([]);
+
+      const failed: string[] = [];
+      await s.db.exec('BEGIN');
+      for (const step of plan.steps) {
+        await s.db.exec('SAVEPOINT step');
+        try {
+          for (const statement of step.sql) await s.db.exec(statement);
+          await s.db.exec('RELEASE SAVEPOINT step');
+        } catch {
+          failed.push(label(step));
+          await s.db.exec('ROLLBACK TO SAVEPOINT step');
+        }
+      }
+      await s.db.exec('ROLLBACK');
+      expect(failed.sort()).toEqual(Object.keys(blocked).sort());
+    });
+  });
+
+  it('a rebuilt enum is blocked by a view, an array argument or a table left alone; a policy goes with its dropped table', async () => {
+    await withScratch('type-dependents-2', async (s) => {
+      await runBefore(
+        s.db,
+        `${TYPES_BEFORE}
+CREATE POLICY moody ON old_rows USING ('u'::unused IS NOT NULL);`,
+      );
+      const desired = `
+enums:
+  mood: [ok, meh, bad]
+  colour: [green, red]
+  gone: [x, y]
+tables:
+  notes:
+    columns:
+      id: { type: integer, primary_key: true }
+      mood: mood
+      colour: colour
+`;
+      const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', desired));
+      const blocked = Object.fromEntries(certainFailures(plan.steps).map((f) => [label(f.step), f.hazard.message]));
+      expect(blocked).toEqual({
+        'drop_table public.old_rows': expect.stringContaining('function public.all_old depends on table public.old_rows'),
+        'drop_enum public.colour_retired': expect.stringContaining(
+          'function public.paint, partitioned table public.parted, view public.reds depend on type public.colour, which this plan rebuilds: they would stay on the old version (public.colour_retired)',
+        ),
+      });
+      // The policy using `unused` is on a table the plan drops: it goes first, so the type can go.
+      expect(plan.steps.map(label)).toContain('drop_enum public.unused');
+    });
+  });
+});

@@ -13,10 +13,27 @@ import type {
   PrimaryKey,
   ReferentialAction,
   Table,
+  TypeDependent,
   Unique,
   Unmanaged,
 } from '../model/model.js';
-import type { CatalogRows, ColumnRow, ConstraintRow, DependentRow, EnumRow, ExtensionRow, FunctionRow, IndexRow, OwnedSequenceRow, TableRow, UnmanagedRow, UnmanagedTableRow } from './catalog.js';
+import type {
+  CatalogRows,
+  ColumnRow,
+  ConstraintRow,
+  DependentRow,
+  EnumRow,
+  ExtensionRow,
+  FunctionRow,
+  IndexRow,
+  OccupiedSchemaRow,
+  OwnedSequenceRow,
+  TableRow,
+  TakenNameRow,
+  TypeDependentRow,
+  UnmanagedRow,
+  UnmanagedTableRow,
+} from './catalog.js';
 
 const ACTIONS: Record<string, ReferentialAction> = {
   a: 'no action',
@@ -154,18 +171,53 @@ export function buildDependent(row: DependentRow): Dependent {
   return { schema: row.schema, table: row.table, column: row.column, what, own: row.own, blocksRetype: row.kind !== 'foreign key' };
 }
 
-export function buildUnmanaged(rows: readonly UnmanagedRow[], tables: readonly UnmanagedTableRow[] = [], dependents: readonly DependentRow[] = []): Unmanaged {
+/** `function public.f`, `policy p on public.t`, or what PostgreSQL calls it (`operator public.===(...)`). */
+function typeDependentWhat(row: TypeDependentRow): string {
+  if (row.dependent_schema === null || row.dependent_name === null) return `${row.kind} ${row.identity ?? '?'}`;
+  if (row.on_schema === null || row.on_table === null) return `${row.kind} ${objectPath(row.dependent_schema, row.dependent_name)}`;
+  return `${row.kind} ${objectPath(row.dependent_name)} on ${objectPath(row.on_schema, row.on_table)}`;
+}
+
+/** Users of an enum are its type dependents; users of a table's row type stand on the table as a whole. */
+export function buildTypeDependents(rows: readonly TypeDependentRow[]): { readonly types: TypeDependent[]; readonly tables: Dependent[] } {
+  const types: TypeDependent[] = [];
+  const tables: Dependent[] = [];
+  for (const row of rows) {
+    const what = typeDependentWhat(row);
+    const on = row.on_schema !== null && row.on_table !== null ? { schema: row.on_schema, table: row.on_table } : null;
+    if (row.type_kind === 'enum') types.push({ schema: row.schema, name: row.name, what, on });
+    else tables.push({ schema: row.schema, table: row.name, column: null, what, own: on?.schema === row.schema && on.table === row.name, blocksRetype: false });
+  }
+  return { types, tables };
+}
+
+/** What the catalog says besides the unmanaged counts: all optional, for rows read by older code. */
+export interface UnmanagedExtras {
+  readonly typeDependents?: readonly TypeDependentRow[];
+  readonly occupied?: readonly OccupiedSchemaRow[];
+  readonly taken?: readonly TakenNameRow[];
+}
+
+export function buildUnmanaged(
+  rows: readonly UnmanagedRow[],
+  tables: readonly UnmanagedTableRow[] = [],
+  dependents: readonly DependentRow[] = [],
+  extras: UnmanagedExtras = {},
+): Unmanaged {
   const counts: Record<string, number> = {};
-  const occupied = new Set<string>();
+  const occupied = new Set<string>((extras.occupied ?? []).map((r) => r.schema));
   for (const row of rows) {
     counts[row.kind] = (counts[row.kind] ?? 0) + row.count;
     occupied.add(row.schema);
   }
+  const typeDependents = buildTypeDependents(extras.typeDependents ?? []);
   return {
     counts,
     occupiedSchemas: [...occupied].sort(),
     tables: tables.map(({ schema, name, kind }) => ({ schema, name, kind })),
-    dependents: dependents.map(buildDependent),
+    dependents: [...dependents.map(buildDependent), ...typeDependents.tables],
+    typeDependents: typeDependents.types,
+    taken: (extras.taken ?? []).map(({ schema, name, kind, relation, type }) => ({ schema, name, kind, relation, type })),
   };
 }
 
@@ -211,7 +263,11 @@ export function buildIntrospection(rows: CatalogRows): Introspection {
     sizes: Object.fromEntries(
       rows.tables.map((t) => [objectPath(t.schema, t.table), { bytes: t.bytes === null ? null : Number(t.bytes), rows: t.rows === null ? null : Number(t.rows) }]),
     ),
-    unmanaged: buildUnmanaged(rows.unmanaged, rows.unmanaged_tables, rows.dependents),
+    unmanaged: buildUnmanaged(rows.unmanaged, rows.unmanaged_tables, rows.dependents, {
+      typeDependents: rows.type_dependents ?? [],
+      occupied: rows.occupied_schemas ?? [],
+      taken: rows.taken_names ?? [],
+    }),
     knownTypes: new Set(rows.types.map((t) => `${t.schema}.${t.name}`)),
     serverVersion: rows.server_version,
     extensions: rows.extensions ?? [],

@@ -40,6 +40,8 @@ function tableKind(c = 'c'): string {
       ELSE 'inheritance parent' END`;
 }
 
+const cls = (name: string): string => `'pg_catalog.${name}'::regclass`;
+
 const asJsonArray = (select: string): string => `(SELECT coalesce(json_agg(row_to_json(x)), '[]'::json) FROM (${select}) x)`;
 
 export interface SchemaRow {
@@ -154,6 +156,39 @@ export interface FunctionRow {
   /** pg_get_functiondef: one CREATE OR REPLACE FUNCTION statement. */
   readonly definition: string;
 }
+/** A schema holding anything besides managed tables and enums (an extension, an operator...). */
+export interface OccupiedSchemaRow {
+  readonly schema: string;
+}
+/**
+ * An object this tool does not manage that uses a managed enum or a managed table's row type
+ * (a function taking or returning it, a domain over it, a view casting to it...).
+ */
+export interface TypeDependentRow {
+  /** The enum, or the table whose row type is used. */
+  readonly schema: string;
+  readonly name: string;
+  readonly type_kind: 'enum' | 'table';
+  readonly kind: string;
+  readonly dependent_schema: string | null;
+  readonly dependent_name: string | null;
+  /** The table a policy, trigger or rule is on. */
+  readonly on_schema: string | null;
+  readonly on_table: string | null;
+  /** pg_identify_object's identity, for the kinds named no other way. */
+  readonly identity: string | null;
+}
+/** A relation or type name the file cannot take: the database has an object of it already. */
+export interface TakenNameRow {
+  readonly schema: string;
+  readonly name: string;
+  /** For people: `view`, `sequence`, `domain`, `index on public.m`... */
+  readonly kind: string;
+  /** It is a relation's name (a table, an index or a primary key cannot have it). */
+  readonly relation: boolean;
+  /** It is a type's name (a table or an enum cannot have it). */
+  readonly type: boolean;
+}
 export interface TypeNameRow {
   readonly schema: string;
   readonly name: string;
@@ -170,6 +205,9 @@ export interface CatalogRows {
   readonly unmanaged: UnmanagedRow[];
   readonly unmanaged_tables: UnmanagedTableRow[];
   readonly dependents: DependentRow[];
+  readonly type_dependents?: TypeDependentRow[];
+  readonly occupied_schemas?: OccupiedSchemaRow[];
+  readonly taken_names?: TakenNameRow[];
   readonly types: TypeNameRow[];
   readonly extensions: ExtensionRow[];
   readonly functions: FunctionRow[];
@@ -348,7 +386,6 @@ export function unmanagedTablesSql(): string {
  * belongs to the table itself (dropped with it).
  */
 export function dependentsSql(): string {
-  const cls = (name: string): string => `'pg_catalog.${name}'::regclass`;
   return `SELECT n.nspname AS schema, t.relname AS table, a.attname AS column,
       CASE WHEN r.oid IS NOT NULL THEN CASE oc.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'rule' END
         WHEN p.oid IS NOT NULL THEN CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END
@@ -372,8 +409,113 @@ export function dependentsSql(): string {
     WHERE d.deptype = 'n' AND ${plainTable('t')} AND ${relationScope('database', 't', 'n')}
       AND (r.oid IS NOT NULL OR p.oid IS NOT NULL OR pol.oid IS NOT NULL OR tg.oid IS NOT NULL
         -- Foreign keys of managed tables are planned; those of tables left alone are not.
-        OR (con.oid IS NOT NULL AND NOT (${plainTable('oc')})))
+        -- A partition's copy of its parent's key goes with the parent's: only that one is named.
+        OR (con.oid IS NOT NULL AND NOT (${plainTable('oc')}) AND con.conparentid = 0))
     ORDER BY 1, 2, 3, 4, 5, 6`;
+}
+
+/** A sequence that belongs to a column (serial, identity): it goes with its table. */
+function ownedSequence(c = 'c'): string {
+  return `${c}.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend o
+    WHERE o.classid = ${cls('pg_class')} AND o.objid = ${c}.oid AND o.deptype IN ('a', 'i'))`;
+}
+
+/**
+ * Schemas holding anything besides the tables and enums this tool manages: an extension and
+ * its objects, operators, collations, statistics, views... DROP SCHEMA would refuse, so a plan
+ * never drops one. Every object in a schema depends on it in pg_depend, so none is missed.
+ */
+export function occupiedSchemasSql(): string {
+  return `SELECT DISTINCT n.nspname AS schema
+    FROM pg_catalog.pg_depend d
+    JOIN pg_catalog.pg_namespace n ON d.refclassid = ${cls('pg_namespace')} AND n.oid = d.refobjid
+    LEFT JOIN pg_catalog.pg_class c ON d.classid = ${cls('pg_class')} AND c.oid = d.objid
+    LEFT JOIN pg_catalog.pg_type t ON d.classid = ${cls('pg_type')} AND t.oid = d.objid
+    WHERE d.deptype = 'n' AND ${schemaFilter('n')}
+      AND NOT (c.oid IS NOT NULL AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')} AND ((${plainTable()}) OR (${ownedSequence()})))
+      AND NOT (t.oid IS NOT NULL AND t.typtype = 'e' AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')})
+    ORDER BY 1`;
+}
+
+/**
+ * Objects the tool does not manage that use a managed enum (or its array type) or a managed
+ * table's row type: a function taking or returning it, a domain over it, a view casting to
+ * it, a column of a composite type or of a table left alone. PostgreSQL refuses to drop the
+ * type while they exist, and a rebuilt enum leaves them on the old version. The columns,
+ * defaults, constraints and indexes of managed tables are planned, so they are not listed.
+ */
+export function typeDependentsSql(): string {
+  const ownerOf = `CASE d.classid
+      WHEN ${cls('pg_class')} THEN coalesce((SELECT i.indrelid FROM pg_catalog.pg_index i WHERE i.indexrelid = d.objid), d.objid)
+      WHEN ${cls('pg_attrdef')} THEN (SELECT ad.adrelid FROM pg_catalog.pg_attrdef ad WHERE ad.oid = d.objid)
+      WHEN ${cls('pg_constraint')} THEN (SELECT k.conrelid FROM pg_catalog.pg_constraint k WHERE k.oid = d.objid AND k.contype <> 'x') END`;
+  // A domain, range or other type; a domain's constraint stands for its domain.
+  const typeOf = `CASE d.classid WHEN ${cls('pg_type')} THEN d.objid
+      WHEN ${cls('pg_constraint')} THEN (SELECT nullif(k.contypid, 0) FROM pg_catalog.pg_constraint k WHERE k.oid = d.objid) END`;
+  const onTable = `oc.oid IS NOT NULL AND NOT (r.oid IS NOT NULL AND r.rulename = '_RETURN')`;
+  return `SELECT tn.nspname AS schema, coalesce(tc.relname, tt.typname) AS name,
+      CASE WHEN tt.typtype = 'e' THEN 'enum' ELSE 'table' END AS type_kind,
+      CASE WHEN r.oid IS NOT NULL THEN CASE WHEN r.rulename <> '_RETURN' THEN 'rule' WHEN oc.relkind = 'm' THEN 'materialized view' ELSE 'view' END
+        WHEN p.oid IS NOT NULL THEN CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END
+        WHEN pol.oid IS NOT NULL THEN 'policy' WHEN tg.oid IS NOT NULL THEN 'trigger'
+        WHEN dt.oid IS NOT NULL THEN CASE dt.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'type' END
+        WHEN rel.oid IS NOT NULL THEN CASE rel.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'c' THEN 'composite type'
+          WHEN 'f' THEN 'foreign table' WHEN 'i' THEN 'index' WHEN 'I' THEN 'index' ELSE ${tableKind('rel')} END
+        ELSE io.type END AS kind,
+      coalesce(pn.nspname, on_.nspname, dtn.nspname, reln.nspname) AS dependent_schema,
+      coalesce(CASE WHEN r.rulename = '_RETURN' THEN oc.relname END, r.rulename, p.proname, pol.polname, tg.tgname, dt.typname, rel.relname) AS dependent_name,
+      CASE WHEN ${onTable} THEN on_.nspname END AS on_schema,
+      CASE WHEN ${onTable} THEN oc.relname END AS on_table,
+      io.identity AS identity
+    FROM pg_catalog.pg_depend d
+    JOIN pg_catalog.pg_type tt ON d.refclassid = ${cls('pg_type')} AND (tt.oid = d.refobjid OR tt.typarray = d.refobjid)
+    JOIN pg_catalog.pg_namespace tn ON tn.oid = tt.typnamespace
+    LEFT JOIN pg_catalog.pg_class tc ON tc.oid = tt.typrelid
+    LEFT JOIN pg_catalog.pg_rewrite r ON d.classid = ${cls('pg_rewrite')} AND r.oid = d.objid
+    LEFT JOIN pg_catalog.pg_proc p ON d.classid = ${cls('pg_proc')} AND p.oid = d.objid
+    LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+    LEFT JOIN pg_catalog.pg_policy pol ON d.classid = ${cls('pg_policy')} AND pol.oid = d.objid
+    LEFT JOIN pg_catalog.pg_trigger tg ON d.classid = ${cls('pg_trigger')} AND tg.oid = d.objid
+    LEFT JOIN pg_catalog.pg_class oc ON oc.oid = coalesce(r.ev_class, pol.polrelid, tg.tgrelid)
+    LEFT JOIN pg_catalog.pg_namespace on_ ON on_.oid = oc.relnamespace
+    LEFT JOIN pg_catalog.pg_type dt ON dt.oid = ${typeOf}
+    LEFT JOIN pg_catalog.pg_namespace dtn ON dtn.oid = dt.typnamespace
+    LEFT JOIN pg_catalog.pg_class rel ON d.classid = ${cls('pg_class')} AND rel.oid = d.objid
+    LEFT JOIN pg_catalog.pg_namespace reln ON reln.oid = rel.relnamespace
+    LEFT JOIN pg_catalog.pg_class owner ON owner.oid = ${ownerOf}
+    CROSS JOIN LATERAL pg_catalog.pg_identify_object(d.classid, d.objid, 0) io
+    WHERE d.deptype = 'n'
+      AND ((tt.typtype = 'e' AND ${schemaFilter('tn')} AND ${notExtensionMember('pg_catalog.pg_type', 'tt.oid')})
+        OR (tc.oid IS NOT NULL AND ${plainTable('tc')} AND ${relationScope('database', 'tc', 'tn')}))
+      AND NOT (owner.oid IS NOT NULL AND ${plainTable('owner')} AND ${notExtensionMember('pg_catalog.pg_class', 'owner.oid')})
+    ORDER BY 1, 2, 4, 5, 6, 9`;
+}
+
+/**
+ * Relation and type names the database holds outside what this tool manages (views,
+ * sequences, domains, an extension's tables and types, indexes of tables left alone): a
+ * table, enum or index of the file cannot take one of them.
+ */
+export function takenNamesSql(): string {
+  return `SELECT n.nspname AS schema, c.relname AS name,
+        CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'
+          WHEN 'c' THEN 'composite type' WHEN 'S' THEN 'sequence' WHEN 'i' THEN 'index' WHEN 'I' THEN 'index'
+          WHEN 'r' THEN CASE WHEN ${plainTable()} THEN 'table' ELSE ${tableKind()} END ELSE ${tableKind()} END AS kind,
+        true AS relation, c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AS type
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE ${schemaFilter('n')} AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c', 'S', 'i', 'I')
+        AND NOT (${notExtensionMember('pg_catalog.pg_class', 'c.oid')} AND ((${plainTable()}) OR (${ownedSequence()})))
+        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class it ON it.oid = i.indrelid
+          WHERE i.indexrelid = c.oid AND ${plainTable('it')} AND ${notExtensionMember('pg_catalog.pg_class', 'it.oid')})
+    UNION ALL
+    SELECT n.nspname, t.typname,
+        CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' WHEN 'm' THEN 'multirange type' WHEN 'e' THEN 'enum' ELSE 'type' END,
+        false, true
+      FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+      WHERE ${schemaFilter('n')} AND t.typtype IN ('b', 'd', 'e', 'm', 'r') AND t.typrelid = 0
+        AND NOT (t.typtype = 'b' AND t.typcategory = 'A')
+        AND NOT (t.typtype = 'e' AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')})
+    ORDER BY 1, 2`;
 }
 
 /** Every type a column may name in the target (for checking schema.yaml against it). */
@@ -425,6 +567,9 @@ export function catalogSql(serverVersion: number): string {
       'unmanaged', ${asJsonArray(unmanagedSql())},
       'unmanaged_tables', ${asJsonArray(unmanagedTablesSql())},
       'dependents', ${asJsonArray(dependentsSql())},
+      'type_dependents', ${asJsonArray(typeDependentsSql())},
+      'occupied_schemas', ${asJsonArray(occupiedSchemasSql())},
+      'taken_names', ${asJsonArray(takenNamesSql())},
       'types', ${asJsonArray(typeNamesSql())},
       'extensions', ${asJsonArray(extensionsSql())},
       'functions', ${asJsonArray(usedFunctionsSql())}

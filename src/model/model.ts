@@ -153,8 +153,39 @@ export interface Unmanaged {
   readonly occupiedSchemas: readonly string[];
   /** The unmanaged tables by name, so schema.yaml cannot claim one. */
   readonly tables?: readonly UnmanagedTable[];
-  /** Unmanaged objects standing on managed tables and columns. */
+  /** Unmanaged objects standing on managed tables and columns (and on a table's row type). */
   readonly dependents?: readonly Dependent[];
+  /** Unmanaged objects using a managed enum. */
+  readonly typeDependents?: readonly TypeDependent[];
+  /** Relation and type names held by objects this tool does not manage. */
+  readonly taken?: readonly TakenName[];
+}
+
+/**
+ * An object this tool does not manage that uses a managed enum (a function taking it, a
+ * domain over it, a view casting to it): PostgreSQL refuses to drop the type while it exists,
+ * and a rebuilt enum would leave it on the old version, which then cannot be dropped either.
+ */
+export interface TypeDependent {
+  /** The enum. */
+  readonly schema: string;
+  readonly name: string;
+  /** For people: `function public.f`, `domain public.d`. */
+  readonly what: string;
+  /** The table it belongs to (a policy or trigger on it): it goes when that table is dropped. */
+  readonly on: { readonly schema: string; readonly table: string } | null;
+}
+
+/** A name in the database that a table, enum or index of the file cannot take. */
+export interface TakenName {
+  readonly schema: string;
+  readonly name: string;
+  /** For people: `view`, `sequence`, `domain`... */
+  readonly kind: string;
+  /** A relation's name: no table, index or key may have it. */
+  readonly relation: boolean;
+  /** A type's name: no table or enum may have it. */
+  readonly type: boolean;
 }
 
 /**

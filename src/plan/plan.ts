@@ -17,6 +17,8 @@ export interface StepOptions {
   readonly sizes?: Context['sizes'];
   /** Unmanaged objects using managed tables and columns (views, ...): steps they block are certain to fail. */
   readonly dependents?: Context['dependents'];
+  /** Unmanaged objects using managed enums (functions, domains, ...): drops they block are certain to fail. */
+  readonly typeDependents?: Context['typeDependents'];
 }
 
 function columnRenames(changes: readonly Change[]): Map<string, Map<string, string>> {
@@ -39,6 +41,8 @@ export function stepsFor(changes: readonly Change[], desired: Model, options: St
     renamedFrom: new Map(changes.flatMap((c) => (c.kind === 'rename_table' ? [[tableKey(c.table), c.from] as const] : []))),
     columnsRenamedFrom: columnRenames(changes),
     dependents: options.dependents ?? [],
+    typeDependents: options.typeDependents ?? [],
+    droppedTables: new Set(changes.flatMap((c) => (c.kind === 'drop_table' ? [tableKey(c.table)] : []))),
   };
   return order(changes.flatMap((c) => toDrafts(c, ctx))).map(({ op, object, sql, hazards, lock, lock_on, concurrently }) => ({
     op,
@@ -123,7 +127,7 @@ export function buildPlan(input: PlanInput): Plan {
   const forward = diff(input.current, desired, input.hints, diffOptions);
   const backward = diff(desired, input.current, invertHints(forward.renames), diffOptions);
   const stepOptions: StepOptions = { online: input.online ?? false, sizes: input.sizes ?? {} };
-  const steps = measureToday(stepsFor(forward.changes, desired, { ...stepOptions, dependents: input.unmanaged?.dependents ?? [] }), forward.renames);
+  const steps = measureToday(stepsFor(forward.changes, desired, { ...stepOptions, dependents: input.unmanaged?.dependents ?? [], typeDependents: input.unmanaged?.typeDependents ?? [] }), forward.renames);
   return {
     format_version: PLAN_FORMAT_VERSION,
     summary: summarize(steps),

@@ -2,7 +2,7 @@
 // frees (tokens), from which the order is derived. One handler per Change kind.
 import type { Change, ChangeKind } from '../diff/changes.js';
 import { implicitName, objectPath, quoteIdent } from '../model/identifiers.js';
-import { tableKey, type Column, type Dependent, type Table } from '../model/model.js';
+import { tableKey, type Column, type Dependent, type Table, type TypeDependent } from '../model/model.js';
 import { mentionsColumn } from '../model/sql-tokens.js';
 import { conversion, testFails } from './casts.js';
 import * as sql from './sql.js';
@@ -44,6 +44,10 @@ export interface Context {
   readonly columnsRenamedFrom: ReadonlyMap<string, ReadonlyMap<string, string>>;
   /** Unmanaged objects using managed tables and columns, by their names today. */
   readonly dependents: readonly Dependent[];
+  /** Unmanaged objects using managed enums. */
+  readonly typeDependents: readonly TypeDependent[];
+  /** Tables this plan drops (object paths): what belongs to them goes with them. */
+  readonly droppedTables: ReadonlySet<string>;
 }
 
 // ---- tokens ----
@@ -149,6 +153,33 @@ function blockedBy(ctx: Context, t: Table, column: string | null, action: 'drop'
   ];
 }
 
+/**
+ * Unmanaged objects (functions, domains, views...) using an enum the plan drops, or rebuilds
+ * (whose old version it then drops): PostgreSQL refuses to drop a type in use, so the step
+ * is certain to fail and apply will not start it.
+ */
+function typeBlockedBy(ctx: Context, e: { readonly schema: string; readonly name: string }, retired: string | null): Hazard[] {
+  const found = ctx.typeDependents.filter(
+    (d) => d.schema === e.schema && d.name === e.name && !(d.on !== null && ctx.droppedTables.has(objectPath(d.on.schema, d.on.table))),
+  );
+  const names = [...new Set(found.map((d) => d.what))];
+  if (names.length === 0) return [];
+  const one = names.length === 1;
+  const first = one ? `${names[0]} depends` : `${names.join(', ')} depend`;
+  const them = one ? names[0] : 'them';
+  const why =
+    retired === null
+      ? 'so PostgreSQL refuses to drop the type'
+      : `which this plan rebuilds: ${one ? 'it' : 'they'} would stay on the old version (${objectPath(e.schema, retired)}), so PostgreSQL refuses to drop that`;
+  return [
+    {
+      code: 'may_fail',
+      message: `${first} on type ${objectPath(e.schema, e.name)}, ${why}: drop or change ${them} first (schema does not manage ${one ? 'it' : 'them'}), then plan again`,
+      fails: true,
+    },
+  ];
+}
+
 /** `48 MB`: a size as people read it. */
 export function byteSize(n: number): string {
   const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
@@ -226,7 +257,7 @@ export const handlers: Handlers = {
     });
   },
 
-  drop_enum: (c) => {
+  drop_enum: (c, ctx) => {
     const e = c.enum;
     const original = c.retiredFrom;
     return draft({
@@ -234,6 +265,7 @@ export const handlers: Handlers = {
       object: objectPath(e.schema, e.name),
       phase: 6,
       sql: [sql.dropType(e)],
+      hazards: typeBlockedBy(ctx, original ?? e, original ? e.name : null),
       // A retired enum goes once its rebuild ran and no column uses the old version any more.
       requires: original ? [RETIRED(original.schema, original.name)] : [],
       removes: original ? [USES(original.schema, original.name)] : [TYPE(e.schema, e.name), USES(e.schema, e.name)],

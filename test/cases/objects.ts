@@ -248,6 +248,14 @@ tables:
     steps: [],
   },
   {
+    name: "a schema holding an extension's objects, or a collation, is left alone",
+    before: `CREATE SCHEMA ext; CREATE EXTENSION citext WITH SCHEMA ext; CREATE SCHEMA coll; CREATE COLLATION coll.c_ci (locale = 'C');
+CREATE SCHEMA legacy; CREATE TABLE legacy.things (id integer);`,
+    desired: `tables: {}`,
+    steps: ['drop_table legacy.things', 'drop_schema legacy'],
+    hazards: { 'drop_table legacy.things': ['data_loss', 'irreversible'] },
+  },
+  {
     name: 'partitioned tables, partitions and inheritance trees are left alone, as views are',
     before: `
 CREATE SCHEMA parts;

@@ -1,7 +1,7 @@
 // Catalog rows -> Model, without a server: the rows as the catalog queries return them.
 import { describe, expect, it } from 'vitest';
 import { buildColumn, buildUnmanaged } from '../../src/introspect/build.js';
-import type { ColumnRow, DependentRow } from '../../src/introspect/catalog.js';
+import type { ColumnRow, DependentRow, TypeDependentRow } from '../../src/introspect/catalog.js';
 
 const column = (extra: Partial<ColumnRow>): ColumnRow => ({
   schema: 'public',
@@ -59,5 +59,36 @@ describe('buildUnmanaged', () => {
   it('keeps the tables it leaves alone by name, and their schemas are occupied', () => {
     const u = buildUnmanaged([{ kind: 'partition', schema: 'parts', count: 1 }], [{ schema: 'parts', name: 'm2024', kind: 'partition' }]);
     expect(u).toMatchObject({ counts: { partition: 1 }, occupiedSchemas: ['parts'], tables: [{ schema: 'parts', name: 'm2024', kind: 'partition' }] });
+  });
+
+  it('users of an enum are its type dependents; users of a row type stand on the whole table', () => {
+    const row = (extra: Partial<TypeDependentRow>): TypeDependentRow => ({
+      schema: 'public',
+      name: 'mood',
+      type_kind: 'enum',
+      kind: 'function',
+      dependent_schema: 'public',
+      dependent_name: 'f',
+      on_schema: null,
+      on_table: null,
+      identity: 'public.f(public.mood)',
+      ...extra,
+    });
+    const u = buildUnmanaged([], [], [], {
+      typeDependents: [
+        row({}),
+        row({ kind: 'policy', dependent_name: 'p', on_schema: 'public', on_table: 'T' }),
+        row({ kind: 'operator', dependent_schema: null, dependent_name: null, identity: 'public.===(public.mood,public.mood)' }),
+        row({ type_kind: 'table', name: 't', kind: 'function', dependent_name: 'all_t' }),
+      ],
+      occupied: [{ schema: 'ext' }],
+    });
+    expect(u.typeDependents).toEqual([
+      { schema: 'public', name: 'mood', what: 'function public.f', on: null },
+      { schema: 'public', name: 'mood', what: 'policy p on public."T"', on: { schema: 'public', table: 'T' } },
+      { schema: 'public', name: 'mood', what: 'operator public.===(public.mood,public.mood)', on: null },
+    ]);
+    expect(u.dependents).toEqual([{ schema: 'public', table: 't', column: null, what: 'function public.all_t', own: false, blocksRetype: false }]);
+    expect(u.occupiedSchemas).toEqual(['ext']);
   });
 });
