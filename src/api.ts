@@ -23,7 +23,7 @@ import { isError, sortDiagnostics, type Diagnostic } from './spec/diagnostics.js
 import { hintsFromSpec } from './spec/hints.js';
 import { loadSpec } from './spec/load.js';
 import type { Settings } from './spec/spec.js';
-import { foreignKeyTypeDiagnostics, unmanagedTableDiagnostics } from './spec/target-checks.js';
+import { foreignKeyTypeDiagnostics, takenNameDiagnostics, unmanagedTableDiagnostics } from './spec/target-checks.js';
 import { planMerge, type MergeSteps } from './verify/merge.js';
 import { statesAfter } from './verify/scratch-replay.js';
 
@@ -70,12 +70,13 @@ export interface CheckedSchema {
 
 /**
  * Check schema.yaml offline. Throws SpecError unless the only problems are types the target
- * may know; those are checked again against the target by `planAgainst`.
+ * may know, or tables a foreign key references that the target may have and leave alone
+ * (a partitioned table); those are checked again against the target by `planAgainst`.
  */
 export function checkSchema(file: string, text: string): CheckedSchema {
   const { diagnostics } = loadSpec(file, text);
   const errors = diagnostics.filter(isError);
-  if (errors.some((d) => d.code !== 'unknown_type')) throw new SpecError(errors);
+  if (errors.some((d) => d.code !== 'unknown_type' && d.code !== 'unknown_table')) throw new SpecError(errors);
   return { file, text, typesPending: diagnostics.some((d) => d.code === 'unknown_type' || d.code === 'unverified_type') };
 }
 
@@ -107,11 +108,17 @@ export interface PlanOptions {
 /** Introspect the target, spell the desired side on it, and plan both ways. Reads only. */
 export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOptions = {}): Promise<Planned> {
   const current = await introspect(db, { lockTimeoutMs: options.lockTimeoutMs });
-  const loaded = loadSpec(schema.file, schema.text, { knownTypes: current.knownTypes });
+  const loaded = loadSpec(schema.file, schema.text, { knownTypes: current.knownTypes, unmanagedTables: current.unmanaged.tables ?? [] });
   if (!loaded.spec) throw new SpecError(loaded.diagnostics);
-  const unmanaged = unmanagedTableDiagnostics(loaded.spec, current.unmanaged.tables ?? []);
+  const unmanaged = [
+    ...unmanagedTableDiagnostics(loaded.spec, current.unmanaged.tables ?? []),
+    ...takenNameDiagnostics(loaded.spec, current.unmanaged.taken ?? [], current.unmanaged.tables ?? []),
+  ];
   const spelled = await spell(db, loaded.spec, current.model, current.serverVersion);
-  const problems = [...unmanaged, ...(spelled.ok ? foreignKeyTypeDiagnostics(loaded.spec, spelled.model) : spelled.diagnostics)];
+  // An enum whose name is taken also fails to spell, at the same place: say it once, clearly.
+  const reported = new Set(unmanaged.map((d) => `${d.line}:${d.col}`));
+  const spellingProblems = spelled.ok ? foreignKeyTypeDiagnostics(loaded.spec, spelled.model) : spelled.diagnostics.filter((d) => !reported.has(`${d.line}:${d.col}`));
+  const problems = [...unmanaged, ...spellingProblems];
   if (!spelled.ok || problems.length > 0) throw new SpecError(sortDiagnostics(problems));
   const online = options.online ?? loaded.spec.settings.online;
   const plan = buildPlan({

@@ -81,6 +81,27 @@ describe('unmanaged objects in the way of a drop or a type change', () => {
   });
 });
 
+describe('a foreign key of a partitioned table in the way of a drop', () => {
+  it("names the partitioned table's key alone, not each partition's copy (which cannot be dropped by itself)", async () => {
+    await withScratch('dependents-partitioned', async (s) => {
+      await runBefore(
+        s.db,
+        `CREATE TABLE k (id integer PRIMARY KEY);
+CREATE TABLE pt (kid integer REFERENCES k, d date) PARTITION BY RANGE (d);
+CREATE TABLE pt2024 PARTITION OF pt FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE pt2025 PARTITION OF pt FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');`,
+      );
+      const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', 'tables: {}'));
+      expect(certainFailures(plan.steps).map((f) => [label(f.step), f.hazard.message])).toEqual([
+        [
+          'drop_table public.k',
+          'foreign key pt_kid_fkey on public.pt depends on table public.k, so PostgreSQL refuses to drop the table: drop or change foreign key pt_kid_fkey on public.pt first (schema does not manage it), then plan again',
+        ],
+      ]);
+    });
+  });
+});
+
 // Objects using a type the plan drops: an enum (a function's argument, an array of it, a
 // domain over it, a view casting to it, a table left alone) or a table's row type (a function
 // returning SETOF the table). A rebuilt enum (a value removed) leaves them on the old

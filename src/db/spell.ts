@@ -7,11 +7,12 @@
 // target read them back. Nothing is left behind; the spelling is exact for the target's own
 // version and extensions; the cost grows with the distinct texts, not with the tables.
 import { objectPath, qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
-import type { Column, Index, IndexKey, Model } from '../model/model.js';
+import type { Column, Index, IndexKey, Model, Table } from '../model/model.js';
+import { sameIndex } from '../diff/diff.js';
 import { buildTables } from '../introspect/build.js';
 import { tempCatalogSql, type CatalogRows } from '../introspect/catalog.js';
 import type { Diagnostic, Position } from '../spec/diagnostics.js';
-import type { Spec, SpecIndex, SpecTable } from '../spec/spec.js';
+import type { Spec, SpecColumn, SpecDefault, SpecIndex, SpecKey, SpecTable } from '../spec/spec.js';
 import { hintsFromSpec } from '../spec/hints.js';
 import { checkExpression } from '../spec/sql-text.js';
 import { toModel, type SpelledTable } from '../spec/to-model.js';
@@ -24,7 +25,12 @@ const MAX_COLUMNS = 1000;
 interface Use {
   readonly pos: Position;
   readonly what: string;
+  /** The spelling's own names in this use (`c$3`, `x$7`) -> the user's, for the server's messages. */
+  readonly names: Readonly<Record<string, string>>;
 }
+
+/** A failure of a piece in the user's words: the message (the server's follows) and a hint. */
+type Explain = (message: string) => { readonly message: string; readonly hint?: string } | null;
 
 /** One piece of the spelling, with where the user wrote it (possibly many places). */
 interface Piece {
@@ -33,9 +39,37 @@ interface Piece {
   readonly uses: Use[];
   /** Pieces that must have succeeded for this one to be tried in the error pass. */
   readonly after: Piece[];
+  readonly explain?: Explain;
+  /** Run after the piece succeeded (in the error pass): a problem the server did not raise, or null. */
+  readonly check?: (db: Db) => Promise<string | null>;
 }
 
+/** Integer and numeric types, where a number default must be kept exactly. */
+const EXACT_NUMBER = /^(smallint|integer|bigint|numeric(\(\d+(,\d+)?\))?)$/;
+/** A literal default written as a number (as the loader writes one). */
+const NUMBER = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/** SQL reading a stored number default back: NULL when it is kept exactly, else what is stored. */
+const roundedCell = (column: string, sql: string): string =>
+  `CASE WHEN ${quoteIdent(column)}::numeric = (${sql})::numeric THEN NULL ELSE ${quoteIdent(column)}::text END AS ${quoteIdent(column)}`;
+
+const roundedWords = (sql: string, type: string, stored: string): string => `the default ${sql} does not fit type ${type}: it would be stored as ${stored}`;
+
+/** A literal default the server refused, in the user's words: the value does not fit the type. */
+const literalExplain =
+  (sql: string, type: string): Explain =>
+  (message) => ({ message: message.startsWith('the default ') ? message : `the default ${sql} does not fit type ${type}: ${message}`, hint: 'change the default, or the type' });
+
 type Spelled = Pick<Column, 'type' | 'typeRef'>;
+
+/** A literal default (`default: 0`): its column in the spelling, the type text and the SQL literal. */
+interface LiteralDefault {
+  readonly column: string;
+  readonly table: string;
+  readonly type: string;
+  readonly sql: string;
+  readonly piece: Piece;
+}
 
 interface Group {
   readonly name: string;
@@ -50,9 +84,27 @@ function referenced_columns(text: string): string[] {
   return checked.ok ? checked.value.filter((r) => r.parts.length === 1).map((r) => r.parts[0]!) : [];
 }
 
-function indexNeedsServer(index: SpecIndex): boolean {
+/** Expressions or a predicate: text only the server can spell. */
+function indexNeedsExpressions(index: SpecIndex): boolean {
   return index.where !== null || index.keys.some((k) => k.expression !== null);
 }
+
+/** What to do about a type with no default operator class for an index method. */
+function operatorClassHint(message: string): ReturnType<Explain> {
+  const m = /^data type (.+) has no default operator class for access method "(.+)"$/.exec(message);
+  if (!m) return null;
+  const [, type, method] = m;
+  const how =
+    method === 'gin'
+      ? `gin has default operator classes for arrays, jsonb and tsvector: for text, index an expression such as { expression: "to_tsvector('simple', column)" }, or use btree`
+      : method === 'btree'
+        ? `btree indexes and keys need a type with an ordering${type === 'json' ? ' (jsonb has one)' : ''}: change the column's type, or index an expression of such a type`
+        : `use another method (btree), or index an expression of a type ${method} has an operator class for`;
+  return { message, hint: `${how}; schema.yaml cannot name an operator class (such as pg_trgm's gin_trgm_ops) yet` };
+}
+
+/** Index keys of at most this many columns (PostgreSQL's INDEX_MAX_KEYS). */
+const MAX_INDEX_KEYS = 32;
 
 /** A plain-column index, as PostgreSQL would store it: no server needed. */
 function plainIndex(index: SpecIndex): Pick<Index, 'keys' | 'where' | 'include' | 'method' | 'unique'> {
@@ -101,7 +153,7 @@ function indexStatement(index: SpecIndex, table: string, name: string): string {
     if (k.nullsFirst !== null) key += k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
     return key;
   });
-  let sql = `CREATE INDEX ${quoteIdent(name)} ON pg_temp.${quoteIdent(table)} USING ${quoteIdent(index.method)} (${keys.join(', ')})`;
+  let sql = `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(name)} ON pg_temp.${quoteIdent(table)} USING ${quoteIdent(index.method)} (${keys.join(', ')})`;
   if (index.include.length > 0) sql += ` INCLUDE (${index.include.map((c) => quoteIdent(c.value)).join(', ')})`;
   if (index.where) sql += ` WHERE (${index.where.value})`;
   return sql;
@@ -109,21 +161,31 @@ function indexStatement(index: SpecIndex, table: string, name: string): string {
 
 class Layout {
   readonly setup: Piece[] = [];
-  readonly types = new Map<string, { column: string; piece: Piece }>();
-  readonly defaults = new Map<string, { column: string; type: string; sql: string; piece: Piece }>();
-  readonly checks = new Map<string, { name: string; piece: Piece }>();
-  readonly indexes = new Map<string, { name: string; piece: Piece }>();
+  // Each entry keeps the names its piece gives things (`table` is its piece's own table), so
+  // that a failure speaks of the user's names instead.
+  readonly types = new Map<string, { column: string; table: string; piece: Piece }>();
+  readonly defaults = new Map<string, { column: string; table: string; type: string; sql: string; piece: Piece }>();
+  readonly checks = new Map<string, { name: string; table: string; piece: Piece }>();
+  readonly indexes = new Map<string, { name: string; own: string; table: string; piece: Piece }>();
+  /** Literal defaults, stored once as an insert would store them, to see that they fit their types. */
+  readonly literals = new Map<string, LiteralDefault>();
+  /** Types that btree indexes and keys need orderable, by type text. */
+  readonly orderings = new Map<string, { column: string; table: string; type: string; piece: Piece }>();
   readonly groups: Group[] = [];
+  /** Indexes spelled by the server; the others are plain column lists, spelled here. */
+  private readonly served = new Set<SpecIndex>();
+  /** The fast path's table holding each literal default's column. */
+  private readonly literalTables = new Map<string, string>();
   private counter = 0;
 
   constructor(
     private readonly spec: Spec,
-    current: Model,
+    private readonly current: Model,
   ) {
     for (const schema of new Set([...spec.enums.map((e) => e.schema), ...spec.tables.map((t) => t.schema)])) {
       if (current.schemas.includes(schema)) continue;
       const pos = spec.tables.find((t) => t.schema === schema)?.pos ?? spec.enums.find((e) => e.schema === schema)!.pos;
-      this.setup.push({ sql: [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`], uses: [{ pos, what: `schema "${schema}"` }], after: [] });
+      this.setup.push({ sql: [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`], uses: [{ pos, what: `schema "${schema}"`, names: {} }], after: [] });
     }
     for (const e of spec.enums) {
       const existing = current.enums[objectPath(e.schema, e.name)];
@@ -133,7 +195,7 @@ class Layout {
       // Make room for the desired version; the rename is rolled back with everything else.
       if (existing) sql.push(`ALTER TYPE ${qualify(e.schema, e.name)} RENAME TO ${quoteIdent(`${e.name.slice(0, 40)}$spelling`)}`);
       sql.push(`CREATE TYPE ${qualify(e.schema, e.name)} AS ENUM (${values.map(quoteLiteral).join(', ')})`);
-      this.setup.push({ sql, uses: [{ pos: e.pos, what: `enum "${e.name}"` }], after: [] });
+      this.setup.push({ sql, uses: [{ pos: e.pos, what: `enum "${e.name}"`, names: {} }], after: [] });
     }
     for (const t of spec.tables) this.addTable(t);
   }
@@ -142,15 +204,59 @@ class Layout {
     return `${prefix}$${++this.counter}`;
   }
 
-  private type(text: string, use: Use): Piece {
+  private type(text: string, table: string, column: string, pos: Position): Piece {
     let entry = this.types.get(text);
     if (!entry) {
-      const column = this.next('c');
-      entry = { column, piece: { sql: [`CREATE TEMP TABLE ${quoteIdent(this.next('t'))} (${quoteIdent(column)} ${text})`], uses: [], after: this.setup } };
+      const name = this.next('c');
+      const own = this.next('t');
+      entry = { column: name, table: own, piece: { sql: [this.standalone(new Map([[name, text]]), '', own)], uses: [], after: this.setup } };
       this.types.set(text, entry);
     }
-    entry.piece.uses.push(use);
+    entry.piece.uses.push({ pos, what: `column "${column}"`, names: { [entry.column]: column, [entry.table]: table } });
     return entry.piece;
+  }
+
+  /** A literal default stored as an insert stores it: a value out of range or too long fails. */
+  private literal(t: SpecTable, c: SpecColumn, dflt: SpecDefault, after: Piece): void {
+    const key = defaultKey(c.type.value, dflt.sql);
+    let entry = this.literals.get(key);
+    if (!entry) {
+      const column = this.next('l');
+      const table = this.next('x');
+      const type = c.type.value;
+      const explain = literalExplain(dflt.sql, type);
+      const sql = [this.standalone(new Map(), `${quoteIdent(column)} ${type} DEFAULT (${dflt.sql})`, table), `INSERT INTO pg_temp.${quoteIdent(table)} DEFAULT VALUES`];
+      // An integer or numeric column rounds a number (integer default 1.5 stores 2): say so.
+      const check = async (db: Db): Promise<string | null> => {
+        if (!NUMBER.test(dflt.sql)) return null;
+        const [typed] = await db.query<{ type: string }>(`SELECT pg_catalog.format_type(pg_typeof(${quoteIdent(column)}), NULL) AS type FROM pg_temp.${quoteIdent(table)}`);
+        if (!EXACT_NUMBER.test(typed?.type ?? '')) return null;
+        const [row] = await db.query<{ stored: Record<string, string | null> }>(`SELECT row_to_json(x) AS stored FROM (SELECT ${roundedCell(column, dflt.sql)} FROM pg_temp.${quoteIdent(table)}) x`);
+        const stored = row?.stored[column];
+        return stored === null || stored === undefined ? null : roundedWords(dflt.sql, type, stored);
+      };
+      entry = { column, table, type, sql: dflt.sql, piece: { sql, uses: [], after: [after], explain, check } };
+      this.literals.set(key, entry);
+    }
+    entry.piece.uses.push({ pos: dflt.pos, what: `default of column "${c.name}"`, names: { [entry.column]: c.name, [entry.table]: t.name } });
+  }
+
+  /** A btree index or key over these columns: their types need a default btree operator class. */
+  private orderable(t: SpecTable, columns: readonly string[], pos: Position, what: string, types: ReadonlyMap<string, Piece>): void {
+    for (const name of columns) {
+      const column = t.columns.find((c) => c.name === name);
+      if (!column) continue;
+      const type = column.type.value;
+      let entry = this.orderings.get(type);
+      if (!entry) {
+        const table = this.next('o');
+        const col = this.next('c');
+        const sql = [this.standalone(new Map([[col, type]]), '', table), `CREATE INDEX ON pg_temp.${quoteIdent(table)} (${quoteIdent(col)})`];
+        entry = { column: col, table, type, piece: { sql, uses: [], after: [types.get(name)!], explain: operatorClassHint } };
+        this.orderings.set(type, entry);
+      }
+      entry.piece.uses.push({ pos, what, names: { [entry.column]: name, [entry.table]: t.name } });
+    }
   }
 
   /** A group table that can hold these columns without a name meaning two types. */
@@ -167,14 +273,38 @@ class Layout {
   }
 
   /** A table of its own for one piece (the error pass runs pieces one by one). */
-  private standalone(columns: ReadonlyMap<string, string>, extra: string, name = this.next('x')): string {
+  private standalone(columns: ReadonlyMap<string, string>, extra: string, name: string): string {
     const parts = [...columns].map(([c, type]) => `${quoteIdent(c)} ${type}`);
     return `CREATE TEMP TABLE ${quoteIdent(name)} (${[...parts, ...(extra ? [extra] : [])].join(', ')})`;
   }
 
+  /**
+   * The target's own version of a plain-column index or key of the file, when it is already
+   * there as written: nothing will create it, so its types need no check. (Operator classes
+   * are not compared: an index built by hand with one, such as gin_trgm_ops, stays as it is.)
+   */
+  private existing(t: SpecTable): Table | undefined {
+    const from = t.renamedFrom?.value;
+    return this.current.tables[objectPath(t.schema, t.name)] ?? (from ? this.current.tables[objectPath(from.schema, from.name)] : undefined);
+  }
+
+  private unchangedIndex(t: SpecTable, index: SpecIndex): boolean {
+    const was = this.existing(t)?.indexes[index.name];
+    if (!was || indexNeedsExpressions(index)) return false;
+    const plain = plainIndex(index);
+    return sameIndex(was, { kind: 'index', name: index.name, ...plain });
+  }
+
+  private unchangedKey(t: SpecTable, key: SpecKey): boolean {
+    const was = this.existing(t);
+    const same = (k: { readonly name: string; readonly columns: readonly string[] } | null | undefined): boolean =>
+      k !== null && k !== undefined && k.name === key.name && k.columns.join('\u0000') === key.columns.map((c) => c.value).join('\u0000');
+    return same(was?.primaryKey) || same(was?.uniques[key.name]);
+  }
+
   private addTable(t: SpecTable): void {
     const typePieces = new Map<string, Piece>();
-    for (const c of t.columns) typePieces.set(c.name, this.type(c.type.value, { pos: c.type.pos, what: `column "${c.name}"` }));
+    for (const c of t.columns) typePieces.set(c.name, this.type(c.type.value, t.name, c.name, c.type.pos));
     const needs = (names: Iterable<string>): Piece[] => [...names].map((n) => typePieces.get(n)).filter((p): p is Piece => p !== undefined);
 
     for (const c of t.columns) {
@@ -183,11 +313,14 @@ class Layout {
       let entry = this.defaults.get(key);
       if (!entry) {
         const column = this.next('d');
-        const sql = this.standalone(new Map(), `${quoteIdent(column)} ${c.type.value} DEFAULT (${c.default.sql})`);
-        entry = { column, type: c.type.value, sql: c.default.sql, piece: { sql: [sql], uses: [], after: needs([c.name]) } };
+        const table = this.next('x');
+        const sql = this.standalone(new Map(), `${quoteIdent(column)} ${c.type.value} DEFAULT (${c.default.sql})`, table);
+        const explain = c.default.kind === 'literal' ? literalExplain(c.default.sql, c.type.value) : undefined;
+        entry = { column, table, type: c.type.value, sql: c.default.sql, piece: { sql: [sql], uses: [], after: needs([c.name]), ...(explain ? { explain } : {}) } };
         this.defaults.set(key, entry);
       }
-      entry.piece.uses.push({ pos: c.default.pos, what: `default of column "${c.name}"` });
+      entry.piece.uses.push({ pos: c.default.pos, what: `default of column "${c.name}"`, names: { [entry.column]: c.name, [entry.table]: t.name } });
+      if (c.default.kind === 'literal') this.literal(t, c, c.default, entry.piece);
     }
 
     for (const check of t.checks) {
@@ -196,15 +329,21 @@ class Layout {
       if (!entry) {
         const ctx = context(t, referenced_columns(check.expression.value));
         const name = this.next('k');
+        const table = this.next('x');
         const clause = `CONSTRAINT ${quoteIdent(name)} CHECK (${check.expression.value})`;
         this.group(ctx).checks.push(clause);
-        entry = { name, piece: { sql: [this.standalone(ctx, clause)], uses: [], after: needs(ctx.keys()) } };
+        entry = { name, table, piece: { sql: [this.standalone(ctx, clause, table)], uses: [], after: needs(ctx.keys()) } };
         this.checks.set(key, entry);
       }
-      entry.piece.uses.push({ pos: check.expression.pos, what: `check "${check.name}"` });
+      entry.piece.uses.push({ pos: check.expression.pos, what: `check "${check.name}"`, names: { [entry.name]: check.name, [entry.table]: t.name } });
     }
 
-    for (const index of t.indexes.filter(indexNeedsServer)) {
+    // The server sees indexes with expressions or predicates to spell, and those of methods
+    // other than btree, whose operator classes and options (DESC, UNIQUE, several columns) it
+    // alone knows, unless they are there already. A plain btree index needs only orderable types.
+    const served = t.indexes.filter((i) => indexNeedsExpressions(i) || (i.method !== 'btree' && !this.unchangedIndex(t, i)));
+    for (const index of served) this.served.add(index);
+    for (const index of served) {
       const key = indexKey(t, index);
       let entry = this.indexes.get(key);
       if (!entry) {
@@ -213,11 +352,20 @@ class Layout {
         const group = this.group(ctx);
         group.indexes.push(indexStatement(index, group.name, name));
         const table = this.next('x');
-        const own = [this.standalone(ctx, '', table), indexStatement(index, table, this.next('i'))];
-        entry = { name, piece: { sql: own, uses: [], after: needs(ctx.keys()) } };
+        const own = this.next('i');
+        const sql = [this.standalone(ctx, '', table), indexStatement(index, table, own)];
+        entry = { name, own, table, piece: { sql, uses: [], after: needs(ctx.keys()), explain: operatorClassHint } };
         this.indexes.set(key, entry);
       }
-      entry.piece.uses.push({ pos: index.pos, what: `index "${index.name}"` });
+      entry.piece.uses.push({ pos: index.pos, what: `index "${index.name}"`, names: { [entry.own]: index.name, [entry.table]: t.name } });
+    }
+
+    for (const index of t.indexes.filter((i) => !this.served.has(i) && i.method === 'btree' && !this.unchangedIndex(t, i))) {
+      this.orderable(t, index.keys.map((k) => k.column!.value), index.pos, `index "${index.name}"`, typePieces);
+    }
+    const keys = [...(t.primaryKey ? [{ key: t.primaryKey, what: 'primary key' }] : []), ...t.uniques.map((u) => ({ key: u, what: 'unique constraint' }))];
+    for (const { key, what } of keys.filter(({ key }) => !this.unchangedKey(t, key))) {
+      this.orderable(t, key.columns.map((c) => c.value), key.pos, `${what} "${key.name}"`, typePieces);
     }
   }
 
@@ -230,6 +378,20 @@ class Layout {
     }
     for (const chunk of chunks([...this.defaults.values()])) {
       out.push(`CREATE TEMP TABLE ${quoteIdent(this.next('defaults'))} (${chunk.map((e) => `${quoteIdent(e.column)} ${e.type} DEFAULT (${e.sql})`).join(', ')})`);
+    }
+    // Stored as an insert stores them: a value out of range or too long fails here.
+    for (const chunk of chunks([...this.literals.values()])) {
+      const table = this.next('literals');
+      out.push(`CREATE TEMP TABLE ${quoteIdent(table)} (${chunk.map((e) => `${quoteIdent(e.column)} ${e.type} DEFAULT (${e.sql})`).join(', ')})`);
+      out.push(`INSERT INTO pg_temp.${quoteIdent(table)} DEFAULT VALUES`);
+      for (const e of chunk) this.literalTables.set(e.column, table);
+    }
+    const orderings = [...this.orderings.values()];
+    for (let i = 0; i < orderings.length; i += MAX_INDEX_KEYS) {
+      const chunk = orderings.slice(i, i + MAX_INDEX_KEYS);
+      const table = quoteIdent(this.next('orderings'));
+      out.push(`CREATE TEMP TABLE ${table} (${chunk.map((e) => `${quoteIdent(e.column)} ${e.type}`).join(', ')})`);
+      out.push(`CREATE INDEX ON pg_temp.${table} (${chunk.map((e) => quoteIdent(e.column)).join(', ')})`);
     }
     for (const g of this.groups) {
       const columns = [...g.columns].map(([c, type]) => `${quoteIdent(c)} ${type}`);
@@ -245,9 +407,38 @@ class Layout {
       ...this.setup,
       ...[...this.types.values()].map((e) => e.piece),
       ...[...this.defaults.values()].map((e) => e.piece),
+      ...[...this.literals.values()].map((e) => e.piece),
       ...[...this.checks.values()].map((e) => e.piece),
       ...[...this.indexes.values()].map((e) => e.piece),
+      ...[...this.orderings.values()].map((e) => e.piece),
     ];
+  }
+
+  /**
+   * Number defaults an integer or numeric column would store rounded (`integer` default 1.5
+   * is stored as 2): PostgreSQL accepts them, but the value written is not the value kept.
+   * Reads the fast path's stored row; `types` are the spelled column types by type text.
+   */
+  async roundedLiterals(db: Db, spelledType: (text: string) => string | undefined): Promise<Diagnostic[]> {
+    const byTable = new Map<string, LiteralDefault[]>();
+    for (const e of this.literals.values()) {
+      const table = this.literalTables.get(e.column);
+      if (!table || !NUMBER.test(e.sql) || !EXACT_NUMBER.test(spelledType(e.type) ?? '')) continue;
+      byTable.set(table, [...(byTable.get(table) ?? []), e]);
+    }
+    const out: Diagnostic[] = [];
+    for (const [table, list] of byTable) {
+      const cells = list.map((e) => roundedCell(e.column, e.sql));
+      const [row] = await db.query<{ stored: Record<string, string | null> }>(`SELECT row_to_json(x) AS stored FROM (SELECT ${cells.join(', ')} FROM pg_temp.${quoteIdent(table)}) x`);
+      for (const e of list) {
+        const stored = row?.stored[e.column];
+        if (stored === null || stored === undefined) continue;
+        for (const use of e.piece.uses) {
+          out.push({ ...use.pos, code: 'bad_expression', message: `${use.what}: ${roundedWords(e.sql, e.type, stored)}`, hint: 'change the default, or the type' });
+        }
+      }
+    }
+    return out;
   }
 
   /** Assemble each desired table's spelling from the read-back rows. */
@@ -275,7 +466,7 @@ class Layout {
       }
       for (const index of t.indexes) {
         const target = spelled.indexes as Record<string, SpelledTable['indexes'][string]>;
-        if (!indexNeedsServer(index)) {
+        if (!this.served.has(index)) {
           target[index.name] = plainIndex(index);
           continue;
         }
@@ -287,6 +478,11 @@ class Layout {
     return out;
   }
 
+}
+
+/** A server message with the spelling's own names (`d$11`, `x$7`) replaced by the user's. */
+function inUserWords(message: string, names: Readonly<Record<string, string>>): string {
+  return message.replace(/[a-z]+\$\d+/g, (internal) => names[internal] ?? internal);
 }
 
 /** SQLSTATEs that say this role or session may not create here: nothing the file can fix. */
@@ -330,6 +526,8 @@ async function diagnose(db: Db, layout: Layout, file: string): Promise<Diagnosti
       await db.exec('SAVEPOINT spelling');
       try {
         for (const sql of piece.sql) await db.exec(sql);
+        const problem = await piece.check?.(db);
+        if (problem) throw new DbError(problem, '22003');
         await db.exec('RELEASE SAVEPOINT spelling');
       } catch (error) {
         const code = error instanceof DbError ? error.code ?? '' : '';
@@ -341,7 +539,13 @@ async function diagnose(db: Db, layout: Layout, file: string): Promise<Diagnosti
         await db.exec('ROLLBACK TO SAVEPOINT spelling');
         failed.add(piece);
         const message = error instanceof Error ? error.message : String(error);
-        for (const use of piece.uses) out.push({ ...use.pos, file: use.pos.file || file, code: 'bad_expression', message: `${use.what}: ${message}` });
+        for (const use of piece.uses) {
+          const said = inUserWords(message, use.names);
+          const explained = piece.explain?.(said) ?? { message: said };
+          // `column "a": column "a" has pseudo-type record` says it once.
+          const text = explained.message.startsWith(use.what) ? explained.message : `${use.what}: ${explained.message}`;
+          out.push({ ...use.pos, file: use.pos.file || file, code: 'bad_expression', message: text, ...(explained.hint ? { hint: explained.hint } : {}) });
+        }
       }
     }
   } finally {
@@ -375,6 +579,9 @@ export async function spell(db: Db, spec: Spec, current: Model, serverVersion: n
   try {
     const { model, diagnostics } = toModel(spec, layout.assemble(rows));
     if (diagnostics.length > 0) return { ok: false, diagnostics };
+    const typeColumns = new Map(rows.columns.map((c) => [c.name, c.type]));
+    const rounded = await layout.roundedLiterals(db, (text) => typeColumns.get(layout.types.get(text)?.column ?? ''));
+    if (rounded.length > 0) return { ok: false, diagnostics: rounded.map((d) => ({ ...d, file: d.file || spec.file })) };
     // In the same transaction: new enums and schemas still exist for the second reading.
     return { ok: true, model: await settleTexts(db, current, model, hintsFromSpec(spec), serverVersion) };
   } finally {

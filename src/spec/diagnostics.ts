@@ -43,7 +43,17 @@ export function formatDiagnostic(d: Diagnostic): string {
   return d.hint ? `${head}\n  hint: ${d.hint}` : head;
 }
 
-/** Diagnostics in file order, so a reader can fix them top to bottom. */
+/**
+ * Diagnostics in file order, so a reader can fix them top to bottom, each once: a problem in
+ * text shared by several tables (a YAML merge key) is found for each, at one place.
+ */
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
-  return [...list].sort((a, b) => a.line - b.line || a.col - b.col);
+  const seen = new Set<string>();
+  const once = list.filter((d) => {
+    const key = JSON.stringify([d.file, d.line, d.col, d.code, d.message, d.hint ?? null, d.severity ?? null]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return once.sort((a, b) => a.line - b.line || a.col - b.col);
 }

@@ -11,7 +11,7 @@ import {
   quoteIdent,
   quoteLiteral,
 } from '../model/identifiers.js';
-import { LEDGER_SCHEMA, type IdentityKind, type ReferentialAction } from '../model/model.js';
+import { LEDGER_SCHEMA, type IdentityKind, type ReferentialAction, type UnmanagedTable } from '../model/model.js';
 import { BUILTIN_TYPES, SERIAL_TYPES, TYPE_SPELLINGS } from './builtin-types.js';
 import { rejoinFlowCommas } from './flow-commas.js';
 import { isError, sortDiagnostics, type Diagnostic, type DiagnosticCode, type Position } from './diagnostics.js';
@@ -44,6 +44,11 @@ export interface LoadOptions {
    * such a type is a warning (`unverified_type`) unless it is a slip of a known name.
    */
   readonly knownTypes?: ReadonlySet<string>;
+  /**
+   * Tables the target has that the tool leaves alone (partitioned, partitions, inheritance):
+   * a foreign key to one is not a reference to an unknown table, but one the tool cannot manage.
+   */
+  readonly unmanagedTables?: readonly UnmanagedTable[];
 }
 
 export interface LoadResult {
@@ -792,6 +797,16 @@ class SpecBuilder {
       const target = tables.find((t) => t.schema === ref.schema && t.name === ref.table);
       const refName = ref.schema === 'public' ? ref.table : `${ref.schema}.${ref.table}`;
       if (!target) {
+        const leftAlone = this.options.unmanagedTables?.find((u) => u.schema === ref.schema && u.name === ref.table);
+        if (leftAlone) {
+          this.error(
+            ref.pos,
+            'bad_reference',
+            `foreign key "${fk.name}" references "${refName}", ${/^[aeiou]/.test(leftAlone.kind) ? 'an' : 'a'} ${leftAlone.kind} in the database: schema does not manage partitioned or inheritance tables, nor foreign keys to them`,
+            'remove the foreign key from schema.yaml and add it by hand: schema leaves foreign keys to such tables as they are',
+          );
+          continue;
+        }
         const names = tables.map((t) => (t.schema === 'public' ? t.name : `${t.schema}.${t.name}`));
         this.error(ref.pos, 'unknown_table', `foreign key "${fk.name}" references unknown table "${refName}".${suggestion(refName, names)}`);
         continue;

@@ -2,9 +2,9 @@
 // tool leaves alone there, and foreign keys between types PostgreSQL cannot compare (known
 // once the desired side is spelled). Pure: the target's answers are passed in.
 import { objectPath } from '../model/identifiers.js';
-import { columnNamed, type Model, type UnmanagedTable } from '../model/model.js';
+import { columnNamed, type Model, type TakenName, type UnmanagedTable } from '../model/model.js';
 import { comparableForKey } from '../plan/casts.js';
-import type { Diagnostic } from './diagnostics.js';
+import type { Diagnostic, Position } from './diagnostics.js';
 import type { Spec } from './spec.js';
 
 const a = (kind: string): string => `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
@@ -31,6 +31,54 @@ export function unmanagedTableDiagnostics(spec: Spec, unmanaged: readonly Unmana
         message: `table "${label(t)}" is renamed from "${label(from)}", ${a(from.kind)} in the database; partitioned tables, partitions and tables with inheritance are not managed yet`,
         hint: 'remove renamed_from (schema leaves such tables as they are)',
       });
+    }
+  }
+  return out;
+}
+
+/**
+ * A table, enum, index or key of the file whose name an object the tool does not manage holds
+ * in the database (a view, a sequence, a domain, an extension's table...): creating it would
+ * fail at apply. Tables share their names with relations and types, enums with types, indexes
+ * and keys with relations. Tables the database has as partitioned or inheritance tables are
+ * reported by unmanagedTableDiagnostics.
+ */
+export function takenNameDiagnostics(spec: Spec, taken: readonly TakenName[], unmanagedTables: readonly UnmanagedTable[]): Diagnostic[] {
+  const leftAlone = new Set(unmanagedTables.map((u) => objectPath(u.schema, u.name)));
+  const relations = new Map<string, TakenName>();
+  const types = new Map<string, TakenName>();
+  for (const t of taken) {
+    const path = objectPath(t.schema, t.name);
+    if (t.relation && !relations.has(path)) relations.set(path, t);
+    if (t.type && !types.has(path)) types.set(path, t);
+  }
+  const out: Diagnostic[] = [];
+  const clash = (what: string, pos: Position, holder: TakenName): void => {
+    const name = objectPath(holder.schema, holder.name);
+    out.push({
+      ...pos,
+      code: 'conflict',
+      message: `${what}: the database has ${a(holder.kind)} ${name}, which schema does not manage`,
+      hint: `drop or rename ${holder.kind} ${name} in the database first, or choose another name`,
+    });
+  };
+  for (const e of spec.enums) {
+    const holder = types.get(objectPath(e.schema, e.name));
+    if (holder) clash(`enum "${label(e)}" cannot be created`, e.pos, holder);
+  }
+  for (const t of spec.tables) {
+    const path = objectPath(t.schema, t.name);
+    const holder = relations.get(path) ?? types.get(path);
+    if (holder && !leftAlone.has(path)) clash(`table "${label(t)}" cannot be created`, t.pos, holder);
+    // A key's index takes the key's name.
+    const keys = [
+      ...(t.primaryKey ? [{ what: `primary key "${t.primaryKey.name}" cannot be created (its index takes that name)`, ...t.primaryKey }] : []),
+      ...t.uniques.map((u) => ({ what: `unique constraint "${u.name}" cannot be created (its index takes that name)`, ...u })),
+      ...t.indexes.map((i) => ({ what: `index "${i.name}" cannot be created`, ...i })),
+    ];
+    for (const k of keys) {
+      const relation = relations.get(objectPath(t.schema, k.name));
+      if (relation) clash(k.what, k.pos, relation);
     }
   }
   return out;

@@ -174,7 +174,127 @@ tables: {}
     columns:
       n: { type: integer, default: many }
 `,
-    errors: [{ line: 4, code: 'bad_expression', message: 'invalid input syntax for type integer' }],
+    errors: [{ line: 4, code: 'bad_expression', message: 'default of column "n": the default \'many\' does not fit type integer: invalid input syntax for type integer' }],
+  },
+  {
+    name: 'literal defaults out of range, too long, or rounded by their type, each at its line',
+    desired: `tables:
+  t:
+    columns:
+      a: { type: smallint, default: 99999 }
+      b: { type: varchar(2), default: abcdef }
+      c: { type: integer, default: 1.5 }
+      d: { type: numeric(12,2), default: 0 }
+      e: { type: integer, default: 1e3 }
+`,
+    errors: [
+      { line: 4, col: 37, code: 'bad_expression', message: 'default of column "a": the default 99999 does not fit type smallint: smallint out of range' },
+      { line: 5, col: 39, code: 'bad_expression', message: `default of column "b": the default 'abcdef' does not fit type varchar(2): value too long for type character varying(2)` },
+      { line: 6, col: 36, code: 'bad_expression', message: 'default of column "c": the default 1.5 does not fit type integer: it would be stored as 2' },
+    ],
+  },
+  {
+    name: 'a number default rounded by its column type, found when everything else spells',
+    desired: `tables:
+  t:
+    columns:
+      price: { type: numeric(5,2), default: 1.005 }
+      qty: { type: integer, default: 2 }
+`,
+    errors: [{ line: 4, code: 'bad_expression', message: 'default of column "price": the default 1.005 does not fit type numeric(5,2): it would be stored as 1.01' }],
+  },
+  {
+    name: 'an index whose method has no operator class for the column type, with what to do',
+    desired: `tables:
+  docs:
+    columns:
+      id: { type: integer, primary_key: true }
+      body: text
+      meta: json
+      tags: text[]
+    unique:
+      docs_meta_key: [meta]
+    indexes:
+      docs_body_idx: { columns: [body], method: gin }
+      docs_tags_idx: { columns: [tags], method: gin }
+      docs_meta_idx: { columns: [meta] }
+`,
+    errors: [
+      { line: 9, code: 'bad_expression', message: 'unique constraint "docs_meta_key": data type json has no default operator class for access method "btree"' },
+      { line: 11, col: 7, code: 'bad_expression', message: 'index "docs_body_idx": data type text has no default operator class for access method "gin"' },
+      { line: 13, col: 7, code: 'bad_expression', message: 'index "docs_meta_idx": data type json has no default operator class for access method "btree"' },
+    ],
+  },
+  {
+    name: 'names the database gives to objects schema does not manage',
+    before: `CREATE VIEW report AS SELECT 1 AS id; CREATE DOMAIN mood AS text; CREATE SEQUENCE tickets; CREATE MATERIALIZED VIEW totals AS SELECT 1 AS n;`,
+    desired: `enums:
+  mood: [ok, bad]
+tables:
+  report:
+    columns:
+      id: integer
+  t:
+    columns:
+      id: integer
+    primary_key: { name: totals, columns: [id] }
+    indexes:
+      tickets: { columns: [id] }
+`,
+    errors: [
+      { line: 2, col: 3, code: 'conflict', message: 'enum "mood" cannot be created: the database has a domain public.mood, which schema does not manage' },
+      { line: 4, col: 3, code: 'conflict', message: 'table "report" cannot be created: the database has a view public.report, which schema does not manage' },
+      { line: 10, code: 'conflict', message: 'primary key "totals" cannot be created (its index takes that name): the database has a materialized view public.totals' },
+      { line: 12, col: 7, code: 'conflict', message: 'index "tickets" cannot be created: the database has a sequence public.tickets' },
+    ],
+  },
+  {
+    name: "the server's messages name the file's columns, not the spelling's own",
+    desired: `tables:
+  t:
+    columns:
+      flag: { type: boolean, default: 1 }
+      r: record
+`,
+    errors: [
+      { line: 4, code: 'bad_expression', message: 'default of column "flag": the default 1 does not fit type boolean: column "flag" is of type boolean but default expression is of type integer' },
+      { line: 5, col: 10, code: 'bad_expression', message: 'column "r" has pseudo-type record' },
+    ],
+  },
+  {
+    name: 'a problem in columns shared through a YAML merge key is reported once',
+    desired: `tables:
+  a:
+    columns: &shared
+      id: integer
+      made: { type: timestamptz, default: { sql: nw() } }
+  b:
+    columns:
+      <<: *shared
+      other: text
+`,
+    errors: [{ line: 5, code: 'bad_expression', message: 'function nw() does not exist' }],
+  },
+  {
+    name: 'a foreign key to an inheritance parent or a partitioned table, which schema leaves alone',
+    before: `CREATE TABLE parent (id integer PRIMARY KEY); CREATE TABLE child () INHERITS (parent);
+CREATE TABLE m (id integer, d date, PRIMARY KEY (id, d)) PARTITION BY RANGE (d);`,
+    desired: `tables:
+  t:
+    columns:
+      pid: integer
+      mid: integer
+      md: date
+    foreign_keys:
+      t_pid_fkey: { columns: [pid], references: parent(id) }
+      t_m_fkey: { columns: [mid, md], references: m(id, d) }
+      t_x_fkey: { columns: [pid], references: nowhere(id) }
+`,
+    errors: [
+      { line: 8, code: 'bad_reference', message: 'foreign key "t_pid_fkey" references "parent", an inheritance parent in the database: schema does not manage partitioned or inheritance tables, nor foreign keys to them' },
+      { line: 9, code: 'bad_reference', message: 'foreign key "t_m_fkey" references "m", a partitioned table in the database' },
+      { line: 10, code: 'unknown_table', message: 'foreign key "t_x_fkey" references unknown table "nowhere"' },
+    ],
   },
   {
     name: 'every problem at once, in file order',
