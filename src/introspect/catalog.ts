@@ -468,7 +468,10 @@ export function typeDependentsSql(): string {
       CASE WHEN ${onTable} THEN oc.relname END AS on_table,
       io.identity AS identity
     FROM pg_catalog.pg_depend d
-    JOIN pg_catalog.pg_type tt ON d.refclassid = ${cls('pg_type')} AND (tt.oid = d.refobjid OR tt.typarray = d.refobjid)
+    -- The type itself or its array type.
+    JOIN (SELECT t.oid AS ref, t.oid AS type FROM pg_catalog.pg_type t
+      UNION ALL SELECT t.typarray, t.oid FROM pg_catalog.pg_type t WHERE t.typarray <> 0) used ON used.ref = d.refobjid
+    JOIN pg_catalog.pg_type tt ON tt.oid = used.type
     JOIN pg_catalog.pg_namespace tn ON tn.oid = tt.typnamespace
     LEFT JOIN pg_catalog.pg_class tc ON tc.oid = tt.typrelid
     LEFT JOIN pg_catalog.pg_rewrite r ON d.classid = ${cls('pg_rewrite')} AND r.oid = d.objid
@@ -484,7 +487,7 @@ export function typeDependentsSql(): string {
     LEFT JOIN pg_catalog.pg_namespace reln ON reln.oid = rel.relnamespace
     LEFT JOIN pg_catalog.pg_class owner ON owner.oid = ${ownerOf}
     CROSS JOIN LATERAL pg_catalog.pg_identify_object(d.classid, d.objid, 0) io
-    WHERE d.deptype = 'n'
+    WHERE d.refclassid = ${cls('pg_type')} AND d.deptype = 'n'
       AND ((tt.typtype = 'e' AND ${schemaFilter('tn')} AND ${notExtensionMember('pg_catalog.pg_type', 'tt.oid')})
         OR (tc.oid IS NOT NULL AND ${plainTable('tc')} AND ${relationScope('database', 'tc', 'tn')}))
       AND NOT (owner.oid IS NOT NULL AND ${plainTable('owner')} AND ${notExtensionMember('pg_catalog.pg_class', 'owner.oid')})
