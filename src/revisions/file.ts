@@ -173,11 +173,7 @@ export function parseRevision(fileName: string, raw: string): RevisionFile {
   const header = text.slice(0, split);
   const lines = header.split('\n');
   const format = formatOf(fileName, lines[0]!);
-  const fields = new Map<string, string>();
-  for (const line of lines.slice(1)) {
-    const m = /^-- ([a-z]+): (.*)$/.exec(line);
-    if (m && !fields.has(m[1]!)) fields.set(m[1]!, m[2]!);
-  }
+  const fields = readHeaderLines(fileName, format, lines);
   const need = (key: string): string => {
     const v = fields.get(key);
     if (v === undefined || v.trim() === '') throw new RevisionError(`${fileName}: the header has no "${key}"`, 'restore the file from version control');
@@ -195,6 +191,50 @@ export function parseRevision(fileName: string, raw: string): RevisionFile {
     message: fields.get('message') ?? '',
     checksum: need('checksum'),
   };
+}
+
+/** The fields of the header (format 1 and, so far, every format) and the lines of prose it may hold, word for word. */
+const HEADER_FIELDS: Readonly<Record<number, readonly string[]>> = { 1: ['revision', 'revises', 'created', 'message', 'checksum'] };
+const HEADER_PROSE: Readonly<Record<number, readonly string[]>> = {
+  1: [
+    '--',
+    '-- Written by `schema`. Never edit a revision: its checksum is recorded in the database',
+    '-- that applied it, and every command that reads this folder refuses a changed file.',
+    // As the first versions wrote it.
+    '-- Written by `schema apply`. Never edit an applied revision: its checksum is recorded in',
+    '-- the database, and every command that reads this folder refuses a changed file.',
+  ],
+};
+
+/**
+ * The header's fields by name. Every line after the format line is a field of the file's
+ * format, once, or a line of prose the tool writes: the checksum covers the fields, so any
+ * other line (an added field, a statement, a second `revision:`) would pass unchecked and is
+ * refused at its line. A later format adds its own lists and still reads the older ones.
+ */
+function readHeaderLines(fileName: string, format: number, lines: readonly string[]): Map<string, string> {
+  const known = HEADER_FIELDS[format] ?? HEADER_FIELDS[REVISION_FORMAT]!;
+  const prose = HEADER_PROSE[format] ?? HEADER_PROSE[REVISION_FORMAT]!;
+  const fields = new Map<string, { value: string; line: number }>();
+  const refuse = (line: number, what: string): never => {
+    throw new RevisionError(`${fileName}:${line}: ${what}: the header holds only the lines schema wrote, and its checksum does not cover others`, 'restore the file from version control');
+  };
+  lines.forEach((text, i) => {
+    const line = i + 1;
+    if (i === 0) return;
+    // An empty message may have lost its trailing space to an editor.
+    const m = /^-- ([a-z_-]+):(?: (.*))?$/.exec(text);
+    if (!m) {
+      if (!prose.includes(text.trimEnd())) refuse(line, `an unexpected line in the header ("${text}")`);
+      return;
+    }
+    const key = m[1]!;
+    if (!known.includes(key)) refuse(line, `an unknown header field "${key}" (a revision file of format ${format} has ${known.join(', ')})`);
+    const first = fields.get(key);
+    if (first) refuse(line, `a second "${key}" line in the header (the first is on line ${first.line})`);
+    fields.set(key, { value: m[2] ?? '', line });
+  });
+  return new Map([...fields].map(([key, f]) => [key, f.value]));
 }
 
 /** The format of a file's first line, or a RevisionError saying what is wrong with it. */

@@ -80,8 +80,8 @@ describe('the checksum covers the header', () => {
     expect(verifyChecksum(parseRevision('r.sql', edit(text)))).toBe(false);
   });
 
-  it('is not disturbed by the comment lines of the header', () => {
-    expect(verifyChecksum(parseRevision('r.sql', text.replace('-- Written by `schema`.', '-- Written by schema.')))).toBe(true);
+  it('leaves no line of the header outside it: an edited comment line is refused at its line', () => {
+    expect(() => parseRevision('r.sql', text.replace('-- Written by `schema`.', '-- Written by schema.'))).toThrow(/^r\.sql:8: an unexpected line in the header \("-- Written by schema\. Never edit/);
   });
 });
 

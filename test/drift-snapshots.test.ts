@@ -1,0 +1,99 @@
+// Revisions, snapshots and drift together: a revision records the state the chain defines, not
+// a drifted database's; apply on a drifted database writes the chain's change and runs this
+// database's own; unfinished work is shown wherever the database's place is; and a revision
+// header holds nothing its checksum does not cover.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkSchema, driftOf, planAgainst, readStatus } from '../src/api.js';
+import { applyPlan } from '../src/apply/apply.js';
+import type { Db } from '../src/db/db.js';
+import { parseRevision } from '../src/revisions/file.js';
+import { appliedRevisions } from '../src/revisions/ledger.js';
+import { describeSteps, modelOf } from './support/cases.js';
+import { scratch, type Scratch } from './support/scratch.js';
+
+const BIN = new URL('../bin/run.js', import.meta.url).pathname;
+
+const V1 = `
+tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+      email: text
+`;
+const V2 = `${V1}  notes:
+    columns:
+      id: { type: integer, primary_key: true }
+      body: text
+`;
+const V3 = `${V2}  tags:
+    columns:
+      name: { type: text, primary_key: true }
+`;
+
+let dev: Scratch;
+let project: string;
+let plansDir: string;
+const others: Scratch[] = [];
+
+beforeEach(async () => {
+  dev = await scratch('driftsnap');
+  project = await mkdtemp(join(tmpdir(), 'schema-drift-snapshots-'));
+  plansDir = join(project, 'plans');
+});
+afterEach(async () => {
+  for (const s of [dev, ...others.splice(0)]) await s.drop();
+  await rm(project, { recursive: true, force: true });
+});
+
+async function another(label: string): Promise<Scratch> {
+  const s = await scratch(label);
+  others.push(s);
+  return s;
+}
+
+/** `schema ARGS` in the project folder, against `url`. */
+function cli(url: string, ...args: string[]) {
+  return spawnSync('node', [BIN, ...args, '--url', url, '--no-color'], { cwd: project, encoding: 'utf8' });
+}
+
+async function applyYaml(db: Db, yaml: string, message: string): Promise<string> {
+  const { plan } = await planAgainst(db, checkSchema('schema.yaml', yaml));
+  return (await applyPlan({ db, plan, plansDir, message })).revision!;
+}
+
+const fileOf = async (message: string): Promise<string> => join(plansDir, (await readdir(plansDir)).find((f) => f.endsWith(`_${message}.sql`))!);
+
+describe('a revision header holds only what its checksum covers', () => {
+  it('refuses an added field, a stray line and a second field, at their line; older and trimmed headers still read', async () => {
+    await applyYaml(dev.db, V1, 'users');
+    const path = await fileOf('users');
+    const name = path.split('/').pop()!;
+    const original = await readFile(path, 'utf8');
+    const insert = (line: string) => original.replace(/^(-- created: .*)$/m, `$1\n${line}`);
+    const cases: [string, RegExp][] = [
+      ['-- approved-by: alice', new RegExp(`^error: ${name}:5: an unknown header field "approved-by" \\(a revision file of format 1 has revision, revises, created, message, checksum\\)`, 'm')],
+      ['DROP TABLE public.users;', new RegExp(`^error: ${name}:5: an unexpected line in the header \\("DROP TABLE public.users;"\\)`, 'm')],
+      ['-- revises: 5eaced5eaced', new RegExp(`^error: ${name}:5: a second "revises" line in the header \\(the first is on line 3\\)`, 'm')],
+    ];
+    for (const [line, message] of cases) {
+      await writeFile(path, insert(line));
+      const r = cli(dev.url, 'history');
+      expect(r.status, line).toBe(1);
+      expect(r.stderr, line).toMatch(message);
+      expect(r.stderr).toContain('the header holds only the lines schema wrote, and its checksum does not cover others');
+      expect(r.stderr).toContain('hint: restore the file from version control');
+    }
+    // An empty message whose trailing space an editor removed, and the notice of the first versions.
+    const emptied = original.replace(/^-- message: .*$/m, '-- message:');
+    expect(parseRevision(name, emptied).message).toBe('');
+    const older = original
+      .replace('-- Written by `schema`. Never edit a revision: its checksum is recorded in the database', '-- Written by `schema apply`. Never edit an applied revision: its checksum is recorded in')
+      .replace('-- that applied it, and every command that reads this folder refuses a changed file.', '-- the database, and every command that reads this folder refuses a changed file.');
+    expect(older).not.toBe(original);
+    expect(parseRevision(name, older).revision).toBe(parseRevision(name, original).revision);
+  });
+});
