@@ -18,7 +18,7 @@ import { buildPlan, stepsFor } from './plan/plan.js';
 import { PLAN_FORMAT_VERSION, type Plan, type Step } from './plan/types.js';
 import { branchesOf, Chain, verifyApplied, type Revision } from './revisions/chain.js';
 import { formatRevision, newRevisionId, readRevisions, slug, timestampName } from './revisions/file.js';
-import { appliedRevisions, snapshotOf, type AppliedRevision } from './revisions/ledger.js';
+import { appliedRevisions, readPending, snapshotOf, type AppliedRevision, type Pending } from './revisions/ledger.js';
 import { isError, sortDiagnostics, type Diagnostic } from './spec/diagnostics.js';
 import { hintsFromSpec } from './spec/hints.js';
 import { loadSpec } from './spec/load.js';
@@ -170,6 +170,8 @@ export interface Status {
   readonly heads: readonly Revision[];
   /** Revisions of the chain this database has not applied. */
   readonly pending: readonly Revision[];
+  /** An apply, upgrade or downgrade that was cut short here (its revision is not recorded yet). */
+  readonly unfinished: Pending | null;
 }
 
 /** The chain and the database's place on it, after checking the applied revisions against the files. */
@@ -185,6 +187,7 @@ export async function readStatus(db: Db, plansDir: string): Promise<Status> {
     current: chain.currentOf(appliedIds),
     heads: chain.heads(),
     pending: chain.ordered.filter((r) => !appliedIds.has(r.revision)),
+    unfinished: await readPending(db),
   };
 }
 

@@ -97,3 +97,67 @@ describe('a revision header holds only what its checksum covers', () => {
     expect(parseRevision(name, older).revision).toBe(parseRevision(name, original).revision);
   });
 });
+
+describe('work cut short is shown wherever the database stands', () => {
+  it('current, history, check and drift show an unfinished apply, and check fails', async () => {
+    const [, b] = [await applyYaml(dev.db, V1, 'users'), await applyYaml(dev.db, V2, 'notes')];
+    await writeFile(join(project, 'schema.yaml'), V3);
+    const yaml = `${V2}  a_one:\n    columns:\n      id: integer\n  a_two:\n    columns:\n      id: integer\n`;
+    const { plan } = await planAgainst(dev.db, checkSchema('schema.yaml', yaml));
+    // The second step finds its table already there (made in its own transaction), so the apply stops after the first.
+    const cut = applyPlan({
+      db: dev.db,
+      plan,
+      plansDir,
+      message: 'cut',
+      online: { lockTimeout: '5s', statementTimeout: null, lockRetries: 0 },
+      onStep: async (i) => {
+        if (i === 1) await dev.db.exec(plan.steps[1]!.sql[0]!);
+      },
+    });
+    await expect(cut).rejects.toThrow(/steps 1 to 1 are done and kept/);
+    const id = (await readStatus(dev.db, plansDir)).unfinished!.revision;
+    const line = `unfinished: ${id}, an apply that stopped after step 1 of 2: run \`schema apply\` to finish it (or \`schema apply --abandon\` to give it up)`;
+
+    const current = cli(dev.url, 'current');
+    expect(current.status).toBe(0);
+    expect(current.stdout).toMatch(new RegExp(`^${b} .*\\(head\\)$`, 'm'));
+    expect(current.stdout).toContain(line);
+    const history = cli(dev.url, 'history');
+    expect(history.status).toBe(0);
+    expect(history.stdout).toContain(line);
+    const check = cli(dev.url, 'check');
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain(`✗ ${line}`);
+    const drift = cli(dev.url, 'drift');
+    expect(drift.stdout).toContain(line);
+    expect(drift.stdout).toContain('The steps it finished are in no recorded state yet, so they show as changes below.');
+    expect(drift.stdout).toContain('+ create_table public.a_one');
+
+    // Finished, it is gone from all of them.
+    const finish = cli(dev.url, 'apply', '--auto-approve');
+    expect(finish.status, finish.stderr).toBe(0);
+    for (const args of [['current'], ['history'], ['drift']]) expect(cli(dev.url, ...args).stdout).not.toContain('unfinished');
+  });
+
+  it('an upgrade cut short names `schema upgrade` as the way to finish it', async () => {
+    await applyYaml(dev.db, V1, 'users');
+    await applyYaml(dev.db, V2, 'notes');
+    await writeFile(join(project, 'schema.yaml'), V2);
+    const prod = await another('cutshort');
+    expect(cli(prod.url, 'upgrade', '+1', '--auto-approve').status).toBe(0);
+    const status = await readStatus(prod.db, plansDir);
+    const next = status.pending[0]!;
+    // As an upgrade whose first step (run outside a transaction) was cut off leaves the ledger.
+    await prod.db.exec(`CREATE TABLE schema_tool.pending (revision text PRIMARY KEY, direction text NOT NULL, steps jsonb NOT NULL, done integer NOT NULL DEFAULT 0, payload jsonb NOT NULL, started_at timestamptz NOT NULL DEFAULT clock_timestamp())`);
+    await prod.db.query(`INSERT INTO schema_tool.pending (revision, direction, steps, payload) VALUES ($1, 'upgrade', $2::jsonb, '{}')`, [next.revision, JSON.stringify(next.upgrade)]);
+    const line = `unfinished: ${next.revision}, an upgrade that stopped after step 0 of ${next.upgrade.length}: run \`schema upgrade\` to finish it`;
+    expect(cli(prod.url, 'current').stdout).toContain(line);
+    const check = cli(prod.url, 'check');
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain(line);
+    const drift = cli(prod.url, 'drift');
+    expect(drift.stdout).toContain(line);
+    expect(drift.stdout).not.toContain('The steps it finished');
+  });
+});

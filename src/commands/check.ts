@@ -3,11 +3,12 @@
 import { checkDatabase, checkSchema, readSchemaFile } from '../api.js';
 import { withDb } from '../db/db.js';
 import { UserError } from '../errors.js';
+import { unfinishedLine } from '../render/pending.js';
 import { BaseCommand } from './base.js';
 
 export default class Check extends BaseCommand<typeof Check> {
   static override summary = 'Fail (exit 1) unless the database is at the head of plans/ and schema.yaml matches it.';
-  static override description = `For CI. Says which of these fails: plans/ has more than one head; the database has not applied every revision (run \`schema upgrade\`); schema.yaml describes changes that no revision holds (run \`schema apply\` in development to write one); the database changed outside schema since its last revision (see \`schema drift\`). Reads only.`;
+  static override description = `For CI. Says which of these fails: an apply, upgrade or downgrade was cut short (finish it first); plans/ has more than one head; the database has not applied every revision (run \`schema upgrade\`); schema.yaml describes changes that no revision holds (run \`schema apply\` in development to write one); the database changed outside schema since its last revision (see \`schema drift\`). Reads only.`;
   static override examples = ['<%= config.bin %> check --url "$DATABASE_URL"'];
 
   async run(): Promise<void> {
@@ -18,6 +19,7 @@ export default class Check extends BaseCommand<typeof Check> {
     const problems = await withDb(target, async (db) => {
       const { status, unrecorded, comparedWith, drift } = await checkDatabase(db, this.plansDir(), schema);
       const out: string[] = [];
+      if (status.unfinished) out.push(unfinishedLine(status.unfinished));
       if (status.heads.length > 1) out.push(`${this.plansDir()} has ${status.heads.length} heads (${status.heads.map((h) => h.revision).join(', ')}): run \`schema merge\``);
       if (status.pending.length > 0) {
         out.push(`the database is not at head: ${status.pending.length} revision${status.pending.length === 1 ? '' : 's'} not applied (${status.pending.map((r) => r.revision).join(', ')}): run \`schema upgrade\` (${this.schemaPath()} is compared once it is at head)`);

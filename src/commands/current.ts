@@ -1,6 +1,7 @@
 // `schema current`: the revision the database stands on.
 import { loadChain, readStatus } from '../api.js';
 import { withDb } from '../db/db.js';
+import { unfinishedLine } from '../render/pending.js';
 import { revisionLine } from '../render/revisions.js';
 import { BaseCommand } from './base.js';
 
@@ -25,6 +26,7 @@ export default class Current extends BaseCommand<typeof Current> {
       const heads = new Set(status.heads.map((h) => h.revision));
       if (status.current.length === 0) this.say(`base ${c.dim('(no revision applied)')}`);
       for (const r of status.current) this.say(revisionLine(r, c, heads.has(r.revision) ? ['head'] : []));
+      if (status.unfinished) this.say(c.yellow(unfinishedLine(status.unfinished)));
       if (status.pending.length > 0) {
         this.say(c.yellow(`${status.pending.length} revision${status.pending.length === 1 ? '' : 's'} not applied: run \`schema upgrade\``));
       }

@@ -3,6 +3,7 @@ import { Flags } from '@oclif/core';
 import { driftOf, readStatus } from '../api.js';
 import { withDb } from '../db/db.js';
 import { UserError } from '../errors.js';
+import { unfinishedLine } from '../render/pending.js';
 import { renderDrift } from '../render/revisions.js';
 import { BaseCommand } from './base.js';
 
@@ -19,7 +20,13 @@ export default class Drift extends BaseCommand<typeof Drift> {
     this.announce(target);
     const c = this.colour();
     const drifted = await withDb(target, async (db): Promise<boolean | 'unknown'> => {
-      const drift = await driftOf(db, await readStatus(db, this.plansDir()));
+      const status = await readStatus(db, this.plansDir());
+      // Its finished steps are in the database but in no recorded state: below, they count as drift.
+      if (status.unfinished) {
+        const done = status.unfinished.done > 0 ? `\n${c.dim('The steps it finished are in no recorded state yet, so they show as changes below.')}` : '';
+        this.say(`${c.yellow(unfinishedLine(status.unfinished))}${done}\n`);
+      }
+      const drift = await driftOf(db, status);
       if (drift.unknown || !drift.since) {
         this.say(
           drift.since

@@ -2,6 +2,7 @@
 import { Flags } from '@oclif/core';
 import { loadChain, readStatus } from '../api.js';
 import { withDb } from '../db/db.js';
+import { unfinishedLine } from '../render/pending.js';
 import { renderHistory } from '../render/revisions.js';
 import { selectRange } from '../revisions/chain.js';
 import { BaseCommand } from './base.js';
@@ -46,6 +47,7 @@ export default class History extends BaseCommand<typeof History> {
           c,
         ),
       );
+      if (status.unfinished) this.say(c.yellow(unfinishedLine(status.unfinished)));
     });
   }
 }

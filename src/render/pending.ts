@@ -6,6 +6,17 @@ const list = (p: Pending, from: number, to: number): string[] => p.steps.slice(f
 
 const stopped = (p: Pending): string => `stopped after step ${p.done} of ${p.steps.length}`;
 
+/** How to finish (or give up) a run cut short: the command that resumes it. */
+function wayOn(p: Pending): string {
+  return p.direction === 'apply' ? 'run `schema apply` to finish it (or `schema apply --abandon` to give it up)' : `run \`schema ${p.direction}\` to finish it`;
+}
+
+/** For `current`, `history`, `check` and `drift`: work cut short on this database, and the way on. */
+export function unfinishedLine(p: Pending): string {
+  const what = p.direction === 'apply' ? 'an apply' : `an ${p.direction}`;
+  return `unfinished: ${p.revision}, ${what} that ${stopped(p)}: ${wayOn(p)}`;
+}
+
 /** `plan`'s note when an apply was cut short. */
 export function interruptedNote(p: Pending): string {
   return `An apply (revision ${p.revision}) ${stopped(p)}: \`schema apply\` finishes it first, or \`schema apply --abandon\` gives it up. This plan is from the database as it is now.`;
