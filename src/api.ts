@@ -193,11 +193,18 @@ export async function readStatus(db: Db, plansDir: string): Promise<Status> {
 
 /**
  * The psql script that runs `revisions` this way (see `replayScript`). An upgrade script
- * records the state after each revision, computed by replaying it without data from this
- * database's schema in a scratch database; `note` says when it cannot.
+ * records the state after each revision, computed by replaying it without data in a scratch
+ * database from this database's schema, or, when that changed outside schema since its last
+ * revision, from the state recorded then (so the drift stays drift); `note` says when it cannot.
  */
 export async function replayScriptFor(db: Db, revisions: readonly Revision[], direction: Direction): Promise<{ text: string; note: string | null }> {
-  const states = direction === 'upgrade' ? await statesAfter(db.target, await introspect(db), revisions) : null;
+  let states = null;
+  if (direction === 'upgrade') {
+    const live = await introspect(db);
+    const last = (await appliedRevisions(db)).at(-1);
+    const drifted = last?.fingerprint && last.fingerprint !== fingerprint(live.model) ? await snapshotOf(db, last.revision) : null;
+    states = await statesAfter(db.target, drifted ? { ...live, model: drifted } : live, revisions);
+  }
   return { text: replayScript(revisions, direction, states), note: states?.note ?? null };
 }
 
@@ -206,7 +213,7 @@ export interface Drift {
   readonly since: AppliedRevision | null;
   /** Steps that turn the recorded state into the database as it is: what changed outside. */
   readonly changes: readonly Step[];
-  /** True when there is no recorded state to compare with: nothing is applied, or the last revision was applied by a script that recorded none. */
+  /** True when there is no recorded state to compare with: nothing is applied, or none was recorded with the last revision (see apply/chain-state.ts). */
   readonly unknown: boolean;
 }
 

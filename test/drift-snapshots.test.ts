@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSchema, driftOf, planAgainst, readStatus } from '../src/api.js';
 import { applyPlan } from '../src/apply/apply.js';
+import { runRevision } from '../src/apply/replay.js';
+import { revisionsToUpgrade } from '../src/revisions/chain.js';
 import type { Db } from '../src/db/db.js';
 import { parseRevision } from '../src/revisions/file.js';
 import { appliedRevisions } from '../src/revisions/ledger.js';
@@ -159,5 +161,75 @@ describe('work cut short is shown wherever the database stands', () => {
     const drift = cli(prod.url, 'drift');
     expect(drift.stdout).toContain(line);
     expect(drift.stdout).not.toContain('The steps it finished');
+  });
+});
+
+/** Each applied revision's recorded fingerprint, oldest first. */
+const recorded = async (db: Db) => (await appliedRevisions(db)).map((a) => [a.revision, a.fingerprint]);
+
+const hasPsql = spawnSync('psql', ['--version']).status === 0;
+
+describe('an upgrade of a drifted database records the state the chain defines', () => {
+  // V4 changes a column the drift below also changes; V5 builds an index CONCURRENTLY.
+  const V4 = V3.replace('      email: text', '      email: { type: text, nullable: false }');
+  const V5 = `${V4}    indexes:\n      tags_name_idx: { columns: [name] }\n`;
+
+  async function chainOfFive(): Promise<void> {
+    for (const [yaml, message] of [[V1, 'users'], [V2, 'notes'], [V3, 'tags'], [V4, 'email_required']] as const) await applyYaml(dev.db, yaml, message);
+    const { plan } = await planAgainst(dev.db, checkSchema('schema.yaml', V5), { online: true });
+    expect(plan.steps.map((st) => Boolean(st.concurrently))).toEqual([true]);
+    await applyPlan({ db: dev.db, plan, plansDir, message: 'tags_index', online: { lockTimeout: '5s', statementTimeout: null, lockRetries: 0 } });
+    await writeFile(join(project, 'schema.yaml'), V5);
+  }
+
+  it('drift still shows a column added by hand, and check blames the database, not schema.yaml', async () => {
+    await chainOfFive();
+    const prod = await another('driftedprod');
+    expect(cli(prod.url, 'upgrade', '+1', '--auto-approve').status).toBe(0);
+    await prod.db.exec('ALTER TABLE public.users ADD COLUMN nick text');
+    // One revision in one transaction, the next alike, the next alike, the last with a concurrent build.
+    const up = cli(prod.url, 'upgrade', '--auto-approve');
+    expect(up.status, up.stderr).toBe(0);
+    expect(await recorded(prod.db)).toEqual(await recorded(dev.db));
+    const drift = cli(prod.url, 'drift', '--detailed-exitcode');
+    expect(drift.status).toBe(2);
+    expect(drift.stdout).toContain('+ add_column public.users.nick');
+    const check = cli(prod.url, 'check');
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain('the database changed outside schema since revision');
+    expect(check.stderr).toContain('add_column public.users.nick');
+    expect(check.stderr).not.toContain('no revision holds');
+    // Without drift, the database as the revision left it, as before.
+    const clean = await another('cleanprod');
+    expect(cli(clean.url, 'upgrade', '--auto-approve').status).toBe(0);
+    expect(await recorded(clean.db)).toEqual(await recorded(dev.db));
+  });
+
+  it('a revision that changes what was also changed by hand is replayed without data to tell the state', async () => {
+    await chainOfFive();
+    const prod = await another('overlapprod');
+    const status = await readStatus(prod.db, plansDir);
+    const chain = revisionsToUpgrade(status.chain, status.appliedIds);
+    for (const r of chain.slice(0, 3)) await runRevision(prod.db, r, 'upgrade');
+    // The same column the next revision makes NOT NULL, widened by hand; and a table dropped by hand.
+    await prod.db.exec('ALTER TABLE public.users ALTER COLUMN email TYPE varchar(200); DROP TABLE public.notes');
+    for (const r of chain.slice(3)) await runRevision(prod.db, r, 'upgrade');
+    expect(await recorded(prod.db)).toEqual(await recorded(dev.db));
+    const drift = await driftOf(prod.db, await readStatus(prod.db, plansDir));
+    expect(describeSteps(drift.changes)).toEqual(['drop_table public.notes', 'alter_column public.users.email']);
+  });
+
+  it.skipIf(!hasPsql)('an upgrade script of a drifted database records the same states', async () => {
+    await chainOfFive();
+    const prod = await another('driftedscript');
+    expect(cli(prod.url, 'upgrade', '+2', '--auto-approve').status).toBe(0);
+    await prod.db.exec('ALTER TABLE public.users ADD COLUMN nick text');
+    const script = cli(prod.url, 'upgrade', '--sql');
+    expect(script.status, script.stderr).toBe(0);
+    expect(script.stderr).not.toContain('No state');
+    const psql = spawnSync('psql', [prod.url, '-q', '-v', 'ON_ERROR_STOP=1', '-f', '-'], { input: script.stdout, encoding: 'utf8' });
+    expect(psql.status, psql.stderr).toBe(0);
+    expect(await recorded(prod.db)).toEqual(await recorded(dev.db));
+    expect(describeSteps((await driftOf(prod.db, await readStatus(prod.db, plansDir))).changes)).toEqual(['add_column public.users.nick']);
   });
 });

@@ -24,6 +24,7 @@ import {
   startPending,
   type Pending,
 } from '../revisions/ledger.js';
+import { driftedStart, recordReplayedState, startOfPending, stateToRecord, type DriftedStart } from './chain-state.js';
 import type { RunSettings } from './groups.js';
 import { runGroups } from './groups.js';
 import { ApplyError, inLockedTransaction, LOCK_SQL, runSteps, SESSION_LOCK_SQL, SESSION_UNLOCK_SQL, withSessionLock } from './transaction.js';
@@ -73,13 +74,18 @@ async function checkReady(db: Db, revision: Revision, direction: Direction): Pro
   }
 }
 
-/** The ledger change that closes a revision run, inside the last transaction. */
-async function recordRun(db: Db, revision: Revision, direction: Direction, started: number): Promise<void> {
+/**
+ * The ledger change that closes a revision run, inside the last transaction. An upgrade records
+ * the state the chain defines (see chain-state.ts); when only a replay can tell it, what to run
+ * once the transaction has committed is returned.
+ */
+async function recordRun(db: Db, revision: Revision, direction: Direction, started: number, start: DriftedStart | null = null): Promise<(() => Promise<void>) | null> {
   if (direction === 'downgrade') {
     await removeRevision(db, revision.revision);
-    return;
+    return null;
   }
   const after = await introspect(db);
+  const state = stateToRecord(revision, start, after.model);
   await recordRevision(db, {
     revision: revision.revision,
     parents: revision.parents,
@@ -87,9 +93,10 @@ async function recordRun(db: Db, revision: Revision, direction: Direction, start
     checksum: revision.checksum,
     message: revision.message,
     durationMs: Date.now() - started,
-    fingerprint: fingerprint(after.model),
-    snapshot: after.model,
+    fingerprint: state.model && fingerprint(state.model),
+    snapshot: state.model,
   });
+  return state.replay && start ? () => recordReplayedState(db, revision, start) : null;
 }
 
 /**
@@ -102,13 +109,15 @@ export async function runRevision(db: Db, revision: Revision, direction: Directi
   const steps = stepsOf(revision, direction);
   const lockWaitMs = options.lockWaitMs ?? 60_000;
   if (!steps.some((st) => st.concurrently)) {
-    await inLockedTransaction(db, lockWaitMs, async () => {
+    const later = await inLockedTransaction(db, lockWaitMs, async () => {
       await checkReady(db, revision, direction);
       await ensureLedger(db);
+      const start = direction === 'upgrade' ? await driftedStart(db) : null;
       const outcome = direction === 'upgrade' ? `${label(revision)} was rolled back and is not applied` : `the downgrade of ${label(revision)} was rolled back, so it is still applied`;
       await runSteps(db, steps, label(revision), options.onStep, outcome);
-      await recordRun(db, revision, direction, started);
+      return recordRun(db, revision, direction, started, start);
     });
+    await later?.();
     return Date.now() - started;
   }
   await withSessionLock(db, lockWaitMs, async () => {
@@ -116,7 +125,8 @@ export async function runRevision(db: Db, revision: Revision, direction: Directi
     try {
       await checkReady(db, revision, direction);
       await ensurePending(db);
-      await startPending(db, { revision: revision.revision, direction, steps, payload: {} });
+      const start = direction === 'upgrade' ? await driftedStart(db) : null;
+      await startPending(db, { revision: revision.revision, direction, steps, payload: start ? { drifted: start } : {} });
       await db.exec('COMMIT');
     } catch (error) {
       await db.exec('ROLLBACK').catch(() => undefined);
@@ -171,14 +181,16 @@ async function finishRun(db: Db, revision: Revision, direction: Direction, done:
   const groups = steps.map((st, i) => ({ from: i, to: i + 1, transactional: !st.concurrently }));
   await runGroups(db, revision.revision, steps, groups, done, settings, label(revision), onStep);
   await db.exec('BEGIN');
+  let later: (() => Promise<void>) | null;
   try {
-    await recordRun(db, revision, direction, started);
+    later = await recordRun(db, revision, direction, started, await startOfPending(db, revision.revision));
     await finishPending(db, revision.revision);
     await db.exec('COMMIT');
   } catch (error) {
     await db.exec('ROLLBACK').catch(() => undefined);
     throw error;
   }
+  await later?.();
 }
 
 /** An upgrade or downgrade cut short, if there is one. */

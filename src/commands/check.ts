@@ -27,7 +27,7 @@ export default class Check extends BaseCommand<typeof Check> {
       const steps = (list: readonly { op: string; object: string }[]) => list.map((s) => `    ${s.op} ${s.object}`).join('\n');
       if (unrecorded !== null && unrecorded.length > 0 && comparedWith === 'database' && drift.since) {
         out.push(
-          `${this.schemaPath()} and the database differ (${unrecorded.length} change${unrecorded.length === 1 ? '' : 's'}), and no state was recorded when revision ${drift.since.revision} was applied (by a script that recorded none), so check cannot tell a change no revision holds from a change made outside schema:\n` +
+          `${this.schemaPath()} and the database differ (${unrecorded.length} change${unrecorded.length === 1 ? '' : 's'}), and no state was recorded when revision ${drift.since.revision} was applied (by a script, or on a database changed outside schema, that could not work it out), so check cannot tell a change no revision holds from a change made outside schema:\n` +
             steps(unrecorded),
         );
       } else if (unrecorded !== null && unrecorded.length > 0) {

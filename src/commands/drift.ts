@@ -30,7 +30,7 @@ export default class Drift extends BaseCommand<typeof Drift> {
       if (drift.unknown || !drift.since) {
         this.say(
           drift.since
-            ? `No state was recorded when revision ${drift.since.revision} was applied (by a script that recorded none), so there is nothing to compare with; the next revision schema applies records one.`
+            ? `No state was recorded when revision ${drift.since.revision} was applied (by a script, or on a database changed outside schema, that could not work it out), so there is nothing to compare with; the next revision schema applies records one.`
             : 'No revision is applied to this database, so there is nothing to compare with.',
         );
         return drift.since ? 'unknown' : false;

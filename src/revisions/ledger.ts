@@ -2,6 +2,7 @@
 // never reads and plans never touch. Created on first use, inside the applying transaction.
 import { DbError, type Db } from '../db/db.js';
 import { dollarQuote, qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
+import { fingerprint } from '../model/fingerprint.js';
 import { LEDGER_SCHEMA, type Model } from '../model/model.js';
 import type { Step } from '../plan/types.js';
 import type { Applied } from './chain.js';
@@ -54,6 +55,11 @@ export async function recordRevision(db: Db, row: LedgerRow): Promise<void> {
     row.fingerprint,
     row.snapshot === null ? null : JSON.stringify(row.snapshot),
   ]);
+}
+
+/** The state recorded with `revision`, worked out after it was applied (see apply/chain-state.ts); only where none is recorded yet. */
+export async function recordStateOf(db: Db, revision: string, model: Model): Promise<void> {
+  await db.query(`UPDATE ${TABLE} SET fingerprint = $2, snapshot = $3::jsonb WHERE revision = $1 AND fingerprint IS NULL`, [revision, fingerprint(model), JSON.stringify(model)]);
 }
 
 export async function removeRevision(db: Db, revision: string): Promise<void> {
