@@ -12,7 +12,7 @@ import { diff } from './diff/diff.js';
 import { SpecError, UserError } from './errors.js';
 import { introspect, type Introspection } from './introspect/introspect.js';
 import { fingerprint } from './model/fingerprint.js';
-import { noHints } from './model/hints.js';
+import { noHints, type Hints } from './model/hints.js';
 import type { Model } from './model/model.js';
 import { buildPlan, stepsFor } from './plan/plan.js';
 import { PLAN_FORMAT_VERSION, type Plan, type Step } from './plan/types.js';
@@ -92,6 +92,8 @@ export interface Planned {
   readonly plan: Plan;
   readonly current: Introspection;
   readonly desired: Model;
+  /** The file's renames (`renamed_from`), for planning from another state. */
+  readonly hints: Hints;
   /** The file's `settings:`. */
   readonly settings: Settings;
   /** Whether the plan was made for a busy database (the flag, else the file's setting). */
@@ -121,15 +123,78 @@ export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOp
   const problems = [...unmanaged, ...spellingProblems];
   if (!spelled.ok || problems.length > 0) throw new SpecError(sortDiagnostics(problems));
   const online = options.online ?? loaded.spec.settings.online;
+  const hints = hintsFromSpec(loaded.spec);
   const plan = buildPlan({
     current: current.model,
     desired: spelled.model,
-    hints: hintsFromSpec(loaded.spec),
+    hints,
     unmanaged: current.unmanaged,
     online,
     sizes: current.sizes,
   });
-  return { plan, current, desired: spelled.model, settings: loaded.spec.settings, online };
+  return { plan, current, desired: spelled.model, hints, settings: loaded.spec.settings, online };
+}
+
+/**
+ * When the database changed outside schema since its last revision, the revision `apply` writes
+ * is not the plan it runs here: the revision holds the change from the state the chain defines
+ * (the one recorded with the last revision) to schema.yaml, which every other database replays,
+ * while the plan from the database as it is runs here. Null when there is no drift (or no state
+ * to compare with): then the two are the same, as they are for a database with no revision yet.
+ */
+export interface RevisionPlan {
+  /** The last applied revision, whose recorded state the revision starts from. */
+  readonly since: AppliedRevision;
+  /** What changed outside schema since: the steps that made it. */
+  readonly drift: readonly Step[];
+  /** The state the revision starts from: the one recorded with `since`. */
+  readonly from: Model;
+  /** What the revision records. */
+  readonly plan: Plan;
+}
+
+export async function revisionPlanFor(db: Db, status: Status, planned: Planned): Promise<RevisionPlan | null> {
+  const drifted = await driftedState(db, status, planned.current);
+  if (!drifted) return null;
+  const plan = buildPlan({
+    current: drifted.recorded,
+    desired: planned.desired,
+    hints: planned.hints,
+    unmanaged: planned.current.unmanaged,
+    online: planned.online,
+    sizes: planned.current.sizes,
+  });
+  return { since: drifted.since, drift: drifted.drift, from: drifted.recorded, plan };
+}
+
+/** The state recorded with the last applied revision and the drift from it, when the database has drifted. */
+async function driftedState(db: Db, status: Status, now: Introspection): Promise<{ since: AppliedRevision; recorded: Model; drift: Step[] } | null> {
+  const since = status.applied[status.applied.length - 1];
+  if (!since || since.fingerprint === null || since.fingerprint === fingerprint(now.model)) return null;
+  const recorded = await snapshotOf(db, since.revision);
+  if (!recorded) return null;
+  const drift = driftSteps(recorded, now);
+  return drift.length > 0 ? { since, recorded, drift } : null;
+}
+
+/** Steps that turn `recorded` into the database as it is: what changed outside schema. */
+function driftSteps(recorded: Model, now: Introspection): Step[] {
+  const { changes } = diff(recorded, now.model, noHints, { occupiedSchemas: now.unmanaged.occupiedSchemas });
+  return stepsFor(changes, now.model);
+}
+
+/**
+ * For a saved plan: refused when the database has drifted, since its revision would record the
+ * drift (it was planned from the database as it is, and what the chain needs cannot be told
+ * without schema.yaml).
+ */
+export async function refuseSavedPlanOnDrift(db: Db, status: Status, plansDir: string): Promise<void> {
+  const drifted = await driftedState(db, status, await introspect(db));
+  if (!drifted) return;
+  throw new UserError(
+    `this database changed outside schema since revision ${drifted.since.revision} (${drifted.drift.length} change${drifted.drift.length === 1 ? '' : 's'}, see \`schema drift\`): a saved plan starts from the database as it is, so its revision would record that drift for every database that replays ${plansDir}; nothing was changed`,
+    'apply from schema.yaml instead (without --plan): the revision then holds only the change from the state at the head of the chain, and the plan that runs here is shown beside it',
+  );
 }
 
 /** A plan saved with `plan --format json`, checked to be one this version can apply. */
@@ -228,8 +293,7 @@ export async function driftOf(db: Db, status: Status): Promise<Drift> {
   if (!since || !snapshot) return { since, changes: [], unknown: true };
   const now = await introspect(db);
   if (fingerprint(now.model) === since.fingerprint) return { since, changes: [], unknown: false };
-  const { changes } = diff(snapshot, now.model, noHints, { occupiedSchemas: now.unmanaged.occupiedSchemas });
-  return { since, changes: stepsFor(changes, now.model), unknown: false };
+  return { since, changes: driftSteps(snapshot, now), unknown: false };
 }
 
 export interface CheckResult {

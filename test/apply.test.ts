@@ -142,7 +142,7 @@ tables:
   });
 
   it('finishes a revision file whose rename was cut off after COMMIT, and removes one that never committed', async () => {
-    const first = await applyPlan({ db: s.db, plan: await plan(yaml()), plansDir, message: 'first' });
+    const first = await applyPlan({ db: s.db, plan: await plan(yaml()), plansDir, message: 'first' }).then((r) => ({ ...r, file: r.file! }));
     const name = first.file.split('/').pop()!;
     // As if the process died between COMMIT and the rename.
     await writeFile(join(plansDir, `.${name}.tmp`), await readFile(first.file, 'utf8'));

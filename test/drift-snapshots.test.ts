@@ -233,3 +233,72 @@ describe('an upgrade of a drifted database records the state the chain defines',
     expect(describeSteps((await driftOf(prod.db, await readStatus(prod.db, plansDir))).changes)).toEqual(['add_column public.users.nick']);
   });
 });
+
+describe('apply on a drifted database records the change from the head of the chain', () => {
+  const withColumn = (yaml: string, name: string) => yaml.replace('      email: text\n', `      email: text\n      ${name}: text\n`);
+  const apply = (url: string, ...args: string[]) => cli(url, 'apply', '--auto-approve', ...args);
+  const upgradeTo = async (db: Db, url: string) => {
+    const r = cli(url, 'upgrade', '--auto-approve');
+    expect(r.status, r.stderr).toBe(0);
+    return modelOf(db);
+  };
+
+  it('a column made by hand and then put in schema.yaml reaches the revision, and nothing of the drift is written otherwise', async () => {
+    await applyYaml(dev.db, V1, 'users');
+    await dev.db.exec('ALTER TABLE public.users ADD COLUMN nick text');
+
+    // The drift kept: schema.yaml gains the column and a table; only the table is created here.
+    await writeFile(join(project, 'schema.yaml'), withColumn(V2, 'nick'));
+    const kept = apply(dev.url, '-m', 'notes and nick');
+    expect(kept.status, kept.stderr).toBe(0);
+    expect(kept.stdout).toMatch(/The database changed outside schema since revision \w+ \(\S+_users\.sql\):\n\n {2}\+ add_column public\.users\.nick\n/);
+    expect(kept.stdout).toMatch(/The revision records the change from the state at revision \w+ to schema\.yaml, which is what `schema upgrade` runs on every other database:\n\n {2}\+ {2}1\. create_table public\.notes[^]*\+ {2}2\. add_column public\.users\.nick/);
+    expect(kept.stdout).toMatch(/What runs on this database, from it as it is \(the changes above taken into account\):\n\nThe plan, in the order it runs:\n\n {2}\+ {2}1\. create_table public\.notes\n[^]*Plan: 1 to add, 0 to change, 0 to destroy\./);
+    expect(kept.stdout).toMatch(/Applied 1 step in \d+ ms\. Revision \w+ written to \S+_notes_and_nick\.sql/);
+    const file = await readFile(await fileOf('notes_and_nick'), 'utf8');
+    expect(file).toContain('ALTER TABLE public.users ADD COLUMN nick text;');
+    expect(file.slice(file.indexOf('-- +upgrade'), file.indexOf('-- +downgrade'))).not.toContain('DROP');
+
+    // Already there by hand: only the revision is recorded.
+    await dev.db.exec('ALTER TABLE public.users ADD COLUMN nick2 text');
+    await writeFile(join(project, 'schema.yaml'), withColumn(withColumn(V2, 'nick'), 'nick2'));
+    const recordOnly = apply(dev.url, '-m', 'nick2');
+    expect(recordOnly.status, recordOnly.stderr).toBe(0);
+    expect(recordOnly.stdout).toContain('Nothing runs here: this database already has this change; only the revision is recorded.');
+    expect(recordOnly.stdout).toMatch(/Nothing ran here\. Revision \w+ written to \S+_nick2\.sql/);
+    expect(await readFile(await fileOf('nick2'), 'utf8')).toContain('ALTER TABLE public.users ADD COLUMN nick2 text;');
+    expect(cli(dev.url, 'drift').stdout).toContain('No drift.');
+    expect(cli(dev.url, 'check').status).toBe(0);
+
+    // Undone here: the plan runs, with consent for what it drops, and no revision is written.
+    await dev.db.exec('ALTER TABLE public.users ADD COLUMN junk integer');
+    const refused = apply(dev.url);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('hazards that need consent: data_loss (1 step)');
+    expect(refused.stdout).toContain('schema.yaml is the state at revision');
+    const undone = apply(dev.url, '--allow-hazards', 'data_loss');
+    expect(undone.status, undone.stderr).toBe(0);
+    expect(undone.stdout).toMatch(/Applied 1 step in \d+ ms\. No revision written: the steps undid changes made outside schema, and plans already holds schema\.yaml\./);
+    expect(await readdir(plansDir)).toHaveLength(3);
+    expect(apply(dev.url).stdout).toContain('No changes.');
+
+    // Every other database replays the chain to the same place.
+    const prod = await another('replaysdrift');
+    expect(await upgradeTo(prod.db, prod.url)).toEqual(await modelOf(dev.db));
+    expect(await recorded(prod.db)).toEqual(await recorded(dev.db));
+  });
+
+  it('a saved plan is refused on a drifted database, since its revision would record the drift', async () => {
+    await applyYaml(dev.db, V1, 'users');
+    await dev.db.exec('ALTER TABLE public.users ADD COLUMN nick text');
+    await writeFile(join(project, 'schema.yaml'), V2);
+    const saved = cli(dev.url, 'plan', '--format', 'json');
+    await writeFile(join(project, 'plan.json'), saved.stdout);
+    const r = apply(dev.url, '--plan', 'plan.json', '--allow-hazards', 'data_loss');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: this database changed outside schema since revision \w+ \(1 change, see `schema drift`\): a saved plan starts from the database as it is, so its revision would record that drift for every database that replays plans; nothing was changed$/m);
+    expect(r.stderr).toContain('hint: apply from schema.yaml instead (without --plan)');
+    expect(await readdir(plansDir)).toHaveLength(1);
+    expect(Object.keys((await modelOf(dev.db)).tables)).toEqual(['public.users']);
+  });
+});

@@ -219,7 +219,7 @@ describe('an online plan', () => {
       expect(invalid).toEqual([{ valid: false }]);
       expect(await readdir(plansDir)).toEqual([]);
       const done = await resumeApply(db, SETTINGS);
-      expect(await readdir(plansDir)).toEqual([done.file.split('/').pop()]);
+      expect(await readdir(plansDir)).toEqual([done.file!.split('/').pop()]);
       expect(await interruptedApply(db)).toBeNull();
       expect((await planOnline(db)).steps).toEqual([]);
       const status = await readStatus(db, plansDir);

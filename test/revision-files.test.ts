@@ -51,7 +51,7 @@ function withoutDb(...args: string[]) {
 
 async function applyYaml(db: Db, yaml: string, message: string): Promise<string> {
   const { plan } = await planAgainst(db, checkSchema('schema.yaml', yaml));
-  return (await applyPlan({ db, plan, plansDir, message })).revision;
+  return (await applyPlan({ db, plan, plansDir, message })).revision!;
 }
 
 const fileOf = async (message: string): Promise<string> => join(plansDir, (await readdir(plansDir)).find((f) => f.endsWith(`_${message}.sql`))!);

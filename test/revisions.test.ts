@@ -72,7 +72,7 @@ async function another(label: string): Promise<Scratch> {
 /** `schema apply` of a YAML text in development: plan, run, write the revision file. */
 async function applyYaml(db: Db, yaml: string, message: string, dir = plansDir): Promise<string> {
   const { plan } = await planAgainst(db, checkSchema('schema.yaml', yaml));
-  return (await applyPlan({ db, plan, plansDir: dir, message })).revision;
+  return (await applyPlan({ db, plan, plansDir: dir, message })).revision!;
 }
 
 async function upgrade(db: Db, target = 'head', dir = plansDir): Promise<Revision[]> {

@@ -40,12 +40,21 @@ export interface ApplyOptions {
    * is kept (in one transaction) and no revision is recorded.
    */
   readonly saved?: boolean;
+  /**
+   * What the revision records, when it is not `plan`: the database changed outside schema since
+   * its last revision, so `plan` (from the database as it is) runs here while the revision holds
+   * the change from the state at the head of the chain, which is what other databases replay.
+   * Its steps may be none (then no revision is recorded: `plan` only undoes the drift here), and
+   * `plan`'s may be none (then only the revision is recorded: the database already has it).
+   */
+  readonly records?: Pick<Plan, 'steps' | 'downgrade'>;
 }
 
 export interface ApplyResult {
-  readonly revision: string;
-  /** Path of the revision file written. */
-  readonly file: string;
+  /** Null when no revision was recorded (the plan only brought the database back to the state at head). */
+  readonly revision: string | null;
+  /** Path of the revision file written; null with `revision`. */
+  readonly file: string | null;
   readonly durationMs: number;
 }
 
@@ -62,6 +71,8 @@ interface ApplyPayload {
   readonly expectTo?: string;
   /** The groups announced when it started (absent in records of older versions: one step each). */
   readonly groups?: readonly Group[];
+  /** Nothing to record: the steps only undo changes made outside schema (see `ApplyOptions.records`). */
+  readonly unrecorded?: true;
 }
 
 /** How to go on after an apply stopped with work done, for messages. */
@@ -153,7 +164,11 @@ async function arrived(db: Db, payload: ApplyPayload, committed: boolean): Promi
  * Inside the last transaction of an apply: the ledger row, the file under a temporary name,
  * and the end of any pending record. Returns the temporary path (renamed once committed).
  */
-async function record(db: Db, revision: string, payload: ApplyPayload, started: number, pending: boolean, after: Introspection): Promise<string> {
+async function record(db: Db, revision: string, payload: ApplyPayload, started: number, pending: boolean, after: Introspection): Promise<string | null> {
+  if (payload.unrecorded) {
+    if (pending) await finishPending(db, revision);
+    return null;
+  }
   const tempPath = join(payload.plansDir, `.${payload.fileName}.tmp`);
   await writeFile(tempPath, payload.text).catch((error: unknown) => {
     throw plansDirError(payload.plansDir, error);
@@ -172,14 +187,16 @@ async function record(db: Db, revision: string, payload: ApplyPayload, started: 
   return tempPath;
 }
 
-async function publish(tempPath: string, plansDir: string, fileName: string): Promise<string> {
+async function publish(tempPath: string | null, plansDir: string, fileName: string): Promise<string | null> {
+  if (tempPath === null) return null;
   const finalPath = join(plansDir, fileName);
   await rename(tempPath, finalPath);
   return finalPath;
 }
 
 /**
- * Apply `plan` and write its revision file. Never call with an empty plan. One transaction
+ * Apply `plan` and write its revision file (of `records` when given). Never call with nothing to
+ * run and nothing to record. One transaction
  * when it fits: every step, the ledger row and the file, or nothing. In groups otherwise:
  * progress is kept, the revision is recorded when the last group is done.
  */
@@ -191,12 +208,22 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const created = options.now ?? new Date();
   const id = newRevisionId();
   const parents = head ? [head.revision] : [];
-  const { text, checksum } = formatRevision(plan, { id, parents, created, message: options.message });
+  const records = options.records ?? plan;
+  const { text, checksum } = formatRevision(records, { id, parents, created, message: options.message });
   const fileName = uniqueFileName(chain, created, options.message);
   await mkdir(plansDir, { recursive: true }).catch((error: unknown) => {
     throw plansDirError(plansDir, error);
   });
-  const payload: ApplyPayload = { fileName, text, checksum, parents, message: options.message, plansDir, ...(options.saved ? { expectTo: plan.fingerprint.to } : {}) };
+  const payload: ApplyPayload = {
+    fileName,
+    text,
+    checksum,
+    parents,
+    message: options.message,
+    plansDir,
+    ...(options.saved ? { expectTo: plan.fingerprint.to } : {}),
+    ...(records.steps.length === 0 ? { unrecorded: true as const } : {}),
+  };
   const lockWaitMs = options.lockWaitMs ?? 60_000;
   const started = Date.now();
 
@@ -220,7 +247,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       if (tempPath) await unlink(tempPath).catch(() => undefined);
       throw error;
     }
-    return { revision: id, file: await publish(tempPath!, plansDir, fileName), durationMs: Date.now() - started };
+    return result(tempPath, payload, id, started);
   }
 
   options.onGroups?.(groups.length, execution.reason ?? '');
@@ -291,15 +318,22 @@ async function finishApply(db: Db, pending: Pending, settings: RunSettings, star
     throw error;
   }
   await db.exec('BEGIN');
+  let written: string | null;
   try {
-    await record(db, pending.revision, payload, started, true, after);
+    written = await record(db, pending.revision, payload, started, true, after);
     await db.exec('COMMIT');
   } catch (error) {
     await db.exec('ROLLBACK').catch(() => undefined);
     await unlink(tempPath).catch(() => undefined);
     throw error;
   }
-  return { revision: pending.revision, file: await publish(tempPath, payload.plansDir, payload.fileName), durationMs: Date.now() - started };
+  return result(written, payload, pending.revision, started);
+}
+
+/** The file published (from its temporary path, null when nothing was recorded), and the revision it holds. */
+async function result(tempPath: string | null, payload: ApplyPayload, revision: string, started: number): Promise<ApplyResult> {
+  const file = await publish(tempPath, payload.plansDir, payload.fileName);
+  return { revision: file === null ? null : revision, file, durationMs: Date.now() - started };
 }
 
 /** An apply cut short, if there is one: its revision, and how far it got. */

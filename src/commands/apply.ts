@@ -1,8 +1,8 @@
 // `schema apply`: plan (or take a saved plan), show it, ask, run it, write the revision file.
 import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
-import { checkSchema, parseSavedPlan, planAgainst, readSchemaFile, readStatus, type CheckedSchema, type Planned } from '../api.js';
-import { abandonApply, applyPlan, assertAtHead, interruptedApply, resumeApply, scheduleOn } from '../apply/apply.js';
+import { checkSchema, parseSavedPlan, planAgainst, readSchemaFile, readStatus, refuseSavedPlanOnDrift, revisionPlanFor, type CheckedSchema, type Planned, type RevisionPlan } from '../api.js';
+import { abandonApply, applyPlan, assertAtHead, interruptedApply, resumeApply, scheduleOn, type ApplyResult } from '../apply/apply.js';
 import { awaitOtherWriters } from '../apply/transaction.js';
 import { measurePlan } from '../checks/checks.js';
 import { withDb, type Db } from '../db/db.js';
@@ -11,6 +11,7 @@ import type { Target } from '../db/target.js';
 import { UserError } from '../errors.js';
 import { certainFailures, type Plan } from '../plan/types.js';
 import { abandonedLine, abandonLines, interruptedLines } from '../render/pending.js';
+import { renderRevisionPlan } from '../render/revisions.js';
 import { renderText } from '../render/text.js';
 import { introspect } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
@@ -27,7 +28,7 @@ async function readSavedPlan(path: string): Promise<string> {
   }
 }
 
-function defaultMessage(plan: Plan): string {
+function defaultMessage(plan: Pick<Plan, 'steps'>): string {
   const first = plan.steps[0]!;
   return `${first.op} ${first.object}${plan.steps.length > 1 ? ` and ${plan.steps.length - 1} more` : ''}`;
 }
@@ -35,6 +36,8 @@ function defaultMessage(plan: Plan): string {
 export default class Apply extends BaseCommand<typeof Apply> {
   static override summary = 'Bring the database to schema.yaml and record the change as a revision file.';
   static override description = `Computes the plan (or takes one saved with \`plan --format json\`), shows it, and asks for confirmation. Runs every step in one transaction under an advisory lock, records the revision in the database's ledger, and writes plans/<time>_<message>.sql with both directions. A failed apply changes nothing and writes nothing. Refused when the database is behind the revisions in plans/ (run \`schema upgrade\` first) or plans/ has two heads (run \`schema merge\`).
+
+On a database changed outside schema since its last revision (see \`schema drift\`), the revision records the change from the state at the head of plans/ to schema.yaml, while the plan from the database as it is runs here: both are shown, and a revision is recorded even when nothing runs here (the database already has the change).
 
 Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: confirm at the prompt, or name them with --allow-hazards.
 
@@ -77,44 +80,70 @@ An online plan, or one too large for one transaction, runs in steps that are kep
       const interrupted = await interruptedApply(db);
       if (interrupted) return this.finish(db, interrupted, lockWaitMs);
       // Before the plan is shown and consent asked (and again under the lock, before it runs).
-      const { plan: measured, fresh } = await readWithin(db, 'reading the database', lockWaitMs, () => this.prepare(db, saved, schema, lockWaitMs));
+      const prepared = await readWithin(db, 'reading the database', lockWaitMs, () => this.prepare(db, saved, schema, lockWaitMs));
+      const { plan: measured, fresh } = prepared;
+      let revision = prepared.revision;
       const online = this.flags.online ?? fresh?.online ?? measured.steps.some((st) => st.concurrently);
       let plan = measured.steps.length > 0 ? { ...measured, execution: (await scheduleOn(db, measured.steps, online)).execution } : measured;
       if (this.flags.verify && plan.steps.length > 0) plan = await this.verified(db, target, plan, fresh, saved);
-      this.say(renderText(plan, c));
-      if (plan.verification && !plan.verification.ok) throw new UserError('refusing to apply a plan that failed verification (see above); nothing was changed');
-      if (plan.steps.length === 0) return;
+      if (this.flags.verify && revision && revision.plan.steps.length > 0) revision = await this.verifiedRevision(target, revision, fresh!);
+      // On a drifted database, what the revision records comes first, then what runs here.
+      if (revision) this.say(renderRevisionPlan(revision.since, revision.drift, revision.plan, c));
+      this.say(revision && plan.steps.length === 0 ? `${c.green.bold('Nothing runs here:')} this database already has ${revision.plan.steps.length === 1 ? 'this change' : 'these changes'}; only the revision is recorded.\n` : renderText(plan, c));
+      if ([plan, revision?.plan].some((p) => p?.verification && !p.verification.ok)) throw new UserError('refusing to apply a plan that failed verification (see above); nothing was changed');
+      const records = revision?.plan ?? plan;
+      if (plan.steps.length === 0 && records.steps.length === 0) return;
       this.refuseCertainFailures(plan);
-      await this.consent(plan.steps, `apply ${plan.steps.length === 1 ? 'this step' : `these ${plan.steps.length} steps`}`, 'this plan', this.flags);
+      if (plan.steps.length > 0) await this.consent(plan.steps, `apply ${plan.steps.length === 1 ? 'this step' : `these ${plan.steps.length} steps`}`, 'this plan', this.flags);
+      else await this.consent([], 'record this revision', 'it', this.flags);
       const result = await applyPlan({
         db,
         plan,
         plansDir: this.plansDir(),
-        message: this.flags.message ?? defaultMessage(plan),
+        message: this.flags.message ?? defaultMessage(records.steps.length > 0 ? records : plan),
         lockWaitMs,
         saved: saved !== null,
-        ...(online ? { online: this.runSettings(fresh?.settings) } : {}),
+        ...(revision ? { records: revision.plan } : {}),
+        ...(online && plan.steps.length > 0 ? { online: this.runSettings(fresh?.settings) } : {}),
         onStep: (i, step) => this.note(c.dim(`  [${i + 1}/${plan.steps.length}] ${step.op} ${step.object}`)),
         onGroups: (_n, reason) => this.note(c.yellow(`Runs in steps: ${reason}. If it is cut short, run \`schema apply\` again to finish (or \`schema apply --abandon\` to give it up).`)),
       });
-      this.say(c.green.bold(`Applied ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} in ${result.durationMs} ms.`) + ` Revision ${result.revision} written to ${result.file}`);
+      this.say(this.appliedLine(plan.steps.length, result));
     });
   }
 
-  /** The plan to show: fresh from schema.yaml (with its figures) or the saved one, after checking the database is at head. */
-  private async prepare(db: Db, saved: Plan | null, schema: CheckedSchema | null, lockWaitMs: number): Promise<{ plan: Plan; fresh: Planned | null }> {
+  /** What an apply did: the steps it ran here, and the revision it recorded (if any). */
+  private appliedLine(steps: number, result: ApplyResult): string {
+    const c = this.colour();
+    const ran = c.green.bold(steps === 0 ? 'Nothing ran here.' : `Applied ${steps} step${steps === 1 ? '' : 's'} in ${result.durationMs} ms.`);
+    if (result.revision === null) return `${ran} No revision written: the steps undid changes made outside schema, and ${this.plansDir()} already holds schema.yaml.`;
+    return `${ran} Revision ${result.revision} written to ${result.file}`;
+  }
+
+  /**
+   * The plan to show: fresh from schema.yaml (with its figures) or the saved one, after checking
+   * the database is at head; and, when the database drifted from the state its last revision
+   * recorded, what the revision records instead (see `revisionPlanFor`).
+   */
+  private async prepare(db: Db, saved: Plan | null, schema: CheckedSchema | null, lockWaitMs: number): Promise<{ plan: Plan; fresh: Planned | null; revision: RevisionPlan | null }> {
     const status = await readStatus(db, this.plansDir());
     assertAtHead(status.chain, status.applied, this.plansDir());
+    if (saved) await refuseSavedPlanOnDrift(db, status, this.plansDir());
     const fresh = saved ? null : await planAgainst(db, schema!, { online: this.flags.online, lockTimeoutMs: lockWaitMs });
     // A saved plan keeps the figures it was reviewed with.
     const plan = fresh && this.flags['data-checks'] ? await measurePlan(db, fresh.plan, { timeoutMs: this.flags['check-timeout'] }) : (fresh?.plan ?? saved!);
-    return { plan, fresh };
+    return { plan, fresh, revision: fresh ? await revisionPlanFor(db, status, fresh) : null };
   }
 
   private async verified(db: Db, target: Target, plan: Plan, fresh: Planned | null, saved: Plan | null): Promise<Plan> {
     const current = fresh?.current ?? (await introspect(db));
     if (saved && fingerprint(current.model) !== saved.fingerprint.from) throw new UserError('the database changed since this plan was made', 'run `schema plan` again and review the new plan');
     return { ...plan, verification: await verifyPlan(target, plan, current.model, fresh?.desired ?? null, current) };
+  }
+
+  /** The revision's own plan proven from the state it starts from (the one recorded at the last revision). */
+  private async verifiedRevision(target: Target, revision: RevisionPlan, fresh: Planned): Promise<RevisionPlan> {
+    return { ...revision, plan: { ...revision.plan, verification: await verifyPlan(target, revision.plan, revision.from, fresh.desired, fresh.current.extensions) } };
   }
 
   private refuseCertainFailures(plan: Plan): void {
@@ -140,7 +169,8 @@ An online plan, or one too large for one transaction, runs in steps that are kep
     this.say(`${c.yellow(head!)}\n${rest.join('\n')}\n`);
     await this.consent(interrupted.steps.slice(interrupted.done), `finish it`, 'what is left', this.flags);
     const done = await resumeApply(db, this.runSettings(), { lockWaitMs, onStep: (i, step) => this.note(c.dim(`  [${i + 1}/${interrupted.steps.length}] ${step.op} ${step.object}`)) });
-    this.say(`${c.green.bold('Finished.')} Revision ${done.revision} written to ${done.file}. Run \`schema plan\` to see what else schema.yaml asks for.`);
+    const recorded = done.revision === null ? 'No revision was to be written (the steps undid changes made outside schema).' : `Revision ${done.revision} written to ${done.file}.`;
+    this.say(`${c.green.bold('Finished.')} ${recorded} Run \`schema plan\` to see what else schema.yaml asks for.`);
   }
 
   /** `--abandon`: say what the unfinished apply did and did not do, ask, drop its record. */

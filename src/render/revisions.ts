@@ -1,10 +1,10 @@
 // The chain as people read it: history, current, heads, and drift. Pure; colour comes in.
 import type { ChalkInstance } from 'chalk';
-import { CONSENT_HAZARDS, opKind, type Step } from '../plan/types.js';
+import { CONSENT_HAZARDS, opKind, type Plan, type Step } from '../plan/types.js';
 import type { Revision } from '../revisions/chain.js';
 import type { AppliedRevision } from '../revisions/ledger.js';
 import { renderSteps } from './text.js';
-import { commentText } from './words.js';
+import { commentText, summaryLine, verificationLines } from './words.js';
 
 const SYMBOL = { add: '+', destroy: '-', change: '~' } as const;
 
@@ -77,21 +77,54 @@ export function renderReplay(revisions: readonly Revision[], direction: Directio
   return out.join('\n') + '\n';
 }
 
-/** What changed outside this tool, as the steps that made it. */
-export function renderDrift(since: AppliedRevision, changes: readonly Step[], c: ChalkInstance): string {
-  if (changes.length === 0) return `${c.green('No drift.')} The database is as revision ${since.revision} (${since.file}) left it.\n`;
-  const lines = changes.map((s) => {
+/** Changes made outside this tool, one line each, as the steps that made them. */
+function changeLines(changes: readonly Step[], c: ChalkInstance): string[] {
+  return changes.map((s) => {
     const kind = opKind(s.op);
     const colour = kind === 'add' ? c.green : kind === 'destroy' ? c.red : c.yellow;
     return `  ${colour(SYMBOL[kind])} ${colour(s.op)} ${c.bold(s.object)}`;
   });
+}
+
+const changedSince = (since: AppliedRevision): string => `The database changed outside schema since revision ${since.revision} (${since.file}):`;
+
+/** What changed outside this tool, as the steps that made it. */
+export function renderDrift(since: AppliedRevision, changes: readonly Step[], c: ChalkInstance): string {
+  if (changes.length === 0) return `${c.green('No drift.')} The database is as revision ${since.revision} (${since.file}) left it.\n`;
+  const it = changes.length === 1 ? 'it' : 'them';
   return [
-    `The database changed outside schema since revision ${since.revision} (${since.file}):`,
+    changedSince(since),
     '',
-    ...lines,
+    ...changeLines(changes, c),
     '',
-    `${changes.length} change${changes.length === 1 ? '' : 's'}. Put ${changes.length === 1 ? 'it' : 'them'} in schema.yaml and apply, or plan and apply to undo ${changes.length === 1 ? 'it' : 'them'}.`,
+    `${changes.length} change${changes.length === 1 ? '' : 's'}. To keep ${it}, put ${it} in schema.yaml and apply: the revision records ${it} for the other databases, and nothing runs here. To undo ${it}, plan and apply with schema.yaml as it is: that runs here and records no revision.`,
   ].join('\n') + '\n';
+}
+
+/**
+ * `apply` on a database that changed outside schema since its last revision, before the plan that
+ * runs here: the drift, and what the revision records (the change from the state at that revision
+ * to schema.yaml, which the other databases replay), with its verification when it was proven.
+ */
+export function renderRevisionPlan(since: AppliedRevision, drift: readonly Step[], records: Plan, c: ChalkInstance): string {
+  const out = [changedSince(since), '', ...changeLines(drift, c), ''];
+  if (records.steps.length === 0) {
+    out.push(`schema.yaml is the state at revision ${since.revision}, so there is no revision to record: the plan below only brings this database back to it.`);
+  } else {
+    out.push(
+      `The revision records the change from the state at revision ${since.revision} to schema.yaml, which is what \`schema upgrade\` runs on every other database:`,
+      '',
+      ...renderSteps(records.steps, c),
+      '',
+      c.bold(summaryLine(records.summary)),
+    );
+    if (records.verification) {
+      const [head, ...rest] = verificationLines(records.verification);
+      out.push(records.verification.ok ? c.green(head!) : c.red.bold(head!), ...rest);
+    }
+  }
+  out.push('', c.bold('What runs on this database, from it as it is (the changes above taken into account):'), '');
+  return out.join('\n') + '\n';
 }
 
 /**
