@@ -246,6 +246,8 @@ describe('apply on a drifted database records the change from the head of the ch
   it('a column made by hand and then put in schema.yaml reaches the revision, and nothing of the drift is written otherwise', async () => {
     await applyYaml(dev.db, V1, 'users');
     await dev.db.exec('ALTER TABLE public.users ADD COLUMN nick text');
+    await writeFile(join(project, 'schema.yaml'), V2);
+    expect(cli(dev.url, 'plan').stderr).toMatch(/This database changed outside schema since revision \w+ \(1 change, see `schema drift`\): `schema apply` runs this plan here, but its revision records the 1 step from the state at that revision to schema\.yaml instead\./);
 
     // The drift kept: schema.yaml gains the column and a table; only the table is created here.
     await writeFile(join(project, 'schema.yaml'), withColumn(V2, 'nick'));
@@ -272,6 +274,7 @@ describe('apply on a drifted database records the change from the head of the ch
 
     // Undone here: the plan runs, with consent for what it drops, and no revision is written.
     await dev.db.exec('ALTER TABLE public.users ADD COLUMN junk integer');
+    expect(cli(dev.url, 'plan').stderr).toContain('`schema apply` runs this plan here, but it records no revision, since schema.yaml is the state at that revision.');
     const refused = apply(dev.url);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('hazards that need consent: data_loss (1 step)');

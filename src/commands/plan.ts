@@ -1,13 +1,13 @@
 // `schema plan`: introspect the target, diff it against schema.yaml, print the ordered plan.
 import { Flags } from '@oclif/core';
-import { checkSchema, planAgainst, readSchemaFile, readStatus } from '../api.js';
+import { checkSchema, planAgainst, readSchemaFile, readStatus, revisionPlanFor } from '../api.js';
 import { interruptedApply, scheduleOn } from '../apply/apply.js';
 import { measurePlan } from '../checks/checks.js';
 import { withDb } from '../db/db.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { interruptedNote } from '../render/pending.js';
-import { behindNote } from '../render/revisions.js';
+import { behindNote, driftedNote } from '../render/revisions.js';
 import { renderSql } from '../render/sql.js';
 import { renderText } from '../render/text.js';
 import { verifyPlan } from '../verify/verify.js';
@@ -47,10 +47,14 @@ export default class Plan extends BaseCommand<typeof Plan> {
     const plan = await withDb(target, async (db) => {
       const interrupted = await interruptedApply(db);
       if (interrupted) this.note(this.colour(process.stderr).yellow(interruptedNote(interrupted)));
-      const behind = behindNote(await readStatus(db, this.plansDir()), this.plansDir());
+      const status = await readStatus(db, this.plansDir());
+      const behind = behindNote(status, this.plansDir());
       if (behind) this.note(this.colour(process.stderr).yellow(behind));
-      const { plan: planned, current, desired, online, settings } = await planAgainst(db, schema, { online: this.flags.online });
+      const fresh = await planAgainst(db, schema, { online: this.flags.online });
+      const { plan: planned, current, desired, online, settings } = fresh;
       if (online) session = settings;
+      const revision = behind ? null : await revisionPlanFor(db, status, fresh);
+      if (revision) this.note(this.colour(process.stderr).yellow(driftedNote(revision.since.revision, revision.drift.length, revision.plan.steps.length)));
       const measured = this.flags['data-checks'] ? await measurePlan(db, planned, { timeoutMs: this.flags['check-timeout'] }) : planned;
       const scheduled = measured.steps.length > 0 ? { ...measured, execution: (await scheduleOn(db, measured.steps, online)).execution } : measured;
       return this.flags.verify ? { ...scheduled, verification: await verifyPlan(target, scheduled, current.model, desired, current) } : scheduled;

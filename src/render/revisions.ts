@@ -127,6 +127,13 @@ export function renderRevisionPlan(since: AppliedRevision, drift: readonly Step[
   return out.join('\n') + '\n';
 }
 
+/** A line for `plan` on a database that changed outside schema: the plan runs here, but is not what the revision records. */
+export function driftedNote(since: string, drift: number, records: number): string {
+  const changes = `${drift} change${drift === 1 ? '' : 's'}`;
+  const revision = records === 0 ? 'it records no revision, since schema.yaml is the state at that revision' : `its revision records the ${records} step${records === 1 ? '' : 's'} from the state at that revision to schema.yaml instead`;
+  return `This database changed outside schema since revision ${since} (${changes}, see \`schema drift\`): \`schema apply\` runs this plan here, but ${revision}.`;
+}
+
 /**
  * A line for `plan` when the database is not where `apply` could start from: plans/ has
  * several heads, or revisions this database has not applied. Null when it is at head.
