@@ -143,7 +143,7 @@ An online plan, or one too large for one transaction, runs in steps that are kep
 
   /** The revision's own plan proven from the state it starts from (the one recorded at the last revision). */
   private async verifiedRevision(target: Target, revision: RevisionPlan, fresh: Planned): Promise<RevisionPlan> {
-    return { ...revision, plan: { ...revision.plan, verification: await verifyPlan(target, revision.plan, revision.from, fresh.desired, fresh.current.extensions) } };
+    return { ...revision, plan: { ...revision.plan, verification: await verifyPlan(target, revision.plan, revision.from, fresh.desired, fresh.current) } };
   }
 
   private refuseCertainFailures(plan: Plan): void {
