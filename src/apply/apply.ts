@@ -222,7 +222,8 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     message: options.message,
     plansDir,
     ...(options.saved ? { expectTo: plan.fingerprint.to } : {}),
-    ...(records.steps.length === 0 ? { unrecorded: true as const } : {}),
+    // Only a drifted database has nothing to record: its plan brings it back to the state at head.
+    ...(options.records && options.records.steps.length === 0 ? { unrecorded: true as const } : {}),
   };
   const lockWaitMs = options.lockWaitMs ?? 60_000;
   const started = Date.now();
