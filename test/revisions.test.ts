@@ -84,7 +84,7 @@ async function upgrade(db: Db, target = 'head', dir = plansDir): Promise<Revisio
 
 async function downgrade(db: Db, target = '-1', dir = plansDir): Promise<Revision[]> {
   const status = await readStatus(db, dir);
-  const list = revisionsToDowngrade(status.chain, status.appliedIds, target);
+  const list = revisionsToDowngrade(status.chain, status.applied.map((a) => a.revision), target);
   for (const r of list) await runRevision(db, r, 'downgrade');
   return list;
 }
@@ -274,6 +274,38 @@ describe('branches', () => {
     const prod = await another('prodconflict');
     await upgrade(prod.db);
     expect((await modelOf(prod.db)).tables['public.users']!.columns.find((c) => c.name === 'name')!.type).toBe('character varying(100)');
+  });
+});
+
+describe('downgrade on a database that applied branches out of file order', () => {
+  it('-N steps back along what the database applied (the ledger), not the order of the files', async () => {
+    const at = (second: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, second));
+    const users = (await planAgainst(dev.db, checkSchema('schema.yaml', V1)).then(({ plan }) => applyPlan({ db: dev.db, plan, plansDir, message: 'users', now: at(1) }))).revision;
+    const otherDir = await mkdtemp(join(tmpdir(), 'schema-branch-'));
+    cleanup.push(otherDir);
+    await cp(plansDir, otherDir, { recursive: true });
+    const dev2 = await another('dev2order');
+    await upgrade(dev2.db, 'head', otherDir);
+    const tagsYaml = `${V1}  tags:\n    columns:\n      name: { type: text, primary_key: true }\n`;
+    // The branch written first (its file sorts first) is applied here last.
+    const tags = (await planAgainst(dev2.db, checkSchema('schema.yaml', tagsYaml)).then(({ plan }) => applyPlan({ db: dev2.db, plan, plansDir: otherDir, message: 'tags', now: at(2) }))).revision;
+    const names = (await planAgainst(dev.db, checkSchema('schema.yaml', `${V1}      name: text\n`)).then(({ plan }) => applyPlan({ db: dev.db, plan, plansDir, message: 'names', now: at(3) }))).revision;
+    for (const f of await readdir(otherDir)) await cp(join(otherDir, f), join(plansDir, f));
+    const both = `${V1}      name: text\n  tags:\n    columns:\n      name: { type: text, primary_key: true }\n`;
+    const merged = await mergeHeads({ plansDir, message: 'merge', now: at(4), target: dev.target, schema: async () => checkSchema('schema.yaml', both) });
+    await upgrade(dev.db);
+    expect((await loadChain(plansDir)).ordered.map((r) => r.revision)).toEqual([users, tags, names, merged.revision]);
+    expect((await appliedRevisions(dev.db)).map((a) => a.revision)).toEqual([users, names, tags, merged.revision]);
+
+    const r = spawnSync('node', [BIN, 'downgrade', '-2', '--url', dev.url, '--plans-dir', plansDir, '--auto-approve', '--allow-hazards', 'data_loss', '--no-color'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Undid ${merged.revision} `);
+    expect(r.stdout).toContain(`Undid ${tags} `);
+    expect(r.stdout).toContain(`The database is now at ${names}.`);
+    expect((await appliedRevisions(dev.db)).map((a) => a.revision)).toEqual([users, names]);
+    const model = await modelOf(dev.db);
+    expect(Object.keys(model.tables)).toEqual(['public.users']);
+    expect(model.tables['public.users']!.columns.map((c) => c.name).sort()).toEqual(['email', 'id', 'name']);
   });
 });
 

@@ -224,6 +224,14 @@ describe('the revision chain', () => {
     expect(revisionsToDowngrade(chain, all, 'base')).toHaveLength(5);
   });
 
+  it('steps back along the order the database applied, not the order of the files', () => {
+    // This database applied the branch ccc444 before aaa222 and bbb333.
+    const applied = ['aaa111', 'ccc444', 'aaa222', 'bbb333', 'ddd555'];
+    expect(revisionsToDowngrade(chain, applied, '-2').map((r) => r.revision)).toEqual(['ddd555', 'bbb333']);
+    expect(revisionsToDowngrade(chain, applied, 'base').map((r) => r.revision)).toEqual(['ddd555', 'bbb333', 'aaa222', 'ccc444', 'aaa111']);
+    expect(revisionsToDowngrade(chain, applied, 'ccc').map((r) => r.revision)).toEqual(['ddd555', 'bbb333', 'aaa222']);
+  });
+
   it('refuses to upgrade to a revision the database is past, and does nothing for the one it stands on', () => {
     const applied = new Set(['aaa111', 'aaa222', 'bbb333']);
     expect(() => revisionsToUpgrade(chain, applied, 'aaa2')).toThrow(

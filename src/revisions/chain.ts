@@ -225,10 +225,12 @@ export function revisionsToUpgrade(chain: Chain, applied: ReadonlySet<string>, t
 
 /**
  * The revisions `downgrade` undoes for `target`, newest first: `-N` (the last N applied, the
- * default -1), `base` (all of them), or a revision (prefix) that stays applied.
+ * default -1), `base` (all of them), or a revision (prefix) that stays applied. `applied` is in
+ * the order the database applied them (the ledger's), which is the way back: with branches it
+ * can differ from the files' order, and the last one applied is the one nothing applied follows.
  */
-export function revisionsToDowngrade(chain: Chain, applied: ReadonlySet<string>, target = '-1'): Revision[] {
-  const undoable = chain.ordered.filter((r) => applied.has(r.revision)).reverse();
+export function revisionsToDowngrade(chain: Chain, applied: Iterable<string>, target = '-1'): Revision[] {
+  const undoable = [...applied].flatMap((id) => chain.get(id) ?? []).reverse();
   if (target === 'base') return undoable;
   const relative = /^-(\d+)$/.exec(target);
   if (relative) {
@@ -237,7 +239,7 @@ export function revisionsToDowngrade(chain: Chain, applied: ReadonlySet<string>,
     return undoable.slice(0, n);
   }
   const keep = chain.find(target);
-  if (!applied.has(keep.revision)) throw new RevisionError(`revision ${keep.revision} is not applied to this database`, 'downgrade goes back to an applied revision; see `schema history`');
+  if (!undoable.includes(keep)) throw new RevisionError(`revision ${keep.revision} is not applied to this database`, 'downgrade goes back to an applied revision; see `schema history`');
   const kept = chain.ancestry(keep.revision);
   return undoable.filter((r) => !kept.has(r.revision));
 }
