@@ -4,6 +4,7 @@ import { isUtf8 } from 'node:buffer';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { replayScript, type Direction } from './apply/replay.js';
+import { withSessionLock } from './apply/transaction.js';
 import type { Db } from './db/db.js';
 import { spell } from './db/spell.js';
 import { savedPlanChecksum } from './render/json.js';
@@ -254,6 +255,22 @@ export async function readStatus(db: Db, plansDir: string): Promise<Status> {
     pending: chain.ordered.filter((r) => !appliedIds.has(r.revision)),
     unfinished: await readPending(db),
   };
+}
+
+/** Where a database stands once no other schema command is changing it: its unfinished work, or else its status. */
+export type Settled = { readonly pending: Pending; readonly status: null } | { readonly pending: null; readonly status: Status };
+
+/**
+ * The unfinished work of the database, or (when there is none) its status, read holding the
+ * writers' advisory lock: after waiting up to `lockWaitMs` for another schema command to
+ * finish (the lock is waited for outside any transaction), so a run still going on is never
+ * taken for one cut short. The lock is released before returning.
+ */
+export async function readSettled(db: Db, plansDir: string, lockWaitMs: number): Promise<Settled> {
+  return withSessionLock(db, lockWaitMs, async () => {
+    const pending = await readPending(db);
+    return pending ? { pending, status: null } : { pending: null, status: await readStatus(db, plansDir) };
+  });
 }
 
 /**

@@ -3,7 +3,7 @@
 // online applies are finished by the next one (a half-built index rebuilt), lock timeouts are
 // retried, revisions with CONCURRENTLY replay outside a transaction, and waiting for another
 // apply names it.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,12 +14,13 @@ import { checkSchema, driftOf, planAgainst, readStatus } from '../src/api.js';
 import { applyPlan, interruptedApply, resumeApply, scheduleOn } from '../src/apply/apply.js';
 import { knownObjects, locksOf as lockEstimate, PATIENT as PATIENT_SETTINGS, type RunSettings } from '../src/apply/groups.js';
 import { lockHolder } from '../src/apply/transaction.js';
-import { runRevision } from '../src/apply/replay.js';
+import { runRevision, runRevisions } from '../src/apply/replay.js';
 import { connect, type Db } from '../src/db/db.js';
 import { renderJson } from '../src/render/json.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { renderSql } from '../src/render/sql.js';
 import { renderText } from '../src/render/text.js';
+import { appliedRevisions } from '../src/revisions/ledger.js';
 import { revisionsToUpgrade } from '../src/revisions/chain.js';
 import { describeSteps, modelOf, runBefore } from './support/cases.js';
 import { adminUrl, scratch, type Scratch } from './support/scratch.js';
@@ -315,6 +316,76 @@ describe('waiting for another apply', () => {
     }
     void adminUrl;
   });
+});
+
+describe('two upgrades at once', () => {
+  /** BEFORE as YAML, with one more table: a revision without concurrent steps. */
+  const NOTES = `
+tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+      email: text
+  orders:
+    columns:
+      id: { type: integer, primary_key: true }
+      user_id: integer
+      total: numeric
+  notes:
+    columns:
+      id: { type: integer, primary_key: true }
+`;
+
+  it('the second waits for the lock outside any transaction, so the first builds its indexes CONCURRENTLY unhindered; then it has nothing left to do', async () => {
+    await applyPlan({ db: s.db, plan: (await planAgainst(s.db, checkSchema('schema.yaml', NOTES))).plan, plansDir, message: 'notes' });
+    const online = (await planAgainst(s.db, checkSchema('schema.yaml', `${DESIRED}  notes:\n    columns:\n      id: { type: integer, primary_key: true }\n`), { online: true })).plan;
+    await applyPlan({ db: s.db, plan: online, plansDir, message: 'online', online: SETTINGS });
+    const prod = await scratch('twoupgrades');
+    const cwd = await mkdtemp(join(tmpdir(), 'schema-two-'));
+    try {
+      await runBefore(prod.db, BEFORE);
+      const status = await readStatus(prod.db, plansDir);
+      const revisions = revisionsToUpgrade(status.chain, status.appliedIds);
+      expect(revisions.map((r) => r.upgrade.some((st) => st.concurrently))).toEqual([false, true]);
+      const observer = await session();
+      const first = (await prod.db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
+      let second: Promise<{ status: number | null; stdout: string; stderr: string }> | null = null;
+      let released = 0;
+      const ran = await runRevisions(prod.db, status.chain, revisions, 'upgrade', {
+        onStep: async (r, i) => {
+          if (r !== revisions[0] || i !== 0) return;
+          // The second run starts while the first holds the lock, and reads the database before
+          // anything is applied: it waits for the lock with both revisions still to run.
+          second = new Promise((resolve) => {
+            const child = spawn('node', [BIN, 'upgrade', '--url', prod.url, '--plans-dir', plansDir, '--auto-approve', '--lock-wait', '20', '--no-color'], { cwd });
+            let stdout = '';
+            let stderr = '';
+            child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+            child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+            child.on('close', (code) => resolve({ status: code, stdout, stderr }));
+          });
+          await waitFor('the second upgrade to wait for the lock', async () => {
+            const rows = await observer.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $2 AND pid <> $1 AND application_name = 'schema' AND query LIKE '%pg_try_advisory%'`, [first, prod.name]);
+            return rows.rows.length > 0 ? true : null;
+          });
+          released = Date.now();
+        },
+      });
+      // The concurrent builds did not wait for the second run's lock wait (20 s) to end.
+      expect(Date.now() - released).toBeLessThan(15_000);
+      expect(ran.ran.map((r) => r.revision)).toEqual(revisions.map((r) => r.revision));
+      const r = await second!;
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`Nothing to upgrade: the database is at ${revisions[1]!.revision}.`);
+      expect((await appliedRevisions(prod.db)).map((a) => a.revision)).toEqual(revisions.map((r) => r.revision));
+      expect(await modelOf(prod.db)).toEqual(await modelOf(s.db));
+      // A run that read the database before the other one ran finds, under the lock, nothing left.
+      expect(await runRevisions(prod.db, status.chain, revisions, 'upgrade')).toEqual({ ran: [], skipped: revisions });
+    } finally {
+      await prod.drop();
+      await rm(cwd, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 /** Run the CLI in a folder holding `yaml` as schema.yaml. */

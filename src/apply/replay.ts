@@ -27,7 +27,7 @@ import {
 import { driftedStart, recordReplayedState, startOfPending, stateToRecord, type DriftedStart } from './chain-state.js';
 import type { RunSettings } from './groups.js';
 import { runGroups } from './groups.js';
-import { ApplyError, inLockedTransaction, LOCK_SQL, runSteps, SESSION_LOCK_SQL, SESSION_UNLOCK_SQL, withSessionLock } from './transaction.js';
+import { ApplyError, inLockedTransaction, runSteps, SESSION_LOCK_SQL, SESSION_UNLOCK_SQL, withSessionLock } from './transaction.js';
 
 export type Direction = 'upgrade' | 'downgrade';
 
@@ -143,25 +143,41 @@ export interface RunAllOptions extends Omit<ReplayOptions, 'onStep'> {
   readonly onDone?: (revision: Revision, ms: number) => void;
 }
 
+export interface RunAllResult {
+  /** The revisions this call ran, in order. */
+  readonly ran: readonly Revision[];
+  /** Those another run had already run this way by the time the lock was taken (skipped). */
+  readonly skipped: readonly Revision[];
+}
+
 /**
- * Run `revisions` one way, in order, each with `runRevision` (so each commits on its own). A
- * failure throws ApplyError saying which revision failed and was rolled back, and where the
- * database stands: on the last revision that committed.
+ * Run `revisions` one way, in order, each with `runRevision` (so each commits on its own), all
+ * under one session-level advisory lock waited for outside any transaction. Under the lock the
+ * ledger is read again: a revision another run has meanwhile applied (upgrade) or undone
+ * (downgrade) is skipped, so two runs started together do the work once. A failure throws
+ * ApplyError saying which revision failed and was rolled back, and where the database stands:
+ * on the last revision that committed.
  */
-export async function runRevisions(db: Db, chain: Chain, applied: ReadonlySet<string>, revisions: readonly Revision[], direction: Direction, options: RunAllOptions = {}): Promise<void> {
-  const now = new Set(applied);
-  for (const [k, r] of revisions.entries()) {
-    let ms: number;
-    try {
-      ms = await runRevision(db, r, direction, { ...options, onStep: (i, step) => options.onStep?.(r, i, step) });
-    } catch (error) {
-      if (!(error instanceof ApplyError)) throw error;
-      throw new ApplyError(`${error.message}\n  ${standing(chain, now, revisions.slice(0, k), revisions.length, direction)}`, error.failedStep, error.hint, error.code);
+export async function runRevisions(db: Db, chain: Chain, revisions: readonly Revision[], direction: Direction, options: RunAllOptions = {}): Promise<RunAllResult> {
+  return withSessionLock(db, options.lockWaitMs ?? 60_000, async () => {
+    const now = new Set((await appliedRevisions(db)).map((a) => a.revision));
+    const done = (r: Revision): boolean => (direction === 'upgrade' ? now.has(r.revision) : !now.has(r.revision));
+    const skipped = revisions.filter(done);
+    const left = revisions.filter((r) => !done(r));
+    for (const [k, r] of left.entries()) {
+      let ms: number;
+      try {
+        ms = await runRevision(db, r, direction, { ...options, onStep: (i, step) => options.onStep?.(r, i, step) });
+      } catch (error) {
+        if (!(error instanceof ApplyError)) throw error;
+        throw new ApplyError(`${error.message}\n  ${standing(chain, now, left.slice(0, k), left.length, direction)}`, error.failedStep, error.hint, error.code);
+      }
+      if (direction === 'upgrade') now.add(r.revision);
+      else now.delete(r.revision);
+      options.onDone?.(r, ms);
     }
-    if (direction === 'upgrade') now.add(r.revision);
-    else now.delete(r.revision);
-    options.onDone?.(r, ms);
-  }
+    return { ran: left, skipped };
+  });
 }
 
 /** Where the database stands after `ran` committed (of `total`), for a failure's message. */
@@ -244,9 +260,9 @@ export function replayScript(revisions: readonly Revision[], direction: Directio
     out.push(`-- ${commentText(`${label(r)}: ${r.message}`)}`);
     const oneByOne = stepByStepSql(steps);
     if (!oneByOne) {
-      out.push('BEGIN;', `${LOCK_SQL};`, ...guard);
+      out.push(`${SESSION_LOCK_SQL};`, 'BEGIN;', ...guard);
       if (steps.length > 0) out.push(stepsAsSql(steps));
-      out.push(ledger, 'COMMIT;', '');
+      out.push(ledger, 'COMMIT;', `${SESSION_UNLOCK_SQL};`, '');
       return;
     }
     // Some steps cannot run in a transaction: each runs on its own, under a session lock.

@@ -5,8 +5,11 @@ import type { Db } from '../db/db.js';
 import { WRITER_LOCK_KEYS as LOCK_KEYS } from '../db/locks.js';
 import type { Step } from '../plan/types.js';
 
-/** The same lock, taken by a hand-run script (waits as long as it takes). */
-export const LOCK_SQL = `SELECT pg_catalog.pg_advisory_xact_lock(${LOCK_KEYS[0]}, ${LOCK_KEYS[1]})`;
+/**
+ * The same lock, taken by a hand-run script (waits as long as it takes), outside any transaction:
+ * a session that waits inside an open transaction holds back another's CREATE INDEX
+ * CONCURRENTLY, which waits for every older transaction to end.
+ */
 export const SESSION_LOCK_SQL = `SELECT pg_catalog.pg_advisory_lock(${LOCK_KEYS[0]}, ${LOCK_KEYS[1]})`;
 export const SESSION_UNLOCK_SQL = `SELECT pg_catalog.pg_advisory_unlock(${LOCK_KEYS[0]}, ${LOCK_KEYS[1]})`;
 
@@ -44,10 +47,11 @@ function busy(pid: number | null, waitMs: number): ApplyError {
   return new ApplyError(`another schema command is changing this database${who}; waited ${Math.round(waitMs / 1000)} s`, null, 'try again when it has finished');
 }
 
-async function takeLock(db: Db, waitMs: number, fn: 'pg_try_advisory_xact_lock' | 'pg_try_advisory_lock' = 'pg_try_advisory_xact_lock'): Promise<void> {
+/** Take the session-level lock, trying every 200 ms; never called inside a transaction. */
+async function takeLock(db: Db, waitMs: number): Promise<void> {
   const started = Date.now();
   for (;;) {
-    const rows = await db.query<{ ok: boolean }>(`SELECT pg_catalog.${fn}($1, $2) AS ok`, [...LOCK_KEYS]);
+    const rows = await db.query<{ ok: boolean }>('SELECT pg_catalog.pg_try_advisory_lock($1, $2) AS ok', [...LOCK_KEYS]);
     if (rows[0]?.ok) return;
     if (Date.now() - started >= waitMs) throw busy(await lockHolder(db), waitMs);
     await sleep(200);
@@ -75,7 +79,7 @@ export async function awaitOtherWriters(db: Db, waitMs: number): Promise<void> {
  * connection goes.
  */
 export async function withSessionLock<T>(db: Db, lockWaitMs: number, fn: () => Promise<T>): Promise<T> {
-  await takeLock(db, lockWaitMs, 'pg_try_advisory_lock');
+  await takeLock(db, lockWaitMs);
   try {
     return await fn();
   } finally {
@@ -83,19 +87,23 @@ export async function withSessionLock<T>(db: Db, lockWaitMs: number, fn: () => P
   }
 }
 
-/** Run `fn` in a transaction holding the advisory lock: committed when it returns, rolled back when it throws. */
+/**
+ * Run `fn` in a transaction holding the advisory lock: committed when it returns, rolled back
+ * when it throws. The lock is waited for before the transaction opens (see SESSION_LOCK_SQL).
+ */
 export async function inLockedTransaction<T>(db: Db, lockWaitMs: number, fn: () => Promise<T>): Promise<T> {
-  await db.exec('BEGIN');
-  let result: T;
-  try {
-    await takeLock(db, lockWaitMs);
-    result = await fn();
-  } catch (error) {
-    await db.exec('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
-  await db.exec('COMMIT');
-  return result;
+  return withSessionLock(db, lockWaitMs, async () => {
+    await db.exec('BEGIN');
+    let result: T;
+    try {
+      result = await fn();
+    } catch (error) {
+      await db.exec('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    await db.exec('COMMIT');
+    return result;
+  });
 }
 
 /** Where a slice of steps sits in the whole: its first step's index, and how many there are. */

@@ -1,13 +1,14 @@
-// What upgrade and downgrade share: refuse while an apply is unfinished, finish an interrupted
-// run first, pick the revisions, print the script (--sql) or show, ask and run them one by one.
+// What upgrade and downgrade share: read where the database stands once no other command is
+// changing it, refuse while an apply is unfinished, finish an interrupted run first, pick the
+// revisions, print the script (--sql) or show, ask and run them one by one.
 import { Flags, type Command } from '@oclif/core';
-import { readStatus, replayScriptFor, type Status } from '../api.js';
+import { loadChain, readSettled, readStatus, replayScriptFor, type Status } from '../api.js';
 import { resumeRun, runRevisions, unfinishedError, type Direction } from '../apply/replay.js';
 import { withDb, type Db } from '../db/db.js';
 import { UserError } from '../errors.js';
 import { renderReplay } from '../render/revisions.js';
 import type { Revision } from '../revisions/chain.js';
-import { readPending } from '../revisions/ledger.js';
+import type { Pending } from '../revisions/ledger.js';
 import { BaseCommand, consentFlags, runFlags } from './base.js';
 
 export const replayFlags = {
@@ -33,9 +34,12 @@ export abstract class ReplayCommand<T extends typeof Command> extends BaseComman
     const target = this.target();
     this.announce(target);
     const c = this.colour();
+    const lockWaitMs = flags['lock-wait'] * 1000;
     await withDb(target, async (db) => {
-      await this.finishInterrupted(db, flags);
-      const status = await readStatus(db, this.plansDir());
+      // Where the database stands, read once no other schema command is changing it.
+      const settled = await readSettled(db, this.plansDir(), lockWaitMs);
+      if (settled.pending) await this.finishInterrupted(db, settled.pending, flags);
+      const status = settled.status ?? (await readStatus(db, this.plansDir()));
       const revisions = select(status);
       if (flags.sql) {
         const script = await replayScriptFor(db, revisions, direction);
@@ -51,12 +55,20 @@ export abstract class ReplayCommand<T extends typeof Command> extends BaseComman
       const steps = (r: Revision) => (direction === 'upgrade' ? r.upgrade : r.downgrade);
       const what = revisions.length === 1 ? 'this revision' : `these ${revisions.length} revisions`;
       await this.consent(revisions.flatMap(steps), `${direction} ${what}`, words.subject(revisions.length), flags);
-      await runRevisions(db, status.chain, status.appliedIds, revisions, direction, {
-        lockWaitMs: flags['lock-wait'] * 1000,
+      const { ran, skipped } = await runRevisions(db, status.chain, revisions, direction, {
+        lockWaitMs,
         settings: this.runSettings(),
         onStep: (r, i, step) => this.note(c.dim(`  [${i + 1}/${steps(r).length}] ${step.op} ${step.object}`)),
         onDone: (r, ms) => this.say(`${c.green(words.done)} ${r.revision} (${r.fileName}) in ${ms} ms.`),
       });
+      // Another run may have done some of them while this one waited for the lock.
+      const [did, done] = direction === 'upgrade' ? ['applied', 'applied'] : ['undid', 'undone'];
+      if (ran.length === 0) {
+        const at = (await readStatus(db, this.plansDir())).current.map((r) => r.revision).join(', ') || 'base';
+        this.say(c.green(`Nothing was left to do: another schema command ${did} ${skipped.length === 1 ? 'it' : 'them'} meanwhile. The database is at ${at}.`));
+        return;
+      }
+      for (const r of skipped) this.note(c.yellow(`${r.revision} (${r.fileName}) was ${done} meanwhile by another schema command; skipped.`));
       if (direction === 'downgrade') {
         const after = await readStatus(db, this.plansDir());
         this.say(`The database is now at ${after.current.map((r) => r.revision).join(', ') || 'base'}.`);
@@ -69,12 +81,10 @@ export abstract class ReplayCommand<T extends typeof Command> extends BaseComman
    * now would leave it recording its revision in the wrong place); an interrupted upgrade or
    * downgrade is finished, with consent, unless only a script is wanted.
    */
-  private async finishInterrupted(db: Db, flags: ReplayFlags): Promise<void> {
-    const pending = await readPending(db);
-    if (!pending) return;
+  private async finishInterrupted(db: Db, pending: Pending, flags: ReplayFlags): Promise<void> {
     if (pending.direction === 'apply' || flags.sql) throw unfinishedError(pending, flags.sql);
     const c = this.colour();
-    const revision = (await readStatus(db, this.plansDir())).chain.get(pending.revision);
+    const revision = (await loadChain(this.plansDir())).get(pending.revision);
     if (!revision) throw new UserError(`an interrupted ${pending.direction} of revision ${pending.revision} is waiting, but its file is not in ${this.plansDir()}`);
     this.say(c.yellow(`An earlier ${pending.direction} of ${revision.revision} (${revision.fileName}) stopped after step ${pending.done} of ${pending.steps.length}; it is finished first.`));
     await this.consent(pending.steps.slice(pending.done), 'finish it', 'what is left', flags);
