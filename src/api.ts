@@ -3,7 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { replayScript, type Direction } from './apply/replay.js';
+import { replayScript, replaySchedule, type Direction } from './apply/replay.js';
 import { withSessionLock } from './apply/transaction.js';
 import type { Db } from './db/db.js';
 import { spell } from './db/spell.js';
@@ -279,7 +279,12 @@ export async function readSettled(db: Db, plansDir: string, lockWaitMs: number):
  * database from this database's schema, or, when that changed outside schema since its last
  * revision, from the state recorded then (so the drift stays drift); `note` says when it cannot.
  */
-export async function replayScriptFor(db: Db, revisions: readonly Revision[], direction: Direction): Promise<{ text: string; note: string | null }> {
+export async function replayScriptFor(
+  db: Db,
+  revisions: readonly Revision[],
+  direction: Direction,
+  options: { readonly lockBudget?: number } = {},
+): Promise<{ text: string; note: string | null }> {
   let states = null;
   if (direction === 'upgrade') {
     const live = await introspect(db);
@@ -287,7 +292,10 @@ export async function replayScriptFor(db: Db, revisions: readonly Revision[], di
     const drifted = last?.fingerprint && last.fingerprint !== fingerprint(live.model) ? await snapshotOf(db, last.revision) : null;
     states = await statesAfter(db.target, drifted ? { ...live, model: drifted } : live, revisions);
   }
-  return { text: replayScript(revisions, direction, states), note: states?.note ?? null };
+  // In the transactions `upgrade` and `downgrade` run them in on this database.
+  const schedules = [];
+  for (const r of revisions) schedules.push(await replaySchedule(db, direction === 'upgrade' ? r.upgrade : r.downgrade, options.lockBudget));
+  return { text: replayScript(revisions, direction, states, schedules), note: states?.note ?? null };
 }
 
 export interface Drift {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkSchema, driftOf, planAgainst, readStatus } from '../src/api.js';
+import { checkSchema, driftOf, planAgainst, readStatus, replayScriptFor } from '../src/api.js';
 import { applyPlan, interruptedApply, resumeApply, scheduleOn } from '../src/apply/apply.js';
 import { knownObjects, locksOf as lockEstimate, PATIENT as PATIENT_SETTINGS, type RunSettings } from '../src/apply/groups.js';
 import { lockHolder } from '../src/apply/transaction.js';
@@ -574,6 +574,60 @@ describe('a plan split for the lock table', () => {
       expect(Object.keys((await modelOf(db)).tables)).toHaveLength(12);
     } finally {
       await db.close();
+    }
+  });
+
+  it('upgrade and downgrade replay a revision split for the lock table in the same transactions and say so; so do its script and plan --format sql', async () => {
+    const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', MANY));
+    const { groups, execution } = await scheduleOn(s.db, plan.steps, false, 20);
+    expect(groups.length).toBeGreaterThan(2);
+    const planSql = renderSql({ ...plan, execution }, undefined, groups);
+    expect(planSql).toContain(`\n-- Not atomic: ${execution.reason!}; each commits on its own, so run it with psql -v ON_ERROR_STOP=1 and, if it stops, plan again.\n`);
+    expect(planSql.match(/^BEGIN;$/gm)).toHaveLength(groups.length);
+    await applyPlan({ db: s.db, plan, plansDir, message: 'many', lockBudget: 20 });
+
+    const prod = await scratch('splitreplay');
+    const byScript = await scratch('splitscript');
+    try {
+      await runBefore(prod.db, BEFORE);
+      await runBefore(byScript.db, BEFORE);
+      const status = await readStatus(prod.db, plansDir);
+      const [revision] = revisionsToUpgrade(status.chain, status.appliedIds);
+      const xid = async () => (await prod.db.query<{ x: string }>('SELECT txid_current()::text AS x'))[0]!.x;
+      const said: string[] = [];
+      const up = new Set<string>();
+      const { ran } = await runRevisions(prod.db, status.chain, [revision!], 'upgrade', {
+        lockBudget: 20,
+        onGroups: (_r, n, reason) => said.push(`${n}: ${reason}`),
+        onStep: async () => void up.add(await xid()),
+      });
+      expect(ran).toEqual([revision]);
+      expect(said).toEqual([`${groups.length}: ${execution.reason!}`]);
+      expect(up.size, 'one transaction per group').toBe(groups.length);
+      expect(await modelOf(prod.db)).toEqual(await modelOf(s.db));
+      expect((await appliedRevisions(prod.db)).map((a) => a.revision)).toEqual([revision!.revision]);
+
+      const back = await scheduleOn(prod.db, revision!.downgrade, false, 20);
+      expect(back.groups.length).toBeGreaterThan(2);
+      const down = new Set<string>();
+      await runRevision(prod.db, revision!, 'downgrade', { lockBudget: 20, onStep: async () => void down.add(await xid()) });
+      expect(down.size).toBe(back.groups.length);
+      expect(Object.keys((await modelOf(prod.db)).tables).sort()).toEqual(['public.orders', 'public.users']);
+      expect(await appliedRevisions(prod.db)).toEqual([]);
+
+      // The script: the ledger checked in a transaction of its own, each group in its own, the ledger row last.
+      const script = (await replayScriptFor(byScript.db, [revision!], 'upgrade', { lockBudget: 20 })).text;
+      expect(script).toContain(`-- Not atomic: ${execution.reason!}.\nSELECT pg_catalog.pg_advisory_lock(`);
+      expect(script.match(/^BEGIN;$/gm)).toHaveLength(groups.length + 2);
+      const psql = spawnSync('psql', [byScript.url, '-q', '-f', '-'], { input: script, encoding: 'utf8' });
+      if (!psql.error) {
+        expect(psql.status, psql.stderr).toBe(0);
+        expect(await modelOf(byScript.db)).toEqual(await modelOf(s.db));
+        expect((await appliedRevisions(byScript.db)).map((a) => a.revision)).toEqual([revision!.revision]);
+      }
+    } finally {
+      await prod.drop();
+      await byScript.drop();
     }
   });
 

@@ -7,7 +7,7 @@ import { quoteLiteral } from '../model/identifiers.js';
 import type { Model } from '../model/model.js';
 import type { Step } from '../plan/types.js';
 import { commentText } from '../render/words.js';
-import { stepByStepSql, stepsAsSql } from '../render/sql.js';
+import { groupedSql, stepByStepSql, stepsAsSql } from '../render/sql.js';
 import type { Chain, Revision } from '../revisions/chain.js';
 import {
   appliedRevisions,
@@ -25,8 +25,8 @@ import {
   type Pending,
 } from '../revisions/ledger.js';
 import { driftedStart, recordReplayedState, startOfPending, stateToRecord, type DriftedStart } from './chain-state.js';
-import type { RunSettings } from './groups.js';
-import { runGroups } from './groups.js';
+import { scheduleOn } from './apply.js';
+import { PATIENT, runGroups, stepByStep, type Group, type RunSettings, type Schedule } from './groups.js';
 import { ApplyError, inLockedTransaction, runSteps, SESSION_LOCK_SQL, SESSION_UNLOCK_SQL, withSessionLock } from './transaction.js';
 
 export type Direction = 'upgrade' | 'downgrade';
@@ -35,13 +35,29 @@ export interface ReplayOptions {
   readonly lockWaitMs?: number;
   /** Timeouts and retries for a revision with steps outside a transaction (default: 5 s, 3 retries). */
   readonly settings?: RunSettings;
+  /** Locks one transaction may take (default: half the server's lock table), as for `apply`. */
+  readonly lockBudget?: number;
   readonly onStep?: (index: number, step: Step) => void | Promise<void>;
+  /** Called once, before the first step, when the revision runs in several transactions, saying why. */
+  readonly onGroups?: (groups: number, reason: string) => void;
 }
 
 export const ONLINE_DEFAULTS: RunSettings = { lockTimeout: '5s', statementTimeout: null, lockRetries: 3 };
 
 const label = (r: Revision): string => `revision ${r.revision} (${r.fileName})`;
 const stepsOf = (r: Revision, direction: Direction): readonly Step[] => (direction === 'upgrade' ? r.upgrade : r.downgrade);
+
+/**
+ * How a revision's steps run, as `apply` ran them: a revision with steps that cannot run in a
+ * transaction came from an online plan, one step per transaction; any other in one transaction,
+ * split where the locks it takes would overflow the server's lock table.
+ */
+export async function replaySchedule(db: Db, steps: readonly Step[], lockBudget?: number): Promise<Schedule> {
+  return scheduleOn(db, steps, steps.some((st) => st.concurrently), lockBudget);
+}
+
+/** Timeouts for a revision run in groups: an online one's, else none (as `apply` runs a split plan). */
+const settingsFor = (steps: readonly Step[], settings: RunSettings | undefined): RunSettings => (steps.some((st) => st.concurrently) ? (settings ?? ONLINE_DEFAULTS) : PATIENT);
 
 const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
 
@@ -100,45 +116,50 @@ async function recordRun(db: Db, revision: Revision, direction: Direction, start
 }
 
 /**
- * Run one revision one way. All or nothing when its steps fit one transaction (the steps and
- * the ledger change commit together); in groups, with progress kept, when some step must run
- * outside a transaction (an index built CONCURRENTLY).
+ * Run one revision one way, in the transactions `apply` ran it in (see `replaySchedule`). All
+ * or nothing when its steps fit one transaction (the steps and the ledger change commit
+ * together); in groups otherwise, with progress kept (finished by `resumeRun`), the ledger
+ * changed once the last group is done.
  */
 export async function runRevision(db: Db, revision: Revision, direction: Direction, options: ReplayOptions = {}): Promise<number> {
   const started = Date.now();
   const steps = stepsOf(revision, direction);
   const lockWaitMs = options.lockWaitMs ?? 60_000;
-  if (!steps.some((st) => st.concurrently)) {
-    const later = await inLockedTransaction(db, lockWaitMs, async () => {
-      await checkReady(db, revision, direction);
-      await ensureLedger(db);
-      const start = direction === 'upgrade' ? await driftedStart(db) : null;
-      const outcome = direction === 'upgrade' ? `${label(revision)} was rolled back and is not applied` : `the downgrade of ${label(revision)} was rolled back, so it is still applied`;
-      await runSteps(db, steps, label(revision), options.onStep, outcome);
-      return recordRun(db, revision, direction, started, start);
-    });
-    await later?.();
-    return Date.now() - started;
-  }
   await withSessionLock(db, lockWaitMs, async () => {
+    const { groups, execution } = await replaySchedule(db, steps, options.lockBudget);
+    if (execution.atomic) {
+      const later = await inLockedTransaction(db, lockWaitMs, async () => {
+        await checkReady(db, revision, direction);
+        await ensureLedger(db);
+        const start = direction === 'upgrade' ? await driftedStart(db) : null;
+        const outcome = direction === 'upgrade' ? `${label(revision)} was rolled back and is not applied` : `the downgrade of ${label(revision)} was rolled back, so it is still applied`;
+        await runSteps(db, steps, label(revision), options.onStep, outcome);
+        return recordRun(db, revision, direction, started, start);
+      });
+      // A state that needs a scratch replay is worked out after the commit, with no table locks held.
+      await later?.();
+      return;
+    }
     await db.exec('BEGIN');
     try {
       await checkReady(db, revision, direction);
       await ensurePending(db);
       const start = direction === 'upgrade' ? await driftedStart(db) : null;
-      await startPending(db, { revision: revision.revision, direction, steps, payload: start ? { drifted: start } : {} });
+      await startPending(db, { revision: revision.revision, direction, steps, payload: { groups, ...(start ? { drifted: start } : {}) } });
       await db.exec('COMMIT');
     } catch (error) {
       await db.exec('ROLLBACK').catch(() => undefined);
       throw error;
     }
-    await finishRun(db, revision, direction, 0, options.settings ?? ONLINE_DEFAULTS, started, options.onStep);
+    options.onGroups?.(groups.length, execution.reason ?? '');
+    await finishRun(db, revision, direction, 0, groups, settingsFor(steps, options.settings), started, options.onStep);
   });
   return Date.now() - started;
 }
 
-export interface RunAllOptions extends Omit<ReplayOptions, 'onStep'> {
+export interface RunAllOptions extends Omit<ReplayOptions, 'onStep' | 'onGroups'> {
   readonly onStep?: (revision: Revision, index: number, step: Step) => void | Promise<void>;
+  readonly onGroups?: (revision: Revision, groups: number, reason: string) => void;
   /** Called when a revision has committed, with how long it took. */
   readonly onDone?: (revision: Revision, ms: number) => void;
 }
@@ -167,7 +188,7 @@ export async function runRevisions(db: Db, chain: Chain, revisions: readonly Rev
     for (const [k, r] of left.entries()) {
       let ms: number;
       try {
-        ms = await runRevision(db, r, direction, { ...options, onStep: (i, step) => options.onStep?.(r, i, step) });
+        ms = await runRevision(db, r, direction, { ...options, onStep: (i, step) => options.onStep?.(r, i, step), onGroups: (n, reason) => options.onGroups?.(r, n, reason) });
       } catch (error) {
         if (!(error instanceof ApplyError)) throw error;
         throw new ApplyError(`${error.message}\n  ${standing(chain, now, left.slice(0, k), left.length, direction)}`, error.failedStep, error.hint, error.code);
@@ -192,9 +213,17 @@ function standing(chain: Chain, applied: ReadonlySet<string>, ran: readonly Revi
   return lastOne ? `the database is at ${where}, the last revision that committed (${count})` : `the database is at ${where}; the last revision that committed is ${label(last)} (${count})`;
 }
 
-async function finishRun(db: Db, revision: Revision, direction: Direction, done: number, settings: RunSettings, started: number, onStep?: (index: number, step: Step) => void | Promise<void>): Promise<void> {
+async function finishRun(
+  db: Db,
+  revision: Revision,
+  direction: Direction,
+  done: number,
+  groups: readonly Group[],
+  settings: RunSettings,
+  started: number,
+  onStep?: (index: number, step: Step) => void | Promise<void>,
+): Promise<void> {
   const steps = stepsOf(revision, direction);
-  const groups = steps.map((st, i) => ({ from: i, to: i + 1, transactional: !st.concurrently }));
   await runGroups(db, revision.revision, steps, groups, done, settings, label(revision), onStep);
   await db.exec('BEGIN');
   let later: (() => Promise<void>) | null;
@@ -221,7 +250,9 @@ export async function resumeRun(db: Db, revision: Revision, options: ReplayOptio
   await withSessionLock(db, options.lockWaitMs ?? 60_000, async () => {
     const pending = await interruptedRun(db);
     if (!pending || pending.revision !== revision.revision) throw new ApplyError(`there is no interrupted run of ${label(revision)} to finish`);
-    await finishRun(db, revision, pending.direction as Direction, pending.done, options.settings ?? ONLINE_DEFAULTS, started, options.onStep);
+    // The groups it started with (absent in records of older versions: one step each).
+    const groups = (pending.payload['groups'] as readonly Group[] | undefined) ?? stepByStep(pending.steps);
+    await finishRun(db, revision, pending.direction as Direction, pending.done, groups, settingsFor(pending.steps, options.settings), started, options.onStep);
   });
   return Date.now() - started;
 }
@@ -238,9 +269,12 @@ export interface ScriptStates {
  * in its own transaction under the same lock, first checking that the ledger is where the
  * script expects it (so a script run on a database at another revision stops before it
  * changes anything), and with its ledger row (for an upgrade, with the state after it when
- * `states` has it, as `runRevision` records it). Runs nothing.
+ * `states` has it, as `runRevision` records it). A revision that `runRevision` runs in
+ * several transactions (`schedules`, one per revision, from `replaySchedule`; without them,
+ * one step per transaction when some step cannot run inside one) runs in the same ones, under
+ * a session lock, with the ledger checked first and changed last. Runs nothing.
  */
-export function replayScript(revisions: readonly Revision[], direction: Direction, states: ScriptStates | null = null): string {
+export function replayScript(revisions: readonly Revision[], direction: Direction, states: ScriptStates | null = null, schedules: readonly Schedule[] | null = null): string {
   const out = [
     `-- schema ${direction}: ${revisions.length} revision${revisions.length === 1 ? '' : 's'}, for psql (it stops at the first error)`,
     '-- Each revision first checks that this database is where the script expects it, and stops with',
@@ -258,15 +292,17 @@ export function replayScript(revisions: readonly Revision[], direction: Directio
         : `${removeRevisionSql(r.revision, quoteLiteral)};`;
     const guard = [...(direction === 'upgrade' && n === 0 ? LEDGER_DDL.map((s) => `${s};`) : []), `${guardSql({ ...r, file: r.fileName }, direction)};`];
     out.push(`-- ${commentText(`${label(r)}: ${r.message}`)}`);
-    const oneByOne = stepByStepSql(steps);
-    if (!oneByOne) {
+    const schedule = schedules?.[n];
+    const blocks = schedule ? (schedule.execution.atomic ? null : groupedSql(steps, schedule.groups)) : stepByStepSql(steps);
+    if (!blocks) {
       out.push(`${SESSION_LOCK_SQL};`, 'BEGIN;', ...guard);
       if (steps.length > 0) out.push(stepsAsSql(steps));
       out.push(ledger, 'COMMIT;', `${SESSION_UNLOCK_SQL};`, '');
       return;
     }
-    // Some steps cannot run in a transaction: each runs on its own, under a session lock.
-    out.push(`${SESSION_LOCK_SQL};`, 'BEGIN;', ...guard, 'COMMIT;', '', ...oneByOne.flatMap((text) => [text, '']));
+    // Not one transaction: each group on its own (a step that cannot run in one, bare), under a session lock.
+    if (schedule?.execution.reason) out.push(`-- ${commentText(`Not atomic: ${schedule.execution.reason}.`)}`);
+    out.push(`${SESSION_LOCK_SQL};`, 'BEGIN;', ...guard, 'COMMIT;', '', ...blocks.flatMap((text) => [text, '']));
     out.push('BEGIN;', ledger, 'COMMIT;', `${SESSION_UNLOCK_SQL};`, '');
   });
   return out.join('\n');

@@ -44,7 +44,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
     const target = this.target();
     this.announce(target);
     let session: { lockTimeout: string; statementTimeout: string | null } | undefined;
-    const plan = await withDb(target, async (db) => {
+    const { plan, groups } = await withDb(target, async (db) => {
       const interrupted = await interruptedApply(db);
       if (interrupted) this.note(this.colour(process.stderr).yellow(interruptedNote(interrupted)));
       const status = await readStatus(db, this.plansDir());
@@ -56,18 +56,21 @@ export default class Plan extends BaseCommand<typeof Plan> {
       const revision = behind ? null : await revisionPlanFor(db, status, fresh);
       if (revision) this.note(this.colour(process.stderr).yellow(driftedNote(revision.since.revision, revision.drift.length, revision.plan.steps.length)));
       const measured = this.flags['data-checks'] ? await measurePlan(db, planned, { timeoutMs: this.flags['check-timeout'] }) : planned;
-      const scheduled = measured.steps.length > 0 ? { ...measured, execution: (await scheduleOn(db, measured.steps, online)).execution } : measured;
-      return this.flags.verify ? { ...scheduled, verification: await verifyPlan(target, scheduled, current.model, desired, current) } : scheduled;
+      const schedule = measured.steps.length > 0 ? await scheduleOn(db, measured.steps, online) : null;
+      const scheduled = schedule ? { ...measured, execution: schedule.execution } : measured;
+      const shown = this.flags.verify ? { ...scheduled, verification: await verifyPlan(target, scheduled, current.model, desired, current) } : scheduled;
+      // The SQL runs in the transactions apply would run the plan in.
+      return { plan: shown, groups: schedule?.groups };
     });
     switch (this.flags.format) {
       case 'json':
         this.say(renderJson(plan));
         break;
       case 'markdown':
-        this.say(renderMarkdown(plan));
+        this.say(renderMarkdown(plan, groups));
         break;
       case 'sql':
-        this.say(renderSql(plan, session));
+        this.say(renderSql(plan, session, groups));
         break;
       default:
         this.say(renderText(plan, this.colour()));

@@ -59,6 +59,7 @@ export abstract class ReplayCommand<T extends typeof Command> extends BaseComman
         lockWaitMs,
         settings: this.runSettings(),
         onStep: (r, i, step) => this.note(c.dim(`  [${i + 1}/${steps(r).length}] ${step.op} ${step.object}`)),
+        onGroups: (r, _n, reason) => this.note(c.yellow(`${r.revision} runs in steps: ${reason}. If it is cut short, run \`schema ${direction}\` again to finish it.`)),
         onDone: (r, ms) => this.say(`${c.green(words.done)} ${r.revision} (${r.fileName}) in ${ms} ms.`),
       });
       // Another run may have done some of them while this one waited for the lock.

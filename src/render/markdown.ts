@@ -2,7 +2,7 @@
 // the steps as a table, the SQL in a collapsible block. No ANSI codes.
 import { DISPLAY_LITERAL } from '../model/identifiers.js';
 import { certainFailures, CONSENT_HAZARDS, opKind, type Plan } from '../plan/types.js';
-import { renderSql } from './sql.js';
+import { renderSql, type SqlGroup } from './sql.js';
 import { executionLine, lockWords, summaryLine, unmanagedLine, unprovenLine, verificationLines } from './words.js';
 
 const SYMBOL = { add: '+', destroy: '-', change: '~' } as const;
@@ -30,7 +30,8 @@ function messageText(message: string): string {
   return out + cell(message.slice(at));
 }
 
-export function renderMarkdown(plan: Plan): string {
+/** `groups`: the transactions apply would run the plan in, for its SQL block (see `renderSql`). */
+export function renderMarkdown(plan: Plan, groups?: readonly SqlGroup[]): string {
   const out: string[] = [];
   if (plan.steps.length === 0) {
     out.push('### schema plan: no changes', '', 'The database matches the schema.');
@@ -81,7 +82,7 @@ export function renderMarkdown(plan: Plan): string {
   const unmanaged = unmanagedLine(plan.unmanaged);
   if (unmanaged) out.push('', `_${unmanaged}_`);
   const statements = plan.steps.reduce((n, s) => n + s.sql.length, 0);
-  const fence = '`'.repeat(Math.max(3, ...(renderSql(plan).match(/`{3,}/g) ?? []).map((r) => r.length + 1)));
-  out.push('', `<details><summary>SQL (${statements} statement${statements === 1 ? '' : 's'})</summary>`, '', `${fence}sql`, renderSql(plan).trimEnd(), fence, '', '</details>');
+  const fence = '`'.repeat(Math.max(3, ...(renderSql(plan, undefined, groups).match(/`{3,}/g) ?? []).map((r) => r.length + 1)));
+  out.push('', `<details><summary>SQL (${statements} statement${statements === 1 ? '' : 's'})</summary>`, '', `${fence}sql`, renderSql(plan, undefined, groups).trimEnd(), fence, '', '</details>');
   return out.join('\n') + '\n';
 }
