@@ -277,6 +277,55 @@ describe('branches', () => {
   });
 });
 
+describe('a replay cut short', () => {
+  it('the other direction refuses before doing anything, naming the unfinished run and the command that finishes it', async () => {
+    const [a, b, c] = await threeRevisions();
+    const prod = await another('cutreplay');
+    await upgrade(prod.db, a);
+    const chain = (await readStatus(prod.db, plansDir)).chain;
+    // Split for a tiny lock budget (one step per transaction) and stopped at its second step.
+    const cut = runRevision(prod.db, chain.get(b)!, 'upgrade', {
+      lockBudget: 1,
+      onStep: (i) => {
+        if (i === 1) throw new Error('cut short');
+      },
+    });
+    await expect(cut).rejects.toThrow(/^cut short\n  steps 1 to 1 are done and kept; run the same command again to finish/);
+    const run = (...args: string[]) =>
+      spawnSync('node', [BIN, ...args, '--url', prod.url, '--plans-dir', plansDir, '--auto-approve', '--allow-hazards', 'data_loss', '--no-color'], { encoding: 'utf8' });
+    const before = await modelOf(prod.db);
+    for (const target of ['-1', 'base']) {
+      const r = run('downgrade', target);
+      expect(r.status).toBe(1);
+      expect(r.stderr.replace(/^Using .*\n/, '')).toBe(`error: an upgrade of revision ${b} is unfinished (it stopped after step 1 of 3); a downgrade cannot start until it is done\nhint: run \`schema upgrade\` to finish it first\n`);
+      expect(r.stdout).toBe('');
+    }
+    expect(await modelOf(prod.db)).toEqual(before);
+    expect((await appliedRevisions(prod.db)).map((x) => x.revision)).toEqual([a]);
+
+    const finished = run('upgrade');
+    expect(finished.status, finished.stderr).toBe(0);
+    expect(finished.stdout).toContain(`An earlier upgrade of ${b} (`);
+    expect(finished.stdout).toContain(`) stopped after step 1 of 3; it is finished first.`);
+    expect(await current(prod.db)).toEqual([c]);
+
+    // And the other way round: a downgrade cut short stops an upgrade.
+    await expect(
+      runRevision(prod.db, chain.get(c)!, 'downgrade', {
+        lockBudget: 1,
+        onStep: (i) => {
+          if (i === 1) throw new Error('cut short');
+        },
+      }),
+    ).rejects.toThrow(/^cut short/);
+    const r = run('upgrade');
+    expect(r.status).toBe(1);
+    expect(r.stderr.replace(/^Using .*\n/, '')).toMatch(new RegExp(`^error: a downgrade of revision ${c} is unfinished \\(it stopped after step 1 of \\d+\\); an upgrade cannot start until it is done\nhint: run \`schema downgrade\` to finish it first\n$`));
+    expect(run('downgrade', b).status).toBe(0);
+    expect(await current(prod.db)).toEqual([b]);
+  });
+});
+
 describe('downgrade on a database that applied branches out of file order', () => {
   it('-N steps back along what the database applied (the ledger), not the order of the files', async () => {
     const at = (second: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, second));

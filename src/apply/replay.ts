@@ -64,11 +64,16 @@ const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
 /**
  * The refusal for work left unfinished. An unfinished apply blocks every replay: finished
  * later, it would record its revision after a parent a replay may have undone or moved past.
+ * An unfinished upgrade blocks a downgrade (and the other way round): finishing it first would
+ * do the opposite of what was asked; only the same command finishes it.
  */
-export function unfinishedError(pending: Pending, forScript = false): ApplyError {
+export function unfinishedError(pending: Pending, forScript = false, wanted?: Direction): ApplyError {
   const what = `${article(pending.direction)} ${pending.direction} of revision ${pending.revision} is unfinished (it stopped after step ${pending.done} of ${pending.steps.length})`;
   if (pending.direction === 'apply') {
     return new ApplyError(`${what}; upgrade and downgrade wait until it is done`, null, 'run `schema apply` to finish it first');
+  }
+  if (wanted && wanted !== pending.direction) {
+    return new ApplyError(`${what}; ${article(wanted)} ${wanted} cannot start until it is done`, null, `run \`schema ${pending.direction}\` to finish it first`);
   }
   return new ApplyError(`${what}${forScript ? '; a script would start from the wrong place' : ''}`, null, `run \`schema ${pending.direction}\` (without --sql) to finish it first`);
 }
@@ -76,7 +81,7 @@ export function unfinishedError(pending: Pending, forScript = false): ApplyError
 /** Is `revision` ready to run this way, by the ledger? Throws ApplyError when not. Runs under the lock. */
 async function checkReady(db: Db, revision: Revision, direction: Direction): Promise<void> {
   const pending = await readPending(db);
-  if (pending) throw unfinishedError(pending);
+  if (pending) throw unfinishedError(pending, false, direction);
   const applied = await appliedRevisions(db);
   const ids = new Set(applied.map((a) => a.revision));
   if (direction === 'upgrade') {

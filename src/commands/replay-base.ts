@@ -38,7 +38,7 @@ export abstract class ReplayCommand<T extends typeof Command> extends BaseComman
     await withDb(target, async (db) => {
       // Where the database stands, read once no other schema command is changing it.
       const settled = await readSettled(db, this.plansDir(), lockWaitMs);
-      if (settled.pending) await this.finishInterrupted(db, settled.pending, flags);
+      if (settled.pending) await this.finishInterrupted(db, settled.pending, direction, flags);
       const status = settled.status ?? (await readStatus(db, this.plansDir()));
       const revisions = select(status);
       if (flags.sql) {
@@ -79,11 +79,12 @@ export abstract class ReplayCommand<T extends typeof Command> extends BaseComman
 
   /**
    * Unfinished work first: an apply is refused (only `schema apply` can finish it, and a replay
-   * now would leave it recording its revision in the wrong place); an interrupted upgrade or
-   * downgrade is finished, with consent, unless only a script is wanted.
+   * now would leave it recording its revision in the wrong place), and so is a run the other
+   * way (finishing it would do the opposite of what was asked); an interrupted run this way is
+   * finished, with consent, unless only a script is wanted. Nothing runs before a refusal.
    */
-  private async finishInterrupted(db: Db, pending: Pending, flags: ReplayFlags): Promise<void> {
-    if (pending.direction === 'apply' || flags.sql) throw unfinishedError(pending, flags.sql);
+  private async finishInterrupted(db: Db, pending: Pending, direction: Direction, flags: ReplayFlags): Promise<void> {
+    if (pending.direction !== direction || flags.sql) throw unfinishedError(pending, flags.sql, direction);
     const c = this.colour();
     const revision = (await loadChain(this.plansDir())).get(pending.revision);
     if (!revision) throw new UserError(`an interrupted ${pending.direction} of revision ${pending.revision} is waiting, but its file is not in ${this.plansDir()}`);
