@@ -3,6 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { recoverRevisionFiles } from './apply/apply.js';
 import { replayScript, replaySchedule, type Direction } from './apply/replay.js';
 import { withSessionLock } from './apply/transaction.js';
 import type { Db } from './db/db.js';
@@ -264,10 +265,13 @@ export type Settled = { readonly pending: Pending; readonly status: null } | { r
  * The unfinished work of the database, or (when there is none) its status, read holding the
  * writers' advisory lock: after waiting up to `lockWaitMs` for another schema command to
  * finish (the lock is waited for outside any transaction), so a run still going on is never
- * taken for one cut short. The lock is released before returning.
+ * taken for one cut short, nor a revision whose file is still being written for one whose file
+ * is missing. A revision file an apply cut off between its commit and the file's rename left
+ * under its temporary name is put in place first. The lock is released before returning.
  */
 export async function readSettled(db: Db, plansDir: string, lockWaitMs: number): Promise<Settled> {
   return withSessionLock(db, lockWaitMs, async () => {
+    await recoverRevisionFiles(db, plansDir);
     const pending = await readPending(db);
     return pending ? { pending, status: null } : { pending: null, status: await readStatus(db, plansDir) };
   });

@@ -1,9 +1,10 @@
 // Faults: the backend of an apply is terminated from a second connection at each step in
 // turn. Every time the database is as it started, plans/ holds no file, and running apply
 // again completes to the finished state.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { checkSchema, planAgainst } from '../src/api.js';
@@ -13,6 +14,8 @@ import { connect } from '../src/db/db.js';
 import type { Model } from '../src/model/model.js';
 import { modelOf, runBefore } from './support/cases.js';
 import { adminUrl, withScratch } from './support/scratch.js';
+
+const BIN = new URL('../bin/run.js', import.meta.url).pathname;
 
 const BEFORE = `
 CREATE TABLE accounts (id integer PRIMARY KEY, name text, legacy text);
@@ -64,6 +67,67 @@ function desired(): string {
 async function planFor(db: Parameters<typeof planAgainst>[0]) {
   return (await planAgainst(db, checkSchema('schema.yaml', desired()))).plan;
 }
+
+describe('an apply cut off after its commit, before its file is in place', () => {
+  it('the next apply and upgrade put the file in place instead of stopping at "its file is missing"', async () => {
+    await withScratch('renamecut', async (s) => {
+      await runBefore(s.db, BEFORE);
+      const project = await mkdtemp(join(tmpdir(), 'schema-fault-'));
+      const plansDir = join(project, 'plans');
+      try {
+        const done = await applyPlan({ db: s.db, plan: await planFor(s.db), plansDir, message: 'cut before rename' });
+        const name = basename(done.file);
+        // As the file is between the commit and the rename (or stays, when the process died there).
+        await rename(file, join(plansDir, `.${name}.tmp`));
+        await writeFile(join(project, 'schema.yaml'), desired());
+        const run = (...args: string[]) => spawnSync('node', [BIN, ...args, '--url', s.url, '--auto-approve', '--no-color'], { cwd: project, encoding: 'utf8' });
+        const apply = run('apply');
+        expect(apply.stderr).not.toContain('is missing');
+        expect(apply.status, apply.stderr).toBe(0);
+        expect(apply.stdout).toContain('No changes.');
+        expect(await readdir(plansDir)).toEqual([name]);
+        await rename(file, join(plansDir, `.${name}.tmp`));
+        const upgrade = run('upgrade');
+        expect(upgrade.status, upgrade.stderr).toBe(0);
+        expect(upgrade.stdout).toContain(`Nothing to upgrade: the database is at ${done.revision}.`);
+        expect(await readdir(plansDir)).toEqual([name]);
+      } finally {
+        await rm(project, { recursive: true, force: true });
+      }
+    });
+  });
+
+  it('two applies started together: one writes the revision, the other never reads its ledger row without its file', async () => {
+    for (let round = 0; round < 2; round++) {
+      await withScratch(`together${round}`, async (s) => {
+        await runBefore(s.db, BEFORE);
+        const project = await mkdtemp(join(tmpdir(), 'schema-fault-'));
+        try {
+          await writeFile(join(project, 'schema.yaml'), desired());
+          const run = (message: string) =>
+            new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+              const child = spawn('node', [BIN, 'apply', '--url', s.url, '--auto-approve', '--allow-hazards', 'data_loss,lossy_type_change', '--no-color', '-m', message], { cwd: project });
+              let stdout = '';
+              let stderr = '';
+              child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+              child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+              child.on('close', (code) => resolve({ status: code, stdout, stderr }));
+            });
+          const results = await Promise.all([run('one'), run('two')]);
+          for (const r of results) {
+            expect(r.stderr).not.toContain('is missing');
+            // The other one either planned after the first landed, or is refused as stale.
+            if (r.status !== 0) expect(r.stderr).toContain('error: the database changed since this plan was made');
+          }
+          expect(results.filter((r) => r.stdout.includes('Applied '))).toHaveLength(1);
+          expect(await readdir(join(project, 'plans'))).toHaveLength(1);
+        } finally {
+          await rm(project, { recursive: true, force: true });
+        }
+      });
+    }
+  }, 120_000);
+});
 
 describe('an apply cut off at each step', () => {
   it('leaves the starting state and no file, and apply again completes', async () => {

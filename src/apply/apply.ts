@@ -198,9 +198,16 @@ async function publish(tempPath: string | null, plansDir: string, fileName: stri
  * Apply `plan` and write its revision file (of `records` when given). Never call with nothing to
  * run and nothing to record. One transaction
  * when it fits: every step, the ledger row and the file, or nothing. In groups otherwise:
- * progress is kept, the revision is recorded when the last group is done.
+ * progress is kept, the revision is recorded when the last group is done. The advisory lock is
+ * taken first (waited for outside any transaction) and held until the file is in place, so a
+ * command that reads the ledger and plans/ under it never sees a revision whose file is still
+ * being written.
  */
 export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
+  return withSessionLock(options.db, options.lockWaitMs ?? 60_000, () => applyLocked(options));
+}
+
+async function applyLocked(options: ApplyOptions): Promise<ApplyResult> {
   const { db, plan, plansDir } = options;
   await recoverRevisionFiles(db, plansDir);
   const chain = Chain.of(await readRevisions(plansDir));
@@ -253,20 +260,18 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
 
   options.onGroups?.(groups.length, execution.reason ?? '');
   const kept: ApplyPayload = { ...payload, groups };
-  return withSessionLock(db, lockWaitMs, async () => {
-    await db.exec('BEGIN');
-    try {
-      if (options.online?.lockTimeout) await db.exec(`SET LOCAL lock_timeout = ${quoteLiteral(options.online.lockTimeout)}`);
-      await checkStart(db, plan, chain, plansDir, lockWaitMs);
-      await ensurePending(db);
-      await startPending(db, { revision: id, direction: 'apply', steps: plan.steps, payload: kept });
-      await db.exec('COMMIT');
-    } catch (error) {
-      await db.exec('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-    return finishApply(db, { revision: id, direction: 'apply', steps: plan.steps, done: 0, payload: kept, started_at: '' }, options.online ?? PATIENT, started, options.onStep);
-  });
+  await db.exec('BEGIN');
+  try {
+    if (options.online?.lockTimeout) await db.exec(`SET LOCAL lock_timeout = ${quoteLiteral(options.online.lockTimeout)}`);
+    await checkStart(db, plan, chain, plansDir, lockWaitMs);
+    await ensurePending(db);
+    await startPending(db, { revision: id, direction: 'apply', steps: plan.steps, payload: kept });
+    await db.exec('COMMIT');
+  } catch (error) {
+    await db.exec('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+  return finishApply(db, { revision: id, direction: 'apply', steps: plan.steps, done: 0, payload: kept, started_at: '' }, options.online ?? PATIENT, started, options.onStep);
 }
 
 /**

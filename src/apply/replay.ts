@@ -64,10 +64,10 @@ const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
 /**
  * The refusal for work left unfinished. An unfinished apply blocks every replay: finished
  * later, it would record its revision after a parent a replay may have undone or moved past.
- * An unfinished upgrade blocks a downgrade (and the other way round): finishing it first would
- * do the opposite of what was asked; only the same command finishes it.
+ * An unfinished upgrade blocks a downgrade (and the other way round, and an apply): finishing it
+ * first would do something else than was asked; only the same command finishes it.
  */
-export function unfinishedError(pending: Pending, forScript = false, wanted?: Direction): ApplyError {
+export function unfinishedError(pending: Pending, forScript = false, wanted?: Direction | 'apply'): ApplyError {
   const what = `${article(pending.direction)} ${pending.direction} of revision ${pending.revision} is unfinished (it stopped after step ${pending.done} of ${pending.steps.length})`;
   if (pending.direction === 'apply') {
     return new ApplyError(`${what}; upgrade and downgrade wait until it is done`, null, 'run `schema apply` to finish it first');

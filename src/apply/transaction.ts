@@ -59,24 +59,10 @@ async function takeLock(db: Db, waitMs: number): Promise<void> {
 }
 
 /**
- * Wait, up to `waitMs`, until no other schema command holds the advisory lock (without taking
- * it): what an apply does before it reads the database, so it neither reads a half-changed
- * one nor waits behind the other's table locks. Throws ApplyError naming the holder.
- */
-export async function awaitOtherWriters(db: Db, waitMs: number): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    const pid = await lockHolder(db);
-    if (pid === null) return;
-    if (Date.now() - started >= waitMs) throw busy(pid, waitMs);
-    await sleep(200);
-  }
-}
-
-/**
  * Run `fn` holding the advisory lock for the whole session (across transactions, and around
  * statements that cannot run in one); released when `fn` ends, or by the server when the
- * connection goes.
+ * connection goes. Waited for outside any transaction (see SESSION_LOCK_SQL); a nested call
+ * takes it again at once and gives that back.
  */
 export async function withSessionLock<T>(db: Db, lockWaitMs: number, fn: () => Promise<T>): Promise<T> {
   await takeLock(db, lockWaitMs);

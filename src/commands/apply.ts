@@ -1,9 +1,9 @@
 // `schema apply`: plan (or take a saved plan), show it, ask, run it, write the revision file.
 import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
-import { checkSchema, parseSavedPlan, planAgainst, readSchemaFile, readStatus, refuseSavedPlanOnDrift, revisionPlanFor, type CheckedSchema, type Planned, type RevisionPlan } from '../api.js';
+import { checkSchema, parseSavedPlan, planAgainst, readSchemaFile, readSettled, refuseSavedPlanOnDrift, revisionPlanFor, type CheckedSchema, type Planned, type RevisionPlan, type Status } from '../api.js';
 import { abandonApply, applyPlan, assertAtHead, interruptedApply, resumeApply, scheduleOn, type ApplyResult } from '../apply/apply.js';
-import { awaitOtherWriters } from '../apply/transaction.js';
+import { unfinishedError } from '../apply/replay.js';
 import { measurePlan } from '../checks/checks.js';
 import { withDb, type Db } from '../db/db.js';
 import { readWithin } from '../db/locks.js';
@@ -75,12 +75,14 @@ An online plan, or one too large for one transaction, runs in steps that are kep
     await withDb(target, async (db) => {
       const lockWaitMs = this.flags['lock-wait'] * 1000;
       if (this.flags.abandon) return this.abandon(db, lockWaitMs);
-      // Another apply at work: wait for it (up to --lock-wait) rather than read a database it is changing.
-      await awaitOtherWriters(db, lockWaitMs);
-      const interrupted = await interruptedApply(db);
-      if (interrupted) return this.finish(db, interrupted, lockWaitMs);
+      // Another schema command at work: wait for it (up to --lock-wait) rather than read a
+      // database (or plans/) it is changing; then read where the database stands.
+      const settled = await readSettled(db, this.plansDir(), lockWaitMs);
+      if (settled.pending?.direction === 'apply') return this.finish(db, settled.pending, lockWaitMs);
+      if (settled.pending) throw unfinishedError(settled.pending, false, 'apply');
+      const status = settled.status;
       // Before the plan is shown and consent asked (and again under the lock, before it runs).
-      const prepared = await readWithin(db, 'reading the database', lockWaitMs, () => this.prepare(db, saved, schema, lockWaitMs));
+      const prepared = await readWithin(db, 'reading the database', lockWaitMs, () => this.prepare(db, status, saved, schema, lockWaitMs));
       const { plan: measured, fresh } = prepared;
       let revision = prepared.revision;
       const online = this.flags.online ?? fresh?.online ?? measured.steps.some((st) => st.concurrently);
@@ -125,8 +127,7 @@ An online plan, or one too large for one transaction, runs in steps that are kep
    * the database is at head; and, when the database drifted from the state its last revision
    * recorded, what the revision records instead (see `revisionPlanFor`).
    */
-  private async prepare(db: Db, saved: Plan | null, schema: CheckedSchema | null, lockWaitMs: number): Promise<{ plan: Plan; fresh: Planned | null; revision: RevisionPlan | null }> {
-    const status = await readStatus(db, this.plansDir());
+  private async prepare(db: Db, status: Status, saved: Plan | null, schema: CheckedSchema | null, lockWaitMs: number): Promise<{ plan: Plan; fresh: Planned | null; revision: RevisionPlan | null }> {
     assertAtHead(status.chain, status.applied, this.plansDir());
     if (saved) await refuseSavedPlanOnDrift(db, status, this.plansDir());
     const fresh = saved ? null : await planAgainst(db, schema!, { online: this.flags.online, lockTimeoutMs: lockWaitMs });
