@@ -300,6 +300,10 @@ describe('a replay cut short', () => {
       expect(r.stderr.replace(/^Using .*\n/, '')).toBe(`error: an upgrade of revision ${b} is unfinished (it stopped after step 1 of 3); a downgrade cannot start until it is done\nhint: run \`schema upgrade\` to finish it first\n`);
       expect(r.stdout).toBe('');
     }
+    // apply too: its revision would follow one that is half applied.
+    const apply = spawnSync('node', [BIN, 'apply', '--url', prod.url, '--plans-dir', plansDir, '--auto-approve', '--no-color'], { cwd: await schemaDir(V3), encoding: 'utf8' });
+    expect(apply.status).toBe(1);
+    expect(apply.stderr).toContain(`error: an upgrade of revision ${b} is unfinished (it stopped after step 1 of 3); an apply cannot start until it is done\nhint: run \`schema upgrade\` to finish it first\n`);
     expect(await modelOf(prod.db)).toEqual(before);
     expect((await appliedRevisions(prod.db)).map((x) => x.revision)).toEqual([a]);
 
