@@ -76,7 +76,8 @@ describe('an apply cut off after its commit, before its file is in place', () =>
       const plansDir = join(project, 'plans');
       try {
         const done = await applyPlan({ db: s.db, plan: await planFor(s.db), plansDir, message: 'cut before rename' });
-        const name = basename(done.file);
+        const file = done.file!;
+        const name = basename(file);
         // As the file is between the commit and the rename (or stays, when the process died there).
         await rename(file, join(plansDir, `.${name}.tmp`));
         await writeFile(join(project, 'schema.yaml'), desired());
