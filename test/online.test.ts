@@ -484,6 +484,49 @@ describe('locks on a second table', () => {
     const rebuilt = (await planAgainst(s.db, checkSchema('schema.yaml', yaml))).plan.steps.find((st) => st.op === 'alter_enum');
     expect(rebuilt).toMatchObject({ lock: 'ACCESS EXCLUSIVE', lock_on: ['public.users', 'public.orders'] });
   });
+
+  it('names each table as it is called when the step runs: before the renames by its name today, after them by its new one', async () => {
+    await runBefore(s.db, `ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id)`);
+    // Both tables renamed, the key's column retyped: the key is dropped before the renames and added after.
+    const yaml = `
+tables:
+  people:
+    renamed_from: users
+    columns:
+      id: { type: integer, primary_key: true }
+      email: text
+  purchases:
+    renamed_from: orders
+    columns:
+      id: { type: integer, primary_key: true }
+      user_id: bigint
+      total: numeric
+    foreign_keys:
+      orders_user_fk: { columns: [user_id], references: people }
+`;
+    const plan = (await planAgainst(s.db, checkSchema('schema.yaml', yaml))).plan;
+    const ops = describeSteps(plan.steps);
+    const at = (op: string) => plan.steps.find((st) => `${st.op} ${st.object}` === op)!;
+    const dropped = ops.indexOf('drop_foreign_key public.orders.orders_user_fk');
+    expect(dropped).toBeGreaterThanOrEqual(0);
+    expect(dropped).toBeLessThan(ops.indexOf('rename_table public.people'));
+    expect(dropped).toBeLessThan(ops.indexOf('rename_table public.purchases'));
+    expect(at('drop_foreign_key public.orders.orders_user_fk')).toMatchObject({ lock: 'ACCESS EXCLUSIVE', lock_on: ['public.orders', 'public.users'] });
+    expect(at('add_foreign_key public.purchases.orders_user_fk')).toMatchObject({ lock: 'SHARE ROW EXCLUSIVE', lock_on: ['public.purchases', 'public.people'] });
+    expect(renderText(plan, new Chalk({ level: 0 }))).toContain('drop_foreign_key public.orders.orders_user_fk  (lock: ACCESS EXCLUSIVE (public.orders, public.users))');
+    // The way back renames them back: its drop runs first, on the new names.
+    expect(plan.downgrade.find((st) => st.op === 'drop_foreign_key')).toMatchObject({ object: 'public.purchases.orders_user_fk', lock_on: ['public.purchases', 'public.people'] });
+
+    // Only the referenced table renamed: it, too, is named as it is today, and the drop runs before its rename.
+    const onlyUsers = yaml.replace('purchases:\n    renamed_from: orders', 'orders:');
+    const plan2 = (await planAgainst(s.db, checkSchema('schema.yaml', onlyUsers))).plan;
+    const ops2 = describeSteps(plan2.steps);
+    expect(ops2.indexOf('drop_foreign_key public.orders.orders_user_fk')).toBeLessThan(ops2.indexOf('rename_table public.people'));
+    expect(plan2.steps.find((st) => st.op === 'drop_foreign_key')).toMatchObject({ lock_on: ['public.orders', 'public.users'] });
+    expect(plan2.steps.find((st) => st.op === 'add_foreign_key')).toMatchObject({ lock_on: ['public.orders', 'public.people'] });
+    await applyPlan({ db: s.db, plan: plan2, plansDir, message: 'rename users' });
+    expect((await modelOf(s.db)).tables['public.orders']!.foreignKeys['orders_user_fk']).toMatchObject({ references: { table: 'people' } });
+  });
 });
 
 describe('reading the database under a lock timeout', () => {

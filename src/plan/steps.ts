@@ -111,11 +111,23 @@ const online = (ctx: Context, t: Table): boolean => ctx.online && !isNew(ctx, t)
  * A lock taken on several tables (a foreign key locks the table it references too): on those
  * that exist, named in `lock_on` unless that is just the step's own table `own`.
  */
-function lockOnTables(ctx: Context, own: Table | null, tables: readonly { readonly schema: string; readonly name: string }[], mode: LockMode): { lock?: LockMode; lock_on?: string[] } {
-  const existing = [...new Set(tables.map((t) => objectPath(t.schema, t.name)))].filter((path) => !ctx.newTables.has(path));
-  if (existing.length === 0) return {};
-  const justOwn = own !== null && existing.length === 1 && existing[0] === tableKey(own);
-  return { lock: mode, ...(justOwn ? {} : { lock_on: existing }) };
+function lockOnTables(
+  ctx: Context,
+  own: Table | null,
+  tables: readonly { readonly schema: string; readonly name: string }[],
+  mode: LockMode,
+  when: 'before_renames' | 'after_renames' = 'after_renames',
+): { lock?: LockMode; lock_on?: string[] } {
+  const existing = tables.filter((t) => !ctx.newTables.has(objectPath(t.schema, t.name)));
+  // A step that runs before the plan's renames finds each table by its name today.
+  const asNamed = (t: { readonly schema: string; readonly name: string }): string => {
+    const at = when === 'before_renames' ? (ctx.renamedFrom.get(objectPath(t.schema, t.name)) ?? t) : t;
+    return objectPath(at.schema, at.name);
+  };
+  const paths = [...new Set(existing.map(asNamed))];
+  if (paths.length === 0) return {};
+  const justOwn = own !== null && paths.length === 1 && paths[0] === asNamed(own);
+  return { lock: mode, ...(justOwn ? {} : { lock_on: paths }) };
 }
 
 /**
@@ -625,12 +637,14 @@ export const handlers: Handlers = {
       op: 'drop_foreign_key',
       object: memberPath(at.table, fk.name),
       phase: 1,
-      // Dropping the key's triggers takes ACCESS EXCLUSIVE on both tables.
-      ...lockOnTables(ctx, t, [t, refTable], 'ACCESS EXCLUSIVE'),
+      // Dropping the key's triggers takes ACCESS EXCLUSIVE on both tables, named as they are
+      // today: the drop runs before either is renamed.
+      ...lockOnTables(ctx, t, [t, refTable], 'ACCESS EXCLUSIVE', 'before_renames'),
       sql: [sql.dropConstraint(at.table, fk.name)],
       removes: [CONSTRAINT(t, fk.name)],
       releases: [
         ...at.releases,
+        ...(ref === tableKey(t) ? [] : today(ctx, refTable).releases),
         TABLE(t),
         TABLE(ref),
         ...fk.columns.flatMap((col) => [COLUMN(t, col), COLUMN_TYPE(t, col)]),
