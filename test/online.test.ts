@@ -11,7 +11,8 @@ import { Chalk } from 'chalk';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSchema, driftOf, planAgainst, readStatus, replayScriptFor } from '../src/api.js';
-import { applyPlan, interruptedApply, resumeApply, scheduleOn } from '../src/apply/apply.js';
+import { applyPlan, interruptedApply, resumeApply, scheduleOn, startedStep } from '../src/apply/apply.js';
+import { abandonedLine, abandonLines } from '../src/render/pending.js';
 import { knownObjects, locksOf as lockEstimate, PATIENT as PATIENT_SETTINGS, type RunSettings } from '../src/apply/groups.js';
 import { lockHolder } from '../src/apply/transaction.js';
 import { runRevision, runRevisions } from '../src/apply/replay.js';
@@ -717,10 +718,13 @@ describe('an unfinished apply', () => {
     const r = await cli(['apply', '--abandon', '--auto-approve'], 'not: [valid yaml');
     expect(r.status, String(r.stderr)).toBe(0);
     expect(String(r.stdout)).toContain(
-      `An apply (revision ${pending!.revision}, started ${pending!.started_at.slice(0, 19)}) stopped after step 0 of 2.\nNone of its steps was done.\nNot run:\n  1. create_index public.users.users_email_key\n  2. add_unique public.users.users_email_key\n`,
+      `An apply (revision ${pending!.revision}, started ${pending!.started_at.slice(0, 19)}) stopped after step 0 of 2.\nNone of its steps was done.\n` +
+        'Started, and left the index public.users_email_key INVALID (half built: `schema plan` drops it and builds it again):\n  1. create_index public.users.users_email_key\n' +
+        'Not run:\n  2. add_unique public.users.users_email_key\n',
     );
     expect(String(r.stdout)).toContain(
-      `Abandoned the apply of revision ${pending!.revision}: its record is gone and no revision file was written; none of its steps was done, steps 1 to 2 were not run. \`schema plan\` now shows how to get from the database as it is to schema.yaml (an index left INVALID is rebuilt).`,
+      `Abandoned the apply of revision ${pending!.revision}: its record is gone and no revision file was written; none of its steps was done, step 1 left the index public.users_email_key INVALID, step 2 was not run. ` +
+        '`schema plan` now shows how to get from the database as it is to schema.yaml (it drops the INVALID index public.users_email_key and builds it again).',
     );
     expect(await interruptedApply(s.db)).toBeNull();
     expect(await readdir(plansDir)).toEqual([]);
@@ -729,6 +733,36 @@ describe('an unfinished apply', () => {
     expect(describeSteps(again.steps)).toEqual(['drop_index public.users.users_email_key', 'create_index public.users.users_email_key', 'add_unique public.users.users_email_key']);
     const none = await cli(['apply', '--abandon', '--auto-approve']);
     expect(String(none.stdout)).toContain('There is no unfinished apply: nothing to abandon.');
+  });
+
+  it('apply --abandon tells a concurrent step that finished unrecorded, or a drop left INVALID, from one not run', async () => {
+    const plan = (await planAgainst(s.db, checkSchema('schema.yaml', UNIQUE), { online: true })).plan;
+    const pending = { revision: 'abc123abc123', direction: 'apply' as const, steps: plan.steps, done: 0, payload: {}, started_at: '2026-01-01 10:00:00+00' };
+    expect(await startedStep(s.db, pending)).toBeNull();
+    expect(abandonLines(pending).slice(1)).toEqual(['None of its steps was done.', 'Not run:', '  1. create_index public.users.users_email_key', '  2. add_unique public.users.users_email_key']);
+    // The build ran to the end, but the process died before its progress was recorded.
+    await runBefore(s.db, 'CREATE UNIQUE INDEX users_email_key ON users (email)');
+    const finished = await startedStep(s.db, pending);
+    expect(finished).toEqual({ index: 'public.users_email_key', creates: true, state: 'finished' });
+    expect(abandonLines(pending, finished).slice(2)).toEqual([
+      'Ran to the end but not recorded as done (the index public.users_email_key exists):',
+      '  1. create_index public.users.users_email_key',
+      'Not run:',
+      '  2. add_unique public.users.users_email_key',
+    ]);
+    expect(abandonedLine(pending, finished)).toContain('none of its steps was done, step 1 ran to the end and stays, step 2 was not run. `schema plan` now shows how to get from the database as it is to schema.yaml.');
+    // A concurrent drop cut short, the last step of its plan, after one step done.
+    await runBefore(s.db, 'UPDATE pg_index SET indisvalid = false WHERE indexrelid = \'public.users_email_key\'::regclass');
+    const dropping = { ...pending, steps: [plan.steps[1]!, { ...plan.steps[0]!, op: 'drop_index' as const, concurrently: { schema: 'public', index: 'users_email_key', creates: false } }], done: 1 };
+    const invalid = await startedStep(s.db, dropping);
+    expect(invalid).toEqual({ index: 'public.users_email_key', creates: false, state: 'invalid' });
+    expect(abandonLines(dropping, invalid).slice(1)).toEqual([
+      'Done, and kept in the database (abandoning does not undo them):',
+      '  1. add_unique public.users.users_email_key',
+      'Started, and left the index public.users_email_key INVALID, not yet dropped (`schema plan` drops it):',
+      '  2. drop_index public.users.users_email_key',
+    ]);
+    expect(abandonedLine(dropping, invalid)).toContain('step 1 stays done in the database, step 2 left the index public.users_email_key INVALID. `schema plan` now shows how to get from the database as it is to schema.yaml (it drops the INVALID index public.users_email_key).');
   });
 
   it('a concurrent build cut off is not "nothing was changed": it names the index and the way on', async () => {

@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import type { Db } from '../db/db.js';
 import { introspect, type Introspection } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
-import { quoteLiteral } from '../model/identifiers.js';
+import { qualify, quoteLiteral } from '../model/identifiers.js';
 import type { Plan, Step } from '../plan/types.js';
 import { Chain, verifyApplied, type Applied } from '../revisions/chain.js';
 import { formatRevision, newRevisionId, parseRevision, plansDirError, readRevisions, slug, timestampName } from '../revisions/file.js';
+import type { StartedStep } from '../render/pending.js';
 import { appliedRevisions, ensureLedger, ensurePending, finishPending, readPending, recordRevision, startPending, type Pending } from '../revisions/ledger.js';
-import { GroupError, knownObjects, lockBudget, PATIENT, runGroups, schedule, stepByStep, type Group, type RunSettings, type Schedule } from './groups.js';
+import { GroupError, indexState, knownObjects, lockBudget, PATIENT, runGroups, schedule, stepByStep, type Group, type RunSettings, type Schedule } from './groups.js';
 import { ApplyError, inLockedTransaction, runSteps, withSessionLock } from './transaction.js';
 
 export { ApplyError } from './transaction.js';
@@ -362,6 +363,22 @@ export async function abandonApply(db: Db, revision: string, lockWaitMs = 60_000
     if (payload.plansDir && payload.fileName) await unlink(join(payload.plansDir, `.${payload.fileName}.tmp`)).catch(() => undefined);
     return pending;
   });
+}
+
+/**
+ * What the first step not done of `pending` left, read from the catalog: a concurrent build or
+ * drop runs outside a transaction, so when it failed or was cut off it may have left its index
+ * INVALID, or even finished before its progress was recorded. Null for any other step, or when
+ * the index is as it was before the step.
+ */
+export async function startedStep(db: Db, pending: Pending): Promise<StartedStep | null> {
+  const target = pending.steps[pending.done]?.concurrently;
+  if (!target) return null;
+  const state = await indexState(db, target.schema, target.index);
+  const index = qualify(target.schema, target.index);
+  if (state === 'invalid') return { index, creates: target.creates, state: 'invalid' };
+  const finished = target.creates ? state === 'valid' : state === 'absent';
+  return finished ? { index, creates: target.creates, state: 'finished' } : null;
 }
 
 /** Finish an apply that was cut short, from the step where it stopped. */

@@ -161,7 +161,7 @@ export function timeouts(settings: Pick<RunSettings, 'lockTimeout' | 'statementT
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function indexState(db: Db, schema: string, index: string): Promise<'valid' | 'invalid' | 'absent'> {
+export async function indexState(db: Db, schema: string, index: string): Promise<'valid' | 'invalid' | 'absent'> {
   const rows = await db.query<{ valid: boolean }>(
     'SELECT i.indisvalid AS valid FROM pg_catalog.pg_index i WHERE i.indexrelid = pg_catalog.to_regclass($1)',
     [qualify(schema, index)],

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
 import { checkSchema, parseSavedPlan, planAgainst, readSchemaFile, readSettled, refuseSavedPlanOnDrift, revisionPlanFor, type CheckedSchema, type Planned, type RevisionPlan, type Status } from '../api.js';
-import { abandonApply, applyPlan, assertAtHead, interruptedApply, resumeApply, scheduleOn, type ApplyResult } from '../apply/apply.js';
+import { abandonApply, applyPlan, assertAtHead, interruptedApply, resumeApply, scheduleOn, startedStep, type ApplyResult } from '../apply/apply.js';
 import { unfinishedError } from '../apply/replay.js';
 import { measurePlan } from '../checks/checks.js';
 import { withDb, type Db } from '../db/db.js';
@@ -182,9 +182,10 @@ An online plan, or one too large for one transaction, runs in steps that are kep
       this.say('There is no unfinished apply: nothing to abandon.');
       return;
     }
-    const [head, ...rest] = abandonLines(pending);
+    const started = await startedStep(db, pending);
+    const [head, ...rest] = abandonLines(pending, started);
     this.say(`${c.yellow(head!)}\n${rest.join('\n')}\n`);
     await this.consent([], 'abandon it', 'it', this.flags);
-    this.say(c.green(abandonedLine(await abandonApply(db, pending.revision, lockWaitMs))));
+    this.say(c.green(abandonedLine(await abandonApply(db, pending.revision, lockWaitMs), started)));
   }
 }

@@ -31,21 +31,57 @@ export function interruptedLines(p: Pending): string[] {
   ];
 }
 
-/** What `apply --abandon` says before it asks: what was done (and stays), what was not. */
-export function abandonLines(p: Pending): string[] {
+/**
+ * What the first step not done of an unfinished apply left in the database, when it ran outside
+ * a transaction (a concurrent index build or drop) and got somewhere: it is neither done nor
+ * "not run".
+ */
+export interface StartedStep {
+  /** The index, schema-qualified. */
+  readonly index: string;
+  /** True for a build, false for a drop. */
+  readonly creates: boolean;
+  /** `invalid`: cut short, the index left INVALID; `finished`: it ran to the end but was not recorded as done. */
+  readonly state: 'invalid' | 'finished';
+}
+
+function startedHeading(s: StartedStep): string {
+  if (s.state === 'finished') return `Ran to the end but not recorded as done (the index ${s.index} ${s.creates ? 'exists' : 'is gone'}):`;
+  return s.creates
+    ? `Started, and left the index ${s.index} INVALID (half built: \`schema plan\` drops it and builds it again):`
+    : `Started, and left the index ${s.index} INVALID, not yet dropped (\`schema plan\` drops it):`;
+}
+
+/** `step 3 was not run`, `steps 3 to 5 were not run`, or nothing when none is left. */
+function notRun(from: number, total: number): string {
+  if (from > total) return '';
+  return from === total ? `, step ${total} was not run` : `, steps ${from} to ${total} were not run`;
+}
+
+/** What `apply --abandon` says before it asks: what was done (and stays), what was started, what was not run. */
+export function abandonLines(p: Pending, started: StartedStep | null = null): string[] {
+  const next = p.done + (started ? 1 : 0);
   return [
     `An apply (revision ${p.revision}, started ${p.started_at.slice(0, 19)}) ${stopped(p)}.`,
     ...(p.done > 0 ? ['Done, and kept in the database (abandoning does not undo them):', ...list(p, 0, p.done)] : ['None of its steps was done.']),
-    'Not run:',
-    ...list(p, p.done, p.steps.length),
+    ...(started ? [startedHeading(started), ...list(p, p.done, next)] : []),
+    ...(next < p.steps.length ? ['Not run:', ...list(p, next, p.steps.length)] : []),
   ];
 }
 
 /** What `apply --abandon` says when it is done. */
-export function abandonedLine(p: Pending): string {
-  const kept = p.done > 0 ? `steps 1 to ${p.done} stay done in the database` : 'none of its steps was done';
+export function abandonedLine(p: Pending, started: StartedStep | null = null): string {
+  const kept = p.done === 0 ? 'none of its steps was done' : p.done === 1 ? 'step 1 stays done in the database' : `steps 1 to ${p.done} stay done in the database`;
+  const step = p.done + 1;
+  const left = !started
+    ? ''
+    : started.state === 'finished'
+      ? `, step ${step} ran to the end and stays`
+      : `, step ${step} left the index ${started.index} INVALID`;
+  const next = p.done + (started ? 1 : 0) + 1;
+  const invalid = started?.state === 'invalid' ? (started.creates ? ` (it drops the INVALID index ${started.index} and builds it again)` : ` (it drops the INVALID index ${started.index})`) : '';
   return (
-    `Abandoned the apply of revision ${p.revision}: its record is gone and no revision file was written; ${kept}, steps ${p.done + 1} to ${p.steps.length} were not run. ` +
-    '`schema plan` now shows how to get from the database as it is to schema.yaml (an index left INVALID is rebuilt).'
+    `Abandoned the apply of revision ${p.revision}: its record is gone and no revision file was written; ${kept}${left}${notRun(next, p.steps.length)}. ` +
+    `\`schema plan\` now shows how to get from the database as it is to schema.yaml${invalid}.`
   );
 }
