@@ -71,7 +71,7 @@ const figures = (h: Hazard) => ({ rows: h.rows, example: h.example, fails: h.fai
 const TRICKY: Readonly<Record<string, { readonly type: string; readonly values: readonly string[] }>> = {
   b: { type: 'boolean', values: ['tr', 'yes', ' t ', 'Of', 'o', 'maybe', 'TRUE', '1', 'on'] },
   n: { type: 'numeric', values: ['inf', '-Infinity', 'NaN', ' 1e5 ', '1.', '+.5', 'abc', '1_000', '0x1F', '12.5'] },
-  n2: { type: 'numeric(5,2)', values: ['Infinity', 'NaN', '999.994', '999.995', '-1.5', '1e2', '1e3', '12'] },
+  n2: { type: 'numeric(5,2)', values: ['Infinity', 'NaN', '999.994', '999.995', '-1.5', '1e2', '1e3', '12', ' 1.005 ', '0.001'] },
   r: { type: 'real', values: ['1e-50', '1e50', 'inf', '-Infinity', '0.1', '1e-45', '3.4e38', '3.5e38', 'abc', '12.25'] },
   i: { type: 'integer', values: [' 42 ', '2147483647', '2147483648', '1.5', '0x10', '1_000', '+7', '-0', '7'] },
   u: { type: 'uuid', values: ['{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}', 'A0EEBC999C0B4EF8BB6D6BB9BD380A11', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1', 'a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'] },
@@ -92,11 +92,19 @@ async function textAsTheServerReadsIt(db: Db): Promise<Record<string, string[]>>
   const refused: Record<string, string[]> = {};
   for (const [c, { type, values }] of columns) {
     const failing: string[] = [];
-    for (const v of values) await db.query(`SELECT $1::text::${type}`, [v]).catch(() => failing.push(v));
+    // Into numeric(p,s), valid text the server rounds counts too (it changes).
+    const rounded: string[] = [];
+    const rounds = /^numeric\(/.test(type);
+    for (const v of values) {
+      const changed = await db.query<{ d: boolean }>(`SELECT $1::text::${type}${rounds ? ' IS DISTINCT FROM $1::text::numeric' : ' IS NULL'} AS d`, [v]).catch(() => (failing.push(v), null));
+      if (changed?.[0]?.d) rounded.push(v);
+    }
     refused[c] = failing;
-    const least = failing.length === 0 ? undefined : (await db.query<{ v: string }>('SELECT min(v) AS v FROM pg_catalog.unnest($1::text[]) v', [failing]))[0]!.v;
+    const leastOf = async (vs: string[]) => (vs.length === 0 ? undefined : (await db.query<{ v: string }>('SELECT min(v) AS v FROM pg_catalog.unnest($1::text[]) v', [vs]))[0]!.v);
+    const least = (await leastOf(failing)) ?? (await leastOf(rounded));
     const step = `alter_column public.t_${c}.v`;
-    expect(figures(hazard(step, 'lossy_type_change')), `${c} -> ${type}`).toEqual({ rows: failing.length, example: least, fails: failing.length > 0 ? true : undefined, estimated: undefined });
+    expect(figures(hazard(step, 'lossy_type_change')), `${c} -> ${type}`).toEqual({ rows: failing.length + rounded.length, example: least, fails: failing.length > 0 ? true : undefined, estimated: undefined });
+    if (rounds) expect(hazard(step, 'lossy_type_change').failing_rows, `${c} -> ${type}`).toBe(failing.length);
     expect(await stepFails(db, hazard.plan, step), step).toBe(failing.length > 0);
   }
   return refused;
@@ -279,6 +287,33 @@ tables:
     expect(hazard('alter_column public.j.day', 'lossy_type_change').message).toBe("text -> date: values that are not valid date make the change fail (2 rows today, e.g. '2023-02-29': this step will fail)");
     expect(figures(hazard('alter_column public.j.doc', 'lossy_type_change'))).toEqual({ rows: 1, example: '{"a":', fails: true, estimated: undefined });
     expect(hazard('alter_column public.j.at', 'lossy_type_change').message).toBe('text -> timestamp without time zone: values that are not valid timestamp make the change fail (no rows in the way today)');
+  });
+
+  it('text into numeric(p,s) counts the rows it rounds, with an example, as numeric to fewer decimal places does', async () => {
+    const hazard = await measured(
+      `CREATE TABLE q (id integer PRIMARY KEY, a text, b text, c text, d varchar(20)[]);
+       INSERT INTO q VALUES (1, '1.5', '2', '1.5', '{1.25,2}'), (2, '2', '3.0', 'abc', '{3}'), (3, ' 2.5e0 ', NULL, '2.25', NULL), (4, NULL, '-4', '7', '{}');`,
+      `tables:\n  q:\n    columns:\n      id: { type: integer, primary_key: true }\n      a: numeric(8,0)\n      b: numeric(8,0)\n      c: numeric(8,1)\n      d: numeric(8,1)[]\n`,
+    );
+    const a = hazard('alter_column public.q.a', 'lossy_type_change');
+    expect({ ...figures(a), failing_rows: a.failing_rows }).toEqual({ rows: 2, failing_rows: 0, example: ' 2.5e0 ', fails: undefined, estimated: undefined });
+    expect(a.message).toBe(
+      "text -> numeric(8,0): values that are not numbers, or have more than 8 integer digits once rounded, make the change fail; the others are rounded to 0 decimal places (2 rows today are rounded, e.g. ' 2.5e0 '; none fail)",
+    );
+    // Whole numbers, however written, keep their value.
+    expect(hazard('alter_column public.q.b', 'lossy_type_change').message).toMatch(/\(no rows in the way today\)$/);
+    const c = hazard('alter_column public.q.c', 'lossy_type_change');
+    expect({ ...figures(c), failing_rows: c.failing_rows }).toEqual({ rows: 2, failing_rows: 1, example: 'abc', fails: true, estimated: undefined });
+    expect(c.message).toMatch(/\(2 rows today: 1 fails, e\.g\. 'abc'; 1 is rounded, e\.g\. '2\.25': this step will fail\)$/);
+    expect(figures(hazard('alter_column public.q.d', 'lossy_type_change'))).toEqual({ rows: 1, example: '{1.25,2}', fails: undefined, estimated: undefined });
+    // What the server does agrees: a and d change value, b does not.
+    await s.db.exec(`ALTER TABLE public.q ALTER COLUMN a TYPE numeric(8,0) USING a::numeric(8,0), ALTER COLUMN b TYPE numeric(8,0) USING b::numeric(8,0), ALTER COLUMN d TYPE numeric(8,1)[] USING d::numeric(8,1)[]`);
+    expect(await s.db.query(`SELECT id, a::text, b::text, d::text FROM public.q ORDER BY id`)).toEqual([
+      { id: 1, a: '2', b: '2', d: '{1.3,2.0}' },
+      { id: 2, a: '2', b: '3', d: '{3.0}' },
+      { id: 3, a: '3', b: null, d: null },
+      { id: 4, a: null, b: '-4', d: '{}' },
+    ]);
   });
 
   it('text is tried as the server reads it, value by value before PostgreSQL 16', async () => {

@@ -74,6 +74,8 @@ export function measureSql(m: Measure): string {
 
 const ROWS_SETTING = 'schema_tool.check_rows';
 const EXAMPLE_SETTING = 'schema_tool.check_example';
+const ROUNDED_SETTING = 'schema_tool.check_rounded';
+const ROUNDED_EXAMPLE_SETTING = 'schema_tool.check_rounded_example';
 
 /** `$check$body$check$`, with a tag the body does not contain. */
 function dollarQuoted(body: string): string {
@@ -87,12 +89,23 @@ function dollarQuoted(body: string): string {
  * `m.input` (but those of a form known valid), each in its own subtransaction, as the cast
  * itself would, and leaves the count of rows whose text fails and the least failing text
  * (in the column's order, as min() gives it from PostgreSQL 16) in two transaction-local
- * settings (read back by inputResultSql). Reads only: a READ ONLY transaction allows DO,
- * subtransactions and set_config, though not a temporary function. One statement: the
- * checks' statement timeout bounds it.
+ * settings (read back by inputResultSql). With `m.rounded`, it also counts the rows whose
+ * text is valid but rounded (tried value by value, and in one scan among those known valid),
+ * in two more. Reads only: a READ ONLY transaction allows DO, subtransactions and set_config,
+ * though not a temporary function. One statement: the checks' statement timeout bounds it.
  */
 export function inputBlock(m: Conversion & { readonly input: string }): string {
   const col = quoteIdent(m.column);
+  // The rounding test reads the column: here it reads the value tried, as text (an array's as text[]).
+  const roundedHere = m.rounded === null ? null : `(SELECT ${m.rounded} FROM (SELECT checked_value${m.input.endsWith('[]') ? '::text[]' : ''} AS ${col}) tried)`;
+  const knownValidRounded =
+    m.rounded === null || m.trusted === undefined
+      ? ''
+      : `
+  SELECT count(*), min(${col}::text) INTO trusted_rows, least_trusted FROM ${rel(m.table)}
+    WHERE CASE WHEN ${col} IS NOT NULL AND coalesce((${m.trusted}), false) THEN coalesce((${m.rounded}), false) ELSE false END;
+  rounded_rows := rounded_rows + trusted_rows;
+  least_rounded := LEAST(least_rounded, least_trusted);`;
   const body = `
 #variable_conflict use_column
 DECLARE
@@ -100,26 +113,42 @@ DECLARE
   value_rows bigint;
   failing_rows bigint := 0;
   least_failing text;
+  rounded_rows bigint := 0;
+  least_rounded text;
+  trusted_rows bigint;
+  least_trusted text;
 BEGIN
   FOR checked_value, value_rows IN
     SELECT v.x, count(*) FROM (SELECT ${col}::text AS x FROM ${rel(m.table)} WHERE ${col} IS NOT NULL AND ${untrusted(m)}) v GROUP BY v.x ORDER BY v.x
   LOOP
     BEGIN
-      PERFORM checked_value::${m.input};
+      PERFORM checked_value::${m.input};${
+        roundedHere === null
+          ? ''
+          : `
+      IF coalesce(${roundedHere}, false) THEN
+        rounded_rows := rounded_rows + value_rows;
+        least_rounded := coalesce(least_rounded, checked_value);
+      END IF;`
+      }
     EXCEPTION WHEN data_exception OR integrity_constraint_violation THEN
       -- Invalid input (class 22), or a domain's constraint (class 23): pg_input_is_valid's false.
       failing_rows := failing_rows + value_rows;
       least_failing := coalesce(least_failing, checked_value);
     END;
-  END LOOP;
+  END LOOP;${knownValidRounded}
   PERFORM pg_catalog.set_config(${quoteLiteral(ROWS_SETTING)}, failing_rows::text, true);
   PERFORM pg_catalog.set_config(${quoteLiteral(EXAMPLE_SETTING)}, coalesce(least_failing, ''), true);
+  PERFORM pg_catalog.set_config(${quoteLiteral(ROUNDED_SETTING)}, rounded_rows::text, true);
+  PERFORM pg_catalog.set_config(${quoteLiteral(ROUNDED_EXAMPLE_SETTING)}, coalesce(least_rounded, ''), true);
 END
 `;
   return `DO ${dollarQuoted(body)}`;
 }
 
-const inputResultSql = `SELECT pg_catalog.current_setting(${quoteLiteral(ROWS_SETTING)})::bigint AS n, pg_catalog.current_setting(${quoteLiteral(EXAMPLE_SETTING)}) AS example`;
+const inputResultSql =
+  `SELECT pg_catalog.current_setting(${quoteLiteral(ROWS_SETTING)})::bigint AS n, pg_catalog.current_setting(${quoteLiteral(EXAMPLE_SETTING)}) AS example, ` +
+  `pg_catalog.current_setting(${quoteLiteral(ROUNDED_SETTING)})::bigint AS rounded, pg_catalog.current_setting(${quoteLiteral(ROUNDED_EXAMPLE_SETTING)}) AS rounded_example`;
 
 const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
@@ -322,7 +351,12 @@ async function count(db: Db, m: Measure, version: number): Promise<Count> {
     await db.exec(inputBlock({ ...m, input: m.input }));
     const [r] = await db.query<Row>(inputResultSql);
     const n = Number(r?.n ?? 0);
-    return { n, example: n > 0 ? (r?.example ?? null) : null };
+    const rounded = Number(r?.rounded ?? 0);
+    return {
+      n,
+      example: n > 0 ? (r?.example ?? null) : null,
+      ...(m.rounded !== null ? { rounded: { n: rounded, example: rounded > 0 ? (r?.rounded_example ?? null) : null } } : {}),
+    };
   }
   const [r] = await db.query<Row>(measureSql(m));
   return {

@@ -313,7 +313,7 @@ function betweenFamilies(from: ParsedType, to: ParsedType, fromFamily: Family, t
   if (t === 'money' && (f === 'int2' || f === 'int4')) return widening(true);
   if (t === 'money' && (fromFamily === 'numeric' || f === 'int8')) return lossy('values are rounded to cents, and those beyond its range fail');
   if (toFamily === 'string') return toString(from, to);
-  if (fromFamily === 'string') return lossy(`values that are not valid ${t} make the change fail`, 'cast', { kind: 'input' });
+  if (fromFamily === 'string') return fromText(to);
   if (fromFamily === 'int' && toFamily === 'numeric') {
     const [p, s = 0] = to.mods;
     if (p === undefined || p - s >= INT_DIGITS[f]!) return widening(true);
@@ -353,6 +353,21 @@ function betweenFamilies(from: ParsedType, to: ParsedType, fromFamily: Family, t
     return INT_RANK[t]! > INT_RANK[f]! ? widening(true) : lossy(`values outside ${INT_RANGE[t]} fail`, null, intRange(t));
   }
   return lossy(`there is no safe conversion from ${f} to ${t}; values may fail to convert`, 'cast');
+}
+
+/**
+ * Text read as `to`: values that are not valid input fail. Into numeric(p,s), valid text with
+ * more decimal places than s is rounded: the change succeeds and the value changes.
+ */
+function fromText(to: ParsedType): Conversion {
+  const fails = lossy(`values that are not valid ${to.base} make the change fail`, 'cast', { kind: 'input' });
+  const [p, s = 0] = to.mods;
+  if (to.base !== 'numeric' || p === undefined) return fails;
+  return {
+    ...fails,
+    lossy: `values that are not numbers, or have more than ${p - s} integer digits once rounded, make the change fail; the others are rounded to ${s} decimal place${s === 1 ? '' : 's'}`,
+    rounding: { kind: 'roundtrip', compareAs: 'numeric' },
+  };
 }
 
 /**

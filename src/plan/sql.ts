@@ -247,7 +247,9 @@ export function conversionCheck(column: string, conv: Conversion, newType: strin
     // Only the server knows its input functions (PostgreSQL 15 takes 'tr' as true, 'inf' as a
     // numeric, not '1e-50' as a real): every value is tried, but those of a plain form known valid.
     const known = elementwise ? null : certainlyValid(type);
-    return { fails: null, input: newType, ...(known ? { trusted: known(textOf(column)) } : {}), rounded: null };
+    // Among valid values, those the new type rounds (text into numeric(p,s)).
+    const rounded = conv.rounding ? over((v) => valueTest(v, conv.rounding!, type)) : null;
+    return { fails: null, input: newType, ...(known ? { trusted: known(textOf(column)) } : {}), rounded };
   }
   const found = over((v) => valueTest(v, test, type));
   if (!testFails(test)) return { fails: null, input: null, rounded: found };
