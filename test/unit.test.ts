@@ -260,6 +260,36 @@ describe('the revision chain', () => {
     expect(() => ids('current:head')).toThrow('"current" needs a database');
   });
 
+  it('keeps a history range to one line of descent across branches, as Alembic does', () => {
+    const ids = (range: string, current: string[] | null = null) => selectRange(chain, range, current?.map((c) => chain.get(c)!) ?? null).map((r) => r.revision);
+    // From a revision on one branch: its descendants only, never the other branch.
+    expect(ids('aaa222:head')).toEqual(['ddd555', 'bbb333', 'aaa222']);
+    expect(ids('ccc:head')).toEqual(['ddd555', 'ccc444']);
+    expect(ids('aaa222:')).toEqual(['ddd555', 'bbb333', 'aaa222']);
+    expect(ids('aaa111:ddd555')).toEqual(['ddd555', 'ccc444', 'bbb333', 'aaa222', 'aaa111']);
+    expect(() => ids('ccc444:bbb333')).toThrow('the range "ccc444:bbb333" has its ends on different branches: ccc444 is not an ancestor of bbb333');
+    expect(() => ids('ccc:current', ['bbb333'])).toThrow('has its ends on different branches');
+    // +N walks forward from the database's revision along its descendants, not into the other branch.
+    expect(ids('current:+1', ['aaa222'])).toEqual(['bbb333', 'aaa222']);
+    expect(ids('+1:', ['aaa222'])).toEqual(['ddd555', 'bbb333']);
+    expect(() => ids('current:+2', ['ccc444'])).toThrow('"+2" goes past the last revision');
+    expect(ids('current:+1', ['ccc444'])).toEqual(['ddd555', 'ccc444']);
+    // Through a merge or a branch point, a relative walk is ambiguous (Alembic's "Ambiguous walk").
+    expect(() => ids('-1:')).toThrow('"-1" is ambiguous: ddd555 (20260105T000000Z_ddd555.sql) is a merge of bbb333 and ccc444');
+    expect(ids('-1:current', ['bbb333'])).toEqual(['bbb333', 'aaa222']);
+    expect(() => ids('current:+1', ['aaa111'])).toThrow('"+1" is ambiguous: aaa111 (20260101T000000Z_aaa111.sql) branches into aaa222 and ccc444');
+  });
+
+  it('with two heads, head is both of them, and -N has no one revision to count from', () => {
+    const open = Chain.of([revision('aaa111', [], '1'), revision('aaa222', ['aaa111'], '2'), revision('ccc444', ['aaa111'], '4')]);
+    const ids = (range: string) => selectRange(open, range, null).map((r) => r.revision);
+    expect(ids('base:head')).toEqual(['ccc444', 'aaa222', 'aaa111']);
+    expect(ids('head:head')).toEqual(['ccc444', 'aaa222']);
+    expect(ids('head:')).toEqual(['ccc444', 'aaa222']);
+    expect(ids('aaa222:head')).toEqual(['aaa222']);
+    expect(() => ids('-1:')).toThrow('plans/ has 2 heads, so "-1" has no one revision to count from');
+  });
+
   it('refuses cycles and unknown parents, naming files', () => {
     expect(() => Chain.of([revision('aaa111', ['zzz999'], '1')])).toThrow('20260101T000000Z_aaa111.sql (revision aaa111) revises zzz999, which is not in the folder');
     expect(() => Chain.of([revision('aaa111', ['bbb222'], '1'), revision('bbb222', ['aaa111'], '2')])).toThrow(/revise each other in a cycle/);

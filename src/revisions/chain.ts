@@ -245,59 +245,95 @@ export function revisionsToDowngrade(chain: Chain, applied: Iterable<string>, ta
 }
 
 /**
- * The revisions in `range` (`START:END`, Alembic's form), newest first. Points: `base`, `head`,
- * `current` (needs the database's current revisions), `-N` / `+N` (relative to current, or to
- * head without a database), or a revision prefix. An empty side is `base` / `head`. Throws
- * RevisionError for a reversed range (`head:base`); a range with nothing in it (`base:base`,
- * two branches) is empty.
+ * The revisions in `range` (`START:END`, Alembic's form), newest first: those that descend from
+ * START (or are it) and that END descends from (or is), so with branches a range follows one
+ * line of descent, each revision once. Points: `base`, `head` (every head when there are
+ * several), `current` (needs the database's current revisions), `-N` / `+N` (relative to
+ * current, or to head without a database; as in Alembic, a walk through a merge or a branch
+ * point is ambiguous and refused), or a revision prefix. An empty side is `base` / `head`. Throws RevisionError for a
+ * reversed range (`head:base`) and for ends on different branches; `base:base` is empty.
  */
 export function selectRange(chain: Chain, range: string | undefined, current: readonly Revision[] | null): Revision[] {
   const all = [...chain.ordered].reverse();
   if (range === undefined || range.trim() === '' || range.trim() === ':') return all;
   const parts = range.split(':');
   if (parts.length !== 2) throw new RevisionError(`cannot read the range "${range}"`, 'write START:END, e.g. base:head, -3:current, ae1:head');
-  const anchor = (): Revision | null => {
-    if (current === null) return chain.heads().length === 1 ? chain.heads()[0]! : null;
+  /** Where -N and +N count from: the current revision, or the head without a database. */
+  const anchor = (t: string): Revision | null => {
+    if (current === null) {
+      const heads = chain.heads();
+      if (heads.length > 1) throw new RevisionError(`plans/ has ${heads.length} heads, so "${t}" has no one revision to count from`, 'name a revision, or join the heads with `schema merge`');
+      return heads[0] ?? null;
+    }
     if (current.length > 1) throw new RevisionError('the database stands on more than one revision; name one');
     return current[0] ?? null;
   };
-  const point = (text: string, side: 'start' | 'end'): string | null | 'all' => {
+  // A point is the revisions it names (several for `head` with branches); [] is base.
+  const point = (text: string, side: 'start' | 'end'): string[] => {
     const t = text.trim();
-    if (t === '') return side === 'start' ? null : 'all';
-    if (t === 'base') return null;
-    if (t === 'head') return chain.heads().length > 1 ? 'all' : (chain.head()?.revision ?? null);
+    if (t === '') return side === 'start' ? [] : chain.heads().map((h) => h.revision);
+    if (t === 'base') return [];
+    if (t === 'head') return chain.heads().map((h) => h.revision);
     if (t === 'current') {
       if (current === null) throw new RevisionError('"current" needs a database', 'pass --url, or set DATABASE_URL');
-      return anchor()?.revision ?? null;
+      const at = anchor(t);
+      return at ? [at.revision] : [];
     }
-    const back = /^-(\d+)$/.exec(t);
-    if (back) {
-      let at = anchor();
-      for (let n = Number(back[1]); n > 0 && at; n--) at = at.parents[0] ? chain.get(at.parents[0])! : null;
-      return at?.revision ?? null;
+    const relative = /^([-+])(\d+)$/.exec(t);
+    if (relative) {
+      const at = anchor(t);
+      const n = Number(relative[2]);
+      return relative[1] === '-' ? walk(chain, at, n, 'back', t) : walk(chain, at, n, 'forward', t);
     }
-    const forward = /^\+(\d+)$/.exec(t);
-    if (forward) {
-      const from = anchor();
-      const after = chain.ordered.filter((r) => !from || !chain.ancestry(from.revision).has(r.revision));
-      const n = Number(forward[1]);
-      if (n === 0) return from?.revision ?? null;
-      if (n > after.length) throw new RevisionError(`"${t}" goes past the last revision`);
-      return after[n - 1]!.revision;
-    }
-    return chain.find(t).revision;
+    return [chain.find(t).revision];
   };
   const start = point(parts[0]!, 'start');
   const end = point(parts[1]!, 'end');
-  if (start !== null && start !== 'all' && end !== 'all' && (end === null || (start !== end && chain.ancestry(start).has(end)))) {
+  const upTo = new Set(end.flatMap((id) => [...chain.ancestry(id)]));
+  const from = start.length === 0 ? null : new Set(descendants(chain, start));
+  if (start.length === 1 && !upTo.has(start[0]!)) {
+    const [s, e] = [start[0]!, end.length === 1 ? end[0]! : null];
+    if (e === null || chain.ancestry(s).has(e)) {
+      throw new RevisionError(
+        `the range "${range}" is reversed: its start (${s}) comes after its end (${end.length === 0 ? 'base' : end.join(', ')})`,
+        `write the older end first: ${parts[1]!.trim() || 'base'}:${parts[0]!.trim()}`,
+      );
+    }
     throw new RevisionError(
-      `the range "${range}" is reversed: its start (${start}) comes after its end (${end ?? 'base'})`,
-      `write the older end first: ${parts[1]!.trim() || 'base'}:${parts[0]!.trim()}`,
+      `the range "${range}" has its ends on different branches: ${s} is not an ancestor of ${e}`,
+      'a range follows one line of descent; see `schema history` for the branches',
     );
   }
-  const upTo = end === 'all' ? new Set(chain.ordered.map((r) => r.revision)) : end === null ? new Set<string>() : chain.ancestry(end);
-  const before = start === null || start === 'all' ? new Set<string>() : new Set([...chain.ancestry(start)].filter((id) => id !== start));
-  return all.filter((r) => upTo.has(r.revision) && !before.has(r.revision));
+  return all.filter((r) => upTo.has(r.revision) && (from === null || from.has(r.revision)));
+}
+
+/**
+ * The revision `n` steps back (its parents) or forward (its children) from `from` (null: the
+ * base), as one element, or [] for the base. Each step must have one way to go: past a merge
+ * going back, or a branch point going forward, the walk is ambiguous.
+ */
+function walk(chain: Chain, from: Revision | null, n: number, way: 'back' | 'forward', text: string): string[] {
+  let at = from;
+  for (let i = 0; i < n; i++) {
+    const next = way === 'back' ? (at?.parents ?? []) : chain.ordered.filter((r) => (at ? r.parents.includes(at.revision) : r.parents.length === 0)).map((r) => r.revision);
+    if (next.length === 0) {
+      if (way === 'back') return [];
+      throw new RevisionError(`"${text}" goes past the last revision`);
+    }
+    if (next.length > 1) {
+      const where = at ? `${at.revision} (${at.fileName}) ${way === 'back' ? 'is a merge of' : 'branches into'}` : 'the base branches into';
+      throw new RevisionError(`"${text}" is ambiguous: ${where} ${next.join(' and ')}`, 'name a revision (an id or prefix) instead; see `schema history`');
+    }
+    at = chain.get(next[0]!)!;
+  }
+  return at ? [at.revision] : [];
+}
+
+/** `ids` and every revision that descends from one of them, in chain order. */
+function descendants(chain: Chain, ids: readonly string[]): string[] {
+  const out = new Set(ids);
+  for (const r of chain.ordered) if (r.parents.some((p) => out.has(p))) out.add(r.revision);
+  return chain.ordered.map((r) => r.revision).filter((id) => out.has(id));
 }
 
 // ---- branches: what two heads both change, and the orders a database can apply them in ----
