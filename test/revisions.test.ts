@@ -11,7 +11,7 @@ import { applyPlan } from '../src/apply/apply.js';
 import { runRevision } from '../src/apply/replay.js';
 import type { Db } from '../src/db/db.js';
 import { revisionsToDowngrade, revisionsToUpgrade, type Revision } from '../src/revisions/chain.js';
-import { checksumOf, parseRevision } from '../src/revisions/file.js';
+import { checksumOf, formatRevision, parseRevision } from '../src/revisions/file.js';
 import { appliedRevisions, ensurePending, finishPending, startPending } from '../src/revisions/ledger.js';
 import { introspect } from '../src/introspect/introspect.js';
 import { fingerprint } from '../src/model/fingerprint.js';
@@ -449,6 +449,28 @@ describe('merging branches that conflict', () => {
     );
     expect(r.stderr).toContain('hint: no merge revision can help a database that cannot reach it; make one branch follow the other before merging');
     expect(await readdir(plansDir)).toEqual(before);
+  });
+
+  it('merge checks the files against what a given database applied, as the other commands do, and writes nothing when they differ', async () => {
+    const [dbA] = await branches(USERS, `${USERS}      email: text\n`, `${USERS}  tags:\n    columns:\n      name: { type: text, primary_key: true }\n`);
+    // Branch a's file, rewritten after dbA applied it: its own checksum holds, the ledger's does not.
+    const name = (await readdir(plansDir)).find((f) => f.endsWith('_branch_a.sql'))!;
+    const old = parseRevision(name, await readFile(join(plansDir, name), 'utf8'));
+    const revision = (await loadChain(plansDir)).get(old.revision)!;
+    const forged = formatRevision({ steps: revision.upgrade, downgrade: revision.downgrade }, { id: old.revision, parents: old.parents, created: new Date(old.created), message: 'branch a, edited' });
+    await writeFile(join(plansDir, name), forged.text);
+    const before = await readdir(plansDir);
+    const env = { ...process.env, DATABASE_URL: '' };
+    const cwd = await schemaDir(USERS);
+    const r = spawnSync('node', [BIN, 'merge', '-m', 'merge', '--url', dbA.url, '--plans-dir', plansDir, '--no-color'], { encoding: 'utf8', cwd, env });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`error: ${name} (revision ${old.revision}) is not the file that was applied: its checksum is ${forged.checksum}, the database recorded ${old.checksum}`);
+    expect(r.stderr).not.toContain('    at ');
+    expect(await readdir(plansDir)).toEqual(before);
+    // With no database to compare with, only the files themselves are checked.
+    const offline = spawnSync('node', [BIN, 'merge', '-m', 'merge', '--plans-dir', plansDir, '--no-color'], { encoding: 'utf8', cwd, env });
+    expect(offline.status, offline.stderr).toBe(0);
+    expect(offline.stdout).toContain('The branches change different objects: the merge has no SQL.');
   });
 });
 
