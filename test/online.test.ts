@@ -802,7 +802,7 @@ describe('an unfinished apply', () => {
     const failed = applyPlan({ db: s.db, plan: await planOnline(), plansDir, message: 'nulls', online: SETTINGS });
     await expect(failed).rejects.toThrow(
       'the plan: step 2 of 11 failed (validate_constraint public.users.users_email_not_null): check constraint "users_email_not_null" of relation "users" is violated by some row\n' +
-        '  steps 1 to 1 are done and kept; run `schema apply` again to finish, once the cause is fixed, or `schema apply --abandon` to give it up',
+        '  step 1 is done and kept; run `schema apply` again to finish, once the cause is fixed, or `schema apply --abandon` to give it up',
     );
     expect((await interruptedApply(s.db))?.done).toBe(1);
   });

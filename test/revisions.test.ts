@@ -290,7 +290,7 @@ describe('a replay cut short', () => {
         if (i === 1) throw new Error('cut short');
       },
     });
-    await expect(cut).rejects.toThrow(/^cut short\n  steps 1 to 1 are done and kept; run the same command again to finish/);
+    await expect(cut).rejects.toThrow(/^cut short\n  step 1 is done and kept; run the same command again to finish/);
     const run = (...args: string[]) =>
       spawnSync('node', [BIN, ...args, '--url', prod.url, '--plans-dir', plansDir, '--auto-approve', '--allow-hazards', 'data_loss', '--no-color'], { encoding: 'utf8' });
     const before = await modelOf(prod.db);
@@ -326,6 +326,22 @@ describe('a replay cut short', () => {
     expect(r.status).toBe(1);
     expect(r.stderr.replace(/^Using .*\n/, '')).toMatch(new RegExp(`^error: a downgrade of revision ${c} is unfinished \\(it stopped after step 1 of \\d+\\); an upgrade cannot start until it is done\nhint: run \`schema downgrade\` to finish it first\n$`));
     expect(run('downgrade', b).status).toBe(0);
+    expect(await current(prod.db)).toEqual([b]);
+
+    // A relative target counts from where the database stood: finishing the cut-short
+    // downgrade of c is the `-1` asked for, so nothing more is undone.
+    expect(run('upgrade').status).toBe(0);
+    await expect(
+      runRevision(prod.db, chain.get(c)!, 'downgrade', {
+        lockBudget: 1,
+        onStep: (i) => {
+          if (i === 1) throw new Error('cut short');
+        },
+      }),
+    ).rejects.toThrow(/^cut short/);
+    const once = run('downgrade', '-1');
+    expect(once.status, once.stderr).toBe(0);
+    expect(once.stdout).toContain(`The database is now at ${b}. Nothing more was run: -1 counts from where the database stood, so run \`schema downgrade -1\` again to go further.`);
     expect(await current(prod.db)).toEqual([b]);
   });
 });

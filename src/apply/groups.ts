@@ -267,7 +267,7 @@ export async function runGroups(
           from === 0 && partial === null
             ? ['nothing was changed']
             : [
-                from === 0 ? 'no step before it was done' : `steps 1 to ${from} are done and kept`,
+                from === 0 ? 'no step before it was done' : from === 1 ? 'step 1 is done and kept' : `steps 1 to ${from} are done and kept`,
                 ...(partial ? [`step ${from + 1} ran outside a transaction and ${partial}`] : []),
                 next,
               ];

@@ -17,6 +17,6 @@ export default class Downgrade extends ReplayCommand<typeof Downgrade> {
       done: 'Undid',
       nothing: () => 'Nothing to downgrade.',
       subject: (n) => (n === 1 ? 'this downgrade' : 'these downgrades'),
-    });
+    }, this.args.target);
   }
 }

@@ -29,7 +29,11 @@ interface Words {
 type ReplayFlags = { sql: boolean; 'lock-wait': number; 'auto-approve'?: boolean; 'allow-hazards'?: string };
 
 export abstract class ReplayCommand<T extends typeof Command> extends BaseCommand<T> {
-  protected async replay(direction: Direction, select: (status: Status) => Revision[], words: Words): Promise<void> {
+  /**
+   * `asked`: the target as the user gave it; a relative one (-1, +2) counted from where the database stood
+   * when it was typed, so after finishing an interrupted run this way nothing more runs.
+   */
+  protected async replay(direction: Direction, select: (status: Status) => Revision[], words: Words, asked: string): Promise<void> {
     const flags = this.flags as typeof this.flags & ReplayFlags;
     const target = this.target();
     this.announce(target);
@@ -38,7 +42,15 @@ export abstract class ReplayCommand<T extends typeof Command> extends BaseComman
     await withDb(target, async (db) => {
       // Where the database stands, read once no other schema command is changing it.
       const settled = await readSettled(db, this.plansDir(), lockWaitMs);
-      if (settled.pending) await this.finishInterrupted(db, settled.pending, direction, flags);
+      if (settled.pending) {
+        await this.finishInterrupted(db, settled.pending, direction, flags);
+        // The interrupted run was the step the user counted from: going on would take one more.
+        if (/^[+-]\d+$/.test(asked.trim())) {
+          const at = (await readStatus(db, this.plansDir())).current.map((r) => r.revision).join(', ') || 'base';
+          this.say(`The database is now at ${at}. Nothing more was run: ${asked} counts from where the database stood, so run \`schema ${direction} ${asked}\` again to go further.`);
+          return;
+        }
+      }
       const status = settled.status ?? (await readStatus(db, this.plansDir()));
       const revisions = select(status);
       if (flags.sql) {

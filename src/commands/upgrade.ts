@@ -17,6 +17,6 @@ export default class Upgrade extends ReplayCommand<typeof Upgrade> {
       done: 'Upgraded to',
       nothing: (status) => `Nothing to upgrade: the database is at ${status.current.map((r) => r.revision).join(', ') || 'base'}.`,
       subject: (n) => (n === 1 ? 'this revision' : 'these revisions'),
-    });
+    }, this.args.target);
   }
 }
