@@ -19,7 +19,7 @@ import type { Model } from './model/model.js';
 import { buildPlan, stepsFor } from './plan/plan.js';
 import { PLAN_FORMAT_VERSION, type Plan, type Step } from './plan/types.js';
 import { branchesOf, Chain, verifyApplied, type Revision } from './revisions/chain.js';
-import { formatRevision, newRevisionId, readRevisions, slug, timestampName } from './revisions/file.js';
+import { formatRevision, newRevisionId, readRevisions, RevisionError, slug, timestampName } from './revisions/file.js';
 import { appliedRevisions, readPending, snapshotOf, type AppliedRevision, type Pending } from './revisions/ledger.js';
 import { isError, sortDiagnostics, type Diagnostic } from './spec/diagnostics.js';
 import { hintsFromSpec } from './spec/hints.js';
@@ -212,9 +212,9 @@ export function parseSavedPlan(path: string, text: string): Plan {
     throw new UserError(`${path} is not a plan saved by this version of schema (format_version ${PLAN_FORMAT_VERSION})`, 'save a plan with `schema plan --format json > plan.json`');
   }
   const checksum = (data as { checksum?: unknown }).checksum;
-  if (checksum !== savedPlanChecksum(plan as Plan)) {
+  if (checksum !== savedPlanChecksum(data as object)) {
     throw new UserError(
-      checksum === undefined ? `${path} has no checksum, so it cannot be told apart from an edited plan` : `${path} was edited after \`schema plan\` saved it: its checksum does not match its steps`,
+      checksum === undefined ? `${path} has no checksum, so it cannot be told apart from an edited plan` : `${path} was edited after \`schema plan\` saved it: its checksum does not match what it holds`,
       'save the plan again with `schema plan --format json > plan.json`, review it, and apply that file as it is',
     );
   }
@@ -243,8 +243,16 @@ export interface Status {
 
 /** The chain and the database's place on it, after checking the applied revisions against the files. */
 export async function readStatus(db: Db, plansDir: string): Promise<Status> {
-  const chain = await loadChain(plansDir);
   const applied = await appliedRevisions(db);
+  let chain: Chain;
+  try {
+    chain = await loadChain(plansDir);
+  } catch (error) {
+    // A file gone from the middle of the chain: the ledger knows its name.
+    const gone = error instanceof RevisionError && error.missing ? applied.find((a) => a.revision === error.missing) : undefined;
+    if (!gone) throw error;
+    throw new RevisionError(`${gone.file} (revision ${gone.revision}) was applied to this database, but it is missing from ${plansDir}: ${(error as Error).message}`, 'restore it from version control: applied revisions are never removed');
+  }
   verifyApplied(chain, applied);
   const appliedIds = new Set(applied.map((a) => a.revision));
   return {

@@ -333,8 +333,12 @@ describe('saved plans are checked by their checksum and by where they lead', () 
     const edited = schema(['apply', '--url', s.url, '--plan', 'edited.json', '--auto-approve']);
     expect(edited.status).toBe(1);
     expect(edited.stderr).toBe(
-      'error: edited.json was edited after `schema plan` saved it: its checksum does not match its steps\nhint: save the plan again with `schema plan --format json > plan.json`, review it, and apply that file as it is\n',
+      'error: edited.json was edited after `schema plan` saved it: its checksum does not match what it holds\nhint: save the plan again with `schema plan --format json > plan.json`, review it, and apply that file as it is\n',
     );
+    // So is one whose words were changed: the summary and the counts are covered too.
+    const relabelled = JSON.parse(saved.stdout) as Plan;
+    await writeFile(join(cwd, 'relabelled.json'), JSON.stringify({ ...relabelled, summary: { add: 5, change: 0, destroy: 0 }, unmanaged: { view: 9 } }));
+    expect(schema(['apply', '--url', s.url, '--plan', 'relabelled.json', '--auto-approve']).stderr).toContain('error: relabelled.json was edited after `schema plan` saved it');
     const { checksum: _, ...unsigned } = JSON.parse(saved.stdout) as Plan & { checksum: string };
     await writeFile(join(cwd, 'unsigned.json'), JSON.stringify(unsigned));
     expect(schema(['apply', '--url', s.url, '--plan', 'unsigned.json', '--auto-approve']).stderr).toContain('error: unsigned.json has no checksum, so it cannot be told apart from an edited plan');

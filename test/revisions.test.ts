@@ -524,6 +524,14 @@ describe('integrity', () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 
+  it('refuses a revision deleted from the middle of the chain, naming the deleted file from the ledger', async () => {
+    const [, b] = await threeRevisions();
+    await rm(await fileOf('notes'));
+    const r = spawnSync('node', [BIN, 'upgrade', '--url', dev.url, '--plans-dir', plansDir], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`error: \\d+T\\d+Z_notes\\.sql \\(revision ${b}\\) was applied to this database, but it is missing from ${plansDir}: \\d+T\\d+Z_email_required\\.sql \\(revision \\w+\\) revises ${b}, which is not in the folder`));
+  });
+
   it('refuses a revision inserted into applied history, naming the inserted file', async () => {
     const [a] = await threeRevisions();
     // A new revision placed between the first two, the second re-pointed at it.

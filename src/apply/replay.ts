@@ -269,6 +269,10 @@ export interface ScriptStates {
   readonly note: string | null;
 }
 
+/** The session lock in a psql script, taken and given back without printing a result table. */
+const SCRIPT_LOCK = `DO $$ BEGIN PERFORM ${SESSION_LOCK_SQL.replace(/^SELECT /, '')}; END $$;`;
+const SCRIPT_UNLOCK = `DO $$ BEGIN PERFORM ${SESSION_UNLOCK_SQL.replace(/^SELECT /, '')}; END $$;`;
+
 /**
  * The script that does what `runRevision` does, for a person to run with psql: each revision
  * in its own transaction under the same lock, first checking that the ledger is where the
@@ -300,15 +304,15 @@ export function replayScript(revisions: readonly Revision[], direction: Directio
     const schedule = schedules?.[n];
     const blocks = schedule ? (schedule.execution.atomic ? null : groupedSql(steps, schedule.groups)) : stepByStepSql(steps);
     if (!blocks) {
-      out.push(`${SESSION_LOCK_SQL};`, 'BEGIN;', ...guard);
+      out.push(SCRIPT_LOCK, 'BEGIN;', ...guard);
       if (steps.length > 0) out.push(stepsAsSql(steps));
-      out.push(ledger, 'COMMIT;', `${SESSION_UNLOCK_SQL};`, '');
+      out.push(ledger, 'COMMIT;', SCRIPT_UNLOCK, '');
       return;
     }
     // Not one transaction: each group on its own (a step that cannot run in one, bare), under a session lock.
     if (schedule?.execution.reason) out.push(`-- ${commentText(`Not atomic: ${schedule.execution.reason}.`)}`);
-    out.push(`${SESSION_LOCK_SQL};`, 'BEGIN;', ...guard, 'COMMIT;', '', ...blocks.flatMap((text) => [text, '']));
-    out.push('BEGIN;', ledger, 'COMMIT;', `${SESSION_UNLOCK_SQL};`, '');
+    out.push(SCRIPT_LOCK, 'BEGIN;', ...guard, 'COMMIT;', '', ...blocks.flatMap((text) => [text, '']));
+    out.push('BEGIN;', ledger, 'COMMIT;', SCRIPT_UNLOCK, '');
   });
   return out.join('\n');
 }

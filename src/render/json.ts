@@ -3,15 +3,19 @@ import { canonicalJson, sha256 } from '../model/fingerprint.js';
 import type { Plan } from '../plan/types.js';
 
 /**
- * The digest a saved plan carries of what `apply --plan` runs and records (steps, downgrade,
- * fingerprints): a file edited by hand no longer matches and is refused before it connects.
+ * The digest a saved plan carries of everything else in it (steps, downgrade, fingerprints,
+ * summary, counts, verification): a file edited by hand no longer matches and is refused
+ * before it connects. `document` is the JSON as written or as read back; its own `checksum` is
+ * left out.
  */
-export function savedPlanChecksum(plan: Pick<Plan, 'steps' | 'downgrade' | 'fingerprint'>): string {
-  return 'sha256:' + sha256(canonicalJson({ steps: plan.steps, downgrade: plan.downgrade, fingerprint: plan.fingerprint }));
+export function savedPlanChecksum(document: object): string {
+  const { checksum: _, ...rest } = document as { checksum?: unknown };
+  return 'sha256:' + sha256(canonicalJson(rest));
 }
 
 export function renderJson(plan: Plan): string {
   const { format_version, summary, steps, downgrade, fingerprint, unmanaged, verification, execution } = plan;
-  const checksum = savedPlanChecksum(plan);
-  return JSON.stringify({ format_version, summary, steps, downgrade, fingerprint, checksum, unmanaged, ...(verification ? { verification } : {}), ...(execution ? { execution } : {}) }, null, 2) + '\n';
+  const extra = { ...(verification ? { verification } : {}), ...(execution ? { execution } : {}) };
+  const checksum = savedPlanChecksum({ format_version, summary, steps, downgrade, fingerprint, unmanaged, ...extra });
+  return JSON.stringify({ format_version, summary, steps, downgrade, fingerprint, checksum, unmanaged, ...extra }, null, 2) + '\n';
 }

@@ -69,7 +69,8 @@ export function renderSql(plan: Plan, online?: Pick<RunSettings, 'lockTimeout' |
       outside > 0 && blocks.length === plan.steps.length
         ? `${outside === 1 ? 'A step' : `${outside} steps`} cannot run inside a transaction: each step commits on its own`
         : `Not atomic: ${plan.execution?.reason ?? `it runs in ${blocks.length} transactions`}; each commits on its own`;
-    return [`-- ${summaryLine(plan.summary)}`, `-- ${why}, so run it with psql -v ON_ERROR_STOP=1 and, if it stops, plan again.`, ...session, '', blocks.join('\n\n'), ''].join('\n');
+    // psql goes on after an error unless told not to; here what follows must not run.
+    return [`-- ${summaryLine(plan.summary)}`, `-- ${why}; it stops at the first error (psql's ON_ERROR_STOP, set below): then plan again.`, '\\set ON_ERROR_STOP on', ...session, '', blocks.join('\n\n'), ''].join('\n');
   }
   return [`-- ${summaryLine(plan.summary)}`, ...session, ...(online ? [''] : []), 'BEGIN;', '', stepsAsSql(plan.steps), '', 'COMMIT;', ''].join('\n');
 }

@@ -46,7 +46,7 @@ export class Chain {
     }
     for (const f of files) {
       for (const p of f.parents) {
-        if (!seen.has(p)) throw new RevisionError(`${f.fileName} (revision ${f.revision}) revises ${p}, which is not in the folder`, 'restore the missing revision file from version control');
+        if (!seen.has(p)) throw new RevisionError(`${f.fileName} (revision ${f.revision}) revises ${p}, which is not in the folder`, 'restore the missing revision file from version control', p);
       }
     }
     return new Chain(

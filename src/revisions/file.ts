@@ -43,6 +43,8 @@ export class RevisionError extends Error {
   constructor(
     message: string,
     readonly hint: string | null = null,
+    /** The revision whose file is not in the folder, when that is what is wrong. */
+    readonly missing: string | null = null,
   ) {
     super(message);
     this.name = 'RevisionError';
