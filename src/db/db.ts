@@ -112,14 +112,16 @@ async function connectServer(target: Extract<Target, { kind: 'server' }>): Promi
   const [first, ...fallbacks] = connectionStrings(target.url);
   let failure: unknown;
   for (const connectionString of [first!, ...fallbacks]) {
-    const client = new pg.Client({ connectionString, application_name: 'schema' });
-    client.on('error', () => undefined); // a dropped connection surfaces on the next query
+    let client: pg.Client | null = null;
     try {
+      // Inside the try: reading the URL can fail too (an sslrootcert file that is not there).
+      client = new pg.Client({ connectionString, application_name: 'schema' });
+      client.on('error', () => undefined); // a dropped connection surfaces on the next query
       await client.connect();
       await client.query(SESSION_SETUP);
       return new ServerDb(target, client);
     } catch (error) {
-      await client.end().catch(() => undefined);
+      await client?.end().catch(() => undefined);
       failure = error;
       // sslmode=prefer: only a server without SSL is tried again, without it.
       if (!/does not support SSL/i.test((error as Error).message)) break;

@@ -32,18 +32,33 @@ export function redactUrl(url: string): string {
   }
 }
 
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'];
+
+/** A `sslmode` psql would refuse, or verify-ca with no CA to verify against: said before connecting. */
+function checkSslMode(mode: string, where: string, url: string): void {
+  if (!SSL_MODES.includes(mode)) throw new TargetError(`invalid sslmode "${mode}" ${where}: use disable, allow, prefer, require, verify-ca or verify-full`);
+  if (mode === 'verify-ca' && !/[?&]sslrootcert=/i.test(url)) {
+    throw new TargetError(`sslmode=verify-ca ${where} needs the CA to check the server against: add sslrootcert=/path/to/ca.pem to the URL (or use sslmode=verify-full)`);
+  }
+}
+
 /**
- * The connection strings to try, in order, so that `sslmode` means what it means to psql
- * (libpq): `require` encrypts without checking the certificate, `verify-full` checks it, and
- * `prefer` (or `allow`) falls back to a plain connection when the server has no SSL. The
- * driver otherwise reads `require` as `verify-full` and prints a warning saying so.
+ * The connection strings to try, in order, so that `sslmode` (in the URL, else PGSSLMODE)
+ * means what it means to psql (libpq): `require` encrypts without checking the certificate,
+ * `verify-full` checks it, and `prefer` (or `allow`) falls back to a plain connection when the
+ * server has no SSL. The driver otherwise reads `require` as `verify-full` and prints a
+ * warning saying so.
  */
-export function connectionStrings(url: string): string[] {
-  const mode = /[?&]sslmode=([^&#]*)/i.exec(url)?.[1]?.toLowerCase();
-  if (!mode || /[?&]uselibpqcompat=/i.test(url)) return [url];
-  const compat = `${url}${url.includes('?') ? '&' : '?'}uselibpqcompat=true`;
+export function connectionStrings(url: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const inUrl = /[?&]sslmode=([^&#]*)/i.exec(url)?.[1]?.toLowerCase();
+  const fromEnv = inUrl ? undefined : env['PGSSLMODE']?.trim().toLowerCase() || undefined;
+  if (fromEnv) checkSslMode(fromEnv, 'in PGSSLMODE', url);
+  const withMode = fromEnv ? `${url}${url.includes('?') ? '&' : '?'}sslmode=${fromEnv}` : url;
+  const mode = inUrl ?? fromEnv;
+  if (!mode || /[?&]uselibpqcompat=/i.test(url)) return [withMode];
+  const compat = `${withMode}${withMode.includes('?') ? '&' : '?'}uselibpqcompat=true`;
   if (mode !== 'prefer' && mode !== 'allow') return [compat];
-  return [compat, url.replace(/([?&]sslmode=)[^&#]*/i, '$1disable')];
+  return [compat, withMode.replace(/([?&]sslmode=)[^&#]*/i, '$1disable')];
 }
 
 function checkUrl(url: string, source: string): string {
@@ -56,6 +71,8 @@ function checkUrl(url: string, source: string): string {
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new TargetError(`${source} must be a postgres:// URL, not ${parsed.protocol}//...`);
   }
+  const mode = parsed.searchParams.get('sslmode');
+  if (mode !== null) checkSslMode(mode.toLowerCase(), `in ${source}`, url);
   return url;
 }
 

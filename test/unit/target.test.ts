@@ -17,6 +17,12 @@ describe('target URLs', () => {
     expect(redactUrl('postgresql://u:pw@/app?host=/tmp')).toBe('postgresql://u:***@/app?host=/tmp');
   });
 
+  it('refuses an sslmode psql would refuse, and verify-ca without a CA, before connecting', () => {
+    expect(() => resolve('postgres://db/app?sslmode=bogus')).toThrow(new TargetError('invalid sslmode "bogus" in --url: use disable, allow, prefer, require, verify-ca or verify-full'));
+    expect(() => resolve('postgres://db/app?sslmode=verify-ca')).toThrow(/^sslmode=verify-ca in --url needs the CA to check the server against: add sslrootcert=/);
+    expect(resolve('postgres://db/app?sslmode=verify-ca&sslrootcert=/etc/ca.pem')).toMatchObject({ kind: 'server' });
+  });
+
   it('refuses what is not a postgres URL, without showing its password', () => {
     expect(() => resolve('mysql://u:pw@db/app')).toThrow(new TargetError('--url must be a postgres:// URL, not mysql://...'));
     expect(() => resolve('not a url')).toThrow(TargetError);
@@ -29,6 +35,10 @@ describe('target URLs', () => {
       'postgres://db/app?sslmode=prefer&application_name=x&uselibpqcompat=true',
       'postgres://db/app?sslmode=disable&application_name=x',
     ]);
+    // PGSSLMODE as psql reads it, when the URL says nothing.
+    expect(connectionStrings('postgres://db/app', { PGSSLMODE: 'prefer' })).toEqual(['postgres://db/app?sslmode=prefer&uselibpqcompat=true', 'postgres://db/app?sslmode=disable']);
+    expect(connectionStrings('postgres://db/app?sslmode=disable', { PGSSLMODE: 'require' })).toEqual(['postgres://db/app?sslmode=disable&uselibpqcompat=true']);
+    expect(() => connectionStrings('postgres://db/app', { PGSSLMODE: 'bogus' })).toThrow(new TargetError('invalid sslmode "bogus" in PGSSLMODE: use disable, allow, prefer, require, verify-ca or verify-full'));
     // Someone who chose the driver's reading keeps it.
     expect(connectionStrings('postgres://db/app?sslmode=require&uselibpqcompat=false')).toEqual(['postgres://db/app?sslmode=require&uselibpqcompat=false']);
   });
