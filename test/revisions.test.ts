@@ -582,8 +582,9 @@ describe('check and drift', () => {
     expect(describeSteps(drift.changes)).toEqual(['add_column public.users.nickname', 'create_index public.users.users_name_idx']);
     const r = spawnSync('node', [BIN, 'drift', '--url', dev.url, '--plans-dir', plansDir, '--no-color', '--detailed-exitcode'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stdout).toContain('+ add_column public.users.nickname');
-    expect(r.stdout).toContain('+ create_index public.users.users_name_idx');
+    // With what changed, exactly.
+    expect(r.stdout).toContain('+ add_column public.users.nickname\n      ALTER TABLE public.users ADD COLUMN nickname text;\n');
+    expect(r.stdout).toContain('+ create_index public.users.users_name_idx\n      CREATE INDEX users_name_idx ON public.users USING btree (name);\n');
   });
 });
 
@@ -678,6 +679,11 @@ describe.skipIf(!hasPsql)('a database upgraded by a script is recorded like one 
     const gate = cli(['drift', '--url', old.url, '--detailed-exitcode']);
     expect(gate.status).toBe(1);
     expect(gate.stderr).toContain('error: cannot tell whether the database drifted: its last revision has no recorded state');
+    const fresh = await another('base');
+    const atBase = cli(['drift', '--url', fresh.url, '--detailed-exitcode']);
+    expect(atBase.status).toBe(1);
+    expect(atBase.stdout).toContain('No revision is applied to this database, so there is nothing to compare with.');
+    expect(atBase.stderr).toContain('error: cannot tell whether the database drifted: no revision is applied to it');
     const result = await checkDatabase(old.db, plansDir, checkSchema('schema.yaml', V3));
     expect(result.unrecorded).toEqual([]);
     await old.db.exec('ALTER TABLE public.users ADD COLUMN nickname text');

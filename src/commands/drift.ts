@@ -12,14 +12,14 @@ export default class Drift extends BaseCommand<typeof Drift> {
   static override description = `Compares the database with the state the ledger recorded when its last revision was applied, and lists the differences as the steps that made them. Reads only.`;
   static override examples = ['<%= config.bin %> drift --url "$DATABASE_URL"', '<%= config.bin %> drift --detailed-exitcode   # 2 when it drifted'];
   static override flags = {
-    'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the database drifted, 0 when it did not, 1 when it cannot tell (no state was recorded with its last revision).' }),
+    'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the database drifted, 0 when it did not, 1 when it cannot tell (no revision applied, or none with a recorded state).' }),
   };
 
   async run(): Promise<void> {
     const target = this.target();
     this.announce(target);
     const c = this.colour();
-    const drifted = await withDb(target, async (db): Promise<boolean | 'unknown'> => {
+    const drifted = await withDb(target, async (db): Promise<boolean | 'unknown' | 'base'> => {
       const status = await readStatus(db, this.plansDir());
       // Its finished steps are in the database but in no recorded state: below, they count as drift.
       if (status.unfinished) {
@@ -33,7 +33,7 @@ export default class Drift extends BaseCommand<typeof Drift> {
             ? `No state was recorded when revision ${drift.since.revision} was applied (by a script, or on a database changed outside schema, that could not work it out), so there is nothing to compare with; the next revision schema applies records one.`
             : 'No revision is applied to this database, so there is nothing to compare with.',
         );
-        return drift.since ? 'unknown' : false;
+        return drift.since ? 'unknown' : 'base';
       }
       this.say(renderDrift(drift.since, drift.changes, c));
       return drift.changes.length > 0;
@@ -41,6 +41,7 @@ export default class Drift extends BaseCommand<typeof Drift> {
     if (!this.flags['detailed-exitcode']) return;
     // A gate must not pass what it could not check.
     if (drifted === 'unknown') throw new UserError('cannot tell whether the database drifted: its last revision has no recorded state', 'the next revision schema applies or upgrades records one');
+    if (drifted === 'base') throw new UserError('cannot tell whether the database drifted: no revision is applied to it', 'run `schema upgrade` (or `schema apply`) first; drift is measured from the last revision');
     if (drifted) this.exit(2);
   }
 }

@@ -78,11 +78,12 @@ export function renderReplay(revisions: readonly Revision[], direction: Directio
 }
 
 /** Changes made outside this tool, one line each, as the steps that made them. */
+/** Each change, with the statements that would make it from the recorded state: exactly what changed. */
 function changeLines(changes: readonly Step[], c: ChalkInstance): string[] {
-  return changes.map((s) => {
+  return changes.flatMap((s) => {
     const kind = opKind(s.op);
     const colour = kind === 'add' ? c.green : kind === 'destroy' ? c.red : c.yellow;
-    return `  ${colour(SYMBOL[kind])} ${colour(s.op)} ${c.bold(s.object)}`;
+    return [`  ${colour(SYMBOL[kind])} ${colour(s.op)} ${c.bold(s.object)}`, ...s.sql.flatMap((q) => `${q};`.split('\n')).map((l) => c.dim(`      ${l}`))];
   });
 }
 
