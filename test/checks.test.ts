@@ -389,7 +389,9 @@ tables:
     );
     const message = (c: string) => hazard(`alter_column public.e.${c}`, 'lossy_type_change').message;
     expect(hazard('alter_column public.e.a', 'lossy_type_change').example).toBe('line1\nline2 | more');
-    expect(message('a')).toBe("text -> character varying(3): values whose text is longer than 3 characters make the change fail (1 row today, e.g. E'line1\\nline2 | more': this step will fail)");
+    expect(message('a')).toBe(
+      "text -> character varying(3): values whose text is longer than 3 characters (trailing spaces aside) make the change fail; trailing spaces beyond 3 are cut (1 row today fails, e.g. E'line1\\nline2 | more': this step will fail)",
+    );
     expect(message('b')).toContain("e.g. 'x`y|z **w** <b>': this step will fail");
     expect(message('c')).toContain("e.g. E'\\x1b[31mred\\x1b[0m': this step will fail");
     // Cut short by characters, not bytes, before it is quoted.
@@ -437,6 +439,43 @@ tables:
       expect(await stepFails(s.db, hazard.plan, step), step).toBe(true);
     }
     expect(await stepFails(s.db, hazard.plan, 'alter_column public.a.ok')).toBe(false);
+  });
+
+  it('text longer than varchar(n) or character(n) only by trailing spaces is cut, not failing; arrays element by element', async () => {
+    const hazard = await measured(
+      `CREATE TABLE w (id integer PRIMARY KEY, v varchar(10), c varchar(10), a varchar(10)[], t text, mixed varchar(10), n varchar(10));
+       INSERT INTO w VALUES (1, 'abc       ', 'ab   ', '{"abc   ",x}', 'abc ', 'abcdef', 'ab  '),
+                            (2, 'ab', 'ab', '{}', 'ab', 'abc   ', 'abcd'),
+                            (3, NULL, NULL, NULL, NULL, 'abcd  ', NULL);`,
+      `tables:
+  w:
+    columns:
+      id: { type: integer, primary_key: true }
+      v: varchar(3)
+      c: char(3)
+      a: varchar(3)[]
+      t: varchar(3)
+      mixed: varchar(3)
+      n: char(3)
+`,
+    );
+    const lossy = (c: string) => hazard(`alter_column public.w.${c}`, 'lossy_type_change');
+    expect(figures(lossy('v'))).toEqual({ rows: 1, example: 'abc       ', fails: undefined, estimated: undefined });
+    expect(lossy('v').failing_rows).toBe(0);
+    expect(lossy('v').message).toBe(
+      "character varying(10) -> character varying(3): values longer than 3 characters (trailing spaces aside) make the change fail; trailing spaces beyond 3 are cut (1 row today has trailing spaces cut, e.g. 'abc       '; none fail)",
+    );
+    expect(figures(lossy('c'))).toEqual({ rows: 1, example: 'ab   ', fails: undefined, estimated: undefined });
+    expect(figures(lossy('a'))).toEqual({ rows: 1, example: '{"abc   ",x}', fails: undefined, estimated: undefined });
+    expect(figures(lossy('t'))).toEqual({ rows: 1, example: 'abc ', fails: undefined, estimated: undefined });
+    // Real overflows still fail: 'abcd  ' and 'abcdef' (the least shown); 'abc   ' is only cut.
+    expect(figures(lossy('mixed'))).toEqual({ rows: 3, example: 'abcd  ', fails: true, estimated: undefined });
+    expect(lossy('mixed').failing_rows).toBe(2);
+    expect(lossy('mixed').message).toMatch(/\(3 rows today: 2 fail, e\.g\. 'abcd  '; 1 has trailing spaces cut, e\.g\. 'abc   ': this step will fail\)$/);
+    expect(figures(lossy('n'))).toEqual({ rows: 2, example: 'abcd', fails: true, estimated: undefined });
+    expect(lossy('n').message).toMatch(/\(2 rows today: 1 fails, e\.g\. 'abcd'; 1 has trailing spaces cut, e\.g\. 'ab  ': this step will fail\)$/);
+    for (const c of ['v', 'c', 'a', 't']) expect(await stepFails(s.db, hazard.plan, `alter_column public.w.${c}`), c).toBe(false);
+    for (const c of ['mixed', 'n']) expect(await stepFails(s.db, hazard.plan, `alter_column public.w.${c}`), c).toBe(true);
   });
 
   it('a change PostgreSQL has no conversion for is certain to fail, whatever the data', async () => {

@@ -93,7 +93,7 @@ describe('the cast table', () => {
 
   it('says why a change is lossy in words a person checks', () => {
     expect(conversion(col('integer'), col('smallint')).lossy).toBe('values outside -32768..32767 fail');
-    expect(conversion(col('character varying(100)'), col('character varying(10)')).lossy).toBe('values longer than 10 characters make the change fail');
+    expect(conversion(col('character varying(100)'), col('character varying(10)')).lossy).toBe('values longer than 10 characters (trailing spaces aside) make the change fail; trailing spaces beyond 10 are cut');
     expect(conversion(col('numeric(10,2)'), col('numeric(8,0)')).lossy).toBe('values are rounded from 2 to 0 decimal places, and those that round up to 9 integer digits fail');
     expect(conversion(col('timestamp with time zone'), col('date')).lossy).toBe('the time of day is lost');
   });

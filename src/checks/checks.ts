@@ -185,16 +185,23 @@ function shown(example: string | null): string {
 /** A conversion that can both fail on some values and round others: its figures say which rows do which. */
 const splitsFigures = (m: Measure): boolean => m.kind === 'conversion' && m.rounded !== null && (m.fails !== null || m.input !== null);
 
+/** What happens to the rows a conversion changes without failing, for one row and for more. */
+const CHANGED: Record<'rounded' | 'trailing_spaces', readonly [string, string]> = {
+  rounded: ['is rounded', 'are rounded'],
+  trailing_spaces: ['has trailing spaces cut', 'have trailing spaces cut'],
+};
+
 /** Today's figure in words: "2 rows today, e.g. x: this step will fail". */
 function countWords(h: Hazard, c: Count, fails: boolean): string {
   const m = h.measure!;
   const will = fails ? ': this step will fail' : '';
   const r = c.rounded;
   if (splitsFigures(m) && r) {
+    const changed = (n: number): string => CHANGED[(m.kind === 'conversion' && m.changes) || 'rounded'][n === 1 ? 0 : 1];
     if (c.n === 0 && r.n === 0) return 'no rows in the way today';
     if (r.n === 0) return `${plural(c.n, 'row')} today ${c.n === 1 ? 'fails' : 'fail'}${shown(c.example)}${will}`;
-    if (c.n === 0) return `${plural(r.n, 'row')} today ${r.n === 1 ? 'is' : 'are'} rounded${shown(r.example)}; none fail`;
-    return `${plural(c.n + r.n, 'row')} today: ${c.n.toLocaleString('en-US')} ${c.n === 1 ? 'fails' : 'fail'}${shown(c.example)}; ${r.n.toLocaleString('en-US')} ${r.n === 1 ? 'is' : 'are'} rounded${shown(r.example)}${will}`;
+    if (c.n === 0) return `${plural(r.n, 'row')} today ${changed(r.n)}${shown(r.example)}; none fail`;
+    return `${plural(c.n + r.n, 'row')} today: ${c.n.toLocaleString('en-US')} ${c.n === 1 ? 'fails' : 'fail'}${shown(c.example)}; ${r.n.toLocaleString('en-US')} ${changed(r.n)}${shown(r.example)}${will}`;
   }
   const n = c.n + (r?.n ?? 0);
   if (n === 0 && h.fails_if_any) return 'no rows in the way today';

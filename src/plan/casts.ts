@@ -122,8 +122,11 @@ export type ValueTest =
   | { readonly kind: 'range'; readonly min: string; readonly max: string; readonly rounded?: true }
   /** A double precision value beyond real's range, or so close to zero it would become 0: the change fails. */
   | { readonly kind: 'real' }
-  /** Text longer than this: the change fails. */
-  | { readonly kind: 'length'; readonly max: number }
+  /**
+   * Text longer than this: the change fails. With `spacesCut` (into varchar(n) or character(n)),
+   * only text longer once its trailing spaces are set aside: spaces alone beyond n are cut.
+   */
+  | { readonly kind: 'length'; readonly max: number; readonly spacesCut?: true }
   /** More integer digits than this once rounded to `scale`: the change fails. */
   | { readonly kind: 'digits'; readonly integerDigits: number; readonly scale: number }
   /** Not valid input for the new type: the change fails. */
@@ -158,7 +161,7 @@ export interface Conversion {
   readonly test: ValueTest | null;
   /**
    * With a `test` that finds the values the change fails on: how to find, among the others,
-   * those it rounds (they survive, changed).
+   * those it rounds, or whose trailing spaces it cuts (a `length` test): they survive, changed.
    */
   readonly rounding?: ValueTest;
   /** PostgreSQL has no conversion at all between the two: the change cannot run. */
@@ -169,6 +172,15 @@ const widening = (rewrite: boolean): Conversion => ({ lossy: null, rewrite, expl
 const lossy = (reason: string, explicit: Conversion['explicit'] = null, test: ValueTest | null = null): Conversion => ({ lossy: reason, rewrite: true, explicit, test });
 /** A change that fails on the values `test` finds and rounds the others. */
 const failsOrRounds = (reason: string, test: ValueTest): Conversion => ({ ...lossy(reason, null, test), rounding: { kind: 'roundtrip' } });
+
+/**
+ * Into varchar(n) or character(n): PostgreSQL refuses text longer than n unless only spaces lie
+ * beyond n, which it cuts (the value changes, the change succeeds).
+ */
+const tooLongUnlessSpaces = (reason: string, max: number): Conversion => ({
+  ...lossy(`${reason} (trailing spaces aside) make the change fail; trailing spaces beyond ${max} are cut`, null, { kind: 'length', max, spacesCut: true }),
+  rounding: { kind: 'length', max },
+});
 
 const impossible = (f: string, t: string): Conversion => ({
   lossy: `PostgreSQL has no conversion from ${f} to ${t}: this step cannot run`,
@@ -253,8 +265,10 @@ const PRECISION_TYPES = new Set(['time', 'timetz', 'timestamp', 'timestamptz', '
 
 function sameBase(from: ParsedType, to: ParsedType): Conversion {
   switch (from.base) {
-    case 'varchar':
-      return lengthChange(from, to, 'character', false);
+    case 'varchar': {
+      const c = lengthChange(from, to, 'character', false);
+      return c.lossy === null ? c : tooLongUnlessSpaces(`values longer than ${to.mods[0]} character${to.mods[0] === 1 ? '' : 's'}`, to.mods[0]!);
+    }
     case 'bpchar': {
       const c = lengthChange(from, to, 'character', true);
       return c.lossy === null ? c : lossy(`values longer than ${to.mods[0]} characters fail; trailing spaces are cut`, null, c.test);
@@ -296,7 +310,10 @@ function toString(from: ParsedType, to: ParsedType): Conversion {
       return lossy(`values are padded with spaces to ${limit} characters, and trailing spaces they had are not kept`, null, null);
     }
     if (longest !== undefined && longest <= limit) return widening(true);
-    return lossy(`values whose text is longer than ${limit} characters make the change fail`, null, { kind: 'length', max: limit });
+    const reason = `values whose text is longer than ${limit} character${limit === 1 ? '' : 's'}`;
+    // Numbers, dates, arrays and the like never end in a space.
+    const mayEndInSpace = from.base !== 'array' && ['string', 'json', 'other'].includes(familyOf(from));
+    return mayEndInSpace ? tooLongUnlessSpaces(reason, limit) : lossy(`${reason} make the change fail`, null, { kind: 'length', max: limit });
   }
   if (from.base === 'bpchar') return lossy('trailing spaces are cut');
   // Only varchar and text share text's storage; anything else is converted row by row.

@@ -230,6 +230,8 @@ export interface ConversionCheck {
   /** With `input`: the rows whose text is certainly valid input, which need no try. */
   readonly trusted?: string;
   readonly rounded: string | null;
+  /** What changes the values `rounded` finds, when not rounding. */
+  readonly changes?: 'trailing_spaces';
 }
 
 /**
@@ -253,7 +255,8 @@ export function conversionCheck(column: string, conv: Conversion, newType: strin
   }
   const found = over((v) => valueTest(v, test, type));
   if (!testFails(test)) return { fails: null, input: null, rounded: found };
-  return { fails: found, input: null, rounded: conv.rounding ? over((v) => valueTest(v, conv.rounding!, type)) : null };
+  const changes = conv.rounding?.kind === 'length' ? { changes: 'trailing_spaces' as const } : {};
+  return { fails: found, input: null, rounded: conv.rounding ? over((v) => valueTest(v, conv.rounding!, type)) : null, ...changes };
 }
 
 /** Rows whose text is not valid input for `type` (PostgreSQL 16 and later). */
@@ -294,7 +297,8 @@ function valueTest(c: string, test: ValueTest, newType: string): string {
       // What reads back: the float's shortest exact text (extra_float_digits 1, set by the checks).
       return `((${c}::${test.type})::text)::numeric IS DISTINCT FROM ${c}`;
     case 'length':
-      return `pg_catalog.char_length(${c}::text) > ${test.max}`;
+      // Into varchar(n) or character(n), spaces alone beyond n are cut: only what precedes them counts.
+      return `pg_catalog.char_length(${test.spacesCut ? `pg_catalog.rtrim(${c}::text, ' ')` : `${c}::text`}) > ${test.max}`;
     case 'bit_length':
       return `pg_catalog.length(${c}) <> ${test.length}`;
     case 'digits':

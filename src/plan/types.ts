@@ -30,8 +30,8 @@ export type Measure =
    * Values of a column a type change fails on: where `fails` holds, or whose text is not valid
    * input for the type `input` (then the only test: tried by pg_input_is_valid, or before
    * PostgreSQL 16 value by value), except rows where `trusted` holds (text of a form certainly
-   * valid); and, among the others, those it rounds (`rounded`). An array counts when any of its
-   * elements does. `example` is the value shown.
+   * valid); and, among the others, those it rounds (`rounded`), or whose trailing spaces it cuts
+   * (`changes`). An array counts when any of its elements does. `example` is the value shown.
    */
   | {
       readonly kind: 'conversion';
@@ -41,6 +41,7 @@ export type Measure =
       readonly input: string | null;
       readonly trusted?: string;
       readonly rounded: string | null;
+      readonly changes?: 'trailing_spaces';
       readonly example: string;
     }
   /**

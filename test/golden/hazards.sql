@@ -18,7 +18,7 @@ ALTER TABLE public.accounts ALTER COLUMN balance TYPE integer;
 ALTER TABLE public.accounts ALTER COLUMN nick SET NOT NULL;
 
 -- step 4/5: alter_column public.accounts.code
--- hazard lossy_type_change: character varying(100) -> character varying(10): values longer than 10 characters make the change fail
+-- hazard lossy_type_change: character varying(100) -> character varying(10): values longer than 10 characters (trailing spaces aside) make the change fail; trailing spaces beyond 10 are cut
 -- hazard irreversible: undoing this step cannot restore values of public.accounts.code changed by this conversion
 -- hazard table_rewrite: rewrites public.accounts and its indexes under an ACCESS EXCLUSIVE lock: reads and writes wait
 ALTER TABLE public.accounts ALTER COLUMN code TYPE character varying(10);

@@ -269,7 +269,13 @@ describe('conversion(from, to)', () => {
     expect(tests('time with time zone', 'time without time zone')).toEqual({ test: 'every', rounding: null });
     // Arrays keep their element's tests: the checks count element by element.
     expect(tests('bigint[]', 'integer[]')).toEqual({ test: 'range', rounding: null });
-    expect(tests('text[]', 'character varying(2)[]')).toEqual({ test: 'length', rounding: null });
+    // Into varchar(n) or character(n), text longer only by trailing spaces is cut, not refused.
+    expect(tests('text[]', 'character varying(2)[]')).toEqual({ test: 'length', rounding: 'length' });
+    expect(tests('character varying(10)', 'character varying(3)')).toEqual({ test: 'length', rounding: 'length' });
+    expect(tests('text', 'character(3)')).toEqual({ test: 'length', rounding: 'length' });
+    // Numbers never end in a space.
+    expect(tests('bigint', 'character varying(3)')).toEqual({ test: 'length', rounding: null });
+    expect(tests('bit varying(10)', 'bit varying(3)')).toEqual({ test: 'length', rounding: null });
   });
 
   it('does not use an explicit cast where it would truncate silently instead of failing', () => {
