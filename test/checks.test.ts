@@ -409,6 +409,24 @@ tables:
     expect(markdown).not.toMatch(/\u001b/);
   });
 
+  it('a long number is shown in scientific notation, not cut to its first digits; long text is still cut', async () => {
+    const hazard = await measured(
+      `CREATE TABLE f (id integer PRIMARY KEY, tiny numeric, huge numeric, code text);
+       INSERT INTO f VALUES (1, 1e-400, 1e400, repeat('0', 70) || '1'),
+                            (2, 2.5, 123456789012345678901234567890123456789012345678901234567890.125, NULL);`,
+      `tables:\n  f:\n    columns:\n      id: { type: integer, primary_key: true }\n      tiny: double precision\n      huge: double precision\n      code: varchar(3)\n`,
+    );
+    const lossy = (c: string) => hazard(`alter_column public.f.${c}`, 'lossy_type_change');
+    // The data keep the value as it is; only the words shorten it.
+    expect(figures(lossy('tiny'))).toEqual({ rows: 1, example: `0.${'0'.repeat(399)}1`, fails: true, estimated: undefined });
+    expect(lossy('tiny').message).toMatch(/\(1 row today fails, e\.g\. '1e-400': this step will fail\)$/);
+    // Exact while the significant digits fit; else the first 20 of them, said to be "about".
+    expect(lossy('huge').message).toMatch(/\(2 rows today: 1 fails, e\.g\. '1e\+400'; 1 is rounded, e\.g\. about '1\.2345678901234567890e\+59': this step will fail\)$/);
+    // Text of digits is text: cut short as it is, never turned into a number.
+    expect(lossy('code').message).toMatch(new RegExp(`e\\.g\\. '${'0'.repeat(57)}'\\.\\.\\.: this step will fail\\)$`));
+    expect(await s.db.query(`SELECT '1e-400'::numeric = $1::numeric AS same`, [lossy('tiny').example])).toEqual([{ same: true }]);
+  });
+
   it('arrays are counted element by element', async () => {
     const yaml = `enums:
   mood: [sad, happy]

@@ -232,7 +232,12 @@ export interface ConversionCheck {
   readonly rounded: string | null;
   /** What changes the values `rounded` finds, when not rounding. */
   readonly changes?: 'trailing_spaces';
+  /** The values tested are numbers (the example is shown as one). */
+  readonly number_example?: true;
 }
+
+/** Tests that only numbers meet: the conversion's values, and so its examples, are numbers. */
+const NUMBER_TESTS: ReadonlySet<ValueTest['kind']> = new Set(['range', 'real', 'digits', 'roundtrip', 'float_range', 'float_digits', 'beyond']);
 
 /**
  * The rows a conversion of `column` to `newType` fails on or rounds, from its tests; with
@@ -254,9 +259,10 @@ export function conversionCheck(column: string, conv: Conversion, newType: strin
     return { fails: null, input: newType, ...(known ? { trusted: known(textOf(column)) } : {}), rounded };
   }
   const found = over((v) => valueTest(v, test, type));
-  if (!testFails(test)) return { fails: null, input: null, rounded: found };
+  const numbers = NUMBER_TESTS.has(test.kind) && !elementwise ? { number_example: true as const } : {};
+  if (!testFails(test)) return { fails: null, input: null, rounded: found, ...numbers };
   const changes = conv.rounding?.kind === 'length' ? { changes: 'trailing_spaces' as const } : {};
-  return { fails: found, input: null, rounded: conv.rounding ? over((v) => valueTest(v, conv.rounding!, type)) : null, ...changes };
+  return { fails: found, input: null, rounded: conv.rounding ? over((v) => valueTest(v, conv.rounding!, type)) : null, ...changes, ...numbers };
 }
 
 /** Rows whose text is not valid input for `type` (PostgreSQL 16 and later). */

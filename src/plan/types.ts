@@ -43,6 +43,8 @@ export type Measure =
       readonly rounded: string | null;
       readonly changes?: 'trailing_spaces';
       readonly example: string;
+      /** The example is a number: a long one is shown in scientific notation, not cut short. */
+      readonly number_example?: true;
     }
   /**
    * Groups of rows sharing a key (a new unique key or unique index). `column` names the key
