@@ -629,9 +629,69 @@ describe('a table another session has locked', () => {
       const nulls = hazard('alter_column public.busy.a', 'may_fail');
       expect(nulls.message).toMatch(new RegExp(`^fails if any row of public\\.busy has NULL in a \\(not measured: counting the rows ${held}\\)$`));
       expect(figures(nulls)).toEqual({ rows: undefined, example: undefined, fails: undefined, estimated: undefined });
-      // A foreign key's check reads the referenced table too.
-      expect(hazard('add_foreign_key public.orders.orders_busy_fk', 'may_fail').message).toMatch(new RegExp(`\\(not measured: counting the rows ${held}\\)$`));
+      // A foreign key's check reads the referenced table too: found locked already, it does not wait again.
+      expect(hazard('add_foreign_key public.orders.orders_busy_fk', 'may_fail').message).toMatch(
+        new RegExp(`\\(not measured: ${held.replace(/^.*?: /, '')}; not waited for again after an earlier check waited 500 ms\\)$`),
+      );
       expect(figures(hazard('alter_column public.free.b', 'may_fail'))).toEqual({ rows: 1, example: undefined, fails: true, estimated: undefined });
+    } finally {
+      await holder.end();
+    }
+  });
+});
+
+describe('a table another session has locked, with many checks on it', () => {
+  it('is waited for once: the other checks on it say it is locked at once; other tables are measured', async () => {
+    await runBefore(
+      s.db,
+      `CREATE TABLE busy (id integer PRIMARY KEY, a text, b text, c text, d text, e bigint, gone text); INSERT INTO busy VALUES (1, NULL, NULL, 'x', 'y', 1, 'z');
+       CREATE TABLE orders (id integer PRIMARY KEY, busy_id integer); INSERT INTO orders VALUES (1, 7);
+       CREATE TABLE free (id integer PRIMARY KEY, b text); INSERT INTO free VALUES (1, NULL);`,
+    );
+    const yaml = `tables:
+  busy:
+    columns:
+      id: { type: integer, primary_key: true }
+      a: { type: text, nullable: false }
+      b: { type: text, nullable: false }
+      c: { type: text, nullable: false }
+      d: { type: text, nullable: false }
+      e: integer
+    unique:
+      busy_c_key: [c]
+  orders:
+    columns:
+      id: { type: integer, primary_key: true }
+      busy_id: integer
+    foreign_keys:
+      orders_busy_fk: { columns: [busy_id], references: busy }
+  free:
+    columns:
+      id: { type: integer, primary_key: true }
+      b: { type: text, nullable: false }
+`;
+    const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', yaml));
+    const measures = plan.steps.flatMap((st) => st.hazards.filter((h) => h.measure && h.measure.table.name === 'busy'));
+    expect(measures.length).toBeGreaterThanOrEqual(7);
+    const holder = new pg.Client({ connectionString: s.url, application_name: 'nightly-batch' });
+    holder.on('error', () => undefined);
+    await holder.connect();
+    try {
+      const { pid } = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!;
+      await holder.query('BEGIN; LOCK TABLE public.busy IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const checked = await measurePlan(s.db, plan, { timeoutMs: 1000 });
+      // One wait of 1 s, not one per check (7 and more).
+      expect(Date.now() - started).toBeLessThan(3500);
+      const messages = checked.steps.flatMap((st) => st.hazards.filter((h) => h.measure && h.measure.table.name === 'busy').map((h) => h.message));
+      const by = `public\\.busy is held in ACCESS EXCLUSIVE mode by server process ${pid} \\([^)]*nightly-batch[^)]*\\)`;
+      expect(messages.filter((m) => new RegExp(`\\(not measured: counting the rows waited 1 s for a table lock: ${by}\\)$`).test(m))).toHaveLength(1);
+      expect(messages.filter((m) => new RegExp(`\\(not measured: ${by}; not waited for again after an earlier check waited 1 s\\)$`).test(m))).toHaveLength(messages.length - 1);
+      // A foreign key's check reads the locked table too: it does not wait either.
+      const fk = checked.steps.find((st) => st.object === 'public.orders.orders_busy_fk')!.hazards.find((h) => h.code === 'may_fail')!;
+      expect(fk.message).toMatch(new RegExp(`\\(not measured: ${by}; not waited for again after an earlier check waited 1 s\\)$`));
+      const free = checked.steps.find((st) => st.object === 'public.free.b')!.hazards.find((h) => h.code === 'may_fail')!;
+      expect(figures(free)).toEqual({ rows: 1, example: undefined, fails: true, estimated: undefined });
     } finally {
       await holder.end();
     }

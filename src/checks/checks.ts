@@ -4,7 +4,7 @@
 // gets an estimate of the figure from the statistics where they can give one, said so, and
 // otherwise its size, with the figure said to be not measured.
 import type { Db } from '../db/db.js';
-import { exclusiveHolders, LOCK_NOT_AVAILABLE, lockTimeoutError } from '../db/locks.js';
+import { exclusiveHolders, heldBy, LOCK_NOT_AVAILABLE, lockTimeoutError, waitWords } from '../db/locks.js';
 import { serverVersion } from '../introspect/introspect.js';
 import { displayLiteral, qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
 import { invalidInput } from '../plan/sql.js';
@@ -403,21 +403,37 @@ async function count(db: Db, m: Measure, version: number): Promise<Count> {
   };
 }
 
-/** The hazard of a measure that could not read its tables: who holds them. */
-async function locked(db: Db, h: Hazard, tables: readonly TableName[], options: CheckOptions): Promise<Hazard> {
+/** Tables (qualified) a check waited for in vain: the other checks on them do not wait again. */
+type Locked = Set<string>;
+
+/**
+ * The hazard of a measure that could not read its tables: who holds them. The tables held (all
+ * of them, when the holder cannot be read) go into `seen`.
+ */
+async function locked(db: Db, h: Hazard, tables: readonly TableName[], options: CheckOptions, seen: Locked): Promise<Hazard> {
   const holders = await exclusiveHolders(db, tables.map(rel)).catch(() => null);
+  const held = tables.map(rel).filter((t) => holders?.some((x) => x.relation === t));
+  for (const t of held.length > 0 ? held : tables.map(rel)) seen.add(t);
   return { ...h, message: `${h.message} (not measured: ${lockTimeoutError('counting the rows', options.timeoutMs, holders).message})` };
 }
 
-async function measureOne(db: Db, h: Hazard, version: number, options: CheckOptions): Promise<Hazard> {
+/** The hazard of a measure on a table an earlier check found locked: said so at once, without waiting. */
+async function stillLocked(db: Db, h: Hazard, tables: readonly string[], options: CheckOptions): Promise<Hazard> {
+  const by = heldBy(await exclusiveHolders(db, tables).catch(() => null)) ?? `${tables.join(', ')} ${tables.length === 1 ? 'was' : 'were'} locked`;
+  return { ...h, message: `${h.message} (not measured: ${by}; not waited for again after an earlier check waited ${waitWords(options.timeoutMs)})` };
+}
+
+async function measureOne(db: Db, h: Hazard, version: number, options: CheckOptions, seen: Locked): Promise<Hazard> {
   const m = h.measure!;
   if (!(await exists(db, m.table)) || (m.kind === 'orphans' && m.references && !(await exists(db, m.references)))) return h;
   const tables = m.kind === 'orphans' && m.references ? [m.table, m.references] : [m.table];
+  const known = tables.map(rel).filter((t) => seen.has(t));
+  if (known.length > 0) return stillLocked(db, h, known, options);
   try {
     return withCount(h, await readOnly(db, options, () => count(db, m, version), tables));
   } catch (error) {
     const code = (error as { code?: string | null }).code;
-    if (code === LOCK_NOT_AVAILABLE) return locked(db, h, tables, options);
+    if (code === LOCK_NOT_AVAILABLE) return locked(db, h, tables, options, seen);
     if (code === QUERY_CANCELED) return tooLarge(db, h, options);
     const reason = error instanceof Error ? error.message : String(error);
     return { ...h, message: `${h.message} (not measured: ${reason})` };
@@ -431,10 +447,11 @@ async function measureOne(db: Db, h: Hazard, version: number, options: CheckOpti
 export async function measurePlan(db: Db, plan: Plan, options: CheckOptions = { timeoutMs: DEFAULT_CHECK_TIMEOUT_MS }): Promise<Plan> {
   if (!plan.steps.some((s) => s.hazards.some((h) => h.measure))) return plan;
   const version = await serverVersion(db);
+  const seen: Locked = new Set();
   const steps: Step[] = [];
   for (const step of plan.steps) {
     const hazards: Hazard[] = [];
-    for (const h of step.hazards) hazards.push(h.measure ? await measureOne(db, h, version, options) : h);
+    for (const h of step.hazards) hazards.push(h.measure ? await measureOne(db, h, version, options, seen) : h);
     steps.push({ ...step, hazards });
   }
   return { ...plan, steps };

@@ -69,23 +69,30 @@ function who(h: LockHolder): string {
 /** A read that gave up waiting for a table lock; the message names the table and its holder. */
 export class LockWaitError extends DbError {}
 
-/** The message for a read that gave up waiting for a lock, naming the table and its holder. */
-export function lockTimeoutError(what: string, ms: number, holders: readonly LockHolder[] | null): LockWaitError {
-  const waited = `${what} waited ${ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`} for a table lock`;
-  if (holders === null || holders.length === 0) {
-    return new LockWaitError(`${waited} and gave up (the lock was released meanwhile, or its holder could not be read)`, LOCK_NOT_AVAILABLE, 'try again');
-  }
+/** A wait, in words: "500 ms", "2 s". */
+export const waitWords = (ms: number): string => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
+
+/**
+ * Who holds the tables, in words: "public.t is held in ACCESS EXCLUSIVE mode by server process
+ * 42 (role app, ...)", or another schema command; null when no holder is known.
+ */
+export function heldBy(holders: readonly LockHolder[] | null): string | null {
+  if (holders === null || holders.length === 0) return null;
   const first = holders[0]!;
   const tables = [...new Set(holders.filter((h) => h.pid === first.pid).map((h) => h.relation))].join(', ');
-  if (first.schema) {
-    return new LockWaitError(`${waited}: another schema command (server process ${first.pid}) is changing this database and holds ${tables}`, LOCK_NOT_AVAILABLE, 'try again when it has finished');
-  }
+  if (first.schema) return `another schema command (server process ${first.pid}) is changing this database and holds ${tables}`;
   const others = holders.filter((h) => h.pid !== first.pid).map((h) => `${h.relation} by server process ${h.pid}`);
-  return new LockWaitError(
-    `${waited}: ${tables} ${tables.includes(',') ? 'are' : 'is'} held in ACCESS EXCLUSIVE mode by ${who(first)}${others.length > 0 ? `; also ${others.join(', ')}` : ''}`,
-    LOCK_NOT_AVAILABLE,
-    'wait for that transaction to end, then try again',
-  );
+  return `${tables} ${tables.includes(',') ? 'are' : 'is'} held in ACCESS EXCLUSIVE mode by ${who(first)}${others.length > 0 ? `; also ${others.join(', ')}` : ''}`;
+}
+
+/** The message for a read that gave up waiting for a lock, naming the table and its holder. */
+export function lockTimeoutError(what: string, ms: number, holders: readonly LockHolder[] | null): LockWaitError {
+  const waited = `${what} waited ${waitWords(ms)} for a table lock`;
+  const by = heldBy(holders);
+  if (by === null) {
+    return new LockWaitError(`${waited} and gave up (the lock was released meanwhile, or its holder could not be read)`, LOCK_NOT_AVAILABLE, 'try again');
+  }
+  return new LockWaitError(`${waited}: ${by}`, LOCK_NOT_AVAILABLE, holders![0]!.schema ? 'try again when it has finished' : 'wait for that transaction to end, then try again');
 }
 
 /**
