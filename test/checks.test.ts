@@ -496,6 +496,39 @@ tables:
     for (const c of ['mixed', 'n']) expect(await stepFails(s.db, hazard.plan, `alter_column public.w.${c}`), c).toBe(true);
   });
 
+  it('a domain or check calling a function that names a table without its schema: not measured, said why, as the step itself fails', async () => {
+    const before = `CREATE TABLE log (code text PRIMARY KEY); INSERT INTO log VALUES ('a');
+       CREATE FUNCTION known(c text) RETURNS boolean LANGUAGE sql STABLE AS $$ SELECT EXISTS (SELECT 1 FROM log WHERE code = c) $$;
+       CREATE DOMAIN code AS text CHECK (known(VALUE));
+       CREATE TABLE t (id integer PRIMARY KEY, c text, d text); INSERT INTO t VALUES (1, 'a', 'a'), (2, 'zz', 'zz');`;
+    const yaml = `tables:
+  log:
+    columns:
+      code: { type: text, primary_key: true }
+  t:
+    columns:
+      id: { type: integer, primary_key: true }
+      c: code
+      d: text
+    checks:
+      t_d_known: public.known(d)
+`;
+    const hazard = await measured(before, yaml);
+    const why =
+      '; schema checks and applies with an empty search_path, so a function this step calls that names an object without its schema fails the same way when the step runs: qualify the name, or give the function SET search_path)';
+    const lossy = hazard('alter_column public.t.c', 'lossy_type_change');
+    expect(lossy.message).toBe(`text -> public.code: values that are not valid public.code make the change fail (not measured: relation "log" does not exist${why}`);
+    expect(figures(lossy)).toEqual({ rows: undefined, example: undefined, fails: undefined, estimated: undefined });
+    expect(hazard('add_check public.t.t_d_known', 'may_fail').message).toMatch(/\(not measured: relation "log" does not exist; schema checks and applies with an empty search_path, /);
+    // The steps run in a session like the checks': they fail the same way.
+    expect(await stepFails(s.db, hazard.plan, 'alter_column public.t.c')).toBe(true);
+    expect(await stepFails(s.db, hazard.plan, 'add_check public.t.t_d_known')).toBe(true);
+    // Given its own search_path, the function resolves the table: measured.
+    await s.db.exec('ALTER FUNCTION public.known(text) SET search_path = public');
+    const fixed = await measured('', yaml);
+    expect(figures(fixed('alter_column public.t.c', 'lossy_type_change'))).toEqual({ rows: 1, example: 'zz', fails: true, estimated: undefined });
+  });
+
   it('a change PostgreSQL has no conversion for is certain to fail, whatever the data', async () => {
     const hazard = await measured(`CREATE TABLE b (id integer PRIMARY KEY, flag bigint); INSERT INTO b VALUES (1, 1);`, `tables:\n  b:\n    columns:\n      id: { type: integer, primary_key: true }\n      flag: boolean\n`);
     const h = hazard('alter_column public.b.flag', 'lossy_type_change');

@@ -381,6 +381,15 @@ async function exists(db: Db, t: TableName): Promise<boolean> {
 
 const QUERY_CANCELED = '57014';
 
+/**
+ * A name that did not resolve (undefined table, function, type or schema): with the empty
+ * search_path every schema session has, a function named in a domain's or a check's condition
+ * that names a table without its schema fails here, and fails the same way when the step runs.
+ */
+const UNRESOLVED_NAME = new Set(['42P01', '42883', '42704', '3F000']);
+const UNRESOLVED_WORDS =
+  'schema checks and applies with an empty search_path, so a function this step calls that names an object without its schema fails the same way when the step runs: qualify the name, or give the function SET search_path';
+
 type Row = { n: string | number; example?: string | null; rounded?: string | number; rounded_example?: string | null };
 
 async function count(db: Db, m: Measure, version: number): Promise<Count> {
@@ -436,6 +445,7 @@ async function measureOne(db: Db, h: Hazard, version: number, options: CheckOpti
     if (code === LOCK_NOT_AVAILABLE) return locked(db, h, tables, options, seen);
     if (code === QUERY_CANCELED) return tooLarge(db, h, options);
     const reason = error instanceof Error ? error.message : String(error);
+    if (code && UNRESOLVED_NAME.has(code)) return { ...h, message: `${h.message} (not measured: ${reason}; ${UNRESOLVED_WORDS})` };
     return { ...h, message: `${h.message} (not measured: ${reason})` };
   }
 }
