@@ -28,34 +28,41 @@ interface SqlDetails {
   readonly cursorPosition?: number;
 }
 
-function parserError(error: unknown, wrapped: string, prefixLength: number, text: string): TextError {
+/**
+ * The parser's complaint about `text`, placed in `text`. One about what follows the text (the
+ * `)` the check wraps an expression in, or the end of the wrapped input) is the text ending too
+ * soon, said in the user's terms: `a +` ends early, it does not have a stray `)`.
+ */
+function parserError(error: unknown, wrapped: string, prefixLength: number, text: string, what: 'expression' | 'type'): TextError {
   const raw = error instanceof Error ? error.message : String(error);
   const details = (error as { sqlDetails?: SqlDetails }).sqlDetails;
   const cursor = typeof details?.cursorPosition === 'number' ? charOffset(wrapped, details.cursorPosition) : prefixLength;
   const offset = Math.min(Math.max(cursor - prefixLength, 0), text.length);
-  return { message: raw.replace(/^syntax error/, 'syntax error'), offset };
+  const pastText = cursor - prefixLength >= text.length;
+  if (pastText && /^syntax error at (or near "[^"]*"|end of input)$/.test(raw)) return { message: `syntax error at end of ${what}`, offset };
+  return { message: raw, offset };
 }
 
 /**
  * The scanner's own complaint (an unterminated comment, string or quoted name), at its
  * place: the scanner module fails without a readable message, the parser says it in words.
  */
-function scannerError(text: string, prefix: string): TextError {
+function scannerError(text: string, prefix: string, what: 'expression' | 'type'): TextError {
   try {
     parseSync(`${prefix}${text}`);
   } catch (error) {
-    return parserError(error, `${prefix}${text}`, prefix.length, text);
+    return parserError(error, `${prefix}${text}`, prefix.length, text, what);
   }
   return { message: 'PostgreSQL cannot read this text', offset: 0 };
 }
 
 /** Tokens must balance and never contain `;`. `prefix` is what the text follows when parsed. */
-function scanBalanced(text: string, prefix: string): TextError | null {
+function scanBalanced(text: string, prefix: string, what: 'expression' | 'type'): TextError | null {
   let tokens: readonly { start: number; text: string }[];
   try {
     tokens = scanSync(text).tokens;
   } catch {
-    return scannerError(text, prefix);
+    return scannerError(text, prefix, what);
   }
   let depth = 0;
   for (const token of tokens) {
@@ -140,14 +147,14 @@ function collectColumnRefs(node: unknown, wrapped: string, prefixLength: number,
 export function checkExpression(text: string): Checked<readonly ColumnReference[]> {
   if (text.trim() === '') return { ok: false, error: { message: 'the expression is empty', offset: 0 } };
   const prefix = 'SELECT (';
-  const unbalanced = scanBalanced(text, prefix);
+  const unbalanced = scanBalanced(text, prefix, 'expression');
   if (unbalanced) return { ok: false, error: unbalanced };
   const wrapped = `${prefix}${text}\n)`;
   let parsed: { stmts?: readonly { stmt?: AstNode }[] };
   try {
     parsed = parseSync(wrapped) as typeof parsed;
   } catch (error) {
-    return { ok: false, error: parserError(error, wrapped, prefix.length, text) };
+    return { ok: false, error: parserError(error, wrapped, prefix.length, text, 'expression') };
   }
   const value = onlyTarget(parsed);
   if (value === null) return { ok: false, error: { message: 'this is not a single SQL expression', offset: 0 } };
@@ -170,14 +177,14 @@ export interface TypeName {
 export function checkTypeName(text: string): Checked<TypeName> {
   if (text.trim() === '') return { ok: false, error: { message: 'the type is empty', offset: 0 } };
   const prefix = 'SELECT NULL::';
-  const unbalanced = scanBalanced(text, prefix);
+  const unbalanced = scanBalanced(text, prefix, 'type');
   if (unbalanced) return { ok: false, error: unbalanced };
   const wrapped = `${prefix}${text}\n`;
   let parsed: { stmts?: readonly { stmt?: AstNode }[] };
   try {
     parsed = parseSync(wrapped) as typeof parsed;
   } catch (error) {
-    return { ok: false, error: parserError(error, wrapped, prefix.length, text) };
+    return { ok: false, error: parserError(error, wrapped, prefix.length, text, 'type') };
   }
   const value = onlyTarget(parsed);
   const cast = value?.['TypeCast'] as { arg?: AstNode; typeName?: AstNode } | undefined;

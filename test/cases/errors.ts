@@ -410,6 +410,22 @@ CREATE TABLE parent (a integer); CREATE TABLE child (b integer) INHERITS (parent
     errors: [{ line: 6, col: 25, code: 'bad_expression', message: 'check "t_a_check": unterminated /* comment' }],
   },
   {
+    name: 'an expression that ends too soon is said to end, not to have a parenthesis it never had',
+    desired: `tables:
+  t:
+    columns:
+      a: integer
+    checks:
+      t_a_check: "a + "
+    indexes:
+      t_a_idx: { columns: [{ expression: "a AND" }] }
+`,
+    errors: [
+      { line: 6, col: 23, code: 'bad_expression', message: 'check "t_a_check": syntax error at end of expression' },
+      { line: 8, col: 48, code: 'bad_expression', message: 'index "t_a_idx": syntax error at end of expression' },
+    ],
+  },
+  {
     name: 'a NUL character in a literal default',
     desired: `tables:
   t:
