@@ -147,6 +147,15 @@ describe('apply refuses without consent and changes nothing', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('a timeout flag longer than PostgreSQL holds is an error as the flags are read, not a server error mid-apply', () => {
+    const r = schema(['apply', '--url', s.url, '--auto-approve', '--online', '--lock-timeout', '99999999999h']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      'error: --lock-timeout: "99999999999h" is longer than PostgreSQL allows for a timeout (2147483647 ms, about 24 days)\nhint: write at most 596h (35791min); 0 turns the timeout off\n',
+    );
+    expect(r.stdout).toBe('');
+  });
+
   it('a saved plan applies, and is refused once the database has moved', async () => {
     const saved = schema(['plan', '--url', s.url, '--format', 'json']);
     await writeFile(join(cwd, 'plan.json'), saved.stdout);

@@ -12,6 +12,7 @@ import { SpecError, UserError } from '../errors.js';
 import { RevisionError } from '../revisions/file.js';
 import { formatDiagnostic, type Diagnostic } from '../spec/diagnostics.js';
 import { suggestion } from '../spec/did-you-mean.js';
+import { DURATION, TIMEOUT_HINT, timeoutProblem } from '../spec/duration.js';
 import { HAZARD_CODES, hazardsNeedingConsent, type HazardCode, type Step } from '../plan/types.js';
 import type { RunSettings } from '../apply/groups.js';
 import { DEFAULT_SETTINGS, type Settings } from '../spec/spec.js';
@@ -36,12 +37,13 @@ export const dataCheckFlags = {
   'check-timeout': Flags.integer({ summary: 'The statement timeout of each data check, in milliseconds.', default: 2000, parse: atLeast(1) }),
 };
 
-const INTERVAL = /^[0-9]+ ?(ms|s|min|h)$/;
 const interval = (name: string) =>
   Flags.string({
     summary: name === 'lock-timeout' ? 'Online: how long one statement waits for a lock before its step is tried again (default 5s).' : 'Online: the longest one statement may run (default: no limit).',
     parse: async (v) => {
-      if (!INTERVAL.test(v)) throw new UserError(`--${name}: "${v}" is not a duration`, 'write it like 5s, 500ms, 10min or 1h');
+      if (!DURATION.test(v)) throw new UserError(`--${name}: "${v}" is not a duration`, 'write it like 5s, 500ms, 10min or 1h');
+      const problem = timeoutProblem(v);
+      if (problem) throw new UserError(`--${name}: ${problem}`, TIMEOUT_HINT);
       return v;
     },
   });
@@ -194,7 +196,8 @@ export abstract class FileCommand<T extends typeof Command> extends Command {
       if (error.hint) lines.push(`hint: ${error.hint}`);
     } else if (error instanceof DbError) {
       lines.push(c.red(`error: ${error.message}`));
-      if (error.detail) lines.push(`hint: ${error.detail}`);
+      // The server's detail may carry its own `hint: ...` already.
+      if (error.detail) lines.push(error.detail.startsWith('hint: ') ? error.detail : `hint: ${error.detail}`);
     } else if (error instanceof TargetError) {
       lines.push(c.red(`error: ${error.message}`));
     } else if (error instanceof Errors.CLIError) {

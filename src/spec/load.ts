@@ -16,6 +16,7 @@ import { BUILTIN_TYPES, SERIAL_TYPES, TYPE_SPELLINGS } from './builtin-types.js'
 import { rejoinFlowCommas } from './flow-commas.js';
 import { isError, sortDiagnostics, type Diagnostic, type DiagnosticCode, type Position } from './diagnostics.js';
 import { nearMiss, suggestion } from './did-you-mean.js';
+import { TIMEOUT_HINT, timeoutProblem } from './duration.js';
 import { validateAgainstSchema } from './schema-validation.js';
 import { SourceMap, type Path } from './source-map.js';
 import { checkYamlNodes } from './yaml-checks.js';
@@ -261,6 +262,10 @@ class SpecBuilder {
       });
     }
     const raw = isMap(data['settings']) ? data['settings'] : {};
+    for (const key of ['lock_timeout', 'statement_timeout']) {
+      const problem = isString(raw[key]) ? timeoutProblem(raw[key]) : null;
+      if (problem) this.error(this.map.value(['settings', key]), 'schema_violation', `settings.${key}: ${problem}`, TIMEOUT_HINT);
+    }
     const settings: Settings = {
       online: raw['online'] === true,
       lockTimeout: isString(raw['lock_timeout']) ? raw['lock_timeout'] : DEFAULT_SETTINGS.lockTimeout,

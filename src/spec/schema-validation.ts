@@ -45,6 +45,11 @@ function describeTypes(type: unknown): string {
   return list.map((t) => words[String(t)] ?? String(t)).join(' or ');
 }
 
+const DURATION_HINT = 'write it like 5s, 500ms, 10min or 1h';
+
+/** The schema of a duration (lock_timeout, statement_timeout): a string of this pattern. */
+const isDurationSchema = (schema: unknown): boolean => (schema as { pattern?: string } | undefined)?.pattern?.includes('(ms|s|min|h)') === true;
+
 function toDiagnostic(error: ErrorObject, map: SourceMap): Diagnostic | null {
   const path = pointerToPath(error.instancePath);
   const where = describePath(path);
@@ -67,6 +72,10 @@ function toDiagnostic(error: ErrorObject, map: SourceMap): Diagnostic | null {
       return { ...map.key(path), code: 'schema_violation', message: `${where}: "${missing}" is required` };
     }
     case 'type':
+      // A number where a duration belongs (`lock_timeout: 5`): its unit is what is missing.
+      if (typeof error.data === 'number' && isDurationSchema(error.parentSchema)) {
+        return { ...map.value(path), code: 'schema_violation', message: `${where}: ${error.data} needs a unit, like ${error.data}s`, hint: DURATION_HINT };
+      }
       return {
         ...map.value(path),
         code: 'schema_violation',
@@ -87,13 +96,12 @@ function toDiagnostic(error: ErrorObject, map: SourceMap): Diagnostic | null {
         message: `${where}: give exactly one of "column" or "expression"`,
       };
     case 'pattern': {
-      // The only patterns in schemas/schema.json are durations (lock_timeout, statement_timeout).
-      const duration = (error.params as { pattern: string }).pattern.includes('(ms|s|min|h)');
+      const duration = isDurationSchema(error.parentSchema);
       return {
         ...map.value(path),
         code: 'schema_violation',
         message: duration ? `${where}: ${JSON.stringify(error.data)} is not a duration` : `${where}: ${JSON.stringify(error.data)} is not in the expected form`,
-        ...(duration ? { hint: 'write it like 5s, 500ms, 10min or 1h' } : {}),
+        ...(duration ? { hint: DURATION_HINT } : {}),
       };
     }
     case 'minimum':

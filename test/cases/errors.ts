@@ -35,6 +35,18 @@ tables: {}
     ],
   },
   {
+    name: 'a timeout without a unit, or longer than PostgreSQL holds, at its line',
+    desired: `settings:
+  lock_timeout: 5
+  statement_timeout: 99999999999h
+tables: {}
+`,
+    errors: [
+      { line: 2, col: 17, code: 'schema_violation', message: 'settings.lock_timeout: 5 needs a unit, like 5s' },
+      { line: 3, col: 22, code: 'schema_violation', message: 'settings.statement_timeout: "99999999999h" is longer than PostgreSQL allows for a timeout (2147483647 ms, about 24 days)' },
+    ],
+  },
+  {
     name: 'an unknown type, with a suggestion',
     desired: `tables:
   t:
