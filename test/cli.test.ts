@@ -179,11 +179,11 @@ describe('bad input: one clear message, exit 1, no stack trace', () => {
     const r = schema(['validate']);
     expect(r.status).toBe(1);
     expect(r.stderr.split('\n').filter((l) => /^schema\.yaml:\d+:\d+: /.test(l))).toEqual([
-      'schema.yaml:4:19: unknown type "integr". Did you mean "integer"?',
+      'schema.yaml:4:19: warning: type "integr" is neither built in nor an enum of this file. Did you mean "integer"?',
       'schema.yaml:5:28: tables.users.columns.email: unknown key "nulable". Did you mean "nullable"?',
       'schema.yaml:7:35: index "users_mail_idx": table "users" has no column "mail". Did you mean "email"?',
     ]);
-    expect(r.stderr).toContain('error: 3 problems in schema.yaml; nothing was run');
+    expect(r.stderr).toContain('error: 2 problems in schema.yaml; nothing was run');
     expect(r.stderr).not.toMatch(STACK);
     expect(r.stdout).toBe('');
   });
@@ -275,13 +275,21 @@ describe('validate: types from extensions, and only the flags it uses', () => {
     expect(planned.stdout).toContain('email public.citext');
   });
 
-  it('a misspelt built-in type stays an error', async () => {
-    await writeFile(join(cwd, 'schema.yaml'), `tables:\n  t:\n    columns:\n      a: citext\n      b: integr\n`);
+  it('a misspelt built-in type is a warning with its did-you-mean, as a domain named like one is; plan tells them apart', async () => {
+    await writeFile(join(cwd, 'schema.yaml'), `tables:\n  t:\n    columns:\n      a: posint\n      b: integr\n`);
     const r = schema(['validate']);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('schema.yaml:4:10: warning: type "citext"');
-    expect(r.stderr).toContain('schema.yaml:5:10: unknown type "integr". Did you mean "integer"?');
-    expect(r.stderr).toContain('error: 1 problem in schema.yaml; nothing was run');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('schema.yaml:4:10: warning: type "posint" is neither built in nor an enum of this file. Did you mean "point"?\n');
+    expect(r.stderr).toContain('schema.yaml:5:10: warning: type "integr" is neither built in nor an enum of this file. Did you mean "integer"?\n');
+    expect(r.stdout).toBe('schema.yaml is valid.\n');
+    await runBefore(s.db, 'CREATE DOMAIN posint AS integer CHECK (VALUE > 0)');
+    const planned = schema(['plan', '--url', s.url]);
+    expect(planned.status).toBe(1);
+    expect(planned.stderr.split('\n').filter((l) => /^schema\.yaml:\d+:\d+: /.test(l))).toEqual(['schema.yaml:5:10: unknown type "integr". Did you mean "integer"?']);
+    await writeFile(join(cwd, 'schema.yaml'), `tables:\n  t:\n    columns:\n      a: posint\n      b: integer\n`);
+    const fixed = schema(['plan', '--url', s.url]);
+    expect(fixed.status, fixed.stderr).toBe(0);
+    expect(fixed.stdout).toContain('a public.posint');
   });
 
   it('offers no --url or --plans-dir, which it would ignore', async () => {

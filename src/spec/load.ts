@@ -414,21 +414,26 @@ class SpecBuilder {
     const written = names.length === 2 ? `${schema}.${last}` : last;
     const enums = [...this.enumNames.values()].map((e) => this.enumDisplay(e));
     if (this.options.knownTypes === undefined) {
-      // Offline, a type that is no slip of a known name may come from an extension: the
-      // database decides, when `plan` spells the file there.
+      // Offline, any other name may be a type of the database (a domain, an extension's type)
+      // and only the database can tell: `plan` decides when it spells the file there. A name
+      // one slip from a known one (`integr`) says so, but stays a warning, since a domain may
+      // well be named `posint`: validate never rejects a file plan would accept.
       const typo = nearMiss(written, [...TYPE_SPELLINGS, ...enums]) ?? (schema === 'public' ? nearMiss(last, [...TYPE_SPELLINGS, ...BUILTIN_TYPES]) : null);
-      if (typo === null) {
-        this.diagnostics.push({
-          ...pos,
-          code: 'unverified_type',
-          severity: 'warning',
-          message: `type "${text}" is neither built in nor an enum of this file: \`schema plan\` will check it against the database`,
-          hint: 'a type from an extension (citext, hstore, ...) needs the extension installed in that database',
-        });
-        return { names };
-      }
-      this.error(pos, 'unknown_type', `unknown type "${text}". Did you mean "${typo}"?`, 'use a PostgreSQL type, or declare the enum under `enums:`');
-      return null;
+      this.diagnostics.push({
+        ...pos,
+        code: 'unverified_type',
+        severity: 'warning',
+        ...(typo === null
+          ? {
+              message: `type "${text}" is neither built in nor an enum of this file: \`schema plan\` will check it against the database`,
+              hint: 'a type from an extension (citext, hstore, ...) needs the extension installed in that database',
+            }
+          : {
+              message: `type "${text}" is neither built in nor an enum of this file. Did you mean "${typo}"?`,
+              hint: `if the database has no type "${written}" (a domain, or an extension's type), \`schema plan\` stops with an error here`,
+            }),
+      });
+      return { names };
     }
     this.error(
       pos,

@@ -168,8 +168,8 @@ describe('commas inside a flow map (flow-commas)', () => {
       total: { type: numerc(12,2), nullable: false }
 `;
     const result = loadSpec('schema.yaml', yaml);
-    expect(result.diagnostics.map((d) => [d.line, d.col, d.code])).toEqual([[4, yaml.split('\n')[3]!.indexOf('numerc') + 1, 'unknown_type']]);
-    expect(result.diagnostics[0]!.message).toContain('unknown type "numerc(12,2)"');
+    expect(result.diagnostics.map((d) => [d.line, d.col, d.code])).toEqual([[4, yaml.split('\n')[3]!.indexOf('numerc') + 1, 'unverified_type']]);
+    expect(result.diagnostics[0]!.message).toBe('type "numerc(12,2)" is neither built in nor an enum of this file. Did you mean "numeric"?');
   });
 
   it('rejoins an expression with commas in a flow map', () => {
