@@ -74,6 +74,35 @@ const ACTIONS: Record<string, ReferentialAction> = {
 
 const IDENTITY_TYPES = new Set(['int2', 'int4', 'int8']);
 
+/**
+ * Date and time input words PostgreSQL reads as the moment they are read (`'now'`, `'today'`,
+ * also inside `'today 10:00'` or an array), by type: as a literal default they are read once,
+ * when the default is made, and keep that moment. The spelling reads them again on every
+ * plan, so such a default would never compare equal either.
+ */
+const MOMENT_WORDS: Readonly<Record<string, RegExp>> = {
+  date: /\b(now|today|tomorrow|yesterday)\b/i,
+  timestamp: /\b(now|today|tomorrow|yesterday)\b/i,
+  timestamptz: /\b(now|today|tomorrow|yesterday)\b/i,
+  time: /\b(now)\b/i,
+  timetz: /\b(now)\b/i,
+};
+
+/** What to write instead of a literal default naming `word`, as an expression read at each insert. */
+const MOMENT_EXPRESSIONS: Readonly<Record<string, string>> = {
+  now: 'now()',
+  today: 'CURRENT_DATE',
+  tomorrow: 'CURRENT_DATE + 1',
+  yesterday: 'CURRENT_DATE - 1',
+};
+
+/** The moment word in a literal default of a built-in date or time type, or null. */
+function momentWord(names: readonly string[], literal: string): string | null {
+  const [schema, name] = names.length === 2 ? names : ['pg_catalog', names[0] ?? ''];
+  const words = schema === 'pg_catalog' ? MOMENT_WORDS[name!] : undefined;
+  return words?.exec(literal)?.[1]?.toLowerCase() ?? null;
+}
+
 /** Why a schema may not hold objects of the file, or null when it may. */
 function reservedSchema(name: string): string | null {
   if (name === LEDGER_SCHEMA) return "it holds this tool's own ledger of applied revisions, which plans never touch";
@@ -460,7 +489,18 @@ class SpecBuilder {
         this.error(this.map.value([...path, 'identity']), 'conflict', `column "${name}": an identity column must be smallint, integer or bigint, not ${typeText}`);
       }
     }
-    const dflt = this.buildDefault(name, [...path, 'default'], def['default']);
+    let dflt = this.buildDefault(name, [...path, 'default'], def['default']);
+    const word = dflt && resolved && isString(def['default']) ? momentWord(resolved.names, def['default']) : null;
+    if (dflt && word) {
+      const instead = MOMENT_EXPRESSIONS[word]!;
+      this.error(
+        dflt.pos,
+        'bad_expression',
+        `default of column "${name}": the literal '${word}' is read once, when the default is made, and keeps that moment for every row`,
+        `for the time of each insert, write an expression: default: { sql: ${instead} }`,
+      );
+      dflt = null;
+    }
     if (identity && dflt) {
       this.error(dflt.pos, 'conflict', `column "${name}" has both a default and an identity`, 'an identity column takes its values from its sequence; remove `default`');
     }

@@ -438,6 +438,27 @@ CREATE TABLE parent (a integer); CREATE TABLE child (b integer) INHERITS (parent
     ],
   },
   {
+    name: "a literal 'now' or 'today' default, which PostgreSQL reads once and keeps, at its line",
+    desired: `tables:
+  t:
+    columns:
+      a: { type: timestamptz, default: now }
+      b: { type: date, default: Today }
+      c: { type: timestamp(3), default: tomorrow 10:00 }
+      d: { type: time, default: now }
+      e: { type: time, default: allballs }
+      f: { type: timestamptz, default: epoch }
+      g: { type: timestamptz, default: { sql: now() } }
+      h: { type: text, default: now }
+`,
+    errors: [
+      { line: 4, col: 40, code: 'bad_expression', message: `default of column "a": the literal 'now' is read once, when the default is made, and keeps that moment for every row` },
+      { line: 5, col: 33, code: 'bad_expression', message: `default of column "b": the literal 'today' is read once` },
+      { line: 6, col: 41, code: 'bad_expression', message: `default of column "c": the literal 'tomorrow' is read once` },
+      { line: 7, col: 33, code: 'bad_expression', message: `default of column "d": the literal 'now' is read once` },
+    ],
+  },
+  {
     name: 'a NUL character in a literal default',
     desired: `tables:
   t:
