@@ -127,6 +127,21 @@ interface Renamed {
 const tableLabel = (t: { readonly schema: string; readonly name: string }): string => (t.schema === 'public' ? t.name : `${t.schema}.${t.name}`);
 const tableId = (t: { readonly schema: string; readonly name: string }): string => `${t.schema}\u0000${t.name}`;
 
+/**
+ * The key `unique` repeats, as words (`the primary key "t_pkey"`), or null. PostgreSQL's CREATE
+ * TABLE keeps one index of keys with the same columns in the same order and the same NULLS
+ * [NOT] DISTINCT, the primary key's first, and drops the others silently; ALTER TABLE ADD
+ * would make a second one. Only that exact repetition is refused: the same columns in another
+ * order make another index, which PostgreSQL keeps.
+ */
+function duplicatedKey(unique: SpecUnique, primaryKey: SpecKey | null, prior: readonly SpecUnique[]): string | null {
+  const columns = (k: SpecKey): string => JSON.stringify(k.columns.map((c) => c.value));
+  if (unique.columns.length === 0) return null;
+  if (primaryKey && !unique.nullsNotDistinct && columns(primaryKey) === columns(unique)) return `the primary key "${primaryKey.name}" (line ${primaryKey.pos.line})`;
+  const twin = prior.find((u) => u.nullsNotDistinct === unique.nullsNotDistinct && columns(u) === columns(unique));
+  return twin ? `unique constraint "${twin.name}" (line ${twin.pos.line})` : null;
+}
+
 /** Load and check schema.yaml text. `file` is used in positions only. */
 export function loadSpec(file: string, text: string, options: LoadOptions = {}): LoadResult {
   const lines = new LineCounter();
@@ -634,6 +649,7 @@ class SpecBuilder {
 
     // Primary key: on the table, or `primary_key: true` on one column.
     let primaryKey: SpecKey | null = null;
+    let pkComplete = true;
     const pkColumns = columns.filter((c) => c.pk);
     const pkRaw = raw['primary_key'];
     if (pkRaw !== undefined) {
@@ -646,6 +662,7 @@ class SpecBuilder {
       const listPath = isMap(pkRaw) ? [...pkPath, 'columns'] : pkPath;
       const pkName = isMap(pkRaw) && isString(pkRaw['name']) ? pkRaw['name'] : implicitName(name, null, 'pkey');
       const list = this.columnList(name, columnNames, listPath, listRaw, `primary key of "${name}"`);
+      pkComplete = Array.isArray(listRaw) && list.length === listRaw.length;
       if (claimConstraint(pkName, 'primary key', kpos)) claimIndex(pkName, 'primary key', kpos);
       primaryKey = { name: pkName, pos: kpos, columns: list };
     } else if (pkColumns.length > 1) {
@@ -670,10 +687,25 @@ class SpecBuilder {
 
     // Unique constraints: `unique: true` on columns, and the table's `unique` map.
     const uniques: SpecUnique[] = [];
+    // `complete`: every column was found (an unknown one, already reported, is left out of the list).
+    const completeUniques: SpecUnique[] = [];
+    const addUnique = (unique: SpecUnique, written: Position, complete: boolean): void => {
+      const twin = complete ? duplicatedKey(unique, pkComplete ? primaryKey : null, completeUniques) : null;
+      if (complete) completeUniques.push(unique);
+      if (twin === null) uniques.push(unique);
+      else {
+        this.error(
+          written,
+          'conflict',
+          `unique constraint "${unique.name}" duplicates ${twin} on (${unique.columns.map((c) => c.value).join(', ')}): PostgreSQL would not create it with the table, so it would be planned again on every run`,
+          'remove it: the key already there makes these columns unique',
+        );
+      }
+    };
     for (const c of columns.filter((col) => col.unique)) {
       const uname = implicitName(name, c.name, 'key');
       if (claimConstraint(uname, 'unique constraint', c.pos)) claimIndex(uname, 'unique constraint', c.pos);
-      uniques.push({ name: uname, pos: c.pos, columns: [{ value: c.name, pos: c.pos }], nullsNotDistinct: false });
+      addUnique({ name: uname, pos: c.pos, columns: [{ value: c.name, pos: c.pos }], nullsNotDistinct: false }, this.map.key([...path, 'columns', c.name, 'unique']), true);
     }
     if (isMap(raw['unique'])) {
       for (const [uname, uraw] of Object.entries(raw['unique'])) {
@@ -683,7 +715,8 @@ class SpecBuilder {
         const listRaw = isMap(uraw) ? uraw['columns'] : uraw;
         const listPath = isMap(uraw) ? [...upath, 'columns'] : upath;
         const list = this.columnList(name, columnNames, listPath, listRaw, `unique constraint "${uname}"`);
-        uniques.push({ name: uname, pos: upos, columns: list, nullsNotDistinct: isMap(uraw) && uraw['nulls_not_distinct'] === true });
+        const complete = Array.isArray(listRaw) && list.length === listRaw.length;
+        addUnique({ name: uname, pos: upos, columns: list, nullsNotDistinct: isMap(uraw) && uraw['nulls_not_distinct'] === true }, upos, complete);
       }
     }
 

@@ -20,6 +20,22 @@ tables:
     hazards: { 'add_unique public.users.users_email_key': ['may_fail', 'blocking'] },
   },
   {
+    name: 'keys over the same columns that PostgreSQL keeps apart: another order, NULLS NOT DISTINCT beside the primary key',
+    desired: `
+tables:
+  t:
+    columns:
+      id: { type: integer, primary_key: true }
+      b: integer
+    unique:
+      t_id_b_key: [id, b]
+      t_b_id_key: [b, id]
+      t_id_nnd_key: { columns: [id], nulls_not_distinct: true }
+`,
+    steps: ['create_table public.t'],
+    after: [{ sql: "SELECT count(*)::int AS n FROM pg_index WHERE indrelid = 'public.t'::regclass", rows: [{ n: 4 }] }],
+  },
+  {
     name: 'add a check, then change it',
     before: `${users} ALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age > 0);`,
     desired: `

@@ -459,6 +459,24 @@ CREATE TABLE parent (a integer); CREATE TABLE child (b integer) INHERITS (parent
     ],
   },
   {
+    name: 'a unique constraint PostgreSQL would fold into the primary key or another unique one, at its line',
+    desired: `tables:
+  t:
+    columns:
+      id: { type: integer, primary_key: true, unique: true }
+      b: integer
+    unique:
+      u1: [id, b]
+      u2: [id, b]
+      u3: { columns: [id, b], nulls_not_distinct: false }
+`,
+    errors: [
+      { line: 4, col: 47, code: 'conflict', message: 'unique constraint "t_id_key" duplicates the primary key "t_pkey" (line 4) on (id): PostgreSQL would not create it with the table' },
+      { line: 8, col: 7, code: 'conflict', message: 'unique constraint "u2" duplicates unique constraint "u1" (line 7) on (id, b)' },
+      { line: 9, col: 7, code: 'conflict', message: 'unique constraint "u3" duplicates unique constraint "u1" (line 7) on (id, b)' },
+    ],
+  },
+  {
     name: 'a NUL character in a literal default',
     desired: `tables:
   t:
