@@ -25,7 +25,7 @@ import { isError, sortDiagnostics, type Diagnostic } from './spec/diagnostics.js
 import { hintsFromSpec } from './spec/hints.js';
 import { loadSpec } from './spec/load.js';
 import type { Settings } from './spec/spec.js';
-import { foreignKeyTypeDiagnostics, takenNameDiagnostics, unmanagedTableDiagnostics } from './spec/target-checks.js';
+import { foreignKeyTypeDiagnostics, serverVersionDiagnostics, takenNameDiagnostics, unmanagedTableDiagnostics } from './spec/target-checks.js';
 import { planMerge, type MergeSteps } from './verify/merge.js';
 import { statesAfter } from './verify/scratch-replay.js';
 
@@ -117,6 +117,7 @@ export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOp
   const unmanaged = [
     ...unmanagedTableDiagnostics(loaded.spec, current.unmanaged.tables ?? []),
     ...takenNameDiagnostics(loaded.spec, current.unmanaged.taken ?? [], current.unmanaged.tables ?? []),
+    ...serverVersionDiagnostics(loaded.spec, current.serverVersion),
   ];
   const spelled = await spell(db, loaded.spec, current.model, current.serverVersion);
   // An enum whose name is taken also fails to spell, at the same place: say it once, clearly.

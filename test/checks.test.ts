@@ -143,6 +143,22 @@ describe('figures in the hazards', () => {
     expect(figures(hazard('create_index public.u.u_email_lower_idx', 'may_fail'))).toEqual({ rows: 1, example: 'a@x', fails: true, estimated: undefined });
   });
 
+  it('a unique index with NULLS NOT DISTINCT counts repeated NULLs as duplicates, and the step fails on them', async () => {
+    const hazard = await measured(
+      `CREATE TABLE u (id integer PRIMARY KEY, email text); INSERT INTO u VALUES (1, NULL), (2, NULL), (3, 'a@x');`,
+      `tables:
+  u:
+    columns:
+      id: { type: integer, primary_key: true }
+      email: text
+    indexes:
+      u_email_idx: { columns: [email], unique: true, nulls_not_distinct: true }
+`,
+    );
+    expect(figures(hazard('create_index public.u.u_email_idx', 'may_fail'))).toEqual({ rows: 1, example: undefined, fails: true, estimated: undefined });
+    expect(await stepFails(s.db, hazard.plan, 'create_index public.u.u_email_idx')).toBe(true);
+  });
+
   it('orphans in the way of a foreign key, also to a table the plan creates', async () => {
     const hazard = await measured(
       `CREATE TABLE users (id integer PRIMARY KEY); INSERT INTO users VALUES (1);

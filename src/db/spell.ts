@@ -106,15 +106,18 @@ function operatorClassHint(message: string): ReturnType<Explain> {
 /** Index keys of at most this many columns (PostgreSQL's INDEX_MAX_KEYS). */
 const MAX_INDEX_KEYS = 32;
 
+/** NULLS NOT DISTINCT as the Model holds it: present only when set. */
+const nullsNotDistinct = (index: SpecIndex): Pick<Index, 'nullsNotDistinct'> => (index.unique && index.nullsNotDistinct ? { nullsNotDistinct: true } : {});
+
 /** A plain-column index, as PostgreSQL would store it: no server needed. */
-function plainIndex(index: SpecIndex): Pick<Index, 'keys' | 'where' | 'include' | 'method' | 'unique'> {
+function plainIndex(index: SpecIndex): Pick<Index, 'keys' | 'where' | 'include' | 'method' | 'unique' | 'nullsNotDistinct'> {
   const keys: IndexKey[] = index.keys.map((k) => ({
     column: k.column!.value,
     expression: null,
     descending: k.descending,
     nullsFirst: k.nullsFirst ?? k.descending,
   }));
-  return { keys, where: null, include: index.include.map((c) => c.value), method: index.method, unique: index.unique };
+  return { keys, where: null, include: index.include.map((c) => c.value), method: index.method, unique: index.unique, ...nullsNotDistinct(index) };
 }
 
 /** The columns an index reads: its column keys, included columns, and those its expressions name. */
@@ -129,7 +132,7 @@ function indexColumns(index: SpecIndex): Set<string> {
 }
 
 const indexShape = (index: SpecIndex): string =>
-  JSON.stringify([index.method, index.keys.map((k) => [k.column?.value, k.expression?.value, k.descending, k.nullsFirst]), index.include.map((c) => c.value), index.where?.value]);
+  JSON.stringify([index.method, index.unique && index.nullsNotDistinct, index.keys.map((k) => [k.column?.value, k.expression?.value, k.descending, k.nullsFirst]), index.include.map((c) => c.value), index.where?.value]);
 
 /** The columns a text reads, with their types: what its spelling depends on besides itself. */
 function context(t: SpecTable, names: Iterable<string>): Map<string, string> {
@@ -155,6 +158,7 @@ function indexStatement(index: SpecIndex, table: string, name: string): string {
   });
   let sql = `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(name)} ON pg_temp.${quoteIdent(table)} USING ${quoteIdent(index.method)} (${keys.join(', ')})`;
   if (index.include.length > 0) sql += ` INCLUDE (${index.include.map((c) => quoteIdent(c.value)).join(', ')})`;
+  if (index.unique && index.nullsNotDistinct) sql += ' NULLS NOT DISTINCT';
   if (index.where) sql += ` WHERE (${index.where.value})`;
   return sql;
 }
@@ -471,7 +475,7 @@ class Layout {
           continue;
         }
         const read = indexes.get(this.indexes.get(indexKey(t, index))!.name)!;
-        target[index.name] = { keys: read.keys, where: read.where, include: read.include, method: read.method, unique: index.unique };
+        target[index.name] = { keys: read.keys, where: read.where, include: read.include, method: read.method, unique: index.unique, ...nullsNotDistinct(index) };
       }
       out.set(objectPath(t.schema, t.name), spelled);
     }

@@ -54,6 +54,7 @@ export function sameIndex(a: Index, b: Index): boolean {
     !a.invalid &&
     !b.invalid &&
     a.unique === b.unique &&
+    (a.nullsNotDistinct ?? false) === (b.nullsNotDistinct ?? false) &&
     a.method === b.method &&
     a.where === b.where &&
     sameList(a.include, b.include) &&

@@ -74,7 +74,17 @@ export function buildIndex(row: IndexRow): Index {
     nullsFirst: (k.option & INDOPTION_NULLS_FIRST) !== 0,
   }));
   const include = row.keys.slice(row.key_count).map((k) => k.column ?? k.expression ?? '');
-  return { kind: 'index', name: row.name, unique: row.unique, method: row.method, keys, include, where: row.where, ...(row.valid === false ? { invalid: true as const } : {}) };
+  return {
+    kind: 'index',
+    name: row.name,
+    unique: row.unique,
+    method: row.method,
+    keys,
+    include,
+    where: row.where,
+    ...(row.valid === false ? { invalid: true as const } : {}),
+    ...(row.unique && row.nulls_not_distinct === true ? { nullsNotDistinct: true as const } : {}),
+  };
 }
 
 type Constraint = PrimaryKey | Unique | Check | ForeignKey;

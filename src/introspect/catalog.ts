@@ -121,6 +121,7 @@ export interface IndexRow {
   readonly keys: IndexKeyRow[];
   readonly where: string | null;
   readonly valid: boolean;
+  readonly nulls_not_distinct: boolean;
 }
 export interface UnmanagedRow {
   readonly kind: string;
@@ -310,7 +311,8 @@ export function constraintsSql(scope: Scope, serverVersion: number): string {
     ORDER BY 1, 2, 3`;
 }
 
-export function indexesSql(scope: Scope): string {
+export function indexesSql(scope: Scope, serverVersion: number): string {
+  const nullsNotDistinct = serverVersion >= 150000 ? 'i.indnullsnotdistinct' : 'false';
   return `SELECT n.nspname AS schema, c.relname AS table, ic.relname AS name, i.indisunique AS unique,
       am.amname AS method, i.indnkeyatts::int AS key_count,
       (SELECT json_agg(json_build_object(
@@ -321,7 +323,8 @@ export function indexesSql(scope: Scope): string {
         LEFT JOIN unnest(i.indoption::int2[]) WITH ORDINALITY o(opt, ord) ON o.ord = k.ord
         LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum) AS keys,
       pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS where,
-      i.indisvalid AS valid
+      i.indisvalid AS valid,
+      ${nullsNotDistinct} AS nulls_not_distinct
     FROM pg_catalog.pg_index i
     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
@@ -566,7 +569,7 @@ export function catalogSql(serverVersion: number): string {
       'tables', ${asJsonArray(tablesSql('database'))},
       'columns', ${asJsonArray(columnsSql('database'))},
       'constraints', ${asJsonArray(constraintsSql('database', serverVersion))},
-      'indexes', ${asJsonArray(indexesSql('database'))},
+      'indexes', ${asJsonArray(indexesSql('database', serverVersion))},
       'unmanaged', ${asJsonArray(unmanagedSql())},
       'unmanaged_tables', ${asJsonArray(unmanagedTablesSql())},
       'dependents', ${asJsonArray(dependentsSql())},
@@ -584,6 +587,6 @@ export function tempCatalogSql(serverVersion: number): string {
   return `SELECT json_build_object(
       'columns', ${asJsonArray(columnsSql('temp'))},
       'constraints', ${asJsonArray(constraintsSql('temp', serverVersion))},
-      'indexes', ${asJsonArray(indexesSql('temp'))}
+      'indexes', ${asJsonArray(indexesSql('temp', serverVersion))}
     ) AS catalog`;
 }

@@ -91,6 +91,11 @@ export interface Index {
   readonly where: string | null;
   /** Left INVALID by a failed or interrupted concurrent build: it must be built again. */
   readonly invalid?: true;
+  /**
+   * A unique index that counts NULLs as equal (NULLS NOT DISTINCT, PostgreSQL 15+); absent
+   * otherwise, and on an index that is not unique, where it means nothing.
+   */
+  readonly nullsNotDistinct?: true;
 }
 
 export interface ForeignKey {

@@ -183,6 +183,7 @@ export function createIndex(t: Named, i: Index, concurrently = false): string {
   });
   let out = `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdent(i.name)} ON ${rel(t)} USING ${quoteIdent(i.method)} (${keys.join(', ')})`;
   if (i.include.length > 0) out += ` INCLUDE (${list(i.include)})`;
+  if (i.nullsNotDistinct) out += ' NULLS NOT DISTINCT';
   if (i.where !== null) out += ` WHERE ${parenthesized(i.where)}`;
   return out;
 }

@@ -554,10 +554,11 @@ export const handlers: Handlers = {
     const hazards: Hazard[] = [];
     if (!isNew(ctx, t)) {
       if (i.unique) {
-        // A unique index never sees two keys with a NULL in them as equal.
+        // A unique index never sees two keys with a NULL in them as equal, unless NULLS NOT DISTINCT.
         const keys = sql.indexKeyExpressions(i);
-        const condition = [...(i.where !== null ? [sql.parenthesized(i.where)] : []), ...keys.map((k) => `${k} IS NOT NULL`)].join(' AND ');
-        const column = i.keys.length === 1 && i.where === null ? i.keys[0]!.column : null;
+        const notNull = i.nullsNotDistinct ? [] : keys.map((k) => `${k} IS NOT NULL`);
+        const condition = [...(i.where !== null ? [sql.parenthesized(i.where)] : []), ...notNull].join(' AND ') || null;
+        const column = i.keys.length === 1 && i.where === null && !i.nullsNotDistinct ? i.keys[0]!.column : null;
         hazards.push(hazard('may_fail', `fails if ${name} has duplicate values in the index's key`, { kind: 'duplicates', table: named(t), keys, condition, ...(column !== null ? { column } : {}) }, true));
       }
       if (!concurrently) hazards.push(hazard('blocking', `holds a SHARE lock on ${sized(ctx, t)} while the index builds: writes wait`));

@@ -805,9 +805,18 @@ class SpecBuilder {
     if (unique && method !== 'btree') {
       this.error(this.map.value([...path, 'method']), 'conflict', `index "${name}": only btree indexes can be unique, not ${method}`);
     }
+    const nullsNotDistinct = raw['nulls_not_distinct'] === true;
+    if (nullsNotDistinct && !unique) {
+      this.error(
+        this.map.key([...path, 'nulls_not_distinct']),
+        'conflict',
+        `index "${name}": nulls_not_distinct only means something for a unique index`,
+        'add `unique: true`, or remove nulls_not_distinct',
+      );
+    }
     const include = this.columnList(table, columns, [...path, 'include'], raw['include'], `index "${name}"`);
     const where = isString(raw['where']) ? this.expression(table, columns, [...path, 'where'], raw['where'], `index "${name}"`) : null;
-    return { name, pos, unique, method, keys, include, where };
+    return { name, pos, unique, nullsNotDistinct, method, keys, include, where };
   }
 
   private parseReference(text: string): { table: string; columns: string[] | null } | null {

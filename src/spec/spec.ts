@@ -54,6 +54,8 @@ export interface SpecIndex {
   readonly name: string;
   readonly pos: Position;
   readonly unique: boolean;
+  /** NULLS NOT DISTINCT: only with `unique`. */
+  readonly nullsNotDistinct: boolean;
   readonly method: string;
   readonly keys: readonly SpecIndexKey[];
   readonly include: readonly Located<string>[];

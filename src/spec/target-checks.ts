@@ -85,6 +85,31 @@ export function takenNameDiagnostics(spec: Spec, taken: readonly TakenName[], un
 }
 
 /**
+ * What the file asks of a server too old to do it: NULLS NOT DISTINCT (unique constraints and
+ * unique indexes) needs PostgreSQL 15; an older server would refuse it only at apply.
+ */
+export function serverVersionDiagnostics(spec: Spec, serverVersion: number): Diagnostic[] {
+  if (serverVersion >= 150000) return [];
+  const major = Math.floor(serverVersion / 10000);
+  const out: Diagnostic[] = [];
+  for (const t of spec.tables) {
+    const asked = [
+      ...t.uniques.filter((u) => u.nullsNotDistinct).map((u) => ({ what: `unique constraint "${u.name}"`, pos: u.pos })),
+      ...t.indexes.filter((i) => i.unique && i.nullsNotDistinct).map((i) => ({ what: `index "${i.name}"`, pos: i.pos })),
+    ];
+    for (const a of asked) {
+      out.push({
+        ...a.pos,
+        code: 'conflict',
+        message: `${a.what}: nulls_not_distinct needs PostgreSQL 15 or later, and this server is PostgreSQL ${major}`,
+        hint: 'remove nulls_not_distinct (NULLs then never collide), or upgrade the server',
+      });
+    }
+  }
+  return out;
+}
+
+/**
  * A foreign key whose columns and referenced columns have types with no equality operator
  * between them (an enum referencing an integer): PostgreSQL would refuse it at apply.
  */

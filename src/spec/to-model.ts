@@ -10,7 +10,7 @@ export interface SpelledTable {
   readonly columns: Readonly<Record<string, Pick<Column, 'type' | 'default' | 'typeRef'>>>;
   /** Check name -> pg_get_constraintdef. */
   readonly checks: Readonly<Record<string, string>>;
-  readonly indexes: Readonly<Record<string, Pick<Index, 'keys' | 'where' | 'include' | 'method' | 'unique'>>>;
+  readonly indexes: Readonly<Record<string, Pick<Index, 'keys' | 'where' | 'include' | 'method' | 'unique' | 'nullsNotDistinct'>>>;
 }
 
 /** Keyed by the desired table's object path. */

@@ -36,6 +36,30 @@ tables:
     after: [{ sql: "SELECT count(*)::int AS n FROM pg_index WHERE indrelid = 'public.t'::regclass", rows: [{ n: 4 }] }],
   },
   {
+    name: "a unique index's NULLS NOT DISTINCT is compared, and the downgrade brings it back",
+    before: `CREATE TABLE nn (a integer, b integer); CREATE UNIQUE INDEX nn_u ON nn (a, b) NULLS NOT DISTINCT; CREATE UNIQUE INDEX nn_v ON nn (a);`,
+    desired: `
+tables:
+  nn:
+    columns: { a: integer, b: integer }
+    indexes:
+      nn_u: { columns: [a, b], unique: true }
+      nn_v: { columns: [a], unique: true, nulls_not_distinct: true }
+`,
+    steps: ['drop_index public.nn.nn_u', 'drop_index public.nn.nn_v', 'create_index public.nn.nn_u', 'create_index public.nn.nn_v'],
+    hazards: { 'create_index public.nn.nn_u': ['may_fail', 'blocking'], 'create_index public.nn.nn_v': ['may_fail', 'blocking'] },
+    sqlContains: ['CREATE UNIQUE INDEX nn_v ON public.nn USING btree (a) NULLS NOT DISTINCT'],
+    after: [
+      {
+        sql: "SELECT indexrelid::regclass::text AS name, indnullsnotdistinct AS nnd FROM pg_index WHERE indrelid = 'public.nn'::regclass ORDER BY 1",
+        rows: [
+          { name: 'nn_u', nnd: false },
+          { name: 'nn_v', nnd: true },
+        ],
+      },
+    ],
+  },
+  {
     name: 'add a check, then change it',
     before: `${users} ALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age > 0);`,
     desired: `

@@ -477,6 +477,17 @@ CREATE TABLE parent (a integer); CREATE TABLE child (b integer) INHERITS (parent
     ],
   },
   {
+    name: 'nulls_not_distinct on an index that is not unique',
+    desired: `tables:
+  t:
+    columns:
+      a: integer
+    indexes:
+      t_a_idx: { columns: [a], nulls_not_distinct: true }
+`,
+    errors: [{ line: 6, col: 32, code: 'conflict', message: 'index "t_a_idx": nulls_not_distinct only means something for a unique index' }],
+  },
+  {
     name: 'a NUL character in a literal default',
     desired: `tables:
   t:

@@ -273,6 +273,13 @@ describe('constraints and indexes that only changed name', () => {
     ]);
   });
 
+  it("a unique index whose NULLS NOT DISTINCT changes is rebuilt, also under a new name", () => {
+    const unique = (name: string, nnd: boolean): Index => ({ ...index(name, ['email']), unique: true, ...(nnd ? { nullsNotDistinct: true as const } : {}) });
+    expect(changes(model(base({ indexes: byName(unique('a_idx', true)) })), model(base({ indexes: byName(unique('a_idx', false)) })))).toEqual(['drop_index users.a_idx', 'create_index users.a_idx']);
+    expect(changes(model(base({ indexes: byName(unique('a_idx', false)) })), model(base({ indexes: byName(unique('b_idx', true)) })))).toEqual(['drop_index users.a_idx', 'create_index users.b_idx']);
+    expect(changes(model(base({ indexes: byName(unique('a_idx', true)) })), model(base({ indexes: byName(unique('b_idx', true)) })))).toEqual(['rename_index users: a_idx -> b_idx']);
+  });
+
   it('renames a foreign key that only changed name (no re-check of every row)', () => {
     const users = table('users', [notNull('id')], { primaryKey: pk('users_pkey', 'id') });
     const orders = (name: string) => table('orders', [notNull('id'), col('user_id')], { foreignKeys: byName(fk(name, ['user_id'], 'users', ['id'])) });

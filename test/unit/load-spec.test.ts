@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadSpec } from '../../src/spec/load.js';
+import { serverVersionDiagnostics } from '../../src/spec/target-checks.js';
 import type { Spec, SpecTable } from '../../src/spec/spec.js';
 
 function load(yaml: string): Spec {
@@ -288,5 +289,25 @@ describe('SQL comments in expressions and types', () => {
     expect(t.columns[0]!.type.value).toBe(`integer${' '.repeat(' -- the type'.length)}`);
     expect(t.columns[0]!.default).toMatchObject({ kind: 'expression', sql: `0${' '.repeat(' -- zero'.length)}` });
     expect(t.checks[0]!.expression.value.trimEnd()).toBe('a >= 0');
+  });
+});
+
+describe('what an older server cannot do', () => {
+  const yaml = `tables:
+  t:
+    columns: { a: integer, b: integer }
+    unique:
+      t_a_key: { columns: [a], nulls_not_distinct: true }
+    indexes:
+      t_b_idx: { columns: [b], unique: true, nulls_not_distinct: true }
+`;
+
+  it('nulls_not_distinct needs PostgreSQL 15: on 14 each use is an error at its line', () => {
+    const spec = loadSpec('schema.yaml', yaml).spec!;
+    expect(serverVersionDiagnostics(spec, 150000)).toEqual([]);
+    expect(serverVersionDiagnostics(spec, 140011).map((d) => [d.line, d.col, d.code, d.message])).toEqual([
+      [5, 7, 'conflict', 'unique constraint "t_a_key": nulls_not_distinct needs PostgreSQL 15 or later, and this server is PostgreSQL 14'],
+      [7, 7, 'conflict', 'index "t_b_idx": nulls_not_distinct needs PostgreSQL 15 or later, and this server is PostgreSQL 14'],
+    ]);
   });
 });
