@@ -258,4 +258,19 @@ tables:
     expect(renderMarkdown(proven)).toContain(`⚠️ ${note}`);
     expect(JSON.parse(schema(['plan', '--verify', '--format', 'json']).stdout).verification).toMatchObject({ ok: true, unproven: { view: 1 } });
   });
+  it('keeps schemas that hold only objects it does not manage (an extension, a function, a view) on both sides of the proof', async () => {
+    await runBefore(s.db, `CREATE SCHEMA extensions; CREATE EXTENSION pgcrypto SCHEMA extensions;
+      CREATE SCHEMA util; CREATE FUNCTION util.pos(x integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT x > 0';
+      CREATE SCHEMA reports; CREATE VIEW reports.ones AS SELECT 1 AS one;
+      CREATE TABLE t (id integer CONSTRAINT t_id_check CHECK (util.pos(id)));`);
+    await writeFile(join(cwd, 'schema.yaml'), `tables:\n  t:\n    columns:\n      id: integer\n      b: text\n    checks:\n      t_id_check: util.pos(id)\n`);
+    const p = await planned();
+    // The plan keeps the three schemas: they are not empty.
+    expect(p.plan.steps.map((st) => `${st.op} ${st.object}`)).toEqual(['drop_table public.legacy', 'add_column public.t.b']);
+    // The copy has the extension and the function, not the view: its schema is empty there, and kept all the same.
+    expect(await verifyPlan(s.target, p.plan, p.current.model, p.desired, p.current)).toMatchObject({ ok: true, problems: [] });
+    const r = schema(['plan', '--verify']);
+    expect(r.stdout, r.stderr).toContain('Verified up and down on a temporary database on');
+    expect(r.status).toBe(0);
+  });
 });

@@ -58,9 +58,12 @@ export function settled(model: Model): Model {
 /**
  * The steps that would still take the scratch database (`actual`) to `expected`, as "op object"
  * words; none when equal. Texts that differ only in spelling (see db/settle.ts) are not steps.
+ * A schema holding objects not managed, there or in the database copied (`occupied`), is never
+ * a step: plans keep such schemas whatever schema.yaml says, and so does the comparison.
  */
-export async function stillNeeded(scratch: Db, actual: Introspection, expected: Model): Promise<string[]> {
-  const needed = (want: Model): Step[] => stepsFor(diff(settled(actual.model), settled(want), noHints).changes, want);
+export async function stillNeeded(scratch: Db, actual: Introspection, expected: Model, occupied: readonly string[] = []): Promise<string[]> {
+  const options = { occupiedSchemas: [...new Set([...actual.unmanaged.occupiedSchemas, ...occupied])] };
+  const needed = (want: Model): Step[] => stepsFor(diff(settled(actual.model), settled(want), noHints, options).changes, want);
   if (needed(expected).length === 0) return [];
   const respelled = await settleTextsAlone(scratch, actual.model, expected, noHints, actual.serverVersion);
   return needed(respelled).map((s) => `${s.op} ${s.object}`);

@@ -7,7 +7,7 @@ import { withScratchDatabase, type Extension, type ScratchInfo } from '../db/scr
 import type { Target } from '../db/target.js';
 import { introspect, type UsedFunction } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
-import type { Model } from '../model/model.js';
+import type { Model, Unmanaged } from '../model/model.js';
 import type { Plan, Verification } from '../plan/types.js';
 import { rebuild, runQuietly as run, stillNeeded } from './scratch-replay.js';
 
@@ -17,6 +17,8 @@ export interface CopyNeeds {
   readonly extensions?: readonly Extension[];
   /** The user's functions that managed tables call, copied before the tables. */
   readonly functions?: readonly UsedFunction[];
+  /** Schemas holding objects not managed (see `stillNeeded`): kept, as the plan keeps them, though the copy may leave them empty. */
+  readonly unmanaged?: Pick<Unmanaged, 'occupiedSchemas'>;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function verifyPlan(target: Target, plan: Plan, current: Model, des
   const counts = { ...plan.unmanaged, ...(plan.unmanaged.function !== undefined ? { function: plan.unmanaged.function - functions.length } : {}) };
   const unproven = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
   const also = Object.keys(unproven).length > 0 ? { unproven } : {};
-  return withScratchDatabase(target, (scratch, info) => prove(scratch, info, plan, current, desired, functions, also), { extensions: needs.extensions ?? [] });
+  return withScratchDatabase(target, (scratch, info) => prove(scratch, info, plan, current, desired, { functions, occupied: needs.unmanaged?.occupiedSchemas ?? [] }, also), { extensions: needs.extensions ?? [] });
 }
 
 /** Why a failure may not be the plan's fault: extensions of the target the scratch database could not have. */
@@ -51,13 +53,13 @@ async function prove(
   plan: Plan,
   current: Model,
   desired: Model | null,
-  functions: readonly UsedFunction[],
+  copy: { readonly functions: readonly UsedFunction[]; readonly occupied: readonly string[] },
   also: Partial<Verification>,
 ): Promise<Verification> {
   const problems: string[] = [];
   const result = (): Verification => ({ ok: problems.length === 0, where: info.where, problems, ...also });
 
-  const rebuildProblem = await rebuild(scratch, current, functions);
+  const rebuildProblem = await rebuild(scratch, current, copy.functions);
   if (rebuildProblem) {
     problems.push(`the schema of today ${rebuildProblem}${rebuildProblem.startsWith('could not be rebuilt there') ? lacking(info) : ''}`);
     return result();
@@ -70,7 +72,7 @@ async function prove(
   }
   const after = await introspect(scratch);
   if (desired) {
-    const missing = await stillNeeded(scratch, after, desired);
+    const missing = await stillNeeded(scratch, after, desired, copy.occupied);
     if (missing.length > 0) problems.push(`after the plan, the database is not the desired state: still needed ${missing.join(', ')}`);
   } else if (fingerprint(after.model) !== plan.fingerprint.to) {
     problems.push('after the plan, the database is not the state the plan was made for (its fingerprint differs)');
@@ -82,7 +84,7 @@ async function prove(
     return result();
   }
   const back = await introspect(scratch);
-  const left = await stillNeeded(scratch, back, current);
+  const left = await stillNeeded(scratch, back, current, copy.occupied);
   if (left.length > 0) problems.push(`the downgrade does not return to the starting state: still needed ${left.join(', ')}`);
   return result();
 }
