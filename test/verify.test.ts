@@ -64,7 +64,7 @@ describe('--verify', () => {
     const r = schema(['apply', '--plan', 'broken.json', '--verify', '--auto-approve', '--allow-hazards', 'data_loss']);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('Verification failed on a temporary database on');
-    expect(r.stdout).toContain('the downgrade fails: the downgrade: step 6 of 6 failed (drop_enum public.order_status): cannot drop type public.order_status because other objects depend on it');
+    expect(r.stdout).toContain('the downgrade: step 6 of 6 failed (drop_enum public.order_status): cannot drop type public.order_status because other objects depend on it');
     expect(r.stderr).toContain('error: refusing to apply a plan that failed verification (see above); nothing was changed');
     expect(await modelOf(s.db)).toEqual(before);
   });
@@ -99,7 +99,7 @@ describe('--verify', () => {
     );
     const wrong: Plan = { ...p.plan, steps: [{ op: 'add_column', object: 'public.nowhere.x', sql: ['ALTER TABLE public.nowhere ADD COLUMN x integer'], hazards: [] }] };
     expect((await verifyPlan(s.target, wrong, p.current.model, null)).problems).toEqual([
-      'the plan fails: the plan: step 1 of 1 failed (add_column public.nowhere.x): relation "public.nowhere" does not exist',
+      'the plan: step 1 of 1 failed (add_column public.nowhere.x): relation "public.nowhere" does not exist',
     ]);
   });
 
@@ -191,7 +191,7 @@ tables:
     const v = await verifyPlan(embedded, p.plan, p.current.model, p.desired, { extensions: none });
     expect(v.ok).toBe(false);
     expect(v.problems[0]).toMatch(
-      /^the schema of today could not be rebuilt there: rebuilding the schema: step 2 of 2 failed \(create_table public\.people\): type "public\.citext" does not exist; verification may need the extensions intagg \(in schema public\), no_such_extension \(in schema public\), which could not be created there \(extension "intagg" is not available\): give the role CREATEDB so verification runs on a temporary database on the server itself$/,
+      /^the schema of today could not be rebuilt there: step 2 of 2 failed \(create_table public\.people\): type "public\.citext" does not exist; verification may need the extensions intagg \(in schema public\), no_such_extension \(in schema public\), which could not be created there \(extension "intagg" is not available\): give the role CREATEDB so verification runs on a temporary database on the server itself$/,
     );
   });
 

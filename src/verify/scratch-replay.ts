@@ -20,7 +20,8 @@ import type { Revision } from '../revisions/chain.js';
 /**
  * Run `steps` as apply does: in one transaction, except steps that cannot run in one (CREATE
  * INDEX CONCURRENTLY), which run on their own between transactions. The first line of the
- * failure, or null.
+ * failure ("step 2 of 5 failed (op object): reason", without `what`, which the caller says
+ * its own way), or null.
  */
 export async function runQuietly(db: Db, steps: readonly Step[], what: string): Promise<string | null> {
   for (const group of groupSteps(steps, Number.POSITIVE_INFINITY)) {
@@ -32,7 +33,8 @@ export async function runQuietly(db: Db, steps: readonly Step[], what: string): 
       if (group.transactional) await db.exec('COMMIT');
     } catch (error) {
       if (group.transactional) await db.exec('ROLLBACK').catch(() => undefined);
-      return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+      const line = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+      return line.startsWith(`${what}: `) ? line.slice(what.length + 2) : line;
     }
   }
   return null;
@@ -172,7 +174,7 @@ export async function statesAfter(target: Target, start: Introspection, revision
     const touched: string[] = [];
     for (const r of revisions) {
       const error = await runQuietly(scratch, r.upgrade, `revision ${r.revision}`);
-      if (error) return stop(`run on a copy of this database's schema without data (${info.where}), ${error}`);
+      if (error) return stop(`run on a copy of this database's schema without data (${info.where}), revision ${r.revision}: ${error}`);
       touched.push(...r.upgrade.map((s) => s.object));
       after.push(carryOver(start.model, before, (await introspect(scratch)).model, touched));
     }

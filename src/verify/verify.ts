@@ -67,7 +67,7 @@ async function prove(
 
   const upError = await run(scratch, plan.steps, 'the plan');
   if (upError) {
-    problems.push(`the plan fails: ${upError}${lacking(info)}`);
+    problems.push(`the plan: ${upError}${lacking(info)}`);
     return result();
   }
   const after = await introspect(scratch);
@@ -80,7 +80,7 @@ async function prove(
 
   const downError = await run(scratch, plan.downgrade, 'the downgrade');
   if (downError) {
-    problems.push(`the downgrade fails: ${downError}${lacking(info)}`);
+    problems.push(`the downgrade: ${downError}${lacking(info)}`);
     return result();
   }
   const back = await introspect(scratch);
