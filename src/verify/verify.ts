@@ -5,7 +5,7 @@
 import type { Db } from '../db/db.js';
 import { withScratchDatabase, type Extension, type ScratchInfo } from '../db/scratch.js';
 import type { Target } from '../db/target.js';
-import { introspect, type UsedFunction } from '../introspect/introspect.js';
+import { introspect, serverVersion, type UsedFunction } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
 import type { Model, Unmanaged } from '../model/model.js';
 import type { Plan, Verification } from '../plan/types.js';
@@ -17,6 +17,8 @@ export interface CopyNeeds {
   readonly extensions?: readonly Extension[];
   /** The user's functions that managed tables call, copied before the tables. */
   readonly functions?: readonly UsedFunction[];
+  /** The target's server_version_num: a copy on another major version (the embedded one) says so. */
+  readonly serverVersion?: number;
   /** Schemas holding objects not managed (see `stillNeeded`): kept, as the plan keeps them, though the copy may leave them empty. */
   readonly unmanaged?: Pick<Unmanaged, 'occupiedSchemas'>;
 }
@@ -34,7 +36,16 @@ export async function verifyPlan(target: Target, plan: Plan, current: Model, des
   const counts = { ...plan.unmanaged, ...(plan.unmanaged.function !== undefined ? { function: plan.unmanaged.function - functions.length } : {}) };
   const unproven = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
   const also = Object.keys(unproven).length > 0 ? { unproven } : {};
-  return withScratchDatabase(target, (scratch, info) => prove(scratch, info, plan, current, desired, { functions, occupied: needs.unmanaged?.occupiedSchemas ?? [] }, also), { extensions: needs.extensions ?? [] });
+  return withScratchDatabase(target, async (scratch, info) => prove(scratch, await versioned(scratch, info, needs.serverVersion), plan, current, desired, { functions, occupied: needs.unmanaged?.occupiedSchemas ?? [] }, also), { extensions: needs.extensions ?? [] });
+}
+
+const major = (version: number): number => Math.floor(version / 10000);
+
+/** `info`, its place naming the embedded PostgreSQL's major version when the target runs another one (which may spell or allow things otherwise). */
+async function versioned(scratch: Db, info: ScratchInfo, targetVersion: number | undefined): Promise<ScratchInfo> {
+  if (!info.embedded || targetVersion === undefined) return info;
+  const version = await serverVersion(scratch);
+  return major(version) === major(targetVersion) ? info : { ...info, where: `${info.where} ${major(version)} (the target runs ${major(targetVersion)})` };
 }
 
 /** Why a failure may not be the plan's fault: extensions of the target the scratch database could not have. */
