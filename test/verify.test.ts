@@ -222,7 +222,7 @@ tables:
     expect(p.current.functions.map((f) => f.signature)).toEqual(['public.next_code(prefix text)']);
     // Rebuilt exactly: the sequences with their options, owned by their columns.
     await withScratchDatabase(s.target, async (copy) => {
-      expect(await rebuild(copy, p.current.model, p.current.functions)).toBeNull();
+      expect(await rebuild(copy, p.current.model, p.current)).toBeNull();
       expect(await modelOf(copy)).toEqual(await modelOf(s.db));
     });
     expect((await modelOf(s.db)).tables['public.tickets']!.columns.find((c) => c.name === 'down')!.ownedSequences).toEqual([
@@ -276,5 +276,36 @@ tables:
     const r = schema(['plan', '--verify']);
     expect(r.stdout, r.stderr).toContain('Verified up and down on a temporary database on');
     expect(r.status).toBe(0);
+  });
+  it('copies the functions that those defaults and indexes call call in turn, in any order, and rebuilds them on the search_path they were made with', async () => {
+    // An SQL function is inlined when an index on it is built: what it calls must be there too.
+    await runBefore(s.db, `SET check_function_bodies = off; CREATE FUNCTION outer_fn(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT helper(x) + 1';
+      CREATE FUNCTION helper(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT deep(x) * 2';
+      CREATE FUNCTION deep(x integer) RETURNS integer LANGUAGE sql IMMUTABLE RETURN x - 1;
+      CREATE TABLE u (a integer, b integer DEFAULT outer_fn(1)); CREATE INDEX u_idx ON u (outer_fn(a)); RESET check_function_bodies;
+      CREATE DOMAIN positive AS integer CHECK (VALUE > 0); CREATE FUNCTION unused(p positive) RETURNS integer LANGUAGE sql AS 'SELECT p';`);
+    await writeFile(join(cwd, 'schema.yaml'), `tables:\n  u:\n    columns:\n      a: integer\n      b: { type: integer, default: { sql: outer_fn(1) } }\n      c: text\n    indexes:\n      u_idx: { columns: [{ expression: outer_fn(a) }] }\n`);
+    const p = await planned();
+    expect(p.plan.steps.map((st) => `${st.op} ${st.object}`)).toEqual(['drop_table public.legacy', 'add_column public.u.c']);
+    // The three are copied, so they are part of the proof; a function nothing needs that cannot be made there (its domain is not) is no failure.
+    const v = await verifyPlan(s.target, p.plan, p.current.model, p.desired, p.current);
+    expect(v).toEqual({ ok: true, where: expect.stringMatching(/^a temporary database on /), problems: [], unproven: { domain: 1, function: 1 } });
+    // (Not on PGlite: from PostgreSQL 17 on, CREATE INDEX reads function bodies on a safe search_path, so helper is not found there.)
+    const r = schema(['plan', '--verify']);
+    expect(r.stdout, r.stderr).toContain('Verified up and down on a temporary database on');
+    expect(r.status).toBe(0);
+  });
+  it('names the functions it could not copy when the rebuild then fails', async () => {
+    await runBefore(s.db, `CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
+      CREATE FUNCTION helper(x positive) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT x * 2';
+      CREATE FUNCTION outer_fn(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT helper(x::positive) + 1';
+      CREATE TABLE u (a integer); CREATE INDEX u_idx ON u (outer_fn(a));`);
+    await writeFile(join(cwd, 'schema.yaml'), `tables:\n  u:\n    columns:\n      a: integer\n      c: text\n    indexes:\n      u_idx: { columns: [{ expression: outer_fn(a) }] }\n`);
+    const p = await planned();
+    const v = await verifyPlan(s.target, p.plan, p.current.model, p.desired, p.current);
+    expect(v).toMatchObject({ ok: false, unproven: { domain: 1, function: 1 } });
+    expect(v.problems).toEqual([
+      'the schema of today could not be rebuilt there: step 3 of 3 failed (create_index public.u.u_idx): type "positive" does not exist; not copied there: the function public.helper(x public.positive) (type public.positive does not exist)',
+    ]);
   });
 });

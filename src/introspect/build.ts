@@ -247,20 +247,22 @@ export interface Introspection {
   readonly serverVersion: number;
   /** Extensions installed, with their schemas: what a copy of the schema needs first. */
   readonly extensions: readonly ExtensionRow[];
-  /** The user's functions that managed tables call (in defaults, checks, indexes): a copy needs them too. */
+  /** The user's functions (not an extension's), in creation order: a copy needs those managed tables call (`called`) and what they call in turn. */
   readonly functions: readonly UsedFunction[];
 }
 
-/** A function of the user's that a managed table calls, as PostgreSQL would create it again. */
+/** A function of the user's, as PostgreSQL would create it again. */
 export interface UsedFunction {
   /** For people: `public.my_fn(a integer)`. */
   readonly signature: string;
   /** pg_get_functiondef's CREATE OR REPLACE FUNCTION statement. */
   readonly definition: string;
+  /** A default, check or index of a managed table calls it: a copy cannot do without it. */
+  readonly called: boolean;
 }
 
 export function buildUsedFunction(row: FunctionRow): UsedFunction {
-  return { signature: `${objectPath(row.schema, row.name)}(${row.arguments})`, definition: row.definition };
+  return { signature: `${objectPath(row.schema, row.name)}(${row.arguments})`, definition: row.definition, called: row.called ?? true };
 }
 
 export function buildIntrospection(rows: CatalogRows): Introspection {

@@ -156,6 +156,8 @@ export interface FunctionRow {
   readonly arguments: string;
   /** pg_get_functiondef: one CREATE OR REPLACE FUNCTION statement. */
   readonly definition: string;
+  /** A default, generated column, check or index of a managed table calls it (absent in rows read by older code: true). */
+  readonly called?: boolean;
 }
 /** A schema holding anything besides managed tables and enums (an extension, an operator...). */
 export interface OccupiedSchemaRow {
@@ -539,24 +541,26 @@ export function extensionsSql(): string {
 }
 
 /**
- * The user's functions (not an extension's) that defaults, generated columns, checks and
- * index expressions of managed tables call: a copy of the schema needs them first. In
- * creation order, which puts a function before those made after it.
+ * The user's functions (not an extension's), each marked `called` when defaults, generated
+ * columns, checks or index expressions of managed tables call it: a copy of the schema needs
+ * those first, and the functions they call in turn, which the catalog does not record for a
+ * body written as text (so every one is read). In creation order, which puts a function
+ * before those made after it.
  */
 export function usedFunctionsSql(): string {
   const cls = (name: string): string => `'pg_catalog.${name}'::regclass`;
   return `SELECT n.nspname AS schema, p.proname AS name, pg_catalog.pg_get_function_identity_arguments(p.oid) AS arguments,
-      pg_catalog.pg_get_functiondef(p.oid) AS definition
-    FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-    WHERE p.prokind = 'f' AND ${schemaFilter('n')} AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')}
-      AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+      pg_catalog.pg_get_functiondef(p.oid) AS definition,
+      EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
         LEFT JOIN pg_catalog.pg_attrdef ad ON d.classid = ${cls('pg_attrdef')} AND ad.oid = d.objid
         LEFT JOIN pg_catalog.pg_constraint con ON d.classid = ${cls('pg_constraint')} AND con.oid = d.objid
         LEFT JOIN pg_catalog.pg_index i ON d.classid = ${cls('pg_class')} AND i.indexrelid = d.objid
         JOIN pg_catalog.pg_class c ON c.oid = coalesce(ad.adrelid, con.conrelid, i.indrelid)
         JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
         WHERE d.refclassid = ${cls('pg_proc')} AND d.refobjid = p.oid AND d.deptype = 'n'
-          AND ${plainTable()} AND ${relationScope('database', 'c', 'cn')})
+          AND ${plainTable()} AND ${relationScope('database', 'c', 'cn')}) AS called
+    FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+    WHERE p.prokind IN ('f', 'w') AND ${schemaFilter('n')} AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')}
     ORDER BY p.oid`;
 }
 

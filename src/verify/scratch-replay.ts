@@ -4,7 +4,7 @@ import { groupSteps } from '../apply/groups.js';
 import type { ScriptStates } from '../apply/replay.js';
 import { runSteps } from '../apply/transaction.js';
 import type { Db } from '../db/db.js';
-import { withScratchDatabase } from '../db/scratch.js';
+import { withScratchDatabase, type Extension } from '../db/scratch.js';
 import { settleTextsAlone } from '../db/settle.js';
 import type { Target } from '../db/target.js';
 import { diff } from '../diff/diff.js';
@@ -12,7 +12,7 @@ import { introspect, serverVersion, type Introspection, type UsedFunction } from
 import { canonicalJson, comparable } from '../model/fingerprint.js';
 import { objectPath, pathsOverlap } from '../model/identifiers.js';
 import { noHints } from '../model/hints.js';
-import { columnNamed, type Model, type Table } from '../model/model.js';
+import { columnNamed, type Model, type Table, type Unmanaged } from '../model/model.js';
 import { buildPlan, stepsFor } from '../plan/plan.js';
 import type { Step } from '../plan/types.js';
 import type { Revision } from '../revisions/chain.js';
@@ -71,45 +71,114 @@ export async function stillNeeded(scratch: Db, actual: Introspection, expected: 
   return needed(respelled).map((s) => `${s.op} ${s.object}`);
 }
 
+/** What a copy of the schema needs besides its Model, as introspection of the target finds it (an Introspection is one). */
+export interface CopyNeeds {
+  /** Created in the copy first. */
+  readonly extensions?: readonly Extension[];
+  /** The user's functions, copied before the tables (those the tables call must be). */
+  readonly functions?: readonly UsedFunction[];
+  /** Schemas holding objects not managed (see `stillNeeded`): kept, as the plan keeps them, though the copy may leave them empty. */
+  readonly unmanaged?: Pick<Unmanaged, 'occupiedSchemas'>;
+  /** The target's server_version_num: a copy on another major version (the embedded one) says so. */
+  readonly serverVersion?: number;
+}
+
+interface NotCopied {
+  readonly function: UsedFunction;
+  readonly why: string;
+}
+
 /**
- * Create `functions` (pg_get_functiondef's statements) in `scratch`, in order, without checking
- * their bodies (as pg_dump does: what a body reads may come later, and nothing runs it without
- * data). The first failure, naming the function, or null.
+ * Create `functions` (pg_get_functiondef's statements) in `scratch` without checking their
+ * bodies (as pg_dump does: what a body reads may come later, and nothing runs it without
+ * data). One that fails (a body in the SQL-standard form calling a function made after it, a
+ * type of its signature not there yet) is tried again after the others, until no more can be
+ * made. Those left, and why.
  */
-async function copyFunctions(scratch: Db, functions: readonly UsedFunction[]): Promise<string | null> {
+async function copyFunctions(scratch: Db, functions: readonly UsedFunction[]): Promise<NotCopied[]> {
   await scratch.exec('SET check_function_bodies = false');
   try {
-    for (const f of functions) {
-      try {
-        await scratch.exec(f.definition);
-      } catch (error) {
-        const why = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-        return `the function ${f.signature}, which a default, check or index calls, could not be created there: ${why}`;
+    let pending = functions;
+    for (;;) {
+      const left: NotCopied[] = [];
+      for (const f of pending) {
+        try {
+          await scratch.exec(f.definition);
+        } catch (error) {
+          left.push({ function: f, why: (error instanceof Error ? error.message : String(error)).split('\n')[0]! });
+        }
       }
+      if (left.length === 0 || left.length === pending.length) return left;
+      pending = left.map((l) => l.function);
     }
-    return null;
   } finally {
     await scratch.exec('RESET check_function_bodies');
   }
 }
 
 /**
- * Build `model` (settled: see above) in the empty database `scratch`, with the user's
- * `functions` its tables call: created once the schemas and enums they may use exist, before
- * any table. Null when the copy is exact but for what `settled` leaves out; else what went
- * wrong ("could not be rebuilt ...").
+ * Run `fn` with the search_path a new session of the server has, as the schema of today was
+ * made: an SQL function an index or default calls is inlined, and its body read, with the
+ * path of the session that builds them, and a body may call its neighbours unqualified. Only
+ * the copy is made so; the plan and its downgrade run as apply runs them (see db/db.ts).
  */
-export async function rebuild(scratch: Db, model: Model, functions: readonly UsedFunction[] = []): Promise<string | null> {
-  const stages: Model[] = functions.length > 0 ? [{ schemas: model.schemas, enums: model.enums, tables: {} }] : [];
-  for (const [i, desired] of [...stages, settled(model)].entries()) {
-    const now = (await introspect(scratch)).model;
-    const error = await runQuietly(scratch, buildPlan({ current: now, desired, hints: noHints }).steps, 'rebuilding the schema');
-    if (error) return `could not be rebuilt there: ${error}`;
-    const failed = i === 0 && stages.length > 0 ? await copyFunctions(scratch, functions) : null;
-    if (failed) return `could not be rebuilt there: ${failed}`;
+async function asMade<T>(scratch: Db, fn: () => Promise<T>): Promise<T> {
+  await scratch.exec('RESET search_path');
+  try {
+    return await fn();
+  } finally {
+    await scratch.exec("SET search_path = ''");
   }
+}
+
+/** Run the steps that take `scratch` to `desired`; the failure, or null. */
+async function buildTo(scratch: Db, desired: Model): Promise<string | null> {
+  const steps = buildPlan({ current: (await introspect(scratch)).model, desired, hints: noHints }).steps;
+  return asMade(scratch, () => runQuietly(scratch, steps, 'rebuilding the schema'));
+}
+
+export interface Rebuilt {
+  /** What went wrong ("could not be rebuilt ..."); null when the copy is exact but for what `settled` leaves out. */
+  readonly problem: string | null;
+  /** The user's functions that could not be copied: the tables do not call them, or `problem` says so. */
+  readonly notCopied: readonly string[];
+}
+
+/**
+ * Build `model` (settled: see above) in the empty database `scratch`, with the user's
+ * functions: created once the schemas and enums they may use exist, before any table, since
+ * defaults, checks and indexes call them, and the functions those call in turn (an SQL
+ * function is inlined, and its body read, when an index on it is built; the catalog does not
+ * record what a body written as text calls, so every one is copied). A function the tables do
+ * not call that cannot be made there is no failure, unless the build then fails: it is named.
+ */
+export async function rebuildCopy(scratch: Db, model: Model, needs: CopyNeeds = {}): Promise<Rebuilt> {
+  const functions = needs.functions ?? [];
+  let left: NotCopied[] = [];
+  const notCopied = (): string[] => left.map((l) => l.function.signature);
+  const failed = (why: string, named?: NotCopied): Rebuilt => {
+    const others = left.filter((l) => l !== named);
+    const also = others.length > 0 ? `; not copied there: ${others.map((l) => `the function ${l.function.signature} (${l.why})`).join(', ')}` : '';
+    return { problem: `could not be rebuilt there: ${why}${also}`, notCopied: notCopied() };
+  };
+  if (functions.length > 0) {
+    const error = await buildTo(scratch, { schemas: model.schemas, enums: model.enums, tables: {} });
+    if (error) return failed(error);
+    left = await asMade(scratch, () => copyFunctions(scratch, functions));
+    const needed = left.find((l) => l.function.called);
+    if (needed) return failed(`the function ${needed.function.signature}, which a default, check or index calls, could not be created there: ${needed.why}`, needed);
+  }
+  const error = await buildTo(scratch, settled(model));
+  if (error) return failed(error);
+  // A function taking or returning a table's row type can be made now.
+  if (left.length > 0) left = await asMade(scratch, () => copyFunctions(scratch, left.map((l) => l.function)));
   const off = await stillNeeded(scratch, await introspect(scratch), model);
-  return off.length > 0 ? `could not be rebuilt exactly (still needed: ${off.join(', ')})` : null;
+  return { problem: off.length > 0 ? `could not be rebuilt exactly (still needed: ${off.join(', ')})` : null, notCopied: notCopied() };
+}
+
+/** `rebuildCopy`'s problem alone: null when the copy is exact. */
+export async function rebuild(scratch: Db, model: Model, needs: CopyNeeds = {}): Promise<string | null> {
+  return (await rebuildCopy(scratch, model, needs)).problem;
 }
 
 /**
@@ -168,7 +237,7 @@ export async function statesAfter(target: Target, start: Introspection, revision
     if (major(version) !== major(start.serverVersion)) {
       return stop(`the copy of its schema could only be made on ${info.where}, PostgreSQL ${major(version)}, which may spell it otherwise than this database's PostgreSQL ${major(start.serverVersion)}`);
     }
-    const problem = await rebuild(scratch, start.model, start.functions);
+    const problem = await rebuild(scratch, start.model, start);
     if (problem) return stop(`the schema of this database ${problem} (${info.where})`);
     const before = (await introspect(scratch)).model;
     const touched: string[] = [];

@@ -3,40 +3,36 @@
 // result must be the starting state. What differs is said as the steps still needed to get
 // there; what the proof cannot cover (objects not managed) is said too.
 import type { Db } from '../db/db.js';
-import { withScratchDatabase, type Extension, type ScratchInfo } from '../db/scratch.js';
+import { withScratchDatabase, type ScratchInfo } from '../db/scratch.js';
 import type { Target } from '../db/target.js';
-import { introspect, serverVersion, type UsedFunction } from '../introspect/introspect.js';
+import { introspect, serverVersion } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
-import type { Model, Unmanaged } from '../model/model.js';
+import type { Model } from '../model/model.js';
 import type { Plan, Verification } from '../plan/types.js';
-import { rebuild, runQuietly as run, stillNeeded } from './scratch-replay.js';
+import { rebuildCopy, runQuietly as run, stillNeeded, type CopyNeeds } from './scratch-replay.js';
 
-/** What a copy of the schema needs besides its Model, as introspection finds it on the target. */
-export interface CopyNeeds {
-  /** Created in the copy first. */
-  readonly extensions?: readonly Extension[];
-  /** The user's functions that managed tables call, copied before the tables. */
-  readonly functions?: readonly UsedFunction[];
-  /** The target's server_version_num: a copy on another major version (the embedded one) says so. */
-  readonly serverVersion?: number;
-  /** Schemas holding objects not managed (see `stillNeeded`): kept, as the plan keeps them, though the copy may leave them empty. */
-  readonly unmanaged?: Pick<Unmanaged, 'occupiedSchemas'>;
-}
+export type { CopyNeeds } from './scratch-replay.js';
 
 /**
  * Prove `plan` on a copy of today's schema (no data). `current` is the Model the plan starts
  * from; `desired` the one it must reach (null for a saved plan: then its fingerprint decides);
- * `needs` what the copy takes from the target besides (its extensions, the functions its
- * tables call). Other objects the plan counts as not managed are not rebuilt: the result says
- * so. Writes only to the scratch database, which is dropped afterwards.
+ * `needs` what the copy takes from the target besides (its extensions, the user's functions,
+ * its schemas holding objects not managed). Other objects the plan counts as not managed are
+ * not rebuilt: the result says so. Writes only to the scratch database, which is dropped
+ * afterwards.
  */
 export async function verifyPlan(target: Target, plan: Plan, current: Model, desired: Model | null, needs: CopyNeeds = {}): Promise<Verification> {
-  const functions = needs.functions ?? [];
-  // The functions copied are rebuilt there, so the proof covers them.
-  const counts = { ...plan.unmanaged, ...(plan.unmanaged.function !== undefined ? { function: plan.unmanaged.function - functions.length } : {}) };
+  return withScratchDatabase(target, async (scratch, info) => prove(scratch, await versioned(scratch, info, needs.serverVersion), plan, current, desired, needs), {
+    extensions: needs.extensions ?? [],
+  });
+}
+
+/** What the copy did not rebuild, per kind: the objects not managed, but for the functions it copied, which the proof covers. */
+function unprovenOf(plan: Plan, needs: CopyNeeds, notCopied: number): Partial<Verification> {
+  const copied = (needs.functions ?? []).length - notCopied;
+  const counts = { ...plan.unmanaged, ...(plan.unmanaged.function !== undefined ? { function: plan.unmanaged.function - copied } : {}) };
   const unproven = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
-  const also = Object.keys(unproven).length > 0 ? { unproven } : {};
-  return withScratchDatabase(target, async (scratch, info) => prove(scratch, await versioned(scratch, info, needs.serverVersion), plan, current, desired, { functions, occupied: needs.unmanaged?.occupiedSchemas ?? [] }, also), { extensions: needs.extensions ?? [] });
+  return Object.keys(unproven).length > 0 ? { unproven } : {};
 }
 
 const major = (version: number): number => Math.floor(version / 10000);
@@ -58,21 +54,15 @@ function lacking(info: ScratchInfo): string {
   );
 }
 
-async function prove(
-  scratch: Db,
-  info: ScratchInfo,
-  plan: Plan,
-  current: Model,
-  desired: Model | null,
-  copy: { readonly functions: readonly UsedFunction[]; readonly occupied: readonly string[] },
-  also: Partial<Verification>,
-): Promise<Verification> {
+async function prove(scratch: Db, info: ScratchInfo, plan: Plan, current: Model, desired: Model | null, needs: CopyNeeds): Promise<Verification> {
   const problems: string[] = [];
+  const occupied = needs.unmanaged?.occupiedSchemas ?? [];
+  const rebuilt = await rebuildCopy(scratch, current, needs);
+  const also = unprovenOf(plan, needs, rebuilt.notCopied.length);
   const result = (): Verification => ({ ok: problems.length === 0, where: info.where, problems, ...also });
 
-  const rebuildProblem = await rebuild(scratch, current, copy.functions);
-  if (rebuildProblem) {
-    problems.push(`the schema of today ${rebuildProblem}${rebuildProblem.startsWith('could not be rebuilt there') ? lacking(info) : ''}`);
+  if (rebuilt.problem) {
+    problems.push(`the schema of today ${rebuilt.problem}${rebuilt.problem.startsWith('could not be rebuilt there') ? lacking(info) : ''}`);
     return result();
   }
 
@@ -83,7 +73,7 @@ async function prove(
   }
   const after = await introspect(scratch);
   if (desired) {
-    const missing = await stillNeeded(scratch, after, desired, copy.occupied);
+    const missing = await stillNeeded(scratch, after, desired, occupied);
     if (missing.length > 0) problems.push(`after the plan, the database is not the desired state: still needed ${missing.join(', ')}`);
   } else if (fingerprint(after.model) !== plan.fingerprint.to) {
     problems.push('after the plan, the database is not the state the plan was made for (its fingerprint differs)');
@@ -95,7 +85,7 @@ async function prove(
     return result();
   }
   const back = await introspect(scratch);
-  const left = await stillNeeded(scratch, back, current, copy.occupied);
+  const left = await stillNeeded(scratch, back, current, occupied);
   if (left.length > 0) problems.push(`the downgrade does not return to the starting state: still needed ${left.join(', ')}`);
   return result();
 }
