@@ -247,6 +247,8 @@ export interface Introspection {
   readonly serverVersion: number;
   /** Extensions installed, with their schemas: what a copy of the schema needs first. */
   readonly extensions: readonly ExtensionRow[];
+  /** By index object path: the CREATE INDEX statement of each index of a managed table (not the Model: see IndexRow). */
+  readonly indexDefinitions: Readonly<Record<string, string>>;
   /** The user's functions (not an extension's), in creation order: a copy needs those managed tables call (`called`) and what they call in turn. */
   readonly functions: readonly UsedFunction[];
 }
@@ -284,5 +286,6 @@ export function buildIntrospection(rows: CatalogRows): Introspection {
     serverVersion: rows.server_version,
     extensions: rows.extensions ?? [],
     functions: (rows.functions ?? []).map(buildUsedFunction),
+    indexDefinitions: Object.fromEntries(rows.indexes.flatMap((i) => (i.definition ? [[objectPath(i.schema, i.table, i.name), i.definition]] : []))),
   };
 }

@@ -122,6 +122,8 @@ export interface IndexRow {
   readonly where: string | null;
   readonly valid: boolean;
   readonly nulls_not_distinct: boolean;
+  /** pg_get_indexdef: the CREATE INDEX statement, with what the Model does not hold (operator classes, collations, storage parameters). */
+  readonly definition?: string;
 }
 export interface UnmanagedRow {
   readonly kind: string;
@@ -326,7 +328,8 @@ export function indexesSql(scope: Scope, serverVersion: number): string {
         LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum) AS keys,
       pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS where,
       i.indisvalid AS valid,
-      ${nullsNotDistinct} AS nulls_not_distinct
+      ${nullsNotDistinct} AS nulls_not_distinct,
+      pg_catalog.pg_get_indexdef(i.indexrelid) AS definition
     FROM pg_catalog.pg_index i
     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_catalog.pg_class c ON c.oid = i.indrelid

@@ -30,11 +30,25 @@ function messageText(message: string): string {
   return out + cell(message.slice(at));
 }
 
+/** A failed proof, first and impossible to miss; nothing otherwise. */
+function failedProof(plan: Plan): string[] {
+  if (!plan.verification || plan.verification.ok) return [];
+  const [head, ...rest] = verificationLines(plan.verification);
+  return ['> [!CAUTION]', `> **${head}**`, ...rest.map((l) => `> ${l.trim()}`), ''];
+}
+
+/** A proof that passed, and what it did not cover; nothing otherwise. */
+function provenLines(plan: Plan): string[] {
+  if (!plan.verification?.ok) return [];
+  const unproven = unprovenLine(plan.verification);
+  return ['', `✅ ${verificationLines(plan.verification)[0]}`, ...(unproven ? ['', `⚠️ ${unproven}`] : [])];
+}
+
 /** `groups`: the transactions apply would run the plan in, for its SQL block (see `renderSql`). */
 export function renderMarkdown(plan: Plan, groups?: readonly SqlGroup[]): string {
   const out: string[] = [];
   if (plan.steps.length === 0) {
-    out.push('### schema plan: no changes', '', 'The database matches the schema.');
+    out.push('### schema plan: no changes', '', ...failedProof(plan), 'The database matches the schema.', ...provenLines(plan));
     const unmanaged = unmanagedLine(plan.unmanaged);
     if (unmanaged) out.push('', `_${unmanaged}_`);
     return out.join('\n') + '\n';
@@ -42,10 +56,7 @@ export function renderMarkdown(plan: Plan, groups?: readonly SqlGroup[]): string
   out.push(`### schema plan: ${summaryLine(plan.summary).replace(/^Plan: /, '')}`, '');
   const hazards = plan.steps.flatMap((step, i) => step.hazards.map((h) => ({ step, i, h })));
   const consent = CONSENT_HAZARDS.filter((c) => hazards.some(({ h }) => h.code === c));
-  if (plan.verification && !plan.verification.ok) {
-    const [head, ...rest] = verificationLines(plan.verification);
-    out.push('> [!CAUTION]', `> **${head}**`, ...rest.map((l) => `> ${l.trim()}`), '');
-  }
+  out.push(...failedProof(plan));
   const execution = executionLine(plan.execution);
   if (execution) out.push('> [!IMPORTANT]', `> ${execution}`, '');
   const certain = certainFailures(plan.steps);
@@ -75,10 +86,7 @@ export function renderMarkdown(plan: Plan, groups?: readonly SqlGroup[]): string
     out.push(`| ${i + 1} | ${SYMBOL[opKind(step.op)]} | ${step.op} | ${cell(code(step.object))} | ${codes} | ${lockWords(step)} |`);
   });
   out.push('', `**${summaryLine(plan.summary)}**`);
-  if (plan.verification?.ok) {
-    const unproven = unprovenLine(plan.verification);
-    out.push('', `✅ ${verificationLines(plan.verification)[0]}`, ...(unproven ? ['', `⚠️ ${unproven}`] : []));
-  }
+  out.push(...provenLines(plan));
   const unmanaged = unmanagedLine(plan.unmanaged);
   if (unmanaged) out.push('', `_${unmanaged}_`);
   const statements = plan.steps.reduce((n, s) => n + s.sql.length, 0);

@@ -69,6 +69,7 @@ export function renderText(plan: Plan, c: ChalkInstance, options: TextOptions = 
   if (plan.steps.length === 0) {
     out.push(c.green.bold('No changes.') + ' The database matches the schema.');
     if (unmanaged) out.push(c.dim(unmanaged));
+    out.push(...verificationText(plan, c));
     return out.join('\n') + '\n';
   }
   out.push('The plan, in the order it runs:', '', ...renderSteps(plan.steps, c, { ...options, action: 'Applying' }));
@@ -76,10 +77,14 @@ export function renderText(plan: Plan, c: ChalkInstance, options: TextOptions = 
   if (unmanaged) out.push(c.dim(unmanaged));
   const execution = executionLine(plan.execution);
   if (execution) out.push(c.yellow(execution));
-  if (plan.verification) {
-    const unproven = unprovenLine(plan.verification);
-    const [head, ...rest] = verificationLines(plan.verification);
-    out.push(plan.verification.ok ? c.green(head!) : c.red.bold(head!), ...rest.map((l) => (l === unproven ? c.yellow(l) : c.red(l))));
-  }
+  out.push(...verificationText(plan, c));
   return out.join('\n') + '\n';
+}
+
+/** The proof's lines, when the plan was verified (an empty plan too: the copy may fail). */
+function verificationText(plan: Plan, c: ChalkInstance): string[] {
+  if (!plan.verification) return [];
+  const unproven = unprovenLine(plan.verification);
+  const [head, ...rest] = verificationLines(plan.verification);
+  return [plan.verification.ok ? c.green(head!) : c.red.bold(head!), ...rest.map((l) => (l === unproven ? c.yellow(l) : c.red(l)))];
 }

@@ -12,7 +12,7 @@ import { introspect, serverVersion, type Introspection, type UsedFunction } from
 import { canonicalJson, comparable } from '../model/fingerprint.js';
 import { objectPath, pathsOverlap } from '../model/identifiers.js';
 import { noHints } from '../model/hints.js';
-import { columnNamed, type Model, type Table, type Unmanaged } from '../model/model.js';
+import { columnNamed, type Index, type Model, type Table, type Unmanaged } from '../model/model.js';
 import { buildPlan, stepsFor } from '../plan/plan.js';
 import type { Step } from '../plan/types.js';
 import type { Revision } from '../revisions/chain.js';
@@ -81,6 +81,48 @@ export interface CopyNeeds {
   readonly unmanaged?: Pick<Unmanaged, 'occupiedSchemas'>;
   /** The target's server_version_num: a copy on another major version (the embedded one) says so. */
   readonly serverVersion?: number;
+  /** The target's Model, of which `indexDefinitions` are. */
+  readonly model?: Model;
+  /** By index object path, the target's CREATE INDEX statements: an index the Model copied has alike is made from its own (operator classes...). */
+  readonly indexDefinitions?: Readonly<Record<string, string>>;
+}
+
+interface LiveIndex {
+  readonly path: string;
+  readonly table: string;
+  readonly name: string;
+  readonly definition: string;
+}
+
+const withoutInvalid = ({ invalid: _i, ...index }: Index): Index => index;
+
+/**
+ * The indexes of `model` that the target has exactly alike (as far as the Model sees), with the
+ * target's own statements: these hold what the Model does not, an operator class, a collation.
+ */
+function liveIndexes(model: Model, needs: CopyNeeds): LiveIndex[] {
+  const live = needs.model;
+  const definitions = needs.indexDefinitions ?? {};
+  if (!live) return [];
+  return Object.entries(model.tables).flatMap(([key, t]) =>
+    Object.values(t.indexes).flatMap((index) => {
+      const path = objectPath(t.schema, t.name, index.name);
+      const theirs = live.tables[key]?.indexes[index.name];
+      const definition = definitions[path];
+      return theirs && definition && canonicalJson(withoutInvalid(theirs)) === canonicalJson(withoutInvalid(index)) ? [{ path, table: key, name: index.name, definition }] : [];
+    }),
+  );
+}
+
+/** `model` without `indexes`, and without foreign keys (one may need a unique index among them). */
+function withoutIndexes(model: Model, indexes: readonly LiveIndex[]): Model {
+  const tables = Object.fromEntries(
+    Object.entries(model.tables).map(([key, t]) => {
+      const left = Object.fromEntries(Object.entries(t.indexes).filter(([name]) => !indexes.some((i) => i.table === key && i.name === name)));
+      return [key, { ...t, indexes: left, foreignKeys: {} }];
+    }),
+  );
+  return { ...model, tables };
 }
 
 interface NotCopied {
@@ -137,6 +179,19 @@ async function buildTo(scratch: Db, desired: Model): Promise<string | null> {
   return asMade(scratch, () => runQuietly(scratch, steps, 'rebuilding the schema'));
 }
 
+/** Run each index's own statement; those that fail, and why. */
+async function createIndexes(scratch: Db, indexes: readonly LiveIndex[]): Promise<{ index: LiveIndex; why: string }[]> {
+  const failures: { index: LiveIndex; why: string }[] = [];
+  for (const index of indexes) {
+    try {
+      await scratch.exec(index.definition);
+    } catch (error) {
+      failures.push({ index, why: (error instanceof Error ? error.message : String(error)).split('\n')[0]! });
+    }
+  }
+  return failures;
+}
+
 export interface Rebuilt {
   /** What went wrong ("could not be rebuilt ..."); null when the copy is exact but for what `settled` leaves out. */
   readonly problem: string | null;
@@ -156,10 +211,13 @@ export async function rebuildCopy(scratch: Db, model: Model, needs: CopyNeeds = 
   const functions = needs.functions ?? [];
   let left: NotCopied[] = [];
   const notCopied = (): string[] => left.map((l) => l.function.signature);
+  let indexFailures: { readonly index: LiveIndex; readonly why: string }[] = [];
   const failed = (why: string, named?: NotCopied): Rebuilt => {
     const others = left.filter((l) => l !== named);
-    const also = others.length > 0 ? `; not copied there: ${others.map((l) => `the function ${l.function.signature} (${l.why})`).join(', ')}` : '';
-    return { problem: `could not be rebuilt there: ${why}${also}`, notCopied: notCopied() };
+    const functionsNote = others.length > 0 ? `; not copied there: ${others.map((l) => `the function ${l.function.signature} (${l.why})`).join(', ')}` : '';
+    // An index whose own statement failed for the same reason as the step needs no second word.
+    const indexesNote = indexFailures.filter((f) => !why.includes(f.why)).map((f) => `; the index ${f.index.path} as the database defines it (${f.index.definition}) could not be made there either: ${f.why}`).join('');
+    return { problem: `could not be rebuilt there: ${why}${functionsNote}${indexesNote}`, notCopied: notCopied() };
   };
   if (functions.length > 0) {
     const error = await buildTo(scratch, { schemas: model.schemas, enums: model.enums, tables: {} });
@@ -167,6 +225,14 @@ export async function rebuildCopy(scratch: Db, model: Model, needs: CopyNeeds = 
     left = await asMade(scratch, () => copyFunctions(scratch, functions));
     const needed = left.find((l) => l.function.called);
     if (needed) return failed(`the function ${needed.function.signature}, which a default, check or index calls, could not be created there: ${needed.why}`, needed);
+  }
+  // Indexes are made from the target's own statements where it has them, then the rest (an
+  // index such a statement could not make, from the Model, and the foreign keys) as planned.
+  const live = liveIndexes(model, needs);
+  if (live.length > 0) {
+    const error = await buildTo(scratch, withoutIndexes(settled(model), live));
+    if (error) return failed(error);
+    indexFailures = await asMade(scratch, () => createIndexes(scratch, live));
   }
   const error = await buildTo(scratch, settled(model));
   if (error) return failed(error);
