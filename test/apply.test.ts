@@ -200,3 +200,131 @@ tables:
     expect((await plan(withSeq)).steps).toEqual([]);
   });
 });
+
+describe('sequences owned by columns (serial)', () => {
+  const seq = async (name: string) =>
+    (await s.db.query<{ type: string; min: string; max: string }>(
+      `SELECT format_type(seqtypid, NULL) AS type, seqmin::text AS min, seqmax::text AS max FROM pg_catalog.pg_sequence WHERE seqrelid = $1::regclass`,
+      [`public.${name}`],
+    ))[0];
+  const downgradeLast = async () => {
+    const status = await readStatus(s.db, plansDir);
+    const [last] = revisionsToDowngrade(status.chain, status.appliedIds, '-1');
+    return runRevision(s.db, last!, 'downgrade');
+  };
+  const bigintId = `
+tables:
+  a:
+    columns:
+      id: { type: bigint, nullable: false, primary_key: true, default: { sql: "nextval('a_id_seq'::regclass)" } }
+      n: text
+`;
+
+  it('serial to bigint retypes the sequence with the column; the way back retypes it again, and says it fails once the sequence is past integer', async () => {
+    await runBefore(s.db, `CREATE TABLE a (id serial PRIMARY KEY, n text); INSERT INTO a (n) VALUES ('x'), ('y');`);
+    const before = await modelOf(s.db);
+    const p = await plan(bigintId);
+    expect(p.steps.map((st) => [st.op, st.object, st.sql])).toEqual([
+      [
+        'alter_column',
+        'public.a.id',
+        [
+          'ALTER TABLE public.a ALTER COLUMN id DROP DEFAULT',
+          'ALTER TABLE public.a ALTER COLUMN id TYPE bigint',
+          "ALTER TABLE public.a ALTER COLUMN id SET DEFAULT nextval('public.a_id_seq'::regclass)",
+          'ALTER SEQUENCE public.a_id_seq AS bigint',
+        ],
+      ],
+    ]);
+    expect(p.steps[0]!.hazards.map((h) => h.code)).toEqual(['table_rewrite']);
+    expect(p.downgrade.map((st) => st.sql.at(-1))).toEqual(['ALTER SEQUENCE public.a_id_seq AS integer']);
+    expect(p.downgrade[0]!.hazards.map((h) => `${h.code}: ${h.message}`)).toContain('may_fail: fails if sequence public.a_id_seq has already counted past 2147483647, where integer ends');
+
+    await applyPlan({ db: s.db, plan: p, plansDir, message: 'bigint ids' });
+    expect(await seq('a_id_seq')).toEqual({ type: 'bigint', min: '1', max: '9223372036854775807' });
+    expect((await plan(bigintId)).steps).toEqual([]);
+
+    // Past what integer holds, the way back fails as the hazard says, and changes nothing.
+    await s.db.query(`SELECT setval('public.a_id_seq', 3000000000)`);
+    await expect(downgradeLast()).rejects.toThrow(/RESTART value \(3000000000\) cannot be greater than MAXVALUE \(2147483647\)/);
+    expect(await seq('a_id_seq')).toEqual({ type: 'bigint', min: '1', max: '9223372036854775807' });
+    await s.db.query(`SELECT setval('public.a_id_seq', 2)`);
+    await downgradeLast();
+    expect(await modelOf(s.db)).toEqual(before);
+    expect(await seq('a_id_seq')).toEqual({ type: 'integer', min: '1', max: '2147483647' });
+  });
+
+  it('a sequence retyped with its column gets the bounds PostgreSQL gives it', async () => {
+    // Ascending and descending, default and explicit bounds, one that cannot follow (MAXVALUE too large for integer).
+    await runBefore(
+      s.db,
+      `CREATE TABLE t (a smallint, b integer, c integer, d bigint, e integer);
+CREATE SEQUENCE t_a_seq AS smallint MINVALUE -32768 OWNED BY t.a;
+CREATE SEQUENCE t_b_seq AS integer INCREMENT BY -1 OWNED BY t.b;
+CREATE SEQUENCE t_c_seq AS integer MINVALUE 5 MAXVALUE 1000 START WITH 7 OWNED BY t.c;
+CREATE SEQUENCE t_d_seq AS bigint MAXVALUE 3000000000 OWNED BY t.d;
+CREATE SEQUENCE t_e_seq AS smallint OWNED BY t.e;
+ALTER TABLE t ALTER a SET DEFAULT nextval('t_a_seq'), ALTER b SET DEFAULT nextval('t_b_seq'), ALTER c SET DEFAULT nextval('t_c_seq'),
+  ALTER d SET DEFAULT nextval('t_d_seq'), ALTER e SET DEFAULT nextval('t_e_seq');`,
+    );
+    const before = await modelOf(s.db);
+    const column = (name: string, type: string) => `      ${name}: { type: ${type}, default: { sql: "nextval('t_${name}_seq'::regclass)" } }\n`;
+    const desired = `tables:\n  t:\n    columns:\n${column('a', 'bigint')}${column('b', 'bigint')}${column('c', 'bigint')}${column('d', 'integer')}${column('e', 'bigint')}`;
+    const p = await plan(desired);
+    // e's sequence is smallint, not its column's integer: it stays as it is.
+    expect(p.steps.flatMap((st) => st.sql.filter((q) => q.startsWith('ALTER SEQUENCE')))).toEqual([
+      'ALTER SEQUENCE public.t_a_seq AS bigint',
+      'ALTER SEQUENCE public.t_b_seq AS bigint',
+      'ALTER SEQUENCE public.t_c_seq AS bigint',
+    ]);
+    await applyPlan({ db: s.db, plan: p, plansDir, message: 'wider' });
+    expect(await seq('t_a_seq')).toEqual({ type: 'bigint', min: '-9223372036854775808', max: '9223372036854775807' });
+    expect(await seq('t_b_seq')).toEqual({ type: 'bigint', min: '-9223372036854775808', max: '-1' });
+    expect(await seq('t_c_seq')).toEqual({ type: 'bigint', min: '5', max: '1000' });
+    expect(await seq('t_d_seq')).toEqual({ type: 'bigint', min: '1', max: '3000000000' });
+    expect(await seq('t_e_seq')).toEqual({ type: 'smallint', min: '1', max: '32767' });
+    expect((await plan(desired)).steps).toEqual([]);
+    await downgradeLast();
+    expect(await modelOf(s.db)).toEqual(before);
+  });
+
+  it("removing a serial column's default drops its sequence; the way back makes it again and says it counts from its start", async () => {
+    await runBefore(s.db, `CREATE TABLE a (id serial PRIMARY KEY, n text); INSERT INTO a (n) VALUES ('x'), ('y');`);
+    const before = await modelOf(s.db);
+    const desired = `tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      n: text\n`;
+    const p = await plan(desired);
+    expect(p.steps.map((st) => [st.op, st.object, st.sql, st.hazards.map((h) => `${h.code}: ${h.message}`)])).toEqual([
+      [
+        'alter_column',
+        'public.a.id',
+        ['ALTER TABLE public.a ALTER COLUMN id DROP DEFAULT', 'DROP SEQUENCE public.a_id_seq'],
+        ['irreversible: drops sequence public.a_id_seq, which nothing uses any more: undoing this step makes it anew, counting again from 1, so inserts may collide with values public.a.id holds'],
+      ],
+    ]);
+    expect(p.downgrade.map((st) => [st.sql, st.hazards.map((h) => `${h.code}: ${h.message}`)])).toEqual([
+      [
+        [
+          'CREATE SEQUENCE public.a_id_seq AS integer',
+          "ALTER TABLE public.a ALTER COLUMN id SET DEFAULT nextval('public.a_id_seq'::regclass)",
+          'ALTER SEQUENCE public.a_id_seq OWNED BY public.a.id',
+        ],
+        ['may_fail: the new sequence public.a_id_seq of public.a.id starts at 1: inserts may collide with existing values'],
+      ],
+    ]);
+    await applyPlan({ db: s.db, plan: p, plansDir, message: 'no default' });
+    expect(await s.db.query(`SELECT count(*)::int AS n FROM pg_catalog.pg_class WHERE relname = 'a_id_seq'`)).toEqual([{ n: 0 }]);
+    expect((await plan(desired)).steps).toEqual([]);
+    await downgradeLast();
+    expect(await modelOf(s.db)).toEqual(before);
+  });
+
+  it('a sequence another default still uses stays when its own column stops using it', async () => {
+    await runBefore(s.db, `CREATE TABLE a (id serial PRIMARY KEY, other integer DEFAULT nextval('a_id_seq'));`);
+    const desired = `tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      other: { type: integer, default: { sql: "nextval('a_id_seq'::regclass)" } }\n`;
+    const p = await plan(desired);
+    expect(p.steps.map((st) => st.sql)).toEqual([['ALTER TABLE public.a ALTER COLUMN id DROP DEFAULT']]);
+    expect(p.steps[0]!.hazards).toEqual([]);
+    await applyPlan({ db: s.db, plan: p, plansDir, message: 'shared' });
+    expect((await plan(desired)).steps).toEqual([]);
+  });
+});

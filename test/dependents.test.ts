@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSchema, planAgainst } from '../src/api.js';
 import { certainFailures, type Step } from '../src/plan/types.js';
-import { runBefore } from './support/cases.js';
+import { modelOf, runBefore, runSteps } from './support/cases.js';
 import { withScratch } from './support/scratch.js';
 
 const BEFORE = `
@@ -204,6 +204,81 @@ tables:
       });
       // The policy using `unused` is on a table the plan drops: it goes first, so the type can go.
       expect(plan.steps.map(label)).toContain('drop_enum public.unused');
+    });
+  });
+});
+
+// A serial's sequence goes with its table or column (it is OWNED BY it): a default of another
+// table using it stands in the way, as a view would.
+describe("another table's default using a serial's sequence", () => {
+  const BEFORE = `CREATE TABLE x (id serial PRIMARY KEY); CREATE TABLE y (id integer DEFAULT nextval('x_id_seq'));
+CREATE TABLE z (id serial PRIMARY KEY, k integer); CREATE TABLE w (n integer DEFAULT nextval('z_id_seq'));`;
+
+  it('the drop of the table or column it goes with is certain to fail, naming the default; exactly those steps fail on the server', async () => {
+    await withScratch('dependents-sequence', async (s) => {
+      await runBefore(s.db, BEFORE);
+      const desired = `
+tables:
+  y:
+    columns:
+      id: { type: integer, default: { sql: "nextval('x_id_seq'::regclass)" } }
+  z:
+    columns:
+      k: integer
+  w:
+    columns:
+      n: { type: integer, default: { sql: "nextval('z_id_seq'::regclass)" } }
+`;
+      const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', desired));
+      const blocked = Object.fromEntries(certainFailures(plan.steps).map((f) => [label(f.step), f.hazard.message]));
+      expect(blocked).toEqual({
+        'drop_table public.x':
+          'the default of public.y.id uses sequence public.x_id_seq, which belongs to table public.x and goes with it, so PostgreSQL refuses to drop the table: give that column another default or keep public.x, then plan again',
+        'drop_column public.z.id':
+          'the default of public.w.n uses sequence public.z_id_seq, which belongs to column public.z.id and goes with it, so PostgreSQL refuses to drop the column: give that column another default or keep public.z.id, then plan again',
+      });
+
+      const failed: string[] = [];
+      await s.db.exec('BEGIN');
+      for (const step of plan.steps) {
+        await s.db.exec('SAVEPOINT step');
+        try {
+          for (const statement of step.sql) await s.db.exec(statement);
+          await s.db.exec('RELEASE SAVEPOINT step');
+        } catch {
+          failed.push(label(step));
+          await s.db.exec('ROLLBACK TO SAVEPOINT step');
+        }
+      }
+      await s.db.exec('ROLLBACK');
+      expect(failed.sort()).toEqual(Object.keys(blocked).sort());
+    });
+  });
+
+  it('a default that stops using it changes first; the downgrade makes the table again before the default uses its sequence', async () => {
+    await withScratch('dependents-sequence-freed', async (s) => {
+      await runBefore(s.db, BEFORE);
+      const before = await modelOf(s.db);
+      const desired = `
+tables:
+  y:
+    columns:
+      id: integer
+  z:
+    columns:
+      k: integer
+  w:
+    columns:
+      n: { type: integer, default: 0 }
+`;
+      const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', desired));
+      expect(certainFailures(plan.steps)).toEqual([]);
+      expect(plan.steps.map(label)).toEqual(['drop_primary_key public.z.z_pkey', 'alter_column public.y.id', 'drop_table public.x', 'alter_column public.w.n', 'drop_column public.z.id']);
+      expect(plan.downgrade.map(label)).toEqual(['create_table public.x', 'alter_column public.y.id', 'add_column public.z.id', 'alter_column public.w.n', 'add_primary_key public.z.z_pkey']);
+      await runSteps(s.db, plan.steps);
+      expect((await planAgainst(s.db, checkSchema('schema.yaml', desired))).plan.steps).toEqual([]);
+      await runSteps(s.db, plan.downgrade);
+      expect(await modelOf(s.db)).toEqual(before);
     });
   });
 });

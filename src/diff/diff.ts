@@ -491,9 +491,17 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
   }
   diffForeignKeys(base, desired, changes, facts);
 
-  const effective: Hints = {
+  return { changes, renames: asHints(current, renames) };
+}
+
+function asHints(current: Model, renames: ReturnType<typeof effectiveRenames>): Hints {
+  return {
     tables: new Map([...renames.tables].map(([to, from]) => [to, { schema: current.tables[from]!.schema, name: current.tables[from]!.name }])),
     columns: new Map([...renames.columns].map(([key, m]) => [key, new Map([...m].map(([from, to]) => [to, from]))])),
   };
-  return { changes, renames: effective };
+}
+
+/** The renames of `hints` that take effect from `current` to `desired`: `diff`'s `renames`, without the diff. */
+export function effectiveHints(current: Model, desired: Model, hints: Hints): Hints {
+  return asHints(current, effectiveRenames(current, desired, hints));
 }

@@ -1,7 +1,7 @@
 // Token-level edits of SQL text that PostgreSQL spelled (never of user text): renaming a
 // column inside a check or index expression, finding a type used by an expression.
 import { scanSync } from 'libpg-query';
-import { quoteIdent } from './identifiers.js';
+import { objectPath, parseQualifiedName, quoteIdent } from './identifiers.js';
 
 interface Token {
   readonly start: number;
@@ -50,6 +50,22 @@ export function mentionsType(sql: string, schema: string, name: string): boolean
   if (!sql.includes(n)) return false;
   const { list } = tokens(sql);
   return list.some((t, i) => t.text === s && list[i + 1]?.text === '.' && list[i + 2]?.text === n);
+}
+
+/**
+ * The relations a spelled expression names as `'schema.name'::regclass` (what nextval's
+ * argument reads back as), as object paths: the sequences a default uses.
+ */
+export function regclassesIn(sql: string): string[] {
+  if (!sql.includes('::regclass')) return [];
+  const { list } = tokens(sql);
+  const out: string[] = [];
+  list.forEach((t, i) => {
+    if (!t.text.startsWith("'") || list[i + 1]?.text !== '::' || list[i + 2]?.text !== 'regclass') return;
+    const name = parseQualifiedName(t.text.slice(1, -1).replaceAll("''", "'"));
+    if (name) out.push(objectPath(name.schema, name.name));
+  });
+  return [...new Set(out)];
 }
 
 /** `(expr)` unless the expression already is one parenthesised whole. */

@@ -1,12 +1,13 @@
 // (current Model, desired Model, hints) -> Plan: the ordered steps both ways. Pure.
-import { diff, invertHints } from '../diff/diff.js';
+import { diff, effectiveHints, invertHints } from '../diff/diff.js';
 import type { Change } from '../diff/changes.js';
 import { fingerprint } from '../model/fingerprint.js';
 import { objectPath } from '../model/identifiers.js';
 import type { Hints } from '../model/hints.js';
 import { tableKey, type Model, type Unmanaged } from '../model/model.js';
-import { renameColumnIn } from '../model/sql-tokens.js';
+import { regclassesIn, renameColumnIn } from '../model/sql-tokens.js';
 import { order } from './order.js';
+import { withOwnedSequences } from './owned-sequences.js';
 import { toDrafts, type Context } from './steps.js';
 import { PLAN_FORMAT_VERSION, summarize, type Hazard, type Measure, type Plan, type Step, type TableName } from './types.js';
 
@@ -31,6 +32,17 @@ function columnRenames(changes: readonly Change[]): Map<string, Map<string, stri
   return out;
 }
 
+/** Sequence (object path) -> the columns (object paths) of `model` whose defaults use it. */
+function sequenceUsers(model: Model): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const t of Object.values(model.tables)) {
+    for (const c of t.columns) {
+      for (const s of c.default === null ? [] : regclassesIn(c.default)) out.set(s, [...(out.get(s) ?? []), objectPath(t.schema, t.name, c.name)]);
+    }
+  }
+  return out;
+}
+
 /** Steps in executable order for a list of changes leading to `desired`. */
 export function stepsFor(changes: readonly Change[], desired: Model, options: StepOptions = {}): Step[] {
   const ctx: Context = {
@@ -43,6 +55,7 @@ export function stepsFor(changes: readonly Change[], desired: Model, options: St
     dependents: options.dependents ?? [],
     typeDependents: options.typeDependents ?? [],
     droppedTables: new Set(changes.flatMap((c) => (c.kind === 'drop_table' ? [tableKey(c.table)] : []))),
+    sequenceUsers: sequenceUsers(desired),
   };
   return order(changes.flatMap((c) => toDrafts(c, ctx))).map(({ op, object, sql, hazards, lock, lock_on, concurrently }) => ({
     op,
@@ -123,7 +136,9 @@ export function buildPlan(input: PlanInput): Plan {
   const diffOptions = { occupiedSchemas: occupied };
   // A schema holding objects this tool leaves alone stays: it is part of the desired state too.
   const kept = occupied.filter((s) => input.current.schemas.includes(s) && !input.desired.schemas.includes(s));
-  const desired: Model = kept.length === 0 ? input.desired : { ...input.desired, schemas: [...input.desired.schemas, ...kept].sort() };
+  const wanted: Model = kept.length === 0 ? input.desired : { ...input.desired, schemas: [...input.desired.schemas, ...kept].sort() };
+  // The sequences columns keep (serial's): the downgrade must put back what the plan changes of them.
+  const desired = withOwnedSequences(input.current, wanted, effectiveHints(input.current, wanted, input.hints));
   const forward = diff(input.current, desired, input.hints, diffOptions);
   const backward = diff(desired, input.current, invertHints(forward.renames), diffOptions);
   const stepOptions: StepOptions = { online: input.online ?? false, sizes: input.sizes ?? {} };

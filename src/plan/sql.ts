@@ -6,6 +6,7 @@ import { parenthesized } from '../model/sql-tokens.js';
 import type { Column, EnumType, ForeignKey, Index, OwnedSequence, PrimaryKey, Table, Unique } from '../model/model.js';
 import type { EnumAddition, EnumColumn } from '../diff/changes.js';
 import { parseType, testFails, type Conversion, type ValueTest } from './casts.js';
+import { SEQUENCE_RANGES } from './owned-sequences.js';
 
 type Named = { readonly schema: string; readonly name: string };
 
@@ -68,12 +69,6 @@ export function rebuildEnum(from: EnumType, to: EnumType, retiredName: string, c
 
 // ---- sequences owned by columns (serial's): made before the column, owned once it exists ----
 
-/** The range of each type a sequence may have: its defaults for MINVALUE and MAXVALUE. */
-const SEQUENCE_RANGES: Readonly<Record<string, readonly [string, string]>> = {
-  smallint: ['-32768', '32767'],
-  integer: ['-2147483648', '2147483647'],
-  bigint: ['-9223372036854775808', '9223372036854775807'],
-};
 const INTEGER = /^-?[0-9]+$/;
 
 /** CREATE SEQUENCE with the options that differ from PostgreSQL's defaults (as pg_dump writes it). */
@@ -96,6 +91,28 @@ export function createSequence(t: Named, s: OwnedSequence): string {
 
 export const ownSequence = (t: Named, column: string, s: OwnedSequence): string =>
   `ALTER SEQUENCE ${qualify(t.schema, s.name)} OWNED BY ${rel(t)}.${quoteIdent(column)}`;
+
+/** Its MINVALUE and MAXVALUE change with the type as PostgreSQL decides (see retypedSequence). */
+export function retypeSequence(t: Named, s: OwnedSequence): string {
+  if (!SEQUENCE_RANGES[s.type]) throw new Error(`sequence ${qualify(t.schema, s.name)} cannot have type ${s.type}`);
+  return `ALTER SEQUENCE ${qualify(t.schema, s.name)} AS ${s.type}`;
+}
+export const dropSequence = (t: Named, s: OwnedSequence): string => `DROP SEQUENCE ${qualify(t.schema, s.name)}`;
+
+/** The sequences a column owns before (`from`) and after (`to`) a change: those made, retyped ([before, after]) and dropped. */
+export function sequenceChanges(from: Column, to: Column): { made: OwnedSequence[]; retyped: Array<[OwnedSequence, OwnedSequence]>; dropped: OwnedSequence[] } {
+  const before = from.ownedSequences ?? [];
+  const after = to.ownedSequences ?? [];
+  const find = (list: readonly OwnedSequence[], s: OwnedSequence): OwnedSequence | undefined => list.find((x) => x.name === s.name);
+  return {
+    made: after.filter((s) => !find(before, s)),
+    retyped: after.flatMap((s): Array<[OwnedSequence, OwnedSequence]> => {
+      const was = find(before, s);
+      return was && was.type !== s.type ? [[was, s]] : [];
+    }),
+    dropped: before.filter((s) => !find(after, s)),
+  };
+}
 
 /** A column's owned sequences around the statement that makes the column: created first, owned after. */
 function withOwnedSequences(t: Named, columns: readonly Column[], make: readonly string[]): string[] {
@@ -136,6 +153,22 @@ export const renameColumn = (t: Named, from: string, to: string): string =>
   `${alterTable(t)} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`;
 
 /** The statements that turn column `from` into `to`, in the only order that always works. */
+/**
+ * A column's change with its owned sequences': a sequence its new default uses is made first,
+ * one nothing uses any more is dropped once the old default is gone, one that follows the
+ * column's type is retyped after it.
+ */
+export function alterColumnWithSequences(t: Named, from: Column, to: Column, change: Conversion | null): string[] {
+  const { made, retyped, dropped } = sequenceChanges(from, to);
+  return [
+    ...made.map((s) => createSequence(t, s)),
+    ...alterColumnStatements(t, from, to, change),
+    ...retyped.map(([, s]) => retypeSequence(t, s)),
+    ...made.map((s) => ownSequence(t, to.name, s)),
+    ...dropped.map((s) => dropSequence(t, s)),
+  ];
+}
+
 export function alterColumnStatements(t: Named, from: Column, to: Column, change: Conversion | null): string[] {
   const out: string[] = [];
   const col = alterColumn(t, to.name);

@@ -3,8 +3,9 @@
 import type { Change, ChangeKind } from '../diff/changes.js';
 import { implicitName, objectPath, quoteIdent } from '../model/identifiers.js';
 import { tableKey, type Column, type Dependent, type Table, type TypeDependent } from '../model/model.js';
-import { mentionsColumn } from '../model/sql-tokens.js';
+import { mentionsColumn, regclassesIn } from '../model/sql-tokens.js';
 import { conversion, testFails } from './casts.js';
+import { narrows } from './owned-sequences.js';
 import * as sql from './sql.js';
 import type { Hazard, LockMode, Measure, Op, Step, TableName } from './types.js';
 
@@ -48,6 +49,8 @@ export interface Context {
   readonly typeDependents: readonly TypeDependent[];
   /** Tables this plan drops (object paths): what belongs to them goes with them. */
   readonly droppedTables: ReadonlySet<string>;
+  /** Sequences (object paths) -> the columns (object paths) whose defaults use them once the plan ran. */
+  readonly sequenceUsers: ReadonlyMap<string, readonly string[]>;
 }
 
 // ---- tokens ----
@@ -62,6 +65,8 @@ const TYPE = (schema: string, name: string): string => `type:${objectPath(schema
 const USES = (schema: string, name: string): string => `uses:${objectPath(schema, name)}`;
 const RETIRED = (schema: string, name: string): string => `retired:${objectPath(schema, name)}`;
 const RELATION = (schema: string, name: string): string => `relation:${objectPath(schema, name)}`;
+/** A relation by its object path (a sequence named in a default). */
+const RELATION_AT = (path: string): string => `relation:${path}`;
 const CONSTRAINT = (t: Table, name: string): string => `constraint:${tableKey(t)}\u0000${name}`;
 const KEY = (table: string, columns: readonly string[]): string => `key:${table}\u0000${[...columns].sort().join('\u0000')}`;
 /** A constraint added NOT VALID has been validated. */
@@ -84,6 +89,28 @@ function sequencesAnew(t: TableName, columns: readonly Column[]): string {
   const paths = ownedSequencePaths(t, columns);
   if (paths.length === 0) return '';
   return paths.length === 1 ? `; its sequence ${paths[0]!} is made anew and counts again from its start` : `; its sequences ${and(paths)} are made anew and count again from their start`;
+}
+/** The sequences a column's default uses (nextval's): it needs them made first, and frees them when it goes. */
+const defaultSequences = (c: Column): string[] => (c.default === null ? [] : regclassesIn(c.default).map(RELATION_AT));
+/**
+ * Defaults of the desired state using a sequence that goes with `columns` (of `t` as it is
+ * today): PostgreSQL refuses to drop the sequence while they do, so the step is certain to fail.
+ */
+function sequencesInUse(ctx: Context, t: TableName, columns: readonly Column[], target: string, refusal: string, keep: string): Hazard[] {
+  const uses = ownedSequencePaths(t, columns).flatMap((s) => (ctx.sequenceUsers.get(s) ?? []).map((user) => [s, user] as const));
+  if (uses.length === 0) return [];
+  const users = [...new Set(uses.map(([, u]) => u))];
+  const sequences = [...new Set(uses.map(([s]) => s))];
+  const one = users.length === 1;
+  return [
+    {
+      code: 'may_fail',
+      message:
+        `the default${one ? '' : 's'} of ${and(users)} ${one ? 'uses' : 'use'} ${sequences.length === 1 ? 'sequence' : 'sequences'} ${and(sequences)}, which ${sequences.length === 1 ? 'belongs' : 'belong'} to ${target} and ${sequences.length === 1 ? 'goes' : 'go'} with it, ` +
+        `so PostgreSQL refuses to ${refusal}: give ${one ? 'that column' : 'those columns'} another default or keep ${keep}, then plan again`,
+      fails: true,
+    },
+  ];
 }
 const allColumns = (t: Table): string[] => t.columns.map((c) => COLUMN(t, c.name));
 /** What a constraint or index over columns needs: each column there, with its final definition. */
@@ -301,7 +328,7 @@ export const handlers: Handlers = {
         ...Object.keys(t.checks).map((n) => CONSTRAINT(t, n)),
         ...t.columns.flatMap((col) => sequenceTokens(t, col)),
       ],
-      requires: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, TYPE))],
+      requires: [SCHEMA(t.schema), ...t.columns.flatMap((col) => [...typeTokens(col, TYPE), ...defaultSequences(col)])],
     });
   },
 
@@ -317,6 +344,7 @@ export const handlers: Handlers = {
       sql: [sql.dropTable(t)],
       hazards: [
         ...blockedBy(ctx, t, null, 'drop'),
+        ...sequencesInUse(ctx, t, t.columns, `table ${name}`, 'drop the table', name),
         hazard('data_loss', `drops table ${name}${sequencesToo(t, t.columns)} and every row in it`, { kind: 'rows', table: named(t) }),
         hazard('irreversible', `undoing this step recreates ${name} empty${sequencesAnew(t, t.columns)}`),
       ],
@@ -329,7 +357,7 @@ export const handlers: Handlers = {
         ...keys.flatMap((k) => [KEY(tableKey(t), k.columns), RELATION(t.schema, k.name)]),
         ...Object.values(t.indexes).flatMap((i) => [RELATION(t.schema, i.name), ...(i.unique ? [KEY(tableKey(t), i.keys.map((k) => k.column ?? ''))] : [])]),
       ],
-      releases: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, USES))],
+      releases: [SCHEMA(t.schema), ...t.columns.flatMap((col) => [...typeTokens(col, USES), ...defaultSequences(col)])],
     });
   },
 
@@ -371,7 +399,7 @@ export const handlers: Handlers = {
       sql: sql.addColumn(t, col),
       hazards,
       provides: [...finalColumns(t, [col.name]), ...sequenceTokens(t, col)],
-      requires: [TABLE(t), ...typeTokens(col, TYPE)],
+      requires: [TABLE(t), ...typeTokens(col, TYPE), ...defaultSequences(col)],
     });
   },
 
@@ -386,11 +414,12 @@ export const handlers: Handlers = {
       sql: [sql.dropColumn(at.table, c.column.name)],
       hazards: [
         ...blockedBy(ctx, c.table, c.column.name, 'drop'),
+        ...sequencesInUse(ctx, at.table, [c.column], `column ${path}`, 'drop the column', path),
         hazard('data_loss', `drops column ${path}${sequencesToo(at.table, [c.column])} and its values`, { kind: 'values', table: named(c.table), column: c.column.name }),
         hazard('irreversible', `undoing this step re-adds ${path} without its values${sequencesAnew(at.table, [c.column])}`),
       ],
       removes: [COLUMN(c.table, c.column.name), COLUMN_TYPE(c.table, c.column.name), ...sequenceTokens(c.table, c.column)],
-      releases: [...typeTokens(c.column, USES), ...at.releases],
+      releases: [...typeTokens(c.column, USES), ...defaultSequences(c.column), ...at.releases],
     });
   },
 
@@ -430,17 +459,20 @@ export const handlers: Handlers = {
     if (existing && !from.identity && to.identity) {
       hazards.push(hazard('may_fail', `the new identity sequence of ${path} starts at 1: inserts may collide with existing values`));
     }
+    const sequences = sql.sequenceChanges(from, to);
+    hazards.push(...sequenceHazards(ctx, t, path, sequences));
     const nulls: Measure = { kind: 'nulls', table: named(t), column: to.name };
+    const freed = defaultSequences(from).filter((s) => !defaultSequences(to).includes(s));
     const alter = {
       op: 'alter_column' as const,
       object: path,
       phase: 5,
-      sql: sql.alterColumnStatements(t, from, to, conv),
+      sql: sql.alterColumnWithSequences(t, from, to, conv),
       ...lockOn(ctx, t, 'ACCESS EXCLUSIVE'),
-      provides: [COLUMN_DEF(t, to.name)],
-      requires: [TABLE(t), COLUMN(t, to.name), ...(typeChanges ? typeTokens(to, TYPE) : [])],
-      removes: typeChanges ? [COLUMN_TYPE(t, to.name)] : [],
-      releases: typeChanges ? typeTokens(from, USES) : [],
+      provides: [COLUMN_DEF(t, to.name), ...sequences.made.map((s) => RELATION(t.schema, s.name))],
+      requires: [TABLE(t), COLUMN(t, to.name), ...(typeChanges ? typeTokens(to, TYPE) : []), ...defaultSequences(to)],
+      removes: [...(typeChanges ? [COLUMN_TYPE(t, to.name)] : []), ...sequences.dropped.map((s) => RELATION(t.schema, s.name))],
+      releases: [...(typeChanges ? typeTokens(from, USES) : []), ...freed],
     };
     if (setsNotNull && online(ctx, t) && !typeChanges) {
       // Online: prove no NULLs with a check validated under a light lock; SET NOT NULL then
@@ -711,6 +743,28 @@ export const handlers: Handlers = {
     }),
 };
 
+/**
+ * What a column's change does to the sequences it owns: one that follows the column to a
+ * smaller type fails if it has counted past what that type holds; one dropped with its default
+ * comes back counting from its start; one made for an existing table starts there too.
+ */
+function sequenceHazards(ctx: Context, t: Table, path: string, changes: ReturnType<typeof sql.sequenceChanges>): Hazard[] {
+  const out: Hazard[] = [];
+  const at = (name: string): string => objectPath(t.schema, name);
+  for (const [was, s] of changes.retyped) {
+    if (!narrows(was, s)) continue;
+    const bound = s.increment.startsWith('-') ? s.min : s.max;
+    out.push(hazard('may_fail', `fails if sequence ${at(s.name)} has already counted past ${bound}, where ${s.type} ends`));
+  }
+  for (const s of changes.dropped) {
+    out.push(hazard('irreversible', `drops sequence ${at(s.name)}, which nothing uses any more: undoing this step makes it anew, counting again from ${s.start}, so inserts may collide with values ${path} holds`));
+  }
+  if (!isNew(ctx, t)) {
+    for (const s of changes.made) out.push(hazard('may_fail', `the new sequence ${at(s.name)} of ${path} starts at ${s.start}: inserts may collide with existing values`));
+  }
+  return out;
+}
+
 /** A column that becomes generated: dropped and added again, its values computed anew. */
 function regenerated(c: Extract<Change, { kind: 'alter_column' }>, ctx: Context): Draft {
   const { table: t, from, to } = c;
@@ -719,7 +773,8 @@ function regenerated(c: Extract<Change, { kind: 'alter_column' }>, ctx: Context)
     ? []
     : [
         ...blockedBy(ctx, t, to.name, 'drop'),
-        hazard('data_loss', `drops ${path} and adds it again as a generated column: its values are computed anew`, { kind: 'values', table: named(t), column: from.name }),
+        ...sequencesInUse(ctx, today(ctx, t).table, [from], `column ${path}`, 'drop the column', path),
+        hazard('data_loss', `drops ${path}${sequencesToo(t, [from])} and adds it again as a generated column: its values are computed anew`, { kind: 'values', table: named(t), column: from.name }),
         hazard('table_rewrite', `adding a generated column rewrites ${sized(ctx, t)} under an ACCESS EXCLUSIVE lock: reads and writes wait`),
       ];
   return draft({
@@ -732,8 +787,8 @@ function regenerated(c: Extract<Change, { kind: 'alter_column' }>, ctx: Context)
     provides: [COLUMN_DEF(t, to.name)],
     // The columns its expression reads have their final definitions first.
     requires: [TABLE(t), COLUMN(t, to.name), ...finalColumns(t, t.columns.filter((col) => col.name !== to.name && mentionsColumn(to.generated!, col.name)).map((col) => col.name)), ...typeTokens(to, TYPE)],
-    removes: [COLUMN_TYPE(t, to.name)],
-    releases: typeTokens(from, USES),
+    removes: [COLUMN_TYPE(t, to.name), ...sequenceTokens(t, from)],
+    releases: [...typeTokens(from, USES), ...defaultSequences(from)],
   });
 }
 
