@@ -255,6 +255,59 @@ tables:
     });
   });
 
+  it('objects left alone using the sequence (a view, the default of a partitioned table) block the drop of its column and keep it when the default goes', async () => {
+    await withScratch('dependents-sequence-unmanaged', async (s) => {
+      await runBefore(
+        s.db,
+        `CREATE TABLE x (id serial PRIMARY KEY, n integer); CREATE VIEW next_x AS SELECT nextval('x_id_seq');
+CREATE TABLE parted (k integer DEFAULT nextval('x_id_seq'), d date) PARTITION BY RANGE (d);
+CREATE TABLE z (id serial PRIMARY KEY, n integer); CREATE VIEW next_z AS SELECT nextval('z_id_seq');`,
+      );
+      const before = await modelOf(s.db);
+      const dropping = `
+tables:
+  x:
+    columns:
+      n: integer
+  z:
+    columns:
+      id: { type: integer, primary_key: true }
+      n: integer
+`;
+      const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', dropping));
+      expect(certainFailures(plan.steps).map((f) => [label(f.step), f.hazard.message])).toEqual([
+        [
+          'drop_column public.x.id',
+          'default of public.parted.k (using sequence public.x_id_seq), view public.next_x (using sequence public.x_id_seq) depend on column public.x.id, so PostgreSQL refuses to drop the column: drop or change them first (schema does not manage them), then plan again',
+        ],
+      ]);
+      // z's default goes, and its sequence stays for the view; nothing else changes.
+      const z = plan.steps.find((st) => st.object === 'public.z.id')!;
+      expect([z.sql, z.hazards]).toEqual([['ALTER TABLE public.z ALTER COLUMN id DROP DEFAULT'], []]);
+
+      // Retyped, the sequence follows the column; the view is no obstacle to that.
+      const wider = `
+tables:
+  x:
+    columns:
+      id: { type: bigint, nullable: false, primary_key: true, default: { sql: "nextval('x_id_seq'::regclass)" } }
+      n: integer
+  z:
+    columns:
+      id: { type: integer, primary_key: true }
+      n: integer
+`;
+      const up = (await planAgainst(s.db, checkSchema('schema.yaml', wider))).plan;
+      expect(certainFailures(up.steps)).toEqual([]);
+      expect(up.steps.flatMap((st) => st.sql).filter((q) => q.includes('SEQUENCE'))).toEqual(['ALTER SEQUENCE public.x_id_seq AS bigint']);
+      await runSteps(s.db, up.steps);
+      expect((await planAgainst(s.db, checkSchema('schema.yaml', wider))).plan.steps).toEqual([]);
+      expect(await s.db.query(`SELECT nextval('public.z_id_seq')::int AS n`)).toEqual([{ n: 1 }]);
+      await runSteps(s.db, up.downgrade);
+      expect(await modelOf(s.db)).toEqual(before);
+    });
+  });
+
   it('a default that stops using it changes first; the downgrade makes the table again before the default uses its sequence', async () => {
     await withScratch('dependents-sequence-freed', async (s) => {
       await runBefore(s.db, BEFORE);

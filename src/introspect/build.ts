@@ -177,8 +177,13 @@ export function buildDependent(row: DependentRow): Dependent {
   const what =
     row.on_table === null
       ? `${row.kind} ${objectPath(row.dependent_schema, row.dependent_name)}`
-      : `${row.kind} ${objectPath(row.dependent_name)} on ${objectPath(row.dependent_schema, row.on_table)}`;
-  return { schema: row.schema, table: row.table, column: row.column, what, own: row.own, blocksRetype: row.kind !== 'foreign key' };
+      : row.kind === 'default'
+        ? `default of ${objectPath(row.dependent_schema, row.on_table, row.dependent_name)}`
+        : `${row.kind} ${objectPath(row.dependent_name)} on ${objectPath(row.dependent_schema, row.on_table)}`;
+  // One using the column's sequence does not mind the column's type; nor does a default naming a table.
+  const blocksRetype = row.kind !== 'foreign key' && row.kind !== 'default' && !row.sequence;
+  const through = row.sequence ? ` (using sequence ${objectPath(row.schema, row.sequence)})` : '';
+  return { schema: row.schema, table: row.table, column: row.column, what: what + through, own: row.own, blocksRetype, ...(row.sequence ? { sequence: row.sequence } : {}) };
 }
 
 /** `function public.f`, `policy p on public.t`, or what PostgreSQL calls it (`operator public.===(...)`). */

@@ -147,9 +147,11 @@ export interface DependentRow {
   readonly kind: string;
   readonly dependent_schema: string;
   readonly dependent_name: string;
-  /** The table a policy, trigger, rule or foreign key is on. */
+  /** The table a policy, trigger, rule, foreign key or default is on. */
   readonly on_table: string | null;
   readonly own: boolean;
+  /** The sequence of `column` (OWNED BY it) that it uses, when it uses that rather than the column. */
+  readonly sequence: string | null;
 }
 export interface FunctionRow {
   readonly schema: string;
@@ -389,36 +391,45 @@ export function unmanagedTablesSql(): string {
 
 /**
  * Objects the tool does not manage that stand on a managed table or one of its columns
- * (views, functions with SQL bodies, policies, triggers, foreign keys of unmanaged tables):
- * PostgreSQL refuses to drop or retype what they use while they exist. `own` marks one that
- * belongs to the table itself (dropped with it).
+ * (views, functions with SQL bodies, policies, triggers, foreign keys and defaults of unmanaged
+ * tables), or on a sequence a column owns (which goes with the column): PostgreSQL refuses to
+ * drop or retype what they use while they exist. `own` marks one that belongs to the table
+ * itself (dropped with it).
  */
 export function dependentsSql(): string {
   return `SELECT n.nspname AS schema, t.relname AS table, a.attname AS column,
       CASE WHEN r.oid IS NOT NULL THEN CASE oc.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'rule' END
         WHEN p.oid IS NOT NULL THEN CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END
-        WHEN pol.oid IS NOT NULL THEN 'policy' WHEN tg.oid IS NOT NULL THEN 'trigger' ELSE 'foreign key' END AS kind,
+        WHEN pol.oid IS NOT NULL THEN 'policy' WHEN tg.oid IS NOT NULL THEN 'trigger' WHEN ad.oid IS NOT NULL THEN 'default' ELSE 'foreign key' END AS kind,
       coalesce(pn.nspname, on_.nspname) AS dependent_schema,
-      coalesce(CASE WHEN r.oid IS NOT NULL AND r.rulename = '_RETURN' THEN oc.relname END, r.rulename, p.proname, pol.polname, tg.tgname, con.conname) AS dependent_name,
+      coalesce(CASE WHEN r.oid IS NOT NULL AND r.rulename = '_RETURN' THEN oc.relname END, r.rulename, p.proname, pol.polname, tg.tgname, con.conname, ada.attname) AS dependent_name,
       CASE WHEN p.oid IS NULL AND NOT (r.oid IS NOT NULL AND r.rulename = '_RETURN') THEN oc.relname END AS on_table,
-      oc.oid IS NOT DISTINCT FROM t.oid AS own
+      oc.oid IS NOT DISTINCT FROM t.oid AS own,
+      CASE WHEN owner.objid IS NOT NULL THEN s.relname END AS sequence
     FROM pg_catalog.pg_depend d
-    JOIN pg_catalog.pg_class t ON d.refclassid = ${cls('pg_class')} AND t.oid = d.refobjid
+    -- A sequence OWNED BY a column stands for that column: it goes when the column goes.
+    LEFT JOIN pg_catalog.pg_class s ON d.refclassid = ${cls('pg_class')} AND s.oid = d.refobjid AND s.relkind = 'S'
+    LEFT JOIN pg_catalog.pg_depend owner ON s.oid IS NOT NULL AND owner.classid = ${cls('pg_class')} AND owner.objid = s.oid
+      AND owner.refclassid = ${cls('pg_class')} AND owner.deptype = 'a'
+    JOIN pg_catalog.pg_class t ON d.refclassid = ${cls('pg_class')} AND t.oid = coalesce(owner.refobjid, d.refobjid)
     JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
-    LEFT JOIN pg_catalog.pg_attribute a ON d.refobjsubid > 0 AND a.attrelid = t.oid AND a.attnum = d.refobjsubid
+    LEFT JOIN pg_catalog.pg_attribute a ON coalesce(owner.refobjsubid, d.refobjsubid) > 0 AND a.attrelid = t.oid AND a.attnum = coalesce(owner.refobjsubid, d.refobjsubid)
     LEFT JOIN pg_catalog.pg_rewrite r ON d.classid = ${cls('pg_rewrite')} AND r.oid = d.objid
     LEFT JOIN pg_catalog.pg_proc p ON d.classid = ${cls('pg_proc')} AND p.oid = d.objid
     LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
     LEFT JOIN pg_catalog.pg_policy pol ON d.classid = ${cls('pg_policy')} AND pol.oid = d.objid
     LEFT JOIN pg_catalog.pg_trigger tg ON d.classid = ${cls('pg_trigger')} AND tg.oid = d.objid
     LEFT JOIN pg_catalog.pg_constraint con ON d.classid = ${cls('pg_constraint')} AND con.oid = d.objid
-    LEFT JOIN pg_catalog.pg_class oc ON oc.oid = coalesce(r.ev_class, pol.polrelid, tg.tgrelid, con.conrelid)
+    LEFT JOIN pg_catalog.pg_attrdef ad ON d.classid = ${cls('pg_attrdef')} AND ad.oid = d.objid
+    LEFT JOIN pg_catalog.pg_attribute ada ON ada.attrelid = ad.adrelid AND ada.attnum = ad.adnum
+    LEFT JOIN pg_catalog.pg_class oc ON oc.oid = coalesce(r.ev_class, pol.polrelid, tg.tgrelid, con.conrelid, ad.adrelid)
     LEFT JOIN pg_catalog.pg_namespace on_ ON on_.oid = oc.relnamespace
     WHERE d.deptype = 'n' AND ${plainTable('t')} AND ${relationScope('database', 't', 'n')}
       AND (r.oid IS NOT NULL OR p.oid IS NOT NULL OR pol.oid IS NOT NULL OR tg.oid IS NOT NULL
-        -- Foreign keys of managed tables are planned; those of tables left alone are not.
+        -- Foreign keys and defaults of managed tables are planned; those of tables left alone are not.
         -- A partition's copy of its parent's key goes with the parent's: only that one is named.
-        OR (con.oid IS NOT NULL AND NOT (${plainTable('oc')}) AND con.conparentid = 0))
+        OR (con.oid IS NOT NULL AND NOT (${plainTable('oc')}) AND con.conparentid = 0)
+        OR (ad.oid IS NOT NULL AND NOT (${plainTable('oc')})))
     ORDER BY 1, 2, 3, 4, 5, 6`;
 }
 

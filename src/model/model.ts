@@ -209,6 +209,8 @@ export interface Dependent {
   readonly own: boolean;
   /** Retyping the column fails too (PostgreSQL rebuilds a foreign key instead). */
   readonly blocksRetype: boolean;
+  /** It uses a sequence the column owns (in the table's schema), not the column itself: it keeps the sequence alive. */
+  readonly sequence?: string;
 }
 
 /** The schema holding the tool's own ledger: never introspected, never in a plan. */

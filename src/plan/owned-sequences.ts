@@ -37,7 +37,7 @@ export function narrows(from: OwnedSequence, to: OwnedSequence): boolean {
 }
 
 /** Every sequence (object path) that a default of `model` uses. */
-export function sequencesUsed(model: Model): Set<string> {
+function sequencesUsed(model: Model): Set<string> {
   return new Set(Object.values(model.tables).flatMap((t) => t.columns.flatMap((c) => (c.default === null ? [] : regclassesIn(c.default)))));
 }
 
@@ -60,10 +60,12 @@ export function withOwnedSequences(current: Model, desired: Model, renames: Hint
     }
     const columns = dt.columns.map(({ ownedSequences: _none, ...dc }) => {
       const cc = columnNamed(ct, named?.get(dc.name) ?? dc.name);
+      const own = new Set(dc.default === null ? [] : regclassesIn(dc.default));
+      const path = (s: OwnedSequence): string => objectPath(ct.schema, s.name);
       const kept = (cc?.ownedSequences ?? [])
-        .filter((s) => used.has(objectPath(ct.schema, s.name)) || alsoUsed.has(objectPath(ct.schema, s.name)))
-        // A sequence of the column's type follows it to another integer type (serial to bigserial).
-        .map((s) => (s.type === cc!.type && dc.type !== cc!.type ? (retypedSequence(s, dc.type) ?? s) : s));
+        .filter((s) => used.has(path(s)) || alsoUsed.has(path(s)))
+        // A sequence of the column's type that feeds it follows it to another integer type (serial to bigserial).
+        .map((s) => (own.has(path(s)) && s.type === cc!.type && dc.type !== cc!.type ? (retypedSequence(s, dc.type) ?? s) : s));
       return kept.length === 0 ? dc : { ...dc, ownedSequences: kept };
     });
     tables[key] = { ...dt, columns };

@@ -138,7 +138,9 @@ export function buildPlan(input: PlanInput): Plan {
   const kept = occupied.filter((s) => input.current.schemas.includes(s) && !input.desired.schemas.includes(s));
   const wanted: Model = kept.length === 0 ? input.desired : { ...input.desired, schemas: [...input.desired.schemas, ...kept].sort() };
   // The sequences columns keep (serial's): the downgrade must put back what the plan changes of them.
-  const desired = withOwnedSequences(input.current, wanted, effectiveHints(input.current, wanted, input.hints));
+  // One an object left alone uses (a view calling nextval) is kept with its column.
+  const inUse = new Set((input.unmanaged?.dependents ?? []).flatMap((d) => (d.sequence ? [objectPath(d.schema, d.sequence)] : [])));
+  const desired = withOwnedSequences(input.current, wanted, effectiveHints(input.current, wanted, input.hints), inUse);
   const forward = diff(input.current, desired, input.hints, diffOptions);
   const backward = diff(desired, input.current, invertHints(forward.renames), diffOptions);
   const stepOptions: StepOptions = { online: input.online ?? false, sizes: input.sizes ?? {} };

@@ -29,6 +29,7 @@ const dependent = (extra: Partial<DependentRow>): DependentRow => ({
   dependent_name: 'v',
   on_table: null,
   own: false,
+  sequence: null,
   ...extra,
 });
 
