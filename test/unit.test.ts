@@ -156,7 +156,7 @@ describe('token-level edits of spelled SQL', () => {
 });
 
 describe('ordering', () => {
-  const draft = (op: Draft['op'], phase: number, tokens: Partial<Pick<Draft, 'provides' | 'requires' | 'removes' | 'releases'>> = {}): Draft => ({
+  const draft = (op: Draft['op'], phase: number, tokens: Partial<Pick<Draft, 'provides' | 'requires' | 'removes' | 'releases' | 'softRequires' | 'softReleases'>> = {}): Draft => ({
     op,
     object: `${op}-${phase}-${JSON.stringify(tokens)}`,
     phase,
@@ -191,6 +191,16 @@ describe('ordering', () => {
     const a = draft('create_table', 4, { provides: ['a'], requires: ['b'] });
     const b = draft('create_table', 4, { provides: ['b'], requires: ['a'] });
     expect(() => order([a, b])).toThrow(/in a cycle: create_table .*, create_table/);
+  });
+
+  it('keeps soft edges (a default using a sequence) unless they close a cycle', () => {
+    const usesLater = draft('create_table', 4, { provides: ['y'], softRequires: ['x_seq'] });
+    const makes = draft('create_table', 4, { provides: ['x', 'x_seq'] });
+    expect(order([usesLater, makes]).map((d) => d.object)).toEqual([makes.object, usesLater.object]);
+    // Each uses the other's sequence: no order works, and none is forced.
+    const a = draft('drop_table', 3, { removes: ['a_seq'], softReleases: ['b_seq'] });
+    const b = draft('drop_table', 3, { removes: ['b_seq'], softReleases: ['a_seq'] });
+    expect(order([a, b]).map((d) => d.object)).toEqual([a.object, b.object]);
   });
 });
 

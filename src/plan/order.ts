@@ -52,10 +52,10 @@ class ReadyQueue {
   }
 }
 
-function index(drafts: readonly Draft[], field: 'provides' | 'requires' | 'removes' | 'releases'): Map<string, number[]> {
+function index(drafts: readonly Draft[], field: 'provides' | 'requires' | 'removes' | 'releases' | 'softRequires' | 'softReleases'): Map<string, number[]> {
   const map = new Map<string, number[]>();
   drafts.forEach((d, i) => {
-    for (const token of d[field]) {
+    for (const token of d[field] ?? []) {
       const list = map.get(token);
       if (list) list.push(i);
       else map.set(token, [i]);
@@ -65,10 +65,16 @@ function index(drafts: readonly Draft[], field: 'provides' | 'requires' | 'remov
 }
 
 /**
- * Drafts in executable order. Every edge implied by the tokens holds; among independent steps
- * the SPEC's phases decide. Throws (naming the steps) if the edges form a cycle.
+ * Drafts in executable order. Every edge implied by the tokens holds (the soft ones unless they
+ * close a cycle); among independent steps the SPEC's phases decide. Throws (naming the steps)
+ * if the edges form a cycle.
  */
 export function order(drafts: readonly Draft[]): Draft[] {
+  const soft = drafts.some((d) => (d.softRequires?.length ?? 0) + (d.softReleases?.length ?? 0) > 0);
+  return (soft ? attempt(drafts, true, false) : null) ?? attempt(drafts, false, true)!;
+}
+
+function attempt(drafts: readonly Draft[], withSoft: boolean, throwOnCycle: boolean): Draft[] | null {
   const edges: Array<Set<number>> = drafts.map(() => new Set());
   const indegree = drafts.map(() => 0);
   const link = (from: number, to: number): void => {
@@ -80,12 +86,14 @@ export function order(drafts: readonly Draft[]): Draft[] {
   const requires = index(drafts, 'requires');
   const removes = index(drafts, 'removes');
   const releases = index(drafts, 'releases');
+  const softRequires = withSoft ? index(drafts, 'softRequires') : new Map<string, number[]>();
+  const softReleases = withSoft ? index(drafts, 'softReleases') : new Map<string, number[]>();
   for (const [token, providers] of provides) {
-    for (const p of providers) for (const r of requires.get(token) ?? []) link(p, r);
+    for (const p of providers) for (const r of [...(requires.get(token) ?? []), ...(softRequires.get(token) ?? [])]) link(p, r);
   }
   for (const [token, removers] of removes) {
     for (const x of removers) {
-      for (const r of releases.get(token) ?? []) link(r, x);
+      for (const r of [...(releases.get(token) ?? []), ...(softReleases.get(token) ?? [])]) link(r, x);
       for (const p of provides.get(token) ?? []) if (!removers.includes(p)) link(x, p);
     }
   }
@@ -100,6 +108,7 @@ export function order(drafts: readonly Draft[]): Draft[] {
     for (const next of edges[i]!) if (--indegree[next]! === 0) queue.push(next);
   }
   if (out.length !== drafts.length) {
+    if (!throwOnCycle) return null;
     // Left over: the cycle, and steps that merely wait for it. Peel off every step that
     // nothing left over waits on until only the cycle remains.
     const left = new Set(drafts.map((_d, i) => i).filter((i) => indegree[i]! > 0));

@@ -25,6 +25,13 @@ export interface Draft {
   readonly requires: readonly string[];
   readonly removes: readonly string[];
   readonly releases: readonly string[];
+  /**
+   * As `requires` and `releases`, unless they close a cycle: a default using a sequence another
+   * table of the plan makes or drops (two tables using each other's leave no order that works,
+   * and the server says so).
+   */
+  readonly softRequires?: readonly string[];
+  readonly softReleases?: readonly string[];
   readonly lock?: LockMode;
   readonly lock_on?: readonly string[];
   readonly concurrently?: Step['concurrently'];
@@ -90,7 +97,7 @@ function sequencesAnew(t: TableName, columns: readonly Column[]): string {
   if (paths.length === 0) return '';
   return paths.length === 1 ? `; its sequence ${paths[0]!} is made anew and counts again from its start` : `; its sequences ${and(paths)} are made anew and count again from their start`;
 }
-/** The sequences a column's default uses (nextval's): it needs them made first, and frees them when it goes. */
+/** The sequences a column's default uses (nextval's): it needs them made first, and frees them when it goes (soft edges). */
 const defaultSequences = (c: Column): string[] => (c.default === null ? [] : regclassesIn(c.default).map(RELATION_AT));
 /**
  * Defaults of the desired state using a sequence that goes with `columns` (of `t` as it is
@@ -328,7 +335,8 @@ export const handlers: Handlers = {
         ...Object.keys(t.checks).map((n) => CONSTRAINT(t, n)),
         ...t.columns.flatMap((col) => sequenceTokens(t, col)),
       ],
-      requires: [SCHEMA(t.schema), ...t.columns.flatMap((col) => [...typeTokens(col, TYPE), ...defaultSequences(col)])],
+      requires: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, TYPE))],
+      softRequires: t.columns.flatMap(defaultSequences),
     });
   },
 
@@ -357,7 +365,8 @@ export const handlers: Handlers = {
         ...keys.flatMap((k) => [KEY(tableKey(t), k.columns), RELATION(t.schema, k.name)]),
         ...Object.values(t.indexes).flatMap((i) => [RELATION(t.schema, i.name), ...(i.unique ? [KEY(tableKey(t), i.keys.map((k) => k.column ?? ''))] : [])]),
       ],
-      releases: [SCHEMA(t.schema), ...t.columns.flatMap((col) => [...typeTokens(col, USES), ...defaultSequences(col)])],
+      releases: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, USES))],
+      softReleases: t.columns.flatMap(defaultSequences),
     });
   },
 
@@ -399,7 +408,8 @@ export const handlers: Handlers = {
       sql: sql.addColumn(t, col),
       hazards,
       provides: [...finalColumns(t, [col.name]), ...sequenceTokens(t, col)],
-      requires: [TABLE(t), ...typeTokens(col, TYPE), ...defaultSequences(col)],
+      requires: [TABLE(t), ...typeTokens(col, TYPE)],
+      softRequires: defaultSequences(col),
     });
   },
 
@@ -419,7 +429,8 @@ export const handlers: Handlers = {
         hazard('irreversible', `undoing this step re-adds ${path} without its values${sequencesAnew(at.table, [c.column])}`),
       ],
       removes: [COLUMN(c.table, c.column.name), COLUMN_TYPE(c.table, c.column.name), ...sequenceTokens(c.table, c.column)],
-      releases: [...typeTokens(c.column, USES), ...defaultSequences(c.column), ...at.releases],
+      releases: [...typeTokens(c.column, USES), ...at.releases],
+      softReleases: defaultSequences(c.column),
     });
   },
 
@@ -470,9 +481,11 @@ export const handlers: Handlers = {
       sql: sql.alterColumnWithSequences(t, from, to, conv),
       ...lockOn(ctx, t, 'ACCESS EXCLUSIVE'),
       provides: [COLUMN_DEF(t, to.name), ...sequences.made.map((s) => RELATION(t.schema, s.name))],
-      requires: [TABLE(t), COLUMN(t, to.name), ...(typeChanges ? typeTokens(to, TYPE) : []), ...defaultSequences(to)],
+      requires: [TABLE(t), COLUMN(t, to.name), ...(typeChanges ? typeTokens(to, TYPE) : [])],
+      softRequires: defaultSequences(to),
       removes: [...(typeChanges ? [COLUMN_TYPE(t, to.name)] : []), ...sequences.dropped.map((s) => RELATION(t.schema, s.name))],
-      releases: [...(typeChanges ? typeTokens(from, USES) : []), ...freed],
+      releases: typeChanges ? typeTokens(from, USES) : [],
+      softReleases: freed,
     };
     if (setsNotNull && online(ctx, t) && !typeChanges) {
       // Online: prove no NULLs with a check validated under a light lock; SET NOT NULL then
@@ -788,7 +801,8 @@ function regenerated(c: Extract<Change, { kind: 'alter_column' }>, ctx: Context)
     // The columns its expression reads have their final definitions first.
     requires: [TABLE(t), COLUMN(t, to.name), ...finalColumns(t, t.columns.filter((col) => col.name !== to.name && mentionsColumn(to.generated!, col.name)).map((col) => col.name)), ...typeTokens(to, TYPE)],
     removes: [COLUMN_TYPE(t, to.name), ...sequenceTokens(t, from)],
-    releases: [...typeTokens(from, USES), ...defaultSequences(from)],
+    releases: typeTokens(from, USES),
+    softReleases: defaultSequences(from),
   });
 }
 
