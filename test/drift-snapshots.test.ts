@@ -3,10 +3,9 @@
 // database's own; unfinished work is shown wherever the database's place is; and a revision
 // header holds nothing its checksum does not cover.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkSchema, driftOf, planAgainst, readStatus } from '../src/api.js';
 import { applyPlan } from '../src/apply/apply.js';
 import { runRevision } from '../src/apply/replay.js';
@@ -15,63 +14,14 @@ import type { Db } from '../src/db/db.js';
 import { parseRevision } from '../src/revisions/file.js';
 import { appliedRevisions } from '../src/revisions/ledger.js';
 import { describeSteps, modelOf } from './support/cases.js';
-import { scratch, type Scratch } from './support/scratch.js';
+import { useProject, V1, V2, V3 } from './support/project.js';
 
-const BIN = new URL('../bin/run.js', import.meta.url).pathname;
-
-const V1 = `
-tables:
-  users:
-    columns:
-      id: { type: integer, primary_key: true }
-      email: text
-`;
-const V2 = `${V1}  notes:
-    columns:
-      id: { type: integer, primary_key: true }
-      body: text
-`;
-const V3 = `${V2}  tags:
-    columns:
-      name: { type: text, primary_key: true }
-`;
-
-let dev: Scratch;
-let project: string;
-let plansDir: string;
-const others: Scratch[] = [];
-
-beforeEach(async () => {
-  dev = await scratch('driftsnap');
-  project = await mkdtemp(join(tmpdir(), 'schema-drift-snapshots-'));
-  plansDir = join(project, 'plans');
-});
-afterEach(async () => {
-  for (const s of [dev, ...others.splice(0)]) await s.drop();
-  await rm(project, { recursive: true, force: true });
-});
-
-async function another(label: string): Promise<Scratch> {
-  const s = await scratch(label);
-  others.push(s);
-  return s;
-}
-
-/** `schema ARGS` in the project folder, against `url`. */
-function cli(url: string, ...args: string[]) {
-  return spawnSync('node', [BIN, ...args, '--url', url, '--no-color'], { cwd: project, encoding: 'utf8' });
-}
-
-async function applyYaml(db: Db, yaml: string, message: string): Promise<string> {
-  const { plan } = await planAgainst(db, checkSchema('schema.yaml', yaml));
-  return (await applyPlan({ db, plan, plansDir, message })).revision!;
-}
-
-const fileOf = async (message: string): Promise<string> => join(plansDir, (await readdir(plansDir)).find((f) => f.endsWith(`_${message}.sql`))!);
+const p = useProject('driftsnap');
+const { another, cli, applyYaml, fileOf } = p;
 
 describe('a revision header holds only what its checksum covers', () => {
   it('refuses an added field, a stray line and a second field, at their line; older and trimmed headers still read', async () => {
-    await applyYaml(dev.db, V1, 'users');
+    await applyYaml(p.dev.db, V1, 'users');
     const path = await fileOf('users');
     const name = path.split('/').pop()!;
     const original = await readFile(path, 'utf8');
@@ -83,7 +33,7 @@ describe('a revision header holds only what its checksum covers', () => {
     ];
     for (const [line, message] of cases) {
       await writeFile(path, insert(line));
-      const r = cli(dev.url, 'history');
+      const r = cli(p.dev.url, 'history');
       expect(r.status, line).toBe(1);
       expect(r.stderr, line).toMatch(message);
       expect(r.stderr).toContain('the header holds only the lines schema wrote, and its checksum does not cover others');
@@ -102,53 +52,53 @@ describe('a revision header holds only what its checksum covers', () => {
 
 describe('work cut short is shown wherever the database stands', () => {
   it('current, history, check and drift show an unfinished apply, and check fails', async () => {
-    const [, b] = [await applyYaml(dev.db, V1, 'users'), await applyYaml(dev.db, V2, 'notes')];
-    await writeFile(join(project, 'schema.yaml'), V3);
+    const [, b] = [await applyYaml(p.dev.db, V1, 'users'), await applyYaml(p.dev.db, V2, 'notes')];
+    await writeFile(join(p.dir, 'schema.yaml'), V3);
     const yaml = `${V2}  a_one:\n    columns:\n      id: integer\n  a_two:\n    columns:\n      id: integer\n`;
-    const { plan } = await planAgainst(dev.db, checkSchema('schema.yaml', yaml));
+    const { plan } = await planAgainst(p.dev.db, checkSchema('schema.yaml', yaml));
     // The second step finds its table already there (made in its own transaction), so the apply stops after the first.
     const cut = applyPlan({
-      db: dev.db,
+      db: p.dev.db,
       plan,
-      plansDir,
+      plansDir: p.plansDir,
       message: 'cut',
       online: { lockTimeout: '5s', statementTimeout: null, lockRetries: 0 },
       onStep: async (i) => {
-        if (i === 1) await dev.db.exec(plan.steps[1]!.sql[0]!);
+        if (i === 1) await p.dev.db.exec(plan.steps[1]!.sql[0]!);
       },
     });
     await expect(cut).rejects.toThrow(/step 1 is done and kept/);
-    const id = (await readStatus(dev.db, plansDir)).unfinished!.revision;
+    const id = (await readStatus(p.dev.db, p.plansDir)).unfinished!.revision;
     const line = `unfinished: ${id}, an apply that stopped after step 1 of 2: run \`schema apply\` to finish it (or \`schema apply --abandon\` to give it up)`;
 
-    const current = cli(dev.url, 'current');
+    const current = cli(p.dev.url, 'current');
     expect(current.status).toBe(0);
     expect(current.stdout).toMatch(new RegExp(`^${b} .*\\(head\\)$`, 'm'));
     expect(current.stdout).toContain(line);
-    const history = cli(dev.url, 'history');
+    const history = cli(p.dev.url, 'history');
     expect(history.status).toBe(0);
     expect(history.stdout).toContain(line);
-    const check = cli(dev.url, 'check');
+    const check = cli(p.dev.url, 'check');
     expect(check.status).toBe(1);
     expect(check.stderr).toContain(`✗ ${line}`);
-    const drift = cli(dev.url, 'drift');
+    const drift = cli(p.dev.url, 'drift');
     expect(drift.stdout).toContain(line);
     expect(drift.stdout).toContain('The steps it finished are in no recorded state yet, so they show as changes below.');
     expect(drift.stdout).toContain('+ create_table public.a_one');
 
     // Finished, it is gone from all of them.
-    const finish = cli(dev.url, 'apply', '--auto-approve');
+    const finish = cli(p.dev.url, 'apply', '--auto-approve');
     expect(finish.status, finish.stderr).toBe(0);
-    for (const args of [['current'], ['history'], ['drift']]) expect(cli(dev.url, ...args).stdout).not.toContain('unfinished');
+    for (const args of [['current'], ['history'], ['drift']]) expect(cli(p.dev.url, ...args).stdout).not.toContain('unfinished');
   });
 
   it('an upgrade cut short names `schema upgrade` as the way to finish it', async () => {
-    await applyYaml(dev.db, V1, 'users');
-    await applyYaml(dev.db, V2, 'notes');
-    await writeFile(join(project, 'schema.yaml'), V2);
+    await applyYaml(p.dev.db, V1, 'users');
+    await applyYaml(p.dev.db, V2, 'notes');
+    await writeFile(join(p.dir, 'schema.yaml'), V2);
     const prod = await another('cutshort');
     expect(cli(prod.url, 'upgrade', '+1', '--auto-approve').status).toBe(0);
-    const status = await readStatus(prod.db, plansDir);
+    const status = await readStatus(prod.db, p.plansDir);
     const next = status.pending[0]!;
     // As an upgrade whose first step (run outside a transaction) was cut off leaves the ledger.
     await prod.db.exec(`CREATE TABLE schema_tool.pending (revision text PRIMARY KEY, direction text NOT NULL, steps jsonb NOT NULL, done integer NOT NULL DEFAULT 0, payload jsonb NOT NULL, started_at timestamptz NOT NULL DEFAULT clock_timestamp())`);
@@ -175,11 +125,11 @@ describe('an upgrade of a drifted database records the state the chain defines',
   const V5 = `${V4}    indexes:\n      tags_name_idx: { columns: [name] }\n`;
 
   async function chainOfFive(): Promise<void> {
-    for (const [yaml, message] of [[V1, 'users'], [V2, 'notes'], [V3, 'tags'], [V4, 'email_required']] as const) await applyYaml(dev.db, yaml, message);
-    const { plan } = await planAgainst(dev.db, checkSchema('schema.yaml', V5), { online: true });
+    for (const [yaml, message] of [[V1, 'users'], [V2, 'notes'], [V3, 'tags'], [V4, 'email_required']] as const) await applyYaml(p.dev.db, yaml, message);
+    const { plan } = await planAgainst(p.dev.db, checkSchema('schema.yaml', V5), { online: true });
     expect(plan.steps.map((st) => Boolean(st.concurrently))).toEqual([true]);
-    await applyPlan({ db: dev.db, plan, plansDir, message: 'tags_index', online: { lockTimeout: '5s', statementTimeout: null, lockRetries: 0 } });
-    await writeFile(join(project, 'schema.yaml'), V5);
+    await applyPlan({ db: p.dev.db, plan, plansDir: p.plansDir, message: 'tags_index', online: { lockTimeout: '5s', statementTimeout: null, lockRetries: 0 } });
+    await writeFile(join(p.dir, 'schema.yaml'), V5);
   }
 
   it('drift still shows a column added by hand, and check blames the database, not schema.yaml', async () => {
@@ -190,7 +140,7 @@ describe('an upgrade of a drifted database records the state the chain defines',
     // One revision in one transaction, the next alike, the next alike, the last with a concurrent build.
     const up = cli(prod.url, 'upgrade', '--auto-approve');
     expect(up.status, up.stderr).toBe(0);
-    expect(await recorded(prod.db)).toEqual(await recorded(dev.db));
+    expect(await recorded(prod.db)).toEqual(await recorded(p.dev.db));
     const drift = cli(prod.url, 'drift', '--detailed-exitcode');
     expect(drift.status).toBe(2);
     expect(drift.stdout).toContain('+ add_column public.users.nick');
@@ -202,20 +152,20 @@ describe('an upgrade of a drifted database records the state the chain defines',
     // Without drift, the database as the revision left it, as before.
     const clean = await another('cleanprod');
     expect(cli(clean.url, 'upgrade', '--auto-approve').status).toBe(0);
-    expect(await recorded(clean.db)).toEqual(await recorded(dev.db));
+    expect(await recorded(clean.db)).toEqual(await recorded(p.dev.db));
   });
 
   it('a revision that changes what was also changed by hand is replayed without data to tell the state', async () => {
     await chainOfFive();
     const prod = await another('overlapprod');
-    const status = await readStatus(prod.db, plansDir);
+    const status = await readStatus(prod.db, p.plansDir);
     const chain = revisionsToUpgrade(status.chain, status.appliedIds);
     for (const r of chain.slice(0, 3)) await runRevision(prod.db, r, 'upgrade');
     // The same column the next revision makes NOT NULL, widened by hand; and a table dropped by hand.
     await prod.db.exec('ALTER TABLE public.users ALTER COLUMN email TYPE varchar(200); DROP TABLE public.notes');
     for (const r of chain.slice(3)) await runRevision(prod.db, r, 'upgrade');
-    expect(await recorded(prod.db)).toEqual(await recorded(dev.db));
-    const drift = await driftOf(prod.db, await readStatus(prod.db, plansDir));
+    expect(await recorded(prod.db)).toEqual(await recorded(p.dev.db));
+    const drift = await driftOf(prod.db, await readStatus(prod.db, p.plansDir));
     expect(describeSteps(drift.changes)).toEqual(['drop_table public.notes', 'alter_column public.users.email']);
   });
 
@@ -229,8 +179,8 @@ describe('an upgrade of a drifted database records the state the chain defines',
     expect(script.stderr).not.toContain('No state');
     const psql = spawnSync('psql', [prod.url, '-q', '-v', 'ON_ERROR_STOP=1', '-f', '-'], { input: script.stdout, encoding: 'utf8' });
     expect(psql.status, psql.stderr).toBe(0);
-    expect(await recorded(prod.db)).toEqual(await recorded(dev.db));
-    expect(describeSteps((await driftOf(prod.db, await readStatus(prod.db, plansDir))).changes)).toEqual(['add_column public.users.nick']);
+    expect(await recorded(prod.db)).toEqual(await recorded(p.dev.db));
+    expect(describeSteps((await driftOf(prod.db, await readStatus(prod.db, p.plansDir))).changes)).toEqual(['add_column public.users.nick']);
   });
 });
 
@@ -244,14 +194,14 @@ describe('apply on a drifted database records the change from the head of the ch
   };
 
   it('a column made by hand and then put in schema.yaml reaches the revision, and nothing of the drift is written otherwise', async () => {
-    await applyYaml(dev.db, V1, 'users');
-    await dev.db.exec('ALTER TABLE public.users ADD COLUMN nick text');
-    await writeFile(join(project, 'schema.yaml'), V2);
-    expect(cli(dev.url, 'plan').stderr).toMatch(/This database changed outside schema since revision \w+ \(1 change, see `schema drift`\): `schema apply` runs this plan here, but its revision records the 1 step from the state at that revision to schema\.yaml instead\./);
+    await applyYaml(p.dev.db, V1, 'users');
+    await p.dev.db.exec('ALTER TABLE public.users ADD COLUMN nick text');
+    await writeFile(join(p.dir, 'schema.yaml'), V2);
+    expect(cli(p.dev.url, 'plan').stderr).toMatch(/This database changed outside schema since revision \w+ \(1 change, see `schema drift`\): `schema apply` runs this plan here, but its revision records the 1 step from the state at that revision to schema\.yaml instead\./);
 
     // The drift kept: schema.yaml gains the column and a table; only the table is created here.
-    await writeFile(join(project, 'schema.yaml'), withColumn(V2, 'nick'));
-    const kept = apply(dev.url, '-m', 'notes and nick');
+    await writeFile(join(p.dir, 'schema.yaml'), withColumn(V2, 'nick'));
+    const kept = apply(p.dev.url, '-m', 'notes and nick');
     expect(kept.status, kept.stderr).toBe(0);
     expect(kept.stdout).toMatch(/The database changed outside schema since revision \w+ \(\S+_users\.sql\):\n\n {2}\+ add_column public\.users\.nick\n/);
     expect(kept.stdout).toMatch(/The revision records the change from the state at revision \w+ to schema\.yaml, which is what `schema upgrade` runs on every other database:\n\n {2}\+ {2}1\. create_table public\.notes[^]*\+ {2}2\. add_column public\.users\.nick/);
@@ -262,46 +212,46 @@ describe('apply on a drifted database records the change from the head of the ch
     expect(file.slice(file.indexOf('-- +upgrade'), file.indexOf('-- +downgrade'))).not.toContain('DROP');
 
     // Already there by hand: only the revision is recorded.
-    await dev.db.exec('ALTER TABLE public.users ADD COLUMN nick2 text');
-    await writeFile(join(project, 'schema.yaml'), withColumn(withColumn(V2, 'nick'), 'nick2'));
-    const recordOnly = apply(dev.url, '-m', 'nick2');
+    await p.dev.db.exec('ALTER TABLE public.users ADD COLUMN nick2 text');
+    await writeFile(join(p.dir, 'schema.yaml'), withColumn(withColumn(V2, 'nick'), 'nick2'));
+    const recordOnly = apply(p.dev.url, '-m', 'nick2');
     expect(recordOnly.status, recordOnly.stderr).toBe(0);
     expect(recordOnly.stdout).toContain('Nothing runs here: this database already has this change; only the revision is recorded.');
     expect(recordOnly.stdout).toMatch(/Nothing ran here\. Revision \w+ written to \S+_nick2\.sql/);
     expect(await readFile(await fileOf('nick2'), 'utf8')).toContain('ALTER TABLE public.users ADD COLUMN nick2 text;');
-    expect(cli(dev.url, 'drift').stdout).toContain('No drift.');
-    expect(cli(dev.url, 'check').status).toBe(0);
+    expect(cli(p.dev.url, 'drift').stdout).toContain('No drift.');
+    expect(cli(p.dev.url, 'check').status).toBe(0);
 
     // Undone here: the plan runs, with consent for what it drops, and no revision is written.
-    await dev.db.exec('ALTER TABLE public.users ADD COLUMN junk integer');
-    expect(cli(dev.url, 'plan').stderr).toContain('`schema apply` runs this plan here, but it records no revision, since schema.yaml is the state at that revision.');
-    const refused = apply(dev.url);
+    await p.dev.db.exec('ALTER TABLE public.users ADD COLUMN junk integer');
+    expect(cli(p.dev.url, 'plan').stderr).toContain('`schema apply` runs this plan here, but it records no revision, since schema.yaml is the state at that revision.');
+    const refused = apply(p.dev.url);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('hazards that need consent: data_loss (1 step)');
     expect(refused.stdout).toContain('schema.yaml is the state at revision');
-    const undone = apply(dev.url, '--allow-hazards', 'data_loss');
+    const undone = apply(p.dev.url, '--allow-hazards', 'data_loss');
     expect(undone.status, undone.stderr).toBe(0);
     expect(undone.stdout).toMatch(/Applied 1 step in \d+ ms\. No revision written: the steps undid changes made outside schema, and plans already holds schema\.yaml\./);
-    expect(await readdir(plansDir)).toHaveLength(3);
-    expect(apply(dev.url).stdout).toContain('No changes.');
+    expect(await readdir(p.plansDir)).toHaveLength(3);
+    expect(apply(p.dev.url).stdout).toContain('No changes.');
 
     // Every other database replays the chain to the same place.
     const prod = await another('replaysdrift');
-    expect(await upgradeTo(prod.db, prod.url)).toEqual(await modelOf(dev.db));
-    expect(await recorded(prod.db)).toEqual(await recorded(dev.db));
+    expect(await upgradeTo(prod.db, prod.url)).toEqual(await modelOf(p.dev.db));
+    expect(await recorded(prod.db)).toEqual(await recorded(p.dev.db));
   });
 
   it('a saved plan is refused on a drifted database, since its revision would record the drift', async () => {
-    await applyYaml(dev.db, V1, 'users');
-    await dev.db.exec('ALTER TABLE public.users ADD COLUMN nick text');
-    await writeFile(join(project, 'schema.yaml'), V2);
-    const saved = cli(dev.url, 'plan', '--format', 'json');
-    await writeFile(join(project, 'plan.json'), saved.stdout);
-    const r = apply(dev.url, '--plan', 'plan.json', '--allow-hazards', 'data_loss');
+    await applyYaml(p.dev.db, V1, 'users');
+    await p.dev.db.exec('ALTER TABLE public.users ADD COLUMN nick text');
+    await writeFile(join(p.dir, 'schema.yaml'), V2);
+    const saved = cli(p.dev.url, 'plan', '--format', 'json');
+    await writeFile(join(p.dir, 'plan.json'), saved.stdout);
+    const r = apply(p.dev.url, '--plan', 'plan.json', '--allow-hazards', 'data_loss');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^error: this database changed outside schema since revision \w+ \(1 change, see `schema drift`\): a saved plan starts from the database as it is, so its revision would record that drift for every database that replays plans; nothing was changed$/m);
     expect(r.stderr).toContain('hint: apply from schema.yaml instead (without --plan)');
-    expect(await readdir(plansDir)).toHaveLength(1);
-    expect(Object.keys((await modelOf(dev.db)).tables)).toEqual(['public.users']);
+    expect(await readdir(p.plansDir)).toHaveLength(1);
+    expect(Object.keys((await modelOf(p.dev.db)).tables)).toEqual(['public.users']);
   });
 });

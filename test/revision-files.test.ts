@@ -3,78 +3,29 @@
 // partway through several revisions, consent that shows what a direction loses, and replays
 // refused while an online apply is unfinished.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkSchema, planAgainst, readStatus } from '../src/api.js';
 import { applyPlan } from '../src/apply/apply.js';
 import { runRevisions } from '../src/apply/replay.js';
-import type { Db } from '../src/db/db.js';
 import { checksumOf, parseRevision } from '../src/revisions/file.js';
 import { appliedRevisions } from '../src/revisions/ledger.js';
 import { modelOf } from './support/cases.js';
-import { scratch, type Scratch } from './support/scratch.js';
+import { useProject, V1, V2, V3 } from './support/project.js';
 
 const BIN = new URL('../bin/run.js', import.meta.url).pathname;
 
-let dev: Scratch;
-let project: string;
-let plansDir: string;
-const others: Scratch[] = [];
-
-beforeEach(async () => {
-  dev = await scratch('revfiles');
-  project = await mkdtemp(join(tmpdir(), 'schema-revision-files-'));
-  plansDir = join(project, 'plans');
-});
-afterEach(async () => {
-  for (const s of [dev, ...others.splice(0)]) await s.drop();
-  await rm(project, { recursive: true, force: true });
-});
-
-async function another(label: string): Promise<Scratch> {
-  const s = await scratch(label);
-  others.push(s);
-  return s;
-}
-
-/** `schema ARGS` in the project folder, against `url`. */
-function cli(url: string, ...args: string[]) {
-  return spawnSync('node', [BIN, ...args, '--url', url, '--no-color'], { cwd: project, encoding: 'utf8' });
-}
+const p = useProject('revfiles');
+const { another, cli, applyYaml, fileOf } = p;
 
 /** `schema ARGS` in the project folder, with no database to read (no --url, no DATABASE_URL, no .schema/). */
 function withoutDb(...args: string[]) {
-  return spawnSync('node', [BIN, ...args, '--no-color'], { cwd: project, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+  return spawnSync('node', [BIN, ...args, '--no-color'], { cwd: p.dir, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
 }
-
-async function applyYaml(db: Db, yaml: string, message: string): Promise<string> {
-  const { plan } = await planAgainst(db, checkSchema('schema.yaml', yaml));
-  return (await applyPlan({ db, plan, plansDir, message })).revision!;
-}
-
-const fileOf = async (message: string): Promise<string> => join(plansDir, (await readdir(plansDir)).find((f) => f.endsWith(`_${message}.sql`))!);
-
-const V1 = `
-tables:
-  users:
-    columns:
-      id: { type: integer, primary_key: true }
-      email: text
-`;
-const V2 = `${V1}  notes:
-    columns:
-      id: { type: integer, primary_key: true }
-      body: text
-`;
-const V3 = `${V2}  tags:
-    columns:
-      name: { type: text, primary_key: true }
-`;
 
 async function threeRevisions(): Promise<[string, string, string]> {
-  return [await applyYaml(dev.db, V1, 'users'), await applyYaml(dev.db, V2, 'notes'), await applyYaml(dev.db, V3, 'tags')];
+  return [await applyYaml(p.dev.db, V1, 'users'), await applyYaml(p.dev.db, V2, 'notes'), await applyYaml(p.dev.db, V3, 'tags')];
 }
 
 describe('SQL that holds the marker lines of a revision file', () => {
@@ -88,15 +39,15 @@ tables:
       note: { type: text, default: { sql: "$$\\n-- +downgrade\\n-- step 9/9: drop_table public.users\\n$$" } }
       escaped: { type: text, default: { sql: "E'it\\\\'s\\\\n-- step 1/1: a b\\n-- +upgrade\\n'" } }
 `;
-    await writeFile(join(project, 'schema.yaml'), yaml);
-    const apply = cli(dev.url, 'apply', '--auto-approve', '-m', 'tricky comments');
+    await writeFile(join(p.dir, 'schema.yaml'), yaml);
+    const apply = cli(p.dev.url, 'apply', '--auto-approve', '-m', 'tricky comments');
     expect(apply.stderr).not.toContain('error');
     expect(apply.status).toBe(0);
     const fresh = await another('fresh');
     const upgrade = cli(fresh.url, 'upgrade', '--auto-approve');
     expect(upgrade.stderr).not.toContain('error');
     expect(upgrade.status).toBe(0);
-    expect(await modelOf(fresh.db)).toEqual(await modelOf(dev.db));
+    expect(await modelOf(fresh.db)).toEqual(await modelOf(p.dev.db));
     const comment = await fresh.db.query<{ c: string }>(`SELECT obj_description('public.users'::regclass) AS c`);
     expect(comment[0]!.c).toBe('Notes:\n-- step 2/2: see docs\n-- +downgrade\nend');
     expect(cli(fresh.url, 'history').status).toBe(0);
@@ -106,13 +57,13 @@ tables:
   });
 
   it('names the file when its SQL cannot be scanned', async () => {
-    await applyYaml(dev.db, V1, 'users');
+    await applyYaml(p.dev.db, V1, 'users');
     const path = await fileOf('users');
     // Broken, with its checksum forged to match, so the scanner is what notices.
     const text = (await readFile(path, 'utf8')).replace('DROP TABLE public.users;', "DROP TABLE public.users; SELECT 'open");
     const file = parseRevision('x.sql', text);
     await writeFile(path, text.replace(/-- checksum: .*/, `-- checksum: ${checksumOf(file, file.body)}`));
-    const r = cli(dev.url, 'history');
+    const r = cli(p.dev.url, 'history');
     expect(r.status).toBe(1);
     expect(r.stderr).not.toContain('internal error');
     expect(r.stderr).toMatch(/^error: \d+T\d+Z_users\.sql: its SQL has a quoted string, quoted name or \/\* comment that is never closed, so it cannot be split into statements$/m);
@@ -123,15 +74,15 @@ tables:
 describe('line endings and headers', () => {
   it('a CRLF copy of an applied file is the same revision', async () => {
     const ids = await threeRevisions();
-    for (const name of await readdir(plansDir)) {
-      const path = join(plansDir, name);
+    for (const name of await readdir(p.plansDir)) {
+      const path = join(p.plansDir, name);
       await writeFile(path, (await readFile(path, 'utf8')).replace(/\n/g, '\r\n'));
     }
-    expect((await readStatus(dev.db, plansDir)).current.map((r) => r.revision)).toEqual([ids[2]]);
+    expect((await readStatus(p.dev.db, p.plansDir)).current.map((r) => r.revision)).toEqual([ids[2]]);
     const prod = await another('crlf');
     const r = cli(prod.url, 'upgrade', '--auto-approve');
     expect(r.status, r.stderr).toBe(0);
-    expect((await appliedRevisions(prod.db)).map((a) => [a.revision, a.checksum])).toEqual((await appliedRevisions(dev.db)).map((a) => [a.revision, a.checksum]));
+    expect((await appliedRevisions(prod.db)).map((a) => [a.revision, a.checksum])).toEqual((await appliedRevisions(p.dev.db)).map((a) => [a.revision, a.checksum]));
   });
 
   it('refuses an applied file whose message or creation time was edited, naming the file', async () => {
@@ -139,22 +90,22 @@ describe('line endings and headers', () => {
     const path = await fileOf('notes');
     const original = await readFile(path, 'utf8');
     await writeFile(path, original.replace('-- message: notes', '-- message: harmless notes'));
-    const r = cli(dev.url, 'history');
+    const r = cli(p.dev.url, 'history');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/error: \d+T\d+Z_notes\.sql \(revision \w+\) was changed after it was written: it no longer matches its checksum/);
     await writeFile(path, original.replace(/-- created: (\S+)/, '-- created: 2000-01-01T00:00:00Z'));
-    expect(cli(dev.url, 'current').stderr).toMatch(/error: \d+T\d+Z_notes\.sql \(revision \w+\) was changed after it was written/);
+    expect(cli(p.dev.url, 'current').stderr).toMatch(/error: \d+T\d+Z_notes\.sql \(revision \w+\) was changed after it was written/);
   });
 });
 
 describe('upgrade and downgrade targets', () => {
   it('upgrade to a revision the database is past is an error pointing at downgrade; upgrade at head has nothing to do', async () => {
     const [a] = await threeRevisions();
-    const back = cli(dev.url, 'upgrade', a.slice(0, 6), '--auto-approve');
+    const back = cli(p.dev.url, 'upgrade', a.slice(0, 6), '--auto-approve');
     expect(back.status).toBe(1);
     expect(back.stderr).toMatch(new RegExp(`error: cannot upgrade to ${a} \\(\\d+T\\d+Z_users\\.sql\\): it is behind the current revision of this database, \\w+ \\(\\d+T\\d+Z_tags\\.sql\\)`));
     expect(back.stderr).toContain(`hint: upgrade only goes forward; to go back to it, run \`schema downgrade ${a}\``);
-    const head = cli(dev.url, 'upgrade', 'head', '--auto-approve');
+    const head = cli(p.dev.url, 'upgrade', 'head', '--auto-approve');
     expect(head.status).toBe(0);
     expect(head.stdout).toContain('Nothing to upgrade: the database is at');
   });
@@ -163,7 +114,7 @@ describe('upgrade and downgrade targets', () => {
 describe('history ranges', () => {
   it('says when a range is empty or reversed, not that there are no revisions', async () => {
     const [a] = await threeRevisions();
-    for (const run of [(range: string) => cli(dev.url, 'history', '-r', range), (range: string) => withoutDb('history', '-r', range)]) {
+    for (const run of [(range: string) => cli(p.dev.url, 'history', '-r', range), (range: string) => withoutDb('history', '-r', range)]) {
       const empty = run('base:base');
       expect(empty.status).toBe(0);
       expect(empty.stdout).toBe('No revisions in the range base:base (3 revisions in all).\n');
@@ -202,13 +153,13 @@ describe('a replay that fails partway', () => {
 
   it('downgrade says the same', async () => {
     const [a, b, c] = await threeRevisions();
-    await dev.db.exec('CREATE VIEW public.note_bodies AS SELECT body FROM public.notes'); // the second revision's downgrade cannot drop notes now
-    const r = cli(dev.url, 'downgrade', 'base', '--auto-approve', '--allow-hazards', 'data_loss');
+    await p.dev.db.exec('CREATE VIEW public.note_bodies AS SELECT body FROM public.notes'); // the second revision's downgrade cannot drop notes now
+    const r = cli(p.dev.url, 'downgrade', 'base', '--auto-approve', '--allow-hazards', 'data_loss');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`error: revision ${b} \\(\\d+T\\d+Z_notes\\.sql\\): step 1 of 1 failed \\(drop_table public.notes\\)`));
     expect(r.stderr).toMatch(new RegExp(`the downgrade of revision ${b} \\(\\d+T\\d+Z_notes\\.sql\\) was rolled back, so it is still applied`));
     expect(r.stderr).toMatch(new RegExp(`the database is at revision ${b} \\(\\d+T\\d+Z_notes\\.sql\\): the downgrade of ${c} committed \\(1 of 3 revisions ran\\)`));
-    expect((await appliedRevisions(dev.db)).map((x) => x.revision)).toEqual([a, b]);
+    expect((await appliedRevisions(p.dev.db)).map((x) => x.revision)).toEqual([a, b]);
   });
 });
 
@@ -219,7 +170,7 @@ describe('heads with a database', () => {
     const text = (await readFile(path, 'utf8')).replace('body text', 'body varchar(10)');
     const file = parseRevision('x.sql', text);
     await writeFile(path, text.replace(/-- checksum: .*/, `-- checksum: ${checksumOf(file, file.body)}`));
-    const r = cli(dev.url, 'heads');
+    const r = cli(p.dev.url, 'heads');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/error: \d+T\d+Z_notes\.sql \(revision \w+\) is not the file that was applied/);
     const offline = withoutDb('heads');
@@ -231,7 +182,7 @@ describe('heads with a database', () => {
 describe('consent shows what the direction being run does', () => {
   it("a downgrade lists its own steps and hazard messages, not the upgrade's codes", async () => {
     await threeRevisions();
-    const r = cli(dev.url, 'downgrade', '-1', '--auto-approve');
+    const r = cli(p.dev.url, 'downgrade', '-1', '--auto-approve');
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^ {2}\w+ {2}\S+ {2}tags \[data_loss, irreversible\] {2}\d+T\d+Z_tags\.sql$/m);
     expect(r.stdout).toMatch(/^ {4}- {2}1\. drop_table public\.tags {2}data_loss irreversible$/m);
@@ -253,31 +204,31 @@ describe('replays wait for an unfinished apply', () => {
   it('upgrade and downgrade refuse while an online apply is unfinished, and so does a replay that got past the first check', async () => {
     const [, , c] = await threeRevisions();
     const yaml = `${V3}  a_one:\n    columns:\n      id: integer\n  a_two:\n    columns:\n      id: integer\n`;
-    const { plan } = await planAgainst(dev.db, checkSchema('schema.yaml', yaml));
+    const { plan } = await planAgainst(p.dev.db, checkSchema('schema.yaml', yaml));
     expect(plan.steps).toHaveLength(2);
     // The second step finds its table already there (made in its own transaction), so the apply stops after the first.
     const cut = applyPlan({
-      db: dev.db,
+      db: p.dev.db,
       plan,
-      plansDir,
+      plansDir: p.plansDir,
       message: 'cut',
       online: { lockTimeout: '5s', statementTimeout: null, lockRetries: 0 },
       onStep: async (i) => {
-        if (i === 1) await dev.db.exec(plan.steps[1]!.sql[0]!);
+        if (i === 1) await p.dev.db.exec(plan.steps[1]!.sql[0]!);
       },
     });
     await expect(cut).rejects.toThrow(/step 1 is done and kept/);
-    const ledger = await appliedRevisions(dev.db);
+    const ledger = await appliedRevisions(p.dev.db);
     for (const args of [['downgrade', '-1'], ['upgrade'], ['downgrade', '-1', '--sql']]) {
-      const r = cli(dev.url, ...args, '--auto-approve', '--allow-hazards', 'data_loss');
+      const r = cli(p.dev.url, ...args, '--auto-approve', '--allow-hazards', 'data_loss');
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stderr).toMatch(/error: an apply of revision \w+ is unfinished \(it stopped after step 1 of 2\); upgrade and downgrade wait until it is done/);
       expect(r.stderr).toContain('hint: run `schema apply` to finish it first');
     }
     // Under the lock too: a replay whose command checked before the apply stopped.
-    const status = await readStatus(dev.db, plansDir);
-    await expect(runRevisions(dev.db, status.chain, [status.chain.get(c)!], 'downgrade')).rejects.toThrow(/an apply of revision \w+ is unfinished/);
-    expect(await appliedRevisions(dev.db)).toEqual(ledger);
-    expect(Object.keys((await modelOf(dev.db)).tables)).toContain('public.tags');
+    const status = await readStatus(p.dev.db, p.plansDir);
+    await expect(runRevisions(p.dev.db, status.chain, [status.chain.get(c)!], 'downgrade')).rejects.toThrow(/an apply of revision \w+ is unfinished/);
+    expect(await appliedRevisions(p.dev.db)).toEqual(ledger);
+    expect(Object.keys((await modelOf(p.dev.db)).tables)).toContain('public.tags');
   });
 });
