@@ -4,6 +4,7 @@
 // step after another, exactly the flagged steps fail.
 import { describe, expect, it } from 'vitest';
 import { checkSchema, planAgainst } from '../src/api.js';
+import type { Db } from '../src/db/db.js';
 import { certainFailures, type Step } from '../src/plan/types.js';
 import { modelOf, runBefore, runSteps } from './support/cases.js';
 import { withScratch } from './support/scratch.js';
@@ -43,6 +44,24 @@ tables:
 
 const label = (s: Step): string => `${s.op} ${s.object}`;
 
+/** Each step tried on the server in turn (in one transaction, rolled back): the labels of those that fail. */
+async function stepsThatFail(db: Db, steps: readonly Step[]): Promise<string[]> {
+  const failed: string[] = [];
+  await db.exec('BEGIN');
+  for (const step of steps) {
+    await db.exec('SAVEPOINT step');
+    try {
+      for (const statement of step.sql) await db.exec(statement);
+      await db.exec('RELEASE SAVEPOINT step');
+    } catch {
+      failed.push(label(step));
+      await db.exec('ROLLBACK TO SAVEPOINT step');
+    }
+  }
+  await db.exec('ROLLBACK');
+  return failed;
+}
+
 describe('unmanaged objects in the way of a drop or a type change', () => {
   it('each blocked step names what is in the way and is certain to fail; exactly those fail on the server', async () => {
     await withScratch('dependents', async (s) => {
@@ -63,20 +82,7 @@ describe('unmanaged objects in the way of a drop or a type change', () => {
       // Not in the way: the table's own policy goes with it; a foreign key is rebuilt on a type change.
       expect(plan.steps.map(label)).toEqual(expect.arrayContaining(['drop_table public.free', 'alter_column public.t2.k']));
 
-      const failed: string[] = [];
-      await s.db.exec('BEGIN');
-      for (const step of plan.steps) {
-        await s.db.exec('SAVEPOINT step');
-        try {
-          for (const statement of step.sql) await s.db.exec(statement);
-          await s.db.exec('RELEASE SAVEPOINT step');
-        } catch {
-          failed.push(label(step));
-          await s.db.exec('ROLLBACK TO SAVEPOINT step');
-        }
-      }
-      await s.db.exec('ROLLBACK');
-      expect(failed.sort()).toEqual(Object.keys(blocked).sort());
+      expect((await stepsThatFail(s.db, plan.steps)).sort()).toEqual(Object.keys(blocked).sort());
     });
   });
 });
@@ -158,20 +164,7 @@ describe('unmanaged objects using a type the plan drops or rebuilds', () => {
       // Adding a value changes nothing for those using the type: colour's users are no obstacle.
       expect(plan.steps.find((st) => st.object === 'public.colour')?.hazards).toEqual([]);
 
-      const failed: string[] = [];
-      await s.db.exec('BEGIN');
-      for (const step of plan.steps) {
-        await s.db.exec('SAVEPOINT step');
-        try {
-          for (const statement of step.sql) await s.db.exec(statement);
-          await s.db.exec('RELEASE SAVEPOINT step');
-        } catch {
-          failed.push(label(step));
-          await s.db.exec('ROLLBACK TO SAVEPOINT step');
-        }
-      }
-      await s.db.exec('ROLLBACK');
-      expect(failed.sort()).toEqual(Object.keys(blocked).sort());
+      expect((await stepsThatFail(s.db, plan.steps)).sort()).toEqual(Object.keys(blocked).sort());
     });
   });
 
@@ -238,20 +231,7 @@ tables:
           'the default of public.w.n uses sequence public.z_id_seq, which belongs to column public.z.id and goes with it, so PostgreSQL refuses to drop the column: give that column another default or keep public.z.id, then plan again',
       });
 
-      const failed: string[] = [];
-      await s.db.exec('BEGIN');
-      for (const step of plan.steps) {
-        await s.db.exec('SAVEPOINT step');
-        try {
-          for (const statement of step.sql) await s.db.exec(statement);
-          await s.db.exec('RELEASE SAVEPOINT step');
-        } catch {
-          failed.push(label(step));
-          await s.db.exec('ROLLBACK TO SAVEPOINT step');
-        }
-      }
-      await s.db.exec('ROLLBACK');
-      expect(failed.sort()).toEqual(Object.keys(blocked).sort());
+      expect((await stepsThatFail(s.db, plan.steps)).sort()).toEqual(Object.keys(blocked).sort());
     });
   });
 
