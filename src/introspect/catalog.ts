@@ -3,7 +3,7 @@
 // the temporary tables of the spelling transaction (scope 'temp'), so both sides of a diff
 // are spelled by the same functions.
 import { quoteLiteral } from '../model/identifiers.js';
-import { LEDGER_SCHEMA } from '../model/model.js';
+import { LEDGER_SCHEMA, type OwnedSequence } from '../model/model.js';
 
 export type Scope = 'database' | 'temp';
 
@@ -78,16 +78,8 @@ export interface ColumnRow {
   /** Sequences OWNED BY the column (serial's), null when none. */
   readonly owned_sequences: OwnedSequenceRow[] | null;
 }
-export interface OwnedSequenceRow {
-  readonly name: string;
-  readonly type: string;
-  readonly start: string;
-  readonly increment: string;
-  readonly min: string;
-  readonly max: string;
-  readonly cache: string;
-  readonly cycle: boolean;
-}
+/** The catalog row is the Model's sequence as it is (the query names its fields so). */
+export type OwnedSequenceRow = OwnedSequence;
 export interface ConstraintRow {
   readonly schema: string;
   readonly table: string;
