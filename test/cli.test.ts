@@ -147,13 +147,22 @@ describe('apply refuses without consent and changes nothing', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('a saved plan runs as it was made: --online with --plan is refused before anything is read', () => {
+    const r = schema(['apply', '--url', s.url, '--auto-approve', '--plan', 'nowhere.json', '--online']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('error: --online cannot be used with --plan: a saved plan runs as it was made\nhint: make the plan with `schema plan --online --format json`, then apply that file\n');
+  });
+
   it('a timeout flag longer than PostgreSQL holds is an error as the flags are read, not a server error mid-apply', () => {
     const r = schema(['apply', '--url', s.url, '--auto-approve', '--online', '--lock-timeout', '99999999999h']);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
-      'error: --lock-timeout: "99999999999h" is longer than PostgreSQL allows for a timeout (2147483647 ms, about 24 days)\nhint: write at most 596h (35791min); 0 turns the timeout off\n',
+      'error: --lock-timeout: "99999999999h" is longer than PostgreSQL allows for a timeout (2147483647 ms, about 24 days)\nhint: write at most 596h (35791min); 0s turns the timeout off\n',
     );
     expect(r.stdout).toBe('');
+    // A bare number is told what it lacks, as in schema.yaml.
+    const bare = schema(['apply', '--url', s.url, '--auto-approve', '--online', '--lock-timeout', '30']);
+    expect(bare.stderr).toBe('error: --lock-timeout: 30 needs a unit, like 30s\nhint: write it like 5s, 500ms, 10min or 1h (0s for no limit)\n');
   });
 
   it('a saved plan applies, and is refused once the database has moved', async () => {

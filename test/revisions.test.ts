@@ -600,6 +600,9 @@ describe.skipIf(!hasPsql)('--sql scripts (needs psql on the PATH)', () => {
     expect(await appliedRevisions(byScript.db)).toEqual([]); // --sql ran nothing
     const run = spawnSync('psql', [byScript.url, '-q', '-f', '-'], { input: script.stdout, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
+    // Quiet in psql: no result tables, no NOTICE for a ledger already there.
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('');
     await upgrade(direct.db);
     expect(await modelOf(byScript.db)).toEqual(await modelOf(direct.db));
     const ledger = async (db: Db) => (await appliedRevisions(db)).map((a) => [a.revision, a.parents, a.file, a.checksum]);

@@ -290,6 +290,8 @@ export function replayScript(revisions: readonly Revision[], direction: Directio
     '-- an error, before it changes anything, when it is not.',
     ...(states?.note ? [`-- ${commentText(states.note)}`] : []),
     '\\set ON_ERROR_STOP on',
+    // The ledger is made IF NOT EXISTS: no NOTICE for each revision that finds it there.
+    'SET client_min_messages = warning;',
     '',
   ];
   revisions.forEach((r, n) => {

@@ -59,13 +59,14 @@ An online plan, or one too large for one transaction, runs in steps that are kep
     }),
     ...dataCheckFlags,
     ...verifyFlag,
-    // A saved plan runs as it was made: online or not is decided by `plan --online`.
-    online: Flags.boolean({ ...onlineFlag.online, exclusive: ['plan'] }),
+    ...onlineFlag,
     ...runFlags,
   };
 
   async run(): Promise<void> {
     const savedPath = this.flags.plan;
+    // A saved plan runs as it was made: online or not was decided by `plan --online`.
+    if (savedPath && this.flags.online !== undefined) throw new UserError(`--${this.flags.online ? '' : 'no-'}online cannot be used with --plan: a saved plan runs as it was made`, 'make the plan with `schema plan --online --format json`, then apply that file');
     const saved = savedPath ? parseSavedPlan(savedPath, await readSavedPlan(savedPath)) : null;
     const schema = saved || this.flags.abandon ? null : checkSchema(this.schemaPath(), await readSchemaFile(this.schemaPath()));
     if (!this.flags.abandon) await checkPlansDir(this.plansDir(), 'write');

@@ -41,7 +41,9 @@ const interval = (name: string) =>
   Flags.string({
     summary: name === 'lock-timeout' ? 'Online: how long one statement waits for a lock before its step is tried again (default 5s).' : 'Online: the longest one statement may run (default: no limit).',
     parse: async (v) => {
-      if (!DURATION.test(v)) throw new UserError(`--${name}: "${v}" is not a duration`, 'write it like 5s, 500ms, 10min or 1h');
+      // A bare number says the same as in schema.yaml: its unit is what is missing.
+      if (/^[0-9]+$/.test(v.trim())) throw new UserError(`--${name}: ${v.trim()} needs a unit, like ${v.trim()}s`, 'write it like 5s, 500ms, 10min or 1h (0s for no limit)');
+      if (!DURATION.test(v)) throw new UserError(`--${name}: "${v}" is not a duration`, 'write it like 5s, 500ms, 10min or 1h (0s for no limit)');
       const problem = timeoutProblem(v);
       if (problem) throw new UserError(`--${name}: ${problem}`, TIMEOUT_HINT);
       return v;

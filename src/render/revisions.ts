@@ -67,7 +67,8 @@ export function renderReplay(revisions: readonly Revision[], direction: Directio
     out.push(...body.map((l) => (l === '' ? l : `  ${l}`)));
   }
   // The files keep the hazards as written: any figure in them is the development database's.
-  if (revisions.some((r) => (direction === 'upgrade' ? r.upgrade : r.downgrade).some((s) => s.hazards.length > 0))) {
+  const counted = /\btoday\b|\be\.g\. /;
+  if (revisions.some((r) => (direction === 'upgrade' ? r.upgrade : r.downgrade).some((s) => s.hazards.some((h) => counted.test(h.message))))) {
     out.push('', c.dim('Figures in these hazards (rows, examples, "today") were counted when each revision was written, on the database it was written against, not on this one.'));
   }
   const consent = CONSENT_HAZARDS.filter((code) => revisions.some((r) => (direction === 'upgrade' ? r.upgrade : r.downgrade).some((s) => s.hazards.some((h) => h.code === code))));

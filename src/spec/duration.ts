@@ -21,4 +21,4 @@ export function timeoutProblem(text: string): string | null {
   return `${JSON.stringify(text)} is longer than PostgreSQL allows for a timeout (${MAX_TIMEOUT_MS} ms, about 24 days)`;
 }
 
-export const TIMEOUT_HINT = 'write at most 596h (35791min); 0 turns the timeout off';
+export const TIMEOUT_HINT = 'write at most 596h (35791min); 0s turns the timeout off';

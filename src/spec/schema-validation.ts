@@ -45,7 +45,7 @@ function describeTypes(type: unknown): string {
   return list.map((t) => words[String(t)] ?? String(t)).join(' or ');
 }
 
-const DURATION_HINT = 'write it like 5s, 500ms, 10min or 1h';
+const DURATION_HINT = 'write it like 5s, 500ms, 10min or 1h (0s for no limit)';
 
 /** The schema of a duration (lock_timeout, statement_timeout): a string of this pattern. */
 const isDurationSchema = (schema: unknown): boolean => (schema as { pattern?: string } | undefined)?.pattern?.includes('(ms|s|min|h)') === true;
