@@ -13,10 +13,10 @@ export default class Downgrade extends ReplayCommand<typeof Downgrade> {
   static override flags = replayFlags;
 
   async run(): Promise<void> {
-    await this.replay('downgrade', (status) => revisionsToDowngrade(status.chain, status.applied.map((a) => a.revision), this.args.target), {
+    await this.replay('downgrade', this.args.target, (status, target) => revisionsToDowngrade(status.chain, status.appliedIds, target), {
       done: 'Undid',
       nothing: () => 'Nothing to downgrade.',
       subject: (n) => (n === 1 ? 'this downgrade' : 'these downgrades'),
-    }, this.args.target);
+    });
   }
 }

@@ -30,10 +30,11 @@ type ReplayFlags = { sql: boolean; 'lock-wait': number; 'auto-approve'?: boolean
 
 export abstract class ReplayCommand<T extends typeof Command> extends BaseCommand<T> {
   /**
-   * `asked`: the target as the user gave it; a relative one (-1, +2) counted from where the database stood
-   * when it was typed, so after finishing an interrupted run this way nothing more runs.
+   * Run the revisions `select` picks for `to` (the target as the user gave it). A relative target
+   * (-1, +2) counts from where the database stood when it was typed, so after finishing an
+   * interrupted run this way nothing more runs.
    */
-  protected async replay(direction: Direction, select: (status: Status) => Revision[], words: Words, asked: string): Promise<void> {
+  protected async replay(direction: Direction, to: string, select: (status: Status, to: string) => Revision[], words: Words): Promise<void> {
     const flags = this.flags as typeof this.flags & ReplayFlags;
     const target = this.target();
     this.announce(target);
@@ -45,14 +46,14 @@ export abstract class ReplayCommand<T extends typeof Command> extends BaseComman
       if (settled.pending) {
         await this.finishInterrupted(db, settled.pending, direction, flags);
         // The interrupted run was the step the user counted from: going on would take one more.
-        if (/^[+-]\d+$/.test(asked.trim())) {
+        if (/^[+-]\d+$/.test(to.trim())) {
           const at = (await readStatus(db, this.plansDir())).current.map((r) => r.revision).join(', ') || 'base';
-          this.say(`The database is now at ${at}. Nothing more was run: ${asked} counts from where the database stood, so run \`schema ${direction} ${asked}\` again to go further.`);
+          this.say(`The database is now at ${at}. Nothing more was run: ${to} counts from where the database stood, so run \`schema ${direction} ${to}\` again to go further.`);
           return;
         }
       }
       const status = settled.status ?? (await readStatus(db, this.plansDir()));
-      const revisions = select(status);
+      const revisions = select(status, to);
       if (flags.sql) {
         const script = await replayScriptFor(db, revisions, direction);
         if (script.note) this.note(c.yellow(script.note));

@@ -13,10 +13,10 @@ export default class Upgrade extends ReplayCommand<typeof Upgrade> {
   static override flags = replayFlags;
 
   async run(): Promise<void> {
-    await this.replay('upgrade', (status) => revisionsToUpgrade(status.chain, status.appliedIds, this.args.target), {
+    await this.replay('upgrade', this.args.target, (status, target) => revisionsToUpgrade(status.chain, status.appliedIds, target), {
       done: 'Upgraded to',
       nothing: (status) => `Nothing to upgrade: the database is at ${status.current.map((r) => r.revision).join(', ') || 'base'}.`,
       subject: (n) => (n === 1 ? 'this revision' : 'these revisions'),
-    }, this.args.target);
+    });
   }
 }

@@ -173,6 +173,20 @@ function today(ctx: Context, t: Table): { table: TableName; releases: string[] }
   return was ? { table: was, releases: [RELATION(was.schema, was.name)] } : { table: named(t), releases: [] };
 }
 
+/** Dropping a primary key, unique or check constraint (phase 2, on the table as it is named today): it removes the constraint and `removes`. */
+function dropConstraint(ctx: Context, t: Table, op: 'drop_primary_key' | 'drop_unique' | 'drop_check', name: string, removes: string[]): Draft {
+  const at = today(ctx, t);
+  return draft({
+    op,
+    object: memberPath(at.table, name),
+    phase: 2,
+    lock: 'ACCESS EXCLUSIVE',
+    sql: [sql.dropConstraint(at.table, name)],
+    removes: [...removes, CONSTRAINT(t, name)],
+    releases: at.releases,
+  });
+}
+
 /**
  * Unmanaged objects (views, functions, ...) in the way of dropping a table or column, or of
  * retyping a column: PostgreSQL refuses while they exist, so the step is certain to fail and
@@ -517,18 +531,7 @@ export const handlers: Handlers = {
   add_primary_key: (c, ctx) =>
     uniqueKey(ctx, c.table, c.key.name, c.key.columns, 'PRIMARY KEY', sql.primaryKeyClause(c.key), false, `fails if ${objectPath(c.table.schema, c.table.name)} has duplicate or NULL values in (${list(c.key.columns)})`, null),
 
-  drop_primary_key: (c, ctx) => {
-    const at = today(ctx, c.table);
-    return draft({
-      op: 'drop_primary_key',
-      object: memberPath(at.table, c.key.name),
-      phase: 2,
-      lock: 'ACCESS EXCLUSIVE',
-      sql: [sql.dropConstraint(at.table, c.key.name)],
-      removes: [KEY(tableKey(c.table), c.key.columns), RELATION(c.table.schema, c.key.name), CONSTRAINT(c.table, c.key.name)],
-      releases: at.releases,
-    });
-  },
+  drop_primary_key: (c, ctx) => dropConstraint(ctx, c.table, 'drop_primary_key', c.key.name, [KEY(tableKey(c.table), c.key.columns), RELATION(c.table.schema, c.key.name)]),
 
   add_unique: (c, ctx) =>
     uniqueKey(
@@ -543,18 +546,7 @@ export const handlers: Handlers = {
       c.unique.nullsNotDistinct ? null : sql.notNull(c.unique.columns),
     ),
 
-  drop_unique: (c, ctx) => {
-    const at = today(ctx, c.table);
-    return draft({
-      op: 'drop_unique',
-      object: memberPath(at.table, c.unique.name),
-      phase: 2,
-      lock: 'ACCESS EXCLUSIVE',
-      sql: [sql.dropConstraint(at.table, c.unique.name)],
-      removes: [KEY(tableKey(c.table), c.unique.columns), RELATION(c.table.schema, c.unique.name), CONSTRAINT(c.table, c.unique.name)],
-      releases: at.releases,
-    });
-  },
+  drop_unique: (c, ctx) => dropConstraint(ctx, c.table, 'drop_unique', c.unique.name, [KEY(tableKey(c.table), c.unique.columns), RELATION(c.table.schema, c.unique.name)]),
 
   add_check: (c, ctx) => {
     const { table: t, check } = c;
@@ -578,18 +570,7 @@ export const handlers: Handlers = {
     return draft({ ...add, sql: [sql.addCheck(t, check.name, check.definition)], hazards });
   },
 
-  drop_check: (c, ctx) => {
-    const at = today(ctx, c.table);
-    return draft({
-      op: 'drop_check',
-      object: memberPath(at.table, c.check.name),
-      phase: 2,
-      lock: 'ACCESS EXCLUSIVE',
-      sql: [sql.dropConstraint(at.table, c.check.name)],
-      removes: [CONSTRAINT(c.table, c.check.name)],
-      releases: at.releases,
-    });
-  },
+  drop_check: (c, ctx) => dropConstraint(ctx, c.table, 'drop_check', c.check.name, []),
 
   create_index: (c, ctx) => {
     const { table: t, index: i } = c;
