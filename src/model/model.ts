@@ -216,8 +216,6 @@ export interface Dependent {
 /** The schema holding the tool's own ledger: never introspected, never in a plan. */
 export const LEDGER_SCHEMA = 'schema_tool';
 
-export const emptyModel: Model = Object.freeze({ schemas: ['public'], enums: {}, tables: {} });
-
 export function tableKey(t: { readonly schema: string; readonly name: string }): string {
   return objectPath(t.schema, t.name);
 }

@@ -464,8 +464,3 @@ export function parseBody(fileName: string, body: string, bodyLine = 1): Revisio
   };
   return { upgrade: steps('upgrade'), downgrade: steps('downgrade') };
 }
-
-/** The steps of one direction of a revision body (see parseBody). */
-export function parseSteps(fileName: string, body: string, direction: 'upgrade' | 'downgrade'): Step[] {
-  return parseBody(fileName, body)[direction];
-}
