@@ -1,5 +1,5 @@
 // Errors a user acts on: a message, a hint, and (for bad input) every diagnostic with its line.
-import { isError, type Diagnostic } from './spec/diagnostics.js';
+import { isError, type Diagnostic } from './desired/diagnostics.js';
 
 export class UserError extends Error {
   constructor(
@@ -8,6 +8,14 @@ export class UserError extends Error {
   ) {
     super(message);
     this.name = 'UserError';
+  }
+}
+
+/** The person at the prompt said no more (Ctrl-C, Ctrl-D): nothing was changed; exit 130, as a shell does. */
+export class CancelledError extends Error {
+  constructor() {
+    super('Cancelled; nothing was changed');
+    this.name = 'CancelledError';
   }
 }
 

@@ -4,7 +4,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkSchema, planAgainst, readStatus } from '../src/api.js';
+import { checkSchema } from '../src/operations/schema-file.js';
+import { planAgainst } from '../src/operations/plan.js';
+import { readStatus } from '../src/operations/status.js';
 import { ApplyError, applyPlan } from '../src/apply/apply.js';
 import { runRevision } from '../src/apply/replay.js';
 import { connect } from '../src/db/db.js';
@@ -84,7 +86,9 @@ tables:
     expect(two).toMatchObject({ revision: second.revision, parents: [first.revision], message: 'notes' });
     expect(verifyChecksum(one) && verifyChecksum(two)).toBe(true);
     expect(one.body).toContain('-- +upgrade\n-- step 1/1: create_table public.users\nCREATE TABLE public.users (');
-    expect(one.body).toContain('-- +downgrade\n-- step 1/1: drop_table public.users\n-- hazard data_loss: drops table public.users and every row in it\n-- hazard irreversible: undoing this step recreates public.users empty\nDROP TABLE public.users;');
+    expect(one.body).toContain(
+      '-- +downgrade\n-- step 1/1: drop_table public.users\n-- hazard data_loss: drops table public.users and every row in it\n-- hazard irreversible: undoing this step recreates public.users empty\nDROP TABLE public.users;',
+    );
     const ledger = await appliedRevisions(s.db);
     expect(ledger.map((r) => [r.revision, r.parents, r.file, r.checksum])).toEqual([
       [first.revision, [], files[0], one.checksum],
@@ -107,10 +111,7 @@ tables:
     try {
       const p1 = await plan(yaml());
       const p2 = (await planAgainst(other, checkSchema('schema.yaml', yaml()))).plan;
-      const results = await Promise.allSettled([
-        applyPlan({ db: s.db, plan: p1, plansDir, message: 'one' }),
-        applyPlan({ db: other, plan: p2, plansDir, message: 'two' }),
-      ]);
+      const results = await Promise.allSettled([applyPlan({ db: s.db, plan: p1, plansDir, message: 'one' }), applyPlan({ db: other, plan: p2, plansDir, message: 'two' })]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       expect((rejected?.reason as Error).message).toBe('the database changed since this plan was made');
@@ -203,10 +204,11 @@ tables:
 
 describe('sequences owned by columns (serial)', () => {
   const seq = async (name: string) =>
-    (await s.db.query<{ type: string; min: string; max: string }>(
-      `SELECT format_type(seqtypid, NULL) AS type, seqmin::text AS min, seqmax::text AS max FROM pg_catalog.pg_sequence WHERE seqrelid = $1::regclass`,
-      [`public.${name}`],
-    ))[0];
+    (
+      await s.db.query<{ type: string; min: string; max: string }>(`SELECT format_type(seqtypid, NULL) AS type, seqmin::text AS min, seqmax::text AS max FROM pg_catalog.pg_sequence WHERE seqrelid = $1::regclass`, [
+        `public.${name}`,
+      ])
+    )[0];
   const downgradeLast = async () => {
     const status = await readStatus(s.db, plansDir);
     const [last] = revisionsToDowngrade(status.chain, status.appliedIds, '-1');
@@ -288,7 +290,7 @@ ALTER TABLE t ALTER a SET DEFAULT nextval('t_a_seq'), ALTER b SET DEFAULT nextva
     expect(await modelOf(s.db)).toEqual(before);
   });
 
-  it("removing a serial column's default drops its sequence; the way back makes it again and says it counts from its start", async () => {
+  it("removing a serial column's default drops its sequence; the way back makes it again past the column's largest value, so the next insert works", async () => {
     await runBefore(s.db, `CREATE TABLE a (id serial PRIMARY KEY, n text); INSERT INTO a (n) VALUES ('x'), ('y');`);
     const before = await modelOf(s.db);
     const desired = `tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      n: text\n`;
@@ -298,7 +300,7 @@ ALTER TABLE t ALTER a SET DEFAULT nextval('t_a_seq'), ALTER b SET DEFAULT nextva
         'alter_column',
         'public.a.id',
         ['ALTER TABLE public.a ALTER COLUMN id DROP DEFAULT', 'DROP SEQUENCE public.a_id_seq'],
-        ['irreversible: drops sequence public.a_id_seq, which nothing uses any more: undoing this step makes it anew, counting again from 1, so inserts may collide with values public.a.id holds'],
+        ['irreversible: drops sequence public.a_id_seq, which nothing uses any more: undoing this step makes it anew, counting on from the largest value public.a.id holds then, not from where it stood'],
       ],
     ]);
     expect(p.downgrade.map((st) => [st.sql, st.hazards.map((h) => `${h.code}: ${h.message}`)])).toEqual([
@@ -307,15 +309,36 @@ ALTER TABLE t ALTER a SET DEFAULT nextval('t_a_seq'), ALTER b SET DEFAULT nextva
           'CREATE SEQUENCE public.a_id_seq AS integer',
           "ALTER TABLE public.a ALTER COLUMN id SET DEFAULT nextval('public.a_id_seq'::regclass)",
           'ALTER SEQUENCE public.a_id_seq OWNED BY public.a.id',
+          "SELECT pg_catalog.setval('public.a_id_seq', max(id)) FROM public.a HAVING max(id) >= 1",
         ],
-        ['may_fail: the new sequence public.a_id_seq of public.a.id starts at 1: inserts may collide with existing values'],
+        [],
       ],
     ]);
     await applyPlan({ db: s.db, plan: p, plansDir, message: 'no default' });
     expect(await s.db.query(`SELECT count(*)::int AS n FROM pg_catalog.pg_class WHERE relname = 'a_id_seq'`)).toEqual([{ n: 0 }]);
+    await s.db.exec(`INSERT INTO public.a (id, n) VALUES (7, 'by hand')`);
     expect((await plan(desired)).steps).toEqual([]);
     await downgradeLast();
     expect(await modelOf(s.db)).toEqual(before);
+    // Rows 1, 2 and 7: the sequence made anew counts on from 7.
+    expect(await s.db.query(`INSERT INTO public.a (n) VALUES ('after') RETURNING id`)).toEqual([{ id: 8 }]);
+  });
+
+  it('an identity added to a column with rows counts on from its largest value, and so does the one the downgrade of a dropped identity makes', async () => {
+    await runBefore(s.db, `CREATE TABLE t (id integer PRIMARY KEY, n text); INSERT INTO t SELECT g, 'x' FROM generate_series(1, 40) g;`);
+    const withIdentity = `tables:\n  t:\n    columns:\n      id: { type: integer, identity: by_default, primary_key: true }\n      n: text\n`;
+    const p = await plan(withIdentity);
+    expect(p.steps.map((st) => [st.sql, st.hazards.map((h) => h.code)])).toEqual([
+      [['ALTER TABLE public.t ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY', "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence('public.t', 'id'), max(id)) FROM public.t HAVING max(id) >= 1"], []],
+    ]);
+    await applyPlan({ db: s.db, plan: p, plansDir, message: 'identity' });
+    expect(await s.db.query(`INSERT INTO public.t (n) VALUES ('new') RETURNING id`)).toEqual([{ id: 41 }]);
+    expect((await plan(withIdentity)).steps).toEqual([]);
+    // Dropping it, then undoing that: the identity made again counts on from 41 too.
+    const without = await plan(`tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n      n: text\n`);
+    await applyPlan({ db: s.db, plan: without, plansDir, message: 'no identity' });
+    await downgradeLast();
+    expect(await s.db.query(`INSERT INTO public.t (n) VALUES ('again') RETURNING id`)).toEqual([{ id: 42 }]);
   });
 
   it('a sequence another default still uses stays when its own column stops using it', async () => {

@@ -31,7 +31,7 @@ afterEach(async () => {
 
 /** Run `schema` in the test's folder, with no DATABASE_URL unless given. */
 function schema(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'DATABASE_URL' && k !== 'FORCE_COLOR'));
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'DATABASE_URL' && k !== 'FORCE_COLOR' && !/^PG[A-Z]+$/.test(k)));
   return spawnSync('node', [BIN, ...args], { cwd, encoding: 'utf8', env: { ...clean, ...env }, timeout: 120_000 });
 }
 
@@ -141,9 +141,7 @@ describe('apply refuses without consent and changes nothing', () => {
   it('an unknown hazard name is an error as the flags are read, before anything connects or plans', () => {
     const r = schema(['apply', '--url', s.url, '--auto-approve', '--allow-hazards', 'data-loss']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe(
-      'error: --allow-hazards: unknown hazard "data-loss". Did you mean "data_loss"?\nhint: hazard codes: data_loss, lossy_type_change, may_fail, table_rewrite, blocking, irreversible\n',
-    );
+    expect(r.stderr).toBe('error: --allow-hazards: unknown hazard "data-loss". Did you mean "data_loss"?\nhint: hazard codes: data_loss, lossy_type_change, may_fail, table_rewrite, blocking, irreversible\n');
     expect(r.stdout).toBe('');
   });
 
@@ -156,9 +154,7 @@ describe('apply refuses without consent and changes nothing', () => {
   it('a timeout flag longer than PostgreSQL holds is an error as the flags are read, not a server error mid-apply', () => {
     const r = schema(['apply', '--url', s.url, '--auto-approve', '--online', '--lock-timeout', '99999999999h']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe(
-      'error: --lock-timeout: "99999999999h" is longer than PostgreSQL allows for a timeout (2147483647 ms, about 24 days)\nhint: write at most 596h (35791min); 0s turns the timeout off\n',
-    );
+    expect(r.stderr).toBe('error: --lock-timeout: "99999999999h" is longer than PostgreSQL allows for a timeout (2147483647 ms, about 24 days)\nhint: write at most 596h (35791min); 0s turns the timeout off\n');
     expect(r.stdout).toBe('');
     // A bare number is told what it lacks, as in schema.yaml.
     const bare = schema(['apply', '--url', s.url, '--auto-approve', '--online', '--lock-timeout', '30']);
@@ -180,21 +176,26 @@ describe('apply refuses without consent and changes nothing', () => {
 });
 
 describe('bad input: one clear message, exit 1, no stack trace', () => {
-  it('validate reports every problem with file:line:col', async () => {
+  it('validate reports every problem with file:line:col, in one round: a misspelt type and a default that does not fit are errors together', async () => {
     await writeFile(
       join(cwd, 'schema.yaml'),
-      `tables:\n  users:\n    columns:\n      id: { type: integr, primary_key: true }\n      email: { type: text, nulable: false }\n    indexes:\n      users_mail_idx: { columns: [mail] }\n`,
+      `tables:\n  users:\n    columns:\n      id: { type: integr, primary_key: true }\n      email: { type: text, nulable: false }\n      name: varchr(10)\n      age: { type: integer, default: abc }\n      active: { type: boolean, default: maybe }\n    indexes:\n      users_mail_idx: { columns: [mail] }\n`,
     );
-    const r = schema(['validate']);
-    expect(r.status).toBe(1);
-    expect(r.stderr.split('\n').filter((l) => /^schema\.yaml:\d+:\d+: /.test(l))).toEqual([
-      'schema.yaml:4:19: warning: type "integr" is neither built in nor an enum of this file. Did you mean "integer"?',
-      'schema.yaml:5:28: tables.users.columns.email: unknown key "nulable". Did you mean "nullable"?',
-      'schema.yaml:7:35: index "users_mail_idx": table "users" has no column "mail". Did you mean "email"?',
-    ]);
-    expect(r.stderr).toContain('error: 2 problems in schema.yaml; nothing was run');
-    expect(r.stderr).not.toMatch(STACK);
-    expect(r.stdout).toBe('');
+    for (const command of ['validate', 'plan']) {
+      const r = schema(command === 'plan' ? [command, '--url', s.url] : [command]);
+      expect(r.status).toBe(1);
+      expect(r.stderr.split('\n').filter((l) => /^schema\.yaml:\d+:\d+: /.test(l))).toEqual([
+        'schema.yaml:4:19: unknown type "integr". Did you mean "integer"?',
+        'schema.yaml:5:28: tables.users.columns.email: unknown key "nulable". Did you mean "nullable"?',
+        'schema.yaml:6:13: unknown type "varchr(10)". Did you mean "varchar"?',
+        'schema.yaml:7:38: default of column "age": the default \'abc\' does not fit type integer: invalid input syntax for type integer: "abc"',
+        'schema.yaml:8:41: default of column "active": the default \'maybe\' does not fit type boolean: invalid input syntax for type boolean: "maybe"',
+        'schema.yaml:10:35: index "users_mail_idx": table "users" has no column "mail". Did you mean "email"?',
+      ]);
+      expect(r.stderr).toContain('error: 6 problems in schema.yaml; nothing was run');
+      expect(r.stderr).not.toMatch(STACK);
+      expect(r.stdout).toBe('');
+    }
   });
 
   it('plan stops at bad input before it touches the database', async () => {
@@ -245,11 +246,28 @@ describe('the embedded database', () => {
     expect(planned.status, planned.stderr).toBe(0);
     expect(planned.stderr).toContain('Using the embedded PostgreSQL (PGlite) in .schema/');
     expect(planned.stdout).toContain('create_table public.users');
-    expect(readFileSync(join(cwd, '.schema', '.gitignore'), 'utf8')).toContain('*');
     expect(schema(['apply', '--auto-approve', '-m', 'users']).status).toBe(0);
+    expect(readFileSync(join(cwd, '.schema', '.gitignore'), 'utf8')).toContain('*');
     const again = schema(['plan', '--detailed-exitcode']);
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('No changes.');
+  });
+
+  // Each a test of its own: a PGlite starts slowly on a busy machine.
+  const NOTHING = '.schema/ does not exist yet, so there is nothing there: reading it as the empty database it would be, without creating it';
+  it.each([
+    ['plan', ['plan', '--format', 'json'], 0, (out: string) => expect((JSON.parse(out) as { steps: { op: string; object: string }[] }).steps.map((st) => [st.op, st.object])).toEqual([['create_table', 'public.users']])],
+    ['drift', ['drift'], 0, (out: string) => expect(out).toBe('No revision is applied to this database, so there is nothing to compare with.\n')],
+    ['check', ['check'], 1, (out: string) => expect(out).toBe('')],
+  ] as const)('%s reads the empty database .schema/ would be, and creates nothing', async (_name, args, status, stdout) => {
+    await writeFile(join(cwd, 'schema.yaml'), USERS);
+    const r = schema([...args]);
+    expect(r.status, r.stderr).toBe(status);
+    expect(r.stderr).toContain(NOTHING);
+    expect(r.stderr).not.toMatch(STACK);
+    stdout(r.stdout);
+    if (args[0] === 'check') expect(r.stderr).toContain('schema.yaml has 1 change that no revision holds');
+    expect(existsSync(join(cwd, '.schema'))).toBe(false);
   });
 
   it('commands that only read make no .schema/ when there is none', async () => {
@@ -261,6 +279,24 @@ describe('the embedded database', () => {
     expect(schema(['heads']).status).toBe(0);
     expect(existsSync(join(cwd, '.schema'))).toBe(false);
   });
+});
+
+describe('the server named as psql takes it', () => {
+  it('PGHOST, PGPORT, PGUSER and PGDATABASE, a keyword/value conninfo, and postgres:///db each reach the server', async () => {
+    await writeFile(join(cwd, 'schema.yaml'), USERS);
+    const database = new URL(s.url).pathname.slice(1);
+    const fromEnv = schema(['plan', '--format', 'json'], { PGHOST: '127.0.0.1', PGPORT: '5432', PGUSER: 'postgres', PGDATABASE: database });
+    expect(fromEnv.status, fromEnv.stderr).toBe(0);
+    expect(fromEnv.stderr).toContain(`Using postgresql://postgres@127.0.0.1:5432/${database} (from PGHOST, PGPORT, PGUSER, PGDATABASE)`);
+    await runBefore(s.db, 'CREATE TABLE users (id integer PRIMARY KEY, email text)');
+    const conninfo = schema(['plan', '--url', `host=127.0.0.1 port=5432 dbname=${database} user=postgres`, '--detailed-exitcode']);
+    expect(conninfo.stderr).toContain(`Using postgresql://postgres@127.0.0.1:5432/${database}\n`);
+    expect(conninfo.status, conninfo.stderr).toBe(0);
+    const bare = schema(['plan', '--url', `postgres:///${database}`, '--detailed-exitcode'], { PGHOST: '127.0.0.1', PGUSER: 'postgres' });
+    expect(bare.stderr).toContain(`Using postgres://postgres@127.0.0.1/${database}\n`);
+    expect(bare.status, bare.stderr).toBe(0);
+    expect(existsSync(join(cwd, '.schema'))).toBe(false);
+  }, 300_000);
 });
 
 describe('validate: types from extensions, and only the flags it uses', () => {
@@ -284,13 +320,14 @@ describe('validate: types from extensions, and only the flags it uses', () => {
     expect(planned.stdout).toContain('email public.citext');
   });
 
-  it('a misspelt built-in type is a warning with its did-you-mean, as a domain named like one is; plan tells them apart', async () => {
+  it('a misspelt built-in type is an error offline, with its did-you-mean; plan accepts it where the database has a domain so named', async () => {
     await writeFile(join(cwd, 'schema.yaml'), `tables:\n  t:\n    columns:\n      a: posint\n      b: integr\n`);
     const r = schema(['validate']);
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toContain('schema.yaml:4:10: warning: type "posint" is neither built in nor an enum of this file. Did you mean "point"?\n');
-    expect(r.stderr).toContain('schema.yaml:5:10: warning: type "integr" is neither built in nor an enum of this file. Did you mean "integer"?\n');
-    expect(r.stdout).toBe('schema.yaml is valid.\n');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('schema.yaml:4:10: unknown type "posint". Did you mean "point"?\n  hint: if the database has a type "posint" (a domain, or an extension\'s type), `schema plan` accepts it there\n');
+    expect(r.stderr).toContain('schema.yaml:5:10: unknown type "integr". Did you mean "integer"?\n');
+    expect(r.stderr).toContain('error: 2 problems in schema.yaml; nothing was run');
+    expect(r.stdout).toBe('');
     await runBefore(s.db, 'CREATE DOMAIN posint AS integer CHECK (VALUE > 0)');
     const planned = schema(['plan', '--url', s.url]);
     expect(planned.status).toBe(1);
@@ -413,14 +450,22 @@ describe('planning with a role or session that may not create', () => {
     return url.toString();
   };
 
-  it('without CREATE: one error naming the role and the database, not the file', () => {
+  it('without CREATE: plans all the same, a new enum and schema spelled as temporary stand-ins', () => {
+    const r = schema(['plan', '--url', as(role)]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('CREATE SCHEMA billing;');
+    expect(r.stdout).toContain("CREATE TYPE public.mood AS ENUM ('ok');");
+  });
+
+  it('without TEMPORARY either: one error naming the role and the database, not the file', async () => {
+    await admin.query(`REVOKE TEMPORARY ON DATABASE "${s.name}" FROM PUBLIC`);
     const r = schema(['plan', '--url', as(role)]);
     expect(r.status).toBe(1);
     expect(r.stderr).not.toMatch(/^schema\.yaml:/m);
     expect(r.stderr).toContain(
-      `error: planning needs a role that may create (and roll back) schemas, types and temporary tables in database "${s.name}", and role "${role}" may not: permission denied for`,
+      `error: planning needs a role that may make (and roll back) temporary tables and types in database "${s.name}", and role "${role}" may not: permission denied to create temporary tables in database "${s.name}"`,
     );
-    expect(r.stderr).toContain(`hint: grant it what planning creates (all of it rolled back): GRANT CREATE, TEMPORARY ON DATABASE ${s.name} TO ${role};`);
+    expect(r.stderr).toContain(`hint: grant it what planning makes (all of it rolled back): GRANT TEMPORARY ON DATABASE ${s.name} TO ${role};`);
   });
 
   it('in a read-only session: the same error, saying so', async () => {
@@ -428,7 +473,9 @@ describe('planning with a role or session that may not create', () => {
     const r = schema(['plan', '--url', s.url]);
     expect(r.status).toBe(1);
     expect(r.stderr).not.toMatch(/^schema\.yaml:/m);
-    expect(r.stderr).toMatch(/error: planning needs a role that may create \(and roll back\) schemas, types and temporary tables in database "[^"]+", and this session of role "[^"]+" is read-only: cannot execute CREATE [A-Z]+ in a read-only transaction/);
+    expect(r.stderr).toMatch(
+      /error: planning needs a role that may make \(and roll back\) temporary tables and types in database "[^"]+", and this session of role "[^"]+" is read-only: cannot execute CREATE [A-Z]+ in a read-only transaction/,
+    );
     expect(r.stderr).toContain('hint: this session is read-only (default_transaction_read_only, or a standby)');
   });
 
@@ -438,10 +485,11 @@ describe('planning with a role or session that may not create', () => {
     const r = schema(['plan', '--url', as(role)]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('error: permission denied for schema schema_tool');
-    expect(r.stderr).toContain(`hint: this role may not read the ledger of applied revisions (schema schema_tool); an owner can grant it: GRANT USAGE ON SCHEMA schema_tool TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA schema_tool TO ${role};`);
+    expect(r.stderr).toContain(
+      `hint: this role may not read the ledger of applied revisions (schema schema_tool); an owner can grant it: GRANT USAGE ON SCHEMA schema_tool TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA schema_tool TO ${role};`,
+    );
   });
 });
-
 
 describe('words that are not a command', () => {
   it('a stray argument, an unknown command: one message, exit 1; `help COMMAND` shows its help', () => {

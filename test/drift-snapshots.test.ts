@@ -6,9 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkSchema, driftOf, planAgainst, readStatus } from '../src/api.js';
+import { checkSchema } from '../src/operations/schema-file.js';
+import { driftOf, readStatus } from '../src/operations/status.js';
+import { planAgainst } from '../src/operations/plan.js';
 import { applyPlan } from '../src/apply/apply.js';
 import { runRevision } from '../src/apply/replay.js';
+import { recordReplayedState } from '../src/verify/scratch-replay.js';
 import { revisionsToUpgrade } from '../src/revisions/chain.js';
 import type { Db } from '../src/db/db.js';
 import { parseRevision } from '../src/revisions/file.js';
@@ -101,7 +104,9 @@ describe('work cut short is shown wherever the database stands', () => {
     const status = await readStatus(prod.db, p.plansDir);
     const next = status.pending[0]!;
     // As an upgrade whose first step (run outside a transaction) was cut off leaves the ledger.
-    await prod.db.exec(`CREATE TABLE schema_tool.pending (revision text PRIMARY KEY, direction text NOT NULL, steps jsonb NOT NULL, done integer NOT NULL DEFAULT 0, payload jsonb NOT NULL, started_at timestamptz NOT NULL DEFAULT clock_timestamp())`);
+    await prod.db.exec(
+      `CREATE TABLE schema_tool.pending (revision text PRIMARY KEY, direction text NOT NULL, steps jsonb NOT NULL, done integer NOT NULL DEFAULT 0, payload jsonb NOT NULL, started_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
+    );
     await prod.db.query(`INSERT INTO schema_tool.pending (revision, direction, steps, payload) VALUES ($1, 'upgrade', $2::jsonb, '{}')`, [next.revision, JSON.stringify(next.upgrade)]);
     const line = `unfinished: ${next.revision}, an upgrade that stopped after step 0 of ${next.upgrade.length}: run \`schema upgrade\` to finish it`;
     expect(cli(prod.url, 'current').stdout).toContain(line);
@@ -125,7 +130,13 @@ describe('an upgrade of a drifted database records the state the chain defines',
   const V5 = `${V4}    indexes:\n      tags_name_idx: { columns: [name] }\n`;
 
   async function chainOfFive(): Promise<void> {
-    for (const [yaml, message] of [[V1, 'users'], [V2, 'notes'], [V3, 'tags'], [V4, 'email_required']] as const) await applyYaml(p.dev.db, yaml, message);
+    for (const [yaml, message] of [
+      [V1, 'users'],
+      [V2, 'notes'],
+      [V3, 'tags'],
+      [V4, 'email_required'],
+    ] as const)
+      await applyYaml(p.dev.db, yaml, message);
     const { plan } = await planAgainst(p.dev.db, checkSchema('schema.yaml', V5), { online: true });
     expect(plan.steps.map((st) => Boolean(st.concurrently))).toEqual([true]);
     await applyPlan({ db: p.dev.db, plan, plansDir: p.plansDir, message: 'tags_index', online: { lockTimeout: '5s', statementTimeout: null, lockRetries: 0 } });
@@ -163,7 +174,7 @@ describe('an upgrade of a drifted database records the state the chain defines',
     for (const r of chain.slice(0, 3)) await runRevision(prod.db, r, 'upgrade');
     // The same column the next revision makes NOT NULL, widened by hand; and a table dropped by hand.
     await prod.db.exec('ALTER TABLE public.users ALTER COLUMN email TYPE varchar(200); DROP TABLE public.notes');
-    for (const r of chain.slice(3)) await runRevision(prod.db, r, 'upgrade');
+    for (const r of chain.slice(3)) await runRevision(prod.db, r, 'upgrade', { replayState: recordReplayedState });
     expect(await recorded(prod.db)).toEqual(await recorded(p.dev.db));
     const drift = await driftOf(prod.db, await readStatus(prod.db, p.plansDir));
     expect(describeSteps(drift.changes)).toEqual(['drop_table public.notes', 'alter_column public.users.email']);
@@ -174,7 +185,7 @@ describe('an upgrade of a drifted database records the state the chain defines',
     const prod = await another('driftedscript');
     expect(cli(prod.url, 'upgrade', '+2', '--auto-approve').status).toBe(0);
     await prod.db.exec('ALTER TABLE public.users ADD COLUMN nick text');
-    const script = cli(prod.url, 'upgrade', '--sql');
+    const script = cli(prod.url, 'upgrade', '--sql', '--replay-on-server');
     expect(script.status, script.stderr).toBe(0);
     expect(script.stderr).not.toContain('No state');
     const psql = spawnSync('psql', [prod.url, '-q', '-v', 'ON_ERROR_STOP=1', '-f', '-'], { input: script.stdout, encoding: 'utf8' });
@@ -197,15 +208,21 @@ describe('apply on a drifted database records the change from the head of the ch
     await applyYaml(p.dev.db, V1, 'users');
     await p.dev.db.exec('ALTER TABLE public.users ADD COLUMN nick text');
     await writeFile(join(p.dir, 'schema.yaml'), V2);
-    expect(cli(p.dev.url, 'plan').stderr).toMatch(/This database changed outside schema since revision \w+ \(1 change, see `schema drift`\): `schema apply` runs this plan here, but its revision records the 1 step from the state at that revision to schema\.yaml instead\./);
+    expect(cli(p.dev.url, 'plan').stderr).toMatch(
+      /This database changed outside schema since revision \w+ \(1 change, see `schema drift`\): `schema apply` runs this plan here, but its revision records the 1 step from the state at that revision to schema\.yaml instead\./,
+    );
 
     // The drift kept: schema.yaml gains the column and a table; only the table is created here.
     await writeFile(join(p.dir, 'schema.yaml'), withColumn(V2, 'nick'));
     const kept = apply(p.dev.url, '-m', 'notes and nick');
     expect(kept.status, kept.stderr).toBe(0);
     expect(kept.stdout).toMatch(/The database changed outside schema since revision \w+ \(\S+_users\.sql\):\n\n {2}\+ add_column public\.users\.nick\n/);
-    expect(kept.stdout).toMatch(/The revision records the change from the state at revision \w+ to schema\.yaml, which is what `schema upgrade` runs on every other database:\n\n {2}\+ {2}1\. create_table public\.notes[^]*\+ {2}2\. add_column public\.users\.nick/);
-    expect(kept.stdout).toMatch(/What runs on this database, from it as it is \(the changes above taken into account\):\n\nThe plan, in the order it runs:\n\n {2}\+ {2}1\. create_table public\.notes\n[^]*Plan: 1 to add, 0 to change, 0 to destroy\./);
+    expect(kept.stdout).toMatch(
+      /The revision records the change from the state at revision \w+ to schema\.yaml, which is what `schema upgrade` runs on every other database:\n\n {2}\+ {2}1\. create_table public\.notes[^]*\+ {2}2\. add_column public\.users\.nick/,
+    );
+    expect(kept.stdout).toMatch(
+      /What runs on this database, from it as it is \(the changes above taken into account\):\n\nThe plan, in the order it runs:\n\n {2}\+ {2}1\. create_table public\.notes\n[^]*Plan: 1 to add, 0 to change, 0 to destroy\./,
+    );
     expect(kept.stdout).toMatch(/Applied 1 step in \d+ ms\. Revision \w+ written to \S+_notes_and_nick\.sql/);
     const file = await readFile(await fileOf('notes_and_nick'), 'utf8');
     expect(file).toContain('ALTER TABLE public.users ADD COLUMN nick text;');
@@ -223,7 +240,9 @@ describe('apply on a drifted database records the change from the head of the ch
     expect(cli(p.dev.url, 'check').status).toBe(0);
 
     // Undone here: the plan runs, with consent for what it drops, and no revision is written.
+    // A value in it: a column that holds none is dropped without consent (see ci-recipe.test.ts).
     await p.dev.db.exec('ALTER TABLE public.users ADD COLUMN junk integer');
+    await p.dev.db.exec(`INSERT INTO public.users (id, email, junk) VALUES (900, 'junk@example.com', 1)`);
     expect(cli(p.dev.url, 'plan').stderr).toContain('`schema apply` runs this plan here, but it records no revision, since schema.yaml is the state at that revision.');
     const refused = apply(p.dev.url);
     expect(refused.status).toBe(1);
@@ -249,7 +268,9 @@ describe('apply on a drifted database records the change from the head of the ch
     await writeFile(join(p.dir, 'plan.json'), saved.stdout);
     const r = apply(p.dev.url, '--plan', 'plan.json', '--allow-hazards', 'data_loss');
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^error: this database changed outside schema since revision \w+ \(1 change, see `schema drift`\): a saved plan starts from the database as it is, so its revision would record that drift for every database that replays plans; nothing was changed$/m);
+    expect(r.stderr).toMatch(
+      /^error: this database changed outside schema since revision \w+ \(1 change, see `schema drift`\): a saved plan starts from the database as it is, so its revision would record that drift for every database that replays plans; nothing was changed$/m,
+    );
     expect(r.stderr).toContain('hint: apply from schema.yaml instead (without --plan)');
     expect(await readdir(p.plansDir)).toHaveLength(1);
     expect(Object.keys((await modelOf(p.dev.db)).tables)).toEqual(['public.users']);

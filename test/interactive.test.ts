@@ -1,6 +1,6 @@
 // `schema apply` on a terminal: it asks, and only "yes" applies. The terminal is a real
 // pseudo-terminal from util-linux `script`, answered when the question appears.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,8 +12,8 @@ import { scratch, type Scratch } from './support/scratch.js';
 const BIN = new URL('../bin/run.js', import.meta.url).pathname;
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
-/** Run the CLI on a terminal; when `question` appears, type `answer`. */
-function onTerminal(args: string[], cwd: string, question: RegExp, answer: string): Promise<{ code: number | null; output: string }> {
+/** Run the CLI on a terminal; when `question` appears, type `answer` (or do it: a key, a signal). */
+function onTerminal(args: string[], cwd: string, question: RegExp, answer: string | ((child: ChildProcessWithoutNullStreams) => void)): Promise<{ code: number | null; output: string }> {
   const command = ['node', BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
   const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '1' } });
   let output = '';
@@ -23,7 +23,8 @@ function onTerminal(args: string[], cwd: string, question: RegExp, answer: strin
       output += chunk.toString();
       if (!answered && question.test(output)) {
         answered = true;
-        child.stdin.write(`${answer}\n`);
+        if (typeof answer === 'string') child.stdin.write(`${answer}\n`);
+        else answer(child);
       }
     });
     child.on('close', (code) => resolve({ code, output }));
@@ -73,5 +74,27 @@ describe.skipIf(!hasScript)('apply on a terminal', () => {
     expect(output).toContain('This plan has hazards that need consent: data_loss (1 step).');
     expect(code).toBe(0);
     expect((await modelOf(s.db)).tables['public.users']?.columns.map((c) => c.name)).toEqual(['id']);
+  });
+
+  // Ctrl-D (end of input), Ctrl-C typed, and SIGINT sent to the process: a cancellation, not an internal error.
+  const cancels: [string, (child: ChildProcessWithoutNullStreams) => void][] = [
+    ['Ctrl-D', (child) => child.stdin.write('\x04')],
+    ['stdin closed', (child) => child.stdin.end()],
+    ['Ctrl-C', (child) => child.stdin.write('\x03')],
+    [
+      'SIGINT',
+      (child) => {
+        const pid = spawnSync('pgrep', ['-P', String(child.pid), 'node'], { encoding: 'utf8' }).stdout.trim();
+        process.kill(Number(pid), 'SIGINT');
+      },
+    ],
+  ];
+  it.each(cancels)('%s at the prompt cancels: nothing changed, exit 130', async (_name, cancel) => {
+    const { code, output } = await onTerminal(['apply', '--url', s.url], cwd, /Only 'yes' will be accepted/, cancel);
+    expect(output).toContain('Cancelled; nothing was changed');
+    expect(output).not.toMatch(/internal error|report it/);
+    expect(code).toBe(130);
+    expect((await modelOf(s.db)).tables).toEqual({});
+    expect(existsSync(join(cwd, 'plans'))).toBe(false);
   });
 });

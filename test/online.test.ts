@@ -10,10 +10,13 @@ import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkSchema, driftOf, planAgainst, readStatus, replayScriptFor } from '../src/api.js';
+import { checkSchema } from '../src/operations/schema-file.js';
+import { driftOf, readStatus, replayScriptFor } from '../src/operations/status.js';
+import { planAgainst } from '../src/operations/plan.js';
 import { applyPlan, interruptedApply, resumeApply, scheduleOn, startedStep } from '../src/apply/apply.js';
 import { abandonedLine, abandonLines } from '../src/render/pending.js';
-import { knownObjects, locksOf as lockEstimate, PATIENT as PATIENT_SETTINGS, type RunSettings } from '../src/apply/groups.js';
+import { knownObjects, locksOf as lockEstimate } from '../src/apply/groups.js';
+import { PATIENT as PATIENT_SETTINGS, type RunSettings } from '../src/plan/run-settings.js';
 import { lockHolder } from '../src/apply/transaction.js';
 import { runRevision, runRevisions } from '../src/apply/replay.js';
 import { connect, type Db } from '../src/db/db.js';
@@ -21,38 +24,15 @@ import { renderJson } from '../src/render/json.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { renderSql } from '../src/render/sql.js';
 import { renderText } from '../src/render/text.js';
+import type { Step } from '../src/plan/types.js';
 import { appliedRevisions } from '../src/revisions/ledger.js';
 import { revisionsToUpgrade } from '../src/revisions/chain.js';
+import { BEFORE, DESIRED, DONE, ONLY_USERS_RENAMED, onlineCases, PAYMENTS, type OnlineCase } from './cases/online.js';
 import { describeSteps, modelOf, runBefore } from './support/cases.js';
 import { adminUrl, scratch, type Scratch } from './support/scratch.js';
 
 const BIN = new URL('../bin/run.js', import.meta.url).pathname;
 const SETTINGS: RunSettings = { lockTimeout: '5s', statementTimeout: null, lockRetries: 3 };
-
-const BEFORE = `
-CREATE TABLE users (id integer PRIMARY KEY, email text);
-INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 2000) g;
-CREATE TABLE orders (id integer PRIMARY KEY, user_id integer, total numeric);
-INSERT INTO orders SELECT g, g % 2000 + 1, g FROM generate_series(1, 5000) g;`;
-
-const DESIRED = `
-tables:
-  users:
-    columns:
-      id: { type: integer, primary_key: true }
-      email: { type: text, nullable: false, unique: true }
-  orders:
-    columns:
-      id: { type: integer, primary_key: true }
-      user_id: integer
-      total: numeric
-    checks:
-      orders_total_check: total >= 0
-    indexes:
-      orders_user_idx: { columns: [user_id] }
-    foreign_keys:
-      orders_user_fk: { columns: [user_id], references: users }
-`;
 
 let s: Scratch;
 let plansDir: string;
@@ -82,10 +62,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The lock modes a backend holds (granted) or waits for, on `table`. */
 async function locksOf(observer: pg.Client, pid: number, table: string): Promise<{ mode: string; granted: boolean }[]> {
-  const r = await observer.query<{ mode: string; granted: boolean }>(
-    `SELECT mode, granted FROM pg_locks WHERE pid = $1 AND locktype = 'relation' AND relation = $2::regclass ORDER BY mode`,
-    [pid, table],
-  );
+  const r = await observer.query<{ mode: string; granted: boolean }>(`SELECT mode, granted FROM pg_locks WHERE pid = $1 AND locktype = 'relation' AND relation = $2::regclass ORDER BY mode`, [pid, table]);
   return r.rows;
 }
 
@@ -99,42 +76,31 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null>, ms = 20_
   }
 }
 
+/** Plan a case's desired state on BEFORE (and its own SQL) and check the plan's shape. */
+async function runOnlineCase(c: OnlineCase): Promise<void> {
+  if (c.before) await runBefore(s.db, c.before);
+  const plan = (await planAgainst(s.db, checkSchema('schema.yaml', c.desired), c.online ? { online: true } : {})).plan;
+  const ops = describeSteps(plan.steps);
+  if (c.steps) expect(ops).toEqual(c.steps);
+  if (c.locks) expect(plan.steps.map((st) => st.lock)).toEqual(c.locks);
+  if (c.shape) expect(plan.steps.map((st) => [`${st.op} ${st.object}`, st.lock ?? null, st.lock_on ?? null])).toEqual(c.shape);
+  const find = (steps: readonly Step[], key: string) => steps.find((st) => (key.includes(' ') ? `${st.op} ${st.object}` === key : st.op === key));
+  for (const [key, fields] of Object.entries(c.step ?? {})) expect(find(plan.steps, key), key).toMatchObject(fields);
+  for (const [key, fields] of Object.entries(c.downgrade ?? {})) expect(find(plan.downgrade, key), `downgrade ${key}`).toMatchObject(fields);
+  for (const [first, then] of c.order ?? []) {
+    expect(ops.indexOf(first), first).toBeGreaterThanOrEqual(0);
+    expect(ops.indexOf(first), `${first} before ${then}`).toBeLessThan(ops.indexOf(then));
+  }
+  const sql = plan.steps.flatMap((st) => st.sql);
+  for (const statement of c.sql ?? []) expect(sql).toContain(statement);
+  const text = c.text ? renderText(plan, new Chalk({ level: 0 })) : '';
+  for (const line of c.text ?? []) expect(text).toContain(line);
+  for (const code of c.noHazards ?? []) expect(plan.steps.flatMap((st) => st.hazards.map((h) => h.code))).not.toContain(code);
+}
+
 describe('an online plan', () => {
-  it('builds and validates outside long locks, each step marked with its lock', async () => {
-    const plan = await planOnline();
-    expect(describeSteps(plan.steps)).toEqual([
-      'add_check public.users.users_email_not_null',
-      'validate_constraint public.users.users_email_not_null',
-      'alter_column public.users.email',
-      'drop_check public.users.users_email_not_null',
-      'create_index public.users.users_email_key',
-      'add_unique public.users.users_email_key',
-      'add_check public.orders.orders_total_check',
-      'validate_constraint public.orders.orders_total_check',
-      'create_index public.orders.orders_user_idx',
-      'add_foreign_key public.orders.orders_user_fk',
-      'validate_constraint public.orders.orders_user_fk',
-    ]);
-    expect(plan.steps.map((st) => st.lock)).toEqual([
-      'ACCESS EXCLUSIVE',
-      'SHARE UPDATE EXCLUSIVE',
-      'ACCESS EXCLUSIVE',
-      'ACCESS EXCLUSIVE',
-      'SHARE UPDATE EXCLUSIVE',
-      'ACCESS EXCLUSIVE',
-      'ACCESS EXCLUSIVE',
-      'SHARE UPDATE EXCLUSIVE',
-      'SHARE UPDATE EXCLUSIVE',
-      'SHARE ROW EXCLUSIVE',
-      'SHARE UPDATE EXCLUSIVE',
-    ]);
-    const sql = plan.steps.flatMap((st) => st.sql);
-    expect(sql).toContain('CREATE INDEX CONCURRENTLY orders_user_idx ON public.orders USING btree (user_id)');
-    expect(sql).toContain('ALTER TABLE public.orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES public.users (id) NOT VALID');
-    expect(sql).toContain('ALTER TABLE public.users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key');
-    // Nothing that scans or builds is left under ACCESS EXCLUSIVE or SHARE: no blocking hazards.
-    expect(plan.steps.flatMap((st) => st.hazards.map((h) => h.code))).not.toContain('blocking');
-  });
+  // Plan shapes as data (test/cases/online.ts): steps, locks, order.
+  for (const c of onlineCases) it(c.name, () => runOnlineCase(c));
 
   it('takes no ACCESS EXCLUSIVE lock while an index builds concurrently, and writes go on', async () => {
     const old = await session();
@@ -143,7 +109,13 @@ describe('an online plan', () => {
     // A transaction that saw the table: CREATE INDEX CONCURRENTLY waits for it to end.
     await old.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
     await old.query('SELECT count(*) FROM public.orders');
-    const plan = (await planAgainst(s.db, checkSchema('schema.yaml', DESIRED.replace(/    checks:[\s\S]*$/, '    indexes:\n      orders_user_idx: { columns: [user_id] }\n').replace('email: { type: text, nullable: false, unique: true }', 'email: text')), { online: true })).plan;
+    const plan = (
+      await planAgainst(
+        s.db,
+        checkSchema('schema.yaml', DESIRED.replace(/    checks:[\s\S]*$/, '    indexes:\n      orders_user_idx: { columns: [user_id] }\n').replace('email: { type: text, nullable: false, unique: true }', 'email: text')),
+        { online: true },
+      )
+    ).plan;
     expect(describeSteps(plan.steps)).toEqual(['create_index public.orders.orders_user_idx']);
     const pid = (await s.db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
     const applying = applyPlan({ db: s.db, plan, plansDir, message: 'index', online: SETTINGS });
@@ -220,7 +192,7 @@ describe('an online plan', () => {
       const invalid = await db.query<{ valid: boolean }>(`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass('public.orders_user_idx')`);
       expect(invalid).toEqual([{ valid: false }]);
       expect(await readdir(plansDir)).toEqual([]);
-      const done = await resumeApply(db, SETTINGS);
+      const done = await resumeApply(db, plansDir, SETTINGS);
       expect(await readdir(plansDir)).toEqual([done.file!.split('/').pop()]);
       expect(await interruptedApply(db)).toBeNull();
       expect((await planOnline(db)).steps).toEqual([]);
@@ -261,7 +233,7 @@ describe('an online plan', () => {
     const byScript = await scratch('onlinescript');
     try {
       await runBefore(byScript.db, BEFORE);
-      const script = spawnSync('node', [BIN, 'upgrade', '--sql', '--url', byScript.url, '--plans-dir', plansDir], { encoding: 'utf8' });
+      const script = spawnSync('node', [BIN, 'upgrade', '--sql', '--replay-on-server', '--url', byScript.url, '--plans-dir', plansDir], { encoding: 'utf8' });
       // The session lock around the whole revision, the ledger checked first in a transaction of
       // its own; each concurrent build on its own, never inside BEGIN.
       expect(script.stdout).toMatch(/DO \$\$ BEGIN PERFORM pg_catalog\.pg_advisory_lock\(\d+, 1\); END \$\$;\nBEGIN;\n[^]*?DO \$schema\$\n[^]*?\n\$schema\$;\nCOMMIT;\n\nBEGIN;\n-- step 1\/\d+/);
@@ -440,21 +412,9 @@ describe('the SQL script of an online plan, under a lock', () => {
 });
 
 describe('locks on a second table', () => {
-  const PAYMENTS = `${DESIRED}  payments:\n    columns:\n      id: { type: integer, primary_key: true }\n      user_id: integer\n    foreign_keys:\n      payments_user_fk: { columns: [user_id], references: users }\n`;
-
-  it('a foreign key from a new table names the SHARE ROW EXCLUSIVE lock it takes on the table it references, and waits for it', async () => {
-    await runBefore(s.db, `ALTER TABLE users ALTER COLUMN email SET NOT NULL; ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);
-      ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0); CREATE INDEX orders_user_idx ON orders (user_id);
-      ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id)`);
+  it('a foreign key from a new table waits for the SHARE ROW EXCLUSIVE lock it takes on the table it references (its plan: test/cases/online.ts)', async () => {
+    await runBefore(s.db, DONE);
     const plan = (await planAgainst(s.db, checkSchema('schema.yaml', PAYMENTS), { online: true })).plan;
-    expect(plan.steps.map((st) => [`${st.op} ${st.object}`, st.lock ?? null, st.lock_on ?? null])).toEqual([
-      ['create_table public.payments', null, null],
-      ['add_foreign_key public.payments.payments_user_fk', 'SHARE ROW EXCLUSIVE', ['public.users']],
-    ]);
-    expect(renderText(plan, new Chalk({ level: 0 }))).toContain('add_foreign_key public.payments.payments_user_fk  (lock: SHARE ROW EXCLUSIVE (public.users))');
-    // The way back drops the key under ACCESS EXCLUSIVE on both tables.
-    expect(plan.downgrade.find((st) => st.op === 'drop_foreign_key')).toMatchObject({ lock: 'ACCESS EXCLUSIVE', lock_on: ['public.payments', 'public.users'] });
-
     // An open UPDATE on users holds ROW EXCLUSIVE: the key must wait for it, in pg_locks.
     const writer = await session();
     const observer = await session();
@@ -479,54 +439,9 @@ describe('locks on a second table', () => {
     expect((await modelOf(s.db)).tables['public.payments']!.foreignKeys['payments_user_fk']).toBeDefined();
   });
 
-  it('an add_foreign_key between existing tables names both, a rebuilt enum every table it rewrites', async () => {
-    const plan = await planOnline();
-    expect(plan.steps.find((st) => st.op === 'add_foreign_key')).toMatchObject({ lock: 'SHARE ROW EXCLUSIVE', lock_on: ['public.orders', 'public.users'] });
-    await runBefore(s.db, `CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy'); ALTER TABLE users ADD COLUMN mood mood; ALTER TABLE orders ADD COLUMN mood mood`);
-    const yaml = `enums:\n  mood: [ok, happy]\n${DESIRED.replace('unique: true }', 'unique: true }\n      mood: mood').replace('total: numeric\n', 'total: numeric\n      mood: mood\n')}`;
-    const rebuilt = (await planAgainst(s.db, checkSchema('schema.yaml', yaml))).plan.steps.find((st) => st.op === 'alter_enum');
-    expect(rebuilt).toMatchObject({ lock: 'ACCESS EXCLUSIVE', lock_on: ['public.users', 'public.orders'] });
-  });
-
-  it('names each table as it is called when the step runs: before the renames by its name today, after them by its new one', async () => {
+  it('applies a plan that renames the referenced table and keeps the key (its plan: test/cases/online.ts)', async () => {
     await runBefore(s.db, `ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id)`);
-    // Both tables renamed, the key's column retyped: the key is dropped before the renames and added after.
-    const yaml = `
-tables:
-  people:
-    renamed_from: users
-    columns:
-      id: { type: integer, primary_key: true }
-      email: text
-  purchases:
-    renamed_from: orders
-    columns:
-      id: { type: integer, primary_key: true }
-      user_id: bigint
-      total: numeric
-    foreign_keys:
-      orders_user_fk: { columns: [user_id], references: people }
-`;
-    const plan = (await planAgainst(s.db, checkSchema('schema.yaml', yaml))).plan;
-    const ops = describeSteps(plan.steps);
-    const at = (op: string) => plan.steps.find((st) => `${st.op} ${st.object}` === op)!;
-    const dropped = ops.indexOf('drop_foreign_key public.orders.orders_user_fk');
-    expect(dropped).toBeGreaterThanOrEqual(0);
-    expect(dropped).toBeLessThan(ops.indexOf('rename_table public.people'));
-    expect(dropped).toBeLessThan(ops.indexOf('rename_table public.purchases'));
-    expect(at('drop_foreign_key public.orders.orders_user_fk')).toMatchObject({ lock: 'ACCESS EXCLUSIVE', lock_on: ['public.orders', 'public.users'] });
-    expect(at('add_foreign_key public.purchases.orders_user_fk')).toMatchObject({ lock: 'SHARE ROW EXCLUSIVE', lock_on: ['public.purchases', 'public.people'] });
-    expect(renderText(plan, new Chalk({ level: 0 }))).toContain('drop_foreign_key public.orders.orders_user_fk  (lock: ACCESS EXCLUSIVE (public.orders, public.users))');
-    // The way back renames them back: its drop runs first, on the new names.
-    expect(plan.downgrade.find((st) => st.op === 'drop_foreign_key')).toMatchObject({ object: 'public.purchases.orders_user_fk', lock_on: ['public.purchases', 'public.people'] });
-
-    // Only the referenced table renamed: it, too, is named as it is today, and the drop runs before its rename.
-    const onlyUsers = yaml.replace('purchases:\n    renamed_from: orders', 'orders:');
-    const plan2 = (await planAgainst(s.db, checkSchema('schema.yaml', onlyUsers))).plan;
-    const ops2 = describeSteps(plan2.steps);
-    expect(ops2.indexOf('drop_foreign_key public.orders.orders_user_fk')).toBeLessThan(ops2.indexOf('rename_table public.people'));
-    expect(plan2.steps.find((st) => st.op === 'drop_foreign_key')).toMatchObject({ lock_on: ['public.orders', 'public.users'] });
-    expect(plan2.steps.find((st) => st.op === 'add_foreign_key')).toMatchObject({ lock_on: ['public.orders', 'public.people'] });
+    const plan2 = (await planAgainst(s.db, checkSchema('schema.yaml', ONLY_USERS_RENAMED))).plan;
     await applyPlan({ db: s.db, plan: plan2, plansDir, message: 'rename users' });
     expect((await modelOf(s.db)).tables['public.orders']!.foreignKeys['orders_user_fk']).toMatchObject({ references: { table: 'people' } });
   });
@@ -580,13 +495,15 @@ describe('reading the database under a lock timeout', () => {
 });
 
 describe('a plan split for the lock table', () => {
+  /** A lock budget that holds two of MANY's new tables (24 locks each, estimated) in one transaction. */
+  const SPLIT = 50;
   const MANY = `tables:\n${Array.from({ length: 12 }, (_x, i) => `  t${i}:\n    columns:\n      id: { type: integer, primary_key: true }\n`).join('')}`;
 
   it('says in the plan that it is not atomic, and finishing an interrupted one runs the groups it announced', async () => {
     const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', MANY));
-    const { groups, execution } = await scheduleOn(s.db, plan.steps, false, 20);
+    const { groups, execution } = await scheduleOn(s.db, plan.steps, false, SPLIT);
     expect(groups.length).toBeGreaterThan(2);
-    expect(execution).toEqual({ atomic: false, transactions: groups.length, reason: `the plan takes more locks than one transaction may hold on this server (about 20); it runs in ${groups.length} transactions` });
+    expect(execution).toEqual({ atomic: false, transactions: groups.length, reason: `the plan takes more locks than one transaction may hold on this server (about ${SPLIT}); it runs in ${groups.length} transactions` });
     const shown = { ...plan, execution };
     const line = `Not atomic: ${execution.reason!}. If it is cut short, the steps done stay done: \`schema apply\` run again finishes it, \`schema apply --abandon\` gives it up.`;
     expect(renderText(shown, new Chalk({ level: 0 }))).toContain(line);
@@ -600,7 +517,7 @@ describe('a plan split for the lock table', () => {
       plan,
       plansDir,
       message: 'many',
-      lockBudget: 20,
+      lockBudget: SPLIT,
       onStep: async (i) => {
         if (i === 5) await killer.query('SELECT pg_terminate_backend($1)', [pid]);
       },
@@ -614,7 +531,7 @@ describe('a plan split for the lock table', () => {
       expect(pending?.payload['groups']).toEqual(groups);
       // Each group is one transaction: the steps left commit once per group, not once per step.
       const xids = new Set<string>();
-      await resumeApply(db, PATIENT_SETTINGS, { onStep: async () => void xids.add((await db.query<{ x: string }>('SELECT txid_current()::text AS x'))[0]!.x) });
+      await resumeApply(db, plansDir, PATIENT_SETTINGS, { onStep: async () => void xids.add((await db.query<{ x: string }>('SELECT txid_current()::text AS x'))[0]!.x) });
       expect(xids.size).toBe(groups.filter((g) => g.from >= cutIn.from).length);
       expect(xids.size).toBeLessThan(plan.steps.length - cutIn.from);
       expect(Object.keys((await modelOf(db)).tables)).toHaveLength(12);
@@ -625,12 +542,12 @@ describe('a plan split for the lock table', () => {
 
   it('upgrade and downgrade replay a revision split for the lock table in the same transactions and say so; so do its script and plan --format sql', async () => {
     const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', MANY));
-    const { groups, execution } = await scheduleOn(s.db, plan.steps, false, 20);
+    const { groups, execution } = await scheduleOn(s.db, plan.steps, false, SPLIT);
     expect(groups.length).toBeGreaterThan(2);
     const planSql = renderSql({ ...plan, execution }, undefined, groups);
     expect(planSql).toContain(`\n-- Not atomic: ${execution.reason!}; each commits on its own; it stops at the first error (psql's ON_ERROR_STOP, set below): then plan again.\n\\set ON_ERROR_STOP on\n`);
     expect(planSql.match(/^BEGIN;$/gm)).toHaveLength(groups.length);
-    await applyPlan({ db: s.db, plan, plansDir, message: 'many', lockBudget: 20 });
+    await applyPlan({ db: s.db, plan, plansDir, message: 'many', lockBudget: SPLIT });
 
     const prod = await scratch('splitreplay');
     const byScript = await scratch('splitscript');
@@ -643,7 +560,7 @@ describe('a plan split for the lock table', () => {
       const said: string[] = [];
       const up = new Set<string>();
       const { ran } = await runRevisions(prod.db, status.chain, [revision!], 'upgrade', {
-        lockBudget: 20,
+        lockBudget: SPLIT,
         onGroups: (_r, n, reason) => said.push(`${n}: ${reason}`),
         onStep: async () => void up.add(await xid()),
       });
@@ -653,16 +570,16 @@ describe('a plan split for the lock table', () => {
       expect(await modelOf(prod.db)).toEqual(await modelOf(s.db));
       expect((await appliedRevisions(prod.db)).map((a) => a.revision)).toEqual([revision!.revision]);
 
-      const back = await scheduleOn(prod.db, revision!.downgrade, false, 20);
+      const back = await scheduleOn(prod.db, revision!.downgrade, false, SPLIT);
       expect(back.groups.length).toBeGreaterThan(2);
       const down = new Set<string>();
-      await runRevision(prod.db, revision!, 'downgrade', { lockBudget: 20, onStep: async () => void down.add(await xid()) });
+      await runRevision(prod.db, revision!, 'downgrade', { lockBudget: SPLIT, onStep: async () => void down.add(await xid()) });
       expect(down.size).toBe(back.groups.length);
       expect(Object.keys((await modelOf(prod.db)).tables).sort()).toEqual(['public.orders', 'public.users']);
       expect(await appliedRevisions(prod.db)).toEqual([]);
 
       // The script: the ledger checked in a transaction of its own, each group in its own, the ledger row last.
-      const script = (await replayScriptFor(byScript.db, [revision!], 'upgrade', { lockBudget: 20 })).text;
+      const script = (await replayScriptFor(byScript.db, [revision!], 'upgrade', { lockBudget: SPLIT })).text;
       expect(script).toContain(`-- Not atomic: ${execution.reason!}.\nDO $$ BEGIN PERFORM pg_catalog.pg_advisory_lock(`);
       expect(script.match(/^BEGIN;$/gm)).toHaveLength(groups.length + 2);
       const psql = spawnSync('psql', [byScript.url, '-q', '-f', '-'], { input: script, encoding: 'utf8' });
@@ -678,8 +595,11 @@ describe('a plan split for the lock table', () => {
   });
 
   it('estimates the locks of a dropped table from its real objects', async () => {
-    await runBefore(s.db, `CREATE TABLE wide (id integer PRIMARY KEY, a text, b text UNIQUE, c integer CHECK (c > 0), d integer DEFAULT 1);
-      CREATE INDEX wide_a ON wide (a); CREATE INDEX wide_c ON wide (c); CREATE INDEX wide_d ON wide (d); CREATE INDEX wide_ad ON wide (a, d)`);
+    await runBefore(
+      s.db,
+      `CREATE TABLE wide (id integer PRIMARY KEY, a text, b text UNIQUE, c integer CHECK (c > 0), d integer DEFAULT 1);
+      CREATE INDEX wide_a ON wide (a); CREATE INDEX wide_c ON wide (c); CREATE INDEX wide_d ON wide (d); CREATE INDEX wide_ad ON wide (a, d)`,
+    );
     const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', DESIRED));
     const drop = plan.steps.find((st) => st.op === 'drop_table' && st.object === 'public.wide')!;
     const estimate = lockEstimate(drop, await knownObjects(s.db, plan.steps));
@@ -754,7 +674,7 @@ describe('an unfinished apply', () => {
     ]);
     expect(abandonedLine(pending, finished)).toContain('none of its steps was done, step 1 ran to the end and stays, step 2 was not run. `schema plan` now shows how to get from the database as it is to schema.yaml.');
     // A concurrent drop cut short, the last step of its plan, after one step done.
-    await runBefore(s.db, 'UPDATE pg_index SET indisvalid = false WHERE indexrelid = \'public.users_email_key\'::regclass');
+    await runBefore(s.db, "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'public.users_email_key'::regclass");
     const dropping = { ...pending, steps: [plan.steps[1]!, { ...plan.steps[0]!, op: 'drop_index' as const, concurrently: { schema: 'public', index: 'users_email_key', creates: false } }], done: 1 };
     const invalid = await startedStep(s.db, dropping);
     expect(invalid).toEqual({ index: 'public.users_email_key', creates: false, state: 'invalid' });
@@ -764,7 +684,9 @@ describe('an unfinished apply', () => {
       'Started, and left the index public.users_email_key INVALID, not yet dropped (`schema plan` drops it):',
       '  2. drop_index public.users.users_email_key',
     ]);
-    expect(abandonedLine(dropping, invalid)).toContain('step 1 stays done in the database, step 2 left the index public.users_email_key INVALID. `schema plan` now shows how to get from the database as it is to schema.yaml (it drops the INVALID index public.users_email_key).');
+    expect(abandonedLine(dropping, invalid)).toContain(
+      'step 1 stays done in the database, step 2 left the index public.users_email_key INVALID. `schema plan` now shows how to get from the database as it is to schema.yaml (it drops the INVALID index public.users_email_key).',
+    );
   });
 
   it('a concurrent build cut off is not "nothing was changed": it names the index and the way on', async () => {

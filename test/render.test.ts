@@ -15,18 +15,7 @@ import { renderJson } from '../src/render/json.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { renderSql } from '../src/render/sql.js';
 import { renderText } from '../src/render/text.js';
-
-const column = (name: string, type: string, extra: Partial<Column> = {}): Column => ({
-  kind: 'column',
-  name,
-  type,
-  typeRef: null,
-  nullable: true,
-  default: null,
-  identity: null,
-  comment: null,
-  ...extra,
-});
+import { column } from './support/models.js';
 
 const table = (schema: string, name: string, columns: Column[], extra: Partial<Table> = {}): Table => ({
   kind: 'table',
@@ -62,39 +51,49 @@ const model = (tables: Table[], enums: EnumType[] = [], schemas = ['public']): M
 const status: EnumType = { kind: 'enum', schema: 'public', name: 'order_status', values: ['pending', 'paid', 'shipped', 'cancelled'] };
 const statusRef = { schema: 'public', name: 'order_status', array: false };
 
-const users = table('public', 'users', [
-  column('id', 'bigint', { nullable: false, identity: 'always' }),
-  column('email', 'character varying(320)', { nullable: false }),
-  column('name', 'text'),
-  column('created_at', 'timestamp with time zone', { nullable: false, default: 'now()' }),
-], {
-  comment: 'People who can sign in',
-  uniques: { users_email_key: { kind: 'unique', name: 'users_email_key', columns: ['email'], nullsNotDistinct: false } },
-  indexes: { users_created_at_idx: index('users_created_at_idx', ['created_at']) },
-});
+const users = table(
+  'public',
+  'users',
+  [
+    column('id', 'bigint', { nullable: false, identity: 'always' }),
+    column('email', 'character varying(320)', { nullable: false }),
+    column('name', 'text'),
+    column('created_at', 'timestamp with time zone', { nullable: false, default: 'now()' }),
+  ],
+  {
+    comment: 'People who can sign in',
+    uniques: { users_email_key: { kind: 'unique', name: 'users_email_key', columns: ['email'], nullsNotDistinct: false } },
+    indexes: { users_created_at_idx: index('users_created_at_idx', ['created_at']) },
+  },
+);
 
-const orders = table('public', 'orders', [
-  column('id', 'bigint', { nullable: false, identity: 'by_default' }),
-  column('user_id', 'bigint', { nullable: false }),
-  column('total', 'numeric(12,2)', { nullable: false, default: '0' }),
-  column('status', 'public.order_status', { nullable: false, default: "'pending'::public.order_status", typeRef: statusRef }),
-], {
-  checks: { orders_total_check: { kind: 'check', name: 'orders_total_check', definition: 'CHECK ((total >= (0)::numeric))' } },
-  indexes: { orders_pending_idx: index('orders_pending_idx', ['id'], { where: "(status = 'pending'::public.order_status)" }) },
-  foreignKeys: {
-    orders_user_id_fkey: {
-      kind: 'foreign_key',
-      name: 'orders_user_id_fkey',
-      columns: ['user_id'],
-      references: { schema: 'public', table: 'users', columns: ['id'] },
-      onDelete: 'cascade',
-      onUpdate: 'no action',
-      match: 'simple',
-      deferrable: false,
-      initiallyDeferred: false,
+const orders = table(
+  'public',
+  'orders',
+  [
+    column('id', 'bigint', { nullable: false, identity: 'by_default' }),
+    column('user_id', 'bigint', { nullable: false }),
+    column('total', 'numeric(12,2)', { nullable: false, default: '0' }),
+    column('status', 'public.order_status', { nullable: false, default: "'pending'::public.order_status", typeRef: statusRef }),
+  ],
+  {
+    checks: { orders_total_check: { kind: 'check', name: 'orders_total_check', definition: 'CHECK ((total >= (0)::numeric))' } },
+    indexes: { orders_pending_idx: index('orders_pending_idx', ['id'], { where: "(status = 'pending'::public.order_status)" }) },
+    foreignKeys: {
+      orders_user_id_fkey: {
+        kind: 'foreign_key',
+        name: 'orders_user_id_fkey',
+        columns: ['user_id'],
+        references: { schema: 'public', table: 'users', columns: ['id'] },
+        onDelete: 'cascade',
+        onUpdate: 'no action',
+        match: 'simple',
+        deferrable: false,
+        initiallyDeferred: false,
+      },
     },
   },
-});
+);
 
 const invoices = table('billing', 'invoices', [column('id', 'uuid', { nullable: false, default: 'gen_random_uuid()' })]);
 
@@ -108,12 +107,9 @@ const hazardous: Plan = buildPlan({
     table('public', 'accounts', [column('id', 'integer', { nullable: false }), column('balance', 'bigint'), column('nick', 'text'), column('code', 'character varying(100)')]),
   ]),
   desired: model([
-    table('public', 'accounts', [
-      column('id', 'integer', { nullable: false }),
-      column('balance', 'integer'),
-      column('nick', 'text', { nullable: false }),
-      column('code', 'character varying(10)'),
-    ], { indexes: { accounts_nick_idx: index('accounts_nick_idx', ['nick']) } }),
+    table('public', 'accounts', [column('id', 'integer', { nullable: false }), column('balance', 'integer'), column('nick', 'text', { nullable: false }), column('code', 'character varying(10)')], {
+      indexes: { accounts_nick_idx: index('accounts_nick_idx', ['nick']) },
+    }),
   ]),
   hints: noHints,
 });
@@ -150,7 +146,7 @@ const renderings: Array<[string, Plan]> = [
 
 describe('renderings match their golden files', () => {
   for (const [name, plan] of renderings) {
-    it(`${name}: text`, () => golden(`${name}.txt`, renderText(plan, plain)));
+    it(`${name}: text`, () => golden(`${name}.txt`, renderText(plan, plain, { width: 80 })));
     it(`${name}: markdown`, () => golden(`${name}.md`, renderMarkdown(plan)));
     it(`${name}: sql`, () => golden(`${name}.sql`, renderSql(plan)));
     it(`${name}: json`, () => golden(`${name}.json`, renderJson(plan)));
@@ -171,6 +167,54 @@ describe('what every rendering promises', () => {
     expect(renderText(hazardous, new Chalk({ level: 1 }))).toMatch(/\u001b\[/);
   });
 
+  it('text asks consent only for what touches rows: a data_loss counted at 0 rows is said to need none', () => {
+    const counted: Plan = { ...hazardous, steps: hazardous.steps.map((s) => ({ ...s, hazards: s.hazards.map((h) => (h.code === 'data_loss' ? { ...h, rows: 0 } : h)) })) };
+    const text = renderText(counted, plain, { width: 200 });
+    expect(text).toContain('Applying needs consent for: lossy_type_change (confirm when asked, or --allow-hazards lossy_type_change).');
+    expect(text).toContain('Applying needs no consent for data_loss: it touches 0 rows here (counted again when it runs).');
+    const estimated: Plan = { ...hazardous, steps: hazardous.steps.map((s) => ({ ...s, hazards: s.hazards.map((h) => ({ ...h, rows: 0, estimated: true })) })) };
+    expect(renderText(estimated, plain, { width: 200 })).toContain('Applying needs consent for: data_loss, lossy_type_change');
+  });
+
+  it('text wraps at word boundaries to the width asked for, never inside a word, and keeps every word in order', () => {
+    const words = (t: string) => t.split(/\s+/).filter((w) => w !== '');
+    for (const width of [40, 60, 80, 120]) {
+      const text = renderText(hazardous, plain, { width, sql: false });
+      // Only a single word longer than the width may overflow it.
+      for (const line of text.split('\n')) if (line.length > width) expect(line.trim()).not.toContain(' ');
+      expect(words(text)).toEqual(words(renderText(hazardous, plain, { sql: false })));
+    }
+    expect(
+      renderText(hazardous, plain)
+        .split('\n')
+        .some((l) => l.length > 120),
+    ).toBe(true);
+  });
+
+  it('text has a legend of the symbols and of the hazard codes present, and shows what a change alters before -> after', () => {
+    const text = renderText(hazardous, plain);
+    expect(text).toContain('  Legend: + add, - destroy, ~ change (before -> after); ! hazard codes:\n    data_loss          deletes rows or values for good; needs consent\n');
+    expect(text).toContain('\n    irreversible       the downgrade cannot bring back what this step changes\n');
+    expect(renderText(createAll, plain)).toContain('\n  Legend: + add, - destroy, ~ change (before -> after).\n');
+    expect(renderText(createAll, plain)).not.toContain('hazard codes');
+    expect(text).toContain('alter_column public.accounts.balance  lossy_type_change irreversible table_rewrite  (lock: ACCESS EXCLUSIVE)\n        ~ type: bigint -> integer\n        ALTER TABLE');
+    const changed = buildPlan({
+      current: model([table('public', 't', [column('id', 'integer', { nullable: false }), column('n', 'integer', { default: '0', comment: 'old' })])]),
+      desired: model([table('public', 't', [column('id', 'integer', { nullable: false, identity: 'always' }), column('n', 'bigint', { nullable: false, default: '1', comment: null })])]),
+      hints: noHints,
+    });
+    const shown = renderText(changed, plain);
+    expect(shown).toContain('        ~ identity: (none) -> always\n');
+    expect(shown).toContain('        ~ type: integer -> bigint\n        ~ nullable: true -> false\n        ~ default: 0 -> 1\n        ~ comment: "old" -> (none)\n');
+    const n = changed.steps.find((st) => st.object === 'public.t.n')!;
+    expect(n.changes).toEqual([
+      { field: 'type', from: 'integer', to: 'bigint' },
+      { field: 'nullable', from: 'true', to: 'false' },
+      { field: 'default', from: '0', to: '1' },
+      { field: 'comment', from: '"old"', to: '(none)' },
+    ]);
+  });
+
   it('markdown leads with the consent warning, has no ANSI codes, and folds the SQL away', () => {
     const md = renderMarkdown(hazardous);
     expect(md.indexOf('needs consent')).toBeLessThan(md.indexOf('#### Steps'));
@@ -186,7 +230,7 @@ describe('what every rendering promises', () => {
     for (const step of [...(data['steps'] as object[]), ...(data['downgrade'] as object[])]) {
       const keys = Object.keys(step);
       expect(keys.slice(0, 4)).toEqual(['op', 'object', 'sql', 'hazards']);
-      for (const extra of keys.slice(4)) expect(['lock', 'lock_on', 'concurrently']).toContain(extra);
+      for (const extra of keys.slice(4)) expect(['lock', 'lock_on', 'concurrently', 'changes']).toContain(extra);
     }
   });
 

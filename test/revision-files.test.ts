@@ -6,13 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkSchema, planAgainst, readStatus } from '../src/api.js';
+import { checkSchema } from '../src/operations/schema-file.js';
+import { planAgainst } from '../src/operations/plan.js';
+import { readStatus } from '../src/operations/status.js';
 import { applyPlan } from '../src/apply/apply.js';
 import { runRevisions } from '../src/apply/replay.js';
 import { checksumOf, parseRevision } from '../src/revisions/file.js';
 import { appliedRevisions } from '../src/revisions/ledger.js';
 import { modelOf } from './support/cases.js';
-import { useProject, V1, V2, V3 } from './support/project.js';
+import { prefixOf, useProject, V1, V2, V3 } from './support/project.js';
 
 const BIN = new URL('../bin/run.js', import.meta.url).pathname;
 
@@ -101,7 +103,7 @@ describe('line endings and headers', () => {
 describe('upgrade and downgrade targets', () => {
   it('upgrade to a revision the database is past is an error pointing at downgrade; upgrade at head has nothing to do', async () => {
     const [a] = await threeRevisions();
-    const back = cli(p.dev.url, 'upgrade', a.slice(0, 6), '--auto-approve');
+    const back = cli(p.dev.url, 'upgrade', prefixOf(a, 6), '--auto-approve');
     expect(back.status).toBe(1);
     expect(back.stderr).toMatch(new RegExp(`error: cannot upgrade to ${a} \\(\\d+T\\d+Z_users\\.sql\\): it is behind the current revision of this database, \\w+ \\(\\d+T\\d+Z_tags\\.sql\\)`));
     expect(back.stderr).toContain(`hint: upgrade only goes forward; to go back to it, run \`schema downgrade ${a}\``);
@@ -182,12 +184,17 @@ describe('heads with a database', () => {
 describe('consent shows what the direction being run does', () => {
   it("a downgrade lists its own steps and hazard messages, not the upgrade's codes", async () => {
     await threeRevisions();
+    // A row to lose: a downgrade that touches none needs no consent (see revisions.test.ts).
+    await p.dev.db.exec("INSERT INTO public.tags VALUES ('kept')");
     const r = cli(p.dev.url, 'downgrade', '-1', '--auto-approve');
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^ {2}\w+ {2}\S+ {2}tags \[data_loss, irreversible\] {2}\d+T\d+Z_tags\.sql$/m);
     expect(r.stdout).toMatch(/^ {4}- {2}1\. drop_table public\.tags {2}data_loss irreversible$/m);
-    expect(r.stdout).toContain('! data_loss     step 1 (drop_table public.tags): drops table public.tags and every row in it');
-    expect(r.stdout).toContain('Downgrading needs consent for: data_loss');
+    // The SQL it runs, and the figure of what it drops here; consent is said once, in the refusal.
+    expect(r.stdout).toContain('DROP TABLE public.tags;');
+    expect(r.stdout).toContain('! data_loss     step 1 (drop_table public.tags): drops table public.tags and every row in it (here now: 1 row)');
+    expect(r.stdout + r.stderr).not.toContain('needs consent for');
+    expect((r.stdout + r.stderr).match(/need consent/g)).toHaveLength(1);
     // No figure in these hazards, so no word about where figures come from.
     expect(r.stdout).not.toContain('Figures in these hazards');
     expect(r.stderr).toContain('error: refusing to downgrade this revision: this downgrade has hazards that need consent: data_loss (1 step); nothing was changed');
@@ -203,7 +210,8 @@ describe('consent shows what the direction being run does', () => {
     expect(cli(p.dev.url, 'apply', '--auto-approve', '--allow-hazards', 'data_loss', '-m', 'drop tags').status).toBe(0);
     const dropped = cli(prod.url, 'upgrade', '--auto-approve', '--allow-hazards', 'data_loss');
     expect(dropped.status, dropped.stderr).toBe(0);
-    expect(dropped.stdout).toContain('(1 row today)');
+    // The figure of the development database (the row kept above and this one), and the count here.
+    expect(dropped.stdout).toContain('(2 rows today) (here now: 0 rows)');
     expect(dropped.stdout).toContain('Figures in these hazards (rows, examples, "today") were counted when each revision was written, on the database it was written against, not on this one.');
   });
 });

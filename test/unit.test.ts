@@ -8,7 +8,8 @@ import { conversion } from '../src/plan/casts.js';
 import { order } from '../src/plan/order.js';
 import type { Draft } from '../src/plan/steps.js';
 import type { Step } from '../src/plan/types.js';
-import { branchesOf, branchOrders, Chain, revisionsToDowngrade, revisionsToUpgrade, selectRange } from '../src/revisions/chain.js';
+import { branchesOf, branchOrders } from '../src/revisions/branches.js';
+import { Chain, revisionsToDowngrade, revisionsToUpgrade, selectRange } from '../src/revisions/chain.js';
 import { formatRevision, parseRevision, splitStatements } from '../src/revisions/file.js';
 import { withScratch } from './support/scratch.js';
 
@@ -139,9 +140,7 @@ describe('names', () => {
 describe('token-level edits of spelled SQL', () => {
   it('renames a column but not a function, a qualified part or a type of the same name', () => {
     const renames = new Map([['qty', 'quantity']]);
-    expect(renameColumnIn('CHECK ((qty >= 0) AND (qty(1) > 0) AND (x.qty = 1) AND (1::qty IS NULL))', renames)).toBe(
-      'CHECK ((quantity >= 0) AND (qty(1) > 0) AND (x.qty = 1) AND (1::qty IS NULL))',
-    );
+    expect(renameColumnIn('CHECK ((qty >= 0) AND (qty(1) > 0) AND (x.qty = 1) AND (1::qty IS NULL))', renames)).toBe('CHECK ((quantity >= 0) AND (qty(1) > 0) AND (x.qty = 1) AND (1::qty IS NULL))');
     expect(renameColumnIn(`(note = 'qty'::text)`, renames)).toBe(`(note = 'qty'::text)`);
     expect(renameColumnIn('("Old Name" > 1)', new Map([['Old Name', 'new']]))).toBe('(new > 1)');
   });
@@ -244,11 +243,33 @@ describe('the revision chain', () => {
 
   it('refuses to upgrade to a revision the database is past, and does nothing for the one it stands on', () => {
     const applied = new Set(['aaa111', 'aaa222', 'bbb333']);
-    expect(() => revisionsToUpgrade(chain, applied, 'aaa2')).toThrow(
-      'cannot upgrade to aaa222 (20260102T000000Z_aaa222.sql): it is behind the current revision of this database, bbb333 (20260103T000000Z_bbb333.sql)',
-    );
+    expect(() => revisionsToUpgrade(chain, applied, 'aaa2')).toThrow('cannot upgrade to aaa222 (20260102T000000Z_aaa222.sql): it is behind the current revision of this database, bbb333 (20260103T000000Z_bbb333.sql)');
     expect(revisionsToUpgrade(chain, applied, 'bbb')).toEqual([]);
     expect(revisionsToUpgrade(chain, applied, 'ccc').map((r) => r.revision)).toEqual(['ccc444']);
+  });
+
+  it('refuses a bare number, showing both readings when it is also a revision prefix; a count in the wrong direction points to the other command', () => {
+    const numbered = Chain.of([revision('2a9f00', [], '1'), revision('2b7e11', ['2a9f00'], '2'), revision('31c4d2', ['2b7e11'], '3')]);
+    const all = ['2a9f00', '2b7e11', '31c4d2'];
+    expect(() => revisionsToDowngrade(numbered, all, '2')).toThrow(
+      '"2" could mean two things: `schema downgrade -2` for the last 2 revisions, or `schema downgrade 2a9f00` for revision 2a9f00 (20260101T000000Z_2a9f00.sql), or `schema downgrade 2b7e11` for revision 2b7e11 (20260102T000000Z_2b7e11.sql)',
+    );
+    expect(() => revisionsToDowngrade(numbered, all, '3')).toThrow(
+      '"3" could mean two things: `schema downgrade -3` for the last 3 revisions, or `schema downgrade 31c4d2` for revision 31c4d2 (20260103T000000Z_31c4d2.sql)',
+    );
+    expect(() => revisionsToUpgrade(numbered, new Set(['2a9f00']), '1')).toThrow('no revision starts with "1"; a count is written with its sign: `schema upgrade +1` for the next revision');
+    expect(() => revisionsToUpgrade(numbered, new Set(['2a9f00']), '31')).toThrow('"31" could mean two things: `schema upgrade +31` for the next 31 revisions, or `schema upgrade 31c4d2`');
+    // The signed count and the prefix with a letter each mean one thing.
+    expect(revisionsToDowngrade(numbered, all, '-2').map((r) => r.revision)).toEqual(['31c4d2', '2b7e11']);
+    expect(revisionsToDowngrade(numbered, all, '2a').map((r) => r.revision)).toEqual(['31c4d2', '2b7e11']);
+    let wrong: unknown;
+    try {
+      revisionsToUpgrade(numbered, new Set(all), '-1');
+    } catch (error) {
+      wrong = error;
+    }
+    expect(wrong).toMatchObject({ message: 'upgrade goes forward only, so it takes no "-1"', hint: 'to go back 1, run `schema downgrade -1`' });
+    expect(() => revisionsToDowngrade(numbered, all, '+1')).toThrow('downgrade goes back only, so it takes no "+1"');
   });
 
   it('says a reversed history range is reversed, and gives an empty one as empty', () => {

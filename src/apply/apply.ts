@@ -3,21 +3,25 @@
 // a session lock, with its progress recorded, and is finished by the next apply if cut short.
 // Either way the revision (ledger row and file) is recorded only once every step is done, and
 // the file appears in plans/ only after that transaction has committed.
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, unlink } from 'node:fs/promises';
 import type { Db } from '../db/db.js';
 import { introspect, type Introspection } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
 import { qualify, quoteLiteral } from '../model/identifiers.js';
 import type { Plan, Step } from '../plan/types.js';
-import { Chain, verifyApplied, type Applied } from '../revisions/chain.js';
-import { formatRevision, newRevisionId, parseRevision, plansDirError, readRevisions, slug, timestampName } from '../revisions/file.js';
+import { Chain, uniqueFileName, verifyApplied, type Applied } from '../revisions/chain.js';
+import { formatRevision, isRevisionFileName, newRevisionId } from '../revisions/file.js';
+import { plansDirError, readRevisions } from '../revisions/folder.js';
 import type { StartedStep } from '../render/pending.js';
-import { appliedRevisions, ensureLedger, ensurePending, finishPending, readPending, recordRevision, startPending, type Pending } from '../revisions/ledger.js';
-import { GroupError, indexState, knownObjects, lockBudget, PATIENT, runGroups, schedule, stepByStep, type Group, type RunSettings, type Schedule } from './groups.js';
+import { appliedRevisions, ensureLedger, ensurePending, finishPending, readPending, RECORD_CHECKSUM, recordRevision, startPending, type Pending } from '../revisions/ledger.js';
+import { publish, recoverRevisionFiles, revisionPath, TempWriteError, writeTemp } from './files.js';
+import { PATIENT, type RunSettings } from '../plan/run-settings.js';
+import { GroupError, indexState, knownObjects, lockBudget, runGroups, schedule, type Schedule } from './groups.js';
+import { checkedRecord, type ApplyPayload } from './resume.js';
 import { ApplyError, inLockedTransaction, runSteps, withSessionLock } from './transaction.js';
 
 export { ApplyError } from './transaction.js';
+export { recoverRevisionFiles } from './files.js';
 
 export interface ApplyOptions {
   readonly db: Db;
@@ -48,7 +52,13 @@ export interface ApplyOptions {
    * Its steps may be none (then no revision is recorded: `plan` only undoes the drift here), and
    * `plan`'s may be none (then only the revision is recorded: the database already has it).
    */
-  readonly records?: Pick<Plan, 'steps' | 'downgrade'>;
+  readonly records?: Pick<Plan, 'steps' | 'downgrade'> & Partial<Pick<Plan, 'verification'>>;
+  /**
+   * Called inside the transaction that starts the plan, under the lock and before its first
+   * step: a throw rolls it back, and nothing was changed (operations/ checks there that what was
+   * consented to, or waived as touching no rows, still holds).
+   */
+  readonly beforeSteps?: (db: Db) => Promise<void>;
 }
 
 export interface ApplyResult {
@@ -59,61 +69,8 @@ export interface ApplyResult {
   readonly durationMs: number;
 }
 
-/** What finishing an apply needs, kept with its pending record. */
-interface ApplyPayload {
-  readonly [key: string]: unknown;
-  readonly fileName: string;
-  readonly text: string;
-  readonly checksum: string;
-  readonly parents: readonly string[];
-  readonly message: string;
-  readonly plansDir: string;
-  /** For a saved plan: the fingerprint the database must have once every step is done. */
-  readonly expectTo?: string;
-  /** The groups announced when it started (absent in records of older versions: one step each). */
-  readonly groups?: readonly Group[];
-  /** Nothing to record: the steps only undo changes made outside schema (see `ApplyOptions.records`). */
-  readonly unrecorded?: true;
-}
-
 /** How to go on after an apply stopped with work done, for messages. */
 const FINISH_OR_ABANDON = 'run `schema apply` again to finish, once the cause is fixed, or `schema apply --abandon` to give it up';
-
-function uniqueFileName(chain: Chain, created: Date, message: string): string {
-  const taken = new Set([...chain.byId.values()].map((r) => r.fileName));
-  const base = `${timestampName(created)}_${slug(message)}`;
-  let name = `${base}.sql`;
-  for (let n = 2; taken.has(name); n++) name = `${base}_${n}.sql`;
-  return name;
-}
-
-/**
- * A revision file whose rename was cut off after its transaction committed is finished now;
- * one whose transaction never committed is removed.
- */
-export async function recoverRevisionFiles(db: Db, plansDir: string): Promise<void> {
-  let names: string[];
-  try {
-    names = (await readdir(plansDir)).filter((n) => n.startsWith('.') && n.endsWith('.sql.tmp'));
-  } catch {
-    return;
-  }
-  if (names.length === 0) return;
-  const applied = new Set((await appliedRevisions(db)).map((a) => a.revision));
-  const pending = await readPending(db);
-  for (const name of names) {
-    const path = join(plansDir, name);
-    const finalName = name.slice(1, -'.tmp'.length);
-    let revision: string | null = null;
-    try {
-      revision = parseRevision(finalName, await readFile(path, 'utf8')).revision;
-    } catch {
-      revision = null;
-    }
-    if (revision && applied.has(revision)) await rename(path, join(plansDir, finalName));
-    else if (!revision || pending?.revision !== revision) await unlink(path).catch(() => undefined);
-  }
-}
 
 /**
  * Throws unless `applied` is at the single head of `chain`: an apply on a database behind
@@ -162,18 +119,16 @@ async function arrived(db: Db, payload: ApplyPayload, committed: boolean): Promi
 }
 
 /**
- * Inside the last transaction of an apply: the ledger row, the file under a temporary name,
- * and the end of any pending record. Returns the temporary path (renamed once committed).
+ * Inside the last transaction of an apply: the file under a temporary name in `plansDir`, the
+ * ledger row, and the end of any pending record. Returns the temporary path (renamed once
+ * committed). Throws TempWriteError when the file cannot be written (nothing is committed then).
  */
-async function record(db: Db, revision: string, payload: ApplyPayload, started: number, pending: boolean, after: Introspection): Promise<string | null> {
+async function record(db: Db, revision: string, payload: ApplyPayload, plansDir: string, started: number, pending: boolean, after: Introspection): Promise<string | null> {
   if (payload.unrecorded) {
     if (pending) await finishPending(db, revision);
     return null;
   }
-  const tempPath = join(payload.plansDir, `.${payload.fileName}.tmp`);
-  await writeFile(tempPath, payload.text).catch((error: unknown) => {
-    throw plansDirError(payload.plansDir, error);
-  });
+  const tempPath = await writeTemp(plansDir, payload.fileName, payload.text);
   await recordRevision(db, {
     revision,
     parents: payload.parents,
@@ -188,11 +143,14 @@ async function record(db: Db, revision: string, payload: ApplyPayload, started: 
   return tempPath;
 }
 
-async function publish(tempPath: string | null, plansDir: string, fileName: string): Promise<string | null> {
-  if (tempPath === null) return null;
-  const finalPath = join(plansDir, fileName);
-  await rename(tempPath, finalPath);
-  return finalPath;
+/** The revision file could not be written: what happened to the revision, and the way on. */
+function unwritten(error: TempWriteError, revision: string, plansDir: string, committedSteps: number | null): ApplyError {
+  const outcome =
+    committedSteps === null
+      ? 'the plan was rolled back: nothing was changed, and no revision is recorded'
+      : `the ${committedSteps === 1 ? 'step is' : `${committedSteps} steps are`} done and kept in the database, but revision ${revision} is not recorded yet`;
+  const again = committedSteps === null ? 'then run `schema apply` again' : 'then run `schema apply` again: it records the revision and writes its file, and runs nothing again';
+  return new ApplyError(`${error.message}; ${outcome}`, null, `make writing in ${plansDir} possible again (free space, fix permissions, or move what is in the way), ${again}`);
 }
 
 /**
@@ -222,27 +180,29 @@ async function applyLocked(options: ApplyOptions): Promise<ApplyResult> {
   await mkdir(plansDir, { recursive: true }).catch((error: unknown) => {
     throw plansDirError(plansDir, error);
   });
+  const lockWaitMs = options.lockWaitMs ?? 60_000;
+  const started = Date.now();
+
+  const { groups, execution } = await scheduleOn(db, plan.steps, Boolean(options.online), options.lockBudget);
   const payload: ApplyPayload = {
     fileName,
     text,
     checksum,
     parents,
     message: options.message,
-    plansDir,
+    fingerprint: plan.fingerprint,
+    groups,
     ...(options.saved ? { expectTo: plan.fingerprint.to } : {}),
     // Only a drifted database has nothing to record: its plan brings it back to the state at head.
     ...(options.records && options.records.steps.length === 0 ? { unrecorded: true as const } : {}),
   };
-  const lockWaitMs = options.lockWaitMs ?? 60_000;
-  const started = Date.now();
-
-  const { groups, execution } = await scheduleOn(db, plan.steps, Boolean(options.online), options.lockBudget);
 
   if (groups.length <= 1 && (groups[0]?.transactional ?? true) && !options.online) {
     let tempPath: string | null = null;
     try {
       await inLockedTransaction(db, lockWaitMs, async () => {
         await checkStart(db, plan, chain, plansDir, lockWaitMs);
+        await options.beforeSteps?.(db);
         await ensureLedger(db);
         try {
           await runSteps(db, plan.steps, 'the plan', options.onStep);
@@ -250,29 +210,30 @@ async function applyLocked(options: ApplyOptions): Promise<ApplyResult> {
           if (error instanceof ApplyError) throw new ApplyError(`${error.message}, and no revision file was written`, error.failedStep, null, error.code);
           throw error;
         }
-        tempPath = await record(db, id, payload, started, false, await arrived(db, payload, false));
+        tempPath = await record(db, id, payload, plansDir, started, false, await arrived(db, payload, false));
       });
     } catch (error) {
       if (tempPath) await unlink(tempPath).catch(() => undefined);
+      if (error instanceof TempWriteError) throw unwritten(error, id, plansDir, null);
       throw error;
     }
-    return result(tempPath, payload, id, started);
+    return result(tempPath, payload, plansDir, id, started);
   }
 
   options.onGroups?.(groups.length, execution.reason ?? '');
-  const kept: ApplyPayload = { ...payload, groups };
   await db.exec('BEGIN');
   try {
     if (options.online?.lockTimeout) await db.exec(`SET LOCAL lock_timeout = ${quoteLiteral(options.online.lockTimeout)}`);
     await checkStart(db, plan, chain, plansDir, lockWaitMs);
+    await options.beforeSteps?.(db);
     await ensurePending(db);
-    await startPending(db, { revision: id, direction: 'apply', steps: plan.steps, payload: kept });
+    await startPending(db, { revision: id, direction: 'apply', steps: plan.steps, payload });
     await db.exec('COMMIT');
   } catch (error) {
     await db.exec('ROLLBACK').catch(() => undefined);
     throw error;
   }
-  return finishApply(db, { revision: id, direction: 'apply', steps: plan.steps, done: 0, payload: kept, started_at: '' }, options.online ?? PATIENT, started, options.onStep);
+  return finishApply(db, { revision: id, direction: 'apply', steps: plan.steps, done: 0, payload, started_at: '' }, plansDir, options.online ?? PATIENT, started, options.onStep);
 }
 
 /**
@@ -297,12 +258,12 @@ async function clearUntouched(db: Db, revision: string): Promise<boolean> {
   }
 }
 
-async function finishApply(db: Db, pending: Pending, settings: RunSettings, started: number, onStep?: (index: number, step: Step) => void | Promise<void>): Promise<ApplyResult> {
-  const payload = pending.payload as unknown as ApplyPayload;
+/** Run what is left of `pending` (its payload checked, see resume.ts) and record its revision, writing the file in `plansDir`. */
+async function finishApply(db: Db, pending: Pending, plansDir: string, settings: RunSettings, started: number, onStep?: (index: number, step: Step) => void | Promise<void>): Promise<ApplyResult> {
+  const payload = pending.payload as ApplyPayload;
   // The groups announced when the apply started; the same ones run when it is finished.
-  const groups = payload.groups ?? stepByStep(pending.steps);
   try {
-    await runGroups(db, pending.revision, pending.steps, groups, pending.done, settings, 'the plan', onStep, FINISH_OR_ABANDON);
+    await runGroups(db, pending.revision, pending.steps, payload.groups, pending.done, settings, 'the plan', onStep, FINISH_OR_ABANDON);
   } catch (error) {
     // Stopped before its first step changed anything: there is nothing to finish, so nothing pending.
     if (error instanceof GroupError && !error.changed && !(await clearUntouched(db, pending.revision))) {
@@ -315,7 +276,6 @@ async function finishApply(db: Db, pending: Pending, settings: RunSettings, star
     }
     throw error;
   }
-  const tempPath = join(payload.plansDir, `.${payload.fileName}.tmp`);
   let after: Introspection;
   try {
     after = await arrived(db, payload, true);
@@ -327,19 +287,20 @@ async function finishApply(db: Db, pending: Pending, settings: RunSettings, star
   await db.exec('BEGIN');
   let written: string | null;
   try {
-    written = await record(db, pending.revision, payload, started, true, after);
+    written = await record(db, pending.revision, payload, plansDir, started, true, after);
     await db.exec('COMMIT');
   } catch (error) {
     await db.exec('ROLLBACK').catch(() => undefined);
-    await unlink(tempPath).catch(() => undefined);
+    if (!payload.unrecorded && isRevisionFileName(payload.fileName)) await unlink(revisionPath(plansDir, payload.fileName, true)).catch(() => undefined);
+    if (error instanceof TempWriteError) throw unwritten(error, pending.revision, plansDir, pending.steps.length);
     throw error;
   }
-  return result(written, payload, pending.revision, started);
+  return result(written, payload, plansDir, pending.revision, started);
 }
 
 /** The file published (from its temporary path, null when nothing was recorded), and the revision it holds. */
-async function result(tempPath: string | null, payload: ApplyPayload, revision: string, started: number): Promise<ApplyResult> {
-  const file = await publish(tempPath, payload.plansDir, payload.fileName);
+async function result(tempPath: string | null, payload: ApplyPayload, plansDir: string, revision: string, started: number): Promise<ApplyResult> {
+  const file = tempPath === null ? null : await publish(tempPath, plansDir, payload.fileName, revision);
   return { revision: file === null ? null : revision, file, durationMs: Date.now() - started };
 }
 
@@ -351,16 +312,17 @@ export async function interruptedApply(db: Db): Promise<Pending | null> {
 
 /**
  * Give up the apply `revision` that was cut short: its record goes, and with it any revision file
- * it had started to write. What its finished steps did stays in the database; `schema plan`
- * then plans from the database as it is. Returns the record that was dropped.
+ * it had started to write in `plansDir`. What its finished steps did stays in the database;
+ * `schema plan` then plans from the database as it is. Returns the record that was dropped.
+ * Works on any record, changed or not (it is the way out of one that cannot be finished).
  */
-export async function abandonApply(db: Db, revision: string, lockWaitMs = 60_000): Promise<Pending> {
+export async function abandonApply(db: Db, revision: string, plansDir: string, lockWaitMs = 60_000): Promise<Pending> {
   return withSessionLock(db, lockWaitMs, async () => {
     const pending = await interruptedApply(db);
     if (!pending || pending.revision !== revision) throw new ApplyError(`there is no unfinished apply of revision ${revision} to abandon (did another command finish or abandon it?)`);
     await finishPending(db, revision);
-    const payload = pending.payload as unknown as Partial<ApplyPayload>;
-    if (payload.plansDir && payload.fileName) await unlink(join(payload.plansDir, `.${payload.fileName}.tmp`)).catch(() => undefined);
+    const fileName = pending.payload['fileName'];
+    if (typeof fileName === 'string' && isRevisionFileName(fileName)) await unlink(revisionPath(plansDir, fileName, true)).catch(() => undefined);
     return pending;
   });
 }
@@ -381,12 +343,30 @@ export async function startedStep(db: Db, pending: Pending): Promise<StartedStep
   return finished ? { index, creates: target.creates, state: 'finished' } : null;
 }
 
-/** Finish an apply that was cut short, from the step where it stopped. */
-export async function resumeApply(db: Db, settings: RunSettings, options: { lockWaitMs?: number; onStep?: (index: number, step: Step) => void | Promise<void> } = {}): Promise<ApplyResult> {
+export interface ResumeOptions {
+  readonly lockWaitMs?: number;
+  readonly onStep?: (index: number, step: Step) => void | Promise<void>;
+  /**
+   * The checksum of the record consent was given for (see `recordChecksum`): refused, with
+   * nothing run, when the record found under the lock is another.
+   */
+  readonly consentedTo?: string;
+}
+
+/**
+ * Finish an apply that was cut short, from the step where it stopped, writing its revision file
+ * in `plansDir`. Its record is checked first (see resume.ts); nothing runs when it fails.
+ */
+export async function resumeApply(db: Db, plansDir: string, settings: RunSettings, options: ResumeOptions = {}): Promise<ApplyResult> {
   const started = Date.now();
   return withSessionLock(db, options.lockWaitMs ?? 60_000, async () => {
+    await recoverRevisionFiles(db, plansDir);
     const pending = await interruptedApply(db);
     if (!pending) throw new ApplyError('there is no interrupted apply to finish');
-    return finishApply(db, pending, settings, started, options.onStep);
+    await checkedRecord(db, pending);
+    if (options.consentedTo !== undefined && pending.payload[RECORD_CHECKSUM] !== options.consentedTo) {
+      throw new ApplyError(`the record of the unfinished apply of revision ${pending.revision} changed after it was shown; nothing was run`, null, 'run `schema apply` again to see it as it is now');
+    }
+    return finishApply(db, pending, plansDir, settings, started, options.onStep);
   });
 }

@@ -4,14 +4,14 @@
 // `schema check` blame schema.yaml for them. With no drift, the database as the revision left it
 // is that state, spelled and flagged as the database has it.
 import type { Db } from '../db/db.js';
-import { introspect, type Introspection } from '../introspect/introspect.js';
+import { introspect } from '../introspect/introspect.js';
 import { canonicalJson, fingerprint } from '../model/fingerprint.js';
 import { objectPath, pathsOverlap } from '../model/identifiers.js';
 import type { Column, Model, Table } from '../model/model.js';
+import type { Sequence } from '../model/sequence.js';
 import type { Step } from '../plan/types.js';
 import type { Revision } from '../revisions/chain.js';
-import { appliedRevisions, readPending, recordStateOf, snapshotOf } from '../revisions/ledger.js';
-import { statesAfter } from '../verify/scratch-replay.js';
+import { appliedRevisions, readPending, snapshotOf } from '../revisions/ledger.js';
 
 /** How a revision run started, when the database had drifted: what the chain says it was, and what it was. */
 export interface DriftedStart {
@@ -52,24 +52,10 @@ export interface StateToRecord {
 /** The state after `revision` ran on a database that started at `start`, now at `after` (see `chainState`). */
 export function stateToRecord(revision: Revision, start: DriftedStart | null, after: Model): StateToRecord {
   if (!start) return { model: after, replay: false };
+  // Hand-written SQL names no objects the way a planned step does: only a replay can tell its effect apart from the drift.
+  if (revision.handWritten) return { model: null, replay: true };
   const model = chainState(start.recorded, start.live, after, revision.upgrade);
   return { model, replay: model === null };
-}
-
-/**
- * After a run whose state `stateToRecord` could not tell: replay the revision without data on a
- * copy of the recorded state, in a scratch database, and record the result. Left unrecorded (null,
- * as a script that cannot tell leaves it) when the copy cannot be made or the revision fails there.
- */
-export async function recordReplayedState(db: Db, revision: Revision, start: DriftedStart): Promise<void> {
-  // The revision has committed: a failure here leaves its state unrecorded, never the run failed.
-  try {
-    const now: Introspection = await introspect(db);
-    const model = (await statesAfter(db.target, { ...now, model: start.recorded }, [revision])).after[0] ?? null;
-    if (model) await recordStateOf(db, revision.revision, model);
-  } catch {
-    // `schema drift` says no state was recorded with it.
-  }
 }
 
 const UNKNOWABLE = Symbol('unknowable');
@@ -119,12 +105,19 @@ export function chainState(recorded: Model, before: Model, after: Model, steps: 
       const e = settle(pick(recorded.enums[key], before.enums[key], after.enums[key], named(key)));
       if (e) enums[key] = e;
     }
+    const sequences: Record<string, Sequence> = {};
+    const of = (m: Model) => m.sequences ?? {};
+    for (const key of namesOf(...[recorded, before, after].map((m) => Object.keys(of(m))))) {
+      const q = settle(pick(of(recorded)[key], of(before)[key], of(after)[key], named(key)));
+      if (q) sequences[key] = q;
+    }
     const tables: Record<string, Table> = {};
     for (const key of namesOf(Object.keys(recorded.tables), Object.keys(before.tables), Object.keys(after.tables))) {
       const t = tableState(key, recorded.tables[key], before.tables[key], after.tables[key], named);
       if (t) tables[key] = t;
     }
-    return { ...after, schemas: schemas.sort(), enums, tables };
+    const { sequences: _s, ...rest } = after;
+    return { ...rest, schemas: schemas.sort(), enums, tables, ...(Object.keys(sequences).length > 0 ? { sequences } : {}) };
   } catch (error) {
     if (error === UNKNOWABLE) return null;
     throw error;
@@ -140,8 +133,7 @@ function tableState(key: string, recorded: Table | undefined, before: Table | un
   const any = (after ?? before ?? recorded)!;
   const path = (member: string) => objectPath(any.schema, any.name, member);
   const top = settle(pick(shell(recorded), shell(before), shell(after), named(key, true)));
-  const member = <T>(name: string, get: (t: Table) => T | undefined): T | undefined =>
-    settle(pick(recorded && get(recorded), before && get(before), after && get(after), named(path(name))));
+  const member = <T>(name: string, get: (t: Table) => T | undefined): T | undefined => settle(pick(recorded && get(recorded), before && get(before), after && get(after), named(path(name))));
 
   const column = (name: string) => member<Column>(name, (t) => t.columns.find((c) => c.name === name));
   const columns = namesOf(...[after, before, recorded].map((t) => (t ? t.columns.map((c) => c.name) : [])))

@@ -5,7 +5,7 @@ import { introspect } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
 import { quoteLiteral } from '../model/identifiers.js';
 import type { Model } from '../model/model.js';
-import type { Step } from '../plan/types.js';
+import { runsOnline, type Step } from '../plan/types.js';
 import { commentText } from '../render/words.js';
 import { groupedSql, stepByStepSql, stepsAsSql } from '../render/sql.js';
 import type { Chain, Revision } from '../revisions/chain.js';
@@ -24,9 +24,10 @@ import {
   startPending,
   type Pending,
 } from '../revisions/ledger.js';
-import { driftedStart, recordReplayedState, startOfPending, stateToRecord, type DriftedStart } from './chain-state.js';
+import { driftedStart, startOfPending, stateToRecord, type DriftedStart } from './chain-state.js';
 import { scheduleOn } from './apply.js';
-import { PATIENT, runGroups, stepByStep, type Group, type RunSettings, type Schedule } from './groups.js';
+import { PATIENT, type RunSettings } from '../plan/run-settings.js';
+import { runGroups, stepByStep, type Group, type Schedule } from './groups.js';
 import { ApplyError, inLockedTransaction, runSteps, SESSION_LOCK_SQL, SESSION_UNLOCK_SQL, withSessionLock } from './transaction.js';
 
 export type Direction = 'upgrade' | 'downgrade';
@@ -40,7 +41,21 @@ export interface ReplayOptions {
   readonly onStep?: (index: number, step: Step) => void | Promise<void>;
   /** Called once, before the first step, when the revision runs in several transactions, saying why. */
   readonly onGroups?: (groups: number, reason: string) => void;
+  /**
+   * After an upgrade whose state the chain cannot tell from the database alone (see
+   * chain-state.ts): work it out by a replay without data and record it (verify/'s
+   * `recordReplayedState`). Without one, that state is left unrecorded, as a script leaves it.
+   */
+  readonly replayState?: ReplayState;
+  /**
+   * Called inside the transaction that starts the revision, under the lock and before its first
+   * step, with the steps it runs: a throw rolls it back (operations/ checks consent there).
+   */
+  readonly beforeSteps?: (db: Db, steps: readonly Step[]) => Promise<void>;
 }
+
+/** Works out and records the state after `revision` ran on a database that had drifted (`start`). */
+export type ReplayState = (db: Db, revision: Revision, start: DriftedStart) => Promise<void>;
 
 export const ONLINE_DEFAULTS: RunSettings = { lockTimeout: '5s', statementTimeout: null, lockRetries: 3 };
 
@@ -53,11 +68,11 @@ const stepsOf = (r: Revision, direction: Direction): readonly Step[] => (directi
  * split where the locks it takes would overflow the server's lock table.
  */
 export async function replaySchedule(db: Db, steps: readonly Step[], lockBudget?: number): Promise<Schedule> {
-  return scheduleOn(db, steps, steps.some((st) => st.concurrently), lockBudget);
+  return scheduleOn(db, steps, steps.some(runsOnline), lockBudget);
 }
 
 /** Timeouts for a revision run in groups: an online one's, else none (as `apply` runs a split plan). */
-const settingsFor = (steps: readonly Step[], settings: RunSettings | undefined): RunSettings => (steps.some((st) => st.concurrently) ? (settings ?? ONLINE_DEFAULTS) : PATIENT);
+const settingsFor = (steps: readonly Step[], settings: RunSettings | undefined): RunSettings => (steps.some(runsOnline) ? (settings ?? ONLINE_DEFAULTS) : PATIENT);
 
 const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
 
@@ -100,7 +115,7 @@ async function checkReady(db: Db, revision: Revision, direction: Direction): Pro
  * the state the chain defines (see chain-state.ts); when only a replay can tell it, what to run
  * once the transaction has committed is returned.
  */
-async function recordRun(db: Db, revision: Revision, direction: Direction, started: number, start: DriftedStart | null = null): Promise<(() => Promise<void>) | null> {
+async function recordRun(db: Db, revision: Revision, direction: Direction, started: number, start: DriftedStart | null, replayState: ReplayState | undefined): Promise<(() => Promise<void>) | null> {
   if (direction === 'downgrade') {
     await removeRevision(db, revision.revision);
     return null;
@@ -117,7 +132,7 @@ async function recordRun(db: Db, revision: Revision, direction: Direction, start
     fingerprint: state.model && fingerprint(state.model),
     snapshot: state.model,
   });
-  return state.replay && start ? () => recordReplayedState(db, revision, start) : null;
+  return state.replay && start && replayState ? () => replayState(db, revision, start) : null;
 }
 
 /**
@@ -135,11 +150,12 @@ export async function runRevision(db: Db, revision: Revision, direction: Directi
     if (execution.atomic) {
       const later = await inLockedTransaction(db, lockWaitMs, async () => {
         await checkReady(db, revision, direction);
+        await options.beforeSteps?.(db, steps);
         await ensureLedger(db);
         const start = direction === 'upgrade' ? await driftedStart(db) : null;
         const outcome = direction === 'upgrade' ? `${label(revision)} was rolled back and is not applied` : `the downgrade of ${label(revision)} was rolled back, so it is still applied`;
         await runSteps(db, steps, label(revision), options.onStep, outcome);
-        return recordRun(db, revision, direction, started, start);
+        return recordRun(db, revision, direction, started, start, options.replayState);
       });
       // A state that needs a scratch replay is worked out after the commit, with no table locks held.
       await later?.();
@@ -148,6 +164,7 @@ export async function runRevision(db: Db, revision: Revision, direction: Directi
     await db.exec('BEGIN');
     try {
       await checkReady(db, revision, direction);
+      await options.beforeSteps?.(db, steps);
       await ensurePending(db);
       const start = direction === 'upgrade' ? await driftedStart(db) : null;
       await startPending(db, { revision: revision.revision, direction, steps, payload: { groups, ...(start ? { drifted: start } : {}) } });
@@ -157,12 +174,13 @@ export async function runRevision(db: Db, revision: Revision, direction: Directi
       throw error;
     }
     options.onGroups?.(groups.length, execution.reason ?? '');
-    await finishRun(db, revision, direction, 0, groups, settingsFor(steps, options.settings), started, options.onStep);
+    await finishRun(db, revision, direction, 0, groups, settingsFor(steps, options.settings), started, options);
   });
   return Date.now() - started;
 }
 
-export interface RunAllOptions extends Omit<ReplayOptions, 'onStep' | 'onGroups'> {
+export interface RunAllOptions extends Omit<ReplayOptions, 'onStep' | 'onGroups' | 'beforeSteps'> {
+  readonly beforeSteps?: (db: Db, revision: Revision, steps: readonly Step[]) => Promise<void>;
   readonly onStep?: (revision: Revision, index: number, step: Step) => void | Promise<void>;
   readonly onGroups?: (revision: Revision, groups: number, reason: string) => void;
   /** Called when a revision has committed, with how long it took. */
@@ -193,7 +211,12 @@ export async function runRevisions(db: Db, chain: Chain, revisions: readonly Rev
     for (const [k, r] of left.entries()) {
       let ms: number;
       try {
-        ms = await runRevision(db, r, direction, { ...options, onStep: (i, step) => options.onStep?.(r, i, step), onGroups: (n, reason) => options.onGroups?.(r, n, reason) });
+        ms = await runRevision(db, r, direction, {
+          ...options,
+          onStep: (i, step) => options.onStep?.(r, i, step),
+          onGroups: (n, reason) => options.onGroups?.(r, n, reason),
+          beforeSteps: options.beforeSteps && ((d, steps) => options.beforeSteps!(d, r, steps)),
+        });
       } catch (error) {
         if (!(error instanceof ApplyError)) throw error;
         throw new ApplyError(`${error.message}\n  ${standing(chain, now, left.slice(0, k), left.length, direction)}`, error.failedStep, error.hint, error.code);
@@ -226,14 +249,14 @@ async function finishRun(
   groups: readonly Group[],
   settings: RunSettings,
   started: number,
-  onStep?: (index: number, step: Step) => void | Promise<void>,
+  options: Pick<ReplayOptions, 'onStep' | 'replayState'>,
 ): Promise<void> {
   const steps = stepsOf(revision, direction);
-  await runGroups(db, revision.revision, steps, groups, done, settings, label(revision), onStep);
+  await runGroups(db, revision.revision, steps, groups, done, settings, label(revision), options.onStep);
   await db.exec('BEGIN');
   let later: (() => Promise<void>) | null;
   try {
-    later = await recordRun(db, revision, direction, started, await startOfPending(db, revision.revision));
+    later = await recordRun(db, revision, direction, started, await startOfPending(db, revision.revision), options.replayState);
     await finishPending(db, revision.revision);
     await db.exec('COMMIT');
   } catch (error) {
@@ -257,7 +280,7 @@ export async function resumeRun(db: Db, revision: Revision, options: ReplayOptio
     if (!pending || pending.revision !== revision.revision) throw new ApplyError(`there is no interrupted run of ${label(revision)} to finish`);
     // The groups it started with (absent in records of older versions: one step each).
     const groups = (pending.payload['groups'] as readonly Group[] | undefined) ?? stepByStep(pending.steps);
-    await finishRun(db, revision, pending.direction as Direction, pending.done, groups, settingsFor(pending.steps, options.settings), started, options.onStep);
+    await finishRun(db, revision, pending.direction as Direction, pending.done, groups, settingsFor(pending.steps, options.settings), started, options);
   });
   return Date.now() - started;
 }
@@ -267,6 +290,8 @@ export interface ScriptStates {
   readonly after: readonly (Model | null)[];
   /** Said in the script's header when some state is missing. */
   readonly note: string | null;
+  /** Where the revisions' SQL ran to work the states out (see `statesAfter`); null when it did not run. */
+  readonly where: string | null;
 }
 
 /** The session lock in a psql script, taken and given back without printing a result table. */
@@ -292,15 +317,17 @@ export function replayScript(revisions: readonly Revision[], direction: Directio
     '\\set ON_ERROR_STOP on',
     // The ledger is made IF NOT EXISTS: no NOTICE for each revision that finds it there.
     'SET client_min_messages = warning;',
+    // psql reads quotes as the server does: with this off (set on the database or role), a
+    // backslash would end a string early for psql where the parser that checked the file saw none,
+    // and what follows could be read as a psql command (`\!` runs a shell).
+    'SET standard_conforming_strings = on;',
     '',
   ];
   revisions.forEach((r, n) => {
     const steps = stepsOf(r, direction);
     const snapshot = states?.after[n] ?? null;
     const ledger =
-      direction === 'upgrade'
-        ? `${recordRevisionSql({ ...r, file: r.fileName, fingerprint: snapshot && fingerprint(snapshot), snapshot }, quoteLiteral)};`
-        : `${removeRevisionSql(r.revision, quoteLiteral)};`;
+      direction === 'upgrade' ? `${recordRevisionSql({ ...r, file: r.fileName, fingerprint: snapshot && fingerprint(snapshot), snapshot }, quoteLiteral)};` : `${removeRevisionSql(r.revision, quoteLiteral)};`;
     const guard = [...(direction === 'upgrade' && n === 0 ? LEDGER_DDL.map((s) => `${s};`) : []), `${guardSql({ ...r, file: r.fileName }, direction)};`];
     out.push(`-- ${commentText(`${label(r)}: ${r.message}`)}`);
     const schedule = schedules?.[n];

@@ -98,8 +98,14 @@ export interface Numbering {
   readonly total: number;
 }
 
+/** How many rows a batch of a backfill step filled (its statement returns `filled` for each row it updated). */
+const filledBy = (rows: readonly Record<string, unknown>[]): number => rows.filter((r) => r['filled'] === true || r['filled'] === 't').length;
+
 /**
- * Run steps in order, statement by statement. A failure throws ApplyError naming the step,
+ * Run steps in order, statement by statement.
+ * A `backfill` step's statement fills one batch: it is run again until it fills no row, in
+ * this transaction; with `oneBatch`, once (the caller commits and runs it again), and the rows
+ * it filled are returned. A failure throws ApplyError naming the step,
  * its statement and the server's reason (`what` says whose steps: "the plan", "revision x";
  * `outcome` what the rollback leaves, for the transaction these steps run in).
  * `numbering` places the steps in a larger whole, so messages count as the user does.
@@ -111,12 +117,16 @@ export async function runSteps(
   onStep?: (index: number, step: Step) => void | Promise<void>,
   outcome = 'the database is as it was',
   numbering: Numbering = { first: 0, total: steps.length },
-): Promise<void> {
+  oneBatch = false,
+): Promise<number> {
+  let filled = 0;
   for (const [i, step] of steps.entries()) {
     await onStep?.(i, step);
     for (const statement of step.sql) {
       try {
-        await db.exec(statement);
+        if (step.op !== 'backfill') await db.exec(statement);
+        else if (oneBatch) filled = filledBy(await db.exec(statement));
+        else while (filledBy(await db.exec(statement)) > 0);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         const code = (error as { code?: string | null }).code ?? null;
@@ -132,4 +142,5 @@ export async function runSteps(
       }
     }
   }
+  return filled;
 }

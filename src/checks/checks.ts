@@ -6,10 +6,17 @@
 import type { Db } from '../db/db.js';
 import { exclusiveHolders, heldBy, LOCK_NOT_AVAILABLE, lockTimeoutError, waitWords } from '../db/locks.js';
 import { serverVersion } from '../introspect/introspect.js';
-import { displayLiteral, qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
+import { fileExpressions, mayEvaluate } from './immutable.js';
+import { addedColumns, assumedWords, columnsRead, plainly, withAdded, type Added, type Source } from './added.js';
+import { qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
 import { invalidInput } from '../plan/sql.js';
-import { byteSize } from '../plan/steps.js';
-import type { Hazard, Measure, Plan, Step, TableName } from '../plan/types.js';
+import { countUsing, usingWords } from './using.js';
+import { backfillSql, backfillWords, countBackfill, type BackfillCount } from './backfill.js';
+import { byteSize } from '../plan/byte-size.js';
+import { shownExample } from './examples.js';
+
+export { scientific } from './examples.js';
+import { backfillAdvice, unfilledColumn, type Hazard, type Measure, type Plan, type Step, type TableName } from '../plan/types.js';
 
 export interface CheckOptions {
   /** The statement timeout of each check, in milliseconds. */
@@ -39,8 +46,8 @@ function failing(m: Conversion): string {
  * The query counting what `m` measures: one row, `n` and maybe `example`; for a conversion
  * also `rounded` and `rounded_example`, the rows it changes without failing.
  */
-export function measureSql(m: Measure): string {
-  const t = rel(m.table);
+export function measureSql(m: Measure, source: Source = plainly): string {
+  const t = source(m.table, null);
   switch (m.kind) {
     case 'rows':
       return `SELECT count(*)::bigint AS n FROM ${t}`;
@@ -60,14 +67,18 @@ export function measureSql(m: Measure): string {
       const key = m.keys.length === 1 ? `(${m.keys[0]})::text` : `ROW(${m.keys.join(', ')})::text`;
       return `SELECT count(*)::bigint AS n, min(k) AS example FROM (SELECT ${key} AS k FROM ${t}${m.condition ? ` WHERE ${m.condition}` : ''} GROUP BY ${m.keys.join(', ')} HAVING count(*) > 1) d`;
     }
+    case 'backfill':
+      // The rows it fills; the value of schema.yaml is evaluated by backfillSql only, once found IMMUTABLE.
+      return backfillSql(m, source);
+    case 'using':
+      // The rows it converts; those it fails on are counted by countUsing, never by this query.
+      return `SELECT count(*)::bigint AS n FROM ${t}`;
     case 'orphans': {
       const cols = m.columns.map((c) => `x.${quoteIdent(c)}`);
       const key = cols.length === 1 ? `${cols[0]}::text` : `ROW(${cols.join(', ')})::text`;
       const present = cols.map((c) => `${c} IS NOT NULL`).join(' AND ');
-      const missing = m.references
-        ? ` AND NOT EXISTS (SELECT 1 FROM ${rel(m.references)} r WHERE ${m.referenced_columns.map((c, i) => `r.${quoteIdent(c)} = ${cols[i]}`).join(' AND ')})`
-        : '';
-      return `SELECT count(*)::bigint AS n, min(${key}) AS example FROM ${t} x WHERE ${present}${missing}`;
+      const missing = m.references ? ` AND NOT EXISTS (SELECT 1 FROM ${source(m.references, 'r')} WHERE ${m.referenced_columns.map((c, i) => `r.${quoteIdent(c)} = ${cols[i]}`).join(' AND ')})` : '';
+      return `SELECT count(*)::bigint AS n, min(${key}) AS example FROM ${source(m.table, 'x')} WHERE ${present}${missing}`;
     }
   }
 }
@@ -170,45 +181,13 @@ interface Count {
   readonly n: number;
   readonly example: string | null;
   readonly rounded?: { readonly n: number; readonly example: string | null };
-}
-
-/** Characters of an example shown before it is cut short. */
-const EXAMPLE_CHARS = 57;
-
-/** Significant digits kept of a number too long to show whole. */
-const NUMBER_DIGITS = 20;
-
-/**
- * A number's text in scientific notation (numeric prints every digit: 1e-400 takes 402
- * characters): `1e-400`, exact while its significant digits fit, else cut to NUMBER_DIGITS of
- * them. Null for text that is not a plain decimal number.
- */
-export function scientific(text: string): { readonly text: string; readonly exact: boolean } | null {
-  const m = /^(-?)([0-9]+)(?:\.([0-9]+))?$/.exec(text);
-  if (!m) return null;
-  const [, sign = '', whole = '', fraction = ''] = m;
-  const all = whole + fraction;
-  const first = all.search(/[1-9]/);
-  if (first < 0) return { text: '0', exact: true };
-  const exponent = whole.length - 1 - first;
-  const digits = all.slice(first).replace(/0+$/, '');
-  const kept = digits.slice(0, NUMBER_DIGITS);
-  const mantissa = kept.length > 1 ? `${kept[0]}.${kept.slice(1)}` : kept;
-  return { text: `${sign}${mantissa}e${exponent < 0 ? '-' : '+'}${Math.abs(exponent)}`, exact: kept.length === digits.length };
-}
-
-/**
- * ", e.g. 'x'": the example as an SQL literal, so no value can break the line or the rendering.
- * A long one is cut short, but a number (`number`) is shown in scientific notation: its first
- * digits alone would tell nothing ('0.0000000'...).
- */
-function shownExample(example: string | null, number = false): string {
-  if (example === null) return '';
-  const chars = [...example];
-  if (chars.length <= EXAMPLE_CHARS + 3) return `, e.g. ${displayLiteral(example)}`;
-  const short = number ? scientific(example) : null;
-  if (short) return `, e.g. ${short.exact ? '' : 'about '}${displayLiteral(short.text)}`;
-  return `, e.g. ${displayLiteral(chars.slice(0, EXAMPLE_CHARS).join(''))}...`;
+  /**
+   * A `using:` expression: the rows it converts (all of the table's), and those tried; fewer
+   * than all when it failed at once and the time budget ran out trying them one by one.
+   */
+  readonly using?: { readonly total: number; readonly tried: number };
+  /** A `backfill:`: the rows it fills (`n` is those it leaves NULL, or 0 when not evaluated). */
+  readonly backfill?: BackfillCount;
 }
 
 /** A conversion that can both fail on some values and round others: its figures say which rows do which. */
@@ -233,6 +212,8 @@ function countWords(h: Hazard, c: Count, fails: boolean): string {
     if (c.n === 0) return `${plural(r.n, 'row')} today ${changed(r.n)}${shown(r.example)}; none fail`;
     return `${plural(c.n + r.n, 'row')} today: ${c.n.toLocaleString('en-US')} ${c.n === 1 ? 'fails' : 'fail'}${shown(c.example)}; ${r.n.toLocaleString('en-US')} ${changed(r.n)}${shown(r.example)}${will}`;
   }
+  if (c.backfill) return backfillWords(c.backfill, will);
+  if (c.using) return usingWords(c.n, c.using, shown(c.example), will);
   const n = c.n + (r?.n ?? 0);
   if (n === 0 && h.fails_if_any) return 'no rows in the way today';
   return `${figure(m, n)} today${shown(c.example ?? r?.example ?? null)}${will}`;
@@ -240,12 +221,17 @@ function countWords(h: Hazard, c: Count, fails: boolean): string {
 
 /** The hazard with today's figure in its data and in its words. */
 function withCount(h: Hazard, c: Count): Hazard {
-  const fails = Boolean(h.fails_if_any) && c.n > 0;
+  // A `using:` expression that failed on every row at once fails on some row, even if the budget ran out before one was found.
+  const fails = Boolean(h.fails_if_any) && (c.n > 0 || (c.using !== undefined && c.using.tried < c.using.total) || c.backfill?.misfit !== undefined);
+  if (c.backfill)
+    return { ...h, message: `${h.message} (${countWords(h, c, fails)})`, rows: c.backfill.filled, ...(c.backfill.leftNull !== null ? { failing_rows: c.backfill.leftNull } : {}), ...(fails ? { fails: true } : {}) };
+  if (c.using) return { ...h, message: `${h.message} (${countWords(h, c, fails)})`, rows: c.using.total, failing_rows: c.n, ...(c.example !== null ? { example: c.example } : {}), ...(fails ? { fails: true } : {}) };
   const rows = c.n + (c.rounded?.n ?? 0);
   const example = c.example ?? c.rounded?.example ?? null;
+  const unfilled = fails ? unfilledColumn(h) : null;
   return {
     ...h,
-    message: `${h.message} (${countWords(h, c, fails)})`,
+    message: `${h.message} (${countWords(h, c, fails)}${unfilled ? `; ${backfillAdvice(unfilled)}` : ''})`,
     rows,
     ...(splitsFigures(h.measure!) ? { failing_rows: c.n } : {}),
     ...(example !== null ? { example } : {}),
@@ -392,7 +378,11 @@ const UNRESOLVED_WORDS =
 
 type Row = { n: string | number; example?: string | null; rounded?: string | number; rounded_example?: string | null };
 
-async function count(db: Db, m: Measure, version: number): Promise<Count> {
+async function count(db: Db, m: Measure, version: number, source: Source, options: CheckOptions): Promise<Count> {
+  if (m.kind === 'using') {
+    const u = await countUsing(db, m, options.timeoutMs);
+    return { n: u.n, example: u.example, using: { total: u.total, tried: u.tried } };
+  }
   if (m.kind === 'conversion' && m.input !== null && version < INPUT_IS_VALID_SINCE) {
     await db.exec(inputBlock({ ...m, input: m.input }));
     const [r] = await db.query<Row>(inputResultSql);
@@ -404,7 +394,7 @@ async function count(db: Db, m: Measure, version: number): Promise<Count> {
       ...(m.rounded !== null ? { rounded: { n: rounded, example: rounded > 0 ? (r?.rounded_example ?? null) : null } } : {}),
     };
   }
-  const [r] = await db.query<Row>(measureSql(m));
+  const [r] = await db.query<Row>(measureSql(m, source));
   return {
     n: Number(r?.n ?? 0),
     example: r?.example ?? null,
@@ -432,14 +422,29 @@ async function stillLocked(db: Db, h: Hazard, tables: readonly string[], options
   return { ...h, message: `${h.message} (not measured: ${by}; not waited for again after an earlier check waited ${waitWords(options.timeoutMs)})` };
 }
 
-async function measureOne(db: Db, h: Hazard, version: number, options: CheckOptions, seen: Locked): Promise<Hazard> {
+async function measureOne(db: Db, h: Hazard, version: number, options: CheckOptions, seen: Locked, added: Added): Promise<Hazard> {
   const m = h.measure!;
   if (!(await exists(db, m.table)) || (m.kind === 'orphans' && m.references && !(await exists(db, m.references)))) return h;
   const tables = m.kind === 'orphans' && m.references ? [m.table, m.references] : [m.table];
   const known = tables.map(rel).filter((t) => seen.has(t));
   if (known.length > 0) return stillLocked(db, h, known, options);
   try {
-    return withCount(h, await readOnly(db, options, () => count(db, m, version), tables));
+    const adding = await withAdded(db, m, columnsRead(m), added, options.timeoutMs);
+    if ('reason' in adding) return { ...h, message: `${h.message} (not measured: ${adding.reason})` };
+    const verdict = await mayEvaluate(
+      db,
+      m.table,
+      fileExpressions(m),
+      options.timeoutMs,
+      adding.columns.filter((a) => rel(a.table) === rel(m.table)),
+    );
+    if (!verdict.ok && m.kind !== 'backfill') return { ...h, message: `${h.message} (not measured: ${verdict.reason})` };
+    if (m.kind === 'backfill') {
+      const b = await countBackfill(db, m, verdict, adding, options.timeoutMs, (fn) => readOnly(db, options, fn, tables));
+      return withCount(h, { n: b.leftNull ?? 0, example: null, backfill: b });
+    }
+    const counted = withCount(h, await readOnly(db, options, () => count(db, m, version, adding.source, options), tables));
+    return adding.columns.length === 0 ? counted : { ...counted, message: `${counted.message.slice(0, -1)}; ${assumedWords(adding.columns)})` };
   } catch (error) {
     const code = (error as { code?: string | null }).code;
     if (code === LOCK_NOT_AVAILABLE) return locked(db, h, tables, options, seen);
@@ -452,17 +457,22 @@ async function measureOne(db: Db, h: Hazard, version: number, options: CheckOpti
 
 /**
  * The plan with a figure on every hazard that has a measure: rows in the way, rows lost, with
- * an example, and `fails` where the step is certain to fail on today's data. Reads only.
+ * an example, and `fails` where the step is certain to fail on today's data. Reads only. The
+ * downgrade's few measures (plan.ts keeps those today's data answers) are counted too.
  */
 export async function measurePlan(db: Db, plan: Plan, options: CheckOptions = { timeoutMs: DEFAULT_CHECK_TIMEOUT_MS }): Promise<Plan> {
-  if (!plan.steps.some((s) => s.hazards.some((h) => h.measure))) return plan;
+  if (![...plan.steps, ...plan.downgrade].some((s) => s.hazards.some((h) => h.measure))) return plan;
   const version = await serverVersion(db);
   const seen: Locked = new Set();
-  const steps: Step[] = [];
-  for (const step of plan.steps) {
-    const hazards: Hazard[] = [];
-    for (const h of step.hazards) hazards.push(h.measure ? await measureOne(db, h, version, options, seen) : h);
-    steps.push({ ...step, hazards });
-  }
-  return { ...plan, steps };
+  const measured = async (list: readonly Step[]): Promise<Step[]> => {
+    const added = addedColumns(list);
+    const steps: Step[] = [];
+    for (const step of list) {
+      const hazards: Hazard[] = [];
+      for (const h of step.hazards) hazards.push(h.measure ? await measureOne(db, h, version, options, seen, added) : h);
+      steps.push({ ...step, hazards });
+    }
+    return steps;
+  };
+  return { ...plan, steps: await measured(plan.steps), downgrade: await measured(plan.downgrade) };
 }

@@ -1,23 +1,24 @@
 // `schema apply`: plan (or take a saved plan), show it, ask, run it, write the revision file.
 import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
-import { checkSchema, parseSavedPlan, planAgainst, readSchemaFile, readSettled, refuseSavedPlanOnDrift, revisionPlanFor, type CheckedSchema, type Planned, type RevisionPlan, type Status } from '../api.js';
-import { abandonApply, applyPlan, assertAtHead, interruptedApply, resumeApply, scheduleOn, startedStep, type ApplyResult } from '../apply/apply.js';
+import { checkSchema, readSchemaFile } from '../operations/schema-file.js';
+import { parseSavedPlan, type Planned } from '../operations/plan.js';
+import { previewApply } from '../operations/preview.js';
+import { readSettled, type Status } from '../operations/status.js';
+import { interruptedApply } from '../apply/apply.js';
+import { applyPlan } from '../operations/apply.js';
+import { baselinePlan } from '../operations/baseline.js';
+import { abandonUnfinishedApply, abandonView, finishApply, unfinishedSteps } from '../operations/unfinished.js';
 import { unfinishedError } from '../apply/replay.js';
-import { measurePlan } from '../checks/checks.js';
 import { withDb, type Db } from '../db/db.js';
-import { readWithin } from '../db/locks.js';
-import type { Target } from '../db/target.js';
 import { UserError } from '../errors.js';
-import { certainFailures, type Plan } from '../plan/types.js';
+import type { Plan } from '../plan/types.js';
+import { appliedLine, baselineLines, finishedApplyLine, NOTHING_TO_ABANDON, onlyRecordedLine, runsInStepsLine } from '../render/outcomes.js';
 import { abandonedLine, abandonLines, interruptedLines } from '../render/pending.js';
 import { renderRevisionPlan } from '../render/revisions.js';
-import { renderText } from '../render/text.js';
-import { introspect } from '../introspect/introspect.js';
-import { fingerprint } from '../model/fingerprint.js';
-import { checkPlansDir } from '../revisions/file.js';
+import { renderText, terminalWidth } from '../render/text.js';
+import { checkPlansDir } from '../revisions/folder.js';
 import type { Pending } from '../revisions/ledger.js';
-import { verifyPlan } from '../verify/verify.js';
 import { BaseCommand, consentFlags, dataCheckFlags, onlineFlag, runFlags, verifyFlag } from './base.js';
 
 async function readSavedPlan(path: string): Promise<string> {
@@ -39,7 +40,9 @@ export default class Apply extends BaseCommand<typeof Apply> {
 
 On a database changed outside schema since its last revision (see \`schema drift\`), the revision records the change from the state at the head of plans/ to schema.yaml, while the plan from the database as it is runs here: both are shown, and a revision is recorded even when nothing runs here (the database already has the change).
 
-Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: confirm at the prompt, or name them with --allow-hazards.
+Hazards that destroy or alter data (data_loss, lossy_type_change) need consent: confirm at the prompt, or name them with --allow-hazards. Consent is about data: a hazard counted as touching no rows needs none (and is counted again inside the transaction before the step runs).
+
+--baseline adopts a database that already is schema.yaml (see \`schema pull\`): with no revision in plans/ yet, it writes the first one, holding how to build the schema from an empty database, and records it as applied here without running anything.
 
 An online plan, or one too large for one transaction, runs in steps that are kept as they finish; if it is cut short, \`schema apply\` finishes it, and \`schema apply --abandon\` gives it up instead.`;
   static override examples = [
@@ -48,11 +51,16 @@ An online plan, or one too large for one transaction, runs in steps that are kep
     '<%= config.bin %> apply --plan plan.json --auto-approve',
     '<%= config.bin %> apply --online --lock-timeout 2s -m "index orders by customer"',
     '<%= config.bin %> apply --abandon   # give up an apply that was cut short, instead of finishing it',
+    '<%= config.bin %> apply --baseline -m "baseline"   # adopt a database that already is schema.yaml (after schema pull)',
   ];
   static override flags = {
     message: Flags.string({ char: 'm', summary: 'What the revision does (its file name comes from it).' }),
     ...consentFlags,
     plan: Flags.string({ summary: 'Apply a plan saved with `schema plan --format json`; refused if the database has changed since.' }),
+    baseline: Flags.boolean({
+      summary: 'Start the chain from a database that already is schema.yaml: write the first revision (how to build the schema from an empty database) and record it here, running nothing.',
+      exclusive: ['plan', 'abandon', 'online'],
+    }),
     abandon: Flags.boolean({
       summary: 'Give up an apply that was cut short: drop its record, after confirmation. Steps it finished stay done; `schema plan` then plans from the database as it is.',
       exclusive: ['plan'],
@@ -66,9 +74,11 @@ An online plan, or one too large for one transaction, runs in steps that are kep
   async run(): Promise<void> {
     const savedPath = this.flags.plan;
     // A saved plan runs as it was made: online or not was decided by `plan --online`.
-    if (savedPath && this.flags.online !== undefined) throw new UserError(`--${this.flags.online ? '' : 'no-'}online cannot be used with --plan: a saved plan runs as it was made`, 'make the plan with `schema plan --online --format json`, then apply that file');
+    if (savedPath && this.flags.online !== undefined)
+      throw new UserError(`--${this.flags.online ? '' : 'no-'}online cannot be used with --plan: a saved plan runs as it was made`, 'make the plan with `schema plan --online --format json`, then apply that file');
     const saved = savedPath ? parseSavedPlan(savedPath, await readSavedPlan(savedPath)) : null;
     const schema = saved || this.flags.abandon ? null : checkSchema(this.schemaPath(), await readSchemaFile(this.schemaPath()));
+    if (schema && schema.warnings.length > 0) this.note(this.formatDiagnostics(schema.warnings));
     if (!this.flags.abandon) await checkPlansDir(this.plansDir(), 'write');
     const target = this.target();
     this.announce(target);
@@ -79,29 +89,35 @@ An online plan, or one too large for one transaction, runs in steps that are kep
       // Another schema command at work: wait for it (up to --lock-wait) rather than read a
       // database (or plans/) it is changing; then read where the database stands.
       const settled = await readSettled(db, this.plansDir(), lockWaitMs);
+      for (const found of settled.found) this.note(c.yellow(`warning: ${found}`));
       if (settled.pending?.direction === 'apply') return this.finish(db, settled.pending, lockWaitMs);
       if (settled.pending) throw unfinishedError(settled.pending, false, 'apply');
-      const status = settled.status;
       // Before the plan is shown and consent asked (and again under the lock, before it runs).
-      const prepared = await readWithin(db, 'reading the database', lockWaitMs, () => this.prepare(db, status, saved, schema, lockWaitMs));
-      const { plan: measured, fresh } = prepared;
-      let revision = prepared.revision;
-      const online = this.flags.online ?? fresh?.online ?? measured.steps.some((st) => st.concurrently);
-      let plan = measured.steps.length > 0 ? { ...measured, execution: (await scheduleOn(db, measured.steps, online)).execution } : measured;
-      if (this.flags.verify && plan.steps.length > 0) plan = await this.verified(db, target, plan, fresh, saved);
-      if (this.flags.verify && revision && revision.plan.steps.length > 0) revision = await this.verifiedRevision(target, revision, fresh!);
+      const { plan, fresh, revision, online } = await previewApply(db, target, {
+        status: settled.status,
+        saved,
+        schema,
+        plansDir: this.plansDir(),
+        lockWaitMs,
+        ...(this.flags.online !== undefined ? { online: this.flags.online } : {}),
+        dataChecks: this.flags['data-checks'] && { timeoutMs: this.flags['check-timeout'] },
+        verify: this.flags.verify,
+        baseline: this.flags.baseline,
+        ui: this.ui(),
+      });
+      if (this.flags.baseline) return this.baseline(db, settled.status, fresh!, lockWaitMs);
       // On a drifted database, what the revision records comes first, then what runs here.
       if (revision) this.say(renderRevisionPlan(revision.since, revision.drift, revision.plan, c));
-      this.say(revision && plan.steps.length === 0 ? `${c.green.bold('Nothing runs here:')} this database already has ${revision.plan.steps.length === 1 ? 'this change' : 'these changes'}; only the revision is recorded.\n` : renderText(plan, c));
-      if ([plan, revision?.plan].some((p) => p?.verification && !p.verification.ok)) throw new UserError('refusing to apply a plan that failed verification (see above); nothing was changed');
+      this.say(revision && plan.steps.length === 0 ? onlyRecordedLine(revision.plan.steps.length, c) : renderText(plan, c, { width: terminalWidth(process.stdout) }));
       const records = revision?.plan ?? plan;
       if (plan.steps.length === 0 && records.steps.length === 0) return;
-      this.refuseCertainFailures(plan);
-      if (plan.steps.length > 0) await this.consent(plan.steps, `apply ${plan.steps.length === 1 ? 'this step' : `these ${plan.steps.length} steps`}`, 'this plan', this.flags);
-      else await this.consent([], 'record this revision', 'it', this.flags);
+      // The operation refuses a plan that failed its proof or has a step certain to fail, and asks for consent (the figures are counted above).
       const result = await applyPlan({
         db,
         plan,
+        consent: this.consentOf(this.flags),
+        ui: this.ui(),
+        dataChecks: false,
         plansDir: this.plansDir(),
         message: this.flags.message ?? defaultMessage(records.steps.length > 0 ? records : plan),
         lockWaitMs,
@@ -109,84 +125,65 @@ An online plan, or one too large for one transaction, runs in steps that are kep
         ...(revision ? { records: revision.plan } : {}),
         ...(online && plan.steps.length > 0 ? { online: this.runSettings(fresh?.settings) } : {}),
         onStep: (i, step) => this.note(c.dim(`  [${i + 1}/${plan.steps.length}] ${step.op} ${step.object}`)),
-        onGroups: (_n, reason) => this.note(c.yellow(`Runs in steps: ${reason}. If it is cut short, run \`schema apply\` again to finish (or \`schema apply --abandon\` to give it up).`)),
+        onGroups: (_n, reason) => this.note(c.yellow(runsInStepsLine(reason))),
       });
-      this.say(this.appliedLine(plan.steps.length, result));
+      this.say(appliedLine(plan.steps.length, result, this.plansDir(), c));
     });
   }
 
-  /** What an apply did: the steps it ran here, and the revision it recorded (if any). */
-  private appliedLine(steps: number, result: ApplyResult): string {
+  /** `--baseline`: record the first revision (empty database -> schema.yaml) on a database that already is schema.yaml. */
+  private async baseline(db: Db, status: Status, fresh: Planned, lockWaitMs: number): Promise<void> {
     const c = this.colour();
-    const ran = c.green.bold(steps === 0 ? 'Nothing ran here.' : `Applied ${steps} step${steps === 1 ? '' : 's'} in ${result.durationMs} ms.`);
-    if (result.revision === null) return `${ran} No revision written: the steps undid changes made outside schema, and ${this.plansDir()} already holds schema.yaml.`;
-    return `${ran} Revision ${result.revision} written to ${result.file}`;
+    const records = baselinePlan(status, fresh, this.plansDir());
+    const { heading, after } = baselineLines(records.steps.length, c);
+    this.say(heading);
+    this.say(renderText(records, c));
+    this.say(after);
+    const result = await applyPlan({
+      db,
+      plan: fresh.plan,
+      records,
+      consent: this.consentOf(this.flags),
+      ui: this.ui(),
+      dataChecks: false,
+      plansDir: this.plansDir(),
+      message: this.flags.message ?? 'baseline',
+      lockWaitMs,
+    });
+    this.say(appliedLine(0, result, this.plansDir(), c));
   }
 
   /**
-   * The plan to show: fresh from schema.yaml (with its figures) or the saved one, after checking
-   * the database is at head; and, when the database drifted from the state its last revision
-   * recorded, what the revision records instead (see `revisionPlanFor`).
+   * An apply cut short: finish it (from where it stopped) before anything else, once its record
+   * is checked; the operation asks consent for the hazards its steps' SQL has (not only those it states).
    */
-  private async prepare(db: Db, status: Status, saved: Plan | null, schema: CheckedSchema | null, lockWaitMs: number): Promise<{ plan: Plan; fresh: Planned | null; revision: RevisionPlan | null }> {
-    assertAtHead(status.chain, status.applied, this.plansDir());
-    if (saved) await refuseSavedPlanOnDrift(db, status, this.plansDir());
-    const fresh = saved ? null : await planAgainst(db, schema!, { online: this.flags.online, lockTimeoutMs: lockWaitMs });
-    // A saved plan keeps the figures it was reviewed with.
-    const plan = fresh && this.flags['data-checks'] ? await measurePlan(db, fresh.plan, { timeoutMs: this.flags['check-timeout'] }) : (fresh?.plan ?? saved!);
-    return { plan, fresh, revision: fresh ? await revisionPlanFor(db, status, fresh) : null };
-  }
-
-  private async verified(db: Db, target: Target, plan: Plan, fresh: Planned | null, saved: Plan | null): Promise<Plan> {
-    const current = fresh?.current ?? (await introspect(db));
-    if (saved && fingerprint(current.model) !== saved.fingerprint.from) throw new UserError('the database changed since this plan was made', 'run `schema plan` again and review the new plan');
-    return { ...plan, verification: await verifyPlan(target, plan, current.model, fresh?.desired ?? null, current) };
-  }
-
-  /** The revision's own plan proven from the state it starts from (the one recorded at the last revision). */
-  private async verifiedRevision(target: Target, revision: RevisionPlan, fresh: Planned): Promise<RevisionPlan> {
-    return { ...revision, plan: { ...revision.plan, verification: await verifyPlan(target, revision.plan, revision.from, fresh.desired, fresh.current) } };
-  }
-
-  private refuseCertainFailures(plan: Plan): void {
-    const failing = certainFailures(plan.steps);
-    if (failing.length === 0) return;
-    const first = failing[0]!;
-    // A figure means the data is in the way; without one, the change itself cannot run.
-    const byData = first.hazard.rows !== undefined;
-    throw new UserError(
-      `refusing to start: step ${first.index + 1} (${first.step.op} ${first.step.object}) will fail${byData ? " on today's data" : ''}: ${first.hazard.message}` +
-        (failing.length > 1 ? `; ${failing.length - 1} more step${failing.length === 2 ? '' : 's'} will too` : '') +
-        '; nothing was changed',
-      byData
-        ? 'fix the data first (the figures are above), or pass --no-data-checks to try anyway'
-        : 'change schema.yaml so the step can run (for instance convert through text, or add a new column and drop the old), or remove what the hazard says is in the way, then plan again',
-    );
-  }
-
-  /** An apply cut short: finish it (from where it stopped) before anything else. */
   private async finish(db: Db, interrupted: Pending, lockWaitMs: number): Promise<void> {
     const c = this.colour();
-    const [head, ...rest] = interruptedLines(interrupted);
+    const [head, ...rest] = interruptedLines(interrupted, await unfinishedSteps(db, interrupted));
     this.say(`${c.yellow(head!)}\n${rest.join('\n')}\n`);
-    await this.consent(interrupted.steps.slice(interrupted.done), `finish it`, 'what is left', this.flags);
-    const done = await resumeApply(db, this.runSettings(), { lockWaitMs, onStep: (i, step) => this.note(c.dim(`  [${i + 1}/${interrupted.steps.length}] ${step.op} ${step.object}`)) });
-    const recorded = done.revision === null ? 'No revision was to be written (the steps undid changes made outside schema).' : `Revision ${done.revision} written to ${done.file}.`;
-    this.say(`${c.green.bold('Finished.')} ${recorded} Run \`schema plan\` to see what else schema.yaml asks for.`);
+    const done = await finishApply(db, interrupted, {
+      consent: this.consentOf(this.flags),
+      ui: this.ui(),
+      plansDir: this.plansDir(),
+      settings: this.runSettings(),
+      lockWaitMs,
+      onStep: (i, step) => this.note(c.dim(`  [${i + 1}/${interrupted.steps.length}] ${step.op} ${step.object}`)),
+    });
+    this.say(finishedApplyLine(done.revision, done.file, c));
   }
 
-  /** `--abandon`: say what the unfinished apply did and did not do, ask, drop its record. */
+  /** `--abandon`: say what the unfinished apply did and did not do; the operation asks, then drops its record. */
   private async abandon(db: Db, lockWaitMs: number): Promise<void> {
     const c = this.colour();
     const pending = await interruptedApply(db);
     if (!pending) {
-      this.say('There is no unfinished apply: nothing to abandon.');
+      this.say(NOTHING_TO_ABANDON);
       return;
     }
-    const started = await startedStep(db, pending);
+    const started = await abandonView(db, pending);
     const [head, ...rest] = abandonLines(pending, started);
     this.say(`${c.yellow(head!)}\n${rest.join('\n')}\n`);
-    await this.consent([], 'abandon it', 'it', this.flags);
-    this.say(c.green(abandonedLine(await abandonApply(db, pending.revision, lockWaitMs), started)));
+    const abandoned = await abandonUnfinishedApply(db, pending, { consent: this.consentOf(this.flags), ui: this.ui(), plansDir: this.plansDir(), lockWaitMs });
+    this.say(c.green(abandonedLine(abandoned, started)));
   }
 }

@@ -6,16 +6,18 @@ import { createInterface } from 'node:readline/promises';
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { ApplyError } from '../apply/apply.js';
-import { DbError } from '../db/db.js';
+import { DbError, notMadeYet } from '../db/db.js';
 import { describeTarget, resolveTarget, TargetError, type Target } from '../db/target.js';
-import { SpecError, UserError } from '../errors.js';
+import { CancelledError, SpecError, UserError } from '../errors.js';
 import { RevisionError } from '../revisions/file.js';
-import { formatDiagnostic, type Diagnostic } from '../spec/diagnostics.js';
-import { suggestion } from '../spec/did-you-mean.js';
-import { DURATION, TIMEOUT_HINT, timeoutProblem } from '../spec/duration.js';
-import { HAZARD_CODES, hazardsNeedingConsent, type HazardCode, type Step } from '../plan/types.js';
-import type { RunSettings } from '../apply/groups.js';
-import { DEFAULT_SETTINGS, type Settings } from '../spec/spec.js';
+import { visible } from '../render/words.js';
+import { formatDiagnostic, type Diagnostic } from '../desired/diagnostics.js';
+import { suggestion } from '../desired/did-you-mean.js';
+import { DURATION, TIMEOUT_HINT, timeoutProblem } from '../desired/duration.js';
+import { HAZARD_CODES, type HazardCode } from '../plan/types.js';
+import type { Consent, Ui } from '../operations/ui.js';
+import type { RunSettings } from '../plan/run-settings.js';
+import { DEFAULT_SETTINGS, type Settings } from '../desired/spec.js';
 
 /** A whole number of at least `min`, with the reason in words when it is not. */
 const atLeast =
@@ -64,7 +66,8 @@ export const runFlags = {
 
 export const onlineFlag = {
   online: Flags.boolean({
-    summary: 'Plan for a busy database: indexes CONCURRENTLY, constraints NOT VALID then VALIDATE, SET NOT NULL through a check, each step committed on its own with a lock timeout. --no-online overrides settings.online in the schema file.',
+    summary:
+      'Plan for a busy database: indexes CONCURRENTLY, constraints NOT VALID then VALIDATE, SET NOT NULL through a check, each step committed on its own with a lock timeout. --no-online overrides settings.online in the schema file.',
     allowNo: true,
   }),
 };
@@ -77,7 +80,7 @@ export const verifyFlag = {
 
 /** Flags of the commands that change a database: the same consent everywhere. */
 export const consentFlags = {
-  'auto-approve': Flags.boolean({ summary: 'Go ahead without asking (hazards that need consent still need --allow-hazards).' }),
+  'auto-approve': Flags.boolean({ summary: 'Go ahead without asking (hazards that need consent and touch rows still need --allow-hazards).' }),
   'allow-hazards': Flags.string({
     summary: 'Hazards to allow without asking, comma-separated: data_loss,lossy_type_change.',
     // Checked as the flags are read, so a misspelt code stops before anything connects.
@@ -90,7 +93,10 @@ export const consentFlags = {
 
 export function parseAllowed(text: string | undefined): HazardCode[] {
   if (text === undefined || text.trim() === '') return [];
-  const codes = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const codes = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const code of codes) {
     if (!(HAZARD_CODES as readonly string[]).includes(code)) {
       throw new UserError(`--allow-hazards: unknown hazard "${code}".${suggestion(code, HAZARD_CODES)}`, `hazard codes: ${HAZARD_CODES.join(', ')}`);
@@ -110,8 +116,8 @@ const schemaFlag = {
 
 const targetFlags = {
   url: Flags.string({
-    summary: 'The target database, as a postgres:// URL.',
-    description: 'Without it: DATABASE_URL from the environment, then DATABASE_URL in ./.env, then the embedded PostgreSQL (PGlite) kept in ./.schema/.',
+    summary: 'The target database: a postgres:// URL, or a keyword/value string ("host=db dbname=app").',
+    description: "Without it: DATABASE_URL from the environment, then DATABASE_URL in ./.env, then libpq's PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD, then the embedded PostgreSQL (PGlite) kept in ./.schema/.",
     helpGroup: 'COMMON',
   }),
   'plans-dir': Flags.string({ summary: 'The folder of revision files.', default: './plans', helpGroup: 'COMMON' }),
@@ -190,10 +196,18 @@ export abstract class FileCommand<T extends typeof Command> extends Command {
     unwrapFlagError(error);
     const c = this.colour(process.stderr);
     const lines: string[] = [];
+    if (error instanceof CancelledError) {
+      process.stderr.write(`\n${error.message}\n`);
+      return this.exit(130);
+    }
     if (error instanceof SpecError) {
       lines.push(this.formatDiagnostics(error.diagnostics));
       lines.push(c.red(`error: ${error.message}`));
-    } else if (error instanceof UserError || error instanceof ApplyError || error instanceof RevisionError) {
+    } else if (error instanceof RevisionError) {
+      // It may quote a file of plans/: what a terminal would act on is shown, not sent.
+      lines.push(c.red(`error: ${visible(error.message)}`));
+      if (error.hint) lines.push(`hint: ${visible(error.hint)}`);
+    } else if (error instanceof UserError || error instanceof ApplyError) {
       lines.push(c.red(`error: ${error.message}`));
       if (error.hint) lines.push(`hint: ${error.hint}`);
     } else if (error instanceof DbError) {
@@ -221,7 +235,7 @@ export abstract class FileCommand<T extends typeof Command> extends Command {
 export abstract class BaseCommand<T extends typeof Command> extends FileCommand<T> {
   static override baseFlags = { ...schemaFlag, ...targetFlags, ...outputFlags };
 
-  protected declare flags: BaseFlags<T>;
+  declare protected flags: BaseFlags<T>;
 
   /** Commands that only replay what plans/ holds: a --plans-dir that is not there is a mistake, not an empty chain. */
   private static readonly REPLAYS = new Set(['upgrade', 'downgrade', 'merge']);
@@ -231,7 +245,8 @@ export abstract class BaseCommand<T extends typeof Command> extends FileCommand<
     const dir = this.plansDir();
     if (dir === normalize('./plans') || this.id === 'apply' || !missing(dir)) return;
     // A named folder that is not there is most likely a typo: say which, before anything reads it.
-    if (BaseCommand.REPLAYS.has(this.id ?? '')) throw new UserError(`--plans-dir ${dir}: no such folder, so there are no revisions to ${this.id}`, 'check the path; `schema apply --plans-dir ' + dir + '` creates it with the first revision');
+    if (BaseCommand.REPLAYS.has(this.id ?? ''))
+      throw new UserError(`--plans-dir ${dir}: no such folder, so there are no revisions to ${this.id}`, 'check the path; `schema apply --plans-dir ' + dir + '` creates it with the first revision');
     this.note(this.colour(process.stderr).yellow(`note: --plans-dir ${dir} does not exist: no revisions yet (\`schema apply\` creates it)`));
   }
 
@@ -248,42 +263,54 @@ export abstract class BaseCommand<T extends typeof Command> extends FileCommand<
     return target.kind === 'server' || existsSync(target.dir) ? target : null;
   }
 
-  /** One line on stderr saying which database is used (stdout stays clean for --format json). */
-  protected announce(target: Target): void {
-    process.stderr.write(this.colour(process.stderr).dim(describeTarget(target)) + '\n');
+  /**
+   * One line on stderr saying which database is used (stdout stays clean for --format json).
+   * A command that only reads says when the embedded database is not made yet: it reads an
+   * empty one in memory instead (see withReadOnlyDb), creating nothing.
+   */
+  protected announce(target: Target, options: { readOnly?: boolean } = {}): void {
+    const c = this.colour(process.stderr);
+    process.stderr.write(c.dim(describeTarget(target)) + '\n');
+    if (options.readOnly && target.kind === 'embedded' && notMadeYet(target)) {
+      process.stderr.write(c.dim(`${target.display} does not exist yet, so there is nothing there: reading it as the empty database it would be, without creating it`) + '\n');
+    }
+  }
+
+  /** Consent given in advance by the flags. */
+  protected consentOf(flags: { 'auto-approve'?: boolean; 'allow-hazards'?: string | undefined }): Consent {
+    return { autoApprove: Boolean(flags['auto-approve']), allowHazards: parseAllowed(flags['allow-hazards']) };
   }
 
   /**
-   * Consent to run `steps` (what the user has just been shown): on a terminal ask, naming
-   * the hazards that need consent; elsewhere require --auto-approve, and --allow-hazards for
-   * each such hazard. Throws UserError (nothing changed) when there is no consent.
+   * The operations' port on a terminal: notes on stderr, and a question at the prompt when stdin
+   * and stderr are a terminal; elsewhere there is no one to ask, and only --auto-approve goes
+   * ahead. Ctrl-C, SIGINT, Ctrl-D or a closed input cancel (CancelledError); only 'yes' accepts.
    */
-  protected async consent(steps: readonly Step[], action: string, subject: string, flags: { 'auto-approve'?: boolean; 'allow-hazards'?: string | undefined }): Promise<void> {
-    const allowed = parseAllowed(flags['allow-hazards']);
-    const missing = hazardsNeedingConsent(steps).filter((h) => !allowed.includes(h));
-    const count = (code: HazardCode): number => steps.filter((s) => s.hazards.some((h) => h.code === code)).length;
-    const describe = missing.map((h) => `${h} (${count(h)} step${count(h) === 1 ? '' : 's'})`).join(', ');
+  protected ui(): Ui {
     const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
-    if (flags['auto-approve'] || !interactive) {
-      if (missing.length > 0) {
-        throw new UserError(
-          `refusing to ${action}: ${subject} ${subject.startsWith('these') ? 'have' : 'has'} hazards that need consent: ${describe}; nothing was changed`,
-          `review them above, then pass --allow-hazards ${missing.join(',')}`,
-        );
+    const confirm = async (question: string): Promise<boolean> => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      const cancel = new AbortController();
+      const onSignal = (): void => cancel.abort();
+      rl.on('SIGINT', onSignal);
+      process.on('SIGINT', onSignal);
+      try {
+        return (await rl.question(question, { signal: cancel.signal })).trim() === 'yes';
+      } catch {
+        throw new CancelledError();
+      } finally {
+        process.off('SIGINT', onSignal);
+        rl.close();
       }
-      if (!flags['auto-approve']) throw new UserError(`not on a terminal, so there is no one to ask; nothing was changed`, 'pass --auto-approve to go ahead without asking');
-      return;
-    }
-    const question =
-      missing.length > 0
-        ? `${subject[0]!.toUpperCase()}${subject.slice(1)} ${subject.startsWith('these') ? 'have' : 'has'} hazards that need consent: ${describe}.\nType 'yes' to accept them and ${action}: `
-        : `${action[0]!.toUpperCase()}${action.slice(1)}? Only 'yes' will be accepted: `;
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
-    try {
-      if ((await rl.question(question)).trim() !== 'yes') throw new UserError(`${action.split(' ')[0]} cancelled; nothing was changed`);
-    } finally {
-      rl.close();
-    }
+    };
+    const nobody = async (): Promise<boolean> => {
+      throw new UserError(`not on a terminal, so there is no one to ask; nothing was changed`, 'pass --auto-approve to go ahead without asking');
+    };
+    return {
+      note: (line) => this.note(this.colour(process.stderr).yellow(line)),
+      warn: (list) => this.note(this.formatDiagnostics(list)),
+      confirm: interactive ? confirm : nobody,
+    };
   }
 
   /** Timeouts and retries for steps run on their own: flags first, then the schema file's settings. */

@@ -1,9 +1,10 @@
 // `schema check`: for CI, fail when the database is not at head or schema.yaml has changes no
 // revision holds (like `alembic check`), saying which.
-import { checkDatabase, checkSchema, readSchemaFile } from '../api.js';
-import { withDb } from '../db/db.js';
+import { checkDatabase } from '../operations/status.js';
+import { checkSchema, readSchemaFile } from '../operations/schema-file.js';
+import { withReadOnlyDb } from '../db/db.js';
 import { UserError } from '../errors.js';
-import { unfinishedLine } from '../render/pending.js';
+import { checkPassed, checkProblems } from '../render/outcomes.js';
 import { BaseCommand } from './base.js';
 
 export default class Check extends BaseCommand<typeof Check> {
@@ -14,37 +15,12 @@ export default class Check extends BaseCommand<typeof Check> {
   async run(): Promise<void> {
     const schema = checkSchema(this.schemaPath(), await readSchemaFile(this.schemaPath()));
     const target = this.target();
-    this.announce(target);
+    this.announce(target, { readOnly: true });
     const c = this.colour();
-    const problems = await withDb(target, async (db) => {
-      const { status, unrecorded, comparedWith, drift } = await checkDatabase(db, this.plansDir(), schema);
-      const out: string[] = [];
-      if (status.unfinished) out.push(unfinishedLine(status.unfinished));
-      if (status.heads.length > 1) out.push(`${this.plansDir()} has ${status.heads.length} heads (${status.heads.map((h) => h.revision).join(', ')}): run \`schema merge\``);
-      if (status.pending.length > 0) {
-        out.push(`the database is not at head: ${status.pending.length} revision${status.pending.length === 1 ? '' : 's'} not applied (${status.pending.map((r) => r.revision).join(', ')}): run \`schema upgrade\` (${this.schemaPath()} is compared once it is at head)`);
-      }
-      const steps = (list: readonly { op: string; object: string }[]) => list.map((s) => `    ${s.op} ${s.object}`).join('\n');
-      if (unrecorded !== null && unrecorded.length > 0 && comparedWith === 'database' && drift.since) {
-        out.push(
-          `${this.schemaPath()} and the database differ (${unrecorded.length} change${unrecorded.length === 1 ? '' : 's'}), and no state was recorded when revision ${drift.since.revision} was applied (by a script, or on a database changed outside schema, that could not work it out), so check cannot tell a change no revision holds from a change made outside schema:\n` +
-            steps(unrecorded),
-        );
-      } else if (unrecorded !== null && unrecorded.length > 0) {
-        out.push(
-          `${this.schemaPath()} has ${unrecorded.length} change${unrecorded.length === 1 ? '' : 's'} that no revision holds: run \`schema apply\` (in development) to write one\n` +
-            steps(unrecorded),
-        );
-      }
-      if (drift.changes.length > 0) {
-        out.push(
-          `the database changed outside schema since revision ${drift.since!.revision}:\n` + steps(drift.changes),
-        );
-      }
-      if (out.length === 0) {
-        const at = status.current.map((r) => r.revision).join(', ') || 'base';
-        this.say(c.green(`OK: the database is at head (${at}) and ${this.schemaPath()} matches it.`));
-      }
+    const problems = await withReadOnlyDb(target, async (db) => {
+      const result = await checkDatabase(db, this.plansDir(), schema);
+      const out = checkProblems(result, { schema: this.schemaPath(), plansDir: this.plansDir() });
+      if (out.length === 0) this.say(c.green(checkPassed(result, this.schemaPath())));
       return out;
     });
     if (problems.length > 0) {

@@ -1,6 +1,7 @@
 // `schema current`: the revision the database stands on.
-import { loadChain, readStatus } from '../api.js';
+import { loadChain, readStatus } from '../operations/status.js';
 import { withDb } from '../db/db.js';
+import { notAppliedLine } from '../render/outcomes.js';
 import { unfinishedLine } from '../render/pending.js';
 import { revisionLine } from '../render/revisions.js';
 import { BaseCommand } from './base.js';
@@ -17,7 +18,7 @@ export default class Current extends BaseCommand<typeof Current> {
     if (!target) {
       const chain = await loadChain(this.plansDir());
       this.say(`base ${c.dim('(no revision applied; no database yet: .schema/ does not exist)')}`);
-      if (chain.size > 0) this.say(c.yellow(`${chain.size} revision${chain.size === 1 ? '' : 's'} not applied: run \`schema upgrade\``));
+      if (chain.size > 0) this.say(c.yellow(notAppliedLine(chain.size)));
       return;
     }
     this.announce(target);
@@ -28,7 +29,7 @@ export default class Current extends BaseCommand<typeof Current> {
       for (const r of status.current) this.say(revisionLine(r, c, heads.has(r.revision) ? ['head'] : []));
       if (status.unfinished) this.say(c.yellow(unfinishedLine(status.unfinished)));
       if (status.pending.length > 0) {
-        this.say(c.yellow(`${status.pending.length} revision${status.pending.length === 1 ? '' : 's'} not applied: run \`schema upgrade\``));
+        this.say(c.yellow(notAppliedLine(status.pending.length)));
       }
     });
   }

@@ -1,9 +1,9 @@
 // `schema drift`: what changed in the database outside this tool since its last revision.
 import { Flags } from '@oclif/core';
-import { driftOf, readStatus } from '../api.js';
-import { withDb } from '../db/db.js';
+import { driftOf, readStatus } from '../operations/status.js';
+import { withReadOnlyDb } from '../db/db.js';
 import { UserError } from '../errors.js';
-import { unfinishedLine } from '../render/pending.js';
+import { driftUnfinished, driftUnknown } from '../render/outcomes.js';
 import { renderDrift } from '../render/revisions.js';
 import { BaseCommand } from './base.js';
 
@@ -17,22 +17,15 @@ export default class Drift extends BaseCommand<typeof Drift> {
 
   async run(): Promise<void> {
     const target = this.target();
-    this.announce(target);
+    this.announce(target, { readOnly: true });
     const c = this.colour();
-    const drifted = await withDb(target, async (db): Promise<boolean | 'unknown' | 'base'> => {
+    const drifted = await withReadOnlyDb(target, async (db): Promise<boolean | 'unknown' | 'base'> => {
       const status = await readStatus(db, this.plansDir());
       // Its finished steps are in the database but in no recorded state: below, they count as drift.
-      if (status.unfinished) {
-        const done = status.unfinished.done > 0 ? `\n${c.dim('The steps it finished are in no recorded state yet, so they show as changes below.')}` : '';
-        this.say(`${c.yellow(unfinishedLine(status.unfinished))}${done}\n`);
-      }
+      if (status.unfinished) this.say(driftUnfinished(status.unfinished, c));
       const drift = await driftOf(db, status);
       if (drift.unknown || !drift.since) {
-        this.say(
-          drift.since
-            ? `No state was recorded when revision ${drift.since.revision} was applied (by a script, or on a database changed outside schema, that could not work it out), so there is nothing to compare with; the next revision schema applies records one.`
-            : 'No revision is applied to this database, so there is nothing to compare with.',
-        );
+        this.say(driftUnknown(drift.since?.revision ?? null));
         return drift.since ? 'unknown' : 'base';
       }
       this.say(renderDrift(drift.since, drift.changes, c));

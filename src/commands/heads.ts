@@ -1,6 +1,7 @@
 // `schema heads`: the head(s) of plans/.
-import { loadChain, readStatus } from '../api.js';
+import { loadChain, readStatus } from '../operations/status.js';
 import { withDb } from '../db/db.js';
+import { NO_REVISIONS_YET, severalHeadsLine } from '../render/outcomes.js';
 import { revisionLine } from '../render/revisions.js';
 import type { Chain } from '../revisions/chain.js';
 import { BaseCommand } from './base.js';
@@ -26,17 +27,10 @@ export default class Heads extends BaseCommand<typeof Heads> {
     const c = this.colour();
     const heads = chain.heads();
     if (heads.length === 0) {
-      this.say('No revisions yet: `schema apply` writes the first one.');
+      this.say(NO_REVISIONS_YET);
       return;
     }
     for (const h of heads) this.say(`${revisionLine(h, c, ['head'])}  ${c.dim(h.fileName)}`);
-    if (heads.length > 1) {
-      this.say(
-        c.yellow(
-          `\n${this.plansDir()} has ${heads.length} heads: two branches each added a revision after the same one.\n` +
-            'Join them with `schema merge -m "merge"`, review the merge revision, then `schema upgrade`.',
-        ),
-      );
-    }
+    if (heads.length > 1) this.say(c.yellow(severalHeadsLine(this.plansDir(), heads.length)));
   }
 }

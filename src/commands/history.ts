@@ -1,6 +1,6 @@
 // `schema history`: the chain in plans/, newest first, and where the database stands on it.
 import { Flags } from '@oclif/core';
-import { loadChain, readStatus } from '../api.js';
+import { loadChain, readStatus } from '../operations/status.js';
 import { withDb } from '../db/db.js';
 import { unfinishedLine } from '../render/pending.js';
 import { renderHistory } from '../render/revisions.js';

@@ -1,16 +1,14 @@
 // `schema plan`: introspect the target, diff it against schema.yaml, print the ordered plan.
 import { Flags } from '@oclif/core';
-import { checkSchema, planAgainst, readSchemaFile, readStatus, revisionPlanFor } from '../api.js';
-import { interruptedApply, scheduleOn } from '../apply/apply.js';
-import { measurePlan } from '../checks/checks.js';
-import { withDb } from '../db/db.js';
+import { checkSchema, readSchemaFile } from '../operations/schema-file.js';
+import { previewPlan } from '../operations/preview.js';
+import { withReadOnlyDb } from '../db/db.js';
+import { planContext } from '../github/context.js';
+import { renderTextWithRevision, revisionJson, revisionMarkdown } from '../render/drifted.js';
 import { renderJson } from '../render/json.js';
-import { renderMarkdown } from '../render/markdown.js';
-import { interruptedNote } from '../render/pending.js';
-import { behindNote, driftedNote } from '../render/revisions.js';
+import { COMMENT_LIMIT, renderMarkdown } from '../render/markdown.js';
 import { renderSql } from '../render/sql.js';
-import { renderText } from '../render/text.js';
-import { verifyPlan } from '../verify/verify.js';
+import { renderText, terminalWidth } from '../render/text.js';
 import { BaseCommand, dataCheckFlags, onlineFlag, verifyFlag } from './base.js';
 
 export default class Plan extends BaseCommand<typeof Plan> {
@@ -33,6 +31,14 @@ export default class Plan extends BaseCommand<typeof Plan> {
       default: 'text',
     }),
     'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the plan has changes, 0 when it has none (1 on errors), as Terraform does.' }),
+    examples: Flags.boolean({
+      summary: 'Markdown: show example values from the rows in hazards (off by default: a pull-request comment may be public; counts are always shown). Text and JSON always show them.',
+    }),
+    'max-chars': Flags.integer({
+      summary: "Markdown: the most characters to print (GitHub's limit on a comment by default). What does not fit is left out, the SQL first, then steps of the table, each with a count; the hazards stay.",
+      default: COMMENT_LIMIT,
+      min: 2000,
+    }),
     ...dataCheckFlags,
     ...verifyFlag,
     ...onlineFlag,
@@ -41,45 +47,45 @@ export default class Plan extends BaseCommand<typeof Plan> {
   async run(): Promise<void> {
     const file = this.schemaPath();
     const schema = checkSchema(file, await readSchemaFile(file));
+    if (schema.warnings.length > 0) this.note(this.formatDiagnostics(schema.warnings));
     const target = this.target();
-    this.announce(target);
-    let session: { lockTimeout: string; statementTimeout: string | null } | undefined;
-    const { plan, groups } = await withDb(target, async (db) => {
-      const interrupted = await interruptedApply(db);
-      if (interrupted) this.note(this.colour(process.stderr).yellow(interruptedNote(interrupted)));
-      const status = await readStatus(db, this.plansDir());
-      const behind = behindNote(status, this.plansDir());
-      if (behind) this.note(this.colour(process.stderr).yellow(behind));
-      const fresh = await planAgainst(db, schema, { online: this.flags.online });
-      const { plan: planned, current, desired, online, settings } = fresh;
-      if (online) session = settings;
-      const revision = behind ? null : await revisionPlanFor(db, status, fresh);
-      if (revision) this.note(this.colour(process.stderr).yellow(driftedNote(revision.since.revision, revision.drift.length, revision.plan.steps.length)));
-      const measured = this.flags['data-checks'] ? await measurePlan(db, planned, { timeoutMs: this.flags['check-timeout'] }) : planned;
-      const schedule = measured.steps.length > 0 ? await scheduleOn(db, measured.steps, online) : null;
-      const scheduled = schedule ? { ...measured, execution: schedule.execution } : measured;
-      const shown = this.flags.verify ? { ...scheduled, verification: await verifyPlan(target, scheduled, current.model, desired, current) } : scheduled;
-      // The SQL runs in the transactions apply would run the plan in.
-      return { plan: shown, groups: schedule?.groups };
-    });
+    this.announce(target, { readOnly: true });
+    const { plan, groups, revision, heads, session } = await withReadOnlyDb(target, (db) =>
+      previewPlan(db, target, schema, {
+        plansDir: this.plansDir(),
+        ...(this.flags.online !== undefined ? { online: this.flags.online } : {}),
+        dataChecks: this.flags['data-checks'] && { timeoutMs: this.flags['check-timeout'] },
+        verify: this.flags.verify,
+        ui: this.ui(),
+      }),
+    );
     switch (this.flags.format) {
       case 'json':
-        this.say(renderJson(plan));
+        this.say(renderJson(plan, revision ? revisionJson(revision) : undefined));
         break;
       case 'markdown':
-        this.say(renderMarkdown(plan, groups));
+        // What apply's revision records (a drifted database) comes first, after the hidden marker line, within the cap.
+        this.say(
+          renderMarkdown(plan, groups, {
+            examples: this.flags.examples,
+            maxChars: this.flags['max-chars'],
+            context: planContext(target, file, this.plansDir(), heads),
+            ...(revision ? { preface: revisionMarkdown(revision) } : {}),
+          }),
+        );
         break;
       case 'sql':
         this.say(renderSql(plan, session, groups));
         break;
       default:
-        this.say(renderText(plan, this.colour()));
+        this.say(revision ? renderTextWithRevision(revision, plan, this.colour(), terminalWidth(process.stdout)) : renderText(plan, this.colour(), { width: terminalWidth(process.stdout) }));
     }
     // A plan that failed its proof is an error for CI, whatever --detailed-exitcode says.
     if (plan.verification && !plan.verification.ok) {
       process.stderr.write(this.colour(process.stderr).red('error: the plan failed verification (see above)') + '\n');
       this.exit(1);
     }
-    if (this.flags['detailed-exitcode'] && plan.steps.length > 0) this.exit(2);
+    // A revision apply would write is a change too, even when nothing runs here.
+    if (this.flags['detailed-exitcode'] && (plan.steps.length > 0 || revision)) this.exit(2);
   }
 }

@@ -2,10 +2,13 @@
 // changing it, refuse while an apply is unfinished, finish an interrupted run first, pick the
 // revisions, print the script (--sql) or show, ask and run them one by one.
 import { Flags, type Command } from '@oclif/core';
-import { loadChain, readSettled, readStatus, replayScriptFor, type Status } from '../api.js';
-import { resumeRun, runRevisions, unfinishedError, type Direction } from '../apply/replay.js';
+import { loadChain, readSettled, readStatus, replayScriptFor, type Status } from '../operations/status.js';
+import { unfinishedError, type Direction } from '../apply/replay.js';
+import { revisionFigures, runRevisionsWithConsent } from '../operations/replay.js';
+import { finishRun } from '../operations/unfinished.js';
 import { withDb, type Db } from '../db/db.js';
 import { UserError } from '../errors.js';
+import { atLine, interruptedRunLine, relativeStopLine, replayedMeanwhileLine, skippedLine } from '../render/outcomes.js';
 import { renderReplay } from '../render/revisions.js';
 import type { Revision } from '../revisions/chain.js';
 import type { Pending } from '../revisions/ledger.js';
@@ -26,7 +29,17 @@ interface Words {
   readonly subject: (n: number) => string;
 }
 
-type ReplayFlags = { sql: boolean; 'lock-wait': number; 'auto-approve'?: boolean; 'allow-hazards'?: string };
+type ReplayFlags = { sql: boolean; 'lock-wait': number; 'auto-approve'?: boolean; 'allow-hazards'?: string; 'replay-on-server'?: boolean };
+
+/** For `upgrade --sql`: where the states the script records are worked out. */
+export const replayOnServerFlag = {
+  'replay-on-server': Flags.boolean({
+    summary: "With --sql: work out the state each revision leaves (the script records it) by running the revisions' SQL in a temporary database on the target's server, as its role.",
+    description:
+      'Without it, that replay runs only on the embedded PostgreSQL, in memory in this process, so SQL from plans/ never runs on the server before someone runs the script; when the server runs another major version than the embedded one, no state is recorded (drift and check then say so). Use it only for revisions you have reviewed.',
+    dependsOn: ['sql'],
+  }),
+};
 
 export abstract class ReplayCommand<T extends typeof Command> extends BaseCommand<T> {
   /**
@@ -43,20 +56,25 @@ export abstract class ReplayCommand<T extends typeof Command> extends BaseComman
     await withDb(target, async (db) => {
       // Where the database stands, read once no other schema command is changing it.
       const settled = await readSettled(db, this.plansDir(), lockWaitMs);
+      for (const found of settled.found) this.note(c.yellow(`warning: ${found}`));
       if (settled.pending) {
         await this.finishInterrupted(db, settled.pending, direction, flags);
         // The interrupted run was the step the user counted from: going on would take one more.
         if (/^[+-]\d+$/.test(to.trim())) {
-          const at = (await readStatus(db, this.plansDir())).current.map((r) => r.revision).join(', ') || 'base';
-          this.say(`The database is now at ${at}. Nothing more was run: ${to} counts from where the database stood, so run \`schema ${direction} ${to}\` again to go further.`);
+          this.say(relativeStopLine(atLine((await readStatus(db, this.plansDir())).current), direction, to));
           return;
         }
       }
       const status = settled.status ?? (await readStatus(db, this.plansDir()));
       const revisions = select(status, to);
       if (flags.sql) {
-        const script = await replayScriptFor(db, revisions, direction);
+        const onServer = flags['replay-on-server'] === true;
+        const script = await replayScriptFor(db, revisions, direction, { replayOnServer: onServer });
         if (script.note) this.note(c.yellow(script.note));
+        if (script.note && !onServer && target.kind === 'server') {
+          this.note(c.yellow("To work the states out on the server itself, pass --replay-on-server: it runs the revisions' SQL there, in a temporary database, as this role."));
+        }
+        if (onServer && script.where) this.note(c.dim(`The revisions' SQL was run in ${script.where} to work out the states this script records (--replay-on-server).`));
         this.say(script.text);
         return;
       }
@@ -64,11 +82,14 @@ export abstract class ReplayCommand<T extends typeof Command> extends BaseComman
         this.say(c.green(words.nothing(status)));
         return;
       }
-      this.say(renderReplay(revisions, direction, c));
+      // With what each hazard that needs consent touches here (counted again before it runs).
+      this.say(renderReplay(await revisionFigures(db, revisions, direction), direction, c));
       const steps = (r: Revision) => (direction === 'upgrade' ? r.upgrade : r.downgrade);
       const what = revisions.length === 1 ? 'this revision' : `these ${revisions.length} revisions`;
-      await this.consent(revisions.flatMap(steps), `${direction} ${what}`, words.subject(revisions.length), flags);
-      const { ran, skipped } = await runRevisions(db, status.chain, revisions, direction, {
+      const { ran, skipped } = await runRevisionsWithConsent(db, status.chain, revisions, direction, {
+        consent: this.consentOf(flags),
+        ui: this.ui(),
+        words: { action: `${direction} ${what}`, subject: words.subject(revisions.length) },
         lockWaitMs,
         settings: this.runSettings(),
         onStep: (r, i, step) => this.note(c.dim(`  [${i + 1}/${steps(r).length}] ${step.op} ${step.object}`)),
@@ -76,17 +97,12 @@ export abstract class ReplayCommand<T extends typeof Command> extends BaseComman
         onDone: (r, ms) => this.say(`${c.green(words.done)} ${r.revision} (${r.fileName}) in ${ms} ms.`),
       });
       // Another run may have done some of them while this one waited for the lock.
-      const [did, done] = direction === 'upgrade' ? ['applied', 'applied'] : ['undid', 'undone'];
       if (ran.length === 0) {
-        const at = (await readStatus(db, this.plansDir())).current.map((r) => r.revision).join(', ') || 'base';
-        this.say(c.green(`Nothing was left to do: another schema command ${did} ${skipped.length === 1 ? 'it' : 'them'} meanwhile. The database is at ${at}.`));
+        this.say(c.green(replayedMeanwhileLine(direction, skipped.length, atLine((await readStatus(db, this.plansDir())).current))));
         return;
       }
-      for (const r of skipped) this.note(c.yellow(`${r.revision} (${r.fileName}) was ${done} meanwhile by another schema command; skipped.`));
-      if (direction === 'downgrade') {
-        const after = await readStatus(db, this.plansDir());
-        this.say(`The database is now at ${after.current.map((r) => r.revision).join(', ') || 'base'}.`);
-      }
+      for (const r of skipped) this.note(c.yellow(skippedLine(direction, r)));
+      if (direction === 'downgrade') this.say(`The database is now at ${atLine((await readStatus(db, this.plansDir())).current)}.`);
     });
   }
 
@@ -101,9 +117,8 @@ export abstract class ReplayCommand<T extends typeof Command> extends BaseComman
     const c = this.colour();
     const revision = (await loadChain(this.plansDir())).get(pending.revision);
     if (!revision) throw new UserError(`an interrupted ${pending.direction} of revision ${pending.revision} is waiting, but its file is not in ${this.plansDir()}`);
-    this.say(c.yellow(`An earlier ${pending.direction} of ${revision.revision} (${revision.fileName}) stopped after step ${pending.done} of ${pending.steps.length}; it is finished first.`));
-    await this.consent(pending.steps.slice(pending.done), 'finish it', 'what is left', flags);
-    const options = { lockWaitMs: flags['lock-wait'] * 1000, settings: this.runSettings() };
-    this.say(`${c.green('Finished')} ${revision.revision} in ${await resumeRun(db, revision, options)} ms.`);
+    this.say(c.yellow(interruptedRunLine(pending.direction, revision, pending.done, pending.steps.length)));
+    const ms = await finishRun(db, pending, revision, { consent: this.consentOf(flags), ui: this.ui(), lockWaitMs: flags['lock-wait'] * 1000, settings: this.runSettings() });
+    this.say(`${c.green('Finished')} ${revision.revision} in ${ms} ms.`);
   }
 }

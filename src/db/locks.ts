@@ -111,3 +111,21 @@ export async function readWithin<T>(db: Db, what: string, ms: number, fn: () => 
     throw lockTimeoutError(what, ms, await exclusiveHolders(db).catch(() => null));
   }
 }
+
+/**
+ * How many locks one transaction may take: half the server's shared lock table
+ * (max_locks_per_transaction x (max_connections + max_prepared_transactions)), which every
+ * session of the server shares. Applying and spelling stay within it, so another session
+ * never finds the table full ("out of shared memory").
+ */
+export async function lockBudget(db: Db): Promise<{ budget: number; table: number }> {
+  const rows = await db.query<{ n: number }>(`SELECT (current_setting('max_locks_per_transaction')::int * (current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int))::int AS n`);
+  const table = Number(rows[0]?.n ?? 6400);
+  return { budget: Math.max(16, Math.floor(table / 2)), table };
+}
+
+/** How many locks this session holds now. */
+export async function locksHeld(db: Db): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_catalog.pg_locks WHERE pid = pg_catalog.pg_backend_pid()');
+  return Number(row?.n ?? 0);
+}

@@ -1,11 +1,12 @@
-// Scratch databases: somewhere to replay revisions without data. A temporary database on the
-// target's own server when the role may create one (same version, same extensions), else an
-// in-memory PGlite. Always dropped afterwards. The target's extensions are created first, in
-// their own schemas, so the types they bring (citext, hstore...) exist there too.
+// Scratch databases: somewhere to replay without data. A temporary database on the target's own
+// server when the role may create one (same version, same extensions), else an in-memory PGlite;
+// only the PGlite for SQL from revision files that no one approved to run on the target. Always
+// dropped afterwards. The target's extensions are created first, in their own schemas, so the
+// types they bring (citext, hstore...) exist there too.
 import { randomBytes } from 'node:crypto';
 import { quoteIdent } from '../model/identifiers.js';
 import { connect, connectMemory, withDb, type Db } from './db.js';
-import { redactUrl, type Target } from './target.js';
+import { redactUrl, withDatabase, type Target } from './target.js';
 
 /** An extension of the target: what a copy of its schema needs first. */
 export interface Extension {
@@ -67,9 +68,8 @@ export async function withScratchDatabase<T>(target: Target, fn: (db: Db, info: 
       }
     });
     if (created) {
-      const url = new URL(target.url);
-      url.pathname = `/${name}`;
-      const scratchTarget: Target = { kind: 'server', url: url.toString(), source: target.source, display: redactUrl(url.toString()) };
+      const url = withDatabase(target.url, name);
+      const scratchTarget: Target = { kind: 'server', url, source: target.source, display: redactUrl(url) };
       const where = `a temporary database on ${target.display}`;
       try {
         const db = await connect(scratchTarget);
@@ -83,6 +83,16 @@ export async function withScratchDatabase<T>(target: Target, fn: (db: Db, info: 
       }
     }
   }
+  return withEmbeddedScratch(fn, options);
+}
+
+/**
+ * Run `fn` on a new in-memory PGlite, in this process: no network, no files, nothing of the
+ * target's server. Where SQL from files runs that no person approved to run on the target
+ * (revisions replayed by `merge`, or to work out the states an upgrade script records).
+ */
+export async function withEmbeddedScratch<T>(fn: (db: Db, info: ScratchInfo) => Promise<T>, options: ScratchOptions = {}): Promise<T> {
+  const extensions = options.extensions ?? [];
   const modules = (await Promise.all(extensions.map((e) => embeddedExtension(e.name)))).filter((m) => m !== null);
   const db = await connectMemory(Object.fromEntries(modules));
   const where = 'an in-memory embedded PostgreSQL';

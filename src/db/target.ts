@@ -1,12 +1,13 @@
 // Which database a command talks to: --url, else DATABASE_URL (environment, then a .env file
-// in the working directory), else the embedded PGlite kept in .schema/.
-import { readFileSync } from 'node:fs';
+// in the working directory), else libpq's PG* variables, else the embedded PGlite kept in
+// .schema/. A URL or a keyword/value conninfo, completed from PG* variables as psql does.
+import { existsSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseEnv } from 'node:util';
 
 export type Target =
-  | { readonly kind: 'server'; readonly url: string; readonly source: '--url' | 'DATABASE_URL' | '.env'; readonly display: string }
-  | { readonly kind: 'embedded'; readonly dir: string; readonly display: string };
+  { readonly kind: 'server'; readonly url: string; readonly source: '--url' | 'DATABASE_URL' | '.env' | 'PG*'; readonly display: string } | { readonly kind: 'embedded'; readonly dir: string; readonly display: string };
 
 export class TargetError extends Error {}
 
@@ -17,6 +18,14 @@ export class TargetError extends Error {}
 function parseUrl(url: string): { readonly url: URL; readonly socket: boolean } {
   const socket = /^[a-z]+:\/\/([^/@]*@)?\//i.test(url);
   return { url: new URL(socket ? url.replace(/^([a-z]+:\/\/(?:[^/@]*@)?)\//i, '$1localhost/') : url), socket };
+}
+
+/** The same server and login, another database (a socket URL stays one). */
+export function withDatabase(url: string, database: string): string {
+  const { url: u, socket } = parseUrl(url);
+  u.pathname = `/${encodeURIComponent(database)}`;
+  const text = u.toString();
+  return socket ? text.replace(/^([a-z]+:\/\/(?:[^/@]*@)?)localhost\//i, '$1/') : text;
 }
 
 /** The URL with its password hidden (in the user part or as `?password=`), for messages. */
@@ -61,6 +70,128 @@ export function connectionStrings(url: string, env: NodeJS.ProcessEnv = process.
   return [compat, withMode.replace(/([?&]sslmode=)[^&#]*/i, '$1disable')];
 }
 
+/** The variables of libpq that name a server: any one of them set means "use a server". */
+export const PG_VARIABLES = ['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGPASSWORD'] as const;
+
+/** libpq's keywords this tool passes on, and the URL query parameter each becomes. */
+const CONNINFO_PARAMETERS = new Set(['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'application_name', 'connect_timeout', 'options']);
+
+/**
+ * A keyword/value conninfo (`host=db port=5432 dbname=app user=me`) as a URL, read as libpq
+ * reads it: values bare or single-quoted (with `\'` and `\\`), spaces around `=` allowed.
+ */
+export function conninfoToUrl(text: string, source: string): string {
+  const parts = new Map<string, string>();
+  let i = 0;
+  const at = (): string => text[i] ?? '';
+  while (i < text.length) {
+    while (/\s/.test(at())) i++;
+    if (i >= text.length) break;
+    const keyStart = i;
+    while (i < text.length && !/[\s=]/.test(at())) i++;
+    const key = text.slice(keyStart, i);
+    while (/\s/.test(at())) i++;
+    if (at() !== '=') throw new TargetError(`${source}: missing "=" after "${key}" in the connection string`);
+    i++;
+    while (/\s/.test(at())) i++;
+    let value = '';
+    if (at() === "'") {
+      i++;
+      for (;;) {
+        if (i >= text.length) throw new TargetError(`${source}: unterminated quoted string in the connection string`);
+        if (at() === '\\') value += text[++i] ?? '';
+        else if (at() === "'") break;
+        else value += at();
+        i++;
+      }
+      i++;
+    } else {
+      while (i < text.length && !/\s/.test(at())) {
+        if (at() === '\\') i++;
+        value += at();
+        i++;
+      }
+    }
+    if (!['host', 'hostaddr', 'port', 'dbname', 'user', 'password', ...CONNINFO_PARAMETERS].includes(key)) {
+      throw new TargetError(`${source}: invalid connection option "${key}"`);
+    }
+    parts.set(key, value);
+  }
+  const params = new URLSearchParams();
+  for (const [key, value] of parts) if (CONNINFO_PARAMETERS.has(key)) params.set(key, value);
+  return formatUrl('postgresql:', {
+    user: parts.get('user') ?? '',
+    password: parts.get('password') ?? '',
+    host: parts.get('host') || parts.get('hostaddr') || '',
+    port: parts.get('port') ?? '',
+    database: parts.get('dbname') ?? '',
+    params,
+  });
+}
+
+interface UrlParts {
+  readonly user: string;
+  readonly password: string;
+  /** A name, an address, or a Unix socket folder (starting with `/`). */
+  readonly host: string;
+  readonly port: string;
+  readonly database: string;
+  /** Everything else in the query, in order. */
+  readonly params: URLSearchParams;
+}
+
+function formatUrl(protocol: string, p: UrlParts): string {
+  const params = new URLSearchParams(p.params);
+  const socket = p.host.startsWith('/');
+  const auth = p.user === '' ? '' : `${encodeURIComponent(p.user)}${p.password === '' ? '' : `:${encodeURIComponent(p.password)}`}@`;
+  const host = socket ? '' : p.host.includes(':') ? `[${p.host}]` : p.host;
+  const query = [...(socket ? [`host=${p.host}`] : []), ...(params.size > 0 ? [params.toString()] : [])].join('&');
+  return `${protocol}//${auth}${host}${p.port === '' ? '' : `:${p.port}`}/${encodeURIComponent(p.database)}${query === '' ? '' : `?${query}`}`;
+}
+
+/** Where libpq would look for the server when no host is named: its socket folder, if the server is there; else localhost. */
+function defaultHost(port: string): string {
+  for (const dir of ['/var/run/postgresql', '/tmp']) if (existsSync(join(dir, `.s.PGSQL.${port || '5432'}`))) return dir;
+  return 'localhost';
+}
+
+/**
+ * The URL with what it leaves out filled in as libpq fills it: the host from PGHOST (else
+ * PGHOSTADDR, else the socket folder or localhost), the port from PGPORT, the user from PGUSER
+ * (else the user running the command), the database from PGDATABASE (else the user). The
+ * password is left to the driver, which reads PGPASSWORD and ~/.pgpass as libpq does. A URL
+ * that names everything is returned as it is.
+ */
+export function completeUrl(url: string, env: NodeJS.ProcessEnv): string {
+  const { url: u, socket } = parseUrl(url);
+  const hostParam = u.searchParams.get('host');
+  const host = hostParam ?? (socket ? '' : decodeURIComponent(u.hostname));
+  const user = u.searchParams.get('user') ?? decodeURIComponent(u.username);
+  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  const port = u.port;
+  if (host !== '' && user !== '' && database !== '' && (port !== '' || !env['PGPORT'])) return url;
+  const filledPort = port || env['PGPORT']?.trim() || '';
+  const filledUser = user || env['PGUSER']?.trim() || userInfo().username;
+  const params = new URLSearchParams(u.searchParams);
+  params.delete('host');
+  params.delete('user');
+  return formatUrl(u.protocol, {
+    user: filledUser,
+    password: decodeURIComponent(u.password),
+    host: host || env['PGHOST']?.trim() || env['PGHOSTADDR']?.trim() || defaultHost(filledPort),
+    port: filledPort,
+    database: database || env['PGDATABASE']?.trim() || filledUser,
+    params,
+  });
+}
+
+/** A URL, or a keyword/value conninfo given where a URL may be (`--url "host=db dbname=app"`). */
+function readConnection(text: string, source: string, env: NodeJS.ProcessEnv): string {
+  const conninfo = !/^[a-z][a-z0-9+.-]*:/i.test(text) && /^\s*[a-z_]+\s*=/i.test(text);
+  const url = checkUrl(conninfo ? conninfoToUrl(text, source) : text, source);
+  return completeUrl(url, env);
+}
+
 function checkUrl(url: string, source: string): string {
   let parsed: URL;
   try {
@@ -95,19 +226,19 @@ export interface TargetInput {
 
 /** Resolve the target in the documented order. Reads .env; opens nothing. */
 export function resolveTarget(input: TargetInput): Target {
-  if (input.url !== undefined && input.url !== '') {
-    const url = checkUrl(input.url, '--url');
-    return { kind: 'server', url, source: '--url', display: redactUrl(url) };
-  }
+  const server = (text: string, source: Extract<Target, { kind: 'server' }>['source'], where: string): Target => {
+    const url = readConnection(text, where, input.env);
+    return { kind: 'server', url, source, display: redactUrl(url) };
+  };
+  if (input.url !== undefined && input.url !== '') return server(input.url, '--url', '--url');
   const fromEnv = input.env['DATABASE_URL'];
-  if (fromEnv !== undefined && fromEnv.trim() !== '') {
-    const url = checkUrl(fromEnv.trim(), 'DATABASE_URL');
-    return { kind: 'server', url, source: 'DATABASE_URL', display: redactUrl(url) };
-  }
+  if (fromEnv !== undefined && fromEnv.trim() !== '') return server(fromEnv.trim(), 'DATABASE_URL', 'DATABASE_URL');
   const fromFile = dotenvUrl(input.cwd);
-  if (fromFile !== null) {
-    const url = checkUrl(fromFile, 'DATABASE_URL in .env');
-    return { kind: 'server', url, source: '.env', display: redactUrl(url) };
+  if (fromFile !== null) return server(fromFile, '.env', 'DATABASE_URL in .env');
+  // libpq's own variables, as psql reads them: the server they name, its gaps filled as libpq fills them.
+  if (PG_VARIABLES.some((v) => (input.env[v] ?? '').trim() !== '')) {
+    const url = completeUrl('postgresql:///', input.env);
+    return { kind: 'server', url, source: 'PG*', display: redactUrl(url) };
   }
   const dir = join(input.cwd, '.schema');
   return { kind: 'embedded', dir, display: (relative(input.cwd, dir) || '.') + '/' };
@@ -116,8 +247,11 @@ export function resolveTarget(input: TargetInput): Target {
 /** One line saying which database is used, as the first thing a command prints. */
 export function describeTarget(target: Target): string {
   if (target.kind === 'embedded') {
-    return `Using the embedded PostgreSQL (PGlite) in ${target.display} (set --url or DATABASE_URL to use a server)`;
+    return `Using the embedded PostgreSQL (PGlite) in ${target.display} (set --url, DATABASE_URL or PGHOST to use a server)`;
   }
-  const from = target.source === '--url' ? '' : ` (from ${target.source === '.env' ? 'DATABASE_URL in .env' : 'DATABASE_URL'})`;
+  const from =
+    target.source === '--url'
+      ? ''
+      : ` (from ${target.source === '.env' ? 'DATABASE_URL in .env' : target.source === 'PG*' ? `${PG_VARIABLES.filter((v) => (process.env[v] ?? '').trim() !== '').join(', ') || 'PG* variables'}` : 'DATABASE_URL'})`;
   return `Using ${target.display}${from}`;
 }

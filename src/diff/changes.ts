@@ -3,6 +3,9 @@
 // not compile.
 import type { QualifiedName } from '../model/identifiers.js';
 import type { Check, Column, EnumType, ForeignKey, Index, PrimaryKey, Table, Unique } from '../model/model.js';
+import type { ExtensionChange } from './kinds/extension.js';
+import type { SequenceChange } from './kinds/sequence.js';
+import type { ViewChange } from './kinds/view.js';
 
 /** A column converted to the rebuilt version of an enum. */
 export interface EnumColumn {
@@ -20,6 +23,9 @@ export interface EnumAddition {
   readonly before: string | null;
   readonly after: string | null;
 }
+
+/** What an `alter_column` changes, decided once by the diff (`columnChanges`). */
+export type ColumnAspect = 'type' | 'nullability' | 'default' | 'identity' | 'comment' | 'generated';
 
 export type Change =
   | { readonly kind: 'create_schema'; readonly schema: string }
@@ -43,7 +49,8 @@ export type Change =
   | { readonly kind: 'add_column'; readonly table: Table; readonly column: Column }
   | { readonly kind: 'drop_column'; readonly table: Table; readonly column: Column }
   | { readonly kind: 'rename_column'; readonly table: Table; readonly from: string; readonly to: string }
-  | { readonly kind: 'alter_column'; readonly table: Table; readonly from: Column; readonly to: Column }
+  /** `changed`: what differs between `from` and `to`, never empty. */
+  | { readonly kind: 'alter_column'; readonly table: Table; readonly from: Column; readonly to: Column; readonly changed: readonly ColumnAspect[] }
   | { readonly kind: 'add_primary_key'; readonly table: Table; readonly key: PrimaryKey }
   | { readonly kind: 'drop_primary_key'; readonly table: Table; readonly key: PrimaryKey }
   | { readonly kind: 'add_unique'; readonly table: Table; readonly unique: Unique }
@@ -63,6 +70,30 @@ export type Change =
     }
   | { readonly kind: 'rename_index'; readonly table: Table; readonly from: string; readonly to: string }
   /** A check or foreign key left NOT VALID: check the existing rows, keep the constraint. */
-  | { readonly kind: 'validate_constraint'; readonly table: Table; readonly constraint: Check | ForeignKey };
+  | { readonly kind: 'validate_constraint'; readonly table: Table; readonly constraint: Check | ForeignKey }
+  | SequenceChange
+  | ExtensionChange
+  | ViewChange;
 
 export type ChangeKind = Change['kind'];
+
+/**
+ * The Change kinds of each kind of object: the changes its home in plan/kinds plans. Renaming
+ * and validating a constraint are planned by the check's home for all four constraint kinds;
+ * a sequence a column owns changes with its column, so it has no changes of its own.
+ */
+export interface KindChanges {
+  readonly schema: 'create_schema' | 'drop_schema';
+  readonly extension: ExtensionChange['kind'];
+  readonly enum: 'create_enum' | 'add_enum_values' | 'rebuild_enum' | 'drop_enum';
+  readonly sequence: SequenceChange['kind'];
+  readonly table: 'create_table' | 'drop_table' | 'rename_table' | 'alter_table';
+  readonly column: 'add_column' | 'drop_column' | 'rename_column' | 'alter_column';
+  readonly owned_sequence: never;
+  readonly primary_key: 'add_primary_key' | 'drop_primary_key';
+  readonly unique: 'add_unique' | 'drop_unique';
+  readonly check: 'add_check' | 'drop_check' | 'rename_constraint' | 'validate_constraint';
+  readonly index: 'create_index' | 'drop_index' | 'rename_index';
+  readonly foreign_key: 'add_foreign_key' | 'drop_foreign_key';
+  readonly view: ViewChange['kind'];
+}

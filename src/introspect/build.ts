@@ -1,117 +1,21 @@
 // Catalog rows -> Model. Pure: unit-tested without a server.
 import { objectPath } from '../model/identifiers.js';
-import type {
-  Check,
-  Column,
-  Dependent,
-  EnumType,
-  ForeignKey,
-  Index,
-  IndexKey,
-  Model,
-  OwnedSequence,
-  PrimaryKey,
-  ReferentialAction,
-  Table,
-  TypeDependent,
-  Unique,
-  Unmanaged,
-} from '../model/model.js';
-import type {
-  CatalogRows,
-  ColumnRow,
-  ConstraintRow,
-  DependentRow,
-  EnumRow,
-  ExtensionRow,
-  FunctionRow,
-  IndexRow,
-  OccupiedSchemaRow,
-  OwnedSequenceRow,
-  TableRow,
-  TakenNameRow,
-  TypeDependentRow,
-  UnmanagedRow,
-  UnmanagedTableRow,
-} from './catalog.js';
+import type { Check, Column, Dependent, ForeignKey, Index, Model, PrimaryKey, Table, TypeDependent, Unique, Unmanaged } from '../model/model.js';
+import type { CatalogRows, DependentRow, ExtensionRow, FunctionRow, OccupiedSchemaRow, TableRow, TakenNameRow, TypeDependentRow, UnmanagedRow, UnmanagedTableRow } from './catalog.js';
+import { buildColumn } from './kinds/column.js';
+import { buildConstraint } from './kinds/constraint.js';
+import { buildEnums } from './kinds/enum.js';
+import { buildIndex } from './kinds/index.js';
+import type { AvailableExtension, Extension } from '../model/extension.js';
+import { buildExtensions } from './kinds/extension.js';
+import { buildSequences } from './kinds/sequence.js';
+import { buildViews } from './kinds/view.js';
 
-const ACTIONS: Record<string, ReferentialAction> = {
-  a: 'no action',
-  r: 'restrict',
-  c: 'cascade',
-  n: 'set null',
-  d: 'set default',
-};
-
-const INDOPTION_DESC = 1;
-const INDOPTION_NULLS_FIRST = 2;
-
-export function buildColumn(row: ColumnRow): Column {
-  return {
-    kind: 'column',
-    name: row.name,
-    type: row.type,
-    typeRef: row.enum_schema !== null && row.enum_name !== null ? { schema: row.enum_schema, name: row.enum_name, array: row.is_array } : null,
-    nullable: row.nullable,
-    default: row.default,
-    identity: row.identity === 'a' ? 'always' : row.identity === 'd' ? 'by_default' : null,
-    comment: row.comment,
-    ...(row.generated ? { generated: row.generated } : {}),
-    ...(row.owned_sequences && row.owned_sequences.length > 0 ? { ownedSequences: row.owned_sequences.map(buildOwnedSequence) } : {}),
-  };
-}
-
-export function buildOwnedSequence(row: OwnedSequenceRow): OwnedSequence {
-  const { name, type, start, increment, min, max, cache, cycle } = row;
-  return { name, type, start, increment, min, max, cache, cycle };
-}
-
-export function buildIndex(row: IndexRow): Index {
-  const keys: IndexKey[] = row.keys.slice(0, row.key_count).map((k) => ({
-    column: k.column,
-    expression: k.column === null ? k.expression : null,
-    descending: (k.option & INDOPTION_DESC) !== 0,
-    nullsFirst: (k.option & INDOPTION_NULLS_FIRST) !== 0,
-  }));
-  const include = row.keys.slice(row.key_count).map((k) => k.column ?? k.expression ?? '');
-  return {
-    kind: 'index',
-    name: row.name,
-    unique: row.unique,
-    method: row.method,
-    keys,
-    include,
-    where: row.where,
-    ...(row.valid === false ? { invalid: true as const } : {}),
-    ...(row.unique && row.nulls_not_distinct === true ? { nullsNotDistinct: true as const } : {}),
-  };
-}
-
-type Constraint = PrimaryKey | Unique | Check | ForeignKey;
-
-export function buildConstraint(row: ConstraintRow): Constraint {
-  switch (row.type) {
-    case 'p':
-      return { kind: 'primary_key', name: row.name, columns: row.columns };
-    case 'u':
-      return { kind: 'unique', name: row.name, columns: row.columns, nullsNotDistinct: row.nulls_not_distinct };
-    case 'c':
-      return { kind: 'check', name: row.name, definition: (row.definition ?? '').replace(/ NOT VALID$/, ''), ...(row.validated === false ? { notValid: true as const } : {}) };
-    case 'f':
-      return {
-        kind: 'foreign_key',
-        name: row.name,
-        columns: row.columns,
-        references: { schema: row.ref_schema ?? '', table: row.ref_table ?? '', columns: row.ref_columns ?? [] },
-        onDelete: ACTIONS[row.on_delete] ?? 'no action',
-        onUpdate: ACTIONS[row.on_update] ?? 'no action',
-        match: row.match === 'f' ? 'full' : 'simple',
-        deferrable: row.deferrable,
-        initiallyDeferred: row.deferred,
-        ...(row.validated === false ? { notValid: true as const } : {}),
-      };
-  }
-}
+export { buildColumn } from './kinds/column.js';
+export { buildConstraint } from './kinds/constraint.js';
+export { buildEnums } from './kinds/enum.js';
+export { buildIndex } from './kinds/index.js';
+export { buildOwnedSequence } from './kinds/owned-sequence.js';
 
 interface MutableTable {
   schema: string;
@@ -129,9 +33,7 @@ interface MutableTable {
  * Group column, constraint and index rows into tables keyed by object path. Tables come from
  * `tables` rows when given, else from the column rows (the spelling transaction's case).
  */
-export function buildTables(
-  rows: Pick<CatalogRows, 'columns' | 'constraints' | 'indexes'> & { readonly tables?: readonly TableRow[] },
-): Record<string, Table> {
+export function buildTables(rows: Pick<CatalogRows, 'columns' | 'constraints' | 'indexes'> & { readonly tables?: readonly TableRow[] }): Record<string, Table> {
   const tables = new Map<string, MutableTable>();
   const ensure = (schema: string, name: string, comment: string | null = null): MutableTable => {
     const key = objectPath(schema, name);
@@ -147,8 +49,11 @@ export function buildTables(
     const t = rows.tables ? tables.get(objectPath(row.schema, row.table)) : ensure(row.schema, row.table);
     t?.columns.push(buildColumn(row));
   }
+  // Without a list of tables (the spelling's temporary ones), a table is any that has a column,
+  // a constraint or an index: a check that reads no column may sit on a table with none.
+  const tableOf = (schema: string, name: string): MutableTable | undefined => (rows.tables ? tables.get(objectPath(schema, name)) : ensure(schema, name));
   for (const row of rows.constraints) {
-    const t = tables.get(objectPath(row.schema, row.table));
+    const t = tableOf(row.schema, row.table);
     if (!t) continue;
     const c = buildConstraint(row);
     if (c.kind === 'primary_key') t.primaryKey = c;
@@ -157,19 +62,11 @@ export function buildTables(
     else t.foreignKeys[c.name] = c;
   }
   for (const row of rows.indexes) {
-    const t = tables.get(objectPath(row.schema, row.table));
+    const t = tableOf(row.schema, row.table);
     if (t) t.indexes[row.name] = buildIndex(row);
   }
   const out: Record<string, Table> = {};
   for (const [key, t] of tables) out[key] = { kind: 'table', ...t };
-  return out;
-}
-
-export function buildEnums(rows: readonly EnumRow[]): Record<string, EnumType> {
-  const out: Record<string, EnumType> = {};
-  for (const row of rows) {
-    out[objectPath(row.schema, row.name)] = { kind: 'enum', schema: row.schema, name: row.name, values: row.values ?? [] };
-  }
   return out;
 }
 
@@ -213,12 +110,7 @@ export interface UnmanagedExtras {
   readonly taken?: readonly TakenNameRow[];
 }
 
-export function buildUnmanaged(
-  rows: readonly UnmanagedRow[],
-  tables: readonly UnmanagedTableRow[] = [],
-  dependents: readonly DependentRow[] = [],
-  extras: UnmanagedExtras = {},
-): Unmanaged {
+export function buildUnmanaged(rows: readonly UnmanagedRow[], tables: readonly UnmanagedTableRow[] = [], dependents: readonly DependentRow[] = [], extras: UnmanagedExtras = {}): Unmanaged {
   const counts: Record<string, number> = {};
   const occupied = new Set<string>((extras.occupied ?? []).map((r) => r.schema));
   for (const row of rows) {
@@ -239,6 +131,8 @@ export function buildUnmanaged(
 /** How big a table is, as far as the catalog knows. */
 export interface TableSize {
   readonly bytes: number | null;
+  /** `bytes` is the catalog's count of pages (the table was locked), not the size read from disk. */
+  readonly estimated?: boolean;
   readonly rows: number | null;
 }
 
@@ -252,6 +146,12 @@ export interface Introspection {
   readonly serverVersion: number;
   /** Extensions installed, with their schemas: what a copy of the schema needs first. */
   readonly extensions: readonly ExtensionRow[];
+  /** What the server could install: where CREATE EXTENSION puts each and which version it makes. */
+  readonly availableExtensions: readonly AvailableExtension[];
+  /** The updates the server has scripts for, of the extensions installed: `name\0from\0to` (plan/drafts.ts extensionUpdate). */
+  readonly extensionUpdates: ReadonlySet<string>;
+  /** The types of each installed extension, as columns spell their types (`public.citext`). */
+  readonly extensionTypes: Readonly<Record<string, readonly string[]>>;
   /** By index object path: the CREATE INDEX statement of each index of a managed table (not the Model: see IndexRow). */
   readonly indexDefinitions: Readonly<Record<string, string>>;
   /** The user's functions (not an extension's), in creation order: a copy needs those managed tables call (`called`) and what they call in turn. */
@@ -272,15 +172,27 @@ export function buildUsedFunction(row: FunctionRow): UsedFunction {
   return { signature: `${objectPath(row.schema, row.name)}(${row.arguments})`, definition: row.definition, called: row.called ?? true };
 }
 
+/** The Model's `extensions`, only when the database has any besides plpgsql (so Models without them do not change). */
+const withExtensions = (extensions: Record<string, Extension>): { extensions?: Record<string, Extension> } => (Object.keys(extensions).length > 0 ? { extensions } : {});
+
+function extensionTypes(rows: CatalogRows): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const r of rows.extension_types ?? []) (out[r.name] ??= []).push(r.type);
+  return out;
+}
+
 export function buildIntrospection(rows: CatalogRows): Introspection {
   return {
     model: {
       schemas: rows.schemas.map((s) => s.name),
       enums: buildEnums(rows.enums),
       tables: buildTables(rows),
+      ...((rows.sequences ?? []).length > 0 ? { sequences: buildSequences(rows.sequences ?? []) } : {}),
+      ...withExtensions(buildExtensions(rows.extensions ?? [])),
+      ...((rows.views ?? []).length > 0 ? { views: buildViews(rows.views ?? []) } : {}),
     },
     sizes: Object.fromEntries(
-      rows.tables.map((t) => [objectPath(t.schema, t.table), { bytes: t.bytes === null ? null : Number(t.bytes), rows: t.rows === null ? null : Number(t.rows) }]),
+      rows.tables.map((t) => [objectPath(t.schema, t.table), { bytes: t.bytes === null ? null : Number(t.bytes), rows: t.rows === null ? null : Number(t.rows), ...(t.bytes_estimated ? { estimated: true } : {}) }]),
     ),
     unmanaged: buildUnmanaged(rows.unmanaged, rows.unmanaged_tables, rows.dependents, {
       typeDependents: rows.type_dependents ?? [],
@@ -290,6 +202,9 @@ export function buildIntrospection(rows: CatalogRows): Introspection {
     knownTypes: new Set(rows.types.map((t) => `${t.schema}.${t.name}`)),
     serverVersion: rows.server_version,
     extensions: rows.extensions ?? [],
+    extensionUpdates: new Set((rows.extension_updates ?? []).map((u) => `${u.name}\u0000${u.source}\u0000${u.target}`)),
+    extensionTypes: extensionTypes(rows),
+    availableExtensions: (rows.available_extensions ?? []).map((a) => ({ name: a.name, version: a.default_version, schema: a.schema ?? rows.current_schema ?? 'public' })),
     functions: (rows.functions ?? []).map(buildUsedFunction),
     indexDefinitions: Object.fromEntries(rows.indexes.flatMap((i) => (i.definition ? [[objectPath(i.schema, i.table, i.name), i.definition]] : []))),
   };

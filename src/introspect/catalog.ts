@@ -1,130 +1,35 @@
-// Catalog queries: one per kind of object, for the whole database (never one per table).
-// Each returns a JSON array so pg and PGlite hand back identical rows. The same queries read
-// the temporary tables of the spelling transaction (scope 'temp'), so both sides of a diff
-// are spelled by the same functions.
-import { quoteLiteral } from '../model/identifiers.js';
-import { LEDGER_SCHEMA, type OwnedSequence } from '../model/model.js';
+// The catalog read: the queries of the kinds of object (introspect/kinds/, listed by
+// introspect/kinds/registry.ts) and those of what this tool leaves alone, for the whole
+// database in one round trip (never one per table). Each returns a JSON array so pg and PGlite
+// hand back identical rows. The same queries read the temporary tables of the spelling
+// transaction (scope 'temp'), so both sides of a diff are spelled by the same functions.
+import type { ColumnRow } from './kinds/column.js';
+import type { ConstraintRow } from './kinds/constraint.js';
+import type { EnumRow } from './kinds/enum.js';
+import type { IndexRow } from './kinds/index.js';
+import { kindQueries } from './kinds/registry.js';
+import type { SchemaRow } from './kinds/schema.js';
+import { availableExtensionsSql, extensionTypesSql, extensionUpdatesSql, type AvailableExtensionRow, type ExtensionRow, type ExtensionTypeRow, type ExtensionUpdateRow } from './kinds/extension.js';
+import type { SequenceRow } from './kinds/sequence.js';
+export type { AvailableExtensionRow, ExtensionRow, ExtensionUpdateRow } from './kinds/extension.js';
+import type { TableRow } from './kinds/table.js';
+import type { ViewRow } from './kinds/view.js';
+export type { ViewRow } from './kinds/view.js';
+import { asJsonArray, cls, notExtensionMember, ownedSequence, plainTable, relationScope, schemaFilter, tableKind } from './scope.js';
 
-export type Scope = 'database' | 'temp';
+export type { Scope } from './scope.js';
+export { columnsSql, type ColumnRow } from './kinds/column.js';
+export { constraintsSql, type ConstraintRow } from './kinds/constraint.js';
+export { enumsSql, type EnumRow } from './kinds/enum.js';
+export { indexesSql, type IndexKeyRow, type IndexRow } from './kinds/index.js';
+export type { OwnedSequenceRow } from './kinds/owned-sequence.js';
+export { schemasSql, type SchemaRow } from './kinds/schema.js';
+export { tablesSql, type TableRow } from './kinds/table.js';
 
-const SYSTEM_SCHEMAS = ['pg_catalog', 'information_schema', LEDGER_SCHEMA].map(quoteLiteral).join(', ');
-
-/** Schemas whose objects are user objects. */
-function schemaFilter(n: string): string {
-  return `${n}.nspname NOT IN (${SYSTEM_SCHEMAS}) AND ${n}.nspname !~ '^pg_(toast|temp_)'`;
-}
-
-/** Objects created by an extension belong to the extension, not to the user. */
-function notExtensionMember(catalog: string, oid: string): string {
-  return `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE dep.classid = '${catalog}'::regclass AND dep.objid = ${oid} AND dep.deptype = 'e')`;
-}
-
-function relationScope(scope: Scope, c = 'c', n = 'n'): string {
-  if (scope === 'temp') return `${c}.relnamespace = pg_catalog.pg_my_temp_schema()`;
-  return `${schemaFilter(n)} AND ${notExtensionMember('pg_catalog.pg_class', `${c}.oid`)}`;
-}
-
-/**
- * A plain table: not partitioned, not a partition, in no inheritance tree. Only those are
- * managed; the others are counted and left alone (their DDL is more than a column list).
- */
-function plainTable(c = 'c'): string {
-  return `${c}.relkind = 'r' AND NOT ${c}.relispartition
-    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = ${c}.oid OR inh.inhparent = ${c}.oid)`;
-}
-
-/** What an unmanaged table is, for people: `partitioned table`, `partition`, ... */
-function tableKind(c = 'c'): string {
-  return `CASE WHEN ${c}.relispartition THEN 'partition' WHEN ${c}.relkind = 'p' THEN 'partitioned table'
-      WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = ${c}.oid) THEN 'inheriting table'
-      ELSE 'inheritance parent' END`;
-}
-
-const cls = (name: string): string => `'pg_catalog.${name}'::regclass`;
-
-const asJsonArray = (select: string): string => `(SELECT coalesce(json_agg(row_to_json(x)), '[]'::json) FROM (${select}) x)`;
-
-export interface SchemaRow {
-  readonly name: string;
-}
-export interface EnumRow {
-  readonly schema: string;
-  readonly name: string;
-  readonly values: string[];
-}
-export interface TableRow {
-  readonly schema: string;
-  readonly table: string;
-  readonly comment: string | null;
-  /** On disk with indexes and TOAST; null for the spelling transaction's tables. */
-  readonly bytes: number | null;
-  /** From the statistics (pg_class.reltuples): an estimate; null when never analysed, or 0. */
-  readonly rows: number | null;
-}
-export interface ColumnRow {
-  readonly schema: string;
-  readonly table: string;
-  readonly name: string;
-  readonly type: string;
-  readonly nullable: boolean;
-  readonly default: string | null;
-  /** The expression of a generated (STORED) column. */
-  readonly generated: string | null;
-  readonly identity: string;
-  readonly comment: string | null;
-  readonly enum_schema: string | null;
-  readonly enum_name: string | null;
-  readonly is_array: boolean;
-  /** Sequences OWNED BY the column (serial's), null when none. */
-  readonly owned_sequences: OwnedSequenceRow[] | null;
-}
-/** The catalog row is the Model's sequence as it is (the query names its fields so). */
-export type OwnedSequenceRow = OwnedSequence;
-export interface ConstraintRow {
-  readonly schema: string;
-  readonly table: string;
-  readonly name: string;
-  readonly type: 'p' | 'u' | 'c' | 'f';
-  readonly columns: string[];
-  readonly ref_schema: string | null;
-  readonly ref_table: string | null;
-  readonly ref_columns: string[] | null;
-  readonly on_update: string;
-  readonly on_delete: string;
-  readonly match: string;
-  readonly deferrable: boolean;
-  readonly deferred: boolean;
-  readonly definition: string | null;
-  readonly nulls_not_distinct: boolean;
-  readonly validated: boolean;
-}
-export interface IndexKeyRow {
-  readonly column: string | null;
-  readonly expression: string | null;
-  readonly option: number;
-}
-export interface IndexRow {
-  readonly schema: string;
-  readonly table: string;
-  readonly name: string;
-  readonly unique: boolean;
-  readonly method: string;
-  readonly key_count: number;
-  readonly keys: IndexKeyRow[];
-  readonly where: string | null;
-  readonly valid: boolean;
-  readonly nulls_not_distinct: boolean;
-  /** pg_get_indexdef: the CREATE INDEX statement, with what the Model does not hold (operator classes, collations, storage parameters). */
-  readonly definition?: string;
-}
 export interface UnmanagedRow {
   readonly kind: string;
   readonly schema: string;
   readonly count: number;
-}
-export interface ExtensionRow {
-  readonly name: string;
-  readonly schema: string;
 }
 export interface UnmanagedTableRow {
   readonly schema: string;
@@ -197,6 +102,10 @@ export interface CatalogRows {
   readonly server_version: number;
   readonly schemas: SchemaRow[];
   readonly enums: EnumRow[];
+  /** Absent in rows read before sequences were managed. */
+  readonly sequences?: SequenceRow[];
+  /** Absent in rows read before views were managed. */
+  readonly views?: ViewRow[];
   readonly tables: TableRow[];
   readonly columns: ColumnRow[];
   readonly constraints: ConstraintRow[];
@@ -209,143 +118,24 @@ export interface CatalogRows {
   readonly taken_names?: TakenNameRow[];
   readonly types: TypeNameRow[];
   readonly extensions: ExtensionRow[];
+  /** Absent in rows read before extensions were managed. */
+  readonly available_extensions?: AvailableExtensionRow[];
+  readonly current_schema?: string | null;
+  readonly extension_updates?: ExtensionUpdateRow[];
+  readonly extension_types?: ExtensionTypeRow[];
   readonly functions: FunctionRow[];
-}
-
-export function schemasSql(): string {
-  return `SELECT n.nspname AS name FROM pg_catalog.pg_namespace n
-    WHERE ${schemaFilter('n')} AND ${notExtensionMember('pg_catalog.pg_namespace', 'n.oid')}
-    ORDER BY 1`;
-}
-
-export function enumsSql(): string {
-  return `SELECT n.nspname AS schema, t.typname AS name,
-      (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) AS values
-    FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-    WHERE t.typtype = 'e' AND ${schemaFilter('n')} AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')}
-    ORDER BY 1, 2`;
-}
-
-export function tablesSql(scope: Scope): string {
-  return `SELECT n.nspname AS schema, c.relname AS table, pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
-      -- From pg_class only: pg_total_relation_size would lock every table (and wait behind any
-      -- session holding ACCESS EXCLUSIVE); pages counted at the last VACUUM or ANALYZE will do.
-      ((c.relpages + coalesce((SELECT t.relpages FROM pg_catalog.pg_class t WHERE t.oid = c.reltoastrelid), 0)
-        + coalesce((SELECT sum(ic.relpages) FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid), 0))
-        * current_setting('block_size')::bigint) AS bytes,
-      -- 0 is no figure: it is also what a table analysed empty, or never (before PostgreSQL 14), says.
-      CASE WHEN c.reltuples > 0 THEN c.reltuples::bigint END AS rows
-    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE ${plainTable()} AND ${relationScope(scope)}
-    ORDER BY 1, 2`;
-}
-
-export function columnsSql(scope: Scope): string {
-  return `SELECT n.nspname AS schema, c.relname AS table, a.attname AS name,
-      pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
-      NOT a.attnotnull AS nullable,
-      CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END AS default,
-      CASE WHEN a.attgenerated = 's' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END AS generated,
-      a.attidentity::text AS identity,
-      pg_catalog.col_description(c.oid, a.attnum) AS comment,
-      CASE WHEN t.typtype = 'e' THEN tn.nspname WHEN et.typtype = 'e' THEN etn.nspname END AS enum_schema,
-      CASE WHEN t.typtype = 'e' THEN t.typname WHEN et.typtype = 'e' THEN et.typname END AS enum_name,
-      et.oid IS NOT NULL AS is_array,
-      ${ownedSequences('c', 'a')} AS owned_sequences
-    FROM pg_catalog.pg_attribute a
-    JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-    JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
-    LEFT JOIN pg_catalog.pg_type et ON t.typcategory = 'A' AND et.oid = t.typelem
-    LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace
-    LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-    WHERE a.attnum > 0 AND NOT a.attisdropped AND ${plainTable()} AND ${relationScope(scope)}
-    ORDER BY 1, 2, a.attnum`;
-}
-
-/**
- * The sequences OWNED BY a column (dependency 'a'; an identity's own sequence is 'i' and part
- * of the identity), with every option CREATE SEQUENCE takes. Numbers as text: they are int8.
- */
-function ownedSequences(c: string, a: string): string {
-  return `(SELECT json_agg(json_build_object('name', s.relname, 'type', pg_catalog.format_type(sq.seqtypid, NULL),
-        'start', sq.seqstart::text, 'increment', sq.seqincrement::text, 'min', sq.seqmin::text, 'max', sq.seqmax::text,
-        'cache', sq.seqcache::text, 'cycle', sq.seqcycle) ORDER BY s.relname)
-      FROM pg_catalog.pg_depend dep
-      JOIN pg_catalog.pg_class s ON s.oid = dep.objid AND s.relkind = 'S'
-      JOIN pg_catalog.pg_sequence sq ON sq.seqrelid = s.oid
-      WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refclassid = 'pg_catalog.pg_class'::regclass
-        AND dep.refobjid = ${c}.oid AND dep.refobjsubid = ${a}.attnum AND dep.deptype = 'a')`;
-}
-
-function attnames(rel: string, keys: string): string {
-  return `(SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(${keys}) WITH ORDINALITY k(num, ord)
-      JOIN pg_catalog.pg_attribute a ON a.attrelid = ${rel} AND a.attnum = k.num)`;
-}
-
-export function constraintsSql(scope: Scope, serverVersion: number): string {
-  const nullsNotDistinct =
-    serverVersion >= 150000
-      ? `coalesce((SELECT i.indnullsnotdistinct FROM pg_catalog.pg_index i WHERE i.indexrelid = con.conindid AND con.contype = 'u'), false)`
-      : 'false';
-  return `SELECT n.nspname AS schema, c.relname AS table, con.conname AS name, con.contype::text AS type,
-      ${attnames('con.conrelid', 'con.conkey')} AS columns,
-      fn.nspname AS ref_schema, fc.relname AS ref_table,
-      ${attnames('con.confrelid', 'con.confkey')} AS ref_columns,
-      con.confupdtype::text AS on_update, con.confdeltype::text AS on_delete, con.confmatchtype::text AS match,
-      con.condeferrable AS deferrable, con.condeferred AS deferred,
-      CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
-      ${nullsNotDistinct} AS nulls_not_distinct,
-      con.convalidated AS validated
-    FROM pg_catalog.pg_constraint con
-    JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
-    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
-    LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
-    WHERE con.contype IN ('p', 'u', 'c', 'f') AND ${plainTable()} AND ${relationScope(scope)}
-      -- A foreign key to a table left alone is left alone too: the file cannot name that table.
-      AND (con.contype <> 'f' OR ${plainTable('fc')})
-    ORDER BY 1, 2, 3`;
-}
-
-export function indexesSql(scope: Scope, serverVersion: number): string {
-  const nullsNotDistinct = serverVersion >= 150000 ? 'i.indnullsnotdistinct' : 'false';
-  return `SELECT n.nspname AS schema, c.relname AS table, ic.relname AS name, i.indisunique AS unique,
-      am.amname AS method, i.indnkeyatts::int AS key_count,
-      (SELECT json_agg(json_build_object(
-          'column', CASE WHEN k.attnum <> 0 THEN a.attname END,
-          'expression', CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) END,
-          'option', coalesce(o.opt, 0)) ORDER BY k.ord)
-        FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
-        LEFT JOIN unnest(i.indoption::int2[]) WITH ORDINALITY o(opt, ord) ON o.ord = k.ord
-        LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum) AS keys,
-      pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS where,
-      i.indisvalid AS valid,
-      ${nullsNotDistinct} AS nulls_not_distinct,
-      pg_catalog.pg_get_indexdef(i.indexrelid) AS definition
-    FROM pg_catalog.pg_index i
-    JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-    JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
-    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-    WHERE ${plainTable()} AND ${relationScope(scope)}
-      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
-        WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
-    ORDER BY 1, 2, 3`;
 }
 
 /** What the tool leaves alone, counted per kind and schema. */
 export function unmanagedSql(): string {
   const inUserSchema = schemaFilter('n');
   return `SELECT kind, schema, count(*)::int AS count FROM (
-      SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'
-          WHEN 'S' THEN 'sequence' WHEN 'c' THEN 'composite type' ELSE ${tableKind()} END AS kind, n.nspname AS schema
+      SELECT CASE c.relkind WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'
+          WHEN 'c' THEN 'composite type' ELSE ${tableKind()} END AS kind, n.nspname AS schema
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')}
-          AND (c.relkind IN ('v', 'm', 'f', 'c') OR (c.relkind IN ('r', 'p') AND NOT (${plainTable()}))
-            OR (c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
-                WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i'))))
+          -- Sequences and views are managed: introspect/kinds/sequence.ts, introspect/kinds/view.ts.
+          AND (c.relkind IN ('m', 'f', 'c') OR (c.relkind IN ('r', 'p') AND NOT (${plainTable()})))
       UNION ALL
       SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, n.nspname
         FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
@@ -382,8 +172,8 @@ export function unmanagedTablesSql(): string {
 }
 
 /**
- * Objects the tool does not manage that stand on a managed table or one of its columns
- * (views, functions with SQL bodies, policies, triggers, foreign keys and defaults of unmanaged
+ * Objects the tool does not manage that stand on a managed table or one of its columns, or on a
+ * managed view (materialized views, functions with SQL bodies, policies, triggers, foreign keys and defaults of unmanaged
  * tables), or on a sequence a column owns (which goes with the column): PostgreSQL refuses to
  * drop or retype what they use while they exist. `own` marks one that belongs to the table
  * itself (dropped with it).
@@ -416,19 +206,15 @@ export function dependentsSql(): string {
     LEFT JOIN pg_catalog.pg_attribute ada ON ada.attrelid = ad.adrelid AND ada.attnum = ad.adnum
     LEFT JOIN pg_catalog.pg_class oc ON oc.oid = coalesce(r.ev_class, pol.polrelid, tg.tgrelid, con.conrelid, ad.adrelid)
     LEFT JOIN pg_catalog.pg_namespace on_ ON on_.oid = oc.relnamespace
-    WHERE d.deptype = 'n' AND ${plainTable('t')} AND ${relationScope('database', 't', 'n')}
-      AND (r.oid IS NOT NULL OR p.oid IS NOT NULL OR pol.oid IS NOT NULL OR tg.oid IS NOT NULL
+    WHERE d.deptype = 'n' AND (${plainTable('t')} OR t.relkind = 'v') AND ${relationScope('database', 't', 'n')}
+      -- Views are managed (introspect/kinds/view.ts): a view's own rule is planned, not in the way,
+      -- unless it calls a sequence a column owns (the plan does not make a view go with a column's sequence).
+      AND ((r.oid IS NOT NULL AND NOT (r.rulename = '_RETURN' AND oc.relkind = 'v' AND owner.objid IS NULL AND ${notExtensionMember('pg_catalog.pg_class', 'oc.oid')})) OR p.oid IS NOT NULL OR pol.oid IS NOT NULL OR tg.oid IS NOT NULL
         -- Foreign keys and defaults of managed tables are planned; those of tables left alone are not.
         -- A partition's copy of its parent's key goes with the parent's: only that one is named.
         OR (con.oid IS NOT NULL AND NOT (${plainTable('oc')}) AND con.conparentid = 0)
         OR (ad.oid IS NOT NULL AND NOT (${plainTable('oc')})))
     ORDER BY 1, 2, 3, 4, 5, 6`;
-}
-
-/** A sequence that belongs to a column (serial, identity): it goes with its table. */
-function ownedSequence(c = 'c'): string {
-  return `${c}.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend o
-    WHERE o.classid = ${cls('pg_class')} AND o.objid = ${c}.oid AND o.deptype IN ('a', 'i'))`;
 }
 
 /**
@@ -443,7 +229,8 @@ export function occupiedSchemasSql(): string {
     LEFT JOIN pg_catalog.pg_class c ON d.classid = ${cls('pg_class')} AND c.oid = d.objid
     LEFT JOIN pg_catalog.pg_type t ON d.classid = ${cls('pg_type')} AND t.oid = d.objid
     WHERE d.deptype = 'n' AND ${schemaFilter('n')}
-      AND NOT (c.oid IS NOT NULL AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')} AND ((${plainTable()}) OR (${ownedSequence()})))
+      -- Sequences are managed too: with their column, or of their own (introspect/kinds/sequence.ts).
+      AND NOT (c.oid IS NOT NULL AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')} AND ((${plainTable()}) OR c.relkind IN ('S', 'v')))
       AND NOT (t.oid IS NOT NULL AND t.typtype = 'e' AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')})
     ORDER BY 1`;
 }
@@ -539,13 +326,6 @@ export function typeNamesSql(): string {
     WHERE t.typcategory <> 'A' AND t.typtype <> 'c' AND n.nspname !~ '^pg_(toast|temp_)' AND n.nspname <> 'information_schema'`;
 }
 
-/** The extensions installed, in the order they were created (a dependency comes first). */
-export function extensionsSql(): string {
-  return `SELECT e.extname AS name, n.nspname AS schema
-    FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
-    ORDER BY e.oid`;
-}
-
 /**
  * The user's functions (not an extension's), each marked `called` when defaults, generated
  * columns, checks or index expressions of managed tables call it: a copy of the schema needs
@@ -572,14 +352,10 @@ export function usedFunctionsSql(): string {
 
 /** The whole catalog read of a database in one round trip. */
 export function catalogSql(serverVersion: number): string {
+  const kinds = kindQueries('database', serverVersion).map(([rows, sql]) => `'${rows}', ${asJsonArray(sql)},`);
   return `SELECT json_build_object(
       'server_version', current_setting('server_version_num')::int,
-      'schemas', ${asJsonArray(schemasSql())},
-      'enums', ${asJsonArray(enumsSql())},
-      'tables', ${asJsonArray(tablesSql('database'))},
-      'columns', ${asJsonArray(columnsSql('database'))},
-      'constraints', ${asJsonArray(constraintsSql('database', serverVersion))},
-      'indexes', ${asJsonArray(indexesSql('database', serverVersion))},
+      ${kinds.join('\n      ')}
       'unmanaged', ${asJsonArray(unmanagedSql())},
       'unmanaged_tables', ${asJsonArray(unmanagedTablesSql())},
       'dependents', ${asJsonArray(dependentsSql())},
@@ -587,16 +363,18 @@ export function catalogSql(serverVersion: number): string {
       'occupied_schemas', ${asJsonArray(occupiedSchemasSql())},
       'taken_names', ${asJsonArray(takenNamesSql())},
       'types', ${asJsonArray(typeNamesSql())},
-      'extensions', ${asJsonArray(extensionsSql())},
+      'available_extensions', ${asJsonArray(availableExtensionsSql())},
+      'current_schema', current_schema(),
+      'extension_updates', ${asJsonArray(extensionUpdatesSql())},
+      'extension_types', ${asJsonArray(extensionTypesSql())},
       'functions', ${asJsonArray(usedFunctionsSql())}
     ) AS catalog`;
 }
 
-/** The read-back of the spelling transaction's temporary tables. */
+/** The read-back of the spelling transaction's temporary tables: the kinds a spelling makes. */
 export function tempCatalogSql(serverVersion: number): string {
+  const kinds = kindQueries('temp', serverVersion).map(([rows, sql]) => `'${rows}', ${asJsonArray(sql)}`);
   return `SELECT json_build_object(
-      'columns', ${asJsonArray(columnsSql('temp'))},
-      'constraints', ${asJsonArray(constraintsSql('temp', serverVersion))},
-      'indexes', ${asJsonArray(indexesSql('temp', serverVersion))}
+      ${kinds.join(',\n      ')}
     ) AS catalog`;
 }

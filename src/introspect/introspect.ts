@@ -22,13 +22,7 @@ export interface IntrospectOptions {
 /** The managed objects of the target, what it leaves unmanaged, and its type names. Reads only. */
 export async function introspect(db: Db, options: IntrospectOptions = {}): Promise<Introspection> {
   const v = await serverVersion(db);
-  const rows = await readWithin(
-    db,
-    'reading the database',
-    options.lockTimeoutMs ?? READ_LOCK_TIMEOUT_MS,
-    () => db.query<{ catalog: CatalogRows }>(catalogSql(v)),
-    options.inTransaction ?? false,
-  );
+  const rows = await readWithin(db, 'reading the database', options.lockTimeoutMs ?? READ_LOCK_TIMEOUT_MS, () => db.query<{ catalog: CatalogRows }>(catalogSql(v)), options.inTransaction ?? false);
   const catalog = rows[0]?.catalog;
   if (!catalog) throw new Error('the catalog query returned nothing');
   return buildIntrospection(catalog);

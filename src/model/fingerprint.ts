@@ -1,6 +1,7 @@
 // Fingerprints: a stable digest of a Model, so a saved plan can tell the database has moved.
 import { createHash } from 'node:crypto';
 import type { Model } from './model.js';
+import { mapModel } from './objects.js';
 
 /** JSON with object keys sorted at every level; arrays keep their order (it carries meaning). */
 export function canonicalJson(value: unknown): string {
@@ -26,11 +27,16 @@ export function comparable(model: Model): Model {
   return { ...model, schemas: [...model.schemas].sort(), tables };
 }
 
-/** Without what the diff does not compare (sequences owned by columns: see Column). */
+/**
+ * Without what the diff does not compare (sequences owned by columns: see Column). A view
+ * counts by its name and comment only: a desired view the server could not spell before the
+ * plan runs (it reads a column the plan adds) has no text the database will read back.
+ */
 function compared(model: Model): Model {
-  const tables: Record<string, Model['tables'][string]> = {};
-  for (const [key, t] of Object.entries(model.tables)) tables[key] = { ...t, columns: t.columns.map(({ ownedSequences: _s, ...c }) => c) };
-  return { ...model, tables };
+  return mapModel(model, {
+    column: ({ ownedSequences: _s, ...c }) => c,
+    view: (v) => ({ kind: v.kind, schema: v.schema, name: v.name, comment: v.comment }) as unknown as typeof v,
+  });
 }
 
 /** `sha256:<hex>` of the canonical JSON of the comparable Model: Models a plan finds equal have equal fingerprints. */

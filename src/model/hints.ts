@@ -6,6 +6,17 @@ export interface Hints {
   readonly tables: ReadonlyMap<string, QualifiedName>;
   /** Desired table (object path) -> (column -> the name it had before). */
   readonly columns: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /**
+   * Column (object path, desired names) -> its `using:` expression: how a type change converts
+   * today's values. Only the way forward uses it; it is no part of any Model.
+   */
+  readonly using?: ReadonlyMap<string, string>;
+  /**
+   * Column (object path, desired names) -> its `backfill:` value (SQL: a quoted literal or one
+   * expression over the row's columns): what its NULL rows get before NOT NULL. Only the way
+   * forward uses it; it is no part of any Model.
+   */
+  readonly backfill?: ReadonlyMap<string, string>;
 }
 
 export const noHints: Hints = { tables: new Map(), columns: new Map() };

@@ -1,5 +1,8 @@
 // The Model: the managed objects of a database as PostgreSQL spells them. Plain readonly data.
 import { objectPath } from './identifiers.js';
+import type { Extension } from './extension.js';
+import type { Sequence, SequenceOptions } from './sequence.js';
+import type { View } from './view.js';
 
 export type ReferentialAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
 export type IdentityKind = 'always' | 'by_default';
@@ -38,16 +41,8 @@ export interface Column {
 }
 
 /** A sequence owned by a column, as pg_sequence holds it. Numbers are decimal text (int8). */
-export interface OwnedSequence {
+export interface OwnedSequence extends SequenceOptions {
   readonly name: string;
-  /** `smallint`, `integer` or `bigint`. */
-  readonly type: string;
-  readonly start: string;
-  readonly increment: string;
-  readonly min: string;
-  readonly max: string;
-  readonly cache: string;
-  readonly cycle: boolean;
 }
 
 export interface PrimaryKey {
@@ -141,6 +136,21 @@ export interface Model {
   readonly schemas: readonly string[];
   readonly enums: Readonly<Record<string, EnumType>>;
   readonly tables: Readonly<Record<string, Table>>;
+  /**
+   * Sequences of their own, by object path; absent from a desired Model whose file has no
+   * `sequences:` (the file then leaves them as they are) and from a database without any.
+   */
+  readonly sequences?: Readonly<Record<string, Sequence>>;
+  /**
+   * Extensions, by name (plpgsql left out); absent from a desired Model whose file has no
+   * `extensions:` (the file then leaves them as they are) and from a database without any.
+   */
+  readonly extensions?: Readonly<Record<string, Extension>>;
+  /**
+   * Views, by object path; absent from a desired Model whose file has no `views:` (the file
+   * then leaves them as they are) and from a database without any.
+   */
+  readonly views?: Readonly<Record<string, View>>;
 }
 
 /** A table this tool leaves alone: partitioned, a partition, or in an inheritance tree. */

@@ -2,100 +2,7 @@
 // one into the other is widening (silent), lossy (needs consent), rewrites the table, and
 // needs an explicit `USING col::type`. Pure.
 import type { Column } from '../model/model.js';
-
-/** A type as format_type prints it, taken apart. */
-export interface ParsedType {
-  /** Internal name for built-in types (`int4`, `varchar`, `timestamptz`); as printed otherwise. */
-  readonly base: string;
-  /** Type modifiers: `varchar(20)` -> [20]; `numeric(10,2)` -> [10, 2]; none -> []. */
-  readonly mods: readonly number[];
-  readonly array: boolean;
-  /** An interval's fields (`year to month`, `day`), when it is restricted to some. */
-  readonly fields?: string;
-}
-
-const NAMES: Record<string, string> = {
-  smallint: 'int2',
-  integer: 'int4',
-  bigint: 'int8',
-  real: 'float4',
-  'double precision': 'float8',
-  numeric: 'numeric',
-  money: 'money',
-  text: 'text',
-  'character varying': 'varchar',
-  character: 'bpchar',
-  '"char"': 'char',
-  name: 'name',
-  boolean: 'bool',
-  bytea: 'bytea',
-  date: 'date',
-  'time without time zone': 'time',
-  'time with time zone': 'timetz',
-  'timestamp without time zone': 'timestamp',
-  'timestamp with time zone': 'timestamptz',
-  interval: 'interval',
-  bit: 'bit',
-  'bit varying': 'varbit',
-  uuid: 'uuid',
-  json: 'json',
-  jsonb: 'jsonb',
-  inet: 'inet',
-  cidr: 'cidr',
-  macaddr: 'macaddr',
-  macaddr8: 'macaddr8',
-  xml: 'xml',
-};
-
-export function parseType(printed: string): ParsedType {
-  let text = printed.trim();
-  let array = false;
-  while (text.endsWith('[]')) {
-    array = true;
-    text = text.slice(0, -2);
-  }
-  const m = /^(.*?)(?:\((\d+)(?:,(\d+))?\))?( with(?:out)? time zone)?$/.exec(text);
-  const head = (m?.[1] ?? text).trim();
-  const mods = [m?.[2], m?.[3]].filter((x): x is string => x !== undefined).map(Number);
-  if (head.startsWith('interval')) {
-    const fields = head.slice('interval'.length).trim();
-    return { base: 'interval', mods, array, ...(fields ? { fields } : {}) };
-  }
-  const name = `${head}${m?.[4] ?? ''}`;
-  return { base: NAMES[name] ?? name, mods, array };
-}
-
-type Family = 'int' | 'numeric' | 'float' | 'money' | 'string' | 'bool' | 'datetime' | 'bit' | 'json' | 'net' | 'other';
-
-const FAMILY: Record<string, Family> = {
-  int2: 'int',
-  int4: 'int',
-  int8: 'int',
-  numeric: 'numeric',
-  float4: 'float',
-  float8: 'float',
-  money: 'money',
-  text: 'string',
-  varchar: 'string',
-  bpchar: 'string',
-  char: 'string',
-  name: 'string',
-  bool: 'bool',
-  date: 'datetime',
-  time: 'datetime',
-  timetz: 'datetime',
-  timestamp: 'datetime',
-  timestamptz: 'datetime',
-  interval: 'datetime',
-  bit: 'bit',
-  varbit: 'bit',
-  json: 'json',
-  jsonb: 'json',
-  inet: 'net',
-  cidr: 'net',
-};
-
-const familyOf = (t: ParsedType): Family => FAMILY[t.base] ?? 'other';
+import { BUILT_IN, familyOf, parseType, type Family, type ParsedType } from '../model/type-names.js';
 
 const INT_BOUNDS: Record<string, [string, string]> = {
   int2: ['-32768', '32767'],
@@ -200,27 +107,87 @@ export const testFails = (test: ValueTest): boolean => test.kind !== 'roundtrip'
  * through text (see castPath).
  */
 const PG_CAST: Readonly<Record<string, 'e' | 'a' | 'i'>> = {
-  'bit>int4': 'e', 'bit>int8': 'e', 'bit>varbit': 'i', 'bool>int4': 'e', 'char>int4': 'e', 'cidr>inet': 'i',
-  'date>timestamp': 'i', 'date>timestamptz': 'i', 'float4>float8': 'i', 'float4>int2': 'a', 'float4>int4': 'a',
-  'float4>int8': 'a', 'float4>numeric': 'a', 'float8>float4': 'a', 'float8>int2': 'a', 'float8>int4': 'a',
-  'float8>int8': 'a', 'float8>numeric': 'a', 'inet>cidr': 'a', 'int2>float4': 'i', 'int2>float8': 'i',
-  'int2>int4': 'i', 'int2>int8': 'i', 'int2>numeric': 'i', 'int4>bit': 'e', 'int4>bool': 'e', 'int4>char': 'e',
-  'int4>float4': 'i', 'int4>float8': 'i', 'int4>int2': 'a', 'int4>int8': 'i', 'int4>money': 'a',
-  'int4>numeric': 'i', 'int8>bit': 'e', 'int8>float4': 'i', 'int8>float8': 'i', 'int8>int2': 'a',
-  'int8>int4': 'a', 'int8>money': 'a', 'int8>numeric': 'i', 'interval>time': 'a', 'json>jsonb': 'a',
-  'jsonb>bool': 'e', 'jsonb>float4': 'e', 'jsonb>float8': 'e', 'jsonb>int2': 'e', 'jsonb>int4': 'e',
-  'jsonb>int8': 'e', 'jsonb>json': 'a', 'jsonb>numeric': 'e', 'macaddr>macaddr8': 'i', 'macaddr8>macaddr': 'i',
-  'money>numeric': 'a', 'numeric>float4': 'i', 'numeric>float8': 'i', 'numeric>int2': 'a', 'numeric>int4': 'a',
-  'numeric>int8': 'a', 'numeric>money': 'a', 'time>interval': 'i', 'time>timetz': 'i', 'timestamp>date': 'a',
-  'timestamp>time': 'a', 'timestamp>timestamptz': 'i', 'timestamptz>date': 'a', 'timestamptz>time': 'a',
-  'timestamptz>timestamp': 'a', 'timestamptz>timetz': 'a', 'timetz>time': 'a', 'varbit>bit': 'i',
+  'bit>int4': 'e',
+  'bit>int8': 'e',
+  'bit>varbit': 'i',
+  'bool>int4': 'e',
+  'char>int4': 'e',
+  'cidr>inet': 'i',
+  'date>timestamp': 'i',
+  'date>timestamptz': 'i',
+  'float4>float8': 'i',
+  'float4>int2': 'a',
+  'float4>int4': 'a',
+  'float4>int8': 'a',
+  'float4>numeric': 'a',
+  'float8>float4': 'a',
+  'float8>int2': 'a',
+  'float8>int4': 'a',
+  'float8>int8': 'a',
+  'float8>numeric': 'a',
+  'inet>cidr': 'a',
+  'int2>float4': 'i',
+  'int2>float8': 'i',
+  'int2>int4': 'i',
+  'int2>int8': 'i',
+  'int2>numeric': 'i',
+  'int4>bit': 'e',
+  'int4>bool': 'e',
+  'int4>char': 'e',
+  'int4>float4': 'i',
+  'int4>float8': 'i',
+  'int4>int2': 'a',
+  'int4>int8': 'i',
+  'int4>money': 'a',
+  'int4>numeric': 'i',
+  'int8>bit': 'e',
+  'int8>float4': 'i',
+  'int8>float8': 'i',
+  'int8>int2': 'a',
+  'int8>int4': 'a',
+  'int8>money': 'a',
+  'int8>numeric': 'i',
+  'interval>time': 'a',
+  'json>jsonb': 'a',
+  'jsonb>bool': 'e',
+  'jsonb>float4': 'e',
+  'jsonb>float8': 'e',
+  'jsonb>int2': 'e',
+  'jsonb>int4': 'e',
+  'jsonb>int8': 'e',
+  'jsonb>json': 'a',
+  'jsonb>numeric': 'e',
+  'macaddr>macaddr8': 'i',
+  'macaddr8>macaddr': 'i',
+  'money>numeric': 'a',
+  'numeric>float4': 'i',
+  'numeric>float8': 'i',
+  'numeric>int2': 'a',
+  'numeric>int4': 'a',
+  'numeric>int8': 'a',
+  'numeric>money': 'a',
+  'time>interval': 'i',
+  'time>timetz': 'i',
+  'timestamp>date': 'a',
+  'timestamp>time': 'a',
+  'timestamp>timestamptz': 'i',
+  'timestamptz>date': 'a',
+  'timestamptz>time': 'a',
+  'timestamptz>timestamp': 'a',
+  'timestamptz>timetz': 'a',
+  'timetz>time': 'a',
+  'varbit>bit': 'i',
   // Casts from string types that pg_cast holds, rather than the conversion through text:
-  'bpchar>char': 'a', 'text>char': 'a', 'varchar>char': 'a', 'bpchar>xml': 'e', 'text>xml': 'e', 'varchar>xml': 'e',
+  'bpchar>char': 'a',
+  'text>char': 'a',
+  'varchar>char': 'a',
+  'bpchar>xml': 'e',
+  'text>xml': 'e',
+  'varchar>xml': 'e',
 };
 
 /** Types of PostgreSQL's string category: any type converts to them, and from them, through text. */
 const STRING_CATEGORY = new Set(['text', 'varchar', 'bpchar', 'name']);
-const BUILT_IN = new Set(Object.values(NAMES));
 
 /**
  * How PostgreSQL converts built-in type `f` to `t` (different base types): 'assignment' when
@@ -348,7 +315,10 @@ function betweenFamilies(from: ParsedType, to: ParsedType, fromFamily: Family, t
   if (fromFamily === 'numeric' && toFamily === 'float') {
     const type = t === 'float4' ? 'float4' : 'float8';
     return {
-      ...lossy(`values keep only ${type === 'float4' ? 6 : 15} significant digits, and those beyond the range of ${t === 'float4' ? 'real' : 'double precision'} or too close to zero fail`, null, { kind: 'float_range', type }),
+      ...lossy(`values keep only ${type === 'float4' ? 6 : 15} significant digits, and those beyond the range of ${t === 'float4' ? 'real' : 'double precision'} or too close to zero fail`, null, {
+        kind: 'float_range',
+        type,
+      }),
       rounding: { kind: 'float_digits', type },
     };
   }
@@ -465,32 +435,4 @@ function differentBase(a: ParsedType, b: ParsedType): Conversion {
     return toString(a, b);
   }
   return betweenFamilies(a, b, fa, fb);
-}
-
-/** Types whose comparisons this table knows (interval is parsed apart from NAMES). */
-const KEY_TYPES: ReadonlySet<string> = new Set([...BUILT_IN, 'interval']);
-/** Numbers a foreign key may compare upwards: int = numeric and numeric = float work through implicit casts, not down. */
-const NUMBER_RANK: Partial<Record<Family, number>> = { int: 1, numeric: 2, float: 3 };
-/** Families whose members compare with each other (cross-type operators in one btree family). */
-const COMPARABLE_FAMILIES: ReadonlySet<Family> = new Set(['string', 'datetime', 'net', 'bit']);
-
-/**
- * Whether a foreign key column of type `fk` can reference a key column of type `key`: whether
- * PostgreSQL has an equality operator between them. False only when it certainly has none;
- * types this table does not know (domains, extension types) are given the benefit of the doubt.
- */
-export function comparableForKey(fk: Column, key: Column): boolean {
-  const a = parseType(fk.type);
-  const b = parseType(key.type);
-  if (a.base === b.base && a.array === b.array) return true;
-  // An enum compares only with itself.
-  if (fk.typeRef || key.typeRef) return false;
-  if (!KEY_TYPES.has(a.base) || !KEY_TYPES.has(b.base)) return true;
-  if (a.array !== b.array || a.array) return false;
-  const fa = familyOf(a);
-  const fb = familyOf(b);
-  const ra = NUMBER_RANK[fa];
-  const rb = NUMBER_RANK[fb];
-  if (ra !== undefined && rb !== undefined) return ra <= rb;
-  return fa === fb && COMPARABLE_FAMILIES.has(fa);
 }

@@ -112,7 +112,7 @@ function attempt(drafts: readonly Draft[], withSoft: boolean, throwOnCycle: bool
     // Left over: the cycle, and steps that merely wait for it. Peel off every step that
     // nothing left over waits on until only the cycle remains.
     const left = new Set(drafts.map((_d, i) => i).filter((i) => indegree[i]! > 0));
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const i of left) {
         if (![...edges[i]!].some((next) => left.has(next))) {

@@ -4,7 +4,8 @@ import type { Change } from '../diff/changes.js';
 import { fingerprint } from '../model/fingerprint.js';
 import { objectPath } from '../model/identifiers.js';
 import type { Hints } from '../model/hints.js';
-import { tableKey, type Model, type Unmanaged } from '../model/model.js';
+import { tableKey, type Model, type Table, type Unmanaged } from '../model/model.js';
+import { objectsOf } from '../model/objects.js';
 import { regclassesIn, renameColumnIn } from '../model/sql-tokens.js';
 import { order } from './order.js';
 import { withOwnedSequences } from './owned-sequences.js';
@@ -20,6 +21,16 @@ export interface StepOptions {
   readonly dependents?: Context['dependents'];
   /** Unmanaged objects using managed enums (functions, domains, ...): drops they block are certain to fail. */
   readonly typeDependents?: Context['typeDependents'];
+  /** The columns' `using:` expressions (see Hints.using): only for the way forward. */
+  readonly using?: Context['using'];
+  /** The columns' `backfill:` values (see Hints.backfill): only for the way forward. */
+  readonly backfill?: Context['backfill'];
+  /** For the downgrade: the columns the way forward fills with `backfill:` (see Context.backfilled). */
+  readonly backfilled?: Context['backfilled'];
+  /** The versions the server can update each installed extension between; unknown when absent. */
+  readonly extensionUpdates?: NonNullable<Context['extensionUpdates']>;
+  /** The types of each installed extension (`public.citext`), for the columns that keep using them. */
+  readonly extensionTypes?: Readonly<Record<string, readonly string[]>>;
 }
 
 function columnRenames(changes: readonly Change[]): Map<string, Map<string, string>> {
@@ -35,18 +46,44 @@ function columnRenames(changes: readonly Change[]): Map<string, Map<string, stri
 /** Sequence (object path) -> the columns (object paths) of `model` whose defaults use it. */
 function sequenceUsers(model: Model): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const t of Object.values(model.tables)) {
-    for (const c of t.columns) {
-      for (const s of c.default === null ? [] : regclassesIn(c.default)) out.set(s, [...(out.get(s) ?? []), objectPath(t.schema, t.name, c.name)]);
-    }
+  for (const o of objectsOf(model)) {
+    if (o.kind !== 'column' || o.object.default === null) continue;
+    for (const s of regclassesIn(o.object.default)) out.set(s, [...(out.get(s) ?? []), o.path]);
+  }
+  return out;
+}
+
+/** Foreign keys dropped with the table they reference while their own table and columns stay, by that table. */
+function keysToDropped(changes: readonly Change[], droppedTables: ReadonlySet<string>): Context['keysToDropped'] {
+  const droppedColumns = new Set(changes.flatMap((c) => (c.kind === 'drop_column' ? [objectPath(c.table.schema, c.table.name, c.column.name)] : [])));
+  const out = new Map<string, { table: Table; name: string }[]>();
+  for (const c of changes) {
+    if (c.kind !== 'drop_foreign_key') continue;
+    const ref = objectPath(c.foreignKey.references.schema, c.foreignKey.references.table);
+    const stays = !droppedTables.has(tableKey(c.table)) && !c.foreignKey.columns.some((col) => droppedColumns.has(objectPath(c.table.schema, c.table.name, col)));
+    if (droppedTables.has(ref) && stays) out.set(ref, [...(out.get(ref) ?? []), { table: c.table, name: c.foreignKey.name }]);
   }
   return out;
 }
 
 /** Steps in executable order for a list of changes leading to `desired`. */
+/** Extensions -> the columns (object paths) of `model` whose types (or arrays of them) are the extension's. */
+function extensionTypeUsers(model: Model, types: Readonly<Record<string, readonly string[]>>): Map<string, string[]> {
+  const owner = new Map(Object.entries(types).flatMap(([name, ts]) => ts.map((t) => [t, name] as const)));
+  const out = new Map<string, string[]>();
+  if (owner.size === 0) return out;
+  for (const o of objectsOf(model)) {
+    const name = o.kind === 'column' ? owner.get(o.object.type.replace(/(\[\])+$/, '').replace(/\(.*\)$/, '')) : undefined;
+    if (name !== undefined) out.set(name, [...(out.get(name) ?? []), o.path]);
+  }
+  return out;
+}
+
 export function stepsFor(changes: readonly Change[], desired: Model, options: StepOptions = {}): Step[] {
+  const droppedTables = new Set(changes.flatMap((c) => (c.kind === 'drop_table' ? [tableKey(c.table)] : [])));
   const ctx: Context = {
     newTables: new Set(changes.flatMap((c) => (c.kind === 'create_table' ? [tableKey(c.table)] : []))),
+    tables: desired.tables,
     enums: desired.enums,
     online: options.online ?? false,
     sizes: options.sizes ?? {},
@@ -54,10 +91,17 @@ export function stepsFor(changes: readonly Change[], desired: Model, options: St
     columnsRenamedFrom: columnRenames(changes),
     dependents: options.dependents ?? [],
     typeDependents: options.typeDependents ?? [],
-    droppedTables: new Set(changes.flatMap((c) => (c.kind === 'drop_table' ? [tableKey(c.table)] : []))),
+    droppedTables,
+    addedColumns: new Set(changes.flatMap((c) => (c.kind === 'add_column' ? [objectPath(c.table.schema, c.table.name, c.column.name)] : []))),
+    keysToDropped: keysToDropped(changes, droppedTables),
     sequenceUsers: sequenceUsers(desired),
+    ...(options.using ? { using: options.using } : {}),
+    ...(options.backfill ? { backfill: options.backfill } : {}),
+    ...(options.backfilled ? { backfilled: options.backfilled } : {}),
+    extensionUpdates: options.extensionUpdates ?? null,
+    extensionTypeUsers: extensionTypeUsers(desired, options.extensionTypes ?? {}),
   };
-  return order(changes.flatMap((c) => toDrafts(c, ctx))).map(({ op, object, sql, hazards, lock, lock_on, concurrently }) => ({
+  return order(changes.flatMap((c) => toDrafts(c, ctx))).map(({ op, object, sql, hazards, lock, lock_on, concurrently, changes: shown }) => ({
     op,
     object,
     sql,
@@ -65,6 +109,7 @@ export function stepsFor(changes: readonly Change[], desired: Model, options: St
     ...(lock ? { lock } : {}),
     ...(lock && lock_on ? { lock_on } : {}),
     ...(concurrently ? { concurrently } : {}),
+    ...(shown && shown.length > 0 ? { changes: shown } : {}),
   }));
 }
 
@@ -99,6 +144,9 @@ function measureToday(steps: readonly Step[], renames: Hints): Step[] {
         };
       case 'where':
         return { ...m, table, condition: text(m.condition), example: m.example === null ? null : text(m.example) };
+      case 'using':
+      case 'backfill':
+        return { ...m, table, column: col(m.column), expression: text(m.expression) };
       case 'duplicates':
         return { ...m, table, keys: m.keys.map(text), condition: m.condition === null ? null : text(m.condition), ...(m.column === undefined ? {} : { column: col(m.column) }) };
       case 'orphans': {
@@ -116,9 +164,19 @@ function measureToday(steps: readonly Step[], renames: Hints): Step[] {
   return steps.map((s) => ({ ...s, hazards: s.hazards.map((h) => (h.measure ? { ...h, measure: rename(h.measure) } : h)) }));
 }
 
-/** Only the figures of the state a plan starts from can be measured: the way back has none. */
+/**
+ * Only the figures of the state a plan starts from can be measured, and the way back starts
+ * from another: its measures go, but one. A key the way back adds again to a table it keeps,
+ * referencing a table it recreates empty (`references: null`), fails on the rows of today that
+ * have a key: they are counted as they are now, in a table named as it is now.
+ */
 const withoutMeasures = (steps: readonly Step[]): Step[] =>
-  steps.map((s) => ({ ...s, hazards: s.hazards.map(({ code, message }): Hazard => ({ code, message })) }));
+  steps.map((s) => ({
+    ...s,
+    hazards: s.hazards.map(({ code, message, measure, fails_if_any }): Hazard =>
+      measure?.kind === 'orphans' && measure.references === null ? { code, message, measure, ...(fails_if_any ? { fails_if_any } : {}) } : { code, message },
+    ),
+  }));
 
 export interface PlanInput extends StepOptions {
   readonly current: Model;
@@ -136,20 +194,60 @@ export function buildPlan(input: PlanInput): Plan {
   const diffOptions = { occupiedSchemas: occupied };
   // A schema holding objects this tool leaves alone stays: it is part of the desired state too.
   const kept = occupied.filter((s) => input.current.schemas.includes(s) && !input.desired.schemas.includes(s));
-  const wanted: Model = kept.length === 0 ? input.desired : { ...input.desired, schemas: [...input.desired.schemas, ...kept].sort() };
+  const withSchemas: Model = kept.length === 0 ? input.desired : { ...input.desired, schemas: [...input.desired.schemas, ...kept].sort() };
+  // A file without `sequences:` leaves the sequences of the database as they are.
+  const managesSequences = input.desired.sequences !== undefined;
+  const theirs = managesSequences ? undefined : input.current.sequences;
+  const schemasOf = (sequences: NonNullable<Model['sequences']>): string[] => [...new Set([...withSchemas.schemas, ...Object.values(sequences).map((s) => s.schema)])].sort();
+  const withSequences: Model = theirs === undefined ? withSchemas : { ...withSchemas, schemas: schemasOf(theirs), sequences: theirs };
+  // A file without `extensions:` leaves the extensions of the database as they are.
+  const managesExtensions = input.desired.extensions !== undefined;
+  const withExtensions: Model = managesExtensions || input.current.extensions === undefined ? withSequences : { ...withSequences, extensions: input.current.extensions };
+  // A file without `views:` leaves the views of the database as they are (made again around a
+  // column they read that the plan retypes).
+  const managesViews = input.desired.views !== undefined;
+  const keptViews = managesViews ? undefined : input.current.views;
+  const wanted: Model = keptViews === undefined ? withExtensions : { ...withExtensions, schemas: [...new Set([...withExtensions.schemas, ...Object.values(keptViews).map((v) => v.schema)])].sort(), views: keptViews };
   // The sequences columns keep (serial's): the downgrade must put back what the plan changes of them.
   // One an object left alone uses (a view calling nextval) is kept with its column.
   const inUse = new Set((input.unmanaged?.dependents ?? []).flatMap((d) => (d.sequence ? [objectPath(d.schema, d.sequence)] : [])));
   const desired = withOwnedSequences(input.current, wanted, effectiveHints(input.current, wanted, input.hints), inUse);
   const forward = diff(input.current, desired, input.hints, diffOptions);
-  const backward = diff(desired, input.current, invertHints(forward.renames), diffOptions);
-  const stepOptions: StepOptions = { online: input.online ?? false, sizes: input.sizes ?? {} };
-  const steps = measureToday(stepsFor(forward.changes, desired, { ...stepOptions, dependents: input.unmanaged?.dependents ?? [], typeDependents: input.unmanaged?.typeDependents ?? [] }), forward.renames);
+  // The way back to a database without sequences (extensions, views) of their own drops those the plan makes.
+  const back: Model = {
+    ...input.current,
+    ...(managesSequences && input.current.sequences === undefined ? { sequences: {} } : {}),
+    ...(managesExtensions && input.current.extensions === undefined ? { extensions: {} } : {}),
+    ...(managesViews && input.current.views === undefined ? { views: {} } : {}),
+  };
+  const backward = diff(desired, back, invertHints(forward.renames), diffOptions);
+  const stepOptions: StepOptions = {
+    online: input.online ?? false,
+    sizes: input.sizes ?? {},
+    ...(input.extensionUpdates ? { extensionUpdates: input.extensionUpdates } : {}),
+    ...(input.extensionTypes ? { extensionTypes: input.extensionTypes } : {}),
+  };
+  const steps = measureToday(
+    stepsFor(forward.changes, desired, {
+      ...stepOptions,
+      dependents: input.unmanaged?.dependents ?? [],
+      typeDependents: input.unmanaged?.typeDependents ?? [],
+      ...(input.hints.using ? { using: input.hints.using } : {}),
+      ...(input.hints.backfill ? { backfill: input.hints.backfill } : {}),
+    }),
+    forward.renames,
+  );
   return {
     format_version: PLAN_FORMAT_VERSION,
     summary: summarize(steps),
     steps,
-    downgrade: withoutMeasures(stepsFor(backward.changes, input.current, { online: stepOptions.online ?? false })),
+    downgrade: withoutMeasures(
+      stepsFor(backward.changes, input.current, {
+        online: stepOptions.online ?? false,
+        ...(input.extensionUpdates ? { extensionUpdates: input.extensionUpdates } : {}),
+        ...(input.hints.backfill ? { backfilled: new Set(input.hints.backfill.keys()) } : {}),
+      }),
+    ),
     fingerprint: { from: fingerprint(input.current), to: fingerprint(desired) },
     unmanaged: input.unmanaged?.counts ?? {},
   };

@@ -4,8 +4,9 @@
 import { qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
 import { parenthesized } from '../model/sql-tokens.js';
 import type { Column, EnumType, ForeignKey, Index, OwnedSequence, PrimaryKey, Table, Unique } from '../model/model.js';
-import type { EnumAddition, EnumColumn } from '../diff/changes.js';
-import { parseType, testFails, type Conversion, type ValueTest } from './casts.js';
+import type { ColumnAspect, EnumAddition, EnumColumn } from '../diff/changes.js';
+import { parseType } from '../model/type-names.js';
+import { testFails, type Conversion, type ValueTest } from './casts.js';
 import { SEQUENCE_RANGES } from './owned-sequences.js';
 
 type Named = { readonly schema: string; readonly name: string };
@@ -27,8 +28,7 @@ export function columnDefinition(c: Column): string {
 }
 
 export const primaryKeyClause = (k: PrimaryKey): string => `CONSTRAINT ${quoteIdent(k.name)} PRIMARY KEY (${list(k.columns)})`;
-export const uniqueClause = (u: Unique): string =>
-  `CONSTRAINT ${quoteIdent(u.name)} UNIQUE${u.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${list(u.columns)})`;
+export const uniqueClause = (u: Unique): string => `CONSTRAINT ${quoteIdent(u.name)} UNIQUE${u.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${list(u.columns)})`;
 
 export function foreignKeyClause(fk: ForeignKey): string {
   let out = `CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${list(fk.columns)}) REFERENCES ${qualify(fk.references.schema, fk.references.table)} (${list(fk.references.columns)})`;
@@ -41,8 +41,8 @@ export function foreignKeyClause(fk: ForeignKey): string {
 
 const commentText = (comment: string | null): string => (comment === null ? 'NULL' : quoteLiteral(comment));
 export const commentOnTable = (t: Named, comment: string | null): string => `COMMENT ON TABLE ${rel(t)} IS ${commentText(comment)}`;
-export const commentOnColumn = (t: Named, column: string, comment: string | null): string =>
-  `COMMENT ON COLUMN ${rel(t)}.${quoteIdent(column)} IS ${commentText(comment)}`;
+export const commentOnView = (v: Named, comment: string | null): string => `COMMENT ON VIEW ${rel(v)} IS ${commentText(comment)}`;
+export const commentOnColumn = (t: Named, column: string, comment: string | null): string => `COMMENT ON COLUMN ${rel(t)}.${quoteIdent(column)} IS ${commentText(comment)}`;
 
 export const createSchema = (schema: string): string => `CREATE SCHEMA ${quoteIdent(schema)}`;
 export const dropSchema = (schema: string): string => `DROP SCHEMA ${quoteIdent(schema)}`;
@@ -89,8 +89,7 @@ export function createSequence(t: Named, s: OwnedSequence): string {
   return out;
 }
 
-export const ownSequence = (t: Named, column: string, s: OwnedSequence): string =>
-  `ALTER SEQUENCE ${qualify(t.schema, s.name)} OWNED BY ${rel(t)}.${quoteIdent(column)}`;
+export const ownSequence = (t: Named, column: string, s: OwnedSequence): string => `ALTER SEQUENCE ${qualify(t.schema, s.name)} OWNED BY ${rel(t)}.${quoteIdent(column)}`;
 
 /** Its MINVALUE and MAXVALUE change with the type as PostgreSQL decides (see retypedSequence). */
 export function retypeSequence(t: Named, s: OwnedSequence): string {
@@ -98,6 +97,24 @@ export function retypeSequence(t: Named, s: OwnedSequence): string {
   return `ALTER SEQUENCE ${qualify(t.schema, s.name)} AS ${s.type}`;
 }
 export const dropSequence = (t: Named, s: OwnedSequence): string => `DROP SEQUENCE ${qualify(t.schema, s.name)}`;
+
+/**
+ * Move a sequence made for a column that already holds values past the largest of them, in
+ * the same step, computed when it runs: else the next insert takes a value the column has.
+ * `sequence` is SQL naming it (a literal, or pg_get_serial_sequence for an identity's). Never
+ * moves it back: only when the largest value is at or past where it starts.
+ */
+function advancePast(t: Named, column: string, sequence: string, start: string): string {
+  if (!INTEGER.test(start)) throw new Error(`sequence start ${JSON.stringify(start)} is not a number`);
+  const col = quoteIdent(column);
+  return `SELECT pg_catalog.setval(${sequence}, max(${col})) FROM ${rel(t)} HAVING max(${col}) >= ${start}`;
+}
+
+/** An identity added to a column that holds values counts on from the largest. */
+export const advanceIdentity = (t: Named, column: string): string => advancePast(t, column, `pg_catalog.pg_get_serial_sequence(${quoteLiteral(rel(t))}, ${quoteLiteral(column)})`, '1');
+
+/** A sequence made anew for a column that holds values (serial's, in a downgrade) counts on from the largest; a descending one is left as made. */
+export const advanceSequence = (t: Named, column: string, s: OwnedSequence): string[] => (s.increment.startsWith('-') ? [] : [advancePast(t, column, quoteLiteral(qualify(t.schema, s.name)), s.start)]);
 
 /** The sequences a column owns before (`from`) and after (`to`) a change: those made, retyped ([before, after]) and dropped. */
 export function sequenceChanges(from: Column, to: Column): { made: OwnedSequence[]; retyped: Array<[OwnedSequence, OwnedSequence]>; dropped: OwnedSequence[] } {
@@ -149,8 +166,7 @@ export function addColumn(t: Named, c: Column): string[] {
 }
 
 export const dropColumn = (t: Named, column: string): string => `${alterTable(t)} DROP COLUMN ${quoteIdent(column)}`;
-export const renameColumn = (t: Named, from: string, to: string): string =>
-  `${alterTable(t)} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`;
+export const renameColumn = (t: Named, from: string, to: string): string => `${alterTable(t)} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`;
 
 /** The statements that turn column `from` into `to`, in the only order that always works. */
 /**
@@ -158,26 +174,28 @@ export const renameColumn = (t: Named, from: string, to: string): string =>
  * one nothing uses any more is dropped once the old default is gone, one that follows the
  * column's type is retyped after it.
  */
-export function alterColumnWithSequences(t: Named, from: Column, to: Column, change: Conversion | null): string[] {
+export function alterColumnWithSequences(t: Named, from: Column, to: Column, changed: readonly ColumnAspect[], change: Conversion | null, expression: string | null = null): string[] {
   const { made, retyped, dropped } = sequenceChanges(from, to);
   return [
     ...made.map((s) => createSequence(t, s)),
-    ...alterColumnStatements(t, from, to, change),
+    ...alterColumnStatements(t, from, to, changed, change, expression),
     ...retyped.map(([, s]) => retypeSequence(t, s)),
     ...made.map((s) => ownSequence(t, to.name, s)),
+    ...made.flatMap((s) => advanceSequence(t, to.name, s)),
     ...dropped.map((s) => dropSequence(t, s)),
   ];
 }
 
-export function alterColumnStatements(t: Named, from: Column, to: Column, change: Conversion | null): string[] {
+/** `expression`: the file's `using:` expression (checked to be one expression), converting the values instead of a cast. */
+export function alterColumnStatements(t: Named, from: Column, to: Column, changed: readonly ColumnAspect[], change: Conversion | null, expression: string | null = null): string[] {
   const out: string[] = [];
   const col = alterColumn(t, to.name);
   // PostgreSQL cannot make a column generated in place: drop it and add it as it should be.
-  if (to.generated !== undefined && from.generated !== to.generated) return [dropColumn(t, to.name), ...addColumn(t, to)];
+  if (to.generated !== undefined && changed.includes('generated')) return [dropColumn(t, to.name), ...addColumn(t, to)];
   // A generated column becomes a plain one keeping its values.
   if (from.generated !== undefined && to.generated === undefined) out.push(`${col} DROP EXPRESSION`);
-  const typeChanges = from.type !== to.type;
-  const defaultChanges = from.default !== to.default;
+  const typeChanges = changed.includes('type');
+  const defaultChanges = changed.includes('default');
   if (from.identity && !to.identity) out.push(`${col} DROP IDENTITY`);
   // The old default may not cast to the new type: drop it first, set the new one after.
   let defaultDropped = false;
@@ -189,23 +207,22 @@ export function alterColumnStatements(t: Named, from: Column, to: Column, change
     let using = '';
     if (change?.explicit === 'cast') using = ` USING ${quoteIdent(to.name)}::${to.type}`;
     if (change?.explicit === 'via_text') using = ` USING ${quoteIdent(to.name)}::text${from.type.endsWith('[]') ? '[]' : ''}::${to.type}`;
-    out.push(`${col} TYPE ${to.type}${using}`);
+    out.push(`${col} TYPE ${to.type}${expression === null ? using : ` USING (${expression})`}`);
   }
-  if (from.nullable !== to.nullable) out.push(`${col} ${to.nullable ? 'DROP' : 'SET'} NOT NULL`);
+  if (changed.includes('nullability')) out.push(`${col} ${to.nullable ? 'DROP' : 'SET'} NOT NULL`);
   if (to.default !== null && (defaultChanges || defaultDropped)) out.push(`${col} SET DEFAULT ${to.default}`);
-  if (!from.identity && to.identity) out.push(`${col} ADD ${IDENTITY[to.identity]}`);
-  if (from.identity && to.identity && from.identity !== to.identity) {
+  if (!from.identity && to.identity) out.push(`${col} ADD ${IDENTITY[to.identity]}`, advanceIdentity(t, to.name));
+  if (from.identity && to.identity && changed.includes('identity')) {
     out.push(`${col} SET GENERATED ${to.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`);
   }
-  if (from.comment !== to.comment) out.push(commentOnColumn(t, to.name, to.comment));
+  if (changed.includes('comment')) out.push(commentOnColumn(t, to.name, to.comment));
   return out;
 }
 
 export const addConstraint = (t: Named, clause: string): string => `${alterTable(t)} ADD ${clause}`;
 export const addCheck = (t: Named, name: string, definition: string): string => addConstraint(t, `CONSTRAINT ${quoteIdent(name)} ${definition}`);
 export const dropConstraint = (t: Named, name: string): string => `${alterTable(t)} DROP CONSTRAINT ${quoteIdent(name)}`;
-export const renameConstraint = (t: Named, from: string, to: string): string =>
-  `${alterTable(t)} RENAME CONSTRAINT ${quoteIdent(from)} TO ${quoteIdent(to)}`;
+export const renameConstraint = (t: Named, from: string, to: string): string => `${alterTable(t)} RENAME CONSTRAINT ${quoteIdent(from)} TO ${quoteIdent(to)}`;
 
 export function createIndex(t: Named, i: Index, concurrently = false): string {
   const keys = i.keys.map((k) => {
@@ -235,8 +252,7 @@ export function uniqueIndexFor(t: Named, name: string, columns: readonly string[
   return `CREATE UNIQUE INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdent(name)} ON ${rel(t)} USING btree (${list(columns)})${nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''}`;
 }
 
-export const constraintUsingIndex = (t: Named, name: string, kind: 'UNIQUE' | 'PRIMARY KEY'): string =>
-  `${alterTable(t)} ADD CONSTRAINT ${quoteIdent(name)} ${kind} USING INDEX ${quoteIdent(name)}`;
+export const constraintUsingIndex = (t: Named, name: string, kind: 'UNIQUE' | 'PRIMARY KEY'): string => `${alterTable(t)} ADD CONSTRAINT ${quoteIdent(name)} ${kind} USING INDEX ${quoteIdent(name)}`;
 export const renameIndex = (t: Named, from: string, to: string): string => `ALTER INDEX ${qualify(t.schema, from)} RENAME TO ${quoteIdent(to)}`;
 
 // ---- conditions the data checks count (read-only queries; see checks/) ----
@@ -300,8 +316,7 @@ export function conversionCheck(column: string, conv: Conversion, newType: strin
 }
 
 /** Rows whose text is not valid input for `type` (PostgreSQL 16 and later). */
-export const invalidInput = (column: string, type: string): string =>
-  `${quoteIdent(column)} IS NOT NULL AND NOT pg_catalog.pg_input_is_valid(${quoteIdent(column)}::text, ${quoteLiteral(type)})`;
+export const invalidInput = (column: string, type: string): string => `${quoteIdent(column)} IS NOT NULL AND NOT pg_catalog.pg_input_is_valid(${quoteIdent(column)}::text, ${quoteLiteral(type)})`;
 
 // float8 -> float4 fails on what becomes infinite (from 2^128 - 2^103 up, the rounding midpoint
 // above real's largest value) or 0 (up to 2^-150, half its smallest); NaN and infinity convert.
@@ -397,8 +412,7 @@ export function checkCondition(definition: string): string {
 }
 
 /** Rows holding one of the enum labels, in the column or (array) in any element. */
-export const holdsLabels = (column: string, labels: readonly string[], array: boolean): string =>
-  overValues(column, array, (v) => `${v}::text IN (${labels.map(quoteLiteral).join(', ')})`);
+export const holdsLabels = (column: string, labels: readonly string[], array: boolean): string => overValues(column, array, (v) => `${v}::text IN (${labels.map(quoteLiteral).join(', ')})`);
 export const notNull = (columns: readonly string[]): string => columns.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(' AND ');
 export const textOf = (column: string): string => `${quoteIdent(column)}::text`;
 
@@ -407,3 +421,29 @@ export { parenthesized };
 
 /** Index keys as SQL expressions, for grouping rows the way the index would. */
 export const indexKeyExpressions = (i: Index): string[] => i.keys.map((k) => (k.column !== null ? quoteIdent(k.column) : parenthesized(k.expression ?? '')));
+
+// ---- backfill ----
+
+/** Rows an online backfill fills per transaction. */
+export const BACKFILL_BATCH_ROWS = 10_000;
+
+/** `ALTER TABLE ... ALTER COLUMN c SET NOT NULL`. */
+export const setNotNull = (t: Named, column: string): string => `${alterColumn(t, column)} SET NOT NULL`;
+
+/**
+ * The column's NULL rows given `value` (the file's `backfill:`, a quoted literal or one
+ * expression checked to be one, with no subquery), in one statement.
+ */
+export const backfill = (t: Named, column: string, value: string): string => `UPDATE ${rel(t)} SET ${quoteIdent(column)} = (${value}) WHERE ${quoteIdent(column)} IS NULL`;
+
+/**
+ * One batch of an online backfill: at most BACKFILL_BATCH_ROWS of the NULL rows (found by
+ * ctid; a row someone filled meanwhile is left as it is), one row returned per row updated,
+ * `filled` true where it got a value. Run again, each time committed, until it fills none: a
+ * row the value leaves NULL does not count, so rows it cannot fill end the loop instead of
+ * being tried for ever (SET NOT NULL then says they are there).
+ */
+export const backfillBatch = (t: Named, column: string, value: string): string => {
+  const c = quoteIdent(column);
+  return `UPDATE ${rel(t)} SET ${c} = (${value}) WHERE ${c} IS NULL AND ctid = ANY (ARRAY(SELECT ctid FROM ${rel(t)} WHERE ${c} IS NULL LIMIT ${BACKFILL_BATCH_ROWS})) RETURNING ${c} IS NOT NULL AS filled`;
+};

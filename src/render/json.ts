@@ -13,9 +13,10 @@ export function savedPlanChecksum(document: object): string {
   return 'sha256:' + sha256(canonicalJson(rest));
 }
 
-export function renderJson(plan: Plan): string {
+/** `revision`: on a drifted database, what `apply` would record in the revision it writes (render/drifted.ts). */
+export function renderJson(plan: Plan, revision?: object): string {
   const { format_version, summary, steps, downgrade, fingerprint, unmanaged, verification, execution } = plan;
-  const extra = { ...(verification ? { verification } : {}), ...(execution ? { execution } : {}) };
+  const extra = { ...(verification ? { verification } : {}), ...(execution ? { execution } : {}), ...(revision ? { revision } : {}) };
   const checksum = savedPlanChecksum({ format_version, summary, steps, downgrade, fingerprint, unmanaged, ...extra });
   return JSON.stringify({ format_version, summary, steps, downgrade, fingerprint, checksum, unmanaged, ...extra }, null, 2) + '\n';
 }

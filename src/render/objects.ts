@@ -2,6 +2,7 @@
 // two states of a schema differ ("public.users.name: character varying(100)"). Pure.
 import { objectPath, quoteLiteral } from '../model/identifiers.js';
 import type { Column, ForeignKey, Index, Model } from '../model/model.js';
+import { objectsOf, type KindObjects, type ModelObject, type ObjectKind } from '../model/objects.js';
 
 const list = (names: readonly string[]): string => `(${names.join(', ')})`;
 
@@ -20,20 +21,37 @@ const foreignKey = (f: ForeignKey): string =>
   `${f.match === 'full' ? ' MATCH FULL' : ''} ON DELETE ${f.onDelete.toUpperCase()} ON UPDATE ${f.onUpdate.toUpperCase()}` +
   `${f.deferrable ? ` DEFERRABLE INITIALLY ${f.initiallyDeferred ? 'DEFERRED' : 'IMMEDIATE'}` : ''}${f.notValid ? ' NOT VALID' : ''}`;
 
+/**
+ * Each kind's description for people, by kind: `null` leaves the object out of the comparison
+ * (a sequence owned by a column is part of the column, and the diff does not compare it).
+ */
+export const DESCRIBE: { readonly [K in ObjectKind]: (o: KindObjects[K]) => string | null } = {
+  schema: () => 'schema',
+  extension: (x) => `EXTENSION${x.schema === null ? '' : ` SCHEMA ${x.schema}`}${x.version === null ? '' : ` VERSION ${x.version}`}`,
+  enum: (e) => `ENUM (${e.values.map(quoteLiteral).join(', ')})`,
+  sequence: (s) =>
+    `SEQUENCE AS ${s.type} START ${s.start} INCREMENT ${s.increment} MINVALUE ${s.min} MAXVALUE ${s.max} CACHE ${s.cache}${s.cycle ? ' CYCLE' : ''}` +
+    `${s.ownedBy === null ? '' : ` OWNED BY ${objectPath(s.schema, s.ownedBy.table, s.ownedBy.column)}`}`,
+  table: (t) => `table${t.comment === null ? '' : ` (comment ${quoteLiteral(t.comment)})`}`,
+  column,
+  owned_sequence: () => null,
+  primary_key: (k) => `PRIMARY KEY ${list(k.columns)}`,
+  unique: (u) => `UNIQUE${u.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} ${list(u.columns)}`,
+  check: (c) => `${c.definition}${c.notValid ? ' NOT VALID' : ''}`,
+  index,
+  foreign_key: foreignKey,
+  view: (v) => `VIEW AS ${v.definition}${v.comment === null ? '' : ` (comment ${quoteLiteral(v.comment)})`}`,
+};
+
+/** `o` described by its kind's entry of DESCRIBE. */
+const describe = (o: ModelObject): string | null => (DESCRIBE[o.kind] as (x: ModelObject['object']) => string | null)(o.object);
+
 /** Every object of `model`, as a path and a description; two states differ where these do. */
 export function describeObjects(model: Model): Map<string, string> {
   const out = new Map<string, string>();
-  for (const s of model.schemas) out.set(objectPath(s), 'schema');
-  for (const [path, e] of Object.entries(model.enums)) out.set(path, `ENUM (${e.values.map(quoteLiteral).join(', ')})`);
-  for (const [path, t] of Object.entries(model.tables)) {
-    out.set(path, `table${t.comment === null ? '' : ` (comment ${quoteLiteral(t.comment)})`}`);
-    const member = (name: string) => objectPath(t.schema, t.name, name);
-    for (const c of t.columns) out.set(member(c.name), column(c));
-    if (t.primaryKey) out.set(member(t.primaryKey.name), `PRIMARY KEY ${list(t.primaryKey.columns)}`);
-    for (const u of Object.values(t.uniques)) out.set(member(u.name), `UNIQUE${u.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} ${list(u.columns)}`);
-    for (const c of Object.values(t.checks)) out.set(member(c.name), `${c.definition}${c.notValid ? ' NOT VALID' : ''}`);
-    for (const i of Object.values(t.indexes)) out.set(member(i.name), index(i));
-    for (const f of Object.values(t.foreignKeys)) out.set(member(f.name), foreignKey(f));
+  for (const o of objectsOf(model)) {
+    const text = describe(o);
+    if (text !== null) out.set(o.path, text);
   }
   return out;
 }

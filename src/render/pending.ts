@@ -1,33 +1,49 @@
 // An apply cut short, as people read it: how far it got, what is left, and the two ways on
 // (finish it, or abandon it). Pure: the commands print these lines.
-import type { Pending } from '../revisions/ledger.js';
+import type { Step } from '../plan/types.js';
 
-const list = (p: Pending, from: number, to: number): string[] => p.steps.slice(from, to).map((st, i) => `  ${from + i + 1}. ${st.op} ${st.object}`);
+/**
+ * What these sentences read of a record of work cut short: the shape of `Pending` in
+ * revisions/ledger.ts, declared here so that render/ needs nothing above it.
+ */
+export interface PendingView {
+  readonly revision: string;
+  readonly direction: 'apply' | 'upgrade' | 'downgrade';
+  readonly steps: readonly Step[];
+  /** Steps done (and committed) so far. */
+  readonly done: number;
+  readonly started_at: string;
+}
 
-const stopped = (p: Pending): string => `stopped after step ${p.done} of ${p.steps.length}`;
+const list = (p: PendingView, from: number, to: number): string[] => p.steps.slice(from, to).map((st, i) => `  ${from + i + 1}. ${st.op} ${st.object}`);
+
+const stopped = (p: PendingView): string => `stopped after step ${p.done} of ${p.steps.length}`;
 
 /** How to finish (or give up) a run cut short: the command that resumes it. */
-function wayOn(p: Pending): string {
+function wayOn(p: PendingView): string {
   return p.direction === 'apply' ? 'run `schema apply` to finish it (or `schema apply --abandon` to give it up)' : `run \`schema ${p.direction}\` to finish it`;
 }
 
 /** For `current`, `history`, `check` and `drift`: work cut short on this database, and the way on. */
-export function unfinishedLine(p: Pending): string {
+export function unfinishedLine(p: PendingView): string {
   const what = p.direction === 'apply' ? 'an apply' : `an ${p.direction}`;
   return `unfinished: ${p.revision}, ${what} that ${stopped(p)}: ${wayOn(p)}`;
 }
 
 /** `plan`'s note when an apply was cut short. */
-export function interruptedNote(p: Pending): string {
+export function interruptedNote(p: PendingView): string {
   return `An apply (revision ${p.revision}) ${stopped(p)}: \`schema apply\` finishes it first, or \`schema apply --abandon\` gives it up. This plan is from the database as it is now.`;
 }
 
-/** What `apply` says before it finishes an apply that was cut short. */
-export function interruptedLines(p: Pending): string[] {
+/**
+ * What `apply` says before it finishes an apply that was cut short: the steps left (`left`, with
+ * their hazards as consent is asked for them; by default as the record states them).
+ */
+export function interruptedLines(p: PendingView, left: readonly Step[] = p.steps.slice(p.done)): string[] {
   return [
     `An earlier apply (revision ${p.revision}) ${stopped(p)}; it is finished first (\`schema apply --abandon\` gives it up instead).`,
     'Steps left:',
-    ...list(p, p.done, p.steps.length),
+    ...left.flatMap((st, i) => [`  ${p.done + i + 1}. ${st.op} ${st.object}`, ...st.hazards.map((h) => `       hazard ${h.code}: ${h.message}`)]),
   ];
 }
 
@@ -59,7 +75,7 @@ function notRun(from: number, total: number): string {
 }
 
 /** What `apply --abandon` says before it asks: what was done (and stays), what was started, what was not run. */
-export function abandonLines(p: Pending, started: StartedStep | null = null): string[] {
+export function abandonLines(p: PendingView, started: StartedStep | null = null): string[] {
   const next = p.done + (started ? 1 : 0);
   return [
     `An apply (revision ${p.revision}, started ${p.started_at.slice(0, 19)}) ${stopped(p)}.`,
@@ -70,14 +86,10 @@ export function abandonLines(p: Pending, started: StartedStep | null = null): st
 }
 
 /** What `apply --abandon` says when it is done. */
-export function abandonedLine(p: Pending, started: StartedStep | null = null): string {
+export function abandonedLine(p: PendingView, started: StartedStep | null = null): string {
   const kept = p.done === 0 ? 'none of its steps was done' : p.done === 1 ? 'step 1 stays done in the database' : `steps 1 to ${p.done} stay done in the database`;
   const step = p.done + 1;
-  const left = !started
-    ? ''
-    : started.state === 'finished'
-      ? `, step ${step} ran to the end and stays`
-      : `, step ${step} left the index ${started.index} INVALID`;
+  const left = !started ? '' : started.state === 'finished' ? `, step ${step} ran to the end and stays` : `, step ${step} left the index ${started.index} INVALID`;
   const next = p.done + (started ? 1 : 0) + 1;
   const invalid = started?.state === 'invalid' ? (started.creates ? ` (it drops the INVALID index ${started.index} and builds it again)` : ` (it drops the INVALID index ${started.index})`) : '';
   return (

@@ -1,7 +1,7 @@
 // Plan -> an SQL script psql can run: one transaction, each step's hazards as comments; or, when
 // some step cannot run inside a transaction (CREATE INDEX CONCURRENTLY) or the plan takes more
 // locks than one may hold, in the transactions apply runs it in.
-import { timeouts, type RunSettings } from '../apply/groups.js';
+import { timeouts, type RunSettings } from '../plan/run-settings.js';
 import type { Plan, Step } from '../plan/types.js';
 import { commentText, summaryLine } from './words.js';
 
@@ -14,6 +14,7 @@ export function stepsAsSql(steps: readonly Step[], first = 0, total = steps.leng
     .map((step, i) => {
       const head = [`-- step ${first + i + 1}/${total}: ${step.op} ${commentText(step.object)}`];
       for (const h of step.hazards) head.push(`-- hazard ${h.code}: ${commentText(h.message)}`);
+      if (step.op === 'backfill') head.push('-- one batch: apply runs it again, each batch committed, until it fills no row (filled = 0); run by hand, repeat it until then');
       return [...head, ...step.sql.map((s) => `${s};`)].join('\n');
     })
     .join('\n\n');

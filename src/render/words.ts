@@ -23,6 +23,16 @@ export function commentText(text: string): string {
   return text.replace(/[\r\n\u2028\u2029]/g, (ch) => (ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ' '));
 }
 
+/**
+ * Text from a file, safe to print on a terminal: a control character (an escape sequence that
+ * would move the cursor, recolour or erase what was printed, a carriage return that would print
+ * over a line) or a bidirectional override (which reorders what is seen) is shown as its code,
+ * `\u{1b}`, so what a person reads is what the text holds. Line breaks and tabs stay.
+ */
+export function visible(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`);
+}
+
 /** What the proof did not cover: objects not managed, so not rebuilt in the scratch database. Null when none. */
 export function unprovenLine(v: Verification): string | null {
   const counted = unmanagedLine(v.unproven ?? {});

@@ -1,12 +1,13 @@
 // The chain: revision files as a graph (a revision names its parents), its heads, the order to
 // run them in, and the revision a user means by `head`, `base`, `+2`, `-1` or a prefix. Pure.
-import { pathsOverlap } from '../model/identifiers.js';
-import { parseBody, RevisionError, verifyChecksum, type RevisionFile } from './file.js';
+import { NOTHING_TO_UNDO, parseBody, RevisionError, slug, timestampName, verifyChecksum, type RevisionFile } from './file.js';
 import type { Step } from '../plan/types.js';
 
 export interface Revision extends RevisionFile {
   readonly upgrade: readonly Step[];
   readonly downgrade: readonly Step[];
+  /** Hand-written with no downgrade SQL (and no `-- +nothing-to-undo`): `downgrade` stops before it. */
+  readonly irreversible?: boolean;
 }
 
 /** What the database's ledger says was applied: one row per applied revision. */
@@ -49,9 +50,7 @@ export class Chain {
         if (!seen.has(p)) throw new RevisionError(`${f.fileName} (revision ${f.revision}) revises ${p}, which is not in the folder`, 'restore the missing revision file from version control', p);
       }
     }
-    return new Chain(
-      files.map((f) => ({ ...f, ...parseBody(f.fileName, f.body, f.bodyLine) })),
-    );
+    return new Chain(files.map((f) => ({ ...f, ...parseBody(f.fileName, f.body, f.bodyLine, f.handWritten) })));
   }
 
   get size(): number {
@@ -72,10 +71,7 @@ export class Chain {
   head(): Revision | null {
     const heads = this.heads();
     if (heads.length > 1) {
-      throw new RevisionError(
-        `the folder has ${heads.length} heads: ${heads.map((h) => `${h.revision} (${h.fileName})`).join(', ')}; two branches each added a revision`,
-        'join them with `schema merge`',
-      );
+      throw new RevisionError(`the folder has ${heads.length} heads: ${heads.map((h) => `${h.revision} (${h.fileName})`).join(', ')}; two branches each added a revision`, 'join them with `schema merge`');
     }
     return heads[0] ?? null;
   }
@@ -108,6 +104,15 @@ export class Chain {
     const followed = new Set([...applied].flatMap((id) => this.byId.get(id)?.parents ?? []));
     return this.ordered.filter((r) => applied.has(r.revision) && !followed.has(r.revision));
   }
+}
+
+/** The name of a new revision file (`<time>_<message>.sql`), `_2`, `_3`... when the chain has a file of that name. */
+export function uniqueFileName(chain: Chain, created: Date, message: string): string {
+  const taken = new Set([...chain.byId.values()].map((r) => r.fileName));
+  const base = `${timestampName(created)}_${slug(message)}`;
+  let name = `${base}.sql`;
+  for (let n = 2; taken.has(name); n++) name = `${base}_${n}.sql`;
+  return name;
 }
 
 /** Kahn's algorithm; among ready revisions, the earliest file name first. */
@@ -147,10 +152,7 @@ export function verifyApplied(chain: Chain, applied: readonly Applied[]): void {
   for (const a of applied) {
     const file = chain.get(a.revision);
     if (!file) {
-      throw new RevisionError(
-        `revision ${a.revision} (${a.file}) was applied to this database, but its file is missing from the folder`,
-        'restore it from version control: applied revisions are never removed',
-      );
+      throw new RevisionError(`revision ${a.revision} (${a.file}) was applied to this database, but its file is missing from the folder`, 'restore it from version control: applied revisions are never removed');
     }
     const now = [...file.parents].sort().join(', ');
     const then = [...a.parents].sort().join(', ');
@@ -166,6 +168,12 @@ export function verifyApplied(chain: Chain, applied: readonly Applied[]): void {
       throw new RevisionError(
         `${file.fileName} (revision ${a.revision}) now revises ${now || 'none'}, but was applied after ${then || 'the base'}: the chain was reordered`,
         'restore the applied version from version control',
+      );
+    }
+    if (file.checksum !== a.checksum && file.handWritten) {
+      throw new RevisionError(
+        `${file.fileName} (revision ${a.revision}) was edited after this database applied it: a hand-written revision can be edited only until it is applied (its checksum is now ${file.checksum}, the database recorded ${a.checksum})`,
+        'undo the edit (or restore the applied version from version control); to change what it did, write a new revision (`schema revision -m ...`, or change schema.yaml and `schema apply`)',
       );
     }
     if (file.checksum !== a.checksum) {
@@ -190,10 +198,54 @@ export function verifyApplied(chain: Chain, applied: readonly Applied[]): void {
 }
 
 /**
+ * The revision a target that is not `head`, `base` or a signed count names. A bare number is
+ * refused: `downgrade 2` reads as "two back" to some and as revision 2... to others, so when
+ * it is also a prefix both readings are shown, and when it is not, the signed form is. A
+ * full revision id, digits only or not, is that revision.
+ */
+function findTarget(chain: Chain, target: string, direction: 'upgrade' | 'downgrade'): Revision {
+  const sign = direction === 'upgrade' ? '+' : '-';
+  const counted = (n: string): string => `${direction === 'upgrade' ? 'the next' : 'the last'} ${n === '1' ? 'revision' : `${n} revisions`}`;
+  if (/^\d+$/.test(target) && !chain.byId.has(target)) {
+    const matches = chain.ordered.filter((r) => r.revision.startsWith(target));
+    if (matches.length === 0) {
+      throw new RevisionError(`no revision starts with "${target}"; a count is written with its sign: \`schema ${direction} ${sign}${target}\` for ${counted(target)}`, 'see `schema history`');
+    }
+    const readings = matches.map((r) => `\`schema ${direction} ${r.revision}\` for revision ${r.revision} (${r.fileName})`);
+    throw new RevisionError(
+      `"${target}" could mean two things: \`schema ${direction} ${sign}${target}\` for ${counted(target)}, or ${readings.join(', or ')}`,
+      'write the one you mean: a count with its sign, or more characters of the revision id',
+    );
+  }
+  const wrongWay = direction === 'upgrade' ? /^-(\d+)$/.exec(target) : /^\+(\d+)$/.exec(target);
+  if (wrongWay) {
+    const other = direction === 'upgrade' ? 'downgrade' : 'upgrade';
+    throw new RevisionError(
+      `${direction} goes ${direction === 'upgrade' ? 'forward' : 'back'} only, so it takes no "${target}"`,
+      `to go ${other === 'downgrade' ? 'back' : 'forward'} ${wrongWay[1]}, run \`schema ${other} ${target}\``,
+    );
+  }
+  return chain.find(target);
+}
+
+/**
  * The revisions `upgrade` runs for `target`, in order: `head` (the default), `+N` (the next N),
  * or a revision (prefix), with every revision it descends from that is not applied yet.
  */
 export function revisionsToUpgrade(chain: Chain, applied: ReadonlySet<string>, target = 'head'): Revision[] {
+  const revisions = upgradeSelection(chain, applied, target);
+  // Run, it would be fixed for good with nothing in it: most likely its SQL was never written.
+  const empty = revisions.find((r) => r.handWritten && r.upgrade.length === 0);
+  if (empty) {
+    throw new RevisionError(
+      `${empty.fileName} (revision ${empty.revision}) is hand-written but has no SQL in its "-- +upgrade" section; nothing was run`,
+      'write its SQL (statements ending in ";") under "-- +upgrade", or delete the file if it is not wanted',
+    );
+  }
+  return revisions;
+}
+
+function upgradeSelection(chain: Chain, applied: ReadonlySet<string>, target: string): Revision[] {
   const pending = (id: string): Revision[] => chain.ordered.filter((r) => chain.ancestry(id).has(r.revision) && !applied.has(r.revision));
   if (target === 'head') {
     const head = chain.head();
@@ -207,7 +259,7 @@ export function revisionsToUpgrade(chain: Chain, applied: ReadonlySet<string>, t
     if (n > all.length) throw new RevisionError(`cannot upgrade ${n}: only ${all.length} revision${all.length === 1 ? ' is' : 's are'} not applied`);
     return all.slice(0, n);
   }
-  const to = chain.find(target);
+  const to = findTarget(chain, target, 'upgrade');
   if (applied.has(to.revision)) {
     // Already applied: nothing to do when the database stands on it, and a mistake when the
     // database is past it (upgrade never goes back; Alembic refuses it the same way).
@@ -230,6 +282,18 @@ export function revisionsToUpgrade(chain: Chain, applied: ReadonlySet<string>, t
  * can differ from the files' order, and the last one applied is the one nothing applied follows.
  */
 export function revisionsToDowngrade(chain: Chain, applied: Iterable<string>, target = '-1'): Revision[] {
+  const revisions = downgradeSelection(chain, applied, target);
+  const stuck = revisions.find((r) => r.irreversible);
+  if (stuck) {
+    throw new RevisionError(
+      `cannot downgrade past ${stuck.fileName} (revision ${stuck.revision}): it is hand-written and its "-- +downgrade" section has no SQL, so it cannot be undone; nothing was run`,
+      `the file cannot change once applied: to go back, write a new revision that undoes it (\`schema revision -m ...\`). In a hand-written revision whose undoing needs no SQL, write "${NOTHING_TO_UNDO}" in its downgrade section before it is applied`,
+    );
+  }
+  return revisions;
+}
+
+function downgradeSelection(chain: Chain, applied: Iterable<string>, target: string): Revision[] {
   const undoable = [...applied].flatMap((id) => chain.get(id) ?? []).reverse();
   if (target === 'base') return undoable;
   const relative = /^-(\d+)$/.exec(target);
@@ -238,7 +302,7 @@ export function revisionsToDowngrade(chain: Chain, applied: Iterable<string>, ta
     if (n > undoable.length) throw new RevisionError(`cannot downgrade ${n}: only ${undoable.length} revision${undoable.length === 1 ? ' is' : 's are'} applied`);
     return undoable.slice(0, n);
   }
-  const keep = chain.find(target);
+  const keep = findTarget(chain, target, 'downgrade');
   if (!undoable.includes(keep)) throw new RevisionError(`revision ${keep.revision} is not applied to this database`, 'downgrade goes back to an applied revision; see `schema history`');
   const kept = chain.ancestry(keep.revision);
   return undoable.filter((r) => !kept.has(r.revision));
@@ -299,10 +363,7 @@ export function selectRange(chain: Chain, range: string | undefined, current: re
         `write the older end first: ${parts[1]!.trim() || 'base'}:${parts[0]!.trim()}`,
       );
     }
-    throw new RevisionError(
-      `the range "${range}" has its ends on different branches: ${s} is not an ancestor of ${e}`,
-      'a range follows one line of descent; see `schema history` for the branches',
-    );
+    throw new RevisionError(`the range "${range}" has its ends on different branches: ${s} is not an ancestor of ${e}`, 'a range follows one line of descent; see `schema history` for the branches');
   }
   return all.filter((r) => upTo.has(r.revision) && (from === null || from.has(r.revision)));
 }
@@ -334,123 +395,4 @@ function descendants(chain: Chain, ids: readonly string[]): string[] {
   const out = new Set(ids);
   for (const r of chain.ordered) if (r.parents.some((p) => out.has(p))) out.add(r.revision);
   return chain.ordered.map((r) => r.revision).filter((id) => out.has(id));
-}
-
-// ---- branches: what two heads both change, and the orders a database can apply them in ----
-
-/** The revisions of a chain with several heads that not every head descends from. */
-export interface Branches {
-  /** The revisions every head descends from, in chain order: the same in every database. */
-  readonly shared: readonly Revision[];
-  /** The others, in chain order. */
-  readonly branch: readonly Revision[];
-  /** Objects that revisions on different branches both change (an object and one inside it count). */
-  readonly conflicts: readonly string[];
-  /** The branch revisions that change one of `conflicts`. */
-  readonly conflicting: ReadonlySet<string>;
-}
-
-export function branchesOf(chain: Chain): Branches {
-  const ancestries = chain.heads().map((h) => chain.ancestry(h.revision));
-  const shared = chain.ordered.filter((r) => ancestries.every((a) => a.has(r.revision)));
-  const branch = chain.ordered.filter((r) => !shared.includes(r));
-  const conflicts = new Set<string>();
-  const conflicting = new Set<string>();
-  branch.forEach((r1, i) => {
-    for (const r2 of branch.slice(i + 1)) {
-      // Revisions on one line of descent always run in the same order: only the others conflict.
-      if (chain.ancestry(r2.revision).has(r1.revision) || chain.ancestry(r1.revision).has(r2.revision)) continue;
-      for (const a of new Set(r1.upgrade.map((s) => s.object))) {
-        for (const b of new Set(r2.upgrade.map((s) => s.object))) {
-          if (!pathsOverlap(a, b)) continue;
-          conflicts.add(a).add(b);
-          conflicting.add(r1.revision).add(r2.revision);
-        }
-      }
-    }
-  });
-  return { shared, branch, conflicts: [...conflicts].sort(), conflicting };
-}
-
-/** Every order of `items` that keeps `before(a, b)` (a must come before b); null past `limit` orders. */
-function linearOrders<T>(items: readonly T[], before: (a: T, b: T) => boolean, limit: number): T[][] | null {
-  const out: T[][] = [];
-  const walk = (placed: T[], left: readonly T[]): boolean => {
-    if (left.length === 0) {
-      out.push(placed);
-      return out.length <= limit;
-    }
-    for (const next of left) {
-      if (left.some((other) => other !== next && before(other, next))) continue;
-      if (!walk([...placed, next], left.filter((x) => x !== next))) return false;
-    }
-    return true;
-  };
-  return walk([], items) ? out : null;
-}
-
-function* permutations<T>(items: readonly T[]): Generator<T[]> {
-  if (items.length <= 1) {
-    yield [...items];
-    return;
-  }
-  for (const [i, first] of items.entries()) {
-    for (const rest of permutations([...items.slice(0, i), ...items.slice(i + 1)])) yield [first, ...rest];
-  }
-}
-
-export interface BranchOrders {
-  /** Whole orders of the branch revisions, the chain's own order first. */
-  readonly orders: readonly (readonly Revision[])[];
-  /** True when there were too many orders to try and only whole branches were put in each order. */
-  readonly sampled: boolean;
-}
-
-/**
- * The orders in which databases can have applied the branch revisions, as far as the result
- * can differ: every interleaving of the conflicting revisions that keeps each branch's own
- * order (the others change objects no other branch touches, so where they go does not
- * matter), each filled out to a whole order. A database that applied nothing of the branches
- * follows the chain's order, which comes first. Past `limit` orders, only whole branches are
- * ordered (each head's revisions together, the heads in every order).
- */
-export function branchOrders(chain: Chain, branches: Branches, limit = 24): BranchOrders {
-  const inBranch = (ids: ReadonlySet<string>) => branches.branch.filter((r) => ids.has(r.revision));
-  const before = (a: Revision, b: Revision): boolean => chain.ancestry(b.revision).has(a.revision);
-  const key = (order: readonly Revision[]) => order.map((r) => r.revision).join(' ');
-  const orders = new Map<string, readonly Revision[]>([[key(branches.branch), branches.branch]]);
-  const interleavings = linearOrders(inBranch(branches.conflicting), before, limit);
-  if (interleavings) {
-    for (const conflicting of interleavings) {
-      const whole = fillOut(branches.branch, conflicting, before);
-      if (!orders.has(key(whole)) && !sameProjection(whole, branches.branch, branches.conflicting)) orders.set(key(whole), whole);
-    }
-    return { orders: [...orders.values()], sampled: false };
-  }
-  for (const heads of permutations(chain.heads())) {
-    if (orders.size >= limit) break;
-    const whole: Revision[] = [];
-    for (const h of heads) whole.push(...inBranch(chain.ancestry(h.revision)).filter((r) => !whole.includes(r)));
-    if (!orders.has(key(whole))) orders.set(key(whole), whole);
-  }
-  return { orders: [...orders.values()], sampled: true };
-}
-
-const sameProjection = (a: readonly Revision[], b: readonly Revision[], ids: ReadonlySet<string>): boolean =>
-  a.filter((r) => ids.has(r.revision)).map((r) => r.revision).join(' ') === b.filter((r) => ids.has(r.revision)).map((r) => r.revision).join(' ');
-
-/** A whole order of `all` that keeps `before` and runs the revisions of `fixed` in its order; the earliest file first where free. */
-function fillOut(all: readonly Revision[], fixed: readonly Revision[], before: (a: Revision, b: Revision) => boolean): Revision[] {
-  const fixedIds = new Set(fixed.map((r) => r.revision));
-  const out: Revision[] = [];
-  let left = [...all];
-  let next = 0;
-  while (left.length > 0) {
-    const ready = left.filter((r) => !left.some((o) => o !== r && before(o, r)) && (!fixedIds.has(r.revision) || fixed[next] === r));
-    const pick = ready.sort((a, b) => a.fileName.localeCompare(b.fileName))[0]!;
-    if (fixedIds.has(pick.revision)) next++;
-    out.push(pick);
-    left = left.filter((r) => r !== pick);
-  }
-  return out;
 }

@@ -1,21 +1,31 @@
 // Revision files: one per applied plan, in plans/, named to sort by time. A header (format,
 // revision id, the revisions it revises, created, message, checksum) and both directions in
 // full SQL with each step's hazards beside it. Written once, never edited: the checksum covers
-// the header's fields (all but the checksum itself) and both directions.
+// the header's fields (all but the checksum itself) and both directions. A hand-written
+// revision (`schema revision`, format 2, `kind: hand-written`) has no checksum in its header:
+// it may be edited until a database applies it, and the checksum of its text as it then is
+// is what that database records (and holds it to from then on).
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { parseSync, scanSync } from 'libpg-query';
 import { sha256 } from '../model/fingerprint.js';
 import '../model/identifiers.js'; // loads the parser module
-import { HAZARD_CODES, type Hazard, type HazardCode, type Op, type Plan, type Step } from '../plan/types.js';
+import { HAZARD_CODES, type Plan, type Step } from '../plan/types.js';
 import { stepsAsSql } from '../render/sql.js';
 import { commentText } from '../render/words.js';
+import { RevisionError } from './error.js';
+import { NOTHING_TO_UNDO, parseBody, splitStatements, type RevisionSteps } from './body.js';
+export { RevisionError } from './error.js';
+export { concurrentTarget, NOTHING_TO_UNDO, parseBody, splitStatements, type RevisionSteps } from './body.js';
 
-export const REVISION_FORMAT = 1;
+/** The newest format this version reads. Generated files are written in format 1, so older versions still read them. */
+export const REVISION_FORMAT = 2;
+/** The format a hand-written revision is written in: the first with `kind: hand-written`, which an older version refuses as too new rather than misread. */
+export const HAND_WRITTEN_FORMAT = 2;
+const GENERATED_FORMAT = 1;
 const MAGIC = '-- schema revision';
-const FORMAT_LINE = `${MAGIC} (format ${REVISION_FORMAT})`;
+const formatLine = (format: number): string => `${MAGIC} (format ${format})`;
+const FORMAT_LINE = formatLine(GENERATED_FORMAT);
+/** The `kind:` of a hand-written revision. */
+const HAND_WRITTEN = 'hand-written';
 
 /** The header fields the checksum covers: everything in the header but the checksum. */
 export interface RevisionIdentity {
@@ -26,6 +36,8 @@ export interface RevisionIdentity {
   readonly created: string;
   /** As written in the file (one line; line breaks spelled \\n). */
   readonly message: string;
+  /** Written by hand (`schema revision`): editable until a database applies it. */
+  readonly handWritten?: boolean;
 }
 
 export interface RevisionHeader extends RevisionIdentity {
@@ -33,29 +45,21 @@ export interface RevisionHeader extends RevisionIdentity {
 }
 
 export interface RevisionFile extends RevisionHeader {
+  readonly handWritten: boolean;
   readonly fileName: string;
   readonly body: string;
   /** The line of the file the body starts on (1-based), for messages. */
   readonly bodyLine: number;
 }
 
-export class RevisionError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string | null = null,
-    /** The revision whose file is not in the folder, when that is what is wrong. */
-    readonly missing: string | null = null,
-  ) {
-    super(message);
-    this.name = 'RevisionError';
-  }
-}
-
 export const newRevisionId = (): string => randomBytes(6).toString('hex');
 
 /** `20261124T101500Z` for a time. */
 export function timestampName(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** `add_users_email` from a message; `revision` when it has no letters or digits. */
@@ -69,6 +73,11 @@ export function slug(message: string): string {
     .replace(/_+$/, '');
   return s === '' ? 'revision' : s;
 }
+
+/** How apply names a revision file: `<time>_<slug>.sql`, `_2`... when taken (see `slug`): a plain name, never a path. */
+const REVISION_FILE_NAME = /^\d{8}T\d{6}Z_[a-z0-9]+(?:_[a-z0-9]+)*\.sql$/;
+
+export const isRevisionFileName = (name: string): boolean => REVISION_FILE_NAME.test(name);
 
 function section(title: string, steps: readonly Step[]): string {
   const text = steps.length === 0 ? '-- (no steps)' : stepsAsSql(steps);
@@ -84,13 +93,8 @@ const parentsText = (parents: readonly string[]): string => (parents.length === 
 
 /** What the checksum covers: the header's fields, as written, and both directions. */
 export function checksumOf(header: RevisionIdentity, body: string): string {
-  const covered = [
-    `format: ${header.format}`,
-    `revision: ${header.revision}`,
-    `revises: ${parentsText(header.parents)}`,
-    `created: ${header.created}`,
-    `message: ${header.message}`,
-  ];
+  const covered = [`format: ${header.format}`, `revision: ${header.revision}`, `revises: ${parentsText(header.parents)}`, `created: ${header.created}`, `message: ${header.message}`];
+  if (header.handWritten) covered.push(`kind: ${HAND_WRITTEN}`);
   return `sha256:${sha256(`${covered.join('\n')}\n\n${body}`)}`;
 }
 
@@ -108,7 +112,7 @@ export interface NewRevision {
 export function formatRevision(steps: Pick<Plan, 'steps' | 'downgrade'>, r: NewRevision): { text: string; checksum: string } {
   const body = revisionBody(steps.steps, steps.downgrade);
   const identity: RevisionIdentity = {
-    format: REVISION_FORMAT,
+    format: GENERATED_FORMAT,
     revision: r.id,
     parents: r.parents,
     created: r.created.toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -132,15 +136,48 @@ export function formatRevision(steps: Pick<Plan, 'steps' | 'downgrade'>, r: NewR
   return { text, checksum };
 }
 
+/**
+ * The whole text of a new hand-written revision (`schema revision`): a format 2 header with
+ * `kind: hand-written` and no checksum, and the two sections, empty but for comments saying
+ * where the SQL goes and how a hazard is written.
+ */
+export function formatHandWritten(r: NewRevision): string {
+  const header = [
+    formatLine(HAND_WRITTEN_FORMAT),
+    `-- revision: ${r.id}`,
+    `-- revises: ${parentsText(r.parents)}`,
+    `-- created: ${r.created.toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    `-- message: ${commentText(r.message)}`,
+    `-- kind: ${HAND_WRITTEN}`,
+    ...HAND_WRITTEN_PROSE,
+  ].join('\n');
+  const upgrade = [
+    '-- +upgrade',
+    '-- The SQL `schema upgrade` runs, statements ending in ";". They run in one transaction',
+    '-- (a CREATE INDEX CONCURRENTLY on its own); BEGIN, COMMIT and SET without LOCAL are refused.',
+    '-- Declare what a statement risks on a comment line just above it, for instance:',
+    '--   -- hazard data_loss: overwrites the email of every user without one',
+    `-- The codes: ${HAZARD_CODES.join(', ')}.`,
+    '-- Hazards are also read from the SQL (an UPDATE or DELETE is data_loss), and consent is',
+    '-- asked for those that need it, as for any revision.',
+    '',
+  ];
+  const downgrade = [
+    '-- +downgrade',
+    '-- The SQL `schema downgrade` runs to undo the upgrade. Left without SQL, the revision cannot',
+    '-- be undone: `schema downgrade` stops before it. When undoing it needs no SQL (a backfill),',
+    `-- write "${NOTHING_TO_UNDO}" on a line of its own here.`,
+    '',
+  ];
+  return `${header}\n\n${upgrade.join('\n')}\n${downgrade.join('\n')}`;
+}
+
 /** The statements a step runs, as a replay reads them from its file. */
 const statementsOf = (steps: readonly Step[]): string[][] => steps.map((s) => s.sql.flatMap((sql) => splitStatements(sql)));
 
 function assertReadsBack(text: string, planned: Pick<Plan, 'steps' | 'downgrade'>): void {
   const refuse = (what: string): never => {
-    throw new RevisionError(
-      `the revision file for this plan would not replay as planned: ${what}; nothing was run`,
-      'this is a bug in schema: please report it with the plan (`schema plan --format json`)',
-    );
+    throw new RevisionError(`the revision file for this plan would not replay as planned: ${what}; nothing was run`, 'this is a bug in schema: please report it with the plan (`schema plan --format json`)');
   };
   let read: RevisionSteps;
   try {
@@ -171,7 +208,8 @@ const normalizeText = (text: string): string => text.replace(/^\uFEFF/, '').repl
 export function parseRevision(fileName: string, raw: string): RevisionFile {
   const text = normalizeText(raw);
   const split = text.indexOf('\n\n');
-  if (!text.startsWith(MAGIC) || split < 0) throw new RevisionError(`${fileName} is not a schema revision file (it has no header)`, `a revision file starts with "${FORMAT_LINE}"; move other files out of the plans folder`);
+  if (!text.startsWith(MAGIC) || split < 0)
+    throw new RevisionError(`${fileName} is not a schema revision file (it has no header)`, `a revision file starts with "${FORMAT_LINE}"; move other files out of the plans folder`);
   const header = text.slice(0, split);
   const lines = header.split('\n');
   const format = formatOf(fileName, lines[0]!);
@@ -182,31 +220,70 @@ export function parseRevision(fileName: string, raw: string): RevisionFile {
     return v.trim();
   };
   const revises = need('revises');
-  return {
-    fileName,
-    body: text.slice(split + 2),
-    bodyLine: lines.length + 2,
+  const handWritten = kindOf(fileName, fields, lines);
+  const identity: RevisionIdentity = {
     format,
     revision: need('revision'),
-    parents: revises === 'none' ? [] : revises.split(',').map((p) => p.trim()).filter(Boolean),
+    parents:
+      revises === 'none'
+        ? []
+        : revises
+            .split(',')
+            .map((p) => p.trim())
+            .filter(Boolean),
     created: need('created'),
     message: fields.get('message') ?? '',
-    checksum: need('checksum'),
+    ...(handWritten ? { handWritten } : {}),
+  };
+  const body = text.slice(split + 2);
+  return {
+    ...identity,
+    handWritten,
+    fileName,
+    body,
+    bodyLine: lines.length + 2,
+    // A hand-written file is held to the checksum of its text as it is: the one a database records when it applies it.
+    checksum: handWritten ? checksumOf(identity, body) : need('checksum'),
   };
 }
 
-/** The fields of the header (format 1 and, so far, every format) and the lines of prose it may hold, word for word. */
-const HEADER_FIELDS: Readonly<Record<number, readonly string[]>> = { 1: ['revision', 'revises', 'created', 'message', 'checksum'] };
-const HEADER_PROSE: Readonly<Record<number, readonly string[]>> = {
-  1: [
-    '--',
-    '-- Written by `schema`. Never edit a revision: its checksum is recorded in the database',
-    '-- that applied it, and every command that reads this folder refuses a changed file.',
-    // As the first versions wrote it.
-    '-- Written by `schema apply`. Never edit an applied revision: its checksum is recorded in',
-    '-- the database, and every command that reads this folder refuses a changed file.',
-  ],
-};
+/**
+ * Whether the header says the file is hand-written (`kind: hand-written`, format 2 on). Such a
+ * file has no checksum line: its checksum is taken when a database applies it. Throws
+ * RevisionError at the line of another kind, or of a checksum in a hand-written header.
+ */
+function kindOf(fileName: string, fields: ReadonlyMap<string, string>, lines: readonly string[]): boolean {
+  const kind = fields.get('kind')?.trim();
+  if (kind === undefined) return false;
+  const lineOf = (key: string): number => lines.findIndex((l) => l.startsWith(`-- ${key}:`)) + 1;
+  if (kind !== HAND_WRITTEN) throw new RevisionError(`${fileName}:${lineOf('kind')}: unknown revision kind "${kind}": the only kind is "${HAND_WRITTEN}"`, 'restore the file from version control');
+  if (fields.has('checksum')) {
+    throw new RevisionError(
+      `${fileName}:${lineOf('checksum')}: a hand-written revision has no checksum line: the database that applies it records the checksum of its text`,
+      'remove the line (a file written by `schema apply` is never hand-written: restore it from version control)',
+    );
+  }
+  return true;
+}
+
+/** The fields of the header of each format and the lines of prose it may hold, word for word. */
+const FIELDS_1 = ['revision', 'revises', 'created', 'message', 'checksum'];
+const HEADER_FIELDS: Readonly<Record<number, readonly string[]>> = { 1: FIELDS_1, 2: [...FIELDS_1, 'kind'] };
+/** What `schema revision` writes under the fields of a hand-written file. */
+const HAND_WRITTEN_PROSE = [
+  '--',
+  '-- Hand-written (`schema revision`): edit it until a database applies it. That database',
+  '-- records its checksum, and from then on a changed file is refused like any applied revision.',
+];
+const PROSE_1 = [
+  '--',
+  '-- Written by `schema`. Never edit a revision: its checksum is recorded in the database',
+  '-- that applied it, and every command that reads this folder refuses a changed file.',
+  // As the first versions wrote it.
+  '-- Written by `schema apply`. Never edit an applied revision: its checksum is recorded in',
+  '-- the database, and every command that reads this folder refuses a changed file.',
+];
+const HEADER_PROSE: Readonly<Record<number, readonly string[]>> = { 1: PROSE_1, 2: [...PROSE_1, ...HAND_WRITTEN_PROSE] };
 
 /**
  * The header's fields by name. Every line after the format line is a field of the file's
@@ -219,7 +296,9 @@ function readHeaderLines(fileName: string, format: number, lines: readonly strin
   const prose = HEADER_PROSE[format] ?? HEADER_PROSE[REVISION_FORMAT]!;
   const fields = new Map<string, { value: string; line: number }>();
   const refuse = (line: number, what: string): never => {
-    throw new RevisionError(`${fileName}:${line}: ${what}: the header holds only the lines schema wrote, and its checksum does not cover others`, 'restore the file from version control');
+    // A hand-written file is meant to be edited: say where the author's own lines go.
+    const hint = format >= HAND_WRITTEN_FORMAT ? 'write your own comments below the blank line that ends the header, or restore the file from version control' : 'restore the file from version control';
+    throw new RevisionError(`${fileName}:${line}: ${what}: the header holds only the lines schema wrote, and its checksum does not cover others`, hint);
   };
   lines.forEach((text, i) => {
     const line = i + 1;
@@ -243,10 +322,7 @@ function readHeaderLines(fileName: string, format: number, lines: readonly strin
 function formatOf(fileName: string, line: string): number {
   const m = /^-- schema revision \(format (\d+)\)$/.exec(line.trimEnd());
   if (!m) {
-    throw new RevisionError(
-      `${fileName}:1: malformed format line "${line}": it should read "${FORMAT_LINE}"`,
-      'restore the file from version control',
-    );
+    throw new RevisionError(`${fileName}:1: malformed format line "${line}": it should read "${FORMAT_LINE}"`, 'restore the file from version control');
   }
   const format = Number(m[1]);
   if (format > REVISION_FORMAT) {
@@ -262,205 +338,4 @@ function formatOf(fileName: string, line: string): number {
 /** Whether the file still matches the checksum in its header. */
 export function verifyChecksum(file: RevisionFile): boolean {
   return checksumOf(file, file.body) === file.checksum;
-}
-
-const PLANS_DIR_HINT = 'pass --plans-dir with the folder of revision files (default ./plans)';
-
-/** A failure to read or write in the plans folder, naming the path, for a person to fix. */
-export function plansDirError(dir: string, error: unknown): RevisionError {
-  const e = error as NodeJS.ErrnoException;
-  const why: Record<string, string> = { EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'the file system is read-only', ENOSPC: 'no space left on the device', ENOTDIR: 'a part of the path is a file', ENOENT: 'a part of the path does not exist' };
-  return new RevisionError(`cannot use the plans folder ${dir}: ${why[e.code ?? ''] ?? e.message}`, PLANS_DIR_HINT);
-}
-
-/**
- * Throws a RevisionError naming `dir` when it cannot be the folder of revision files: a file,
- * a path through a file, or one this process may not read (or, to write, write in). A folder
- * that does not exist yet is fine: the first revision written creates it.
- */
-export async function checkPlansDir(dir: string, mode: 'read' | 'write'): Promise<void> {
-  let probe = dir;
-  for (;;) {
-    try {
-      if (!(await stat(probe)).isDirectory()) {
-        throw new RevisionError(probe === dir ? `the plans folder ${dir} is a file, not a folder` : `the plans folder ${dir} is inside ${probe}, which is a file`, PLANS_DIR_HINT);
-      }
-      break;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error instanceof RevisionError ? error : plansDirError(dir, error);
-      if (dirname(probe) === probe) return;
-      probe = dirname(probe);
-    }
-  }
-  const wanted = mode === 'write' ? constants.W_OK | constants.X_OK : constants.R_OK | constants.X_OK;
-  if (mode === 'read' && probe !== dir) return; // nothing there yet: nothing to read
-  try {
-    await access(probe, wanted);
-  } catch {
-    throw new RevisionError(`cannot ${mode} in the plans folder ${dir}: ${probe === dir ? 'permission denied' : `${probe} is not writable`}`, PLANS_DIR_HINT);
-  }
-}
-
-/** Every revision file in `dir` (none when the folder does not exist), in name order. */
-export async function readRevisions(dir: string): Promise<RevisionFile[]> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.sql') && !n.startsWith('.')).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    await checkPlansDir(dir, 'read');
-    throw plansDirError(dir, error);
-  }
-  const files: RevisionFile[] = [];
-  for (const name of names) files.push(parseRevision(name, await readFile(join(dir, name), 'utf8')));
-  return files;
-}
-
-interface Token {
-  readonly start: number;
-  readonly end: number;
-  readonly text: string;
-  readonly tokenName: string;
-}
-
-/** A scanned SQL text in order: `--` comments between statements, and statements (without their `;`). */
-type Piece = { readonly kind: 'comment' | 'statement'; readonly text: string; readonly offset: number };
-
-/**
- * Cut `sql` where PostgreSQL's scanner sees statement ends (`;` tokens, never those in strings,
- * quoted names or comments). A `--` comment counts as a piece only between statements; inside
- * a statement it is part of the statement. Null when the scanner cannot read the text (a
- * string, quoted name or comment that is never closed). Offsets are in UTF-8 bytes.
- */
-function scanPieces(sql: string): Piece[] | null {
-  let tokens: readonly Token[];
-  try {
-    tokens = scanSync(sql).tokens as readonly Token[];
-  } catch {
-    // libpg-query reports the scanner's error as unparseable JSON: only "it cannot be read" is known.
-    return null;
-  }
-  const bytes = Buffer.from(sql, 'utf8');
-  const out: Piece[] = [];
-  let first: Token | null = null;
-  const close = (end: number): void => {
-    if (first) out.push({ kind: 'statement', text: bytes.subarray(first.start, end).toString('utf8').trim(), offset: first.start });
-    first = null;
-  };
-  for (const t of tokens) {
-    if (t.text === ';') close(t.start);
-    else if (first !== null) continue;
-    else if (t.tokenName === 'SQL_COMMENT') out.push({ kind: 'comment', text: t.text.trimEnd(), offset: t.start });
-    else if (t.tokenName !== 'C_COMMENT') first = t;
-  }
-  close(bytes.length);
-  return out;
-}
-
-const UNREADABLE = 'a quoted string, quoted name or /* comment that is never closed';
-
-/** Statements of an SQL text, split at the `;` tokens PostgreSQL's scanner sees (not those in strings or comments). */
-export function splitStatements(sql: string): string[] {
-  const pieces = scanPieces(sql);
-  if (!pieces) throw new RevisionError(`the SQL has ${UNREADABLE}`);
-  return pieces.filter((p) => p.kind === 'statement').map((p) => p.text);
-}
-
-type Node = Record<string, unknown>;
-
-/**
- * The index a `CREATE/DROP INDEX CONCURRENTLY` statement builds or drops, read with the
- * PostgreSQL parser; undefined for any other statement (which runs in a transaction).
- */
-export function concurrentTarget(statement: string): Step['concurrently'] | undefined {
-  let stmt: Node | undefined;
-  try {
-    stmt = (parseSync(statement) as { stmts?: { stmt?: Node }[] }).stmts?.[0]?.stmt;
-  } catch {
-    return undefined;
-  }
-  const create = stmt?.['IndexStmt'] as { concurrent?: boolean; idxname?: string; relation?: { schemaname?: string } } | undefined;
-  if (create?.concurrent && create.idxname) return { schema: create.relation?.schemaname ?? 'public', index: create.idxname, creates: true };
-  const drop = stmt?.['DropStmt'] as { concurrent?: boolean; removeType?: string; objects?: { List?: { items?: { String?: { sval?: string } }[] } }[] } | undefined;
-  if (drop?.concurrent && drop.removeType === 'OBJECT_INDEX') {
-    const parts = (drop.objects?.[0]?.List?.items ?? []).map((i) => i.String?.sval ?? '');
-    const index = parts[parts.length - 1];
-    if (index) return { schema: parts.length > 1 ? parts[0]! : 'public', index, creates: false };
-  }
-  return undefined;
-}
-
-export interface RevisionSteps {
-  readonly upgrade: Step[];
-  readonly downgrade: Step[];
-}
-
-interface StepDraft {
-  readonly op: Op;
-  readonly object: string;
-  readonly sql: string[];
-  readonly hazards: Hazard[];
-}
-
-const isHazardCode = (code: string): code is HazardCode => (HAZARD_CODES as readonly string[]).includes(code);
-
-/**
- * Both directions of a revision body, as written: each step's op, object, hazards and
- * statements. Read with PostgreSQL's scanner, so only comments between statements count as
- * section markers (`-- +upgrade`), step headings and hazards; the same words inside a string,
- * a `$$` body or a comment within a statement are SQL. Throws RevisionError naming the file
- * (and line) when the body cannot be read.
- */
-export function parseBody(fileName: string, body: string, bodyLine = 1): RevisionSteps {
-  const pieces = scanPieces(body);
-  if (!pieces) throw new RevisionError(`${fileName}: its SQL has ${UNREADABLE}, so it cannot be split into statements`, 'restore the file from version control');
-  const bytes = Buffer.from(body, 'utf8');
-  const where = (offset: number): string => {
-    let line = bodyLine;
-    for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
-    return `${fileName}:${line}`;
-  };
-  const sections = new Map<'upgrade' | 'downgrade', StepDraft[]>();
-  let section: StepDraft[] | null = null;
-  let step: StepDraft | null = null;
-  for (const piece of pieces) {
-    if (piece.kind === 'statement') {
-      if (!step) {
-        throw new RevisionError(
-          `${where(piece.offset)}: a statement outside any step (${piece.text.split('\n')[0]})`,
-          'every statement follows a "-- step N/M: op object" line in the "-- +upgrade" or "-- +downgrade" section; restore the file from version control',
-        );
-      }
-      step.sql.push(piece.text);
-      continue;
-    }
-    const marker = /^-- \+(upgrade|downgrade)$/.exec(piece.text);
-    if (marker) {
-      const direction = marker[1] as 'upgrade' | 'downgrade';
-      if (sections.has(direction)) throw new RevisionError(`${where(piece.offset)}: a second "-- +${direction}" section`, 'restore the file from version control');
-      section = [];
-      sections.set(direction, section);
-      step = null;
-      continue;
-    }
-    const heading = /^-- step \d+\/\d+: (\S+) (.*)$/.exec(piece.text);
-    if (heading) {
-      if (!section) throw new RevisionError(`${where(piece.offset)}: a step before the "-- +upgrade" line`, 'restore the file from version control');
-      step = { op: heading[1] as Op, object: heading[2]!, sql: [], hazards: [] };
-      section.push(step);
-      continue;
-    }
-    const hazard = /^-- hazard (\w+): (.*)$/.exec(piece.text);
-    if (hazard && step && isHazardCode(hazard[1]!)) step.hazards.push({ code: hazard[1], message: hazard[2]! });
-  }
-  const steps = (direction: 'upgrade' | 'downgrade'): Step[] => {
-    const drafts = sections.get(direction);
-    if (!drafts) throw new RevisionError(`${fileName} has no "-- +${direction}" section`, 'restore the file from version control');
-    return drafts.map((d) => {
-      const concurrently = d.sql.length === 1 ? concurrentTarget(d.sql[0]!) : undefined;
-      return { ...d, ...(concurrently ? { concurrently } : {}) };
-    });
-  };
-  return { upgrade: steps('upgrade'), downgrade: steps('downgrade') };
 }

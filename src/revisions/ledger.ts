@@ -2,7 +2,7 @@
 // never reads and plans never touch. Created on first use, inside the applying transaction.
 import { DbError, type Db } from '../db/db.js';
 import { dollarQuote, qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
-import { fingerprint } from '../model/fingerprint.js';
+import { canonicalJson, fingerprint, sha256 } from '../model/fingerprint.js';
 import { LEDGER_SCHEMA, type Model } from '../model/model.js';
 import type { Step } from '../plan/types.js';
 import type { Applied } from './chain.js';
@@ -70,10 +70,7 @@ export async function removeRevision(db: Db, revision: string): Promise<void> {
  * The INSERT a hand-run script makes. The fingerprint and snapshot are those the tool computed
  * for the script (by replaying it without data); null when it could not.
  */
-export function recordRevisionSql(
-  row: Pick<LedgerRow, 'revision' | 'parents' | 'file' | 'checksum' | 'message' | 'fingerprint' | 'snapshot'>,
-  literal: (s: string) => string,
-): string {
+export function recordRevisionSql(row: Pick<LedgerRow, 'revision' | 'parents' | 'file' | 'checksum' | 'message' | 'fingerprint' | 'snapshot'>, literal: (s: string) => string): string {
   const parents = `ARRAY[${row.parents.map(literal).join(', ')}]::text[]`;
   const fingerprint = row.fingerprint === null ? 'NULL' : literal(row.fingerprint);
   const snapshot = row.snapshot === null ? 'NULL' : `${literal(JSON.stringify(row.snapshot))}::jsonb`;
@@ -90,8 +87,10 @@ export interface Guarded {
 }
 
 const GUARD_HINT = {
-  upgrade: 'this script was written for a database at another revision, and nothing of this revision ran: see where the database stands with `schema current`, and write the script again against it with `schema upgrade --sql`',
-  downgrade: 'this script was written for a database at another revision, and nothing of this revision ran: see where the database stands with `schema current`, and write the script again against it with `schema downgrade --sql`',
+  upgrade:
+    'this script was written for a database at another revision, and nothing of this revision ran: see where the database stands with `schema current`, and write the script again against it with `schema upgrade --sql`',
+  downgrade:
+    'this script was written for a database at another revision, and nothing of this revision ran: see where the database stands with `schema current`, and write the script again against it with `schema downgrade --sql`',
 } as const;
 
 /**
@@ -184,9 +183,7 @@ async function ledgerExists(db: Db): Promise<boolean> {
 export async function appliedRevisions(db: Db): Promise<AppliedRevision[]> {
   return readLedger(db, async () => {
     if (!(await ledgerExists(db))) return [];
-    return db.query<AppliedRevision>(
-      `SELECT revision, parents, file, checksum, message, applied_at::text AS applied_at, applied_by, duration_ms, fingerprint FROM ${TABLE} ORDER BY seq`,
-    );
+    return db.query<AppliedRevision>(`SELECT revision, parents, file, checksum, message, applied_at::text AS applied_at, applied_by, duration_ms, fingerprint FROM ${TABLE} ORDER BY seq`);
   });
 }
 
@@ -229,13 +226,25 @@ export async function ensurePending(db: Db): Promise<void> {
   await db.exec(PENDING_DDL);
 }
 
+/** Where a record keeps its checksum, in its payload. */
+export const RECORD_CHECKSUM = 'record_checksum';
+
+/**
+ * The checksum of a pending record: everything it holds but its progress (`done`) and the
+ * checksum itself, as canonical JSON (the order jsonb gives keys does not count).
+ */
+export function recordChecksum(p: Pick<Pending, 'revision' | 'direction' | 'steps' | 'payload'>): string {
+  const { [RECORD_CHECKSUM]: _own, ...payload } = p.payload;
+  return `sha256:${sha256(canonicalJson({ revision: p.revision, direction: p.direction, steps: p.steps, payload }))}`;
+}
+
+/** True when the record holds what was written (its checksum matches); false when changed since, or written without one. */
+export const recordIntact = (p: Pending): boolean => p.payload[RECORD_CHECKSUM] === recordChecksum(p);
+
+/** Start a record of work in several transactions, sealed with its checksum (see `recordChecksum`). */
 export async function startPending(db: Db, p: Omit<Pending, 'done' | 'started_at'>): Promise<void> {
-  await db.query(`INSERT INTO ${PENDING} (revision, direction, steps, payload) VALUES ($1, $2, $3::jsonb, $4::jsonb)`, [
-    p.revision,
-    p.direction,
-    JSON.stringify(p.steps),
-    JSON.stringify(p.payload),
-  ]);
+  const payload = { ...p.payload, [RECORD_CHECKSUM]: recordChecksum(p) };
+  await db.query(`INSERT INTO ${PENDING} (revision, direction, steps, payload) VALUES ($1, $2, $3::jsonb, $4::jsonb)`, [p.revision, p.direction, JSON.stringify(p.steps), JSON.stringify(payload)]);
 }
 
 export async function markDone(db: Db, revision: string, done: number): Promise<void> {

@@ -1,10 +1,11 @@
 // Merges proven without data: the branches replayed in every order a database can have applied
 // them, each order's state read back, and merge steps chosen that bring every one of those
-// states to schema.yaml; or the merge refused, saying what each order leaves.
+// states to schema.yaml; or the merge refused, saying what each order leaves. The replays run on
+// an in-memory embedded PostgreSQL in this process, never on the target's server: the files'
+// SQL is not something anyone approved to run there.
 import { runRevision } from '../apply/replay.js';
 import type { Db } from '../db/db.js';
-import { withScratchDatabase } from '../db/scratch.js';
-import type { Target } from '../db/target.js';
+import { withEmbeddedScratch } from '../db/scratch.js';
 import { UserError } from '../errors.js';
 import { introspect } from '../introspect/introspect.js';
 import { fingerprint } from '../model/fingerprint.js';
@@ -12,7 +13,8 @@ import type { Model } from '../model/model.js';
 import type { Plan } from '../plan/types.js';
 import { describeObjects, differingObjects } from '../render/objects.js';
 import { commentText } from '../render/words.js';
-import { branchOrders, type Branches, type Chain, type Revision } from '../revisions/chain.js';
+import { branchOrders, type Branches } from '../revisions/branches.js';
+import type { Chain, Revision } from '../revisions/chain.js';
 import { runQuietly, settled, stillNeeded } from './scratch-replay.js';
 
 export interface MergeSteps extends Pick<Plan, 'steps' | 'downgrade'> {
@@ -42,8 +44,7 @@ function orderWords(order: readonly Revision[], branches: Branches): string {
   return (shown.length > 0 ? shown : order).map(named).join(' then ');
 }
 
-const HINT =
-  'make one branch follow the other before merging: undo its revision where it is applied (`schema downgrade`), delete its file, and apply it again on top of the other branch';
+const HINT = 'make one branch follow the other before merging: undo its revision where it is applied (`schema downgrade`), delete its file, and apply it again on top of the other branch';
 
 /** Run the shared revisions, then `order`, in the empty database `scratch`; a UserError names the order and the revision that fails. */
 async function replay(scratch: Db, branches: Branches, order: readonly Revision[]): Promise<void> {
@@ -63,8 +64,8 @@ async function replay(scratch: Db, branches: Branches, order: readonly Revision[
   }
 }
 
-async function replayed(target: Target, branches: Branches, order: readonly Revision[], planFrom: PlanFrom): Promise<Replayed> {
-  return withScratchDatabase(target, async (scratch) => {
+async function replayed(branches: Branches, order: readonly Revision[], planFrom: PlanFrom): Promise<Replayed> {
+  return withEmbeddedScratch(async (scratch) => {
     await replay(scratch, branches, order);
     const state = (await introspect(scratch)).model;
     return { order, state, ...(await planFrom(scratch)) };
@@ -72,8 +73,8 @@ async function replayed(target: Target, branches: Branches, order: readonly Revi
 }
 
 /** Whether `steps` take the state after `order` to `desired`, tried in a scratch database. */
-async function reaches(target: Target, branches: Branches, order: readonly Revision[], steps: Plan['steps'], desired: Model): Promise<boolean> {
-  return withScratchDatabase(target, async (scratch) => {
+async function reaches(branches: Branches, order: readonly Revision[], steps: Plan['steps'], desired: Model): Promise<boolean> {
+  return withEmbeddedScratch(async (scratch) => {
     await replay(scratch, branches, order);
     if ((await runQuietly(scratch, steps, 'the merge')) !== null) return false;
     return (await stillNeeded(scratch, await introspect(scratch), desired)).length === 0;
@@ -89,10 +90,10 @@ async function reaches(target: Target, branches: Branches, order: readonly Revis
  * later downgrades undo the branches from. Throws UserError when an order cannot be applied
  * at all, or no plan fits every order, naming the objects and what each order leaves.
  */
-export async function planMerge(target: Target, chain: Chain, branches: Branches, schemaFile: string, planFrom: PlanFrom): Promise<MergeSteps> {
+export async function planMerge(chain: Chain, branches: Branches, schemaFile: string, planFrom: PlanFrom): Promise<MergeSteps> {
   const { orders, sampled } = branchOrders(chain, branches);
   const results: Replayed[] = [];
-  for (const order of orders) results.push(await replayed(target, branches, order, planFrom));
+  for (const order of orders) results.push(await replayed(branches, order, planFrom));
   const chainOrder = results[0]!;
   const groups: Replayed[] = [];
   const seen = new Set<string>();
@@ -109,15 +110,12 @@ export async function planMerge(target: Target, chain: Chain, branches: Branches
     let fits = true;
     for (const other of groups) {
       if (other === candidate) continue;
-      fits = await reaches(target, branches, other.order, candidate.plan.steps, chainOrder.desired);
+      fits = await reaches(branches, other.order, candidate.plan.steps, chainOrder.desired);
       if (!fits) break;
     }
     if (fits) return { steps: candidate.plan.steps, downgrade: chainOrder.plan.downgrade, divergent, ...done };
   }
-  const lines = divergent.flatMap((object) => [
-    `  ${object}:`,
-    ...groups.map((g) => `    after ${orderWords(g.order, branches)}: ${describeObjects(g.state).get(object) ?? '(none)'}`),
-  ]);
+  const lines = divergent.flatMap((object) => [`  ${object}:`, ...groups.map((g) => `    after ${orderWords(g.order, branches)}: ${describeObjects(g.state).get(object) ?? '(none)'}`)]);
   throw new UserError(
     `the order in which a database applied the branches changes its schema, and no one list of steps brings every order to ${schemaFile}:\n${lines.join('\n')}`,
     `${HINT}; or change ${schemaFile} so that the steps from one order fit the others`,

@@ -1,21 +1,23 @@
 // Replays without data: a Model rebuilt in an empty scratch database, steps run there, and the
 // Model read back. Shared by proven plans, the states an upgrade script records, and merges.
 import { groupSteps } from '../apply/groups.js';
-import type { ScriptStates } from '../apply/replay.js';
+import type { ReplayState, ScriptStates } from '../apply/replay.js';
 import { runSteps } from '../apply/transaction.js';
 import type { Db } from '../db/db.js';
-import { withScratchDatabase, type Extension } from '../db/scratch.js';
-import { settleTextsAlone } from '../db/settle.js';
+import { withEmbeddedScratch, withScratchDatabase, type Extension, type ScratchInfo } from '../db/scratch.js';
+import { settleTextsAlone } from '../spelling/settle.js';
 import type { Target } from '../db/target.js';
 import { diff } from '../diff/diff.js';
 import { introspect, serverVersion, type Introspection, type UsedFunction } from '../introspect/introspect.js';
 import { canonicalJson, comparable } from '../model/fingerprint.js';
-import { objectPath, pathsOverlap } from '../model/identifiers.js';
+import { pathsOverlap } from '../model/identifiers.js';
 import { noHints } from '../model/hints.js';
-import { columnNamed, type Index, type Model, type Table, type Unmanaged } from '../model/model.js';
+import { columnNamed, tableKey, type Index, type Model, type Table, type Unmanaged } from '../model/model.js';
+import { mapModel, objectsOf, type ObjectPlace } from '../model/objects.js';
 import { buildPlan, stepsFor } from '../plan/plan.js';
 import type { Step } from '../plan/types.js';
 import type { Revision } from '../revisions/chain.js';
+import { recordStateOf } from '../revisions/ledger.js';
 
 /**
  * Run `steps` as apply does: in one transaction, except steps that cannot run in one (CREATE
@@ -45,16 +47,15 @@ export async function runQuietly(db: Db, steps: readonly Step[], what: string): 
  * without data cannot have an INVALID index or a NOT VALID constraint, so they are not compared.
  */
 export function settled(model: Model): Model {
-  const tables: Record<string, Model['tables'][string]> = {};
-  for (const [key, t] of Object.entries(model.tables)) {
-    tables[key] = {
-      ...t,
-      indexes: Object.fromEntries(Object.entries(t.indexes).map(([n, { invalid: _i, ...i }]) => [n, i])),
-      checks: Object.fromEntries(Object.entries(t.checks).map(([n, { notValid: _v, ...c }]) => [n, c])),
-      foreignKeys: Object.fromEntries(Object.entries(t.foreignKeys).map(([n, { notValid: _v, ...f }]) => [n, f])),
-    };
-  }
-  return comparable({ ...model, tables });
+  const valid = mapModel(model, {
+    index: ({ invalid: _i, ...i }) => i,
+    check: ({ notValid: _v, ...c }) => c,
+    foreign_key: ({ notValid: _v, ...f }) => f,
+  });
+  // A copy has the target's extensions that it can create (made first, see CopyNeeds), not the
+  // Model's: a verification on the embedded PostgreSQL may lack one the schema does not use.
+  const { extensions: _extensions, ...rest } = valid;
+  return comparable(rest);
 }
 
 /**
@@ -63,12 +64,32 @@ export function settled(model: Model): Model {
  * A schema holding objects not managed, there or in the database copied (`occupied`), is never
  * a step: plans keep such schemas whatever schema.yaml says, and so does the comparison.
  */
-export async function stillNeeded(scratch: Db, actual: Introspection, expected: Model, occupied: readonly string[] = []): Promise<string[]> {
-  const options = { occupiedSchemas: [...new Set([...actual.unmanaged.occupiedSchemas, ...occupied])] };
-  const needed = (want: Model): Step[] => stepsFor(diff(settled(actual.model), settled(want), noHints, options).changes, want);
-  if (needed(expected).length === 0) return [];
+export async function stillNeeded(scratch: Db, actual: Introspection, wanted: Model, occupied: readonly string[] = []): Promise<string[]> {
+  const keep = [...actual.unmanaged.occupiedSchemas, ...occupied];
+  const expected = asSpelledThere(wanted, actual.model);
+  if (stepsToward(actual.model, expected, keep).length === 0) return [];
   const respelled = await settleTextsAlone(scratch, actual.model, expected, noHints, actual.serverVersion);
-  return needed(respelled).map((s) => `${s.op} ${s.object}`);
+  return stepsToward(actual.model, respelled, keep).map((s) => `${s.op} ${s.object}`);
+}
+
+/**
+ * A view the planning could not spell (it reads what the plan makes or changes) is spelled by
+ * the server once made: the one `actual` has under its name stands for it. A Model without
+ * views (a file without `views:`) keeps those there, as plans do (plan/plan.ts).
+ */
+function asSpelledThere(want: Model, actual: Model): Model {
+  if (want.views === undefined) {
+    const kept = actual.views;
+    if (kept === undefined) return want;
+    return { ...want, schemas: [...new Set([...want.schemas, ...Object.values(kept).map((v) => v.schema)])].sort(), views: kept };
+  }
+  const views = Object.fromEntries(Object.entries(want.views).map(([key, v]) => [key, v.unspelled && actual.views?.[key] ? { ...actual.views[key], comment: v.comment } : v]));
+  return { ...want, views };
+}
+
+/** The steps that take `actual` to `want`, both settled (see above), keeping the schemas `occupied` holds objects in. Pure. */
+export function stepsToward(actual: Model, want: Model, occupied: readonly string[]): Step[] {
+  return stepsFor(diff(settled(actual), settled(want), noHints, { occupiedSchemas: [...new Set(occupied)] }).changes, want);
 }
 
 /** What a copy of the schema needs besides its Model, as introspection of the target finds it (an Introspection is one). */
@@ -104,25 +125,21 @@ function liveIndexes(model: Model, needs: CopyNeeds): LiveIndex[] {
   const live = needs.model;
   const definitions = needs.indexDefinitions ?? {};
   if (!live) return [];
-  return Object.entries(model.tables).flatMap(([key, t]) =>
-    Object.values(t.indexes).flatMap((index) => {
-      const path = objectPath(t.schema, t.name, index.name);
-      const theirs = live.tables[key]?.indexes[index.name];
-      const definition = definitions[path];
-      return theirs && definition && canonicalJson(withoutInvalid(theirs)) === canonicalJson(withoutInvalid(index)) ? [{ path, table: key, name: index.name, definition }] : [];
-    }),
-  );
+  return objectsOf(model).flatMap((o) => {
+    if (o.kind !== 'index') return [];
+    const key = tableKey(o.table!);
+    const theirs = live.tables[key]?.indexes[o.object.name];
+    const definition = definitions[o.path];
+    return theirs && definition && canonicalJson(withoutInvalid(theirs)) === canonicalJson(withoutInvalid(o.object)) ? [{ path: o.path, table: key, name: o.object.name, definition }] : [];
+  });
 }
 
 /** `model` without `indexes`, and without foreign keys (one may need a unique index among them). */
 function withoutIndexes(model: Model, indexes: readonly LiveIndex[]): Model {
-  const tables = Object.fromEntries(
-    Object.entries(model.tables).map(([key, t]) => {
-      const left = Object.fromEntries(Object.entries(t.indexes).filter(([name]) => !indexes.some((i) => i.table === key && i.name === name)));
-      return [key, { ...t, indexes: left, foreignKeys: {} }];
-    }),
-  );
-  return { ...model, tables };
+  return mapModel(model, {
+    index: (i, at) => (indexes.some((live) => live.table === tableKey(at.table!) && live.name === i.name) ? null : i),
+    foreign_key: () => null,
+  });
 }
 
 interface NotCopied {
@@ -216,7 +233,10 @@ export async function rebuildCopy(scratch: Db, model: Model, needs: CopyNeeds = 
     const others = left.filter((l) => l !== named);
     const functionsNote = others.length > 0 ? `; not copied there: ${others.map((l) => `the function ${l.function.signature} (${l.why})`).join(', ')}` : '';
     // An index whose own statement failed for the same reason as the step needs no second word.
-    const indexesNote = indexFailures.filter((f) => !why.includes(f.why)).map((f) => `; the index ${f.index.path} as the database defines it (${f.index.definition}) could not be made there either: ${f.why}`).join('');
+    const indexesNote = indexFailures
+      .filter((f) => !why.includes(f.why))
+      .map((f) => `; the index ${f.index.path} as the database defines it (${f.index.definition}) could not be made there either: ${f.why}`)
+      .join('');
     return { problem: `could not be rebuilt there: ${why}${functionsNote}${indexesNote}`, notCopied: notCopied() };
   };
   if (functions.length > 0) {
@@ -237,7 +257,13 @@ export async function rebuildCopy(scratch: Db, model: Model, needs: CopyNeeds = 
   const error = await buildTo(scratch, settled(model));
   if (error) return failed(error);
   // A function taking or returning a table's row type can be made now.
-  if (left.length > 0) left = await asMade(scratch, () => copyFunctions(scratch, left.map((l) => l.function)));
+  if (left.length > 0)
+    left = await asMade(scratch, () =>
+      copyFunctions(
+        scratch,
+        left.map((l) => l.function),
+      ),
+    );
   const off = await stillNeeded(scratch, await introspect(scratch), model);
   return { problem: off.length > 0 ? `could not be rebuilt exactly (still needed: ${off.join(', ')})` : null, notCopied: notCopied() };
 }
@@ -256,52 +282,50 @@ export async function rebuild(scratch: Db, model: Model, needs: CopyNeeds = {}):
  */
 export function carryOver(live: Model, before: Model, after: Model, touched: readonly string[]): Model {
   const same = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);
-  const pick = <T>(path: string, theirs: T | undefined, was: T | undefined, now: T): T =>
-    theirs !== undefined && was !== undefined && same(was, now) && !touched.some((t) => pathsOverlap(t, path)) ? theirs : now;
-  const members = <T>(t: Table, theirs: Readonly<Record<string, T>>, was: Readonly<Record<string, T>>, now: Readonly<Record<string, T>>) =>
-    Object.fromEntries(Object.entries(now).map(([name, x]) => [name, pick(objectPath(t.schema, t.name, name), theirs[name], was[name], x)]));
-  const tables: Record<string, Table> = {};
-  for (const [key, t] of Object.entries(after.tables)) {
-    const theirs = live.tables[key];
-    const was = before.tables[key];
-    if (!theirs || !was) {
-      tables[key] = t;
-      continue;
-    }
-    tables[key] = {
-      ...t,
-      columns: t.columns.map((c) => pick(objectPath(t.schema, t.name, c.name), columnNamed(theirs, c.name), columnNamed(was, c.name), c)),
-      primaryKey: t.primaryKey && pick(objectPath(t.schema, t.name, t.primaryKey.name), theirs.primaryKey ?? undefined, was.primaryKey ?? undefined, t.primaryKey),
-      uniques: members(t, theirs.uniques, was.uniques, t.uniques),
-      checks: members(t, theirs.checks, was.checks, t.checks),
-      indexes: members(t, theirs.indexes, was.indexes, t.indexes),
-      foreignKeys: members(t, theirs.foreignKeys, was.foreignKeys, t.foreignKeys),
+  const pick = <T>(path: string, theirs: T | undefined, was: T | undefined, now: T): T => (theirs !== undefined && was !== undefined && same(was, now) && !touched.some((t) => pathsOverlap(t, path)) ? theirs : now);
+  /** A member of a table: taken from the live table when the table is in both `live` and `before`. */
+  const member =
+    <T>(of: (t: Table) => T | undefined) =>
+    (now: T, at: ObjectPlace): T => {
+      const key = tableKey(at.table!);
+      const theirs = live.tables[key];
+      const was = before.tables[key];
+      return theirs && was ? pick(at.path, of(theirs), of(was), now) : now;
     };
-  }
-  const enums = Object.fromEntries(Object.entries(after.enums).map(([key, e]) => [key, pick(key, live.enums[key], before.enums[key], e)]));
-  return { ...after, enums, tables };
+  return mapModel(after, {
+    enum: (e, at) => pick(at.path, live.enums[at.path], before.enums[at.path], e),
+    column: (c, at) => member((t) => columnNamed(t, c.name))(c, at),
+    primary_key: (pk, at) => member((t) => t.primaryKey ?? undefined)(pk, at),
+    unique: (u, at) => member((t) => t.uniques[u.name])(u, at),
+    check: (c, at) => member((t) => t.checks[c.name])(c, at),
+    index: (i, at) => member((t) => t.indexes[i.name])(i, at),
+    foreign_key: (f, at) => member((t) => t.foreignKeys[f.name])(f, at),
+  });
 }
 
 const major = (version: number): number => Math.floor(version / 10000);
 
 /**
- * The Model after each of `revisions`, run in order without data on a copy of `start` in a
- * scratch database: what the ledger records when schema itself runs them on the database
- * `start` was read from (see `carryOver`). A state that cannot be known (the copy cannot be
- * made, is of another PostgreSQL version, or a revision fails there) is null, and the note
+ * The Model after each of `revisions`, run in order without data on a copy of `start`: what the
+ * ledger records when schema itself runs them on the database `start` was read from (see
+ * `carryOver`). Run on the in-memory embedded PostgreSQL of this process unless `server` is
+ * given: then in a temporary database on that server, as its role (only where running the
+ * revisions' SQL there is approved, or asked for). A state that cannot be known (the copy cannot
+ * be made, is of another PostgreSQL version, or a revision fails there) is null, and the note
  * says why.
  */
-export async function statesAfter(target: Target, start: Introspection, revisions: readonly Revision[]): Promise<ScriptStates> {
-  if (revisions.length === 0) return { after: [], note: null };
-  return withScratchDatabase(target, async (scratch, info) => {
+export async function statesAfter(start: Introspection, revisions: readonly Revision[], server: Target | null = null): Promise<ScriptStates> {
+  if (revisions.length === 0) return { after: [], note: null, where: null };
+  const replay = async (scratch: Db, info: ScratchInfo): Promise<ScriptStates> => {
     const after: Model[] = [];
     const stop = (why: string): ScriptStates => ({
       after: revisions.map((_, i) => after[i] ?? null),
       note: `No state is recorded with ${after.length === 0 ? 'these revisions' : `the revisions from ${revisions[after.length]!.revision} on`}: ${why}. \`schema drift\` and \`schema check\` cannot compare the database with them until schema applies the next revision.`,
+      where: info.where,
     });
     const version = await serverVersion(scratch);
     if (major(version) !== major(start.serverVersion)) {
-      return stop(`the copy of its schema could only be made on ${info.where}, PostgreSQL ${major(version)}, which may spell it otherwise than this database's PostgreSQL ${major(start.serverVersion)}`);
+      return stop(`their SQL was run to work it out on ${info.where}, PostgreSQL ${major(version)}, which may spell the schema otherwise than this database's PostgreSQL ${major(start.serverVersion)}`);
     }
     const problem = await rebuild(scratch, start.model, start);
     if (problem) return stop(`the schema of this database ${problem} (${info.where})`);
@@ -313,6 +337,26 @@ export async function statesAfter(target: Target, start: Introspection, revision
       touched.push(...r.upgrade.map((s) => s.object));
       after.push(carryOver(start.model, before, (await introspect(scratch)).model, touched));
     }
-    return { after, note: null };
-  }, { extensions: start.extensions });
+    return { after, note: null, where: info.where };
+  };
+  const options = { extensions: start.extensions };
+  return server ? withScratchDatabase(server, replay, options) : withEmbeddedScratch(replay, options);
 }
+
+/**
+ * After a run whose state `stateToRecord` could not tell: replay the revision without data on a
+ * copy of the recorded state, in a scratch database, and record the result. Left unrecorded (null,
+ * as a script that cannot tell leaves it) when the copy cannot be made or the revision fails there.
+ * The scratch database is a temporary one on the target's own server when the role may create
+ * one: this runs within `upgrade`, which a person approved to run the revision's SQL there.
+ */
+export const recordReplayedState: ReplayState = async (db, revision, start) => {
+  // The revision has committed: a failure here leaves its state unrecorded, never the run failed.
+  try {
+    const now = await introspect(db);
+    const model = (await statesAfter({ ...now, model: start.recorded }, [revision], db.target)).after[0] ?? null;
+    if (model) await recordStateOf(db, revision.revision, model);
+  } catch {
+    // `schema drift` says no state was recorded with it.
+  }
+};

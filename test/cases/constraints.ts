@@ -255,12 +255,7 @@ tables:
     foreign_keys:
       entries_account_fk: { columns: [account_id], references: accounts }
 `,
-    steps: [
-      'drop_foreign_key public.entries.entries_account_fk',
-      'alter_column public.accounts.id',
-      'alter_column public.entries.account_id',
-      'add_foreign_key public.entries.entries_account_fk',
-    ],
+    steps: ['drop_foreign_key public.entries.entries_account_fk', 'alter_column public.accounts.id', 'alter_column public.entries.account_id', 'add_foreign_key public.entries.entries_account_fk'],
     hazards: {
       'alter_column public.accounts.id': ['table_rewrite'],
       'alter_column public.entries.account_id': ['table_rewrite'],

@@ -34,6 +34,24 @@ tables:
     after: [{ sql: `SELECT enum_range(NULL::mood)::text AS r`, rows: [{ r: '{awful,sad,ok,happy,ecstatic}' }] }],
   },
   {
+    // Found by the round-trip property (test/property.test.ts): the first new value was placed
+    // BEFORE the second, which did not exist yet.
+    name: 'add several enum values before the first one',
+    before: `CREATE TYPE mood AS ENUM ('low'); CREATE TABLE people (id integer PRIMARY KEY, mood mood); INSERT INTO people VALUES (1, 'low');`,
+    desired: `
+enums:
+  mood: [high, mid, low, top]
+tables:
+  people:
+    columns:
+      id: { type: integer, primary_key: true }
+      mood: mood
+`,
+    steps: ['alter_enum public.mood'],
+    sqlContains: ["ADD VALUE 'high' BEFORE 'low'", "ADD VALUE 'mid' AFTER 'high'", "ADD VALUE 'top' AFTER 'low'"],
+    after: [{ sql: `SELECT enum_range(NULL::mood)::text AS r, mood::text FROM people`, rows: [{ r: '{high,mid,low,top}', mood: 'low' }] }],
+  },
+  {
     name: 'remove an enum value: the type is rebuilt and the loss flagged',
     before: `
 CREATE TYPE status AS ENUM ('new', 'legacy', 'done');
@@ -56,7 +74,15 @@ tables:
       'alter_enum public.status': ['data_loss', 'table_rewrite'],
       'create_index public.jobs.jobs_new_idx': ['blocking'],
     },
-    after: [{ sql: `SELECT id, status::text FROM jobs ORDER BY id`, rows: [{ id: 1, status: 'new' }, { id: 2, status: 'done' }] }],
+    after: [
+      {
+        sql: `SELECT id, status::text FROM jobs ORDER BY id`,
+        rows: [
+          { id: 1, status: 'new' },
+          { id: 2, status: 'done' },
+        ],
+      },
+    ],
   },
   {
     name: 'a new enum value used by a default in the same plan rebuilds the enum',
@@ -193,13 +219,7 @@ tables:
     foreign_keys:
       c_p_id_fkey: { columns: [p_id], references: p(id) }
 `,
-    steps: [
-      'drop_foreign_key public.c.c_p_id_fkey',
-      'rename_table public.kids',
-      'rename_constraint public.kids.kids_pkey',
-      'alter_column public.kids.p_id',
-      'add_foreign_key public.kids.c_p_id_fkey',
-    ],
+    steps: ['drop_foreign_key public.c.c_p_id_fkey', 'rename_table public.kids', 'rename_constraint public.kids.kids_pkey', 'alter_column public.kids.p_id', 'add_foreign_key public.kids.c_p_id_fkey'],
     hazards: {
       'alter_column public.kids.p_id': ['table_rewrite'],
       'add_foreign_key public.kids.c_p_id_fkey': ['may_fail', 'blocking'],
@@ -256,7 +276,7 @@ CREATE SCHEMA legacy; CREATE TABLE legacy.things (id integer);`,
     hazards: { 'drop_table legacy.things': ['data_loss', 'irreversible'] },
   },
   {
-    name: 'partitioned tables, partitions and inheritance trees are left alone, as views are',
+    name: 'partitioned tables, partitions and inheritance trees are left alone',
     before: `
 CREATE SCHEMA parts;
 CREATE TABLE parts.m (id integer, d date, PRIMARY KEY (id, d)) PARTITION BY RANGE (d);
@@ -370,6 +390,6 @@ tables:
       t_b_idx: { columns: [{ expression: "lower(b) -- folded" }], where: "a > 0 -- live rows" }
 `,
     steps: ['create_table public.t', 'create_index public.t.t_b_idx'],
-    after: [{ sql: "INSERT INTO t DEFAULT VALUES RETURNING a, b", rows: [{ a: 0, b: 'xy' }] }],
+    after: [{ sql: 'INSERT INTO t DEFAULT VALUES RETURNING a, b', rows: [{ a: 0, b: 'xy' }] }],
   },
 ];

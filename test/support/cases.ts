@@ -6,17 +6,19 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { checkSchema, planAgainst } from '../../src/api.js';
+import { checkSchema } from '../../src/operations/schema-file.js';
+import { planAgainst } from '../../src/operations/plan.js';
 import { applyPlan } from '../../src/apply/apply.js';
 import type { Db } from '../../src/db/db.js';
 import { SpecError } from '../../src/errors.js';
 import { introspect } from '../../src/introspect/introspect.js';
-import { settleTextsAlone } from '../../src/db/settle.js';
+import { settleTextsAlone } from '../../src/spelling/settle.js';
 import { noHints } from '../../src/model/hints.js';
 import { comparable } from '../../src/model/fingerprint.js';
 import type { Model } from '../../src/model/model.js';
 import type { HazardCode, Plan, Step } from '../../src/plan/types.js';
-import type { DiagnosticCode } from '../../src/spec/diagnostics.js';
+import type { DiagnosticCode } from '../../src/desired/diagnostics.js';
+import { loadSpec } from '../../src/desired/load.js';
 import { withScratch, type Scratch } from './scratch.js';
 
 /** Where a case's databases come from: scratch databases on the server, or embedded PGlite. */
@@ -40,12 +42,29 @@ export interface PlanCase {
   readonly sqlContains?: readonly string[];
 }
 
+/** Where a diagnostic points: its line (and column), or the first character of the `nth` occurrence of `at` in the file. */
+type Where = { readonly line: number; readonly col?: number } | { readonly at: string; readonly nth?: number };
+
+/** One expected diagnostic: where, its code and words. */
+export type ExpectedDiagnostic = Where & {
+  readonly code: DiagnosticCode;
+  /** Words the message holds (each of a list); with `whole`, the whole message. */
+  readonly message: string | readonly string[];
+  readonly whole?: true;
+  /** The whole hint, what to do about it; or, as a list, words it holds. */
+  readonly hint?: string | readonly string[];
+};
+
 export interface ErrorCase {
   readonly name: string;
+  /**
+   * The loader finds it alone, with no server: `npm run test:unit` runs it (`runOfflineErrorCase`),
+   * every diagnostic in order. Without it the case is planned against a database (`runErrorCase`).
+   */
+  readonly offline?: true;
   readonly before?: string;
   readonly desired: string;
-  /** Each expected diagnostic: its line (and column when given), code and words. */
-  readonly errors: readonly { readonly line: number; readonly col?: number; readonly code: DiagnosticCode; readonly message: string }[];
+  readonly errors: readonly ExpectedDiagnostic[];
 }
 
 const SCHEMA_FILE = 'schema.yaml';
@@ -121,19 +140,55 @@ export async function runPlanCase(c: PlanCase, databases: Databases = serverData
     }
     await s.db.exec("SET search_path = ''");
 
-    // Schemas kept only because they hold unmanaged objects exist in this database alone.
+    // Schemas kept only because they hold unmanaged objects exist in this database alone (one
+    // holding an extension's objects is such a schema, unless the file has it too).
     const occupied = new Set((await introspect(s.db)).unmanaged.occupiedSchemas);
     const direct = await databases(`${c.name}-fresh`, async (fresh) => {
       await runSteps(fresh.db, (await planAgainst(fresh.db, schema)).plan.steps);
       return modelOf(fresh.db);
     });
-    await expectSchema(s.db, direct, 'the same as a database built directly from the YAML', (m) => ({ ...m, schemas: m.schemas.filter((x) => !occupied.has(x)) }));
+    // A file without `extensions:` leaves the database's extensions as they are: they exist in this database alone.
+    await expectSchema(s.db, direct, 'the same as a database built directly from the YAML', (m) => {
+      // So are its views: a file without `views:` keeps them, and they exist in this database alone.
+      const { extensions, views, ...rest } = m;
+      const keptViews = new Set(direct.views === undefined ? Object.values(views ?? {}).map((v) => v.schema) : []);
+      return {
+        ...rest,
+        schemas: m.schemas.filter((x) => !(occupied.has(x) || keptViews.has(x)) || direct.schemas.includes(x)),
+        ...(direct.extensions !== undefined && extensions !== undefined ? { extensions } : {}),
+        ...(direct.views !== undefined && views !== undefined ? { views } : {}),
+      };
+    });
 
     await runSteps(s.db, plan.downgrade);
     await expectSchema(s.db, start, 'after the downgrade, the starting database');
   });
 }
 
+/** 1-based line and column of the `nth` occurrence of `needle` in `text`. */
+export function positionOf(text: string, needle: string, nth = 1): { line: number; col: number } {
+  let index = -1;
+  for (let i = 0; i < nth; i++) {
+    index = text.indexOf(needle, index + 1);
+    if (index < 0) throw new Error(`"${needle}" (occurrence ${nth}) is not in the text`);
+  }
+  const before = text.slice(0, index);
+  return { line: before.split('\n').length, col: index - (before.lastIndexOf('\n') + 1) + 1 };
+}
+
+const whereIn = (text: string, e: ExpectedDiagnostic): { line: number; col?: number } => ('at' in e ? positionOf(text, e.at, e.nth) : e);
+
+type Got = { line: number; col: number; code: string; message: string; hint?: string | undefined };
+
+/** Whether `d` says what `e` expects (the position aside). */
+function says(d: Got, e: ExpectedDiagnostic): boolean {
+  const words = typeof e.message === 'string' ? [e.message] : e.message;
+  const message = e.whole ? d.message === words[0] : words.every((w) => d.message.includes(w));
+  const hint = e.hint === undefined || (typeof e.hint === 'string' ? d.hint === e.hint : e.hint.every((w) => (d.hint ?? '').includes(w)));
+  return message && hint;
+}
+
+/** A bad schema.yaml planned against a database: each diagnostic expected (in any order), no other, and nothing changed. */
 export async function runErrorCase(c: ErrorCase): Promise<void> {
   await withScratch(c.name, async (s) => {
     await runBefore(s.db, c.before);
@@ -146,12 +201,29 @@ export async function runErrorCase(c: ErrorCase): Promise<void> {
     }
     expect(caught, 'a SpecError').toBeInstanceOf(SpecError);
     const diagnostics = (caught as SpecError).diagnostics;
-    const got = diagnostics.map((d) => ({ line: d.line, col: d.col, code: d.code, message: d.message }));
+    const got = diagnostics.map((d) => ({ line: d.line, col: d.col, code: d.code, message: d.message, hint: d.hint }));
     for (const e of c.errors) {
-      const match = got.find((d) => d.line === e.line && d.code === e.code && d.message.includes(e.message) && (e.col === undefined || d.col === e.col));
-      expect(match, `expected ${e.code} at line ${e.line}${e.col ? `:${e.col}` : ''} containing "${e.message}"; got ${JSON.stringify(got, null, 1)}`).toBeDefined();
+      const { line, col } = whereIn(c.desired, e);
+      const match = got.find((d) => d.line === line && d.code === e.code && (col === undefined || d.col === col) && says(d, e));
+      expect(match, `expected ${e.code} at line ${line}${col ? `:${col}` : ''} saying ${JSON.stringify(e.message)}; got ${JSON.stringify(got, null, 1)}`).toBeDefined();
     }
     expect(diagnostics).toHaveLength(c.errors.length);
     expect(await modelOf(s.db), 'nothing changed').toEqual(start);
+  });
+}
+
+/** A bad schema.yaml the loader refuses with no server (`offline`): no Spec, and exactly the diagnostics expected, in order. */
+export function runOfflineErrorCase(c: ErrorCase): void {
+  const result = loadSpec(SCHEMA_FILE, c.desired);
+  expect(result.spec).toBeNull();
+  const got = result.diagnostics.map((d) => ({ file: d.file, line: d.line, col: d.col, code: d.code, message: d.message, hint: d.hint }));
+  const expected = c.errors.map((e, i) => {
+    const { line, col } = whereIn(c.desired, e);
+    return { line, col: col ?? got[i]?.col, code: e.code };
+  });
+  expect(got.map(({ line, col, code }) => ({ line, col, code }))).toEqual(expected);
+  c.errors.forEach((e, i) => {
+    expect(got[i]!.file).toBe(SCHEMA_FILE);
+    expect(says(got[i]!, e), `diagnostic ${i + 1} saying ${JSON.stringify(e.message)}${e.hint ? ` (hint ${JSON.stringify(e.hint)})` : ''}; got ${JSON.stringify(got[i])}`).toBe(true);
   });
 }

@@ -6,7 +6,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import { checkSchema, planAgainst } from '../../src/api.js';
+import { checkSchema } from '../../src/operations/schema-file.js';
+import { planAgainst } from '../../src/operations/plan.js';
 import { applyPlan } from '../../src/apply/apply.js';
 import type { Db } from '../../src/db/db.js';
 import { scratch, type Scratch } from './scratch.js';
@@ -80,7 +81,21 @@ export function useProject(label: string): Project {
       const { plan } = await planAgainst(db, checkSchema('schema.yaml', yaml));
       return (await applyPlan({ db, plan, plansDir: project.plansDir, message })).revision!;
     },
-    fileOf: async (message) => join(project.plansDir, (await readdir(project.plansDir)).find((f) => f.endsWith(`_${message}.sql`))!),
+    fileOf: async (message) =>
+      join(
+        project.plansDir,
+        (await readdir(project.plansDir)).find((f) => f.endsWith(`_${message}.sql`))!,
+      ),
   };
   return project;
+}
+
+/**
+ * A prefix of revision id `id` of at least `n` characters that names it: never all digits, since
+ * a bare number is read as a count (`downgrade 2`), so it is lengthened until it holds a letter
+ * (the whole id when it has none).
+ */
+export function prefixOf(id: string, n = 6): string {
+  for (let len = n; len < id.length; len++) if (/[^0-9]/.test(id.slice(0, len))) return id.slice(0, len);
+  return id;
 }

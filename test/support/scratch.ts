@@ -36,7 +36,10 @@ export function urlFor(database: string): string {
 
 /** A new empty database and an open connection to it. */
 export async function scratch(label = 'db'): Promise<Scratch> {
-  const name = `schema_test_${inject('runId')}_${label.replace(/[^a-z0-9]/gi, '').slice(0, 20).toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  const name = `schema_test_${inject('runId')}_${label
+    .replace(/[^a-z0-9]/gi, '')
+    .slice(0, 20)
+    .toLowerCase()}_${randomBytes(4).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE "${name}"`));
   const url = urlFor(name);
   const target: Target = { kind: 'server', url, source: '--url', display: url };

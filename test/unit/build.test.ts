@@ -45,11 +45,15 @@ describe('buildColumn', () => {
 
 describe('buildUnmanaged', () => {
   it('names what stands on a managed table, quoted as SQL would write it', () => {
-    const { dependents } = buildUnmanaged([], [], [
-      dependent({ kind: 'view', dependent_schema: 'Odd Schema', dependent_name: 'my view' }),
-      dependent({ kind: 'policy', dependent_name: 'p', on_table: 'T', own: true }),
-      dependent({ kind: 'foreign key', dependent_name: 'kid_fkey', on_table: 'kid', column: null }),
-    ]);
+    const { dependents } = buildUnmanaged(
+      [],
+      [],
+      [
+        dependent({ kind: 'view', dependent_schema: 'Odd Schema', dependent_name: 'my view' }),
+        dependent({ kind: 'policy', dependent_name: 'p', on_table: 'T', own: true }),
+        dependent({ kind: 'foreign key', dependent_name: 'kid_fkey', on_table: 'kid', column: null }),
+      ],
+    );
     expect(dependents).toEqual([
       { schema: 'public', table: 't', column: 'a', what: 'view "Odd Schema"."my view"', own: false, blocksRetype: true },
       { schema: 'public', table: 't', column: 'a', what: 'policy p on public."T"', own: true, blocksRetype: true },

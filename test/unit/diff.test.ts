@@ -8,20 +8,10 @@ import type { QualifiedName } from '../../src/model/identifiers.js';
 import { noHints, type Hints } from '../../src/model/hints.js';
 import { tableKey, type Check, type Column, type ForeignKey, type Index, type Model, type Table, type Unique } from '../../src/model/model.js';
 import { stepsFor } from '../../src/plan/plan.js';
+import { column as col } from '../support/models.js';
 
 // ---- builders ----
 
-const col = (name: string, type = 'integer', extra: Partial<Column> = {}): Column => ({
-  kind: 'column',
-  name,
-  type,
-  typeRef: null,
-  nullable: true,
-  default: null,
-  identity: null,
-  comment: null,
-  ...extra,
-});
 const notNull = (name: string, type = 'integer'): Column => col(name, type, { nullable: false });
 
 const byName = <T extends { readonly name: string }>(...items: T[]): Record<string, T> => Object.fromEntries(items.map((i) => [i.name, i]));
@@ -118,7 +108,7 @@ describe('renames from hints', () => {
   const people = table('people', [notNull('id'), col('mail', 'text')], {
     primaryKey: pk('people_pkey', 'id'),
     checks: byName(check('people_mail_check', "CHECK ((mail <> ''::text))")),
-    indexes: byName(index('people_mail_idx', ['mail'], "(mail IS NOT NULL)")),
+    indexes: byName(index('people_mail_idx', ['mail'], '(mail IS NOT NULL)')),
     uniques: byName(unique('people_mail_key', ['mail'])),
   });
   // The same table after `ALTER TABLE people RENAME TO users; ... RENAME mail TO email`:
@@ -148,10 +138,7 @@ describe('renames from hints', () => {
   it('moves a table to another schema', () => {
     const before = table('invoices', [notNull('id')]);
     const after = table('billing.invoices', [notNull('id')]);
-    expect(changes(model(before), model(after), hints({ 'billing.invoices': { schema: 'public', name: 'invoices' } }))).toEqual([
-      'create_schema',
-      'rename_table public.invoices -> billing.invoices',
-    ]);
+    expect(changes(model(before), model(after), hints({ 'billing.invoices': { schema: 'public', name: 'invoices' } }))).toEqual(['create_schema', 'rename_table public.invoices -> billing.invoices']);
   });
 
   it('keeps a foreign key whose referenced table and column are renamed', () => {
@@ -166,18 +153,25 @@ describe('renames from hints', () => {
 
   describe('renames that hang together', () => {
     const steps = (current: Model, desired: Model, h: Hints) => stepsFor(diff(current, desired, h).changes, desired).map((s) => `${s.op} ${s.object}`);
-    const a = (...cols: string[]) => table('a', cols.map((c) => col(c)));
-    const b = (...cols: string[]) => table('b', cols.map((c) => col(c)));
-    const c = (...cols: string[]) => table('c', cols.map((x) => col(x)));
+    const a = (...cols: string[]) =>
+      table(
+        'a',
+        cols.map((c) => col(c)),
+      );
+    const b = (...cols: string[]) =>
+      table(
+        'b',
+        cols.map((c) => col(c)),
+      );
+    const c = (...cols: string[]) =>
+      table(
+        'c',
+        cols.map((x) => col(x)),
+      );
 
     it('a chain (a from b, b from c) renames b out of the way first, and columns likewise', () => {
       const chain = hints({ 'public.a': { schema: 'public', name: 'b' }, 'public.b': { schema: 'public', name: 'c' } }, { 'public.b': { x: 'y', y: 'z' } });
-      expect(steps(model(b('id'), c('y', 'z')), model(a('id'), b('x', 'y')), chain)).toEqual([
-        'rename_table public.a',
-        'rename_table public.b',
-        'rename_column public.b.x',
-        'rename_column public.b.y',
-      ]);
+      expect(steps(model(b('id'), c('y', 'z')), model(a('id'), b('x', 'y')), chain)).toEqual(['rename_table public.a', 'rename_table public.b', 'rename_column public.b.x', 'rename_column public.b.y']);
     });
 
     it('a chain already applied renames nothing again', () => {
@@ -245,21 +239,15 @@ describe('constraints and indexes that only changed name', () => {
 
   it('renames a check constraint', () => {
     const def = 'CHECK ((age >= 0))';
-    expect(changes(model(base({ checks: byName(check('age_ok', def)) })), model(base({ checks: byName(check('users_age_check', def)) })))).toEqual([
-      'rename_constraint users: age_ok -> users_age_check',
-    ]);
+    expect(changes(model(base({ checks: byName(check('age_ok', def)) })), model(base({ checks: byName(check('users_age_check', def)) })))).toEqual(['rename_constraint users: age_ok -> users_age_check']);
   });
 
   it('renames a primary key', () => {
-    expect(changes(model(base({ primaryKey: pk('people_pkey', 'id') })), model(base({ primaryKey: pk('users_pkey', 'id') })))).toEqual([
-      'rename_constraint users: people_pkey -> users_pkey',
-    ]);
+    expect(changes(model(base({ primaryKey: pk('people_pkey', 'id') })), model(base({ primaryKey: pk('users_pkey', 'id') })))).toEqual(['rename_constraint users: people_pkey -> users_pkey']);
   });
 
   it('renames an index', () => {
-    expect(changes(model(base({ indexes: byName(index('a_idx', ['email'])) })), model(base({ indexes: byName(index('users_email_idx', ['email'])) })))).toEqual([
-      'rename_index users: a_idx -> users_email_idx',
-    ]);
+    expect(changes(model(base({ indexes: byName(index('a_idx', ['email'])) })), model(base({ indexes: byName(index('users_email_idx', ['email'])) })))).toEqual(['rename_index users: a_idx -> users_email_idx']);
   });
 
   it('drops and adds when the definition changed as well as the name', () => {
@@ -267,13 +255,10 @@ describe('constraints and indexes that only changed name', () => {
       'drop_check users.age_ok',
       'add_check users.users_age_check',
     ]);
-    expect(changes(model(base({ indexes: byName(index('a_idx', ['email'])) })), model(base({ indexes: byName(index('b_idx', ['age'])) })))).toEqual([
-      'drop_index users.a_idx',
-      'create_index users.b_idx',
-    ]);
+    expect(changes(model(base({ indexes: byName(index('a_idx', ['email'])) })), model(base({ indexes: byName(index('b_idx', ['age'])) })))).toEqual(['drop_index users.a_idx', 'create_index users.b_idx']);
   });
 
-  it("a unique index whose NULLS NOT DISTINCT changes is rebuilt, also under a new name", () => {
+  it('a unique index whose NULLS NOT DISTINCT changes is rebuilt, also under a new name', () => {
     const unique = (name: string, nnd: boolean): Index => ({ ...index(name, ['email']), unique: true, ...(nnd ? { nullsNotDistinct: true as const } : {}) });
     expect(changes(model(base({ indexes: byName(unique('a_idx', true)) })), model(base({ indexes: byName(unique('a_idx', false)) })))).toEqual(['drop_index users.a_idx', 'create_index users.a_idx']);
     expect(changes(model(base({ indexes: byName(unique('a_idx', false)) })), model(base({ indexes: byName(unique('b_idx', true)) })))).toEqual(['drop_index users.a_idx', 'create_index users.b_idx']);
@@ -283,9 +268,7 @@ describe('constraints and indexes that only changed name', () => {
   it('renames a foreign key that only changed name (no re-check of every row)', () => {
     const users = table('users', [notNull('id')], { primaryKey: pk('users_pkey', 'id') });
     const orders = (name: string) => table('orders', [notNull('id'), col('user_id')], { foreignKeys: byName(fk(name, ['user_id'], 'users', ['id'])) });
-    expect(changes(model(users, orders('orders_user_id_fkey')), model(users, orders('orders_user_fk')))).toEqual([
-      'rename_constraint orders: orders_user_id_fkey -> orders_user_fk',
-    ]);
+    expect(changes(model(users, orders('orders_user_id_fkey')), model(users, orders('orders_user_fk')))).toEqual(['rename_constraint orders: orders_user_id_fkey -> orders_user_fk']);
   });
 
   it('rebuilds a changed definition under the same name', () => {
@@ -305,11 +288,7 @@ describe('foreign keys stand on columns and keys', () => {
       'drop_foreign_key orders.orders_user_fk',
       'add_foreign_key orders.orders_user_fk',
     ]);
-    expect(changes(model(users(), orders()), model(users('bigint'), orders()))).toEqual([
-      'alter_column users.id',
-      'drop_foreign_key orders.orders_user_fk',
-      'add_foreign_key orders.orders_user_fk',
-    ]);
+    expect(changes(model(users(), orders()), model(users('bigint'), orders()))).toEqual(['alter_column users.id', 'drop_foreign_key orders.orders_user_fk', 'add_foreign_key orders.orders_user_fk']);
   });
 
   it('are dropped before the type change and added after it', () => {
@@ -324,11 +303,7 @@ describe('foreign keys stand on columns and keys', () => {
   });
 
   it('are dropped and re-added when the referencing column changes type', () => {
-    expect(changes(model(users(), orders()), model(users(), orders('bigint')))).toEqual([
-      'alter_column orders.user_id',
-      'drop_foreign_key orders.orders_user_fk',
-      'add_foreign_key orders.orders_user_fk',
-    ]);
+    expect(changes(model(users(), orders()), model(users(), orders('bigint')))).toEqual(['alter_column orders.user_id', 'drop_foreign_key orders.orders_user_fk', 'add_foreign_key orders.orders_user_fk']);
   });
 
   it('are dropped and re-added when the unique key they reference is rebuilt', () => {
@@ -345,10 +320,12 @@ describe('foreign keys stand on columns and keys', () => {
   });
 
   it('are left alone when an unrelated column changes', () => {
-    expect(changes(model(users(), orders()), model(users('integer', { columns: [notNull('id'), col('email', 'text'), col('age', 'bigint')] }), orders('integer', { columns: [notNull('id'), col('user_id'), col('note', 'character varying(100)')] })))).toEqual([
-      'alter_column users.age',
-      'alter_column orders.note',
-    ]);
+    expect(
+      changes(
+        model(users(), orders()),
+        model(users('integer', { columns: [notNull('id'), col('email', 'text'), col('age', 'bigint')] }), orders('integer', { columns: [notNull('id'), col('user_id'), col('note', 'character varying(100)')] })),
+      ),
+    ).toEqual(['alter_column users.age', 'alter_column orders.note']);
   });
 
   it('are dropped with the table they reference, and not re-added', () => {

@@ -66,7 +66,11 @@ describe('order', () => {
     ];
     expect(order(drafts).map((d) => d.op)).toEqual(['drop_foreign_key', 'drop_table', 'create_table', 'create_table', 'create_index', 'add_foreign_key']);
     // the two tables keep their written order
-    expect(order(drafts).filter((d) => d.op === 'create_table').map((d) => d.object)).toEqual(['public.orders', 'public.users']);
+    expect(
+      order(drafts)
+        .filter((d) => d.op === 'create_table')
+        .map((d) => d.object),
+    ).toEqual(['public.orders', 'public.users']);
   });
 
   it('keeps the input order among steps of one phase, and among steps the edges leave free', () => {
@@ -80,7 +84,7 @@ describe('order', () => {
   });
 
   it('keeps every step exactly once', () => {
-    const drafts = Array.from({ length: 50 }, (_, i) => step(`s${i}`, (i * 7) % 6 + 1, i > 0 ? { requires: [`t${i - 1}`], provides: [`t${i}`] } : { provides: ['t0'] }));
+    const drafts = Array.from({ length: 50 }, (_, i) => step(`s${i}`, ((i * 7) % 6) + 1, i > 0 ? { requires: [`t${i - 1}`], provides: [`t${i}`] } : { provides: ['t0'] }));
     const out = names(drafts);
     expect(out).toEqual(drafts.map((d) => d.object)); // a chain: input order is the only order
     expect(new Set(out).size).toBe(50);

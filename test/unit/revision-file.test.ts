@@ -14,7 +14,7 @@ const TRICKY = [
     "COMMENT ON TABLE public.users IS 'Notes:\n-- step 2/2: see docs\n-- +downgrade\n-- hazard data_loss: no\nend'",
   ]),
   step('add_check', 'public.users.users_note_check', [
-    "ALTER TABLE public.users ADD CONSTRAINT users_note_check CHECK (note <> $$\n-- +downgrade\n-- step 1/1: x y\n$$)",
+    'ALTER TABLE public.users ADD CONSTRAINT users_note_check CHECK (note <> $$\n-- +downgrade\n-- step 1/1: x y\n$$)',
     "COMMENT ON COLUMN public.users.note IS E'it\\'s\n-- step 3/3: a b\n-- +upgrade\n'",
     'ALTER TABLE public.users /* -- step 9/9: c d */ ALTER COLUMN note SET STATISTICS 100',
     'ALTER TABLE public.users\n-- step 8/9: inside a statement\nALTER COLUMN note DROP DEFAULT',
@@ -22,8 +22,7 @@ const TRICKY = [
 ];
 const DOWN = [step('drop_table', 'public.users', ['DROP TABLE public.users'], [{ code: 'data_loss', message: 'drops table public.users and every row in it' }])];
 
-const written = (steps = TRICKY, downgrade = DOWN, message = 'tricky') =>
-  formatRevision({ steps, downgrade }, { id: 'abcdef123456', parents: ['0123456789ab'], created: new Date('2026-01-02T03:04:05Z'), message }).text;
+const written = (steps = TRICKY, downgrade = DOWN, message = 'tricky') => formatRevision({ steps, downgrade }, { id: 'abcdef123456', parents: ['0123456789ab'], created: new Date('2026-01-02T03:04:05Z'), message }).text;
 
 describe('revision bodies are read with the SQL scanner', () => {
   it('keeps marker-like lines inside strings, $$ bodies, E strings and comments within statements as SQL', () => {
@@ -31,7 +30,13 @@ describe('revision bodies are read with the SQL scanner', () => {
     const { upgrade, downgrade } = parseBody(file.fileName, file.body, file.bodyLine);
     expect(upgrade.map((s) => [s.op, s.object, s.sql])).toEqual(TRICKY.map((s) => [s.op, s.object, s.sql]));
     expect(upgrade.every((s) => s.hazards.length === 0)).toBe(true);
-    expect(downgrade).toEqual(DOWN);
+    expect(downgrade.map((s) => [s.op, s.object, s.sql])).toEqual(DOWN.map((s) => [s.op, s.object, s.sql]));
+    // The declared hazard first, then what the SQL itself is read to do (a file is checked, not believed).
+    expect(downgrade[0]!.hazards.map((h) => `${h.code}: ${h.message}`)).toEqual([
+      'data_loss: drops table public.users and every row in it',
+      'data_loss: the SQL drops table public.users and every row in it',
+      'irreversible: the SQL drops table public.users: undoing it cannot bring its rows back',
+    ]);
   });
 
   it('names the file when its SQL has a string that is never closed', () => {
@@ -47,11 +52,22 @@ describe('revision bodies are read with the SQL scanner', () => {
     expect(() => parseBody('x.sql', '-- +upgrade\n-- (no steps)\n')).toThrow('x.sql has no "-- +downgrade" section');
   });
 
+  it('refuses a step whose op is not one of the ops, with its line', () => {
+    const body = '-- +upgrade\n-- step 1/1: truncate_table public.users\nTRUNCATE users;\n\n-- +downgrade\n-- (no steps)\n';
+    expect(() => parseBody('x.sql', body, 12)).toThrow(RevisionError);
+    expect(() => parseBody('x.sql', body, 12)).toThrow('x.sql:13: step "truncate_table public.users" has an unknown op "truncate_table"');
+  });
+
   it('refuses to write a file that would not read back as the plan', () => {
     const sneaky = [step('create_table', 'public.t', ['CREATE TABLE t (a int) -- comment'])];
-    expect(() => written(sneaky)).toThrow('the revision file for this plan would not replay as planned: the new revision file has no "-- +downgrade" section; nothing was run');
+    // The comment swallows the statement's end: the statements after it no longer parse.
+    expect(() => written(sneaky)).toThrow(
+      'the revision file for this plan would not replay as planned: the new revision file:13:1: PostgreSQL\'s parser cannot read this statement: syntax error at or near "DROP"; nothing was run',
+    );
     const merged = [step('create_table', 'public.t', ['CREATE TABLE t (a int) -- comment', 'SELECT 1'])];
-    expect(() => written(merged, [])).toThrow('the revision file for this plan would not replay as planned: step 1 of the upgrade reads back differently; nothing was run');
+    expect(() => written(merged, [])).toThrow(
+      'the revision file for this plan would not replay as planned: the new revision file:13:1: PostgreSQL\'s parser cannot read this statement: syntax error at or near "SELECT"; nothing was run',
+    );
   });
 });
 
@@ -113,8 +129,8 @@ describe('the format line', () => {
   });
 
   it('says a newer format needs a newer version of the tool', () => {
-    const e = error(withFirstLine('-- schema revision (format 2)'));
-    expect(e.message).toBe('20260101T000000Z_x.sql is in revision format 2, newer than this version of the schema tool reads (format 1 and older)');
+    const e = error(withFirstLine('-- schema revision (format 3)'));
+    expect(e.message).toBe('20260101T000000Z_x.sql is in revision format 3, newer than this version of the schema tool reads (format 2 and older)');
     expect(e.hint).toBe('install a newer version of the schema tool (the one that wrote this file, or later)');
   });
 });

@@ -43,3 +43,36 @@ describe('target URLs', () => {
     expect(connectionStrings('postgres://db/app?sslmode=require&uselibpqcompat=false')).toEqual(['postgres://db/app?sslmode=require&uselibpqcompat=false']);
   });
 });
+
+describe('libpq conventions, as psql reads them', () => {
+  const at = (input: { url?: string; env?: NodeJS.ProcessEnv }) => resolveTarget({ url: input.url, env: input.env ?? {}, cwd: '/nowhere' });
+  const PG = { PGHOST: 'db.internal', PGPORT: '6543', PGUSER: 'app', PGDATABASE: 'shop', PGPASSWORD: 's3cret' };
+
+  it('PG* variables name a server when there is no --url or DATABASE_URL; the password stays with the driver, never in the URL', () => {
+    expect(at({ env: PG })).toEqual({ kind: 'server', url: 'postgresql://app@db.internal:6543/shop', source: 'PG*', display: 'postgresql://app@db.internal:6543/shop' });
+    // One is enough; what is missing is filled as libpq fills it (the database is the user's name).
+    expect(at({ env: { PGUSER: 'app', PGHOST: '10.0.0.5' } })).toMatchObject({ kind: 'server', url: 'postgresql://app@10.0.0.5/app' });
+    expect(at({ env: { PGHOST: '/var/run/postgresql', PGUSER: 'app', PGDATABASE: 'shop' } })).toMatchObject({ url: 'postgresql://app@/shop?host=/var/run/postgresql' });
+  });
+
+  it('--url first, then DATABASE_URL, then PG* variables, then the embedded database', () => {
+    expect(at({ url: 'postgres://u@h:5432/d', env: { ...PG, DATABASE_URL: 'postgres://x@y:5432/z' } })).toMatchObject({ url: 'postgres://u@h:5432/d', source: '--url' });
+    expect(at({ env: { ...PG, DATABASE_URL: 'postgres://x@y:5432/z' } })).toMatchObject({ url: 'postgres://x@y:5432/z', source: 'DATABASE_URL' });
+    expect(at({ env: PG })).toMatchObject({ source: 'PG*' });
+    expect(at({ env: { PGSSLMODE: 'require' } })).toMatchObject({ kind: 'embedded' });
+  });
+
+  it('fills what a URL leaves out from PG* variables: postgres:///db works', () => {
+    expect(at({ url: 'postgres:///shop', env: { PGHOST: '127.0.0.1', PGUSER: 'postgres' } })).toMatchObject({ url: 'postgres://postgres@127.0.0.1/shop' });
+    expect(at({ url: 'postgres://db/shop', env: { PGPORT: '6543', PGUSER: 'app' } })).toMatchObject({ url: 'postgres://app@db:6543/shop' });
+    expect(at({ url: 'postgres://me@db:5432/shop', env: PG })).toMatchObject({ url: 'postgres://me@db:5432/shop' });
+  });
+
+  it('takes a keyword/value conninfo as psql does, and refuses an option libpq does not know', () => {
+    expect(at({ url: 'host=127.0.0.1 port=5433 dbname=shop user=app' })).toMatchObject({ kind: 'server', url: 'postgresql://app@127.0.0.1:5433/shop', display: 'postgresql://app@127.0.0.1:5433/shop' });
+    expect(at({ url: "host = db dbname='my shop' user=app password='p w' sslmode=require" })).toMatchObject({ display: 'postgresql://app:***@db/my%20shop?sslmode=require' });
+    expect(at({ url: "dbname=shop user=app password='a\\'b'", env: { PGHOST: 'db' } })).toMatchObject({ url: "postgresql://app:a'b@db/shop" });
+    expect(() => at({ url: 'host=db colour=red' })).toThrow(new TargetError('--url: invalid connection option "colour"'));
+    expect(() => at({ url: "host=db password='open" })).toThrow(new TargetError('--url: unterminated quoted string in the connection string'));
+  });
+});

@@ -1,0 +1,168 @@
+// schema.yaml -> Spec: parse with positions, validate against the JSON Schema, resolve every
+// name and reference, check SQL text with the PostgreSQL parser. Collects every problem at
+// once; never touches a database or the file system.
+import { LineCounter, parseDocument } from 'yaml';
+import { rejoinFlowCommas } from './flow-commas.js';
+import { isError, sortDiagnostics, type Diagnostic, type Position } from './diagnostics.js';
+import { TIMEOUT_HINT, timeoutProblem } from './duration.js';
+import { validateAgainstSchema } from './schema-validation.js';
+import { readExtensions } from './extensions.js';
+import { readSequences } from './sequences.js';
+import { readViews, type ReadSqlFile } from './views.js';
+import { SourceMap } from './source-map.js';
+import { checkYamlNodes } from './yaml-checks.js';
+import { limitDiagnostics } from './limits.js';
+import { duplicateKeys, entriesAsWritten, hiddenCharacterWarnings, keepNamesAsWritten, readData } from './names.js';
+import { DEFAULT_SETTINGS, type Located, type Settings, type Spec, type SpecTable } from './spec.js';
+import { isMap, isString, tableId, tableLabel, type Json, type JsonMap } from './load-names.js';
+import { TableReader } from './load-tables.js';
+export interface LoadOptions {
+  /**
+   * Types that exist in the target database (`schema.name`, e.g. `public.citext`). Types
+   * neither built in, declared in the file, nor listed here are errors. Without it (offline),
+   * such a type is a warning (`unverified_type`) unless it is a slip of a known name.
+   */
+  readonly knownTypes?: ReadonlySet<string>;
+  /** Reads the `.sql` file a view names (`file:`); without it, such a view is an error. */
+  readonly readSqlFile?: ReadSqlFile;
+}
+
+export interface LoadResult {
+  /** Null when there is any error (warnings allow a Spec): a Spec is only ever complete and valid. */
+  readonly spec: Spec | null;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Load and check schema.yaml text. `file` is used in positions only. */
+export function loadSpec(file: string, text: string, options: LoadOptions = {}): LoadResult {
+  const lines = new LineCounter();
+  // Merge keys on: `<<: *common` shares a set of columns between tables.
+  // Keys are names as written: `007` and `7` are two keys, not one given twice.
+  // Keys given twice are found by duplicateKeys (as sameKey compares them), in one pass.
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false, merge: true });
+  const map = new SourceMap(file, text, doc, lines);
+  const yamlErrors: Diagnostic[] = [...doc.errors.map((e) => ({ offset: e.pos[0], message: e.message.split('\n')[0] })), ...duplicateKeys(doc).map((offset) => ({ offset, message: 'Map keys must be unique' }))].map(
+    (e) => ({ ...map.at(e.offset), code: 'yaml_syntax', message: `invalid YAML: ${e.message}` }),
+  );
+  if (yamlErrors.length > 0) return { spec: null, diagnostics: sortDiagnostics(yamlErrors) };
+  rejoinFlowCommas(doc, text);
+  const names = keepNamesAsWritten(doc);
+  const nodeErrors = checkYamlNodes(doc, map);
+  if (nodeErrors.length > 0) return { spec: null, diagnostics: sortDiagnostics(nodeErrors) };
+
+  let data: Json;
+  try {
+    data = readData(doc, 1000);
+  } catch (error) {
+    // Aliases expanding past the limit (a "billion laughs" file), or what the checks above missed.
+    return { spec: null, diagnostics: [{ file, line: 1, col: 1, code: 'yaml_syntax', message: `invalid YAML: ${(error as Error).message}` }] };
+  }
+  if (data === null || data === undefined) {
+    return {
+      spec: null,
+      diagnostics: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          code: 'schema_violation',
+          message: 'the file is empty, which would mean "drop every table"',
+          hint: 'describe your tables under `tables:`; write `tables: {}` if an empty database is really what you want',
+        },
+      ],
+    };
+  }
+  const diagnostics = validateAgainstSchema(data, map);
+  const builder = new SpecBuilder(file, map, options);
+  const spec = isMap(data) ? builder.build(data) : null;
+  const all = sortDiagnostics([...diagnostics, ...builder.diagnostics, ...limitDiagnostics(spec?.tables ?? []), ...hiddenCharacterWarnings(names, map)]);
+  return { spec: all.some(isError) ? null : spec, diagnostics: all };
+}
+
+class SpecBuilder extends TableReader {
+  build(data: JsonMap): Spec {
+    const enums = this.buildEnums(data['enums']);
+    // Collect every table name first so references resolve in any order.
+    const tablesRaw = isMap(data['tables']) ? data['tables'] : {};
+    for (const [rawName, raw] of entriesAsWritten(tablesRaw)) {
+      const path = ['tables', rawName];
+      const q = this.qualifiedKey(path, rawName, 'table');
+      if (q === null || !isMap(raw)) continue;
+      const id = `${q.schema}.${q.name}`;
+      const prior = this.tableNames.get(id);
+      if (prior) {
+        this.error(this.map.key(path), 'duplicate_name', `table "${id}" is defined twice (also at line ${this.map.key(prior.path).line})`);
+        continue;
+      }
+      this.tableNames.set(id, { ...q, path, raw });
+      this.claim(this.relations, `schema "${q.schema}"`, q.name, `table "${q.name}"`, this.map.key(path), 'tables, indexes and the indexes of keys share one namespace per schema: choose another name');
+      this.claim(
+        this.typeNames,
+        `schema "${q.schema}"`,
+        q.name,
+        `table "${q.name}" (its row type)`,
+        this.map.key(path),
+        'types and tables (each table has a row type of its name) share one namespace per schema: choose another name',
+      );
+    }
+    const tables: SpecTable[] = [];
+    for (const entry of this.tableNames.values()) {
+      const table = this.buildTable(entry.schema, entry.name, entry.path, entry.raw);
+      if (table) tables.push(table);
+    }
+    const byId = new Map(tables.map((t) => [tableId(t), t]));
+    const resolved = tables.map((t) => this.resolveForeignKeys(t, tables, byId));
+    this.checkRenames(
+      'table',
+      '',
+      tables.map((t) => ({
+        id: tableId(t),
+        label: tableLabel(t),
+        pos: t.pos,
+        from: t.renamedFrom ? { id: tableId(t.renamedFrom.value), label: tableLabel(t.renamedFrom.value), pos: t.renamedFrom.pos } : null,
+      })),
+    );
+    for (const t of tables) {
+      this.checkRenames(
+        'column',
+        ` of table "${tableLabel(t)}"`,
+        t.columns.map((c) => ({ id: c.name, label: c.name, pos: c.pos, from: c.renamedFrom ? { id: c.renamedFrom.value, label: c.renamedFrom.value, pos: c.renamedFrom.pos } : null })),
+      );
+    }
+    const schemas: Located<string>[] = [];
+    if (Array.isArray(data['schemas'])) {
+      data['schemas'].forEach((s, i) => {
+        const pos = this.map.value(['schemas', i]);
+        if (isString(s) && this.checkName(s, pos, 'schema') && this.checkSchema(s, pos, 'schemas')) schemas.push({ value: s, pos });
+      });
+    }
+    const raw = isMap(data['settings']) ? data['settings'] : {};
+    for (const key of ['lock_timeout', 'statement_timeout']) {
+      const problem = isString(raw[key]) ? timeoutProblem(raw[key]) : null;
+      if (problem) this.error(this.map.value(['settings', key]), 'schema_violation', `settings.${key}: ${problem}`, TIMEOUT_HINT);
+    }
+    const settings: Settings = {
+      online: raw['online'] === true,
+      lockTimeout: isString(raw['lock_timeout']) ? raw['lock_timeout'] : DEFAULT_SETTINGS.lockTimeout,
+      statementTimeout: isString(raw['statement_timeout']) ? raw['statement_timeout'] : DEFAULT_SETTINGS.statementTimeout,
+      lockRetries: typeof raw['lock_retries'] === 'number' ? raw['lock_retries'] : DEFAULT_SETTINGS.lockRetries,
+    };
+    const claimView = (schema: string, name: string, pos: Position): void => {
+      const hint = 'tables, views and indexes share one namespace per schema: choose another name';
+      const before = this.diagnostics.length;
+      this.claim(this.relations, `schema "${schema}"`, name, `view "${name}"`, pos, hint);
+      if (this.diagnostics.length === before)
+        this.claim(this.typeNames, `schema "${schema}"`, name, `view "${name}" (its row type)`, pos, 'types, tables and views (each has a row type of its name) share one namespace per schema: choose another name');
+    };
+    return {
+      file: this.file,
+      settings,
+      schemas,
+      enums,
+      tables: resolved,
+      ...readSequences(data['sequences'], this.map, resolved, this.diagnostics),
+      ...readExtensions(data['extensions'], this.map, this.diagnostics),
+      ...readViews(data['views'], this.map, claimView, this.options.readSqlFile, this.diagnostics),
+    };
+  }
+}

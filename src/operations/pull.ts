@@ -1,0 +1,51 @@
+// The pull use case: read a database and write it as the text of schema.yaml (see render/schema-yaml.ts).
+// Reads only; the text it gives is checked to be a file schema reads.
+import { withReadOnlyDb } from '../db/db.js';
+import type { Target } from '../db/target.js';
+import { formatDiagnostic, isError } from '../desired/diagnostics.js';
+import { UserError } from '../errors.js';
+import { introspect } from '../introspect/introspect.js';
+import { selectObjects, type Selection } from '../model/select.js';
+import { schemaYaml, type PullNote } from '../render/schema-yaml.js';
+import { validateSchema } from './schema-file.js';
+
+export interface Pulled {
+  readonly text: string;
+  /** What the file cannot say exactly, or what the choice of objects left dangling. */
+  readonly notes: readonly PullNote[];
+  /** What the database holds that schema does not manage yet, counted per kind ("2 views"). */
+  readonly skipped: readonly string[];
+  /** `2 tables, 1 enum, 1 sequence`. */
+  readonly summary: string;
+}
+
+const counted = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** `target` as schema.yaml named `file` (for messages), with `selection` applied. Throws UserError, writing nothing, when the database holds what the file cannot say. */
+export async function pullSchema(target: Target, file: string, selection: Selection = { include: [], exclude: [] }, now = new Date()): Promise<Pulled> {
+  const found = await withReadOnlyDb(target, (db) => introspect(db));
+  const picked = selectObjects(found.model, selection);
+  const when = now.toISOString().replace(/\.\d+Z$/, 'Z');
+  const { text, notes } = schemaYaml(picked.model, [`Pulled by \`schema pull\` from ${target.display} at ${when}.`, 'Review it, then `schema plan` on that database should say "No changes".']);
+  const problems = validateSchema(file, text).filter(isError);
+  if (problems.length > 0) {
+    throw new UserError(
+      `the database holds what schema.yaml cannot say, so nothing was written:\n${problems.map(formatDiagnostic).join('\n')}`,
+      'leave those objects out with --exclude, or change them in the database first',
+    );
+  }
+  const sequences = Object.keys(picked.model.sequences ?? {}).length;
+  const extensions = Object.keys(picked.model.extensions ?? {}).length;
+  const views = Object.keys(picked.model.views ?? {}).length;
+  const summary = [
+    counted(Object.keys(picked.model.tables).length, 'table'),
+    counted(Object.keys(picked.model.enums).length, 'enum'),
+    ...(sequences > 0 ? [counted(sequences, 'sequence')] : []),
+    ...(extensions > 0 ? [counted(extensions, 'extension')] : []),
+    ...(views > 0 ? [counted(views, 'view')] : []),
+  ].join(', ');
+  const skipped = Object.entries(found.unmanaged.counts)
+    .filter(([, n]) => n > 0)
+    .map(([what, n]) => `${n} ${what}`);
+  return { text, notes: [...picked.notes, ...notes], skipped, summary };
+}

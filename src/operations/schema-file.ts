@@ -1,0 +1,103 @@
+// Reading schema.yaml: the file as UTF-8 text, checked offline before anything connects.
+import { isUtf8 } from 'node:buffer';
+import { readFileSync, realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative, isAbsolute } from 'node:path';
+import { SpecError, UserError } from '../errors.js';
+import { isError, sortDiagnostics, type Diagnostic } from '../desired/diagnostics.js';
+import { loadSpec } from '../desired/load.js';
+import type { Spec } from '../desired/spec.js';
+import type { ReadSqlFile } from '../desired/views.js';
+
+/**
+ * The `.sql` files views name (`file:`), read relative to the folder of schema file `file`;
+ * one that leads out of that folder (through a link too) is refused.
+ */
+export function sqlFileReader(file: string): ReadSqlFile {
+  const folder = dirname(file);
+  return (rel) => {
+    const shown = join(folder, rel);
+    try {
+      const real = realpathSync(shown);
+      const inside = relative(realpathSync(folder), real);
+      if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return { error: 'it leads out of the folder of the schema file' };
+      const bytes = readFileSync(real);
+      if (!isUtf8(bytes)) return { error: 'it is not UTF-8' };
+      return { text: new TextDecoder().decode(bytes), file: shown };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return { error: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message };
+    }
+  };
+}
+
+/** The text of schema.yaml, or a UserError saying how to make one. */
+export async function readSchemaFile(path: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`no schema file at ${path}`, 'create one (see the README), or pass --schema path/to/schema.yaml');
+    if (code === 'EISDIR') throw new UserError(`${path} is a folder, not a schema file`, 'pass --schema path/to/schema.yaml');
+    throw new UserError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  return decodeUtf8(path, bytes);
+}
+
+/**
+ * The file as text, or a SpecError at the first line that is not UTF-8 (read as U+FFFD, it
+ * would change a name or a value unseen).
+ */
+function decodeUtf8(file: string, bytes: Buffer): string {
+  if (isUtf8(bytes)) return new TextDecoder().decode(bytes); // drops a byte-order mark
+  // A newline byte is never inside a multi-byte character, so lines can be checked one by one.
+  let start = 0;
+  for (let line = 1; ; line++) {
+    const end = bytes.indexOf(0x0a, start);
+    const text = bytes.subarray(start, end < 0 ? bytes.length : end);
+    if (!isUtf8(text)) {
+      const col = [...text.toString('utf8')].indexOf('\uFFFD') + 1;
+      throw new SpecError([{ file, line, col: Math.max(col, 1), code: 'bad_character', message: 'the file is not UTF-8 here (a byte that is no character)', hint: 'save the file as UTF-8' }]);
+    }
+    start = end + 1;
+  }
+}
+
+/** A schema file checked as far as it can be without a database. */
+export interface CheckedSchema {
+  readonly file: string;
+  readonly text: string;
+  /** Types that only the target can confirm (from an extension, or created by hand). */
+  readonly typesPending: boolean;
+  /** What the file says that is allowed but looks wrong (a name with a character that cannot be seen), for the user to see. */
+  readonly warnings: readonly Diagnostic[];
+  /**
+   * The Spec read offline, when no type waits for the target (`typesPending` false): loading
+   * again with the target's types would give the same one, so `planAgainst` reuses it.
+   */
+  readonly spec?: Spec | null;
+}
+
+/**
+ * Check schema.yaml offline, before anything connects. Throws SpecError unless the only
+ * problems are types the target may know; those are checked again against the target by
+ * `planAgainst`. A file with any other error cannot be planned, whatever the target holds.
+ */
+export function checkSchema(file: string, text: string): CheckedSchema {
+  const { spec, diagnostics } = loadSpec(file, text, { readSqlFile: sqlFileReader(file) });
+  // The target confirms or refuses the types itself.
+  const warnings = diagnostics.filter((d) => !isError(d) && d.code !== 'unverified_type');
+  const errors = diagnostics.filter(isError);
+  if (errors.some((d) => d.code !== 'unknown_type')) throw new SpecError(sortDiagnostics([...errors, ...warnings]));
+  const typesPending = diagnostics.some((d) => d.code === 'unknown_type' || d.code === 'unverified_type');
+  return { file, text, typesPending, warnings, spec: typesPending ? null : spec };
+}
+
+/**
+ * Every problem in schema.yaml, without touching any database: errors, and warnings for types
+ * only the database can confirm (`unverified_type`).
+ */
+export function validateSchema(file: string, text: string): readonly Diagnostic[] {
+  return loadSpec(file, text, { readSqlFile: sqlFileReader(file) }).diagnostics;
+}

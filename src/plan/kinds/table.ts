@@ -1,0 +1,110 @@
+// The table's planner: Change -> step drafts. Tables: created with their columns, keys and checks; dropped; renamed; their comment.
+import {
+  COLUMN,
+  COLUMN_TYPE,
+  CONSTRAINT,
+  KEY,
+  RELATION,
+  SCHEMA,
+  TABLE,
+  TYPE,
+  USES,
+  allColumns,
+  blockedBy,
+  defaultSequences,
+  draft,
+  finalColumns,
+  hazard,
+  keysBack,
+  named,
+  sequenceTokens,
+  sequencesAnew,
+  sequencesInUse,
+  sequencesToo,
+  typeTokens,
+} from '../drafts.js';
+import { objectPath } from '../../model/identifiers.js';
+import { tableKey } from '../../model/model.js';
+import * as sql from '../sql.js';
+import type { KindPlanner } from './registry.js';
+
+export const table: KindPlanner<'table'> = {
+  create_table: (c) => {
+    const t = c.table;
+    const keys = [...(t.primaryKey ? [t.primaryKey] : []), ...Object.values(t.uniques)];
+    return draft({
+      op: 'create_table',
+      object: objectPath(t.schema, t.name),
+      phase: 4,
+      sql: sql.createTable(t),
+      provides: [
+        TABLE(t),
+        RELATION(t.schema, t.name),
+        ...finalColumns(
+          t,
+          t.columns.map((col) => col.name),
+        ),
+        ...keys.flatMap((k) => [KEY(tableKey(t), k.columns), RELATION(t.schema, k.name), CONSTRAINT(t, k.name)]),
+        ...Object.keys(t.checks).map((n) => CONSTRAINT(t, n)),
+        ...t.columns.flatMap((col) => sequenceTokens(t, col)),
+      ],
+      requires: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, TYPE))],
+      softRequires: t.columns.flatMap(defaultSequences),
+    });
+  },
+
+  drop_table: (c, ctx) => {
+    const t = c.table;
+    const keys = [...(t.primaryKey ? [t.primaryKey] : []), ...Object.values(t.uniques)];
+    const name = objectPath(t.schema, t.name);
+    return draft({
+      op: 'drop_table',
+      object: name,
+      phase: 3,
+      lock: 'ACCESS EXCLUSIVE',
+      sql: [sql.dropTable(t)],
+      hazards: [
+        ...blockedBy(ctx, t, null, 'drop'),
+        ...sequencesInUse(ctx, t, t.columns, `table ${name}`, 'drop the table', name),
+        hazard('data_loss', `drops table ${name}${sequencesToo(t, t.columns)} and every row in it`, { kind: 'rows', table: named(t) }),
+        hazard('irreversible', `undoing this step recreates ${name} empty${sequencesAnew(t, t.columns)}${keysBack(ctx, t)}`),
+      ],
+      removes: [
+        TABLE(t),
+        RELATION(t.schema, t.name),
+        ...t.columns.flatMap((col) => sequenceTokens(t, col)),
+        ...allColumns(t),
+        ...t.columns.map((col) => COLUMN_TYPE(t, col.name)),
+        ...keys.flatMap((k) => [KEY(tableKey(t), k.columns), RELATION(t.schema, k.name)]),
+        ...Object.values(t.indexes).flatMap((i) => [
+          RELATION(t.schema, i.name),
+          ...(i.unique
+            ? [
+                KEY(
+                  tableKey(t),
+                  i.keys.map((k) => k.column ?? ''),
+                ),
+              ]
+            : []),
+        ]),
+      ],
+      releases: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, USES))],
+      softReleases: t.columns.flatMap(defaultSequences),
+    });
+  },
+
+  rename_table: (c) =>
+    draft({
+      op: 'rename_table',
+      object: objectPath(c.to.schema, c.to.name),
+      phase: 3,
+      lock: 'ACCESS EXCLUSIVE',
+      sql: sql.renameTable(c.from, c.to),
+      // Renamed columns have their final names only once their own renames ran.
+      provides: [TABLE(c.table), RELATION(c.to.schema, c.to.name), ...c.columns.map((col) => COLUMN(c.table, col))],
+      requires: [SCHEMA(c.to.schema)],
+      removes: [RELATION(c.from.schema, c.from.name)],
+    }),
+
+  alter_table: (c) => draft({ op: 'alter_table', object: objectPath(c.table.schema, c.table.name), phase: 5, sql: [sql.commentOnTable(c.table, c.table.comment)], requires: [TABLE(c.table)] }),
+};

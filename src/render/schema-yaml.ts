@@ -1,0 +1,241 @@
+// A Model as schema.yaml: what `schema pull` writes. The file it gives plans to no change on the
+// database it was read from (every value is what PostgreSQL stored, or a shorter spelling that
+// PostgreSQL stores the same way), and it reads the way a person would have written it: short
+// type names, shorthands where they hold, one line per column.
+import { isMap, isPair, isScalar, Document, visit, type Pair } from 'yaml';
+import { objectPath } from '../model/identifiers.js';
+import type { Check, Column, EnumType, ForeignKey, Index, IndexKey, Model, ReferentialAction, Table } from '../model/model.js';
+import { schemasInUse } from '../model/objects.js';
+import { sequenceDefaults, type Sequence } from '../model/sequence.js';
+
+/** Something the file cannot say yet, or says differently from the database. */
+export interface PullNote {
+  /** `public.t.c`, `public.t.t_check`. */
+  readonly object: string;
+  readonly message: string;
+}
+
+export interface SchemaYaml {
+  readonly text: string;
+  readonly notes: readonly PullNote[];
+}
+
+/** format_type's long names and the short ones people write; PostgreSQL reads both as the same type. */
+const SHORT_TYPES: readonly (readonly [string, string])[] = [
+  ['character varying', 'varchar'],
+  ['timestamp with time zone', 'timestamptz'],
+  ['timestamp without time zone', 'timestamp'],
+  ['time with time zone', 'timetz'],
+  ['time without time zone', 'time'],
+  ['bit varying', 'varbit'],
+  ['character', 'char'],
+];
+
+/** `character varying(20)[]` -> `varchar(20)[]`; an enum of public without its schema. */
+export function shortType(type: string, column: Pick<Column, 'typeRef'>): string {
+  if (column.typeRef && column.typeRef.schema === 'public' && type.startsWith('public.')) return type.slice('public.'.length);
+  for (const [long, short] of SHORT_TYPES) {
+    if (type === long || type.startsWith(`${long}(`) || type.startsWith(`${long}[`)) {
+      // `timestamp(3) with time zone` keeps its words: only the plain forms are rewritten.
+      return short + type.slice(long.length);
+    }
+  }
+  const precise = /^(timestamp|time)\((\d+)\) (with|without) time zone(.*)$/.exec(type);
+  if (precise) return `${precise[1]}${precise[3] === 'with' ? 'tz' : ''}(${precise[2]})${precise[4]}`;
+  return type;
+}
+
+/** The key a table or enum has in the file: unqualified in public. */
+function fileName(schema: string, name: string): string {
+  return schema === 'public' && !name.includes('.') ? name : objectPath(schema, name);
+}
+
+/** The text inside a pg_get_constraintdef `CHECK (...)`, without the outer parentheses PostgreSQL adds. */
+export function checkBody(definition: string): string {
+  const m = /^CHECK \(([\s\S]*)\)( NO INHERIT)?$/.exec(definition.trim());
+  const inner = m ? m[1]! : definition;
+  return unwrap(inner);
+}
+
+/** `(a > 0)` -> `a > 0`, when the first parenthesis closes at the end. */
+function unwrap(text: string): string {
+  if (!text.startsWith('(') || !text.endsWith(')')) return text;
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') {
+      depth--;
+      if (depth === 0 && i < text.length - 1) return text;
+    }
+  }
+  return text.slice(1, -1);
+}
+
+const NUMERIC_TYPES = /^(smallint|integer|bigint|numeric|real|double precision)(\(|$)/;
+
+/**
+ * A default as the file says it: a literal when PostgreSQL stored one (`'active'::text` ->
+ * active, `0` -> 0, `true`), else `{ sql }` with PostgreSQL's own text.
+ */
+export function defaultValue(column: Column): unknown {
+  const d = column.default;
+  if (d === null) return undefined;
+  const base = column.type.replace(/\(.*$/, '');
+  const literal = /^'((?:[^']|'')*)'::(.+)$/.exec(d);
+  if (literal && (literal[2] === column.type || literal[2] === base)) {
+    const value = literal[1]!.replace(/''/g, "'");
+    if (NUMERIC_TYPES.test(column.type) && /^-?\d+$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
+    return value;
+  }
+  if (NUMERIC_TYPES.test(column.type) && /^\d+$/.test(d) && Number.isSafeInteger(Number(d))) return Number(d);
+  if (column.type === 'boolean' && (d === 'true' || d === 'false')) return d === 'true';
+  return { sql: d };
+}
+
+function columnEntry(table: Table, column: Column, notes: PullNote[]): unknown {
+  const path = `${objectPath(table.schema, table.name)}.${column.name}`;
+  const single = table.primaryKey && table.primaryKey.columns.length === 1 && table.primaryKey.columns[0] === column.name && table.primaryKey.name === `${table.name}_pkey`;
+  const inKey = table.primaryKey?.columns.includes(column.name) ?? false;
+  const entry: Record<string, unknown> = { type: shortType(column.type, column) };
+  if (column.identity) entry['identity'] = column.identity;
+  if (single) entry['primary_key'] = true;
+  if (!column.nullable && !column.identity && !inKey) entry['nullable'] = false;
+  const value = defaultValue(column);
+  if (value !== undefined) entry['default'] = value;
+  const unique = Object.values(table.uniques).find((u) => u.columns.length === 1 && u.columns[0] === column.name && u.name === `${table.name}_${column.name}_key` && !u.nullsNotDistinct);
+  if (unique) entry['unique'] = true;
+  if (column.comment !== null) entry['comment'] = column.comment;
+  if (column.generated !== undefined) notes.push({ object: path, message: `a generated column (${column.generated}): schema.yaml cannot declare one yet, so it is written as a plain column and a plan would change it` });
+  // A sequence the column owns and its default calls (serial's) is part of the column: the file cannot declare it.
+  const serial = (column.ownedSequences ?? []).filter((q) => column.default !== null && column.default.includes('nextval(') && column.default.includes(q.name));
+  if (serial.length > 0)
+    notes.push({
+      object: path,
+      message: `its default uses the sequence ${serial.map((q) => q.name).join(', ')} it owns (a serial column): the file keeps the default as it is, which needs that sequence; into a new database, declare the column with identity: by_default instead`,
+    });
+  const keys = Object.keys(entry);
+  return keys.length === 1 ? entry['type'] : entry;
+}
+
+function keyEntry(key: IndexKey): unknown {
+  const defaultNulls = key.descending;
+  if (!key.descending && key.nullsFirst === defaultNulls && key.column !== null) return key.column;
+  const entry: Record<string, unknown> = key.column !== null ? { column: key.column } : { expression: key.expression };
+  if (key.descending) entry['order'] = 'desc';
+  if (key.nullsFirst !== defaultNulls) entry['nulls'] = key.nullsFirst ? 'first' : 'last';
+  return entry;
+}
+
+function indexEntry(index: Index): unknown {
+  const entry: Record<string, unknown> = {};
+  if (index.unique) entry['unique'] = true;
+  if (index.nullsNotDistinct) entry['nulls_not_distinct'] = true;
+  if (index.method !== 'btree') entry['method'] = index.method;
+  entry['columns'] = index.keys.map(keyEntry);
+  if (index.include.length > 0) entry['include'] = [...index.include];
+  if (index.where !== null) entry['where'] = unwrap(index.where);
+  return entry;
+}
+
+const ACTION: Readonly<Record<ReferentialAction, string>> = { 'no action': 'no_action', restrict: 'restrict', cascade: 'cascade', 'set null': 'set_null', 'set default': 'set_default' };
+
+function foreignKeyEntry(fk: ForeignKey): unknown {
+  const r = fk.references;
+  const entry: Record<string, unknown> = { columns: [...fk.columns], references: { table: fileName(r.schema, r.table), columns: [...r.columns] } };
+  if (fk.onDelete !== 'no action') entry['on_delete'] = ACTION[fk.onDelete];
+  if (fk.onUpdate !== 'no action') entry['on_update'] = ACTION[fk.onUpdate];
+  if (fk.match !== 'simple') entry['match'] = fk.match;
+  if (fk.deferrable) entry['deferrable'] = true;
+  if (fk.initiallyDeferred) entry['initially_deferred'] = true;
+  return entry;
+}
+
+function checkEntry(table: Table, check: Check, notes: PullNote[]): string {
+  if (check.notValid) notes.push({ object: `${objectPath(table.schema, table.name)}.${check.name}`, message: 'a NOT VALID check: schema.yaml cannot keep one unvalidated yet, so a plan would validate it' });
+  return checkBody(check.definition);
+}
+
+function tableEntry(table: Table, notes: PullNote[]): Record<string, unknown> {
+  const entry: Record<string, unknown> = {};
+  if (table.comment !== null) entry['comment'] = table.comment;
+  entry['columns'] = Object.fromEntries(table.columns.map((c) => [c.name, columnEntry(table, c, notes)]));
+  const pk = table.primaryKey;
+  if (pk && !(pk.columns.length === 1 && pk.name === `${table.name}_pkey`)) entry['primary_key'] = pk.name === `${table.name}_pkey` ? [...pk.columns] : { name: pk.name, columns: [...pk.columns] };
+  const uniques = Object.values(table.uniques).filter((u) => !(u.columns.length === 1 && u.name === `${table.name}_${u.columns[0]}_key` && !u.nullsNotDistinct));
+  if (uniques.length > 0) entry['unique'] = Object.fromEntries(uniques.map((u) => [u.name, u.nullsNotDistinct ? { columns: [...u.columns], nulls_not_distinct: true } : [...u.columns]]));
+  const checks = Object.values(table.checks);
+  if (checks.length > 0) entry['checks'] = Object.fromEntries(checks.map((c) => [c.name, checkEntry(table, c, notes)]));
+  const indexes = Object.values(table.indexes);
+  if (indexes.length > 0) entry['indexes'] = Object.fromEntries(indexes.map((i) => [i.name, indexEntry(i)]));
+  const fks = Object.values(table.foreignKeys);
+  if (fks.length > 0) entry['foreign_keys'] = Object.fromEntries(fks.map((f) => [f.name, foreignKeyEntry(f)]));
+  return entry;
+}
+
+/** A whole number as the file writes it: a YAML number when JSON holds it exactly, else a string. */
+function wholeNumber(text: string): number | string {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : text;
+}
+
+/** A sequence with only the options that are not PostgreSQL's defaults. */
+function sequenceEntry(seq: Sequence): Record<string, unknown> {
+  const increment = BigInt(seq.increment);
+  const defaults = sequenceDefaults(seq.type, increment, null, null);
+  const entry: Record<string, unknown> = {};
+  if (seq.type !== 'bigint') entry['type'] = seq.type;
+  if (increment !== 1n) entry['increment'] = wholeNumber(seq.increment);
+  if (BigInt(seq.min) !== defaults.min) entry['min'] = wholeNumber(seq.min);
+  if (BigInt(seq.max) !== defaults.max) entry['max'] = wholeNumber(seq.max);
+  const start = increment > 0n ? BigInt(seq.min) : BigInt(seq.max);
+  if (BigInt(seq.start) !== start) entry['start'] = wholeNumber(seq.start);
+  if (seq.cache !== '1') entry['cache'] = wholeNumber(seq.cache);
+  if (seq.cycle) entry['cycle'] = true;
+  if (seq.ownedBy) entry['owned_by'] = objectPath(seq.ownedBy.table, seq.ownedBy.column);
+  return entry;
+}
+
+/** The keys of the maps written on one line each: a column, an index, a key, a unique constraint. */
+const ONE_LINE_PARENTS = new Set(['columns', 'indexes', 'foreign_keys', 'unique', 'sequences', 'extensions']);
+
+/** The Model as the text of schema.yaml, with a header of `lines` (comments), and what the file cannot say. */
+export function schemaYaml(model: Model, header: readonly string[] = []): SchemaYaml {
+  const notes: PullNote[] = [];
+  const sequences = Object.values(model.sequences ?? {});
+  // Written with its schema and version, so the file installs it as the database has it.
+  const extensions = Object.values(model.extensions ?? {});
+  const used = schemasInUse(model).add('public');
+  const doc: Record<string, unknown> = {};
+  const bare = model.schemas.filter((s) => !used.has(s));
+  if (bare.length > 0) doc['schemas'] = bare;
+  if (extensions.length > 0) doc['extensions'] = Object.fromEntries(extensions.map((x) => [x.name, { ...(x.schema === null ? {} : { schema: x.schema }), ...(x.version === null ? {} : { version: x.version }) }]));
+  const enums = Object.values(model.enums);
+  if (enums.length > 0) doc['enums'] = Object.fromEntries(enums.map((e: EnumType) => [fileName(e.schema, e.name), [...e.values]]));
+  if (sequences.length > 0) doc['sequences'] = Object.fromEntries(sequences.map((q) => [fileName(q.schema, q.name), sequenceEntry(q)]));
+  const tables = Object.values(model.tables);
+  if (tables.length > 0) doc['tables'] = Object.fromEntries(tables.map((t) => [fileName(t.schema, t.name), tableEntry(t, notes)]));
+  // Views as the server prints them (pg_get_viewdef): the file then reads as the database, so the plan is empty. Inline, as a block.
+  const views = Object.values(model.views ?? {});
+  if (views.length > 0) doc['views'] = Object.fromEntries(views.map((v) => [fileName(v.schema, v.name), { sql: `${v.definition}\n`, ...(v.comment === null ? {} : { comment: v.comment }) }]));
+  const document = new Document(doc);
+  visit(document, {
+    Pair(_key, pair: Pair, path) {
+      const parent = path[path.length - 2];
+      if (isPair(parent) && isScalar(parent.key) && ONE_LINE_PARENTS.has(String(parent.key.value)) && isMap(pair.value)) pair.value.flow = true;
+    },
+    Seq(_key, seq) {
+      seq.flow = true;
+    },
+  });
+  const empty = enums.length === 0 && tables.length === 0 && bare.length === 0 && sequences.length === 0 && extensions.length === 0 && views.length === 0;
+  const body = empty ? '{}\n' : document.toString({ lineWidth: 0, flowCollectionPadding: true });
+  const text = `${header.map((l) => `# ${l}\n`).join('')}${body}`;
+  return { text, notes };
+}

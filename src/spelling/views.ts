@@ -1,0 +1,111 @@
+// The views of the file, spelled by the server in the spelling transaction: a view whose text
+// is not the database's already is made as a TEMPORARY view from its checked SELECT (one
+// statement on the extended protocol, under a savepoint) and read back with pg_get_viewdef, the
+// function that prints the database's views, so two texts of one meaning compare equal. Making
+// a view runs nothing of its SELECT. A view that cannot be made before the plan runs (it reads
+// a table, column or view the plan makes) stays as the file writes it: it differs, so the plan
+// makes it again. Everything is rolled back with the transaction.
+import { viewByOidSql, buildView, type ViewRow } from '../introspect/kinds/view.js';
+import { objectPath, quoteIdent } from '../model/identifiers.js';
+import type { Model } from '../model/model.js';
+import type { View } from '../model/view.js';
+import type { Diagnostic } from '../desired/diagnostics.js';
+import type { Spec } from '../desired/spec.js';
+import type { SpecView } from '../desired/views.js';
+import { DbError, type Db } from '../db/db.js';
+
+/** SQLSTATE classes of the connection, the server or its resources: not the file's doing. */
+const NOT_THE_FILE = ['08', '53', '57', '58', 'XX', '25'];
+
+/**
+ * The view reads only what exists today and what the file leaves as it is (same tables with
+ * the same column names, same views): then a failure to make it is the file's to fix.
+ */
+function onSteadyGround(v: SpecView, spec: Spec, current: Model): boolean {
+  return v.reads.every((r) => {
+    const path = objectPath(r.schema, r.name);
+    const table = current.tables[path];
+    if (table) {
+      const wanted = spec.tables.find((t) => t.schema === r.schema && t.name === r.name);
+      if (!wanted) return false;
+      const names = (cols: readonly { readonly name: string }[]): string =>
+        cols
+          .map((c) => c.name)
+          .sort()
+          .join('\u0000');
+      return names(wanted.columns) === names(table.columns);
+    }
+    const view = current.views?.[path];
+    if (!view) return false;
+    const same = spec.views?.find((w) => w.schema === r.schema && w.name === r.name);
+    return same === undefined || same.sql === view.definition;
+  });
+}
+
+/**
+ * The view reads a table whose columns the plan changes (a type, a column added or dropped):
+ * spelled against today's columns, its text could read differently once the plan ran (`>= 18`
+ * becomes `>= 18::numeric`), so it is left as the file writes it.
+ */
+function readsChangingTable(v: SpecView, current: Model, desired: Model): boolean {
+  const shape = (t: Model['tables'][string] | undefined): string =>
+    t === undefined
+      ? ''
+      : t.columns
+          .map((c) => `${c.name}\u0000${c.type}`)
+          .sort()
+          .join('\u0001');
+  return v.reads.some((r) => {
+    const path = objectPath(r.schema, r.name);
+    return current.tables[path] !== undefined && shape(current.tables[path]) !== shape(desired.tables[path]);
+  });
+}
+
+/**
+ * By object path: each view of the file the server could spell (`desired`: the rest of the
+ * desired Model, spelled). Problems that are the file's are diagnostics at the view's SQL.
+ */
+export async function spellViews(db: Db, spec: Spec, current: Model, desired: Model): Promise<{ spelled: Map<string, View>; diagnostics: Diagnostic[] }> {
+  const spelled = new Map<string, View>();
+  const diagnostics: Diagnostic[] = [];
+  let n = 0;
+  for (const v of spec.views ?? []) {
+    const path = objectPath(v.schema, v.name);
+    const today = current.views?.[path];
+    // Spelled against today's columns, such a view's text may read otherwise once the plan
+    // changed them: kept only when it reads as today's, and marked so that the server's
+    // spelling after the plan stands for it (see verify/scratch-replay.ts).
+    const changing = readsChangingTable(v, current, desired);
+    const asToday = (): View => ({ ...today!, comment: v.comment, ...(changing ? { unspelled: true as const } : {}) });
+    if (today && today.definition === v.sql) {
+      spelled.set(path, asToday());
+      continue;
+    }
+    const temp = `schema_view$${++n}`;
+    await db.exec('SAVEPOINT spelling_view');
+    try {
+      await db.query(`CREATE TEMPORARY VIEW ${quoteIdent(temp)} AS ${v.sql}`);
+      const [row] = await db.query<ViewRow>(viewByOidSql(), [`pg_temp.${quoteIdent(temp)}`]);
+      // Read, it is given back with its locks: a file of many views stays within the lock budget.
+      await db.exec('ROLLBACK TO SAVEPOINT spelling_view; RELEASE SAVEPOINT spelling_view');
+      const view = row ? { ...buildView(row), schema: v.schema, name: v.name, comment: v.comment } : null;
+      if (view && !changing) spelled.set(path, view);
+      else if (view && today && view.definition === today.definition) spelled.set(path, asToday());
+    } catch (error) {
+      const code = error instanceof DbError ? (error.code ?? '') : '';
+      if (NOT_THE_FILE.some((c) => code.startsWith(c))) throw error;
+      await db.exec('ROLLBACK TO SAVEPOINT spelling_view; RELEASE SAVEPOINT spelling_view');
+      if (onSteadyGround(v, spec, current)) {
+        const message = (error instanceof Error ? error.message : String(error)).replaceAll(temp, v.name);
+        diagnostics.push({
+          ...v.sqlPos,
+          file: v.sqlPos.file || spec.file,
+          code: 'bad_expression',
+          message: `view "${path}": ${message}`,
+          hint: 'the server refuses this SELECT: correct it (names are read with an empty search_path; functions and types of your own need their schema)',
+        });
+      }
+    }
+  }
+  return { spelled, diagnostics };
+}
