@@ -17,12 +17,11 @@ import type { Hazard, Plan } from '../src/plan/types.js';
 import { backfillCases } from './cases/backfill.js';
 import { modelOf, runBefore, runPlanCase } from './support/cases.js';
 import { scratch, type Scratch } from './support/scratch.js';
+import { BIN as bin } from './support/cli.js';
 
 describe('backfill: plan cases', () => {
   for (const c of backfillCases) it(c.name, () => runPlanCase(c));
 });
-
-const bin = new URL('../bin/run.js', import.meta.url).pathname;
 
 const USERS = `CREATE TABLE users (id integer PRIMARY KEY, name text, email text);
 INSERT INTO users VALUES (1, 'Ann', 'ann@x.org'), (2, 'Bob', NULL), (3, NULL, NULL), (4, 'Dee', 'dee@x.org');`;

@@ -20,6 +20,7 @@ import { figureCases, type FigureCase, type HazardExpectation } from './cases/fi
 import { modelOf, runBefore } from './support/cases.js';
 import { embeddedTemplate, type EmbeddedTemplate } from './support/embedded.js';
 import { scratch, type Scratch } from './support/scratch.js';
+import { BIN } from './support/cli.js';
 
 let s: Scratch;
 beforeEach(async () => {
@@ -667,8 +668,7 @@ describe('apply stops before starting a step certain to fail', () => {
     const cwd = await mkdtemp(join(tmpdir(), 'schema-checks-'));
     try {
       await writeFile(join(cwd, 'schema.yaml'), `tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n      a: { type: text, nullable: false }\n      b: text\n`);
-      const bin = new URL('../bin/run.js', import.meta.url).pathname;
-      const run = (...args: string[]) => spawnSync('node', [bin, 'apply', '--url', s.url, '--auto-approve', '--no-color', ...args], { cwd, encoding: 'utf8' });
+      const run = (...args: string[]) => spawnSync('node', [BIN, 'apply', '--url', s.url, '--auto-approve', '--no-color', ...args], { cwd, encoding: 'utf8' });
       const refused = run();
       expect(refused.status).toBe(1);
       // Not a terminal: the text is wrapped at 80 columns, at a space.

@@ -12,9 +12,9 @@ import type { Plan } from '../src/plan/types.js';
 import { savedPlanChecksum } from '../src/render/json.js';
 import { modelOf, runBefore } from './support/cases.js';
 import { adminUrl, scratch, type Scratch } from './support/scratch.js';
+import { BIN } from './support/cli.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const BIN = join(ROOT, 'bin/run.js');
 const ANSI = /\u001b\[/;
 const STACK = /^\s+at .+:\d+:\d+\)?$/m;
 

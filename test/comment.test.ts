@@ -10,8 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { postStickyComment } from '../src/github/comment.js';
 import { FakeGitHub, TOKEN } from './support/fake-github.js';
 import { useProject, V1, V2 } from './support/project.js';
-
-const BIN = new URL('../bin/run.js', import.meta.url).pathname;
+import { BIN } from './support/cli.js';
 
 interface Run {
   readonly status: number | null;

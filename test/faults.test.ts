@@ -11,12 +11,11 @@ import { checkSchema } from '../src/operations/schema-file.js';
 import { planAgainst } from '../src/operations/plan.js';
 import { applyPlan, interruptedApply, resumeApply, scheduleOn } from '../src/apply/apply.js';
 import { PATIENT } from '../src/plan/run-settings.js';
-import { connect } from '../src/db/db.js';
+import { connect, type Db } from '../src/db/db.js';
 import type { Model } from '../src/model/model.js';
 import { modelOf, runBefore } from './support/cases.js';
-import { adminUrl, withScratch } from './support/scratch.js';
-
-const BIN = new URL('../bin/run.js', import.meta.url).pathname;
+import { adminUrl, scratch, withScratch } from './support/scratch.js';
+import { BIN, REAL_BIN } from './support/cli.js';
 
 const BEFORE = `
 CREATE TABLE accounts (id integer PRIMARY KEY, name text, legacy text);
@@ -108,7 +107,7 @@ describe('an apply cut off after its commit, before its file is in place', () =>
           await writeFile(join(project, 'schema.yaml'), desired());
           const run = (message: string) =>
             new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-              const child = spawn('node', [BIN, 'apply', '--url', s.url, '--auto-approve', '--allow-hazards', 'data_loss,lossy_type_change', '--no-color', '-m', message], { cwd: project });
+              const child = spawn('node', [REAL_BIN, 'apply', '--url', s.url, '--auto-approve', '--allow-hazards', 'data_loss,lossy_type_change', '--no-color', '-m', message], { cwd: project });
               let stdout = '';
               let stderr = '';
               child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -132,48 +131,60 @@ describe('an apply cut off after its commit, before its file is in place', () =>
 });
 
 describe('an apply cut off at each step', () => {
-  it('leaves the starting state and no file, and apply again completes', async () => {
-    // The finished state, once, for comparison.
-    const finished: Model = await withScratch('finished', async (s) => {
-      await runBefore(s.db, BEFORE);
-      const dir = await mkdtemp(join(tmpdir(), 'schema-fault-'));
-      await applyPlan({ db: s.db, plan: await planFor(s.db), plansDir: dir, message: 'reference' });
-      await rm(dir, { recursive: true, force: true });
-      return modelOf(s.db);
+  /**
+   * The starting database, made once: each cut starts from a copy of it (CREATE DATABASE ...
+   * TEMPLATE), with the plan made against it, which is the plan of every copy.
+   */
+  async function starting(label: string, lockBudget?: number) {
+    const tpl = await scratch(label);
+    await runBefore(tpl.db, BEFORE);
+    const start = await modelOf(tpl.db);
+    const plan = await planFor(tpl.db);
+    const { groups } = await scheduleOn(tpl.db, plan.steps, false, lockBudget);
+    await tpl.closeForCopies();
+    const finished: Model = await withScratch(
+      `${label}done`,
+      async (s) => {
+        const dir = await mkdtemp(join(tmpdir(), 'schema-fault-'));
+        await applyPlan({ db: s.db, plan, plansDir: dir, message: 'reference', ...(lockBudget ? { lockBudget } : {}) });
+        await rm(dir, { recursive: true, force: true });
+        return modelOf(s.db);
+      },
+      tpl.name,
+    ).catch(async (error: unknown) => {
+      await tpl.drop();
+      throw error;
     });
-    const steps = await withScratch('count', async (s) => {
-      await runBefore(s.db, BEFORE);
-      return (await planFor(s.db)).steps.length;
-    });
-    expect(steps).toBeGreaterThanOrEqual(30);
+    return { tpl, start, plan, groups, finished };
+  }
 
+  /** Apply `plan` on a copy of the starting database, terminating its backend at step `k`. */
+  async function cutAt(k: number, from: Awaited<ReturnType<typeof starting>>, check: (again: Db, plansDir: string) => Promise<void>, lockBudget?: number): Promise<void> {
     const killer = new pg.Client({ connectionString: adminUrl() });
     await killer.connect();
     try {
-      for (let k = 0; k < steps; k++) {
-        await withScratch(`fault${k}`, async (s) => {
-          await runBefore(s.db, BEFORE);
-          const start = await modelOf(s.db);
+      await withScratch(
+        `cut${k}`,
+        async (s) => {
           const pid = (await s.db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
           const plansDir = await mkdtemp(join(tmpdir(), 'schema-fault-'));
           try {
-            const plan = await planFor(s.db);
             const cut = applyPlan({
               db: s.db,
-              plan,
+              plan: from.plan,
               plansDir,
               message: `cut at ${k}`,
+              ...(lockBudget ? { lockBudget } : {}),
               onStep: async (i) => {
                 if (i === k) await killer.query('SELECT pg_terminate_backend($1)', [pid]);
               },
             });
-            await expect(cut, `step ${k + 1} of ${steps}`).rejects.toThrow();
+            await expect(cut, `step ${k + 1} of ${from.plan.steps.length}`).rejects.toThrow();
             const again = await connect(s.target);
             try {
-              expect(await modelOf(again), `after cutting at step ${k + 1}: the starting state`).toEqual(start);
               expect(await readdir(plansDir), 'no revision file').toEqual([]);
-              await applyPlan({ db: again, plan: await planFor(again), plansDir, message: 'again' });
-              expect(await modelOf(again), 'apply again: the finished state').toEqual(finished);
+              await check(again, plansDir);
+              expect(await modelOf(again), 'apply again: the finished state').toEqual(from.finished);
               expect(await readdir(plansDir)).toHaveLength(1);
             } finally {
               await again.close();
@@ -181,69 +192,54 @@ describe('an apply cut off at each step', () => {
           } finally {
             await rm(plansDir, { recursive: true, force: true });
           }
+        },
+        from.tpl.name,
+      );
+    } finally {
+      await killer.end();
+    }
+  }
+
+  it('leaves the starting state and no file, and apply again completes', async () => {
+    const from = await starting('faulttpl');
+    try {
+      expect(from.plan.steps.length).toBeGreaterThanOrEqual(30);
+      for (let k = 0; k < from.plan.steps.length; k++) {
+        await cutAt(k, from, async (again, plansDir) => {
+          expect(await modelOf(again), `after cutting at step ${k + 1}: the starting state`).toEqual(from.start);
+          await applyPlan({ db: again, plan: await planFor(again), plansDir, message: 'again' });
         });
       }
     } finally {
-      await killer.end();
+      await from.tpl.drop();
     }
   }, 600_000);
 
   it('split for the lock table, cut off at each group boundary: the groups done are kept, and apply again finishes the same groups', async () => {
     const BUDGET = 60;
-    const { finished, groups } = await withScratch('splitfinished', async (s) => {
-      await runBefore(s.db, BEFORE);
-      const plan = await planFor(s.db);
-      const { groups: announced } = await scheduleOn(s.db, plan.steps, false, BUDGET);
-      const dir = await mkdtemp(join(tmpdir(), 'schema-fault-'));
-      await applyPlan({ db: s.db, plan, plansDir: dir, message: 'reference', lockBudget: BUDGET });
-      await rm(dir, { recursive: true, force: true });
-      return { finished: await modelOf(s.db), groups: announced };
-    });
-    expect(groups.length).toBeGreaterThanOrEqual(3);
-    const cuts = [...new Set(groups.flatMap((g) => [g.from, g.to - 1]))];
-    const killer = new pg.Client({ connectionString: adminUrl() });
-    await killer.connect();
+    const from = await starting('splittpl', BUDGET);
     try {
+      const groups = from.groups;
+      expect(groups.length).toBeGreaterThanOrEqual(3);
+      const cuts = [...new Set(groups.flatMap((g) => [g.from, g.to - 1]))];
       for (const k of cuts) {
         const group = groups.find((g) => g.from <= k && k < g.to)!;
-        await withScratch(`split${k}`, async (s) => {
-          await runBefore(s.db, BEFORE);
-          const start = await modelOf(s.db);
-          const pid = (await s.db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
-          const plansDir = await mkdtemp(join(tmpdir(), 'schema-fault-'));
-          try {
-            const cut = applyPlan({
-              db: s.db,
-              plan: await planFor(s.db),
-              plansDir,
-              message: `cut at ${k}`,
-              lockBudget: BUDGET,
-              onStep: async (i) => {
-                if (i === k) await killer.query('SELECT pg_terminate_backend($1)', [pid]);
-              },
-            });
-            await expect(cut, `step ${k + 1}`).rejects.toThrow();
-            const again = await connect(s.target);
-            try {
-              const pending = await interruptedApply(again);
-              expect(pending?.done, `cut at step ${k + 1}: the groups before it are done`).toBe(group.from);
-              if (group.from === 0) expect(await modelOf(again)).toEqual(start);
-              expect(await readdir(plansDir), 'no revision file').toEqual([]);
-              const commits = new Set<string>();
-              await resumeApply(again, plansDir, PATIENT, { onStep: async () => void commits.add((await again.query<{ x: string }>('SELECT txid_current()::text AS x'))[0]!.x) });
-              expect(commits.size, 'one transaction per group left').toBe(groups.filter((g) => g.from >= group.from).length);
-              expect(await modelOf(again), 'apply again: the finished state').toEqual(finished);
-              expect(await readdir(plansDir)).toHaveLength(1);
-            } finally {
-              await again.close();
-            }
-          } finally {
-            await rm(plansDir, { recursive: true, force: true });
-          }
-        });
+        await cutAt(
+          k,
+          from,
+          async (again, plansDir) => {
+            const pending = await interruptedApply(again);
+            expect(pending?.done, `cut at step ${k + 1}: the groups before it are done`).toBe(group.from);
+            if (group.from === 0) expect(await modelOf(again)).toEqual(from.start);
+            const commits = new Set<string>();
+            await resumeApply(again, plansDir, PATIENT, { onStep: async () => void commits.add((await again.query<{ x: string }>('SELECT txid_current()::text AS x'))[0]!.x) });
+            expect(commits.size, 'one transaction per group left').toBe(groups.filter((g) => g.from >= group.from).length);
+          },
+          BUDGET,
+        );
       }
     } finally {
-      await killer.end();
+      await from.tpl.drop();
     }
   }, 600_000);
 });

@@ -7,8 +7,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BIN } from './support/cli.js';
 
-const BIN = new URL('../bin/run.js', import.meta.url).pathname;
 const ROOT = new URL('..', import.meta.url).pathname;
 
 let dir: string;

@@ -13,8 +13,7 @@ import { applyPlan } from '../src/apply/apply.js';
 import { measurePlan } from '../src/checks/checks.js';
 import { describeSteps, runBefore, runSteps } from './support/cases.js';
 import { withScratch } from './support/scratch.js';
-
-const BIN = new URL('../bin/run.js', import.meta.url).pathname;
+import { BIN } from './support/cli.js';
 
 describe('a downgrade that recreates a dropped referenced table', () => {
   const BEFORE = `CREATE TABLE users (id integer PRIMARY KEY, name text);

@@ -30,8 +30,8 @@ import { revisionsToUpgrade } from '../src/revisions/chain.js';
 import { BEFORE, DESIRED, DONE, ONLY_USERS_RENAMED, onlineCases, PAYMENTS, type OnlineCase } from './cases/online.js';
 import { describeSteps, modelOf, runBefore } from './support/cases.js';
 import { adminUrl, scratch, type Scratch } from './support/scratch.js';
+import { BIN, REAL_BIN } from './support/cli.js';
 
-const BIN = new URL('../bin/run.js', import.meta.url).pathname;
 const SETTINGS: RunSettings = { lockTimeout: '5s', statementTimeout: null, lockRetries: 3 };
 
 let s: Scratch;
@@ -332,7 +332,7 @@ tables:
           // The second run starts while the first holds the lock, and reads the database before
           // anything is applied: it waits for the lock with both revisions still to run.
           second = new Promise((resolve) => {
-            const child = spawn('node', [BIN, 'upgrade', '--url', prod.url, '--plans-dir', plansDir, '--auto-approve', '--lock-wait', '20', '--no-color'], { cwd });
+            const child = spawn('node', [REAL_BIN, 'upgrade', '--url', prod.url, '--plans-dir', plansDir, '--auto-approve', '--lock-wait', '20', '--no-color'], { cwd });
             let stdout = '';
             let stderr = '';
             child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PULL_CASES } from './cases/pull.js';
 import { scratch, type Scratch } from './support/scratch.js';
-
-const BIN = new URL('../bin/run.js', import.meta.url).pathname;
+import { BIN } from './support/cli.js';
 
 let dir: string;
 const dbs: Scratch[] = [];

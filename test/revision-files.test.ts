@@ -15,8 +15,7 @@ import { checksumOf, parseRevision } from '../src/revisions/file.js';
 import { appliedRevisions } from '../src/revisions/ledger.js';
 import { modelOf } from './support/cases.js';
 import { prefixOf, useProject, V1, V2, V3 } from './support/project.js';
-
-const BIN = new URL('../bin/run.js', import.meta.url).pathname;
+import { BIN } from './support/cli.js';
 
 const p = useProject('revfiles');
 const { another, cli, applyYaml, fileOf } = p;

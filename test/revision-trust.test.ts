@@ -18,9 +18,8 @@ import { appliedRevisions } from '../src/revisions/ledger.js';
 import { statesAfter } from '../src/verify/scratch-replay.js';
 import { bodyOf, forgeRevision } from './support/forge.js';
 import { useProject, V1, V2, V3 } from './support/project.js';
-import { adminUrl, scratch } from './support/scratch.js';
-
-const BIN = new URL('../bin/run.js', import.meta.url).pathname;
+import { adminUrl, dropFinished, scratch } from './support/scratch.js';
+import { BIN, REAL_BIN } from './support/cli.js';
 
 const p = useProject('trust');
 const forge = (parent: string, message: string, body: string, created?: string) => forgeRevision(p.plansDir, parent, message, body, created);
@@ -91,7 +90,13 @@ describe('a forged revision under upgrade', () => {
 describe('odd entries in plans/', () => {
   /** `schema history` in the project folder, with no database (`uid` to run as another user). */
   const history = (uid?: number) =>
-    spawnSync('node', [BIN, 'history', '--no-color'], { cwd: p.dir, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '', HOME: p.dir }, timeout: 60_000, ...(uid !== undefined ? { uid, gid: uid } : {}) });
+    spawnSync('node', [uid !== undefined ? REAL_BIN : BIN, 'history', '--no-color'], {
+      cwd: p.dir,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: '', HOME: p.dir },
+      timeout: 60_000,
+      ...(uid !== undefined ? { uid, gid: uid } : {}),
+    });
 
   const ODD: ReadonlyArray<readonly [string, (path: string) => Promise<void>, string, string]> = [
     [
@@ -172,6 +177,7 @@ describe('merge, check and upgrade --sql replay off the server', () => {
       await fn(url.toString(), role, settings);
     } finally {
       await target.drop();
+      await dropFinished(); // the role owns the database: it goes first
       await admin.query(`DROP ROLE IF EXISTS ${role}`);
       await admin.end();
     }

@@ -21,8 +21,7 @@ import { fingerprint } from '../src/model/fingerprint.js';
 import { describeSteps, modelOf, runBefore } from './support/cases.js';
 import { scratch, type Scratch } from './support/scratch.js';
 import { prefixOf } from './support/project.js';
-
-const BIN = new URL('../bin/run.js', import.meta.url).pathname;
+import { BIN } from './support/cli.js';
 
 const V1 = `
 tables:

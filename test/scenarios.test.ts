@@ -8,10 +8,10 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { scratch, type Scratch } from './support/scratch.js';
+import { BIN } from './support/cli.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const SCENARIOS = join(ROOT, 'test/scenarios');
-const BIN = join(ROOT, 'bin/run.js');
 
 type Line =
   | { readonly kind: 'file'; readonly path: string; readonly text: string; readonly at: number }

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scratch, type Scratch } from './support/scratch.js';
+import { BIN, REAL_BIN } from './support/cli.js';
 
-const BIN = new URL('../bin/run.js', import.meta.url).pathname;
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
 let dir: string;
@@ -73,7 +73,7 @@ describe('schema sql on the embedded database', () => {
   });
 
   it.skipIf(!hasScript)('on a terminal without an argument, prompts for statements, goes on after an error, and leaves on \\q', async () => {
-    const command = ['node', BIN, 'sql'].map((a) => `'${a}'`).join(' ');
+    const command = ['node', REAL_BIN, 'sql'].map((a) => `'${a}'`).join(' ');
     const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: dir, env: { ...embeddedEnv(), NO_COLOR: '1' } });
     let output = '';
     const steps = ['select 40 +\n', '2 as answer;\n', 'select nope;\n', 'select 7 as after;\n', '\\q\n'];

@@ -16,6 +16,7 @@ import type { Hazard, Plan } from '../src/plan/types.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { modelOf, runBefore } from './support/cases.js';
 import { scratch, type Scratch } from './support/scratch.js';
+import { BIN as bin } from './support/cli.js';
 
 let s: Scratch;
 beforeEach(async () => {
@@ -24,8 +25,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await s.drop();
 });
-
-const bin = new URL('../bin/run.js', import.meta.url).pathname;
 
 /** Plan `yaml` against the scratch database (after `before`) and count the figures. */
 async function measured(before: string, yaml: string): Promise<Plan> {

@@ -21,9 +21,9 @@ import { rebuild } from '../src/verify/scratch-replay.js';
 import { verifyPlan } from '../src/verify/verify.js';
 import { modelOf, runBefore } from './support/cases.js';
 import { adminUrl, scratch, type Scratch } from './support/scratch.js';
+import { BIN } from './support/cli.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const BIN = join(ROOT, 'bin/run.js');
 
 let s: Scratch;
 let cwd: string;

@@ -11,8 +11,7 @@ import { planAgainst } from '../../src/operations/plan.js';
 import { applyPlan } from '../../src/apply/apply.js';
 import type { Db } from '../../src/db/db.js';
 import { scratch, type Scratch } from './scratch.js';
-
-const BIN = new URL('../../bin/run.js', import.meta.url).pathname;
+import { BIN } from './cli.js';
 
 /** users; then notes; then tags: three revisions, each adding a table. */
 export const V1 = `

@@ -11,6 +11,8 @@ export interface Scratch {
   readonly url: string;
   readonly target: Target;
   readonly db: Db;
+  /** Close the connection, so that the database can be the template of others (`scratch(label, name)`). */
+  closeForCopies(): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -34,31 +36,52 @@ export function urlFor(database: string): string {
   return u.toString();
 }
 
-/** A new empty database and an open connection to it. */
-export async function scratch(label = 'db'): Promise<Scratch> {
+/** A new database, empty or a copy of database `template`, and an open connection to it. */
+export async function scratch(label = 'db', template?: string): Promise<Scratch> {
   const name = `schema_test_${inject('runId')}_${label
     .replace(/[^a-z0-9]/gi, '')
     .slice(0, 20)
     .toLowerCase()}_${randomBytes(4).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  await admin((c) => c.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`));
   const url = urlFor(name);
   const target: Target = { kind: 'server', url, source: '--url', display: url };
   const db = await connect(target);
+  let open = true;
   return {
     name,
     url,
     target,
     db,
+    async closeForCopies() {
+      if (open) await db.close();
+      open = false;
+    },
     async drop() {
-      await db.close();
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      if (open) await db.close();
+      open = false;
+      dropLater.push(name);
     },
   };
 }
 
+/**
+ * Databases a test is done with, dropped when its file ends (test/support/drop-scratch.ts). Each
+ * DROP DATABASE makes PostgreSQL write a checkpoint; one after each test had the checkpointer
+ * flushing the buffers of every other running test hundreds of times a run. Dropped together,
+ * only the first of them has much to write.
+ */
+const dropLater: string[] = [];
+
+export async function dropFinished(): Promise<void> {
+  if (dropLater.length === 0) return;
+  await admin(async (c) => {
+    for (const name of dropLater.splice(0)) await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+}
+
 /** Run `fn` with a scratch database that is always dropped afterwards. */
-export async function withScratch<T>(label: string, fn: (s: Scratch) => Promise<T>): Promise<T> {
-  const s = await scratch(label);
+export async function withScratch<T>(label: string, fn: (s: Scratch) => Promise<T>, template?: string): Promise<T> {
+  const s = await scratch(label, template);
   try {
     return await fn(s);
   } finally {
