@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ['test/fuzz/**/*.fuzz.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/drop-scratch.ts'],
     testTimeout: 24 * 3_600_000,
     hookTimeout: 180_000,
   },

@@ -1,6 +1,6 @@
 // Set up for every test file (vitest.config.ts): the scratch databases its tests are done with
-// are dropped when the file ends (see dropFinished in scratch.ts).
+// are dropped when the file ends, and the file's admin connection is closed (see scratch.ts).
 import { afterAll } from 'vitest';
-import { dropFinished } from './scratch.js';
+import { closeScratch } from './scratch.js';
 
-afterAll(dropFinished);
+afterAll(closeScratch);
