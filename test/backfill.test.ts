@@ -8,14 +8,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { measurePlan } from '../src/checks/checks.js';
 import { UserError } from '../src/errors.js';
 import { applyPlan } from '../src/operations/apply.js';
-import { planAgainst } from '../src/operations/plan.js';
-import { checkSchema } from '../src/operations/schema-file.js';
-import type { Hazard, Plan } from '../src/plan/types.js';
+import type { Plan } from '../src/plan/types.js';
 import { backfillCases } from './cases/backfill.js';
-import { modelOf, runBefore, runPlanCase } from './support/cases.js';
+import { hazardOf, measuredPlan, modelOf, runBefore, runPlanCase } from './support/cases.js';
 import { scratch, type Scratch } from './support/scratch.js';
 import { BIN as bin } from './support/cli.js';
 
@@ -37,17 +34,7 @@ describe('backfill: figures, refusals and applies', () => {
     await s.drop();
   });
 
-  async function measured(before: string, yaml: string): Promise<Plan> {
-    await runBefore(s.db, before);
-    const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', yaml));
-    return measurePlan(s.db, plan, { timeoutMs: 5000 });
-  }
-
-  const hazardOf = (plan: Plan, step: string, code: Hazard['code']): Hazard => {
-    const h = plan.steps.find((st) => `${st.op} ${st.object}` === step)?.hazards.find((x) => x.code === code);
-    if (!h) throw new Error(`no ${code} on ${step}: ${JSON.stringify(plan.steps, null, 1)}`);
-    return h;
-  };
+  const measured = (before: string, yaml: string): Promise<Plan> => measuredPlan(s.db, before, yaml);
 
   const FIGURES: readonly { name: string; email: string; more?: string; step: string; message: string; rows: number; failing_rows?: number; fails?: true }[] = [
     {

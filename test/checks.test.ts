@@ -17,7 +17,7 @@ import type { Hazard, HazardCode, Plan } from '../src/plan/types.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { renderText } from '../src/render/text.js';
 import { figureCases, type FigureCase, type HazardExpectation } from './cases/figures.js';
-import { modelOf, runBefore } from './support/cases.js';
+import { hazardOf, measuredPlan, modelOf, runBefore } from './support/cases.js';
 import { embeddedTemplate, type EmbeddedTemplate } from './support/embedded.js';
 import { scratch, type Scratch } from './support/scratch.js';
 import { BIN } from './support/cli.js';
@@ -34,17 +34,8 @@ type Lookup = (step: string, code: HazardCode) => Hazard;
 
 /** Plan `yaml` against `db`, measure, and return the hazard of `step` with `code`. */
 async function measuredOn(db: Db, before: string, yaml: string, timeoutMs = 5000): Promise<Lookup & { plan: Plan }> {
-  await runBefore(db, before);
-  const { plan } = await planAgainst(db, checkSchema('schema.yaml', yaml));
-  const checked = await measurePlan(db, plan, { timeoutMs });
-  const lookup = (step: string, code: HazardCode): Hazard => {
-    const found = checked.steps.find((st) => `${st.op} ${st.object}` === step);
-    if (!found) throw new Error(`no step ${step}: ${checked.steps.map((st) => `${st.op} ${st.object}`).join(', ')}`);
-    const h = found.hazards.find((x) => x.code === code);
-    if (!h) throw new Error(`step ${step} has no ${code}`);
-    return h;
-  };
-  return Object.assign(lookup, { plan: checked });
+  const checked = await measuredPlan(db, before, yaml, timeoutMs);
+  return Object.assign((step: string, code: HazardCode) => hazardOf(checked, step, code), { plan: checked });
 }
 
 const measured = (before: string, yaml: string, timeoutMs = 5000) => measuredOn(s.db, before, yaml, timeoutMs);

@@ -12,9 +12,9 @@ import { SpecError, UserError } from '../src/errors.js';
 import { applyPlan } from '../src/operations/apply.js';
 import { planAgainst } from '../src/operations/plan.js';
 import { checkSchema } from '../src/operations/schema-file.js';
-import type { Hazard, Plan } from '../src/plan/types.js';
+import type { Plan } from '../src/plan/types.js';
 import { renderMarkdown } from '../src/render/markdown.js';
-import { modelOf, runBefore } from './support/cases.js';
+import { hazardOf, measuredPlan, modelOf, runBefore } from './support/cases.js';
 import { scratch, type Scratch } from './support/scratch.js';
 import { BIN as bin } from './support/cli.js';
 
@@ -27,19 +27,7 @@ afterEach(async () => {
 });
 
 /** Plan `yaml` against the scratch database (after `before`) and count the figures. */
-async function measured(before: string, yaml: string): Promise<Plan> {
-  await runBefore(s.db, before);
-  const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', yaml));
-  return measurePlan(s.db, plan, { timeoutMs: 5000 });
-}
-
-function hazardOf(plan: Plan, step: string, code: Hazard['code']): Hazard {
-  const found = plan.steps.find((st) => `${st.op} ${st.object}` === step);
-  if (!found) throw new Error(`no step ${step}: ${plan.steps.map((st) => `${st.op} ${st.object}`).join(', ')}`);
-  const h = found.hazards.find((x) => x.code === code);
-  if (!h) throw new Error(`step ${step} has no ${code}`);
-  return h;
-}
+const measured = (before: string, yaml: string): Promise<Plan> => measuredPlan(s.db, before, yaml);
 
 interface FigureCase {
   readonly name: string;

@@ -16,7 +16,8 @@ import { settleTextsAlone } from '../../src/spelling/settle.js';
 import { noHints } from '../../src/model/hints.js';
 import { comparable } from '../../src/model/fingerprint.js';
 import type { Model } from '../../src/model/model.js';
-import type { HazardCode, Plan, Step } from '../../src/plan/types.js';
+import type { Hazard, HazardCode, Plan, Step } from '../../src/plan/types.js';
+import { measurePlan } from '../../src/checks/checks.js';
 import type { DiagnosticCode } from '../../src/desired/diagnostics.js';
 import { loadSpec } from '../../src/desired/load.js';
 import { withScratch, type Scratch } from './scratch.js';
@@ -111,6 +112,22 @@ async function applyWithRevision(db: Db, plan: Plan, message: string): Promise<v
 }
 
 /** The `before` SQL as a person would run it in psql: unqualified names in public. */
+/** Plan `yaml` against `db` after `before` has run there, with the figures counted as plan counts them. */
+export async function measuredPlan(db: Db, before: string, yaml: string, timeoutMs = 5000): Promise<Plan> {
+  await runBefore(db, before);
+  const { plan } = await planAgainst(db, checkSchema('schema.yaml', yaml));
+  return measurePlan(db, plan, { timeoutMs });
+}
+
+/** The hazard `code` of step `step` ("op object"); an error naming the plan's steps when there is none. */
+export function hazardOf(plan: Plan, step: string, code: HazardCode): Hazard {
+  const found = plan.steps.find((st) => `${st.op} ${st.object}` === step);
+  if (!found) throw new Error(`no step ${step}: ${describeSteps(plan.steps).join(', ')}`);
+  const h = found.hazards.find((x) => x.code === code);
+  if (!h) throw new Error(`step ${step} has no ${code}`);
+  return h;
+}
+
 export async function runBefore(db: Db, sql: string | undefined): Promise<void> {
   if (sql) await db.exec(`SET search_path = public;\n${sql};\nSET search_path = ''`);
 }
