@@ -14,7 +14,8 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
 
 /** Run the CLI on a terminal; when `question` appears, type `answer` (or do it: a key, a signal). */
 function onTerminal(args: string[], cwd: string, question: RegExp, answer: string | ((child: ChildProcessWithoutNullStreams) => void)): Promise<{ code: number | null; output: string }> {
-  const command = ['node', BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  // `exec`: whatever shell `script` starts ($SHELL, or sh when CI has none), node replaces it.
+  const command = ['exec', 'node', BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
   const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '1' } });
   let output = '';
   let answered = false;
@@ -29,6 +30,24 @@ function onTerminal(args: string[], cwd: string, question: RegExp, answer: strin
     });
     child.on('close', (code) => resolve({ code, output }));
   });
+}
+
+/**
+ * The pid of the CLI's node process under `script`. Never 0 or NaN: process.kill(0) would
+ * interrupt this test's whole process group, the test runner and CI with it.
+ */
+function nodeUnder(root: number | undefined): number {
+  let parents = [String(root)];
+  for (let depth = 0; depth < 4 && parents.length > 0; depth++) {
+    const found = spawnSync('pgrep', ['-P', parents.join(','), '-x', 'node'], { encoding: 'utf8' }).stdout.trim();
+    const pid = Number(found.split('\n')[0]);
+    if (Number.isInteger(pid) && pid > 0) return pid;
+    parents = spawnSync('pgrep', ['-P', parents.join(',')], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n')
+      .filter(Boolean);
+  }
+  throw new Error(`no node process under script (pid ${root})`);
 }
 
 const YAML = `
@@ -84,8 +103,7 @@ describe.skipIf(!hasScript)('apply on a terminal', () => {
     [
       'SIGINT',
       (child) => {
-        const pid = spawnSync('pgrep', ['-P', String(child.pid), 'node'], { encoding: 'utf8' }).stdout.trim();
-        process.kill(Number(pid), 'SIGINT');
+        process.kill(nodeUnder(child.pid), 'SIGINT');
       },
     ],
   ];
