@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { ApplyError } from '../apply/apply.js';
-import { DbError, notMadeYet, prepareEmbedded as prepareEngine } from '../db/db.js';
+import { DbError, notMadeYet } from '../db/db.js';
 import { describeTarget, resolveTarget, TargetError, type Target } from '../db/target.js';
 import { CancelledError, SpecError, UserError } from '../errors.js';
 import { RevisionError } from '../revisions/file.js';
@@ -252,21 +252,6 @@ export abstract class BaseCommand<T extends typeof Command> extends FileCommand<
 
   protected target(): Target {
     return resolveTarget({ url: this.flags.url, env: process.env, cwd: process.cwd() });
-  }
-
-  /**
-   * When the target is the embedded database, start compiling its engine in the background
-   * (prepareEmbedded), to overlap the command's own work before it opens the database. A target
-   * that cannot be resolved is left for the command to report where it resolves it.
-   */
-  protected prepareEmbedded(): void {
-    let target: Target;
-    try {
-      target = this.target();
-    } catch {
-      return;
-    }
-    if (target.kind === 'embedded') void prepareEngine();
   }
 
   /**

@@ -45,7 +45,6 @@ export default class Plan extends BaseCommand<typeof Plan> {
   };
 
   async run(): Promise<void> {
-    this.prepareEmbedded();
     const file = this.schemaPath();
     const schema = checkSchema(file, await readSchemaFile(file));
     if (schema.warnings.length > 0) this.note(this.formatDiagnostics(schema.warnings));

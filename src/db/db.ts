@@ -1,7 +1,7 @@
 // Connections behind one small interface: a PostgreSQL server through `pg`, or the embedded
 // PGlite kept in `.schema/`. Everything above this module speaks only `Db`.
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile, access, readFile } from 'node:fs/promises';
+import { mkdir, writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { lock } from 'proper-lockfile';
@@ -226,43 +226,6 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** PGlite's module and its WebAssembly, compiled (the compile runs off the main thread). */
-interface Engine {
-  readonly PGlite: typeof import('@electric-sql/pglite').PGlite;
-  /** A WebAssembly.Module (this project's TypeScript settings have no WebAssembly types). */
-  readonly wasm: unknown;
-}
-
-let engine: Promise<Engine> | undefined;
-
-const { WebAssembly: wasmApi } = globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<unknown> } };
-
-/**
- * Start loading the embedded database's engine, once per process: a command that will open it
- * calls this before its own work (checking schema.yaml), so that the WebAssembly compiles in the
- * background meanwhile. Loads and opens nothing else. Without the compiled module (PGlite's
- * files laid out otherwise), PGlite compiles it itself, as before.
- */
-export function prepareEmbedded(): Promise<Engine> {
-  if (!engine) {
-    engine = import('@electric-sql/pglite').then(async ({ PGlite }) => {
-      const wasm = await readFile(new URL('pglite.wasm', import.meta.resolve('@electric-sql/pglite')))
-        .then((bytes) => wasmApi.compile(bytes))
-        .catch(() => undefined);
-      return { PGlite, wasm };
-    });
-    // Its failure is the open's to report, when (and if) the command opens the database.
-    engine.catch(() => undefined);
-  }
-  return engine;
-}
-
-/** A new PGlite on `dataDir` (in memory when undefined), from the engine prepared above. */
-async function newPGlite(dataDir: string | undefined, options: Record<string, unknown> = {}) {
-  const { PGlite, wasm } = await prepareEmbedded();
-  return new PGlite(dataDir, { ...options, ...(wasm ? { pgliteWasmModule: wasm as never } : {}) });
-}
-
 async function connectEmbedded(target: Extract<Target, { kind: 'embedded' }>): Promise<Db> {
   await mkdir(target.dir, { recursive: true });
   const ignore = join(target.dir, '.gitignore');
@@ -278,7 +241,8 @@ async function connectEmbedded(target: Extract<Target, { kind: 'embedded' }>): P
     throw new DbError(`the embedded database in ${target.display} is in use by another schema process`, null, 'wait for it to finish, or point --url at a PostgreSQL server');
   }
   try {
-    const db = await newPGlite(join(target.dir, 'pgdata'));
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = new PGlite(join(target.dir, 'pgdata'));
     await db.waitReady;
     const embedded = new EmbeddedDb(target, db as unknown as PGliteLike, release);
     await pinSettings((sql, params) => embedded.query(sql, params));
@@ -297,11 +261,12 @@ let freshFiles: Promise<Blob | File> | undefined;
  * PGlite extension modules (its contrib set) made available to CREATE EXTENSION.
  */
 export async function connectMemory(extensions: Record<string, unknown> = {}): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
   // A new PGlite runs initdb (about 2.5 s here); loading the files of one already made takes a
   // third of that. The first in-memory database of the process is dumped before any use, and
   // the later ones (merge and the revision chain make several) start from that dump.
   const made = freshFiles;
-  const db = await newPGlite(undefined, { extensions, ...(made ? { loadDataDir: await made } : {}) });
+  const db = new PGlite({ extensions: extensions as never, ...(made ? { loadDataDir: await made } : {}) });
   await db.waitReady;
   if (!made) {
     freshFiles = db.dumpDataDir('none');
