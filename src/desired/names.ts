@@ -2,10 +2,11 @@
 // 7, `1e3` as 1000 and `0x10` as 16: a key or a value that names a table, column, index,
 // constraint, enum, label or schema is the text written, whatever else it could be read as.
 // Also where a name holds a character that cannot be seen, or that reorders the text around it.
-import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 import { isMergeKey, mergeSources } from './yaml-checks.js';
 import type { SourceMap } from './source-map.js';
+import { walkYaml } from './yaml-walk.js';
 
 /** A step of a name's place: a literal key, `*` any key, `#` any list item. */
 type Place = readonly string[];
@@ -90,8 +91,8 @@ const keyIdentity = (key: Scalar): string | symbol => (typeof key.value === 'sym
  */
 export function duplicateKeys(doc: Document.Parsed): number[] {
   const out: number[] = [];
-  visit(doc, {
-    Map(_key, map) {
+  walkYaml(doc, {
+    Map(map) {
       const seen = new Set<string | symbol>();
       for (const pair of map.items) {
         const key = pair.key;
@@ -152,8 +153,8 @@ function nameNodes(doc: Document.Parsed): NameNode[] {
  * with nothing written stays null. Returns the names, each with what it names.
  */
 export function keepNamesAsWritten(doc: Document.Parsed): NameNode[] {
-  visit(doc, {
-    Pair(_key, pair) {
+  walkYaml(doc, {
+    Pair(pair) {
       const key = pair.key;
       if (isScalar(key) && typeof key.value !== 'string' && !isMergeKey(key)) key.value = written(key);
     },

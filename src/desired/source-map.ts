@@ -62,6 +62,16 @@ export class SourceMap {
     let found = this.children.get(map);
     if (!found) {
       found = new Map();
+      // Most maps merge nothing: their own pairs, without the copies entries() makes.
+      if (map.items.every((pair) => !isPair(pair) || !isMergeKey(pair.key))) {
+        for (const pair of map.items) {
+          if (!isPair(pair) || !isScalar(pair.key)) continue;
+          const name = String(pair.key.value);
+          if (!found.has(name)) found.set(name, { node: this.resolved((pair.value as Node | null) ?? null), key: pair.key as Node });
+        }
+        this.children.set(map, found);
+        return found;
+      }
       for (const [k, value] of this.entries(map, new Set([map]))) {
         const name = String((k as Scalar).value);
         if (!found.has(name)) found.set(name, { node: this.resolved(value), key: k });

@@ -1,9 +1,10 @@
 // Checks of the YAML document before it is read as data: every alias has its anchor, every
 // merge key (`<<: *common`) merges maps, and no text holds a NUL character (PostgreSQL can
 // store none, in a name or in text). Each problem at the node where it is written.
-import { isAlias, isMap, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 import type { SourceMap } from './source-map.js';
+import { walkYaml } from './yaml-walk.js';
 
 /** The key of a merge, as the parser reads `<<` when merge keys are on. */
 export const isMergeKey = (key: unknown): boolean => isScalar(key) && typeof key.value === 'symbol';
@@ -19,13 +20,13 @@ export function mergeSources(doc: Document.Parsed, value: unknown): Node[] | nul
 export function checkYamlNodes(doc: Document.Parsed, map: SourceMap): Diagnostic[] {
   const out: Diagnostic[] = [];
   const at = (node: { range?: readonly number[] | null | undefined }) => map.at(node.range?.[0] ?? 0);
-  visit(doc, {
-    Alias(_key, node) {
+  walkYaml(doc, {
+    Alias(node) {
       if (node.resolve(doc) === undefined) {
         out.push({ ...at(node), code: 'yaml_syntax', message: `invalid YAML: the alias *${node.source} has no anchor &${node.source} before it` });
       }
     },
-    Pair(_key, pair) {
+    Pair(pair) {
       if (!isMergeKey(pair.key)) return;
       const unresolved = isAlias(pair.value) && pair.value.resolve(doc) === undefined;
       if (!unresolved && mergeSources(doc, pair.value) === null) {
@@ -36,7 +37,7 @@ export function checkYamlNodes(doc: Document.Parsed, map: SourceMap): Diagnostic
         });
       }
     },
-    Scalar(_key, node) {
+    Scalar(node) {
       if (typeof node.value === 'string' && node.value.includes('\u0000')) {
         out.push({
           ...at(node),
