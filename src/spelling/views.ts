@@ -37,7 +37,7 @@ function onSteadyGround(v: SpecView, spec: Spec, current: Model): boolean {
     }
     const view = current.views?.[path];
     if (!view) return false;
-    const same = spec.views?.find((w) => w.schema === r.schema && w.name === r.name);
+    const same = [...(spec.views ?? []), ...(spec.materializedViews ?? [])].find((w) => w.schema === r.schema && w.name === r.name);
     return same === undefined || same.sql === view.definition;
   });
 }
@@ -69,7 +69,7 @@ export async function spellViews(db: Db, spec: Spec, current: Model, desired: Mo
   const spelled = new Map<string, View>();
   const diagnostics: Diagnostic[] = [];
   let n = 0;
-  for (const v of spec.views ?? []) {
+  for (const v of [...(spec.views ?? []), ...(spec.materializedViews ?? [])]) {
     const path = objectPath(v.schema, v.name);
     const today = current.views?.[path];
     // Spelled against today's columns, such a view's text may read otherwise once the plan
