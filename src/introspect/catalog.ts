@@ -130,12 +130,13 @@ export interface CatalogRows {
 export function unmanagedSql(): string {
   const inUserSchema = schemaFilter('n');
   return `SELECT kind, schema, count(*)::int AS count FROM (
-      SELECT CASE c.relkind WHEN 'f' THEN 'foreign table'
+      SELECT CASE c.relkind WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'
           WHEN 'c' THEN 'composite type' ELSE ${tableKind()} END AS kind, n.nspname AS schema
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')}
-          -- Sequences, views and materialized views are managed: introspect/kinds/sequence.ts, introspect/kinds/view.ts.
-          AND (c.relkind IN ('f', 'c') OR (c.relkind IN ('r', 'p') AND NOT (${plainTable()})))
+          -- Sequences and views are managed: introspect/kinds/sequence.ts, introspect/kinds/view.ts. Materialized
+          -- views are counted: left alone by a file without materialized_views: (plan/plan.ts drops the count otherwise).
+          AND (c.relkind IN ('m', 'f', 'c') OR (c.relkind IN ('r', 'p') AND NOT (${plainTable()})))
       UNION ALL
       SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, n.nspname
         FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace

@@ -254,6 +254,6 @@ export function buildPlan(input: PlanInput): Plan {
       }),
     ),
     fingerprint: { from: fingerprint(input.current), to: fingerprint(desired) },
-    unmanaged: input.unmanaged?.counts ?? {},
+    unmanaged: Object.fromEntries(Object.entries(input.unmanaged?.counts ?? {}).filter(([what]) => !(viewKinds.materialized && what === 'materialized view'))),
   };
 }
