@@ -175,4 +175,15 @@ materialized_views:
     hazards: { 'create_view public.big_totals': ['blocking'] },
     after: [{ sql: `SELECT s::int FROM big_totals`, rows: [{ s: 10 }] }],
   },
+  {
+    name: 'with materialized_views:, a materialized view on a view the file drops is dropped first, not in the way',
+    before: `${BEFORE}
+CREATE VIEW big AS SELECT id, total FROM orders WHERE total > 6;
+CREATE MATERIALIZED VIEW big_totals AS SELECT sum(total) AS s FROM big;`,
+    desired: `${ORDERS}
+views: {}
+materialized_views: {}
+`,
+    steps: ['drop_view public.big_totals', 'drop_view public.big'],
+  },
 ];

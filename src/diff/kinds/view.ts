@@ -8,7 +8,7 @@
 // plan then names them in the way: plan/kinds/view.ts). Pure.
 import { objectPath } from '../../model/identifiers.js';
 import type { Index, Model } from '../../model/model.js';
-import { managedViews, type View, type ViewUse } from '../../model/view.js';
+import { managedViews, viewWord, type View, type ViewUse } from '../../model/view.js';
 import type { Change } from '../changes.js';
 import { sameIndex } from './index.js';
 
@@ -148,7 +148,10 @@ export function diffViews(base: Model, desired: Model, changes: readonly Change[
       if (goes.has(key)) continue;
       const under = from.uses.find((u) => goes.has(objectPath(u.schema, u.name)));
       if (under) {
-        goes.set(key, `view ${objectPath(under.schema, under.name)} under it is made again`);
+        const path = objectPath(under.schema, under.name);
+        goes.set(key, `view ${path} under it is made again`);
+        // The one under it is dropped for good, and the file's text still reads it: making it again fails.
+        if (!wanted[path] && wanted[key]?.uses.some((u) => objectPath(u.schema, u.name) === path)) broken.set(key, `${viewWord(have[path]!)} ${path} is dropped`);
         grew = true;
       }
     }
