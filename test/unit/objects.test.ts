@@ -6,6 +6,8 @@ import { DECLARED_IN } from '../../src/desired/kinds.js';
 import { diff } from '../../src/diff/diff.js';
 import { noHints } from '../../src/model/hints.js';
 import { fingerprint } from '../../src/model/fingerprint.js';
+import type { Introspection } from '../../src/introspect/introspect.js';
+import { driftSteps } from '../../src/operations/plan.js';
 import type { Index, Model, Table } from '../../src/model/model.js';
 import { mapModel, OBJECT_KINDS, objectsOf, schemasInUse, type ObjectMap } from '../../src/model/objects.js';
 import type { Extension } from '../../src/model/extension.js';
@@ -254,6 +256,12 @@ describe('views through diff and plan', () => {
       const empty = managing({ ...today.views, 'public.mv': { ...mv, materialized: { withData: false, indexes: { mv_a: index } } } });
       expect(diff(today, empty, noHints).changes).toEqual([]);
       expect(fingerprint(empty)).toBe(fingerprint(today));
+    });
+
+    it('changed by hand, it is drift when the recorded state has materialized views, and not when it was recorded before they were read', () => {
+      const now = { model: { ...today, views: { ...today.views, 'public.mv': { ...mv, materialized: { withData: true, indexes: {} } } } }, unmanaged: { counts: {}, occupiedSchemas: [] } } as unknown as Introspection;
+      expect(driftSteps(today, now).map((s) => `${s.op} ${s.object}`)).toEqual(['drop_view_index public.mv.mv_a']);
+      expect(driftSteps(current, now)).toEqual([]);
     });
 
     it('a plain view and a materialized one of one name and text differ', () => {
