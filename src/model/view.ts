@@ -90,7 +90,8 @@ export const normalViewDefinition = (text: string): string => text.trim().replac
  * [NO] DATA`: the SELECT is the server's spelling, or the file's text checked to be one SELECT.
  */
 export function createViewSql(v: View, replace = false): string {
-  if (v.materialized) return `CREATE MATERIALIZED VIEW ${qualify(v.schema, v.name)} AS ${v.definition} WITH ${v.materialized.withData ? '' : 'NO '}DATA`;
+  // On a line of its own: the file's text may end with a -- comment.
+  if (v.materialized) return `CREATE MATERIALIZED VIEW ${qualify(v.schema, v.name)} AS ${v.definition}\nWITH ${v.materialized.withData ? '' : 'NO '}DATA`;
   return `CREATE ${replace ? 'OR REPLACE ' : ''}VIEW ${qualify(v.schema, v.name)} AS ${v.definition}`;
 }
 

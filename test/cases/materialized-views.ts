@@ -32,16 +32,17 @@ materialized_views:
     indexes:
       daily_day: { columns: [day], unique: true }
   pending:
-    sql: SELECT id FROM orders WHERE total > 6
+    sql: |
+      SELECT id FROM orders WHERE total > 6 -- not refreshed yet
     with_data: false
 `,
     steps: ['create_schema reports', 'create_view reports.daily', 'create_view_index reports.daily.daily_day', 'create_view public.pending'],
     sqlContains: [
       'CREATE MATERIALIZED VIEW reports.daily AS SELECT orders.day,',
-      'GROUP BY orders.day WITH DATA',
+      'GROUP BY orders.day\nWITH DATA',
       "COMMENT ON MATERIALIZED VIEW reports.daily IS 'totals by day'",
       'CREATE UNIQUE INDEX daily_day ON reports.daily USING btree (day)',
-      'WHERE orders.total > 6 WITH NO DATA',
+      'WHERE orders.total > 6\nWITH NO DATA',
     ],
     after: [
       {
@@ -185,5 +186,18 @@ views: {}
 materialized_views: {}
 `,
     steps: ['drop_view public.big_totals', 'drop_view public.big'],
+  },
+  {
+    name: 'one on a table the plan makes, its text as written ending in a comment, made WITH NO DATA all the same',
+    desired: `${ORDERS}
+materialized_views:
+  late:
+    sql: |
+      SELECT id FROM orders -- ids only
+    with_data: false
+`,
+    steps: ['create_table public.orders', 'create_view public.late'],
+    sqlContains: ['-- ids only\nWITH NO DATA'],
+    after: [{ sql: `SELECT ispopulated AS p FROM pg_matviews WHERE matviewname = 'late'`, rows: [{ p: false }] }],
   },
 ];

@@ -251,7 +251,7 @@ describe('views through diff and plan', () => {
       const steps = stepsFor(diff(today, changed, noHints).changes, changed);
       expect(steps.map((s) => `${s.op} ${s.object}`)).toEqual(['drop_view public.mv', 'create_view public.mv', 'create_view_index public.mv.mv_a']);
       expect(steps[0]!.sql).toEqual(['DROP MATERIALIZED VIEW public.mv']);
-      expect(steps[1]!.sql).toEqual(['CREATE MATERIALIZED VIEW public.mv AS SELECT t.a, t.b FROM public.t WITH DATA']);
+      expect(steps[1]!.sql).toEqual(['CREATE MATERIALIZED VIEW public.mv AS SELECT t.a, t.b FROM public.t\nWITH DATA']);
       expect(steps[1]!.hazards.map((h) => h.code)).toEqual(['blocking']);
       const empty = managing({ ...today.views, 'public.mv': { ...mv, materialized: { withData: false, indexes: { mv_a: index } } } });
       expect(diff(today, empty, noHints).changes).toEqual([]);
