@@ -147,13 +147,14 @@ class SpecBuilder extends TableReader {
       statementTimeout: isString(raw['statement_timeout']) ? raw['statement_timeout'] : DEFAULT_SETTINGS.statementTimeout,
       lockRetries: typeof raw['lock_retries'] === 'number' ? raw['lock_retries'] : DEFAULT_SETTINGS.lockRetries,
     };
-    const claimView = (schema: string, name: string, pos: Position): void => {
+    const claimView = (schema: string, name: string, pos: Position, what = 'view'): void => {
       const hint = 'tables, views and indexes share one namespace per schema: choose another name';
       const before = this.diagnostics.length;
-      this.claim(this.relations, `schema "${schema}"`, name, `view "${name}"`, pos, hint);
-      if (this.diagnostics.length === before)
-        this.claim(this.typeNames, `schema "${schema}"`, name, `view "${name}" (its row type)`, pos, 'types, tables and views (each has a row type of its name) share one namespace per schema: choose another name');
+      this.claim(this.relations, `schema "${schema}"`, name, `${what} "${name}"`, pos, hint);
+      if (this.diagnostics.length === before && what !== 'index')
+        this.claim(this.typeNames, `schema "${schema}"`, name, `${what} "${name}" (its row type)`, pos, 'types, tables and views (each has a row type of its name) share one namespace per schema: choose another name');
     };
+    const materialized = readViews(data['materialized_views'], this.map, claimView, this.options.readSqlFile, this.diagnostics, true).views;
     return {
       file: this.file,
       settings,
@@ -163,6 +164,7 @@ class SpecBuilder extends TableReader {
       ...readSequences(data['sequences'], this.map, resolved, this.diagnostics),
       ...readExtensions(data['extensions'], this.map, this.diagnostics),
       ...readViews(data['views'], this.map, claimView, this.options.readSqlFile, this.diagnostics),
+      ...(materialized ? { materializedViews: materialized } : {}),
     };
   }
 }

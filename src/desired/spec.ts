@@ -137,4 +137,6 @@ export interface Spec {
   readonly extensions?: readonly SpecExtension[];
   /** Under `views:`; absent when the file has none (it then leaves the database's as they are). */
   readonly views?: readonly SpecView[];
+  /** Under `materialized_views:`; absent when the file has none (it then leaves the database's as they are). */
+  readonly materializedViews?: readonly SpecView[];
 }

@@ -5,7 +5,7 @@ import type { Column, EnumType, ForeignKey, Index, Model, Table, Unique, Check }
 import type { Diagnostic } from './diagnostics.js';
 import { extensionsModel, extensionSpellingSetup } from './extensions.js';
 import { sequencesModel, sequenceSpellingSetup } from './sequences.js';
-import { unspelledView } from './views.js';
+import { materializedOf, unspelledView, type SpecView } from './views.js';
 import type { View } from '../model/view.js';
 
 export { extensionSpellingSetup, sequenceSpellingSetup };
@@ -28,7 +28,7 @@ export function desiredSchemas(spec: Spec): string[] {
   for (const e of spec.enums) all.add(e.schema);
   for (const t of spec.tables) all.add(t.schema);
   for (const s of spec.sequences ?? []) all.add(s.schema);
-  for (const v of spec.views ?? []) all.add(v.schema);
+  for (const v of [...(spec.views ?? []), ...(spec.materializedViews ?? [])]) all.add(v.schema);
   for (const x of spec.extensions ?? []) if (x.schema !== null && x.schema.value !== 'pg_catalog') all.add(x.schema.value);
   return [...all].sort();
 }
@@ -92,11 +92,18 @@ function tableToModel(t: SpecTable, spelled: SpelledTable): Table {
  */
 /**
  * The desired views: as the server spelled each (`spelled`, by object path), else as the file
- * writes it (see unspelledView). Only when the file has `views:`.
+ * writes it (see unspelledView). Only when the file has `views:` or `materialized_views:`.
  */
-export function viewsModel(spec: Spec, spelled: ReadonlyMap<string, View>): { views?: Record<string, View> } {
-  if (!spec.views) return {};
-  return { views: Object.fromEntries(spec.views.map((v) => [objectPath(v.schema, v.name), spelled.get(objectPath(v.schema, v.name)) ?? unspelledView(v)])) };
+export function viewsModel(spec: Spec, spelled: ReadonlyMap<string, View>): Pick<Model, 'views' | 'managedViews'> {
+  if (!spec.views && !spec.materializedViews) return {};
+  const one = (v: SpecView): [string, View] => {
+    const path = objectPath(v.schema, v.name);
+    // The spelling reads a temporary plain view: whether it is materialized, and how, is the file's.
+    const { materialized: _m, ...view } = spelled.get(path) ?? unspelledView(v);
+    return [path, v.materialized ? { ...view, materialized: materializedOf(v.materialized) } : view];
+  };
+  const views = Object.fromEntries([...(spec.views ?? []), ...(spec.materializedViews ?? [])].map(one));
+  return { views, ...(spec.materializedViews ? { managedViews: { plain: spec.views !== undefined, materialized: true } } : {}) };
 }
 
 export function toModel(spec: Spec, spelling: Spelling, spelledViews: ReadonlyMap<string, View> = new Map()): { model: Model; diagnostics: Diagnostic[] } {

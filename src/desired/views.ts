@@ -3,8 +3,9 @@
 // port), and a comment. The SELECT is checked with PostgreSQL's parser to be exactly one
 // statement that only reads (desired/sql-text.ts checkSelect). Never touches a database. A file
 // without `views:` leaves the database's views as they are (see plan/plan.ts).
+// `materialized_views:` is read by the same code, with `with_data` and `indexes` (on columns).
 import { identifierBytes, MAX_IDENTIFIER_BYTES, objectPath, parseQualifiedName } from '../model/identifiers.js';
-import { LEDGER_SCHEMA } from '../model/model.js';
+import { LEDGER_SCHEMA, type Index } from '../model/model.js';
 import type { View } from '../model/view.js';
 import type { Diagnostic, DiagnosticCode, Position } from './diagnostics.js';
 import { entriesAsWritten } from './names.js';
@@ -22,6 +23,15 @@ export interface SpecView {
   readonly comment: string | null;
   /** The relations it reads (tables or views), from the parsed SELECT. */
   readonly reads: readonly { readonly schema: string; readonly name: string }[];
+  /** A materialized view (`materialized_views:`): how it is made and its indexes. */
+  readonly materialized?: { readonly withData: boolean; readonly indexes: readonly SpecViewIndex[] };
+}
+
+/** An index of a materialized view, with where its key columns were written (checked once the server spelled the view). */
+export interface SpecViewIndex {
+  readonly index: Index;
+  readonly pos: Position;
+  readonly columns: readonly { readonly value: string; readonly pos: Position }[];
 }
 
 /** Reads a `.sql` file named by `file:`, relative to the folder of schema.yaml: its text and the path to show, or why not. */
@@ -43,38 +53,47 @@ const insideFolder = (p: string): boolean => p !== '' && !p.startsWith('/') && !
  * The Spec's `views` from `views:`; nothing when the file has no such key. Problems go to
  * `diagnostics`, each at the line (of schema.yaml or of the .sql file) where it was written.
  */
-export function readViews(raw: unknown, map: SourceMap, claim: (schema: string, name: string, pos: Position) => void, readSqlFile: ReadSqlFile | undefined, diagnostics: Diagnostic[]): { views?: SpecView[] } {
+export function readViews(
+  raw: unknown,
+  map: SourceMap,
+  claim: (schema: string, name: string, pos: Position, what?: string) => void,
+  readSqlFile: ReadSqlFile | undefined,
+  diagnostics: Diagnostic[],
+  materialized = false,
+): { views?: SpecView[] } {
   if (raw === undefined) return {};
+  const key = materialized ? 'materialized_views' : 'views';
+  const word = materialized ? 'materialized view' : 'view';
   const error = (pos: Position, code: DiagnosticCode, message: string, hint?: string): void => {
     diagnostics.push({ ...pos, code, message, ...(hint ? { hint } : {}) });
   };
   const out: SpecView[] = [];
   const seen = new Map<string, Position>();
   for (const [rawName, value] of entriesAsWritten(isMap(raw) ? raw : {})) {
-    const path = ['views', rawName];
+    const path = [key, rawName];
     const pos = map.key(path);
     const q = parseQualifiedName(rawName);
     if (q === null || q.name === '' || q.schema === '') {
-      error(pos, 'bad_name', `view "${rawName}" is not a name or schema.name`, 'quote a name that contains a dot: \'"my.view"\'');
+      error(pos, 'bad_name', `${word} "${rawName}" is not a name or schema.name`, 'quote a name that contains a dot: \'"my.view"\'');
       continue;
     }
     const long = [q.schema, q.name].find((n) => identifierBytes(n) > MAX_IDENTIFIER_BYTES);
     if (long !== undefined) {
-      error(pos, 'identifier_too_long', `view "${rawName}": "${long}" is longer than PostgreSQL's ${MAX_IDENTIFIER_BYTES} bytes and would be cut`, `shorten it to at most ${MAX_IDENTIFIER_BYTES} bytes`);
+      error(pos, 'identifier_too_long', `${word} "${rawName}": "${long}" is longer than PostgreSQL's ${MAX_IDENTIFIER_BYTES} bytes and would be cut`, `shorten it to at most ${MAX_IDENTIFIER_BYTES} bytes`);
       continue;
     }
     if (q.schema === LEDGER_SCHEMA || q.schema === 'information_schema' || q.schema.startsWith('pg_')) {
-      error(pos, 'reserved_name', `view "${rawName}": schema "${q.schema}" is reserved`, 'choose another schema');
+      error(pos, 'reserved_name', `${word} "${rawName}": schema "${q.schema}" is reserved`, 'choose another schema');
       continue;
     }
     const id = objectPath(q.schema, q.name);
     const prior = seen.get(id);
     if (prior) {
-      error(pos, 'duplicate_name', `view "${id}" is defined twice (also at line ${prior.line})`);
+      error(pos, 'duplicate_name', `${word} "${id}" is defined twice (also at line ${prior.line})`);
       continue;
     }
     seen.set(id, pos);
-    claim(q.schema, q.name, pos);
+    claim(q.schema, q.name, pos, word);
     const entry = isMap(value) ? value : {};
     const inline = entry['sql'];
     const named = entry['file'];
@@ -82,7 +101,7 @@ export function readViews(raw: unknown, map: SourceMap, claim: (schema: string, 
       error(
         pos,
         'schema_violation',
-        `view "${id}" needs its SELECT: either \`sql:\` or \`file:\`, not ${typeof inline === 'string' ? 'both' : 'neither'}`,
+        `${word} "${id}" needs its SELECT: either \`sql:\` or \`file:\`, not ${typeof inline === 'string' ? 'both' : 'neither'}`,
         'write `sql: SELECT ...`, or `file: views/name.sql` (beside schema.yaml)',
       );
       continue;
@@ -98,12 +117,12 @@ export function readViews(raw: unknown, map: SourceMap, claim: (schema: string, 
       const fpos = map.value([...path, 'file']);
       const rel = named as string;
       if (!insideFolder(rel) || !/\.sql$/i.test(rel)) {
-        error(fpos, 'bad_reference', `view "${id}": file "${rel}" is not a .sql file inside the folder of the schema file`, 'name a .sql file by a path relative to schema.yaml, without "..": views/name.sql');
+        error(fpos, 'bad_reference', `${word} "${id}": file "${rel}" is not a .sql file inside the folder of the schema file`, 'name a .sql file by a path relative to schema.yaml, without "..": views/name.sql');
         continue;
       }
       const got = readSqlFile ? readSqlFile(rel) : { error: 'SQL files are read only from a schema file on disk' };
       if ('error' in got) {
-        error(fpos, 'bad_reference', `view "${id}": cannot read file "${rel}": ${got.error}`, 'create the file beside schema.yaml, or write the SELECT inline under `sql:`');
+        error(fpos, 'bad_reference', `${word} "${id}": cannot read file "${rel}": ${got.error}`, 'create the file beside schema.yaml, or write the SELECT inline under `sql:`');
         continue;
       }
       text = got.text;
@@ -112,13 +131,82 @@ export function readViews(raw: unknown, map: SourceMap, claim: (schema: string, 
     }
     const checked = checkSelect(text);
     if (!checked.ok) {
-      error(at(checked.error.offset), 'bad_expression', `view "${id}": ${checked.error.message}`, 'write exactly one SELECT, which only reads: no second statement, no INSERT, UPDATE or DELETE');
+      error(at(checked.error.offset), 'bad_expression', `${word} "${id}": ${checked.error.message}`, 'write exactly one SELECT, which only reads: no second statement, no INSERT, UPDATE or DELETE');
       continue;
     }
     const comment = typeof entry['comment'] === 'string' ? entry['comment'] : null;
-    out.push({ schema: q.schema, name: q.name, pos, sql: checked.value.text, sqlPos, comment, reads: checked.value.reads });
+    const made = { schema: q.schema, name: q.name, pos, sql: checked.value.text, sqlPos, comment, reads: checked.value.reads };
+    if (!materialized) {
+      out.push(made);
+      continue;
+    }
+    const indexes = readViewIndexes(entry['indexes'], [...path, 'indexes'], map, (iname, ipos) => claim(q.schema, iname, ipos, 'index'), error, id);
+    out.push({ ...made, materialized: { withData: entry['with_data'] !== false, indexes } });
   }
   return { views: out };
+}
+
+/**
+ * The `indexes:` of materialized view `id`: as a table's (desired/load-parts.ts buildIndex), keyed
+ * by columns only; an expression or `where:` would need the server to spell it against the
+ * view's columns, so it is refused.
+ */
+function readViewIndexes(
+  raw: unknown,
+  path: readonly (string | number)[],
+  map: SourceMap,
+  claim: (name: string, pos: Position) => void,
+  error: (pos: Position, code: DiagnosticCode, message: string, hint?: string) => void,
+  id: string,
+): SpecViewIndex[] {
+  const out: SpecViewIndex[] = [];
+  for (const [name, value] of entriesAsWritten(isMap(raw) ? raw : {})) {
+    const ipath = [...path, name];
+    const pos = map.key(ipath);
+    const long = identifierBytes(name) > MAX_IDENTIFIER_BYTES;
+    if (long) {
+      error(pos, 'identifier_too_long', `index "${name}" of materialized view "${id}" is longer than PostgreSQL's ${MAX_IDENTIFIER_BYTES} bytes and would be cut`, `shorten it to at most ${MAX_IDENTIFIER_BYTES} bytes`);
+      continue;
+    }
+    claim(name, pos);
+    const entry = isMap(value) ? value : {};
+    const method = typeof entry['method'] === 'string' ? entry['method'] : 'btree';
+    const unique = entry['unique'] === true;
+    if (unique && method !== 'btree') error(map.value([...ipath, 'method']), 'conflict', `index "${name}": only btree indexes can be unique, not ${method}`);
+    const nullsNotDistinct = entry['nulls_not_distinct'] === true;
+    if (nullsNotDistinct && !unique)
+      error(map.key([...ipath, 'nulls_not_distinct']), 'conflict', `index "${name}": nulls_not_distinct only means something for a unique index`, 'add `unique: true`, or remove nulls_not_distinct');
+    if (entry['where'] !== undefined)
+      error(
+        map.key([...ipath, 'where']),
+        'schema_violation',
+        `index "${name}" of materialized view "${id}": \`where:\` is not supported on a materialized view's index`,
+        'index the whole materialized view, or filter its rows in its SELECT',
+      );
+    const columns: { value: string; pos: Position }[] = [];
+    const keys: Index['keys'][number][] = [];
+    (Array.isArray(entry['columns']) ? entry['columns'] : []).forEach((k: unknown, i: number) => {
+      const kpath = [...ipath, 'columns', i];
+      const key = typeof k === 'string' ? { column: k } : isMap(k) ? k : {};
+      if (typeof key['column'] !== 'string') {
+        error(
+          map.value(kpath),
+          'schema_violation',
+          `index "${name}" of materialized view "${id}": keys are columns of the materialized view, not expressions`,
+          'add the expression as a column of its SELECT, and index that column',
+        );
+        return;
+      }
+      const descending = key['order'] === 'desc';
+      const nullsFirst = key['nulls'] === 'first' ? true : key['nulls'] === 'last' ? false : descending;
+      columns.push({ value: key['column'], pos: map.value(typeof k === 'string' ? kpath : [...kpath, 'column']) });
+      keys.push({ column: key['column'], expression: null, descending, nullsFirst });
+    });
+    const include = (Array.isArray(entry['include']) ? entry['include'] : []).filter((c): c is string => typeof c === 'string');
+    include.forEach((c, i) => columns.push({ value: c, pos: map.value([...ipath, 'include', i]) }));
+    out.push({ index: { kind: 'index', name, unique, method, keys, include, where: null, ...(unique && nullsNotDistinct ? { nullsNotDistinct: true as const } : {}) }, pos, columns });
+  }
+  return out;
 }
 
 /**
@@ -126,5 +214,9 @@ export function readViews(raw: unknown, map: SourceMap, claim: (schema: string, 
  * (qualified), no columns, what it reads as whole relations.
  */
 export function unspelledView(v: SpecView): View {
-  return { kind: 'view', schema: v.schema, name: v.name, definition: v.sql, columns: [], comment: v.comment, uses: v.reads.map((r) => ({ schema: r.schema, name: r.name, column: null })), unspelled: true };
+  const view: View = { kind: 'view', schema: v.schema, name: v.name, definition: v.sql, columns: [], comment: v.comment, uses: v.reads.map((r) => ({ schema: r.schema, name: r.name, column: null })), unspelled: true };
+  return v.materialized ? { ...view, materialized: materializedOf(v.materialized) } : view;
 }
+
+/** The Model's part of a materialized view of the file. */
+export const materializedOf = (m: NonNullable<SpecView['materialized']>): NonNullable<View['materialized']> => ({ withData: m.withData, indexes: Object.fromEntries(m.indexes.map((i) => [i.index.name, i.index])) });

@@ -134,7 +134,8 @@ export function unmanagedSql(): string {
           WHEN 'c' THEN 'composite type' ELSE ${tableKind()} END AS kind, n.nspname AS schema
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')}
-          -- Sequences and views are managed: introspect/kinds/sequence.ts, introspect/kinds/view.ts.
+          -- Sequences and views are managed: introspect/kinds/sequence.ts, introspect/kinds/view.ts. Materialized
+          -- views are counted: left alone by a file without materialized_views: (plan/plan.ts drops the count otherwise).
           AND (c.relkind IN ('m', 'f', 'c') OR (c.relkind IN ('r', 'p') AND NOT (${plainTable()})))
       UNION ALL
       SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, n.nspname
@@ -230,7 +231,7 @@ export function occupiedSchemasSql(): string {
     LEFT JOIN pg_catalog.pg_type t ON d.classid = ${cls('pg_type')} AND t.oid = d.objid
     WHERE d.deptype = 'n' AND ${schemaFilter('n')}
       -- Sequences are managed too: with their column, or of their own (introspect/kinds/sequence.ts).
-      AND NOT (c.oid IS NOT NULL AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')} AND ((${plainTable()}) OR c.relkind IN ('S', 'v')))
+      AND NOT (c.oid IS NOT NULL AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')} AND ((${plainTable()}) OR c.relkind IN ('S', 'v', 'm')))
       AND NOT (t.oid IS NOT NULL AND t.typtype = 'e' AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')})
     ORDER BY 1`;
 }

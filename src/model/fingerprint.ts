@@ -30,12 +30,15 @@ export function comparable(model: Model): Model {
 /**
  * Without what the diff does not compare (sequences owned by columns: see Column). A view
  * counts by its name and comment only: a desired view the server could not spell before the
- * plan runs (it reads a column the plan adds) has no text the database will read back.
+ * plan runs (it reads a column the plan adds) has no text the database will read back. Which
+ * views the file declares (`managedViews`) is not the database's state.
  */
 function compared(model: Model): Model {
-  return mapModel(model, {
+  const { managedViews: _m, ...rest } = model;
+  return mapModel(rest, {
     column: ({ ownedSequences: _s, ...c }) => c,
-    view: (v) => ({ kind: v.kind, schema: v.schema, name: v.name, comment: v.comment }) as unknown as typeof v,
+    // A materialized view counts by its indexes too (not by `withData`: a REFRESH changes it).
+    view: (v) => ({ kind: v.kind, schema: v.schema, name: v.name, comment: v.comment, ...(v.materialized ? { materialized: true, indexes: v.materialized.indexes } : {}) }) as unknown as typeof v,
   });
 }
 

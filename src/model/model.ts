@@ -2,7 +2,7 @@
 import { objectPath } from './identifiers.js';
 import type { Extension } from './extension.js';
 import type { Sequence, SequenceOptions } from './sequence.js';
-import type { View } from './view.js';
+import type { ManagedViews, View } from './view.js';
 
 export type ReferentialAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
 export type IdentityKind = 'always' | 'by_default';
@@ -151,6 +151,11 @@ export interface Model {
    * then leaves them as they are) and from a database without any.
    */
   readonly views?: Readonly<Record<string, View>>;
+  /**
+   * Only in a desired Model: which views the file declares (`views:`, `materialized_views:`);
+   * absent: plain views, when `views` is present (files written before materialized views).
+   */
+  readonly managedViews?: ManagedViews;
 }
 
 /** A table this tool leaves alone: partitioned, a partition, or in an inheritance tree. */

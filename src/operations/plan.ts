@@ -141,7 +141,10 @@ async function driftedState(db: Db, status: Status, now: Introspection): Promise
 
 /** Steps that turn `recorded` into the database as it is: what changed outside schema. */
 export function driftSteps(recorded: Model, now: Introspection): Step[] {
-  const { changes } = diff(recorded, now.model, noHints, { occupiedSchemas: now.unmanaged.occupiedSchemas });
+  // Materialized views changed by hand are drift when the recorded state has some: a state recorded
+  // before they were read has none, and the database's are then not drift but new to the tool.
+  const materialized = Object.values(recorded.views ?? {}).some((v) => v.materialized !== undefined);
+  const { changes } = diff(recorded, materialized ? { ...now.model, managedViews: { plain: true, materialized: true } } : now.model, noHints, { occupiedSchemas: now.unmanaged.occupiedSchemas });
   return stepsFor(changes, now.model);
 }
 

@@ -36,16 +36,20 @@ export async function pullSchema(target: Target, file: string, selection: Select
   }
   const sequences = Object.keys(picked.model.sequences ?? {}).length;
   const extensions = Object.keys(picked.model.extensions ?? {}).length;
-  const views = Object.keys(picked.model.views ?? {}).length;
+  const all = Object.values(picked.model.views ?? {});
+  const views = all.filter((v) => !v.materialized).length;
+  const materialized = all.length - views;
   const summary = [
     counted(Object.keys(picked.model.tables).length, 'table'),
     counted(Object.keys(picked.model.enums).length, 'enum'),
     ...(sequences > 0 ? [counted(sequences, 'sequence')] : []),
     ...(extensions > 0 ? [counted(extensions, 'extension')] : []),
     ...(views > 0 ? [counted(views, 'view')] : []),
+    ...(materialized > 0 ? [counted(materialized, 'materialized view')] : []),
   ].join(', ');
+  // Materialized views are written (under `materialized_views:`), not skipped.
   const skipped = Object.entries(found.unmanaged.counts)
-    .filter(([, n]) => n > 0)
+    .filter(([what, n]) => n > 0 && what !== 'materialized view')
     .map(([what, n]) => `${n} ${what}`);
   return { text, notes: [...picked.notes, ...notes], skipped, summary };
 }

@@ -6,6 +6,7 @@ import { objectPath } from '../model/identifiers.js';
 import type { Hints } from '../model/hints.js';
 import { tableKey, type Model, type Table, type Unmanaged } from '../model/model.js';
 import { objectsOf } from '../model/objects.js';
+import { keepUndeclaredViews, managedViews } from '../model/view.js';
 import { regclassesIn, renameColumnIn } from '../model/sql-tokens.js';
 import { order } from './order.js';
 import { withOwnedSequences } from './owned-sequences.js';
@@ -205,12 +206,15 @@ export function buildPlan(input: PlanInput): Plan {
   const withExtensions: Model = managesExtensions || input.current.extensions === undefined ? withSequences : { ...withSequences, extensions: input.current.extensions };
   // A file without `views:` leaves the views of the database as they are (made again around a
   // column they read that the plan retypes).
+  // The same for `materialized_views:`, whose materialized views are then left alone (see diff/kinds/view.ts).
   const managesViews = input.desired.views !== undefined;
-  const keptViews = managesViews ? undefined : input.current.views;
-  const wanted: Model = keptViews === undefined ? withExtensions : { ...withExtensions, schemas: [...new Set([...withExtensions.schemas, ...Object.values(keptViews).map((v) => v.schema)])].sort(), views: keptViews };
+  const viewKinds = managedViews(input.desired);
+  const wanted: Model = keepUndeclaredViews(withExtensions, input.current);
+  // Materialized views the file declares are planned (dropped and made again around what they read), not in the way.
+  const dependents = (input.unmanaged?.dependents ?? []).filter((d) => !(viewKinds.materialized && d.what.startsWith('materialized view ') && !d.sequence));
   // The sequences columns keep (serial's): the downgrade must put back what the plan changes of them.
   // One an object left alone uses (a view calling nextval) is kept with its column.
-  const inUse = new Set((input.unmanaged?.dependents ?? []).flatMap((d) => (d.sequence ? [objectPath(d.schema, d.sequence)] : [])));
+  const inUse = new Set(dependents.flatMap((d) => (d.sequence ? [objectPath(d.schema, d.sequence)] : [])));
   const desired = withOwnedSequences(input.current, wanted, effectiveHints(input.current, wanted, input.hints), inUse);
   const forward = diff(input.current, desired, input.hints, diffOptions);
   // The way back to a database without sequences (extensions, views) of their own drops those the plan makes.
@@ -219,6 +223,7 @@ export function buildPlan(input: PlanInput): Plan {
     ...(managesSequences && input.current.sequences === undefined ? { sequences: {} } : {}),
     ...(managesExtensions && input.current.extensions === undefined ? { extensions: {} } : {}),
     ...(managesViews && input.current.views === undefined ? { views: {} } : {}),
+    managedViews: viewKinds,
   };
   const backward = diff(desired, back, invertHints(forward.renames), diffOptions);
   const stepOptions: StepOptions = {
@@ -230,7 +235,7 @@ export function buildPlan(input: PlanInput): Plan {
   const steps = measureToday(
     stepsFor(forward.changes, desired, {
       ...stepOptions,
-      dependents: input.unmanaged?.dependents ?? [],
+      dependents,
       typeDependents: input.unmanaged?.typeDependents ?? [],
       ...(input.hints.using ? { using: input.hints.using } : {}),
       ...(input.hints.backfill ? { backfill: input.hints.backfill } : {}),
@@ -249,6 +254,6 @@ export function buildPlan(input: PlanInput): Plan {
       }),
     ),
     fingerprint: { from: fingerprint(input.current), to: fingerprint(desired) },
-    unmanaged: input.unmanaged?.counts ?? {},
+    unmanaged: Object.fromEntries(Object.entries(input.unmanaged?.counts ?? {}).filter(([what]) => !(viewKinds.materialized && what === 'materialized view'))),
   };
 }

@@ -143,6 +143,8 @@ export const OPS = {
   replace_view: 'change',
   comment_view: 'change',
   drop_view: 'destroy',
+  create_view_index: 'add',
+  drop_view_index: 'destroy',
   create_table: 'add',
   drop_table: 'destroy',
   rename_table: 'change',

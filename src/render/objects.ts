@@ -40,7 +40,11 @@ export const DESCRIBE: { readonly [K in ObjectKind]: (o: KindObjects[K]) => stri
   check: (c) => `${c.definition}${c.notValid ? ' NOT VALID' : ''}`,
   index,
   foreign_key: foreignKey,
-  view: (v) => `VIEW AS ${v.definition}${v.comment === null ? '' : ` (comment ${quoteLiteral(v.comment)})`}`,
+  view: (v) =>
+    `${v.materialized ? 'MATERIALIZED ' : ''}VIEW AS ${v.definition}${v.comment === null ? '' : ` (comment ${quoteLiteral(v.comment)})`}` +
+    Object.values(v.materialized?.indexes ?? {})
+      .map((i) => `; ${i.name}: ${index(i)}`)
+      .join(''),
 };
 
 /** `o` described by its kind's entry of DESCRIBE. */

@@ -7,6 +7,7 @@ import { objectPath } from '../model/identifiers.js';
 import type { Check, Column, EnumType, ForeignKey, Index, IndexKey, Model, ReferentialAction, Table } from '../model/model.js';
 import { schemasInUse } from '../model/objects.js';
 import { sequenceDefaults, type Sequence } from '../model/sequence.js';
+import type { View } from '../model/view.js';
 
 /** Something the file cannot say yet, or says differently from the database. */
 export interface PullNote {
@@ -202,6 +203,23 @@ function sequenceEntry(seq: Sequence): Record<string, unknown> {
   return entry;
 }
 
+/**
+ * A materialized view's entry: its text, comment, with_data when it holds no rows, and its
+ * indexes; an index keyed by an expression or partial cannot be written (`materialized_views:`
+ * indexes columns only), so it is left out with a note.
+ */
+function materializedEntry(v: View, entry: Record<string, unknown>, notes: PullNote[]): Record<string, unknown> {
+  const m = v.materialized!;
+  const out: Record<string, unknown> = { ...entry, ...(m.withData ? {} : { with_data: false }) };
+  const writable = Object.values(m.indexes).filter((i) => {
+    const ok = i.where === null && i.keys.every((k) => k.column !== null);
+    if (!ok) notes.push({ object: objectPath(v.schema, v.name, i.name), message: 'an index on an expression or with WHERE: materialized_views: cannot declare one yet, so it is left out and a plan would drop it' });
+    return ok;
+  });
+  if (writable.length > 0) out['indexes'] = Object.fromEntries(writable.map((i) => [i.name, indexEntry(i)]));
+  return out;
+}
+
 /** The keys of the maps written on one line each: a column, an index, a key, a unique constraint. */
 const ONE_LINE_PARENTS = new Set(['columns', 'indexes', 'foreign_keys', 'unique', 'sequences', 'extensions']);
 
@@ -223,7 +241,12 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
   if (tables.length > 0) doc['tables'] = Object.fromEntries(tables.map((t) => [fileName(t.schema, t.name), tableEntry(t, notes)]));
   // Views as the server prints them (pg_get_viewdef): the file then reads as the database, so the plan is empty. Inline, as a block.
   const views = Object.values(model.views ?? {});
-  if (views.length > 0) doc['views'] = Object.fromEntries(views.map((v) => [fileName(v.schema, v.name), { sql: `${v.definition}\n`, ...(v.comment === null ? {} : { comment: v.comment }) }]));
+  const viewEntry = (v: View): Record<string, unknown> => ({ sql: `${v.definition}\n`, ...(v.comment === null ? {} : { comment: v.comment }) });
+  const plain = views.filter((v) => !v.materialized);
+  if (plain.length > 0) doc['views'] = Object.fromEntries(plain.map((v) => [fileName(v.schema, v.name), viewEntry(v)]));
+  // Materialized views alike, with their indexes; one not populated is written with_data: false (made empty until REFRESH).
+  const materialized = views.filter((v) => v.materialized);
+  if (materialized.length > 0) doc['materialized_views'] = Object.fromEntries(materialized.map((v) => [fileName(v.schema, v.name), materializedEntry(v, viewEntry(v), notes)]));
   const document = new Document(doc);
   visit(document, {
     Pair(_key, pair: Pair, path) {

@@ -161,7 +161,7 @@ export async function spell(db: Db, spec: Spec, current: Model, serverVersion: n
     if (rounded.length > 0) return { ok: false, diagnostics: rounded.map((d) => ({ ...d, file: d.file || spec.file })) };
     // In the same transaction: new enums and schemas still exist for the second reading.
     const settled = await settleTexts(db, current, model, hintsFromSpec(spec), serverVersion, layout.standIns, budget);
-    if (!spec.views || spec.views.length === 0) return { ok: true, model: settled };
+    if ((spec.views ?? []).length === 0 && (spec.materializedViews ?? []).length === 0) return { ok: true, model: settled };
     const views = await spellViews(db, spec, current, settled);
     if (views.diagnostics.length > 0) return { ok: false, diagnostics: views.diagnostics };
     return { ok: true, model: { ...settled, ...viewsModel(spec, views.spelled) } };

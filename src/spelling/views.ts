@@ -10,6 +10,7 @@ import { objectPath, quoteIdent } from '../model/identifiers.js';
 import type { Model } from '../model/model.js';
 import type { View } from '../model/view.js';
 import type { Diagnostic } from '../desired/diagnostics.js';
+import { suggestion } from '../desired/did-you-mean.js';
 import type { Spec } from '../desired/spec.js';
 import type { SpecView } from '../desired/views.js';
 import { DbError, type Db } from '../db/db.js';
@@ -37,7 +38,7 @@ function onSteadyGround(v: SpecView, spec: Spec, current: Model): boolean {
     }
     const view = current.views?.[path];
     if (!view) return false;
-    const same = spec.views?.find((w) => w.schema === r.schema && w.name === r.name);
+    const same = [...(spec.views ?? []), ...(spec.materializedViews ?? [])].find((w) => w.schema === r.schema && w.name === r.name);
     return same === undefined || same.sql === view.definition;
   });
 }
@@ -61,6 +62,22 @@ function readsChangingTable(v: SpecView, current: Model, desired: Model): boolea
   });
 }
 
+/** The index columns of materialized view `v` that the server's spelling of it does not have: one diagnostic each, where written. */
+function unknownIndexColumns(v: SpecView, spelled: View, file: string): Diagnostic[] {
+  const names = new Set(spelled.columns.map((c) => c.name));
+  return (v.materialized?.indexes ?? []).flatMap((i) =>
+    i.columns
+      .filter((c) => !names.has(c.value))
+      .map((c) => ({
+        ...c.pos,
+        file: c.pos.file || file,
+        code: 'unknown_column' as const,
+        message: `index "${i.index.name}": materialized view "${objectPath(v.schema, v.name)}" has no column "${c.value}".${suggestion(c.value, names)}`,
+        hint: `its columns are ${[...names].join(', ')}: name one of them, or add the column to its SELECT`,
+      })),
+  );
+}
+
 /**
  * By object path: each view of the file the server could spell (`desired`: the rest of the
  * desired Model, spelled). Problems that are the file's are diagnostics at the view's SQL.
@@ -69,7 +86,7 @@ export async function spellViews(db: Db, spec: Spec, current: Model, desired: Mo
   const spelled = new Map<string, View>();
   const diagnostics: Diagnostic[] = [];
   let n = 0;
-  for (const v of spec.views ?? []) {
+  for (const v of [...(spec.views ?? []), ...(spec.materializedViews ?? [])]) {
     const path = objectPath(v.schema, v.name);
     const today = current.views?.[path];
     // Spelled against today's columns, such a view's text may read otherwise once the plan
@@ -78,6 +95,7 @@ export async function spellViews(db: Db, spec: Spec, current: Model, desired: Mo
     const changing = readsChangingTable(v, current, desired);
     const asToday = (): View => ({ ...today!, comment: v.comment, ...(changing ? { unspelled: true as const } : {}) });
     if (today && today.definition === v.sql) {
+      diagnostics.push(...unknownIndexColumns(v, today, spec.file));
       spelled.set(path, asToday());
       continue;
     }
@@ -89,6 +107,7 @@ export async function spellViews(db: Db, spec: Spec, current: Model, desired: Mo
       // Read, it is given back with its locks: a file of many views stays within the lock budget.
       await db.exec('ROLLBACK TO SAVEPOINT spelling_view; RELEASE SAVEPOINT spelling_view');
       const view = row ? { ...buildView(row), schema: v.schema, name: v.name, comment: v.comment } : null;
+      if (view) diagnostics.push(...unknownIndexColumns(v, view, spec.file));
       if (view && !changing) spelled.set(path, view);
       else if (view && today && view.definition === today.definition) spelled.set(path, asToday());
     } catch (error) {

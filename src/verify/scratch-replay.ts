@@ -14,6 +14,7 @@ import { pathsOverlap } from '../model/identifiers.js';
 import { noHints } from '../model/hints.js';
 import { columnNamed, tableKey, type Index, type Model, type Table, type Unmanaged } from '../model/model.js';
 import { mapModel, objectsOf, type ObjectPlace } from '../model/objects.js';
+import { keepUndeclaredViews } from '../model/view.js';
 import { buildPlan, stepsFor } from '../plan/plan.js';
 import type { Step } from '../plan/types.js';
 import type { Revision } from '../revisions/chain.js';
@@ -75,16 +76,13 @@ export async function stillNeeded(scratch: Db, actual: Introspection, wanted: Mo
 /**
  * A view the planning could not spell (it reads what the plan makes or changes) is spelled by
  * the server once made: the one `actual` has under its name stands for it. A Model without
- * views (a file without `views:`) keeps those there, as plans do (plan/plan.ts).
+ * views (a file without `views:` or `materialized_views:`) keeps those there, as plans do (plan/plan.ts).
  */
 function asSpelledThere(want: Model, actual: Model): Model {
-  if (want.views === undefined) {
-    const kept = actual.views;
-    if (kept === undefined) return want;
-    return { ...want, schemas: [...new Set([...want.schemas, ...Object.values(kept).map((v) => v.schema)])].sort(), views: kept };
-  }
-  const views = Object.fromEntries(Object.entries(want.views).map(([key, v]) => [key, v.unspelled && actual.views?.[key] ? { ...actual.views[key], comment: v.comment } : v]));
-  return { ...want, views };
+  const kept = keepUndeclaredViews(want, actual);
+  if (kept.views === undefined) return kept;
+  const views = Object.fromEntries(Object.entries(kept.views).map(([key, v]) => [key, v.unspelled && actual.views?.[key] ? { ...actual.views[key], comment: v.comment } : v]));
+  return { ...kept, views };
 }
 
 /** The steps that take `actual` to `want`, both settled (see above), keeping the schemas `occupied` holds objects in. Pure. */

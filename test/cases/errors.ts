@@ -685,6 +685,49 @@ views:
 `,
     errors: [{ line: 7, code: 'bad_expression', message: 'view "public.v": column "nope" does not exist' }],
   },
+  // Materialized views (`materialized_views:`): what views refuse, indexes on expressions or partial, a name taken, and index columns it does not have.
+  {
+    name: 'materialized views: not one SELECT, an index on an expression or partial, a name taken, each at its line',
+    offline: true,
+    desired: `tables:
+  t:
+    columns:
+      id: integer
+materialized_views:
+  two:
+    sql: SELECT 1; SELECT 2
+  m:
+    sql: SELECT id FROM t
+    indexes:
+      m_expr: { columns: [{ expression: id + 1 }] }
+      m_part: { columns: [id], where: id > 0 }
+      t: { columns: [id] }
+  t: { sql: "SELECT 1" }
+`,
+    errors: [
+      { line: 7, col: 18, code: 'bad_expression', message: 'materialized view "public.two": a ";" ends the SELECT here and another statement follows' },
+      { line: 11, col: 27, code: 'schema_violation', message: 'index "m_expr" of materialized view "public.m": keys are columns of the materialized view, not expressions' },
+      { line: 12, code: 'schema_violation', message: 'index "m_part" of materialized view "public.m": `where:` is not supported' },
+      { line: 13, col: 7, code: 'duplicate_name', message: 'index "t" uses a name already taken in schema "public" by table "t"' },
+      { line: 14, col: 3, code: 'duplicate_name', message: 'materialized view "t" uses a name already taken in schema "public" by table "t"' },
+    ],
+  },
+  {
+    name: 'an index of a materialized view on a column it does not have, at the column',
+    before: 'CREATE TABLE t (id integer, day date)',
+    desired: `tables:
+  t:
+    columns:
+      id: integer
+      day: date
+materialized_views:
+  m:
+    sql: SELECT day, count(*) AS n FROM t GROUP BY day
+    indexes:
+      m_day: { columns: [days], unique: true }
+`,
+    errors: [{ line: 10, col: 26, code: 'unknown_column', message: 'index "m_day": materialized view "public.m" has no column "days". Did you mean "day"?' }],
+  },
 ];
 
 const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `c${i + 1}`);

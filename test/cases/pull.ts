@@ -126,6 +126,20 @@ CREATE FUNCTION film_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FRO
     skipped: '1 function.',
   },
   {
+    name: 'a shop with materialized views: one with a unique and a descending index and a comment, one on a view, one never refreshed',
+    sql: `
+CREATE TABLE sale (id bigint PRIMARY KEY, sold_on date NOT NULL, amount numeric(10,2) NOT NULL);
+CREATE SCHEMA reports;
+CREATE MATERIALIZED VIEW reports.daily AS SELECT sold_on, sum(amount) AS total, count(*) AS n FROM sale GROUP BY sold_on;
+CREATE UNIQUE INDEX daily_day ON reports.daily (sold_on);
+CREATE INDEX daily_total ON reports.daily (total DESC) INCLUDE (n);
+COMMENT ON MATERIALIZED VIEW reports.daily IS 'sales by day';
+CREATE VIEW big_sales AS SELECT id, amount FROM sale WHERE amount > 100;
+CREATE MATERIALIZED VIEW big_total AS SELECT sum(amount) AS total FROM big_sales;
+CREATE MATERIALIZED VIEW pending AS SELECT id FROM sale WITH NO DATA;
+`,
+  },
+  {
     name: 'names and text that need quoting: quotes, dots, colons, spaces, unicode, backslashes, newlines',
     sql: `
 CREATE SCHEMA "Odd.Schema";

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { DECLARED_IN } from '../../src/desired/kinds.js';
 import { diff } from '../../src/diff/diff.js';
 import { noHints } from '../../src/model/hints.js';
-import type { Model, Table } from '../../src/model/model.js';
+import { fingerprint } from '../../src/model/fingerprint.js';
+import type { Introspection } from '../../src/introspect/introspect.js';
+import { driftSteps } from '../../src/operations/plan.js';
+import type { Index, Model, Table } from '../../src/model/model.js';
 import { mapModel, OBJECT_KINDS, objectsOf, schemasInUse, type ObjectMap } from '../../src/model/objects.js';
 import type { Extension } from '../../src/model/extension.js';
 import type { Sequence } from '../../src/model/sequence.js';
@@ -229,5 +232,42 @@ describe('views through diff and plan', () => {
     const unspelled = { ...current, views: { 'public.va': view('va', 'SELECT a, b FROM public.t', [], [{ schema: 'public', name: 't', column: null }], { unspelled: true }) } };
     const named = (c: ReturnType<typeof diff>['changes'][number]): string => `${c.kind} ${c.kind === 'drop_view' || c.kind === 'create_view' ? c.view.name : ''}`;
     expect(diff(current, unspelled, noHints).changes.map(named)).toEqual(['drop_view va', 'drop_view vv', 'create_view va']);
+  });
+  describe('materialized views', () => {
+    const index: Index = { kind: 'index', name: 'mv_a', unique: true, method: 'btree', keys: [{ column: 'a', expression: null, descending: false, nullsFirst: false }], include: [], where: null };
+    const mv = view('mv', 'SELECT t.a FROM public.t', ['a'], onA.uses, { materialized: { withData: true, indexes: { mv_a: index } } });
+    const today: Model = { ...current, views: { ...current.views, 'public.mv': mv } };
+    const managing = (views: Model['views']): Model => ({ ...today, views, managedViews: { plain: true, materialized: true } });
+
+    it('a file without materialized_views: never plans one, even around a column it retypes', () => {
+      const retyped: Model = { ...today, tables: { 'public.t': { ...t, columns: [col('a', 'bigint'), col('b', 'text')] } } };
+      const kinds = diff(today, retyped, noHints).changes.map((c) => `${c.kind} ${'view' in c ? c.view.name : ''}`);
+      expect(kinds).not.toContain('drop_view mv');
+      expect(kinds).toContain('drop_view va');
+    });
+
+    it('a new text drops it and makes it again, never in place; its index is made after it; a REFRESH (with_data) is not a difference', () => {
+      const changed = managing({ ...today.views, 'public.mv': { ...mv, definition: 'SELECT t.a, t.b FROM public.t' } });
+      const steps = stepsFor(diff(today, changed, noHints).changes, changed);
+      expect(steps.map((s) => `${s.op} ${s.object}`)).toEqual(['drop_view public.mv', 'create_view public.mv', 'create_view_index public.mv.mv_a']);
+      expect(steps[0]!.sql).toEqual(['DROP MATERIALIZED VIEW public.mv']);
+      expect(steps[1]!.sql).toEqual(['CREATE MATERIALIZED VIEW public.mv AS SELECT t.a, t.b FROM public.t\nWITH DATA']);
+      expect(steps[1]!.hazards.map((h) => h.code)).toEqual(['blocking']);
+      const empty = managing({ ...today.views, 'public.mv': { ...mv, materialized: { withData: false, indexes: { mv_a: index } } } });
+      expect(diff(today, empty, noHints).changes).toEqual([]);
+      expect(fingerprint(empty)).toBe(fingerprint(today));
+    });
+
+    it('changed by hand, it is drift when the recorded state has materialized views, and not when it was recorded before they were read', () => {
+      const now = { model: { ...today, views: { ...today.views, 'public.mv': { ...mv, materialized: { withData: true, indexes: {} } } } }, unmanaged: { counts: {}, occupiedSchemas: [] } } as unknown as Introspection;
+      expect(driftSteps(today, now).map((s) => `${s.op} ${s.object}`)).toEqual(['drop_view_index public.mv.mv_a']);
+      expect(driftSteps(current, now)).toEqual([]);
+    });
+
+    it('a plain view and a materialized one of one name and text differ', () => {
+      const plain = managing({ ...today.views, 'public.mv': { ...mv, materialized: undefined } as View });
+      expect(diff(today, plain, noHints).changes.map((c) => c.kind)).toEqual(['drop_view', 'create_view']);
+      expect(fingerprint(plain)).not.toBe(fingerprint(today));
+    });
   });
 });

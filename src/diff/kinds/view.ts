@@ -2,23 +2,37 @@
 // and created again, commented. A view standing on a table or column that the plan drops or
 // retypes is dropped before and made again after (PostgreSQL refuses to retype a column a view
 // reads), and so is every view standing on a view that goes; PostgreSQL follows renames itself.
-// Pure.
+// A materialized view has no CREATE OR REPLACE: a new text drops it and makes it again (its
+// rows computed anew); its indexes are made and dropped by name, as a table's. A file without
+// `materialized_views:` leaves the database's as they are, even when what they read goes (the
+// plan then names them in the way: plan/kinds/view.ts). Pure.
 import { objectPath } from '../../model/identifiers.js';
-import type { Model } from '../../model/model.js';
-import type { View, ViewUse } from '../../model/view.js';
+import type { Index, Model } from '../../model/model.js';
+import { managedViews, viewWord, type View, type ViewUse } from '../../model/view.js';
 import type { Change } from '../changes.js';
+import { sameIndex } from './index.js';
 
 export type ViewChange =
-  /** `broken`: why making it fails (it reads what the plan drops), for the hazard. */
-  | { readonly kind: 'create_view'; readonly view: View; readonly broken?: string }
+  /** `broken`: why making it fails (it reads what the plan drops), for the hazard; `again`: it exists today and is dropped first. */
+  | { readonly kind: 'create_view'; readonly view: View; readonly broken?: string; readonly again?: true }
   | { readonly kind: 'replace_view'; readonly from: View; readonly to: View }
   | { readonly kind: 'comment_view'; readonly view: View }
-  | { readonly kind: 'drop_view'; readonly view: View };
+  | { readonly kind: 'drop_view'; readonly view: View }
+  | { readonly kind: 'create_view_index'; readonly view: View; readonly index: Index }
+  | { readonly kind: 'drop_view_index'; readonly view: View; readonly index: Index };
 
-export const sameView = (a: View, b: View): boolean => a.definition === b.definition && a.comment === b.comment;
+/** The indexes of `a` that `b` has alike (same name, same definition). */
+const sameIndexes = (a: View, b: View): boolean => {
+  const x = a.materialized?.indexes ?? {};
+  const y = b.materialized?.indexes ?? {};
+  return Object.keys(x).length === Object.keys(y).length && Object.entries(x).every(([k, i]) => y[k] !== undefined && sameIndex(i, y[k]));
+};
+
+export const sameView = (a: View, b: View): boolean => a.definition === b.definition && a.comment === b.comment && !a.materialized === !b.materialized && sameIndexes(a, b);
 
 /** The new columns start with the old ones, same names and types: CREATE OR REPLACE VIEW accepts it. */
 function appendsOnly(from: View, to: View): boolean {
+  if (from.materialized || to.materialized) return false;
   if (from.unspelled || to.unspelled || to.columns.length < from.columns.length) return false;
   return from.columns.every((c, i) => to.columns[i]?.name === c.name && to.columns[i]?.type === c.type);
 }
@@ -103,9 +117,12 @@ function hits(uses: readonly ViewUse[], m: Moved): Move[] {
 
 /** The view changes from `base` to `desired`, given the plan's other changes. */
 export function diffViews(base: Model, desired: Model, changes: readonly Change[], renames: ViewRenames): ViewChange[] {
-  const wanted = desired.views;
-  if (wanted === undefined) return [];
-  const have = base.views ?? {};
+  if (desired.views === undefined) return [];
+  // Materialized views the file does not declare are kept as they are: never planned.
+  const leaves = managedViews(desired).materialized ? (): boolean => false : (v: View): boolean => v.materialized !== undefined;
+  const only = (views: Readonly<Record<string, View>>): Record<string, View> => Object.fromEntries(Object.entries(views).filter(([, v]) => !leaves(v)));
+  const wanted = only(desired.views);
+  const have = only(base.views ?? {});
   const m = moved(changes, renames);
   // The views of today that go (dropped, or dropped and made again), and why.
   const goes = new Map<string, string | null>();
@@ -122,7 +139,7 @@ export function diffViews(base: Model, desired: Model, changes: readonly Change[
       goes.set(key, forcing.what);
       const gone = h.find((x) => x.how !== 'retyped');
       if (gone && to.definition === from.definition) broken.set(key, gone.what);
-    } else if (to.definition !== from.definition && !appendsOnly(from, to)) goes.set(key, null);
+    } else if (!from.materialized !== !to.materialized || (to.definition !== from.definition && !appendsOnly(from, to))) goes.set(key, null);
   }
   // A view standing on a view that goes goes too (PostgreSQL refuses to drop the one under it).
   for (let grew = true; grew;) {
@@ -131,7 +148,10 @@ export function diffViews(base: Model, desired: Model, changes: readonly Change[
       if (goes.has(key)) continue;
       const under = from.uses.find((u) => goes.has(objectPath(u.schema, u.name)));
       if (under) {
-        goes.set(key, `view ${objectPath(under.schema, under.name)} under it is made again`);
+        const path = objectPath(under.schema, under.name);
+        goes.set(key, `view ${path} under it is made again`);
+        // The one under it is dropped for good, and the file's text still reads it: making it again fails.
+        if (!wanted[path] && wanted[key]?.uses.some((u) => objectPath(u.schema, u.name) === path)) broken.set(key, `${viewWord(have[path]!)} ${path} is dropped`);
         grew = true;
       }
     }
@@ -140,11 +160,17 @@ export function diffViews(base: Model, desired: Model, changes: readonly Change[
   for (const key of goes.keys()) out.push({ kind: 'drop_view', view: have[key]! });
   for (const [key, to] of Object.entries(wanted)) {
     const from = have[key];
-    if (!from || goes.has(key)) {
+    const made = !from || goes.has(key);
+    if (made) {
       const why = broken.get(key);
-      out.push({ kind: 'create_view', view: to, ...(why ? { broken: why } : {}) });
+      out.push({ kind: 'create_view', view: to, ...(why ? { broken: why } : {}), ...(from ? { again: true as const } : {}) });
     } else if (to.definition !== from.definition) out.push({ kind: 'replace_view', from, to });
     else if (to.comment !== from.comment) out.push({ kind: 'comment_view', view: to });
+    // Indexes: all of one made (again); else those that differ, dropped and made.
+    const old = made ? {} : (from.materialized?.indexes ?? {});
+    const now = to.materialized?.indexes ?? {};
+    for (const [name, i] of Object.entries(old)) if (!now[name] || !sameIndex(i, now[name])) out.push({ kind: 'drop_view_index', view: from!, index: i });
+    for (const [name, i] of Object.entries(now)) if (!old[name] || !sameIndex(old[name], i)) out.push({ kind: 'create_view_index', view: to, index: i });
   }
   return out;
 }

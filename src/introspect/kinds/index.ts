@@ -22,7 +22,8 @@ export interface IndexRow {
   readonly definition?: string;
 }
 
-export function indexesSql(scope: Scope, serverVersion: number): string {
+/** `on`: which relations' indexes (plain tables; a materialized view's, see introspect/kinds/view.ts). */
+export function indexesSql(scope: Scope, serverVersion: number, on = plainTable()): string {
   const nullsNotDistinct = serverVersion >= 150000 ? 'i.indnullsnotdistinct' : 'false';
   return `SELECT n.nspname AS schema, c.relname AS table, ic.relname AS name, i.indisunique AS unique,
       am.amname AS method, i.indnkeyatts::int AS key_count,
@@ -42,7 +43,7 @@ export function indexesSql(scope: Scope, serverVersion: number): string {
     JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-    WHERE ${plainTable()} AND ${relationScope(scope)}
+    WHERE ${on} AND ${relationScope(scope)}
       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
         WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
     ORDER BY 1, 2, 3`;

@@ -41,7 +41,7 @@ export const CATALOG: { readonly [K in ObjectKind]: KindCatalog } = {
   check: constraints,
   index: { rows: 'indexes', sql: indexesSql, spelled: true },
   foreign_key: constraints,
-  view: { rows: 'views', sql: (scope) => viewsSql(scope), spelled: false },
+  view: { rows: 'views', sql: viewsSql, spelled: false },
 };
 
 /** Each query of the kinds once, as `[rows key, SQL]`, in the order of CATALOG. */

@@ -1,8 +1,12 @@
 // Views: the catalog query, its rows and the Model they build. A view's text is read with
 // pg_get_viewdef(oid, true), its columns from pg_attribute, and what it reads from the
 // dependencies of its _RETURN rule (pg_depend through pg_rewrite): tables, their columns, views.
+// A materialized view (relkind 'm') is read alike, with whether it holds its rows and its
+// indexes (read as a table's, introspect/kinds/index.ts).
+import type { Index } from '../../model/model.js';
 import { normalViewDefinition, viewPath, type View, type ViewColumn, type ViewUse } from '../../model/view.js';
 import { cls, relationScope, type Scope } from '../scope.js';
+import { buildIndex, indexesSql, type IndexRow } from './index.js';
 
 export interface ViewRow {
   readonly schema: string;
@@ -11,6 +15,11 @@ export interface ViewRow {
   readonly comment: string | null;
   readonly columns: readonly ViewColumn[] | null;
   readonly uses: readonly ViewUse[] | null;
+  /** Absent or false: a plain view. */
+  readonly materialized?: boolean;
+  /** A materialized view's relispopulated. */
+  readonly with_data?: boolean;
+  readonly indexes?: readonly IndexRow[] | null;
 }
 
 /** The columns and uses of the view `c` (an alias of pg_class), as JSON arrays. */
@@ -27,14 +36,16 @@ function viewParts(c: string): string {
           WHERE r.ev_class = ${c}.oid AND r.rulename = '_RETURN') u) AS uses`;
 }
 
-/** The user's views (relkind 'v', not an extension's), in the order they were made. */
-export function viewsSql(scope: Scope): string {
-  return `SELECT n.nspname AS schema, c.relname AS name, pg_catalog.pg_get_viewdef(c.oid, true) AS definition,
-      pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
-      ${viewParts('c')}
-    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind = 'v' AND ${relationScope(scope)}
-    ORDER BY c.oid`;
+/** The user's views and materialized views (relkind 'v' and 'm', not an extension's), in the order they were made. */
+export function viewsSql(scope: Scope, serverVersion: number): string {
+  return `SELECT n.nspname AS schema, v.relname AS name, pg_catalog.pg_get_viewdef(v.oid, true) AS definition,
+      pg_catalog.obj_description(v.oid, 'pg_class') AS comment,
+      ${viewParts('v')},
+      v.relkind = 'm' AS materialized, v.relispopulated AS with_data,
+      CASE WHEN v.relkind = 'm' THEN (SELECT json_agg(x) FROM (${indexesSql(scope, serverVersion, "c.oid = v.oid AND c.relkind = 'm'")}) x) END AS indexes
+    FROM pg_catalog.pg_class v JOIN pg_catalog.pg_namespace n ON n.oid = v.relnamespace
+    WHERE v.relkind IN ('v', 'm') AND ${relationScope(scope, 'v')}
+    ORDER BY v.oid`;
 }
 
 /** One view by its regclass ($1): how the spelling transaction reads a temporary view back. */
@@ -46,7 +57,10 @@ export function viewByOidSql(): string {
 }
 
 export function buildView(r: ViewRow): View {
-  return { kind: 'view', schema: r.schema, name: r.name, definition: normalViewDefinition(r.definition), columns: r.columns ?? [], comment: r.comment, uses: r.uses ?? [] };
+  const view: View = { kind: 'view', schema: r.schema, name: r.name, definition: normalViewDefinition(r.definition), columns: r.columns ?? [], comment: r.comment, uses: r.uses ?? [] };
+  if (!r.materialized) return view;
+  const indexes: Record<string, Index> = Object.fromEntries((r.indexes ?? []).map((i) => [i.name, buildIndex(i)]));
+  return { ...view, materialized: { withData: r.with_data !== false, indexes } };
 }
 
 export function buildViews(rows: readonly ViewRow[]): Record<string, View> {

@@ -1,10 +1,12 @@
 // The view's planner: DROP VIEW first (phase 1, before anything it reads changes), CREATE VIEW
-// and CREATE OR REPLACE VIEW last (phase 6, once what it reads is final), COMMENT ON VIEW. Pure.
+// and CREATE OR REPLACE VIEW last (phase 6, once what it reads is final), COMMENT ON VIEW. A
+// materialized view alike (CREATE MATERIALIZED VIEW ... WITH [NO] DATA), and its indexes: made
+// after it (phase 6), dropped first (phase 1). Pure.
 import { objectPath, qualify } from '../../model/identifiers.js';
 import type { Table } from '../../model/model.js';
-import { createViewSql, viewPath, type View } from '../../model/view.js';
+import { createViewSql, viewPath, viewWord, type View } from '../../model/view.js';
 import { COLUMN, COLUMN_TYPE, RELATION, SCHEMA, TABLE, draft, finalColumns, type Context } from '../drafts.js';
-import { commentOnView } from '../sql.js';
+import { commentOnView, createIndex, dropIndex } from '../sql.js';
 import type { Hazard } from '../types.js';
 import type { KindPlanner } from './registry.js';
 
@@ -47,7 +49,7 @@ function blockedBy(ctx: Context, v: View): Hazard[] {
   return [
     {
       code: 'may_fail',
-      message: `${names.join(', ')} ${one ? 'depends' : 'depend'} on view ${viewPath(v)}, so PostgreSQL refuses to drop it: drop or change ${one ? 'it' : 'them'} first (schema does not manage ${one ? 'it' : 'them'}), then plan again`,
+      message: `${names.join(', ')} ${one ? 'depends' : 'depend'} on ${viewWord(v)} ${viewPath(v)}, so PostgreSQL refuses to drop it: drop or change ${one ? 'it' : 'them'} first (schema does not manage ${one ? 'it' : 'them'}), then plan again`,
       fails: true,
     },
   ];
@@ -58,16 +60,22 @@ const withComment = (v: View): string[] => (v.comment === null ? [] : [commentOn
 export const view: KindPlanner<'view'> = {
   create_view: (c, ctx) => {
     const v = c.view;
+    const key = v.materialized ? 'materialized_views' : 'views';
     const broken: Hazard[] = c.broken
       ? [
           {
             code: 'may_fail',
-            message: `view ${viewPath(v)} is made again after ${c.broken}, and its text still reads it, so PostgreSQL refuses: change the view's SQL under \`views:\` (or drop it), then plan again`,
+            message: `${viewWord(v)} ${viewPath(v)} is made again after ${c.broken}, and its text still reads it, so PostgreSQL refuses: change the view's SQL under \`${key}:\` (or drop it), then plan again`,
             fails: true,
           },
         ]
       : [];
-    return draft({ op: 'create_view', object: viewPath(v), phase: 6, sql: [createViewSql(v), ...withComment(v)], hazards: broken, provides: [RELATION(v.schema, v.name)], requires: needs(v, ctx) });
+    // A materialized view made again computes its rows anew: its query runs in full while readers wait.
+    const rebuilt: Hazard[] =
+      c.again && v.materialized?.withData
+        ? [{ code: 'blocking', message: `materialized view ${viewPath(v)} is dropped and made again: its rows are computed anew (its query runs in full), and its readers wait until the step commits` }]
+        : [];
+    return draft({ op: 'create_view', object: viewPath(v), phase: 6, sql: [createViewSql(v), ...withComment(v)], hazards: [...broken, ...rebuilt], provides: [RELATION(v.schema, v.name)], requires: needs(v, ctx) });
   },
 
   replace_view: (c, ctx) =>
@@ -87,9 +95,28 @@ export const view: KindPlanner<'view'> = {
       op: 'drop_view',
       object: viewPath(c.view),
       phase: 1,
-      sql: [`DROP VIEW ${qualify(c.view.schema, c.view.name)}`],
+      sql: [`DROP ${c.view.materialized ? 'MATERIALIZED ' : ''}VIEW ${qualify(c.view.schema, c.view.name)}`],
       hazards: blockedBy(ctx, c.view),
       removes: [RELATION(c.view.schema, c.view.name)],
       releases: reads(c.view),
+    }),
+
+  create_view_index: (c) =>
+    draft({
+      op: 'create_view_index',
+      object: objectPath(c.view.schema, c.view.name, c.index.name),
+      phase: 6,
+      sql: [createIndex(c.view, c.index)],
+      provides: [RELATION(c.view.schema, c.index.name)],
+      requires: [SCHEMA(c.view.schema), RELATION(c.view.schema, c.view.name)],
+    }),
+
+  drop_view_index: (c) =>
+    draft({
+      op: 'drop_view_index',
+      object: objectPath(c.view.schema, c.view.name, c.index.name),
+      phase: 1,
+      sql: [dropIndex(c.view, c.index.name)],
+      removes: [RELATION(c.view.schema, c.index.name)],
     }),
 };
