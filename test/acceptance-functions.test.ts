@@ -18,7 +18,9 @@ describe('a function a column default calls', () => {
       const yaml = `tables:\n  t:\n    columns:\n      id: { type: bigint, primary_key: true }\n      n: { type: integer, default: { sql: "public.add(1, 2)" } }\nfunctions: {}\n`;
       const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', yaml));
       expect(describeSteps(plan.steps)).toEqual(['drop_function public.add(a integer, b integer)']);
-      expect(plan.steps[0]!.hazards).toContainEqual(expect.objectContaining({ code: 'may_fail', fails: true, message: expect.stringContaining('the default of column public.t.n calls function public.add(a integer, b integer), so PostgreSQL refuses to drop it') }));
+      expect(plan.steps[0]!.hazards).toContainEqual(
+        expect.objectContaining({ code: 'may_fail', fails: true, message: expect.stringContaining('the default of column public.t.n calls function public.add(a integer, b integer), so PostgreSQL refuses to drop it') }),
+      );
     });
   });
 });

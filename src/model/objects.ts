@@ -37,7 +37,22 @@ export interface KindObjects {
 export type ObjectKind = keyof KindObjects;
 
 /** Every kind, in the order objectsOf visits them. */
-export const OBJECT_KINDS = ['schema', 'extension', 'enum', 'sequence', 'table', 'column', 'owned_sequence', 'primary_key', 'unique', 'check', 'index', 'foreign_key', 'view', 'function'] as const satisfies readonly ObjectKind[];
+export const OBJECT_KINDS = [
+  'schema',
+  'extension',
+  'enum',
+  'sequence',
+  'table',
+  'column',
+  'owned_sequence',
+  'primary_key',
+  'unique',
+  'check',
+  'index',
+  'foreign_key',
+  'view',
+  'function',
+] as const satisfies readonly ObjectKind[];
 
 /**
  * One object of a Model: its kind, its object path (as plans name it: `public.users`,

@@ -211,8 +211,7 @@ export function buildPlan(input: PlanInput): Plan {
   // A file without `functions:` leaves the functions and procedures of the database as they are.
   const managesFunctions = input.desired.functions !== undefined;
   const keptFunctions = managesFunctions ? undefined : input.current.functions;
-  const wanted: Model =
-    keptFunctions === undefined ? withViews : { ...withViews, schemas: [...new Set([...withViews.schemas, ...Object.values(keptFunctions).map((f) => f.schema)])].sort(), functions: keptFunctions };
+  const wanted: Model = keptFunctions === undefined ? withViews : { ...withViews, schemas: [...new Set([...withViews.schemas, ...Object.values(keptFunctions).map((f) => f.schema)])].sort(), functions: keptFunctions };
   // The sequences columns keep (serial's): the downgrade must put back what the plan changes of them.
   // One an object left alone uses (a view calling nextval) is kept with its column.
   const inUse = new Set((input.unmanaged?.dependents ?? []).flatMap((d) => (d.sequence ? [objectPath(d.schema, d.sequence)] : [])));

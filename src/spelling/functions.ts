@@ -15,7 +15,6 @@ import { DbError, type Db } from '../db/db.js';
 /** SQLSTATE classes of the connection, the server or its resources: not the file's doing. */
 const NOT_THE_FILE = ['08', '53', '57', '58', 'XX', '25'];
 
-
 /**
  * The file's new functions (no function of their name in the database) that a column default
  * calls: made under their own names while the defaults are spelled, so the defaults find them.

@@ -200,7 +200,8 @@ export class Layout {
       sql.push(`CREATE TYPE ${qualify(e.schema, e.name)} AS ENUM (${values.map(quoteLiteral).join(', ')})`);
       this.setup.push({ sql, uses: [{ pos: e.pos, what: `enum "${e.name}"`, names: {} }], after: [] });
     }
-    for (const { sql, pos, what } of [...extensionSpellingSetup(spec, current), ...sequenceSpellingSetup(spec, current), ...functionSpellingSetup(spec, current)]) this.setup.push({ sql, uses: [{ pos, what, names: {} }], after: [] });
+    for (const { sql, pos, what } of [...extensionSpellingSetup(spec, current), ...sequenceSpellingSetup(spec, current), ...functionSpellingSetup(spec, current)])
+      this.setup.push({ sql, uses: [{ pos, what, names: {} }], after: [] });
     for (const t of spec.tables) this.addTable(t);
   }
 

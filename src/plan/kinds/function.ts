@@ -10,7 +10,6 @@ import { SCHEMA, and, draft, type Context } from '../drafts.js';
 import type { Hazard } from '../types.js';
 import type { KindPlanner } from './registry.js';
 
-
 const what = (r: Routine): string => (r.procedure ? 'procedure' : 'function');
 
 const dropSql = (r: Routine): string => `DROP ${r.procedure ? 'PROCEDURE' : 'FUNCTION'} ${qualify(r.schema, r.name)}(${r.identity})`;
@@ -44,8 +43,7 @@ function calledBy(r: Routine, ctx: Context, how: string): Hazard[] {
 }
 
 export const routine: KindPlanner<'function'> = {
-  create_function: (c) =>
-    draft({ op: 'create_function', object: routinePath(c.routine), phase: 4, sql: [BODIES_UNCHECKED, c.routine.definition], requires: [SCHEMA(c.routine.schema)] }),
+  create_function: (c) => draft({ op: 'create_function', object: routinePath(c.routine), phase: 4, sql: [BODIES_UNCHECKED, c.routine.definition], requires: [SCHEMA(c.routine.schema)] }),
 
   replace_function: (c, ctx) => {
     const r = c.to;
@@ -62,10 +60,7 @@ export const routine: KindPlanner<'function'> = {
 
   drop_function: (c, ctx) => {
     const r = c.routine;
-    const hazards: Hazard[] = [
-      { code: 'may_fail', message: `calls to ${what(r)} ${routinePath(r)} (from your application, triggers or other functions) fail once it is dropped` },
-      ...calledBy(r, ctx, 'drop'),
-    ];
+    const hazards: Hazard[] = [{ code: 'may_fail', message: `calls to ${what(r)} ${routinePath(r)} (from your application, triggers or other functions) fail once it is dropped` }, ...calledBy(r, ctx, 'drop')];
     return draft({ op: 'drop_function', object: routinePath(r), phase: 5.5, sql: [dropSql(r)], hazards, releases: [SCHEMA(r.schema)] });
   },
 };
