@@ -37,12 +37,14 @@ export async function pullSchema(target: Target, file: string, selection: Select
   const sequences = Object.keys(picked.model.sequences ?? {}).length;
   const extensions = Object.keys(picked.model.extensions ?? {}).length;
   const views = Object.keys(picked.model.views ?? {}).length;
+  const functions = /^functions:/m.test(text) ? Object.keys(picked.model.functions ?? {}).length : 0;
   const summary = [
     counted(Object.keys(picked.model.tables).length, 'table'),
     counted(Object.keys(picked.model.enums).length, 'enum'),
     ...(sequences > 0 ? [counted(sequences, 'sequence')] : []),
     ...(extensions > 0 ? [counted(extensions, 'extension')] : []),
     ...(views > 0 ? [counted(views, 'view')] : []),
+    ...(functions > 0 ? [counted(functions, 'function')] : []),
   ].join(', ');
   const skipped = Object.entries(found.unmanaged.counts)
     .filter(([, n]) => n > 0)
