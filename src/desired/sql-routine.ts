@@ -41,7 +41,14 @@ export function checkRoutine(text: string): Checked<CheckedRoutine> {
   const stmt = stmts[0]!.stmt?.['CreateFunctionStmt'] as { is_procedure?: boolean; funcname?: readonly { String?: { sval?: string } }[] } | undefined;
   if (!stmt) {
     const kind = Object.keys(stmts[0]!.stmt ?? {})[0] ?? 'statement';
-    return { ok: false, error: { message: `this is ${kind.replace(/Stmt$/, '').toUpperCase()}, not a CREATE FUNCTION or CREATE PROCEDURE`, offset: charOffset(body, stmts[0]!.stmt_location ?? 0) } };
+    const said =
+      kind === 'CreateStmt'
+        ? 'CREATE TABLE'
+        : kind
+            .replace(/Stmt$/, '')
+            .replace(/([a-z])([A-Z])/g, '$1 $2')
+            .toUpperCase();
+    return { ok: false, error: { message: `this is ${said}, not a CREATE FUNCTION or CREATE PROCEDURE`, offset: charOffset(body, stmts[0]!.stmt_location ?? 0) } };
   }
   // The name is every token between FUNCTION (or PROCEDURE) and the first `(`.
   const keyword = tokens.findIndex((t) => /^(function|procedure)$/i.test(t.text));
