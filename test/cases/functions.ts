@@ -1,7 +1,7 @@
 // Functions and procedures (`functions:`): made, replaced in place (CREATE OR REPLACE when the
 // signature and result stay), dropped and made again (a new result type), a new signature (the
 // old one dropped), dropped, kept by a file without `functions:`, written by hand and listed as
-// written (no perpetual diff), and called by a column default. Each case is planned, applied,
+// written (no perpetual diff), and called by a column default (made before it, dropped after it). Each case is planned, applied,
 // planned again (empty), compared with a database built directly from the file, and downgraded
 // (test/support/cases.ts).
 import type { PlanCase } from '../support/cases.js';
@@ -137,5 +137,21 @@ functions:
 `,
     steps: ['create_function public.add(a integer, b integer)', 'create_table public.t'],
     after: [{ sql: `INSERT INTO t (id) VALUES (1) RETURNING n`, rows: [{ n: 3 }] }],
+  },
+  {
+    name: 'a function whose last caller, a column default, goes in the same plan is dropped after it',
+    before: `${ADD}
+CREATE TABLE t (id bigint PRIMARY KEY, n integer DEFAULT public.add(1, 2));`,
+    desired: `
+tables:
+  t:
+    columns:
+      id: { type: bigint, primary_key: true }
+      n: integer
+functions: {}
+`,
+    steps: ['alter_column public.t.n', 'drop_function public.add(a integer, b integer)'],
+    hazards: { 'drop_function public.add(a integer, b integer)': ['may_fail'] },
+    after: [{ sql: `SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'add'`, rows: [{ n: 0 }] }],
   },
 ];
