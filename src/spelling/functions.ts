@@ -5,7 +5,7 @@
 // of the comparison are then the same server's text. Making a function runs none of its body.
 // Everything is rolled back with the transaction.
 import { buildRoutine, routineByNameSql, type RoutineRow } from '../introspect/kinds/function.js';
-import { objectPath, qualify, quoteIdent } from '../model/identifiers.js';
+import { objectPath, qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
 import { BODIES_UNCHECKED, routinePath, type Routine } from '../model/routine.js';
 import type { Diagnostic, Position } from '../desired/diagnostics.js';
 import type { Spec } from '../desired/spec.js';
@@ -27,12 +27,34 @@ export function functionSpellingSetup(spec: Spec, current: Model): Array<{ reado
     .map((f) => ({ sql: [BODIES_UNCHECKED, f.sql(qualify(f.schema, f.name))], pos: f.sqlPos, what: `function "${objectPath(f.schema, f.name)}"` }));
 }
 
+/**
+ * The file's new enums under their own names (the spelling made them as stand-ins, which a
+ * signature naming the enum does not find), where this role may: a function may take or
+ * return one. One that cannot be made leaves its functions to fail with the server's words.
+ */
+async function newEnums(db: Db, spec: Spec, current: Model): Promise<void> {
+  for (const e of spec.enums) {
+    if (current.enums[objectPath(e.schema, e.name)]) continue;
+    await db.exec('SAVEPOINT spelling_enum');
+    try {
+      await db.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(e.schema)}`);
+      await db.query(`CREATE TYPE ${qualify(e.schema, e.name)} AS ENUM (${e.values.map((v) => quoteLiteral(v.value)).join(', ')})`);
+      await db.exec('RELEASE SAVEPOINT spelling_enum');
+    } catch (error) {
+      const code = error instanceof DbError ? (error.code ?? '') : '';
+      if (NOT_THE_FILE.some((c) => code.startsWith(c))) throw error;
+      await db.exec('ROLLBACK TO SAVEPOINT spelling_enum; RELEASE SAVEPOINT spelling_enum');
+    }
+  }
+}
+
 /** By object path (with identity arguments): each function of the file as the server spells it. Problems are diagnostics at its SQL. */
-export async function spellFunctions(db: Db, spec: Spec): Promise<{ functions: Record<string, Routine>; diagnostics: Diagnostic[] }> {
+export async function spellFunctions(db: Db, spec: Spec, current: Model): Promise<{ functions: Record<string, Routine>; diagnostics: Diagnostic[] }> {
   const functions: Record<string, Routine> = {};
   const diagnostics: Diagnostic[] = [];
   let n = 0;
   await db.query("SET LOCAL search_path = ''");
+  await newEnums(db, spec, current);
   for (const f of spec.functions ?? []) {
     const temp = `schema_fn_spell_${++n}`;
     await db.exec('SAVEPOINT spelling_function');

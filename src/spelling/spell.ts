@@ -169,7 +169,7 @@ export async function spell(db: Db, spec: Spec, current: Model, serverVersion: n
       spelled = { ...spelled, ...viewsModel(spec, views.spelled) };
     }
     if (!spec.functions) return { ok: true, model: spelled };
-    const functions = await spellFunctions(db, spec);
+    const functions = await spellFunctions(db, spec, current);
     if (functions.diagnostics.length > 0) return { ok: false, diagnostics: functions.diagnostics };
     return { ok: true, model: { ...spelled, functions: functions.functions } };
   } finally {

@@ -44,6 +44,19 @@ functions:
     after: [{ sql: `CALL public.touch(7); SELECT public.add(2, 3) AS s, reports.count_t() AS n`, rows: [{ s: 5, n: '1' }] }],
   },
   {
+    name: 'a function taking an enum the plan makes, made after the enum',
+    desired: `
+enums:
+  mood: [sad, happy]
+functions:
+  cheer:
+    sql: |
+      CREATE FUNCTION cheer(m public.mood) RETURNS public.mood LANGUAGE sql IMMUTABLE AS $$ SELECT 'happy'::public.mood $$;
+`,
+    steps: ['create_enum public.mood', 'create_function public.cheer(m public.mood)'],
+    after: [{ sql: `SELECT public.cheer('sad')::text AS m`, rows: [{ m: 'happy' }] }],
+  },
+  {
     name: 'a function written by hand and listed as written plans nothing (no perpetual diff)',
     before: `CREATE TABLE t (id bigint PRIMARY KEY);
 CREATE FUNCTION add(a integer, b integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT a + b $$;
