@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planAgainst } from '../src/operations/plan.js';
+import { hazardsInSql } from '../src/revisions/statements.js';
 import { checkSchema } from '../src/operations/schema-file.js';
 import { functionCases } from './cases/functions.js';
 import { describeSteps, runBefore, runPlanCase, runSteps } from './support/cases.js';
@@ -39,6 +40,8 @@ describe('a function in a .sql file beside schema.yaml', () => {
       await withScratch('functions-file', async (s) => {
         const { plan } = await planAgainst(s.db, checkSchema(file, yaml));
         expect(describeSteps(plan.steps)).toEqual(['create_function public.twice(x integer)']);
+        // Replayed from its revision file (`schema upgrade`), the step reads as harmless: no query calling a function.
+        expect(hazardsInSql(plan.steps.flatMap((st) => st.sql))).toEqual([]);
         await runSteps(s.db, plan.steps);
         expect(await s.db.exec('SELECT public.twice(21) AS n')).toEqual([{ n: 42 }]);
         expect(describeSteps((await planAgainst(s.db, checkSchema(file, yaml))).plan.steps)).toEqual([]);

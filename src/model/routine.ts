@@ -27,4 +27,4 @@ export const routinePath = (r: { readonly schema: string; readonly name: string;
 export const normalRoutineDefinition = (text: string): string => text.trim().replace(/;\s*$/, '').trimEnd();
 
 /** Run before making one: bodies are checked when called, not when made (as pg_dump makes them), so a body may read what is made after it. */
-export const BODIES_UNCHECKED = "SELECT pg_catalog.set_config('check_function_bodies', 'off', true)";
+export const BODIES_UNCHECKED = 'SET LOCAL check_function_bodies = off';
