@@ -23,4 +23,5 @@ export const DECLARED_IN: { readonly [K in ObjectKind]: readonly [string] | read
   index: ['tables', 'indexes'],
   foreign_key: ['tables', 'foreign_keys'],
   view: ['views'],
+  function: ['functions'],
 };

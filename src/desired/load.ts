@@ -9,6 +9,7 @@ import { validateAgainstSchema } from './schema-validation.js';
 import { readExtensions } from './extensions.js';
 import { readSequences } from './sequences.js';
 import { readViews, type ReadSqlFile } from './views.js';
+import { readFunctions } from './functions.js';
 import { SourceMap } from './source-map.js';
 import { checkYamlNodes } from './yaml-checks.js';
 import { limitDiagnostics } from './limits.js';
@@ -165,6 +166,7 @@ class SpecBuilder extends TableReader {
       ...readExtensions(data['extensions'], this.map, this.diagnostics),
       ...readViews(data['views'], this.map, claimView, this.options.readSqlFile, this.diagnostics),
       ...(materialized ? { materializedViews: materialized } : {}),
+      ...readFunctions(data['functions'], this.map, this.options.readSqlFile, this.diagnostics),
     };
   }
 }

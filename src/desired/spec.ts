@@ -6,6 +6,7 @@ import type { Position } from './diagnostics.js';
 import type { SpecExtension } from './extensions.js';
 import type { SpecSequence } from './sequences.js';
 import type { SpecView } from './views.js';
+import type { SpecFunction } from './functions.js';
 
 export interface Located<T> {
   readonly value: T;
@@ -139,4 +140,6 @@ export interface Spec {
   readonly views?: readonly SpecView[];
   /** Under `materialized_views:`; absent when the file has none (it then leaves the database's as they are). */
   readonly materializedViews?: readonly SpecView[];
+  /** Under `functions:`; absent when the file has none (it then leaves the database's as they are). */
+  readonly functions?: readonly SpecFunction[];
 }

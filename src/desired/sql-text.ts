@@ -34,7 +34,7 @@ interface SqlDetails {
  * `)` the check wraps an expression in, or the end of the wrapped input) is the text ending too
  * soon, said in the user's terms: `a +` ends early, it does not have a stray `)`.
  */
-function parserError(error: unknown, wrapped: string, prefixLength: number, text: string, what: 'expression' | 'type'): TextError {
+function parserError(error: unknown, wrapped: string, prefixLength: number, text: string, what: 'expression' | 'type' | 'statement'): TextError {
   const raw = error instanceof Error ? error.message : String(error);
   const details = (error as { sqlDetails?: SqlDetails }).sqlDetails;
   const cursor = typeof details?.cursorPosition === 'number' ? charOffset(wrapped, details.cursorPosition) : prefixLength;
@@ -50,11 +50,21 @@ function parserError(error: unknown, wrapped: string, prefixLength: number, text
  * The scanner's own complaint (an unterminated comment, string or quoted name), at its
  * place: the scanner module fails without a readable message, the parser says it in words.
  */
-function scannerError(text: string, prefix: string, what: 'expression' | 'type'): TextError {
+function scannerError(text: string, prefix: string, what: 'expression' | 'type' | 'statement'): TextError {
   try {
     parseSync(`${prefix}${text}`);
   } catch (error) {
     return parserError(error, `${prefix}${text}`, prefix.length, text, what);
+  }
+  return { message: 'PostgreSQL cannot read this text', offset: 0 };
+}
+
+/** The parser's complaint about a whole statement `text`, at its place in it. */
+export function parserErrorAt(text: string): TextError {
+  try {
+    parseSync(text);
+  } catch (error) {
+    return parserError(error, text, 0, text, 'statement');
   }
   return { message: 'PostgreSQL cannot read this text', offset: 0 };
 }

@@ -4,13 +4,14 @@
 // statement that only reads (desired/sql-text.ts checkSelect). Never touches a database. A file
 // without `views:` leaves the database's views as they are (see plan/plan.ts).
 // `materialized_views:` is read by the same code, with `with_data` and `indexes` (on columns).
-import { identifierBytes, MAX_IDENTIFIER_BYTES, objectPath, parseQualifiedName } from '../model/identifiers.js';
-import { LEDGER_SCHEMA, type Index } from '../model/model.js';
+import { identifierBytes, MAX_IDENTIFIER_BYTES, objectPath } from '../model/identifiers.js';
+import type { Index } from '../model/model.js';
 import type { View } from '../model/view.js';
 import type { Diagnostic, DiagnosticCode, Position } from './diagnostics.js';
 import { entriesAsWritten } from './names.js';
 import type { SourceMap } from './source-map.js';
-import { checkSelect } from './sql-text.js';
+import { readSqlEntries, type ReadSqlFile, type SqlKind } from './sql-entries.js';
+import { checkSelect, type CheckedSelect } from './sql-text.js';
 
 export interface SpecView {
   readonly schema: string;
@@ -34,20 +35,21 @@ export interface SpecViewIndex {
   readonly columns: readonly { readonly value: string; readonly pos: Position }[];
 }
 
-/** Reads a `.sql` file named by `file:`, relative to the folder of schema.yaml: its text and the path to show, or why not. */
-export type ReadSqlFile = (relative: string) => { readonly text: string; readonly file: string } | { readonly error: string };
+export type { ReadSqlFile } from './sql-entries.js';
+
+const VIEWS: SqlKind<CheckedSelect> = {
+  key: 'views',
+  noun: 'view',
+  needs: 'its SELECT',
+  needsHint: 'write `sql: SELECT ...`, or `file: views/name.sql` (beside schema.yaml)',
+  example: 'views/name.sql',
+  check: checkSelect,
+  checkHint: 'write exactly one SELECT, which only reads: no second statement, no INSERT, UPDATE or DELETE',
+};
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The line and column of `offset` (characters) in `text`. */
-function positionIn(file: string, text: string, offset: number): Position {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { file, line, col: offset - (before.lastIndexOf('\n') + 1) + 1 };
-}
-
-/** A path that stays in the folder of schema.yaml: relative, no `..`, no drive. */
-const insideFolder = (p: string): boolean => p !== '' && !p.startsWith('/') && !p.startsWith('\\') && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes('..');
+const MATERIALIZED_VIEWS: SqlKind<CheckedSelect> = { ...VIEWS, key: 'materialized_views', noun: 'materialized view' };
 
 /**
  * The Spec's `views` from `views:`; nothing when the file has no such key. Problems go to
@@ -61,89 +63,21 @@ export function readViews(
   diagnostics: Diagnostic[],
   materialized = false,
 ): { views?: SpecView[] } {
-  if (raw === undefined) return {};
-  const key = materialized ? 'materialized_views' : 'views';
-  const word = materialized ? 'materialized view' : 'view';
+  const kind = materialized ? MATERIALIZED_VIEWS : VIEWS;
+  const entries = readSqlEntries(kind, raw, map, claim, readSqlFile, diagnostics);
+  if (entries === undefined) return {};
   const error = (pos: Position, code: DiagnosticCode, message: string, hint?: string): void => {
     diagnostics.push({ ...pos, code, message, ...(hint ? { hint } : {}) });
   };
-  const out: SpecView[] = [];
-  const seen = new Map<string, Position>();
-  for (const [rawName, value] of entriesAsWritten(isMap(raw) ? raw : {})) {
-    const path = [key, rawName];
-    const pos = map.key(path);
-    const q = parseQualifiedName(rawName);
-    if (q === null || q.name === '' || q.schema === '') {
-      error(pos, 'bad_name', `${word} "${rawName}" is not a name or schema.name`, 'quote a name that contains a dot: \'"my.view"\'');
-      continue;
-    }
-    const long = [q.schema, q.name].find((n) => identifierBytes(n) > MAX_IDENTIFIER_BYTES);
-    if (long !== undefined) {
-      error(pos, 'identifier_too_long', `${word} "${rawName}": "${long}" is longer than PostgreSQL's ${MAX_IDENTIFIER_BYTES} bytes and would be cut`, `shorten it to at most ${MAX_IDENTIFIER_BYTES} bytes`);
-      continue;
-    }
-    if (q.schema === LEDGER_SCHEMA || q.schema === 'information_schema' || q.schema.startsWith('pg_')) {
-      error(pos, 'reserved_name', `${word} "${rawName}": schema "${q.schema}" is reserved`, 'choose another schema');
-      continue;
-    }
-    const id = objectPath(q.schema, q.name);
-    const prior = seen.get(id);
-    if (prior) {
-      error(pos, 'duplicate_name', `${word} "${id}" is defined twice (also at line ${prior.line})`);
-      continue;
-    }
-    seen.set(id, pos);
-    claim(q.schema, q.name, pos, word);
-    const entry = isMap(value) ? value : {};
-    const inline = entry['sql'];
-    const named = entry['file'];
-    if ((typeof inline === 'string') === (typeof named === 'string')) {
-      error(
-        pos,
-        'schema_violation',
-        `${word} "${id}" needs its SELECT: either \`sql:\` or \`file:\`, not ${typeof inline === 'string' ? 'both' : 'neither'}`,
-        'write `sql: SELECT ...`, or `file: views/name.sql` (beside schema.yaml)',
-      );
-      continue;
-    }
-    let text: string;
-    let at: (offset: number) => Position;
-    let sqlPos: Position;
-    if (typeof inline === 'string') {
-      text = inline;
-      at = (offset) => map.inValue([...path, 'sql'], offset);
-      sqlPos = map.value([...path, 'sql']);
-    } else {
-      const fpos = map.value([...path, 'file']);
-      const rel = named as string;
-      if (!insideFolder(rel) || !/\.sql$/i.test(rel)) {
-        error(fpos, 'bad_reference', `${word} "${id}": file "${rel}" is not a .sql file inside the folder of the schema file`, 'name a .sql file by a path relative to schema.yaml, without "..": views/name.sql');
-        continue;
-      }
-      const got = readSqlFile ? readSqlFile(rel) : { error: 'SQL files are read only from a schema file on disk' };
-      if ('error' in got) {
-        error(fpos, 'bad_reference', `${word} "${id}": cannot read file "${rel}": ${got.error}`, 'create the file beside schema.yaml, or write the SELECT inline under `sql:`');
-        continue;
-      }
-      text = got.text;
-      at = (offset) => positionIn(got.file, got.text, offset);
-      sqlPos = { file: got.file, line: 1, col: 1 };
-    }
-    const checked = checkSelect(text);
-    if (!checked.ok) {
-      error(at(checked.error.offset), 'bad_expression', `${word} "${id}": ${checked.error.message}`, 'write exactly one SELECT, which only reads: no second statement, no INSERT, UPDATE or DELETE');
-      continue;
-    }
-    const comment = typeof entry['comment'] === 'string' ? entry['comment'] : null;
-    const made = { schema: q.schema, name: q.name, pos, sql: checked.value.text, sqlPos, comment, reads: checked.value.reads };
-    if (!materialized) {
-      out.push(made);
-      continue;
-    }
-    const indexes = readViewIndexes(entry['indexes'], [...path, 'indexes'], map, (iname, ipos) => claim(q.schema, iname, ipos, 'index'), error, id);
-    out.push({ ...made, materialized: { withData: entry['with_data'] !== false, indexes } });
-  }
-  return { views: out };
+  const views = entries.map((e): SpecView => {
+    const comment = typeof e.entry['comment'] === 'string' ? e.entry['comment'] : null;
+    const made = { schema: e.schema, name: e.name, pos: e.pos, sql: e.checked.text, sqlPos: e.sqlPos, comment, reads: e.checked.reads };
+    if (!materialized) return made;
+    const id = objectPath(e.schema, e.name);
+    const indexes = readViewIndexes(e.entry['indexes'], [kind.key, e.key, 'indexes'], map, (iname, ipos) => claim(e.schema, iname, ipos, 'index'), error, id);
+    return { ...made, materialized: { withData: e.entry['with_data'] !== false, indexes } };
+  });
+  return { views };
 }
 
 /**

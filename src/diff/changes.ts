@@ -6,6 +6,7 @@ import type { Check, Column, EnumType, ForeignKey, Index, PrimaryKey, Table, Uni
 import type { ExtensionChange } from './kinds/extension.js';
 import type { SequenceChange } from './kinds/sequence.js';
 import type { ViewChange } from './kinds/view.js';
+import type { FunctionChange } from './kinds/function.js';
 
 /** A column converted to the rebuilt version of an enum. */
 export interface EnumColumn {
@@ -73,7 +74,8 @@ export type Change =
   | { readonly kind: 'validate_constraint'; readonly table: Table; readonly constraint: Check | ForeignKey }
   | SequenceChange
   | ExtensionChange
-  | ViewChange;
+  | ViewChange
+  | FunctionChange;
 
 export type ChangeKind = Change['kind'];
 
@@ -96,4 +98,5 @@ export interface KindChanges {
   readonly index: 'create_index' | 'drop_index' | 'rename_index';
   readonly foreign_key: 'add_foreign_key' | 'drop_foreign_key';
   readonly view: ViewChange['kind'];
+  readonly function: FunctionChange['kind'];
 }

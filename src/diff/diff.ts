@@ -14,6 +14,7 @@ import { diffSchemas } from './kinds/schema.js';
 import { diffSequences } from './kinds/sequence.js';
 import { diffTable } from './kinds/table.js';
 import { diffViews } from './kinds/view.js';
+import { diffFunctions } from './kinds/function.js';
 import { applyRenames, asHints, effectiveRenames } from './renames.js';
 
 export { invertHints } from './renames.js';
@@ -57,6 +58,9 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
 
   diffEnums(base, desired, changes, facts);
   changes.push(...diffSequences(base, desired));
+  // After enums and sequences, before tables: a default of a new table may call a new function
+  // (the planner makes functions in phase 4, where these come first).
+  changes.push(...diffFunctions(base, desired));
 
   for (const [tkey, bt] of Object.entries(base.tables)) {
     if (!desired.tables[tkey]) changes.push({ kind: 'drop_table', table: bt });

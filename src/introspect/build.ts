@@ -10,6 +10,7 @@ import type { AvailableExtension, Extension } from '../model/extension.js';
 import { buildExtensions } from './kinds/extension.js';
 import { buildSequences } from './kinds/sequence.js';
 import { buildViews } from './kinds/view.js';
+import { buildRoutines } from './kinds/function.js';
 
 export { buildColumn } from './kinds/column.js';
 export { buildConstraint } from './kinds/constraint.js';
@@ -190,6 +191,7 @@ export function buildIntrospection(rows: CatalogRows): Introspection {
       ...((rows.sequences ?? []).length > 0 ? { sequences: buildSequences(rows.sequences ?? []) } : {}),
       ...withExtensions(buildExtensions(rows.extensions ?? [])),
       ...((rows.views ?? []).length > 0 ? { views: buildViews(rows.views ?? []) } : {}),
+      ...((rows.routines ?? []).length > 0 ? { functions: buildRoutines(rows.routines ?? []) } : {}),
     },
     sizes: Object.fromEntries(
       rows.tables.map((t) => [objectPath(t.schema, t.table), { bytes: t.bytes === null ? null : Number(t.bytes), rows: t.rows === null ? null : Number(t.rows), ...(t.bytes_estimated ? { estimated: true } : {}) }]),

@@ -14,6 +14,7 @@ import type { SequenceRow } from './kinds/sequence.js';
 export type { AvailableExtensionRow, ExtensionRow, ExtensionUpdateRow } from './kinds/extension.js';
 import type { TableRow } from './kinds/table.js';
 import type { ViewRow } from './kinds/view.js';
+import type { RoutineRow } from './kinds/function.js';
 export type { ViewRow } from './kinds/view.js';
 import { asJsonArray, cls, notExtensionMember, ownedSequence, plainTable, relationScope, schemaFilter, tableKind } from './scope.js';
 
@@ -106,6 +107,8 @@ export interface CatalogRows {
   readonly sequences?: SequenceRow[];
   /** Absent in rows read before views were managed. */
   readonly views?: ViewRow[];
+  /** Functions and procedures (managed: introspect/kinds/function.ts). Absent in rows read before they were managed. */
+  readonly routines?: RoutineRow[];
   readonly tables: TableRow[];
   readonly columns: ColumnRow[];
   readonly constraints: ConstraintRow[];
@@ -138,9 +141,10 @@ export function unmanagedSql(): string {
           -- views are counted: left alone by a file without materialized_views: (plan/plan.ts drops the count otherwise).
           AND (c.relkind IN ('m', 'f', 'c') OR (c.relkind IN ('r', 'p') AND NOT (${plainTable()})))
       UNION ALL
-      SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, n.nspname
+      -- Functions and procedures are managed (introspect/kinds/function.ts): aggregates and window functions are not.
+      SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END, n.nspname
         FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-        WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')}
+        WHERE p.prokind IN ('a', 'w') AND ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')}
       UNION ALL
       SELECT 'trigger', n.nspname
         FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
@@ -229,7 +233,10 @@ export function occupiedSchemasSql(): string {
     JOIN pg_catalog.pg_namespace n ON d.refclassid = ${cls('pg_namespace')} AND n.oid = d.refobjid
     LEFT JOIN pg_catalog.pg_class c ON d.classid = ${cls('pg_class')} AND c.oid = d.objid
     LEFT JOIN pg_catalog.pg_type t ON d.classid = ${cls('pg_type')} AND t.oid = d.objid
+    LEFT JOIN pg_catalog.pg_proc p ON d.classid = ${cls('pg_proc')} AND p.oid = d.objid
     WHERE d.deptype = 'n' AND ${schemaFilter('n')}
+      -- Functions and procedures are managed (introspect/kinds/function.ts).
+      AND NOT (p.oid IS NOT NULL AND p.prokind IN ('f', 'p') AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')})
       -- Sequences are managed too: with their column, or of their own (introspect/kinds/sequence.ts).
       AND NOT (c.oid IS NOT NULL AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')} AND ((${plainTable()}) OR c.relkind IN ('S', 'v', 'm')))
       AND NOT (t.oid IS NOT NULL AND t.typtype = 'e' AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')})

@@ -2,6 +2,7 @@
 import { objectPath } from './identifiers.js';
 import type { Extension } from './extension.js';
 import type { Sequence, SequenceOptions } from './sequence.js';
+import type { Routine } from './routine.js';
 import type { ManagedViews, View } from './view.js';
 
 export type ReferentialAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
@@ -156,6 +157,12 @@ export interface Model {
    * absent: plain views, when `views` is present (files written before materialized views).
    */
   readonly managedViews?: ManagedViews;
+  /**
+   * Functions and procedures, by object path with their identity arguments; absent from a
+   * desired Model whose file has no `functions:` (the file then leaves them as they are) and
+   * from a database without any.
+   */
+  readonly functions?: Readonly<Record<string, Routine>>;
 }
 
 /** A table this tool leaves alone: partitioned, a partition, or in an inheritance tree. */

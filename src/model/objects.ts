@@ -6,6 +6,7 @@ import { objectPath } from './identifiers.js';
 import type { Check, Column, EnumType, ForeignKey, Index, Model, OwnedSequence, PrimaryKey, Table, Unique } from './model.js';
 import type { Extension } from './extension.js';
 import type { Sequence } from './sequence.js';
+import type { Routine } from './routine.js';
 import type { View } from './view.js';
 
 /** A schema as an object of its own (the Model keeps schemas as a list of names). */
@@ -29,13 +30,29 @@ export interface KindObjects {
   readonly foreign_key: ForeignKey;
   readonly owned_sequence: OwnedSequence;
   readonly view: View;
+  readonly function: Routine;
 }
 
 /** A kind of object: a key of KindObjects, so every kind has its Model type. */
 export type ObjectKind = keyof KindObjects;
 
 /** Every kind, in the order objectsOf visits them. */
-export const OBJECT_KINDS = ['schema', 'extension', 'enum', 'sequence', 'table', 'column', 'owned_sequence', 'primary_key', 'unique', 'check', 'index', 'foreign_key', 'view'] as const satisfies readonly ObjectKind[];
+export const OBJECT_KINDS = [
+  'schema',
+  'extension',
+  'enum',
+  'sequence',
+  'table',
+  'column',
+  'owned_sequence',
+  'primary_key',
+  'unique',
+  'check',
+  'index',
+  'foreign_key',
+  'view',
+  'function',
+] as const satisfies readonly ObjectKind[];
 
 /**
  * One object of a Model: its kind, its object path (as plans name it: `public.users`,
@@ -54,7 +71,7 @@ export type ModelObject = {
 /**
  * Every object of `model`, each once, in a stable order: schemas, extensions (`extension pg_trgm`: their names are not in a schema), enums, sequences, then each table
  * followed by its columns (with the sequences they own), primary key, uniques, checks, indexes
- * and foreign keys; then views. An owned sequence's path is in its table's schema, as PostgreSQL names it.
+ * and foreign keys; then views, then functions. An owned sequence's path is in its table's schema, as PostgreSQL names it.
  */
 export function objectsOf(model: Model): ModelObject[] {
   const out: ModelObject[] = [];
@@ -76,6 +93,7 @@ export function objectsOf(model: Model): ModelObject[] {
     for (const f of Object.values(t.foreignKeys)) out.push({ kind: 'foreign_key', path: member(f.name), object: f, table: t, column: null });
   }
   for (const [path, v] of Object.entries(model.views ?? {})) out.push({ kind: 'view', path, object: v, table: null, column: null });
+  for (const [path, f] of Object.entries(model.functions ?? {})) out.push({ kind: 'function', path, object: f, table: null, column: null });
   return out;
 }
 
@@ -139,6 +157,7 @@ export function mapModel(model: Model, map: ObjectMap): Model {
     }),
   );
   const views = model.views && each('view', model.views, (path) => path);
+  const functions = model.functions && each('function', model.functions, (path) => path);
   return {
     ...model,
     schemas,
@@ -147,6 +166,7 @@ export function mapModel(model: Model, map: ObjectMap): Model {
     ...(sequences ? { sequences } : {}),
     tables,
     ...(views ? { views } : {}),
+    ...(functions ? { functions } : {}),
   };
 }
 

@@ -39,6 +39,7 @@ export async function pullSchema(target: Target, file: string, selection: Select
   const all = Object.values(picked.model.views ?? {});
   const views = all.filter((v) => !v.materialized).length;
   const materialized = all.length - views;
+  const functions = /^functions:/m.test(text) ? Object.keys(picked.model.functions ?? {}).length : 0;
   const summary = [
     counted(Object.keys(picked.model.tables).length, 'table'),
     counted(Object.keys(picked.model.enums).length, 'enum'),
@@ -46,6 +47,7 @@ export async function pullSchema(target: Target, file: string, selection: Select
     ...(extensions > 0 ? [counted(extensions, 'extension')] : []),
     ...(views > 0 ? [counted(views, 'view')] : []),
     ...(materialized > 0 ? [counted(materialized, 'materialized view')] : []),
+    ...(functions > 0 ? [counted(functions, 'function')] : []),
   ].join(', ');
   // Materialized views are written (under `materialized_views:`), not skipped.
   const skipped = Object.entries(found.unmanaged.counts)

@@ -209,20 +209,25 @@ export function buildPlan(input: PlanInput): Plan {
   // The same for `materialized_views:`, whose materialized views are then left alone (see diff/kinds/view.ts).
   const managesViews = input.desired.views !== undefined;
   const viewKinds = managedViews(input.desired);
-  const wanted: Model = keepUndeclaredViews(withExtensions, input.current);
+  const withViews: Model = keepUndeclaredViews(withExtensions, input.current);
   // Materialized views the file declares are planned (dropped and made again around what they read), not in the way.
   const dependents = (input.unmanaged?.dependents ?? []).filter((d) => !(viewKinds.materialized && d.what.startsWith('materialized view ') && !d.sequence));
+  // A file without `functions:` leaves the functions and procedures of the database as they are.
+  const managesFunctions = input.desired.functions !== undefined;
+  const keptFunctions = managesFunctions ? undefined : input.current.functions;
+  const wanted: Model = keptFunctions === undefined ? withViews : { ...withViews, schemas: [...new Set([...withViews.schemas, ...Object.values(keptFunctions).map((f) => f.schema)])].sort(), functions: keptFunctions };
   // The sequences columns keep (serial's): the downgrade must put back what the plan changes of them.
   // One an object left alone uses (a view calling nextval) is kept with its column.
   const inUse = new Set(dependents.flatMap((d) => (d.sequence ? [objectPath(d.schema, d.sequence)] : [])));
   const desired = withOwnedSequences(input.current, wanted, effectiveHints(input.current, wanted, input.hints), inUse);
   const forward = diff(input.current, desired, input.hints, diffOptions);
-  // The way back to a database without sequences (extensions, views) of their own drops those the plan makes.
+  // The way back to a database without sequences (extensions, views, functions) of their own drops those the plan makes.
   const back: Model = {
     ...input.current,
     ...(managesSequences && input.current.sequences === undefined ? { sequences: {} } : {}),
     ...(managesExtensions && input.current.extensions === undefined ? { extensions: {} } : {}),
     ...(managesViews && input.current.views === undefined ? { views: {} } : {}),
+    ...(managesFunctions && input.current.functions === undefined ? { functions: {} } : {}),
     managedViews: viewKinds,
   };
   const backward = diff(desired, back, invertHints(forward.renames), diffOptions);

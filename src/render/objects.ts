@@ -40,6 +40,7 @@ export const DESCRIBE: { readonly [K in ObjectKind]: (o: KindObjects[K]) => stri
   check: (c) => `${c.definition}${c.notValid ? ' NOT VALID' : ''}`,
   index,
   foreign_key: foreignKey,
+  function: (f) => f.definition,
   view: (v) =>
     `${v.materialized ? 'MATERIALIZED ' : ''}VIEW AS ${v.definition}${v.comment === null ? '' : ` (comment ${quoteLiteral(v.comment)})`}` +
     Object.values(v.materialized?.indexes ?? {})

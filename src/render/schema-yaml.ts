@@ -247,6 +247,18 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
   // Materialized views alike, with their indexes; one not populated is written with_data: false (made empty until REFRESH).
   const materialized = views.filter((v) => v.materialized);
   if (materialized.length > 0) doc['materialized_views'] = Object.fromEntries(materialized.map((v) => [fileName(v.schema, v.name), materializedEntry(v, viewEntry(v), notes)]));
+  // Functions as the server prints them (pg_get_functiondef), inline as a block. The file holds
+  // one per name: a database with overloads keeps `functions:` out, so the file leaves them all alone.
+  const functions = Object.values(model.functions ?? {});
+  const names = new Map<string, number>();
+  for (const f of functions) names.set(fileName(f.schema, f.name), (names.get(fileName(f.schema, f.name)) ?? 0) + 1);
+  const overloaded = [...names].filter(([, n]) => n > 1).map(([name]) => name);
+  if (overloaded.length > 0)
+    notes.push({
+      object: overloaded[0]!,
+      message: `functions: not written, so the file leaves every function as it is: ${overloaded.join(', ')} ${overloaded.length === 1 ? 'has' : 'have'} overloads, and the file holds one function per name`,
+    });
+  else if (functions.length > 0) doc['functions'] = Object.fromEntries(functions.map((f) => [fileName(f.schema, f.name), { sql: `${f.definition};\n` }]));
   const document = new Document(doc);
   visit(document, {
     Pair(_key, pair: Pair, path) {
@@ -257,7 +269,7 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
       seq.flow = true;
     },
   });
-  const empty = enums.length === 0 && tables.length === 0 && bare.length === 0 && sequences.length === 0 && extensions.length === 0 && views.length === 0;
+  const empty = enums.length === 0 && tables.length === 0 && bare.length === 0 && sequences.length === 0 && extensions.length === 0 && views.length === 0 && doc['functions'] === undefined;
   const body = empty ? '{}\n' : document.toString({ lineWidth: 0, flowCollectionPadding: true });
   const text = `${header.map((l) => `# ${l}\n`).join('')}${body}`;
   return { text, notes };

@@ -19,6 +19,7 @@ import { lockBudget, locksHeld } from '../db/locks.js';
 import { beginSpelling, settleTexts } from './settle.js';
 import { Layout, type Piece } from './layout.js';
 import { spellViews } from './views.js';
+import { spellFunctions } from './functions.js';
 /** A server message with the spelling's own names (`d$11`, `x$7`) replaced by the user's. */
 function inUserWords(message: string, names: Readonly<Record<string, string>>): string {
   return message.replace(/[a-z]+\$\d+/g, (internal) => names[internal] ?? internal);
@@ -161,10 +162,16 @@ export async function spell(db: Db, spec: Spec, current: Model, serverVersion: n
     if (rounded.length > 0) return { ok: false, diagnostics: rounded.map((d) => ({ ...d, file: d.file || spec.file })) };
     // In the same transaction: new enums and schemas still exist for the second reading.
     const settled = await settleTexts(db, current, model, hintsFromSpec(spec), serverVersion, layout.standIns, budget);
-    if ((spec.views ?? []).length === 0 && (spec.materializedViews ?? []).length === 0) return { ok: true, model: settled };
-    const views = await spellViews(db, spec, current, settled);
-    if (views.diagnostics.length > 0) return { ok: false, diagnostics: views.diagnostics };
-    return { ok: true, model: { ...settled, ...viewsModel(spec, views.spelled) } };
+    let spelled: Model = settled;
+    if ((spec.views ?? []).length > 0 || (spec.materializedViews ?? []).length > 0) {
+      const views = await spellViews(db, spec, current, settled);
+      if (views.diagnostics.length > 0) return { ok: false, diagnostics: views.diagnostics };
+      spelled = { ...spelled, ...viewsModel(spec, views.spelled) };
+    }
+    if (!spec.functions) return { ok: true, model: spelled };
+    const functions = await spellFunctions(db, spec, current);
+    if (functions.diagnostics.length > 0) return { ok: false, diagnostics: functions.diagnostics };
+    return { ok: true, model: { ...spelled, functions: functions.functions } };
   } finally {
     await db.exec('ROLLBACK');
   }

@@ -76,9 +76,15 @@ export async function stillNeeded(scratch: Db, actual: Introspection, wanted: Mo
 /**
  * A view the planning could not spell (it reads what the plan makes or changes) is spelled by
  * the server once made: the one `actual` has under its name stands for it. A Model without
- * views (a file without `views:` or `materialized_views:`) keeps those there, as plans do (plan/plan.ts).
+ * views (a file without `views:` or `materialized_views:`) keeps those there, as plans do
+ * (plan/plan.ts); so does one without functions.
  */
-function asSpelledThere(want: Model, actual: Model): Model {
+function asSpelledThere(wanted: Model, actual: Model): Model {
+  // A Model without functions (a file without `functions:`) keeps those there too.
+  const want: Model =
+    wanted.functions !== undefined || actual.functions === undefined
+      ? wanted
+      : { ...wanted, schemas: [...new Set([...wanted.schemas, ...Object.values(actual.functions).map((f) => f.schema)])].sort(), functions: actual.functions };
   const kept = keepUndeclaredViews(want, actual);
   if (kept.views === undefined) return kept;
   const views = Object.fromEntries(Object.entries(kept.views).map(([key, v]) => [key, v.unspelled && actual.views?.[key] ? { ...actual.views[key], comment: v.comment } : v]));
@@ -222,8 +228,10 @@ export interface Rebuilt {
  * record what a body written as text calls, so every one is copied). A function the tables do
  * not call that cannot be made there is no failure, unless the build then fails: it is named.
  */
-export async function rebuildCopy(scratch: Db, model: Model, needs: CopyNeeds = {}): Promise<Rebuilt> {
+export async function rebuildCopy(scratch: Db, withFunctions: Model, needs: CopyNeeds = {}): Promise<Rebuilt> {
   const functions = needs.functions ?? [];
+  // Functions are copied (below), not planned: copyFunctions orders them and names those it cannot make.
+  const { functions: _copied, ...model } = withFunctions;
   let left: NotCopied[] = [];
   const notCopied = (): string[] => left.map((l) => l.function.signature);
   let indexFailures: { readonly index: LiveIndex; readonly why: string }[] = [];

@@ -27,10 +27,9 @@ export async function verifyPlan(target: Target, plan: Plan, current: Model, des
   });
 }
 
-/** What the copy did not rebuild, per kind: the objects not managed, but for the functions it copied, which the proof covers. */
+/** What the copy did not rebuild, per kind: the objects not managed, and the functions it could not copy. */
 function unprovenOf(plan: Plan, needs: CopyNeeds, notCopied: number): Partial<Verification> {
-  const copied = (needs.functions ?? []).length - notCopied;
-  const counts = { ...plan.unmanaged, ...(plan.unmanaged.function !== undefined ? { function: plan.unmanaged.function - copied } : {}) };
+  const counts = { ...plan.unmanaged, ...(notCopied > 0 ? { function: notCopied } : {}) };
   const unproven = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
   return Object.keys(unproven).length > 0 ? { unproven } : {};
 }
@@ -60,6 +59,9 @@ async function prove(scratch: Db, info: ScratchInfo, plan: Plan, current: Model,
   const rebuilt = await rebuildCopy(scratch, current, needs);
   const also = unprovenOf(plan, needs, rebuilt.notCopied.length);
   const result = (): Verification => ({ ok: problems.length === 0, where: info.where, problems, ...also });
+  // A function the copy could not make (and nothing there needs) is not part of the proof.
+  const copied = (m: Model): Model =>
+    m.functions === undefined || rebuilt.notCopied.length === 0 ? m : { ...m, functions: Object.fromEntries(Object.entries(m.functions).filter(([path]) => !rebuilt.notCopied.includes(path))) };
 
   if (rebuilt.problem) {
     problems.push(`the schema of today ${rebuilt.problem}${rebuilt.problem.startsWith('could not be rebuilt there') ? lacking(info) : ''}`);
@@ -73,7 +75,7 @@ async function prove(scratch: Db, info: ScratchInfo, plan: Plan, current: Model,
   }
   const after = await introspect(scratch);
   if (desired) {
-    const missing = await stillNeeded(scratch, after, desired, occupied);
+    const missing = await stillNeeded(scratch, after, copied(desired), occupied);
     if (missing.length > 0) problems.push(`after the plan, the database is not the desired state: still needed ${missing.join(', ')}`);
   } else if (fingerprint(after.model) !== plan.fingerprint.to) {
     problems.push('after the plan, the database is not the state the plan was made for (its fingerprint differs)');
@@ -85,7 +87,7 @@ async function prove(scratch: Db, info: ScratchInfo, plan: Plan, current: Model,
     return result();
   }
   const back = await introspect(scratch);
-  const left = await stillNeeded(scratch, back, current, occupied);
+  const left = await stillNeeded(scratch, back, copied(current), occupied);
   if (left.length > 0) problems.push(`the downgrade does not return to the starting state: still needed ${left.join(', ')}`);
   return result();
 }

@@ -728,6 +728,38 @@ materialized_views:
 `,
     errors: [{ line: 10, col: 26, code: 'unknown_column', message: 'index "m_day": materialized view "public.m" has no column "days". Did you mean "day"?' }],
   },
+  // Functions (`functions:`): exactly one CREATE FUNCTION or PROCEDURE of the key's name, at its line; what the server refuses.
+  {
+    name: 'a function that is not one CREATE FUNCTION, each at its line',
+    desired: `functions:
+  two:
+    sql: |
+      CREATE FUNCTION two() RETURNS integer LANGUAGE sql AS $$ SELECT 2 $$;
+      CREATE FUNCTION three() RETURNS integer LANGUAGE sql AS $$ SELECT 3 $$;
+  tab: { sql: "CREATE TABLE tab (id integer)" }
+  bad:
+    sql: |
+      CREATE FUNCTION bad() RETURNS integer
+      LANGUAGE sql AS $$ SELECT 1 $$ $$;
+  other: { sql: "CREATE FUNCTION public.someone_else() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$" }
+  neither: {}
+`,
+    errors: [
+      { line: 5, col: 7, code: 'bad_expression', message: 'function "public.two": this is 2 statements: write exactly one CREATE FUNCTION or CREATE PROCEDURE' },
+      { line: 6, col: 16, code: 'bad_expression', message: 'function "public.tab": this is CREATE TABLE, not a CREATE FUNCTION or CREATE PROCEDURE' },
+      { line: 10, col: 38, code: 'bad_expression', message: 'function "public.bad": unterminated dollar-quoted string' },
+      { line: 11, col: 34, code: 'bad_name', message: 'function "public.other": the statement makes "public.someone_else", not public.other' },
+      { line: 12, col: 3, code: 'schema_violation', message: 'function "public.neither" needs its CREATE FUNCTION: either `sql:` or `file:`, not neither' },
+    ],
+  },
+  {
+    name: 'a function the server refuses, at its SQL',
+    desired: `functions:
+  f:
+    sql: CREATE FUNCTION f(x no_such_type) RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$
+`,
+    errors: [{ line: 3, code: 'bad_expression', message: 'function "public.f": type no_such_type does not exist' }],
+  },
 ];
 
 const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `c${i + 1}`);

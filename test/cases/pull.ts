@@ -78,7 +78,7 @@ CREATE SEQUENCE sales.line_ref OWNED BY sales.invoice_line.line;
 `,
   },
   {
-    name: 'a rental store: ratings with dashes, films and actors, rentals, views (one on another, one written by hand with a join and a CTE), a function left alone',
+    name: 'a rental store: ratings with dashes, films and actors, rentals, views (one on another, one written by hand with a join and a CTE), a function and a procedure',
     sql: `
 CREATE TYPE mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17');
 CREATE TABLE language (id smallint PRIMARY KEY, name char(20) NOT NULL, last_update timestamp(3) without time zone NOT NULL DEFAULT now());
@@ -122,8 +122,22 @@ CREATE VIEW actor_counts AS
     FROM actor a LEFT JOIN c USING (actor_id);
 COMMENT ON VIEW actor_counts IS 'films per actor';
 CREATE FUNCTION film_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM public.film';
+CREATE PROCEDURE return_all(at timestamptz DEFAULT now()) LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE public.rental SET returned_at = at WHERE returned_at IS NULL;
+END
+$$;
 `,
-    skipped: '1 function.',
+  },
+  {
+    name: 'overloaded functions: functions: is left out, so the file leaves them all as they are',
+    sql: `
+CREATE TABLE t (id integer PRIMARY KEY);
+CREATE FUNCTION add(a integer, b integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT a + b';
+CREATE FUNCTION add(a numeric, b numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT a + b';
+`,
+    notes: ['add: functions: not written, so the file leaves every function as it is: add has overloads'],
+    adoptOnly: true,
   },
   {
     name: 'a shop with materialized views: one with a unique and a descending index and a comment, one on a view, one never refreshed',

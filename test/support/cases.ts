@@ -166,14 +166,16 @@ export async function runPlanCase(c: PlanCase, databases: Databases = serverData
     });
     // A file without `extensions:` leaves the database's extensions as they are: they exist in this database alone.
     await expectSchema(s.db, direct, 'the same as a database built directly from the YAML', (m) => {
-      // So are its views: a file without `views:` keeps them, and they exist in this database alone.
-      const { extensions, views, ...rest } = m;
+      // So are its views and functions: a file without `views:` (`functions:`) keeps them, and they exist in this database alone.
+      const { extensions, views, functions, ...rest } = m;
       const keptViews = new Set(direct.views === undefined ? Object.values(views ?? {}).map((v) => v.schema) : []);
+      const keptFunctions = new Set(direct.functions === undefined ? Object.values(functions ?? {}).map((f) => f.schema) : []);
       return {
         ...rest,
-        schemas: m.schemas.filter((x) => !(occupied.has(x) || keptViews.has(x)) || direct.schemas.includes(x)),
+        schemas: m.schemas.filter((x) => !(occupied.has(x) || keptViews.has(x) || keptFunctions.has(x)) || direct.schemas.includes(x)),
         ...(direct.extensions !== undefined && extensions !== undefined ? { extensions } : {}),
         ...(direct.views !== undefined && views !== undefined ? { views } : {}),
+        ...(direct.functions !== undefined && functions !== undefined ? { functions } : {}),
       };
     });
 

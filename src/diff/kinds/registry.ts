@@ -14,6 +14,7 @@ import { sameSchema } from './schema.js';
 import { sameTable } from './table.js';
 import { sameUnique } from './unique.js';
 import { sameView } from './view.js';
+import { sameRoutine } from './function.js';
 
 export const SAME: { readonly [K in ObjectKind]: (a: KindObjects[K], b: KindObjects[K]) => boolean } = {
   schema: sameSchema,
@@ -30,4 +31,5 @@ export const SAME: { readonly [K in ObjectKind]: (a: KindObjects[K], b: KindObje
   index: sameIndex,
   foreign_key: sameForeignKey,
   view: sameView,
+  function: sameRoutine,
 };

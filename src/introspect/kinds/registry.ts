@@ -13,9 +13,10 @@ import { schemasSql } from './schema.js';
 import { sequencesSql } from './sequence.js';
 import { tablesSql } from './table.js';
 import { viewsSql } from './view.js';
+import { routinesSql } from './function.js';
 
 /** The rows of the catalog read that hold a kind's objects: a key of `CatalogRows`. */
-export type KindRows = 'schemas' | 'extensions' | 'enums' | 'sequences' | 'tables' | 'columns' | 'constraints' | 'indexes' | 'views';
+export type KindRows = 'schemas' | 'extensions' | 'enums' | 'sequences' | 'tables' | 'columns' | 'constraints' | 'indexes' | 'views' | 'routines';
 
 export interface KindCatalog {
   /** The key of the catalog read its rows are under. */
@@ -42,6 +43,7 @@ export const CATALOG: { readonly [K in ObjectKind]: KindCatalog } = {
   index: { rows: 'indexes', sql: indexesSql, spelled: true },
   foreign_key: constraints,
   view: { rows: 'views', sql: viewsSql, spelled: false },
+  function: { rows: 'routines', sql: (scope) => routinesSql(scope), spelled: false },
 };
 
 /** Each query of the kinds once, as `[rows key, SQL]`, in the order of CATALOG. */

@@ -17,6 +17,7 @@ import { sequence } from './sequence.js';
 import { table } from './table.js';
 import { unique } from './unique.js';
 import { view } from './view.js';
+import { routine } from './function.js';
 
 /** The planner of one kind: a handler for each of its Change kinds. */
 export type KindPlanner<K extends ObjectKind> = { readonly [C in KindChanges[K]]: Handler<C> };
@@ -35,6 +36,7 @@ export const PLANNERS: { readonly [K in ObjectKind]: KindPlanner<K> } = {
   index,
   foreign_key: foreignKey,
   view,
+  function: routine,
 };
 
 /** Every Change kind's handler, from the planners of the kinds (a Change kind missing here does not compile). */
@@ -52,4 +54,5 @@ export const handlers: Handlers = {
   ...PLANNERS.index,
   ...PLANNERS.foreign_key,
   ...PLANNERS.view,
+  ...PLANNERS.function,
 };

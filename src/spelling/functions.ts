@@ -1,0 +1,87 @@
+// The functions and procedures of the file, spelled by the server in the spelling transaction:
+// each statement is run under a stand-in name in the session's temporary schema, with
+// check_function_bodies off (so a body may read what the plan makes), and read back with
+// pg_get_functiondef, the function that prints the database's, under the key's name. Both sides
+// of the comparison are then the same server's text. Making a function runs none of its body.
+// Everything is rolled back with the transaction.
+import { buildRoutine, routineByNameSql, type RoutineRow } from '../introspect/kinds/function.js';
+import { objectPath, qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
+import { BODIES_UNCHECKED, routinePath, type Routine } from '../model/routine.js';
+import type { Diagnostic, Position } from '../desired/diagnostics.js';
+import type { Spec } from '../desired/spec.js';
+import type { Model } from '../model/model.js';
+import { DbError, type Db } from '../db/db.js';
+
+/** SQLSTATE classes of the connection, the server or its resources: not the file's doing. */
+const NOT_THE_FILE = ['08', '53', '57', '58', 'XX', '25'];
+
+/**
+ * The file's new functions (no function of their name in the database) that a column default
+ * calls: made under their own names while the defaults are spelled, so the defaults find them.
+ */
+export function functionSpellingSetup(spec: Spec, current: Model): Array<{ readonly sql: string[]; readonly pos: Position; readonly what: string }> {
+  const defaults = spec.tables.flatMap((t) => t.columns.flatMap((c) => (c.default?.kind === 'expression' ? [c.default.sql.toLowerCase()] : [])));
+  const existing = new Set(Object.values(current.functions ?? {}).map((f) => objectPath(f.schema, f.name)));
+  return (spec.functions ?? [])
+    .filter((f) => !existing.has(objectPath(f.schema, f.name)) && defaults.some((d) => d.includes(f.name.toLowerCase())))
+    .map((f) => ({ sql: [BODIES_UNCHECKED, f.sql(qualify(f.schema, f.name))], pos: f.sqlPos, what: `function "${objectPath(f.schema, f.name)}"` }));
+}
+
+/**
+ * The file's new enums under their own names (the spelling made them as stand-ins, which a
+ * signature naming the enum does not find), where this role may: a function may take or
+ * return one. One that cannot be made leaves its functions to fail with the server's words.
+ */
+async function newEnums(db: Db, spec: Spec, current: Model): Promise<void> {
+  for (const e of spec.enums) {
+    if (current.enums[objectPath(e.schema, e.name)]) continue;
+    await db.exec('SAVEPOINT spelling_enum');
+    try {
+      await db.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(e.schema)}`);
+      await db.query(`CREATE TYPE ${qualify(e.schema, e.name)} AS ENUM (${e.values.map((v) => quoteLiteral(v.value)).join(', ')})`);
+      await db.exec('RELEASE SAVEPOINT spelling_enum');
+    } catch (error) {
+      const code = error instanceof DbError ? (error.code ?? '') : '';
+      if (NOT_THE_FILE.some((c) => code.startsWith(c))) throw error;
+      await db.exec('ROLLBACK TO SAVEPOINT spelling_enum; RELEASE SAVEPOINT spelling_enum');
+    }
+  }
+}
+
+/** By object path (with identity arguments): each function of the file as the server spells it. Problems are diagnostics at its SQL. */
+export async function spellFunctions(db: Db, spec: Spec, current: Model): Promise<{ functions: Record<string, Routine>; diagnostics: Diagnostic[] }> {
+  const functions: Record<string, Routine> = {};
+  const diagnostics: Diagnostic[] = [];
+  let n = 0;
+  await db.query("SET LOCAL search_path = ''");
+  await newEnums(db, spec, current);
+  for (const f of spec.functions ?? []) {
+    const temp = `schema_fn_spell_${++n}`;
+    await db.exec('SAVEPOINT spelling_function');
+    try {
+      await db.query(BODIES_UNCHECKED);
+      await db.query(f.sql(`pg_temp.${quoteIdent(temp)}`));
+      const rows = await db.query<RoutineRow>(routineByNameSql(), [temp]);
+      await db.exec('ROLLBACK TO SAVEPOINT spelling_function; RELEASE SAVEPOINT spelling_function');
+      for (const row of rows) {
+        const header = new RegExp(`^(\\s*CREATE OR REPLACE (?:FUNCTION|PROCEDURE) )[^(]*\\b${temp}\\(`);
+        const r = buildRoutine({ ...row, schema: f.schema, name: f.name });
+        const spelled: Routine = { ...r, definition: r.definition.replace(header, `$1${qualify(f.schema, f.name)}(`) };
+        functions[routinePath(spelled)] = spelled;
+      }
+    } catch (error) {
+      const code = error instanceof DbError ? (error.code ?? '') : '';
+      if (NOT_THE_FILE.some((c) => code.startsWith(c))) throw error;
+      await db.exec('ROLLBACK TO SAVEPOINT spelling_function; RELEASE SAVEPOINT spelling_function');
+      const message = (error instanceof Error ? error.message : String(error)).replaceAll(`pg_temp.${temp}`, objectPath(f.schema, f.name)).replaceAll(temp, f.name);
+      diagnostics.push({
+        ...f.sqlPos,
+        file: f.sqlPos.file || spec.file,
+        code: 'bad_expression',
+        message: `function "${objectPath(f.schema, f.name)}": ${message}`,
+        hint: 'the server refuses this statement: correct it (names are read with an empty search_path: types of your own need their schema)',
+      });
+    }
+  }
+  return { functions, diagnostics };
+}
