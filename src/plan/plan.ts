@@ -215,7 +215,13 @@ export function buildPlan(input: PlanInput): Plan {
   // A file without `functions:` leaves the functions and procedures of the database as they are.
   const managesFunctions = input.desired.functions !== undefined;
   const keptFunctions = managesFunctions ? undefined : input.current.functions;
-  const wanted: Model = keptFunctions === undefined ? withViews : { ...withViews, schemas: [...new Set([...withViews.schemas, ...Object.values(keptFunctions).map((f) => f.schema)])].sort(), functions: keptFunctions };
+  const withFunctions: Model =
+    keptFunctions === undefined ? withViews : { ...withViews, schemas: [...new Set([...withViews.schemas, ...Object.values(keptFunctions).map((f) => f.schema)])].sort(), functions: keptFunctions };
+  // A file without `triggers:` leaves the triggers of the database as they are (those of a table it drops go with it).
+  const managesTriggers = input.desired.triggers !== undefined;
+  const keptTriggers =
+    managesTriggers || input.current.triggers === undefined ? undefined : Object.fromEntries(Object.entries(input.current.triggers).filter(([, t]) => withFunctions.tables[objectPath(t.schema, t.table)] !== undefined));
+  const wanted: Model = keptTriggers === undefined ? withFunctions : { ...withFunctions, triggers: keptTriggers };
   // The sequences columns keep (serial's): the downgrade must put back what the plan changes of them.
   // One an object left alone uses (a view calling nextval) is kept with its column.
   const inUse = new Set(dependents.flatMap((d) => (d.sequence ? [objectPath(d.schema, d.sequence)] : [])));
@@ -228,8 +234,10 @@ export function buildPlan(input: PlanInput): Plan {
     ...(managesExtensions && input.current.extensions === undefined ? { extensions: {} } : {}),
     ...(managesViews && input.current.views === undefined ? { views: {} } : {}),
     ...(managesFunctions && input.current.functions === undefined ? { functions: {} } : {}),
+    ...(managesTriggers && input.current.triggers === undefined ? { triggers: {} } : {}),
     managedViews: viewKinds,
   };
+  const droppedTriggers = new Set(forward.changes.flatMap((c) => (c.kind === 'drop_trigger' ? [`trigger ${objectPath(c.trigger.name)} on ${objectPath(c.trigger.schema, c.trigger.table)}`] : [])));
   const backward = diff(desired, back, invertHints(forward.renames), diffOptions);
   const stepOptions: StepOptions = {
     online: input.online ?? false,
@@ -240,7 +248,8 @@ export function buildPlan(input: PlanInput): Plan {
   const steps = measureToday(
     stepsFor(forward.changes, desired, {
       ...stepOptions,
-      dependents,
+      // A trigger the plan drops first is not in the way of what comes after.
+      dependents: dependents.filter((d) => !droppedTriggers.has(d.what)),
       typeDependents: input.unmanaged?.typeDependents ?? [],
       ...(input.hints.using ? { using: input.hints.using } : {}),
       ...(input.hints.backfill ? { backfill: input.hints.backfill } : {}),
