@@ -51,10 +51,13 @@ export function checkTrigger(text: string): Checked<CheckedTrigger> {
   const stmt = stmts[0]!.stmt?.['CreateTrigStmt'] as TrigStmt | undefined;
   if (!stmt) {
     const kind = Object.keys(stmts[0]!.stmt ?? {})[0] ?? 'statement';
-    const said = kind
-      .replace(/Stmt$/, '')
-      .replace(/([a-z])([A-Z])/g, '$1 $2')
-      .toUpperCase();
+    const said =
+      kind === 'CreateStmt'
+        ? 'CREATE TABLE'
+        : kind
+            .replace(/Stmt$/, '')
+            .replace(/([a-z])([A-Z])/g, '$1 $2')
+            .toUpperCase();
     return { ok: false, error: { message: `this is ${said}, not a CREATE TRIGGER`, offset: charOffset(body, stmts[0]!.stmt_location ?? 0) } };
   }
   if (stmt.isconstraint === true) return { ok: false, error: { message: 'this is a CREATE CONSTRAINT TRIGGER, which schema does not manage: write a plain CREATE TRIGGER', offset: 0 } };
