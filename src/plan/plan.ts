@@ -1,6 +1,7 @@
 // (current Model, desired Model, hints) -> Plan: the ordered steps both ways. Pure.
 import { diff, effectiveHints, invertHints } from '../diff/diff.js';
 import type { Change } from '../diff/changes.js';
+import { triggersAround } from '../diff/kinds/trigger.js';
 import { fingerprint } from '../model/fingerprint.js';
 import { objectPath } from '../model/identifiers.js';
 import type { Hints } from '../model/hints.js';
@@ -226,7 +227,9 @@ export function buildPlan(input: PlanInput): Plan {
   // One an object left alone uses (a view calling nextval) is kept with its column.
   const inUse = new Set(dependents.flatMap((d) => (d.sequence ? [objectPath(d.schema, d.sequence)] : [])));
   const desired = withOwnedSequences(input.current, wanted, effectiveHints(input.current, wanted, input.hints), inUse);
-  const forward = diff(input.current, desired, input.hints, diffOptions);
+  const diffed = diff(input.current, desired, input.hints, diffOptions);
+  // Triggers on a column the plan drops or retypes are dropped first and made again last, both ways.
+  const forward = { ...diffed, changes: [...diffed.changes, ...triggersAround(diffed.changes, input.current, desired, dependents)] };
   // The way back to a database without sequences (extensions, views, functions) of their own drops those the plan makes.
   const back: Model = {
     ...input.current,
@@ -238,7 +241,8 @@ export function buildPlan(input: PlanInput): Plan {
     managedViews: viewKinds,
   };
   const droppedTriggers = new Set(forward.changes.flatMap((c) => (c.kind === 'drop_trigger' ? [`trigger ${objectPath(c.trigger.name)} on ${objectPath(c.trigger.schema, c.trigger.table)}`] : [])));
-  const backward = diff(desired, back, invertHints(forward.renames), diffOptions);
+  const undone = diff(desired, back, invertHints(forward.renames), diffOptions);
+  const backward = { ...undone, changes: [...undone.changes, ...triggersAround(undone.changes, desired, back, dependents)] };
   const stepOptions: StepOptions = {
     online: input.online ?? false,
     sizes: input.sizes ?? {},

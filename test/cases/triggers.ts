@@ -83,6 +83,16 @@ triggers: {}
     steps: [],
   },
   {
+    name: 'a trigger on a column the plan retypes: dropped before the retype, made again after it (kept by a file without triggers: too)',
+    before: `CREATE TABLE orders (id bigint PRIMARY KEY, n integer NOT NULL DEFAULT 0, touched integer NOT NULL DEFAULT 0);
+${TOUCH}
+CREATE TRIGGER orders_touch BEFORE UPDATE OF n ON orders FOR EACH ROW EXECUTE FUNCTION touch();`,
+    desired: `${ORDERS.replace('n: { type: integer', 'n: { type: bigint')}${FUNCTIONS}`,
+    steps: ['drop_trigger public.orders.orders_touch', 'alter_column public.orders.n', 'create_trigger public.orders.orders_touch'],
+    hazards: { 'alter_column public.orders.n': ['table_rewrite'] },
+    after: [{ sql: `INSERT INTO public.orders (id) VALUES (1); UPDATE public.orders SET n = 5; SELECT touched FROM public.orders`, rows: [{ touched: 1 }] }],
+  },
+  {
     name: 'a table dropped with its trigger',
     before: BEFORE,
     desired: `${FUNCTIONS}
