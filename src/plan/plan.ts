@@ -86,6 +86,7 @@ export function stepsFor(changes: readonly Change[], desired: Model, options: St
   const ctx: Context = {
     newTables: new Set(changes.flatMap((c) => (c.kind === 'create_table' ? [tableKey(c.table)] : []))),
     tables: desired.tables,
+    ...(desired.triggers ? { triggers: desired.triggers } : {}),
     enums: desired.enums,
     online: options.online ?? false,
     sizes: options.sizes ?? {},
