@@ -15,8 +15,8 @@ import type { Spec } from '../desired/spec.js';
 import type { SpecTrigger } from '../desired/triggers.js';
 import { DbError, type Db } from '../db/db.js';
 
-/** SQLSTATE classes of the connection, the server or its resources: not the file's doing. */
-const NOT_THE_FILE = ['08', '53', '57', '58', 'XX', '25'];
+/** SQLSTATE classes of the connection, the server or its resources, and a lock not granted in time on the table: not the file's doing. */
+const NOT_THE_FILE = ['08', '53', '57', '58', 'XX', '25', '55P03'];
 
 /** Its table exists with the columns the file gives it, and the file makes no function the database lacks: a failure is the file's to fix. */
 function onSteadyGround(t: SpecTrigger, spec: Spec, current: Model): boolean {
