@@ -295,6 +295,26 @@ tables:
     expect(r.stdout, r.stderr).toContain('Verified up and down on a temporary database on');
     expect(r.status).toBe(0);
   });
+  it('proves a plan making a trigger on a new table (planned as written, spelled by the server once made), and one keeping the triggers of a file without triggers:', async () => {
+    await runBefore(
+      s.db,
+      `CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+      CREATE TRIGGER legacy_touch BEFORE UPDATE ON legacy FOR EACH ROW EXECUTE FUNCTION touch();`,
+    );
+    const legacy = `tables:\n  legacy:\n    columns:\n      id: { type: integer, primary_key: true }\n      note: text\n`;
+    await writeFile(join(cwd, 'schema.yaml'), `${legacy}  orders:\n    columns:\n      id: integer\n`);
+    let p = await planned();
+    expect(p.plan.steps.map((st) => `${st.op} ${st.object}`)).toEqual(['create_table public.orders']);
+    expect(await verifyPlan(s.target, p.plan, p.current.model, p.desired, p.current)).toMatchObject({ ok: true, problems: [] });
+    await writeFile(
+      join(cwd, 'schema.yaml'),
+      `${legacy}  orders:\n    columns:\n      id: integer\ntriggers:\n  legacy_touch: { sql: "CREATE TRIGGER legacy_touch BEFORE UPDATE ON legacy FOR EACH ROW EXECUTE FUNCTION touch()" }\n  orders_touch: { sql: "CREATE TRIGGER orders_touch BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION touch()" }\n`,
+    );
+    p = await planned();
+    expect(p.plan.steps.map((st) => `${st.op} ${st.object}`)).toEqual(['create_table public.orders', 'create_trigger public.orders.orders_touch']);
+    expect(await verifyPlan(s.target, p.plan, p.current.model, p.desired, p.current)).toMatchObject({ ok: true, problems: [] });
+  });
+
   it('copies the functions that those defaults and indexes call call in turn, in any order, and rebuilds them on the search_path they were made with', async () => {
     // An SQL function is inlined when an index on it is built: what it calls must be there too.
     await runBefore(

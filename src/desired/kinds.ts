@@ -24,4 +24,5 @@ export const DECLARED_IN: { readonly [K in ObjectKind]: readonly [string] | read
   foreign_key: ['tables', 'foreign_keys'],
   view: ['views'],
   function: ['functions'],
+  trigger: ['triggers'],
 };

@@ -10,6 +10,7 @@ import { readExtensions } from './extensions.js';
 import { readSequences } from './sequences.js';
 import { readViews, type ReadSqlFile } from './views.js';
 import { readFunctions } from './functions.js';
+import { readTriggers } from './triggers.js';
 import { SourceMap } from './source-map.js';
 import { checkYamlNodes } from './yaml-checks.js';
 import { limitDiagnostics } from './limits.js';
@@ -167,6 +168,7 @@ class SpecBuilder extends TableReader {
       ...readViews(data['views'], this.map, claimView, this.options.readSqlFile, this.diagnostics),
       ...(materialized ? { materializedViews: materialized } : {}),
       ...readFunctions(data['functions'], this.map, this.options.readSqlFile, this.diagnostics),
+      ...readTriggers(data['triggers'], this.map, resolved, this.options.readSqlFile, this.diagnostics),
     };
   }
 }

@@ -7,6 +7,7 @@ import type { SpecExtension } from './extensions.js';
 import type { SpecSequence } from './sequences.js';
 import type { SpecView } from './views.js';
 import type { SpecFunction } from './functions.js';
+import type { SpecTrigger } from './triggers.js';
 
 export interface Located<T> {
   readonly value: T;
@@ -142,4 +143,6 @@ export interface Spec {
   readonly materializedViews?: readonly SpecView[];
   /** Under `functions:`; absent when the file has none (it then leaves the database's as they are). */
   readonly functions?: readonly SpecFunction[];
+  /** Under `triggers:`; absent when the file has none (it then leaves the database's as they are). */
+  readonly triggers?: readonly SpecTrigger[];
 }

@@ -7,6 +7,7 @@ import type { ExtensionChange } from './kinds/extension.js';
 import type { SequenceChange } from './kinds/sequence.js';
 import type { ViewChange } from './kinds/view.js';
 import type { FunctionChange } from './kinds/function.js';
+import type { TriggerChange } from './kinds/trigger.js';
 
 /** A column converted to the rebuilt version of an enum. */
 export interface EnumColumn {
@@ -75,7 +76,8 @@ export type Change =
   | SequenceChange
   | ExtensionChange
   | ViewChange
-  | FunctionChange;
+  | FunctionChange
+  | TriggerChange;
 
 export type ChangeKind = Change['kind'];
 
@@ -99,4 +101,5 @@ export interface KindChanges {
   readonly foreign_key: 'add_foreign_key' | 'drop_foreign_key';
   readonly view: ViewChange['kind'];
   readonly function: FunctionChange['kind'];
+  readonly trigger: TriggerChange['kind'];
 }

@@ -15,6 +15,7 @@ import { diffSequences } from './kinds/sequence.js';
 import { diffTable } from './kinds/table.js';
 import { diffViews } from './kinds/view.js';
 import { diffFunctions } from './kinds/function.js';
+import { diffTriggers } from './kinds/trigger.js';
 import { applyRenames, asHints, effectiveRenames } from './renames.js';
 
 export { invertHints } from './renames.js';
@@ -77,6 +78,7 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
   diffForeignKeys(base, desired, changes, facts);
   // Last: which views go depends on what the plan does to the tables and columns they read.
   changes.push(...diffViews(base, desired, changes, { tableFrom: renames.tables, columns: renames.columns }));
+  changes.push(...diffTriggers(base, desired));
 
   return { changes, renames: asHints(current, renames) };
 }

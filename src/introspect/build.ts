@@ -11,6 +11,7 @@ import { buildExtensions } from './kinds/extension.js';
 import { buildSequences } from './kinds/sequence.js';
 import { buildViews } from './kinds/view.js';
 import { buildRoutines } from './kinds/function.js';
+import { buildTriggers } from './kinds/trigger.js';
 
 export { buildColumn } from './kinds/column.js';
 export { buildConstraint } from './kinds/constraint.js';
@@ -192,6 +193,7 @@ export function buildIntrospection(rows: CatalogRows): Introspection {
       ...withExtensions(buildExtensions(rows.extensions ?? [])),
       ...((rows.views ?? []).length > 0 ? { views: buildViews(rows.views ?? []) } : {}),
       ...((rows.routines ?? []).length > 0 ? { functions: buildRoutines(rows.routines ?? []) } : {}),
+      ...((rows.triggers ?? []).length > 0 ? { triggers: buildTriggers(rows.triggers ?? []) } : {}),
     },
     sizes: Object.fromEntries(
       rows.tables.map((t) => [objectPath(t.schema, t.table), { bytes: t.bytes === null ? null : Number(t.bytes), rows: t.rows === null ? null : Number(t.rows), ...(t.bytes_estimated ? { estimated: true } : {}) }]),

@@ -15,6 +15,7 @@ export type { AvailableExtensionRow, ExtensionRow, ExtensionUpdateRow } from './
 import type { TableRow } from './kinds/table.js';
 import type { ViewRow } from './kinds/view.js';
 import type { RoutineRow } from './kinds/function.js';
+import { managedTrigger, type TriggerRow } from './kinds/trigger.js';
 export type { ViewRow } from './kinds/view.js';
 import { asJsonArray, cls, notExtensionMember, ownedSequence, plainTable, relationScope, schemaFilter, tableKind } from './scope.js';
 
@@ -109,6 +110,8 @@ export interface CatalogRows {
   readonly views?: ViewRow[];
   /** Functions and procedures (managed: introspect/kinds/function.ts). Absent in rows read before they were managed. */
   readonly routines?: RoutineRow[];
+  /** Triggers (managed: introspect/kinds/trigger.ts). Absent in rows read before they were managed. */
+  readonly triggers?: TriggerRow[];
   readonly tables: TableRow[];
   readonly columns: ColumnRow[];
   readonly constraints: ConstraintRow[];
@@ -146,10 +149,11 @@ export function unmanagedSql(): string {
         FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
         WHERE p.prokind IN ('a', 'w') AND ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')}
       UNION ALL
+      -- Triggers on plain tables are managed (introspect/kinds/trigger.ts): constraint triggers and those on other relations are not.
       SELECT 'trigger', n.nspname
         FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE NOT tg.tgisinternal AND ${inUserSchema}
+        WHERE NOT tg.tgisinternal AND NOT (${managedTrigger()}) AND ${inUserSchema}
       UNION ALL
       SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'type' END, n.nspname
         FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace

@@ -3,6 +3,7 @@ import { objectPath } from './identifiers.js';
 import type { Extension } from './extension.js';
 import type { Sequence, SequenceOptions } from './sequence.js';
 import type { Routine } from './routine.js';
+import type { Trigger } from './trigger.js';
 import type { ManagedViews, View } from './view.js';
 
 export type ReferentialAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
@@ -163,6 +164,11 @@ export interface Model {
    * from a database without any.
    */
   readonly functions?: Readonly<Record<string, Routine>>;
+  /**
+   * Triggers on the managed tables, by `schema.table.name`; absent from a desired Model whose
+   * file has no `triggers:` (the file then leaves them as they are) and from a database without any.
+   */
+  readonly triggers?: Readonly<Record<string, Trigger>>;
 }
 
 /** A table this tool leaves alone: partitioned, a partition, or in an inheritance tree. */

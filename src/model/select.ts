@@ -34,7 +34,7 @@ export function selects(selection: Selection): (schema: string, name: string) =>
   return (schema, name) => (include.length === 0 || include.some((m) => m(schema, name))) && !exclude.some((m) => m(schema, name));
 }
 
-/** The tables, enums, sequences, views and functions `selection` chooses, and every extension; foreign keys to tables it leaves out are left out too. */
+/** The tables (with their triggers), enums, sequences, views and functions `selection` chooses, and every extension; foreign keys to tables it leaves out are left out too. */
 export function selectObjects(model: Model, selection: Selection): Selected {
   if (selection.include.length === 0 && selection.exclude.length === 0) return { model, notes: [] };
   const chosen = selects(selection);
@@ -73,6 +73,8 @@ export function selectObjects(model: Model, selection: Selection): Selected {
     if (missing) notes.push({ object: k, message: `it reads ${objectPath(missing.schema, missing.name)}, which is not pulled: the plan would drop that first` });
   }
   const functions = Object.fromEntries(Object.entries(model.functions ?? {}).filter(([, f]) => chosen(f.schema, f.name)));
+  // A trigger goes with its table.
+  const triggers = Object.fromEntries(Object.entries(model.triggers ?? {}).filter(([, t]) => objectPath(t.schema, t.table) in keptTables));
   const selected: Model = {
     schemas: [],
     enums,
@@ -81,6 +83,7 @@ export function selectObjects(model: Model, selection: Selection): Selected {
     ...(model.extensions ? { extensions: model.extensions } : {}),
     ...(model.views ? { views } : {}),
     ...(model.functions ? { functions } : {}),
+    ...(model.triggers ? { triggers } : {}),
   };
   const used = schemasInUse(selected);
   return { model: { ...selected, schemas: model.schemas.filter((s) => used.has(s) || selection.include.some((p) => p === s)) }, notes };

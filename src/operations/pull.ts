@@ -40,6 +40,7 @@ export async function pullSchema(target: Target, file: string, selection: Select
   const views = all.filter((v) => !v.materialized).length;
   const materialized = all.length - views;
   const functions = /^functions:/m.test(text) ? Object.keys(picked.model.functions ?? {}).length : 0;
+  const triggers = /^triggers:/m.test(text) ? Object.keys(picked.model.triggers ?? {}).length : 0;
   const summary = [
     counted(Object.keys(picked.model.tables).length, 'table'),
     counted(Object.keys(picked.model.enums).length, 'enum'),
@@ -48,6 +49,7 @@ export async function pullSchema(target: Target, file: string, selection: Select
     ...(views > 0 ? [counted(views, 'view')] : []),
     ...(materialized > 0 ? [counted(materialized, 'materialized view')] : []),
     ...(functions > 0 ? [counted(functions, 'function')] : []),
+    ...(triggers > 0 ? [counted(triggers, 'trigger')] : []),
   ].join(', ');
   // Materialized views are written (under `materialized_views:`), not skipped.
   const skipped = Object.entries(found.unmanaged.counts)

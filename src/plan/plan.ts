@@ -1,6 +1,7 @@
 // (current Model, desired Model, hints) -> Plan: the ordered steps both ways. Pure.
 import { diff, effectiveHints, invertHints } from '../diff/diff.js';
 import type { Change } from '../diff/changes.js';
+import { triggersAround } from '../diff/kinds/trigger.js';
 import { fingerprint } from '../model/fingerprint.js';
 import { objectPath } from '../model/identifiers.js';
 import type { Hints } from '../model/hints.js';
@@ -85,6 +86,7 @@ export function stepsFor(changes: readonly Change[], desired: Model, options: St
   const ctx: Context = {
     newTables: new Set(changes.flatMap((c) => (c.kind === 'create_table' ? [tableKey(c.table)] : []))),
     tables: desired.tables,
+    ...(desired.triggers ? { triggers: desired.triggers } : {}),
     enums: desired.enums,
     online: options.online ?? false,
     sizes: options.sizes ?? {},
@@ -215,12 +217,20 @@ export function buildPlan(input: PlanInput): Plan {
   // A file without `functions:` leaves the functions and procedures of the database as they are.
   const managesFunctions = input.desired.functions !== undefined;
   const keptFunctions = managesFunctions ? undefined : input.current.functions;
-  const wanted: Model = keptFunctions === undefined ? withViews : { ...withViews, schemas: [...new Set([...withViews.schemas, ...Object.values(keptFunctions).map((f) => f.schema)])].sort(), functions: keptFunctions };
+  const withFunctions: Model =
+    keptFunctions === undefined ? withViews : { ...withViews, schemas: [...new Set([...withViews.schemas, ...Object.values(keptFunctions).map((f) => f.schema)])].sort(), functions: keptFunctions };
+  // A file without `triggers:` leaves the triggers of the database as they are (those of a table it drops go with it).
+  const managesTriggers = input.desired.triggers !== undefined;
+  const keptTriggers =
+    managesTriggers || input.current.triggers === undefined ? undefined : Object.fromEntries(Object.entries(input.current.triggers).filter(([, t]) => withFunctions.tables[objectPath(t.schema, t.table)] !== undefined));
+  const wanted: Model = keptTriggers === undefined ? withFunctions : { ...withFunctions, triggers: keptTriggers };
   // The sequences columns keep (serial's): the downgrade must put back what the plan changes of them.
   // One an object left alone uses (a view calling nextval) is kept with its column.
   const inUse = new Set(dependents.flatMap((d) => (d.sequence ? [objectPath(d.schema, d.sequence)] : [])));
   const desired = withOwnedSequences(input.current, wanted, effectiveHints(input.current, wanted, input.hints), inUse);
-  const forward = diff(input.current, desired, input.hints, diffOptions);
+  const diffed = diff(input.current, desired, input.hints, diffOptions);
+  // Triggers on a column the plan drops or retypes are dropped first and made again last, both ways.
+  const forward = { ...diffed, changes: [...diffed.changes, ...triggersAround(diffed.changes, input.current, desired, dependents)] };
   // The way back to a database without sequences (extensions, views, functions) of their own drops those the plan makes.
   const back: Model = {
     ...input.current,
@@ -228,9 +238,12 @@ export function buildPlan(input: PlanInput): Plan {
     ...(managesExtensions && input.current.extensions === undefined ? { extensions: {} } : {}),
     ...(managesViews && input.current.views === undefined ? { views: {} } : {}),
     ...(managesFunctions && input.current.functions === undefined ? { functions: {} } : {}),
+    ...(managesTriggers && input.current.triggers === undefined ? { triggers: {} } : {}),
     managedViews: viewKinds,
   };
-  const backward = diff(desired, back, invertHints(forward.renames), diffOptions);
+  const droppedTriggers = new Set(forward.changes.flatMap((c) => (c.kind === 'drop_trigger' ? [`trigger ${objectPath(c.trigger.name)} on ${objectPath(c.trigger.schema, c.trigger.table)}`] : [])));
+  const undone = diff(desired, back, invertHints(forward.renames), diffOptions);
+  const backward = { ...undone, changes: [...undone.changes, ...triggersAround(undone.changes, desired, back, dependents)] };
   const stepOptions: StepOptions = {
     online: input.online ?? false,
     sizes: input.sizes ?? {},
@@ -240,7 +253,8 @@ export function buildPlan(input: PlanInput): Plan {
   const steps = measureToday(
     stepsFor(forward.changes, desired, {
       ...stepOptions,
-      dependents,
+      // A trigger the plan drops first is not in the way of what comes after.
+      dependents: dependents.filter((d) => !droppedTriggers.has(d.what)),
       typeDependents: input.unmanaged?.typeDependents ?? [],
       ...(input.hints.using ? { using: input.hints.using } : {}),
       ...(input.hints.backfill ? { backfill: input.hints.backfill } : {}),

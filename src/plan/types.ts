@@ -148,6 +148,8 @@ export const OPS = {
   create_function: 'add',
   replace_function: 'change',
   drop_function: 'destroy',
+  create_trigger: 'add',
+  drop_trigger: 'destroy',
   create_table: 'add',
   drop_table: 'destroy',
   rename_table: 'change',

@@ -41,6 +41,7 @@ export const DESCRIBE: { readonly [K in ObjectKind]: (o: KindObjects[K]) => stri
   index,
   foreign_key: foreignKey,
   function: (f) => f.definition,
+  trigger: (t) => t.definition,
   view: (v) =>
     `${v.materialized ? 'MATERIALIZED ' : ''}VIEW AS ${v.definition}${v.comment === null ? '' : ` (comment ${quoteLiteral(v.comment)})`}` +
     Object.values(v.materialized?.indexes ?? {})

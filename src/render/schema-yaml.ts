@@ -259,6 +259,18 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
       message: `functions: not written, so the file leaves every function as it is: ${overloaded.join(', ')} ${overloaded.length === 1 ? 'has' : 'have'} overloads, and the file holds one function per name`,
     });
   else if (functions.length > 0) doc['functions'] = Object.fromEntries(functions.map((f) => [fileName(f.schema, f.name), { sql: `${f.definition};\n` }]));
+  // Triggers as the server prints them (pg_get_triggerdef). The file holds one per name in a
+  // schema: a database with one name on two tables of a schema keeps `triggers:` out.
+  const triggers = Object.values(model.triggers ?? {});
+  const triggerNames = new Map<string, number>();
+  for (const t of triggers) triggerNames.set(fileName(t.schema, t.name), (triggerNames.get(fileName(t.schema, t.name)) ?? 0) + 1);
+  const shared = [...triggerNames].filter(([, n]) => n > 1).map(([name]) => name);
+  if (shared.length > 0)
+    notes.push({
+      object: shared[0]!,
+      message: `triggers: not written, so the file leaves every trigger as it is: ${shared.join(', ')} ${shared.length === 1 ? 'names triggers' : 'name triggers'} on more than one table, and the file holds one trigger per name in a schema`,
+    });
+  else if (triggers.length > 0) doc['triggers'] = Object.fromEntries(triggers.map((t) => [fileName(t.schema, t.name), { sql: t.definition }]));
   const document = new Document(doc);
   visit(document, {
     Pair(_key, pair: Pair, path) {

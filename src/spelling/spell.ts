@@ -20,6 +20,7 @@ import { beginSpelling, settleTexts } from './settle.js';
 import { Layout, type Piece } from './layout.js';
 import { spellViews } from './views.js';
 import { spellFunctions } from './functions.js';
+import { spellTriggers } from './triggers.js';
 /** A server message with the spelling's own names (`d$11`, `x$7`) replaced by the user's. */
 function inUserWords(message: string, names: Readonly<Record<string, string>>): string {
   return message.replace(/[a-z]+\$\d+/g, (internal) => names[internal] ?? internal);
@@ -168,10 +169,15 @@ export async function spell(db: Db, spec: Spec, current: Model, serverVersion: n
       if (views.diagnostics.length > 0) return { ok: false, diagnostics: views.diagnostics };
       spelled = { ...spelled, ...viewsModel(spec, views.spelled) };
     }
-    if (!spec.functions) return { ok: true, model: spelled };
-    const functions = await spellFunctions(db, spec, current);
-    if (functions.diagnostics.length > 0) return { ok: false, diagnostics: functions.diagnostics };
-    return { ok: true, model: { ...spelled, functions: functions.functions } };
+    if (spec.functions) {
+      const functions = await spellFunctions(db, spec, current);
+      if (functions.diagnostics.length > 0) return { ok: false, diagnostics: functions.diagnostics };
+      spelled = { ...spelled, functions: functions.functions };
+    }
+    if (!spec.triggers) return { ok: true, model: spelled };
+    const triggers = await spellTriggers(db, spec, current);
+    if (triggers.diagnostics.length > 0) return { ok: false, diagnostics: triggers.diagnostics };
+    return { ok: true, model: { ...spelled, triggers: triggers.triggers } };
   } finally {
     await db.exec('ROLLBACK');
   }

@@ -10,7 +10,7 @@ import type { Target } from '../db/target.js';
 import { diff } from '../diff/diff.js';
 import { introspect, serverVersion, type Introspection, type UsedFunction } from '../introspect/introspect.js';
 import { canonicalJson, comparable } from '../model/fingerprint.js';
-import { pathsOverlap } from '../model/identifiers.js';
+import { objectPath, pathsOverlap } from '../model/identifiers.js';
 import { noHints } from '../model/hints.js';
 import { columnNamed, tableKey, type Index, type Model, type Table, type Unmanaged } from '../model/model.js';
 import { mapModel, objectsOf, type ObjectPlace } from '../model/objects.js';
@@ -85,10 +85,22 @@ function asSpelledThere(wanted: Model, actual: Model): Model {
     wanted.functions !== undefined || actual.functions === undefined
       ? wanted
       : { ...wanted, schemas: [...new Set([...wanted.schemas, ...Object.values(actual.functions).map((f) => f.schema)])].sort(), functions: actual.functions };
-  const kept = keepUndeclaredViews(want, actual);
+  const kept = withTriggersThere(keepUndeclaredViews(want, actual), actual);
   if (kept.views === undefined) return kept;
   const views = Object.fromEntries(Object.entries(kept.views).map(([key, v]) => [key, v.unspelled && actual.views?.[key] ? { ...actual.views[key], comment: v.comment } : v]));
   return { ...kept, views };
+}
+
+/**
+ * Triggers alike: a Model without them keeps those there (of its tables); one the planning could
+ * not spell (its table was new) stands for the one `actual` has under its key.
+ */
+function withTriggersThere(wanted: Model, actual: Model): Model {
+  if (wanted.triggers === undefined) {
+    if (actual.triggers === undefined) return wanted;
+    return { ...wanted, triggers: Object.fromEntries(Object.entries(actual.triggers).filter(([, t]) => wanted.tables[objectPath(t.schema, t.table)] !== undefined)) };
+  }
+  return { ...wanted, triggers: Object.fromEntries(Object.entries(wanted.triggers).map(([key, t]) => [key, t.searchPath !== undefined && actual.triggers?.[key] ? actual.triggers[key] : t])) };
 }
 
 /** The steps that take `actual` to `want`, both settled (see above), keeping the schemas `occupied` holds objects in. Pure. */

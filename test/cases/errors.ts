@@ -760,6 +760,46 @@ materialized_views:
 `,
     errors: [{ line: 3, code: 'bad_expression', message: 'function "public.f": type no_such_type does not exist' }],
   },
+  // Triggers (`triggers:`): exactly one CREATE TRIGGER of the key's name on a table of `tables:`, at its line; what the server refuses.
+  {
+    name: 'a trigger that is not one CREATE TRIGGER on a table of the file, each at its line',
+    desired: `tables:
+  t:
+    columns:
+      id: integer
+triggers:
+  two:
+    sql: |
+      CREATE TRIGGER two BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f();
+      CREATE TRIGGER three BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f();
+  tab: { sql: "CREATE TABLE tab (id integer)" }
+  other: { sql: "CREATE TRIGGER someone_else BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()" }
+  elsewhere: { sql: "CREATE TRIGGER elsewhere BEFORE UPDATE ON u FOR EACH ROW EXECUTE FUNCTION f()" }
+  strict: { sql: "CREATE CONSTRAINT TRIGGER strict AFTER UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()" }
+  billing.moved: { sql: "CREATE TRIGGER moved BEFORE UPDATE ON public.t FOR EACH ROW EXECUTE FUNCTION f()" }
+`,
+    errors: [
+      { line: 9, col: 7, code: 'bad_expression', message: 'trigger "public.two": this is 2 statements: write exactly one CREATE TRIGGER' },
+      { line: 10, col: 16, code: 'bad_expression', message: 'trigger "public.tab": this is CREATE TABLE, not a CREATE TRIGGER' },
+      { line: 11, col: 33, code: 'bad_name', message: 'trigger "public.other": the statement makes trigger "someone_else", not "other"' },
+      { line: 12, col: 64, code: 'bad_reference', message: 'trigger "public.elsewhere": table public.u is not under `tables:`' },
+      { line: 13, col: 19, code: 'bad_expression', message: 'trigger "public.strict": this is a CREATE CONSTRAINT TRIGGER, which schema does not manage: write a plain CREATE TRIGGER' },
+      { line: 14, col: 64, code: 'bad_name', message: 'trigger "billing.moved": its table is in schema "public", not "billing"' },
+    ],
+  },
+  {
+    name: 'a trigger the server refuses on a table that exists, at its SQL',
+    before: 'CREATE TABLE t (id integer);',
+    desired: `tables:
+  t:
+    columns:
+      id: integer
+triggers:
+  g:
+    sql: CREATE TRIGGER g BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION no_such_function()
+`,
+    errors: [{ line: 7, code: 'bad_expression', message: 'trigger "public.g": function no_such_function() does not exist' }],
+  },
 ];
 
 const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `c${i + 1}`);

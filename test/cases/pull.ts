@@ -140,6 +140,20 @@ CREATE FUNCTION add(a numeric, b numeric) RETURNS numeric LANGUAGE sql IMMUTABLE
     adoptOnly: true,
   },
   {
+    name: 'triggers: one stamping rows before an update, one auditing inserts and deletes in another schema, one with a WHEN condition',
+    sql: `
+CREATE SCHEMA audit;
+CREATE TABLE orders (id integer PRIMARY KEY, total numeric(10,2) NOT NULL, changed_at timestamptz);
+CREATE TABLE audit.log (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, what text NOT NULL);
+CREATE TABLE audit.accounts (id integer PRIMARY KEY, balance integer NOT NULL DEFAULT 0);
+CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.changed_at := now(); RETURN NEW; END $$;
+CREATE FUNCTION audit.note() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit.log (what) VALUES (TG_OP); RETURN NULL; END $$;
+CREATE TRIGGER orders_stamp BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION stamp();
+CREATE TRIGGER orders_big AFTER INSERT ON orders FOR EACH ROW WHEN (NEW.total > 1000) EXECUTE FUNCTION audit.note();
+CREATE TRIGGER accounts_note AFTER INSERT OR DELETE ON audit.accounts FOR EACH STATEMENT EXECUTE FUNCTION audit.note();
+`,
+  },
+  {
     name: 'a shop with materialized views: one with a unique and a descending index and a comment, one on a view, one never refreshed',
     sql: `
 CREATE TABLE sale (id bigint PRIMARY KEY, sold_on date NOT NULL, amount numeric(10,2) NOT NULL);

@@ -166,8 +166,8 @@ export async function runPlanCase(c: PlanCase, databases: Databases = serverData
     });
     // A file without `extensions:` leaves the database's extensions as they are: they exist in this database alone.
     await expectSchema(s.db, direct, 'the same as a database built directly from the YAML', (m) => {
-      // So are its views and functions: a file without `views:` (`functions:`) keeps them, and they exist in this database alone.
-      const { extensions, views, functions, ...rest } = m;
+      // So are its views, functions and triggers: a file without `views:` (`functions:`, `triggers:`) keeps them, and they exist in this database alone.
+      const { extensions, views, functions, triggers, ...rest } = m;
       const keptViews = new Set(direct.views === undefined ? Object.values(views ?? {}).map((v) => v.schema) : []);
       const keptFunctions = new Set(direct.functions === undefined ? Object.values(functions ?? {}).map((f) => f.schema) : []);
       return {
@@ -176,6 +176,7 @@ export async function runPlanCase(c: PlanCase, databases: Databases = serverData
         ...(direct.extensions !== undefined && extensions !== undefined ? { extensions } : {}),
         ...(direct.views !== undefined && views !== undefined ? { views } : {}),
         ...(direct.functions !== undefined && functions !== undefined ? { functions } : {}),
+        ...(direct.triggers !== undefined && triggers !== undefined ? { triggers } : {}),
       };
     });
 

@@ -15,6 +15,7 @@ import { sameTable } from './table.js';
 import { sameUnique } from './unique.js';
 import { sameView } from './view.js';
 import { sameRoutine } from './function.js';
+import { sameTrigger } from './trigger.js';
 
 export const SAME: { readonly [K in ObjectKind]: (a: KindObjects[K], b: KindObjects[K]) => boolean } = {
   schema: sameSchema,
@@ -32,4 +33,5 @@ export const SAME: { readonly [K in ObjectKind]: (a: KindObjects[K], b: KindObje
   foreign_key: sameForeignKey,
   view: sameView,
   function: sameRoutine,
+  trigger: sameTrigger,
 };

@@ -6,6 +6,7 @@
 import { objectPath, qualify } from '../../model/identifiers.js';
 import type { Table } from '../../model/model.js';
 import { BODIES_UNCHECKED, routinePath, type Routine } from '../../model/routine.js';
+import { triggerPath, type Trigger } from '../../model/trigger.js';
 import { SCHEMA, and, draft, type Context } from '../drafts.js';
 import type { Hazard } from '../types.js';
 import type { KindPlanner } from './registry.js';
@@ -19,9 +20,10 @@ const dropSql = (r: Routine): string => `DROP ${r.procedure ? 'PROCEDURE' : 'FUN
  * (as the server spells them: `public.add(`), for people. PostgreSQL refuses to drop a
  * function they call, so a step dropping it is certain to fail.
  */
-function callers(r: Routine, tables: Readonly<Record<string, Table>>): string[] {
+function callers(r: Routine, tables: Readonly<Record<string, Table>>, triggers: Readonly<Record<string, Trigger>>): string[] {
   const call = `${qualify(r.schema, r.name)}(`;
   const out: string[] = [];
+  for (const t of Object.values(triggers)) if (t.definition.includes(`EXECUTE FUNCTION ${call}`)) out.push(`trigger ${triggerPath(t)}`);
   for (const t of Object.values(tables)) {
     for (const c of t.columns) if (c.default?.includes(call)) out.push(`the default of column ${objectPath(t.schema, t.name, c.name)}`);
     for (const k of Object.values(t.checks)) if (k.definition.includes(call)) out.push(`check ${objectPath(t.schema, t.name, k.name)}`);
@@ -31,12 +33,12 @@ function callers(r: Routine, tables: Readonly<Record<string, Table>>): string[] 
 }
 
 function calledBy(r: Routine, ctx: Context, how: string): Hazard[] {
-  const found = callers(r, ctx.tables);
+  const found = callers(r, ctx.tables, ctx.triggers ?? {});
   if (found.length === 0) return [];
   return [
     {
       code: 'may_fail',
-      message: `${and(found)} ${found.length === 1 ? 'calls' : 'call'} ${what(r)} ${routinePath(r)}, so PostgreSQL refuses to ${how} it: change ${found.length === 1 ? 'it' : 'them'} under \`tables:\` first, or keep the ${what(r)} under \`functions:\`, then plan again`,
+      message: `${and(found)} ${found.length === 1 ? 'calls' : 'call'} ${what(r)} ${routinePath(r)}, so PostgreSQL refuses to ${how} it: change ${found.length === 1 ? 'it' : 'them'} under \`tables:\` (\`triggers:\`) first, or keep the ${what(r)} under \`functions:\`, then plan again`,
       fails: true,
     },
   ];

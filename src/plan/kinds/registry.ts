@@ -18,6 +18,7 @@ import { table } from './table.js';
 import { unique } from './unique.js';
 import { view } from './view.js';
 import { routine } from './function.js';
+import { trigger } from './trigger.js';
 
 /** The planner of one kind: a handler for each of its Change kinds. */
 export type KindPlanner<K extends ObjectKind> = { readonly [C in KindChanges[K]]: Handler<C> };
@@ -37,6 +38,7 @@ export const PLANNERS: { readonly [K in ObjectKind]: KindPlanner<K> } = {
   foreign_key: foreignKey,
   view,
   function: routine,
+  trigger,
 };
 
 /** Every Change kind's handler, from the planners of the kinds (a Change kind missing here does not compile). */
@@ -55,4 +57,5 @@ export const handlers: Handlers = {
   ...PLANNERS.foreign_key,
   ...PLANNERS.view,
   ...PLANNERS.function,
+  ...PLANNERS.trigger,
 };
