@@ -300,6 +300,48 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     says: 'WITH query "d" changes data: a view only reads',
   },
   {
+    // Making a function runs nothing of its body (check_function_bodies is off while it is spelled).
+    name: 'a function whose body drops a table, sleeps, reads the secrets and another session',
+    yaml: ({ pid }) =>
+      `${fileWith('')}functions:
+  evil:
+    sql: ${JSON.stringify(`CREATE FUNCTION evil() RETURNS text LANGUAGE sql AS $$ DROP TABLE public.victim; SELECT pg_sleep(60)::text || pg_read_file('/etc/passwd') || (SELECT string_agg(s, ',') FROM public.secrets) || pg_terminate_backend(${pid})::text $$`)}
+`,
+    exit: 0,
+  },
+  {
+    name: 'a function statement that ends and another statement follows',
+    yaml: () => `${fileWith('')}functions:
+  f:
+    sql: "CREATE FUNCTION f() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$; DROP TABLE public.victim"
+`,
+    exit: 1,
+    says: 'this is 2 statements: write exactly one CREATE FUNCTION or CREATE PROCEDURE',
+  },
+  {
+    // A trigger is made on the real table to be spelled, in the rolled-back transaction: its WHEN and its function run for no row.
+    name: 'a trigger on a table with rows, whose WHEN sleeps and whose function deletes',
+    yaml: ({ pid }) =>
+      `${fileWith('')}functions:
+  wipe:
+    sql: ${JSON.stringify('CREATE FUNCTION wipe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM public.victim; RETURN NEW; END $$')}
+triggers:
+  t_wipe:
+    sql: ${JSON.stringify(`CREATE TRIGGER t_wipe BEFORE INSERT OR UPDATE ON t FOR EACH ROW WHEN (pg_sleep(60) IS NULL AND pg_terminate_backend(${pid})) EXECUTE FUNCTION public.wipe()`)}
+`,
+    exit: 0,
+  },
+  {
+    // Its function exists, so the trigger is spelled on table t itself, in the rolled-back transaction.
+    name: 'a trigger spelled on a table with rows, whose WHEN sleeps and kills another session',
+    yaml: ({ pid }) =>
+      `${fileWith('')}triggers:
+  t_spy:
+    sql: ${JSON.stringify(`CREATE TRIGGER t_spy BEFORE UPDATE ON t FOR EACH ROW WHEN (pg_sleep(60) IS NULL AND pg_terminate_backend(${pid})) EXECUTE FUNCTION suppress_redundant_updates_trigger()`)}
+`,
+    exit: 0,
+  },
+  {
     name: 'an expression of 100 KB, nested 12,500 deep',
     yaml: () => fileWith(check(`n > ${Array.from({ length: 12_500 }, (_x, i) => `(${i} + `).join('')}0${')'.repeat(12_500)}`)),
     exit: 1,
