@@ -10,10 +10,8 @@ import { BODIES_UNCHECKED, routinePath, type Routine } from '../model/routine.js
 import type { Diagnostic, Position } from '../desired/diagnostics.js';
 import type { Spec } from '../desired/spec.js';
 import type { Model } from '../model/model.js';
-import { DbError, type Db } from '../db/db.js';
-
-/** SQLSTATE classes of the connection, the server or its resources: not the file's doing. */
-const NOT_THE_FILE = ['08', '53', '57', '58', 'XX', '25'];
+import type { Db } from '../db/db.js';
+import { attempt } from './attempt.js';
 
 /**
  * The file's new functions (no function of their name in the database) that a column default
@@ -35,16 +33,15 @@ export function functionSpellingSetup(spec: Spec, current: Model): Array<{ reado
 async function newEnums(db: Db, spec: Spec, current: Model): Promise<void> {
   for (const e of spec.enums) {
     if (current.enums[objectPath(e.schema, e.name)]) continue;
-    await db.exec('SAVEPOINT spelling_enum');
-    try {
-      await db.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(e.schema)}`);
-      await db.query(`CREATE TYPE ${qualify(e.schema, e.name)} AS ENUM (${e.values.map((v) => quoteLiteral(v.value)).join(', ')})`);
-      await db.exec('RELEASE SAVEPOINT spelling_enum');
-    } catch (error) {
-      const code = error instanceof DbError ? (error.code ?? '') : '';
-      if (NOT_THE_FILE.some((c) => code.startsWith(c))) throw error;
-      await db.exec('ROLLBACK TO SAVEPOINT spelling_enum; RELEASE SAVEPOINT spelling_enum');
-    }
+    await attempt(
+      db,
+      'spelling_enum',
+      async () => {
+        await db.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(e.schema)}`);
+        await db.query(`CREATE TYPE ${qualify(e.schema, e.name)} AS ENUM (${e.values.map((v) => quoteLiteral(v.value)).join(', ')})`);
+      },
+      { keep: true },
+    );
   }
 }
 
@@ -57,31 +54,28 @@ export async function spellFunctions(db: Db, spec: Spec, current: Model): Promis
   await newEnums(db, spec, current);
   for (const f of spec.functions ?? []) {
     const temp = `schema_fn_spell_${++n}`;
-    await db.exec('SAVEPOINT spelling_function');
-    try {
+    const tried = await attempt(db, 'spelling_function', async () => {
       await db.query(BODIES_UNCHECKED);
       await db.query(f.sql(`pg_temp.${quoteIdent(temp)}`));
-      const rows = await db.query<RoutineRow>(routineByNameSql(), [temp]);
-      await db.exec('ROLLBACK TO SAVEPOINT spelling_function; RELEASE SAVEPOINT spelling_function');
-      for (const row of rows) {
+      return db.query<RoutineRow>(routineByNameSql(), [temp]);
+    });
+    if (tried.ok) {
+      for (const row of tried.value) {
         const header = new RegExp(`^(\\s*CREATE OR REPLACE (?:FUNCTION|PROCEDURE) )[^(]*\\b${temp}\\(`);
         const r = buildRoutine({ ...row, schema: f.schema, name: f.name });
         const spelled: Routine = { ...r, definition: r.definition.replace(header, `$1${qualify(f.schema, f.name)}(`) };
         functions[routinePath(spelled)] = spelled;
       }
-    } catch (error) {
-      const code = error instanceof DbError ? (error.code ?? '') : '';
-      if (NOT_THE_FILE.some((c) => code.startsWith(c))) throw error;
-      await db.exec('ROLLBACK TO SAVEPOINT spelling_function; RELEASE SAVEPOINT spelling_function');
-      const message = (error instanceof Error ? error.message : String(error)).replaceAll(`pg_temp.${temp}`, objectPath(f.schema, f.name)).replaceAll(temp, f.name);
-      diagnostics.push({
-        ...f.sqlPos,
-        file: f.sqlPos.file || spec.file,
-        code: 'bad_expression',
-        message: `function "${objectPath(f.schema, f.name)}": ${message}`,
-        hint: 'the server refuses this statement: correct it (names are read with an empty search_path: types of your own need their schema)',
-      });
+      continue;
     }
+    const message = tried.message.replaceAll(`pg_temp.${temp}`, objectPath(f.schema, f.name)).replaceAll(temp, f.name);
+    diagnostics.push({
+      ...f.sqlPos,
+      file: f.sqlPos.file || spec.file,
+      code: 'bad_expression',
+      message: `function "${objectPath(f.schema, f.name)}": ${message}`,
+      hint: 'the server refuses this statement: correct it (names are read with an empty search_path: types of your own need their schema)',
+    });
   }
   return { functions, diagnostics };
 }

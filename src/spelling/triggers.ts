@@ -13,10 +13,11 @@ import { triggerPath, type Trigger } from '../model/trigger.js';
 import type { Diagnostic } from '../desired/diagnostics.js';
 import type { Spec } from '../desired/spec.js';
 import type { SpecTrigger } from '../desired/triggers.js';
-import { DbError, type Db } from '../db/db.js';
+import type { Db } from '../db/db.js';
+import { attempt } from './attempt.js';
 
-/** SQLSTATE classes of the connection, the server or its resources, and a lock not granted in time on the table: not the file's doing. */
-const NOT_THE_FILE = ['08', '53', '57', '58', 'XX', '25', '55P03'];
+/** A lock on the table not granted in time: the server's, not a fault of the file. */
+const LOCK_NOT_AVAILABLE = '55P03';
 
 /** Its table exists with the columns the file gives it, and the file makes no function the database lacks: a failure is the file's to fix. */
 function onSteadyGround(t: SpecTrigger, spec: Spec, current: Model): boolean {
@@ -48,32 +49,30 @@ export async function spellTriggers(db: Db, spec: Spec, current: Model): Promise
     }
     const temp = `schema_trg_spell_${++n}`;
     const table = qualify(t.schema, t.table);
-    await db.exec('SAVEPOINT spelling_trigger');
-    try {
-      await db.query(`SET LOCAL search_path = ${quoteIdent(t.schema)}`);
-      await db.query(t.sql(temp, table));
-      await db.query("SET LOCAL search_path = ''");
-      const rows = await db.query<{ definition: string }>(triggerDefinitionSql(), [table, temp]);
-      await db.exec('ROLLBACK TO SAVEPOINT spelling_trigger; RELEASE SAVEPOINT spelling_trigger');
-      const definition = (rows[0]?.definition ?? '').trim().replace(new RegExp(`^CREATE TRIGGER ${temp} `), `CREATE TRIGGER ${quoteIdent(t.name)} `);
+    const tried = await attempt(
+      db,
+      'spelling_trigger',
+      async () => {
+        await db.query(`SET LOCAL search_path = ${quoteIdent(t.schema)}`);
+        await db.query(t.sql(temp, table));
+        await db.query("SET LOCAL search_path = ''");
+        const rows = await db.query<{ definition: string }>(triggerDefinitionSql(), [table, temp]);
+        return rows[0]?.definition ?? '';
+      },
+      { alsoNotTheFile: [LOCK_NOT_AVAILABLE] },
+    );
+    if (tried.ok) {
+      const definition = tried.value.trim().replace(new RegExp(`^CREATE TRIGGER ${temp} `), `CREATE TRIGGER ${quoteIdent(t.name)} `);
       triggers[triggerPath(t)] = { kind: 'trigger', schema: t.schema, table: t.table, name: t.name, definition };
-    } catch (error) {
-      const code = error instanceof DbError ? (error.code ?? '') : '';
-      if (NOT_THE_FILE.some((c) => code.startsWith(c))) throw error;
-      await db.exec('ROLLBACK TO SAVEPOINT spelling_trigger; RELEASE SAVEPOINT spelling_trigger');
-      if (!onSteadyGround(t, spec, current)) {
-        triggers[triggerPath(t)] = asWritten(t);
-        continue;
-      }
-      const message = (error instanceof Error ? error.message : String(error)).replaceAll(temp, t.name);
+    } else if (!onSteadyGround(t, spec, current)) triggers[triggerPath(t)] = asWritten(t);
+    else
       diagnostics.push({
         ...t.sqlPos,
         file: t.sqlPos.file || spec.file,
         code: 'bad_expression',
-        message: `trigger "${objectPath(t.schema, t.name)}": ${message}`,
+        message: `trigger "${objectPath(t.schema, t.name)}": ${tried.message.replaceAll(temp, t.name)}`,
         hint: `the server refuses this statement: correct it (names are read in schema "${t.schema}", the schema of its table)`,
       });
-    }
   }
   return { triggers, diagnostics };
 }

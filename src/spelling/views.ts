@@ -13,10 +13,8 @@ import type { Diagnostic } from '../desired/diagnostics.js';
 import { suggestion } from '../desired/did-you-mean.js';
 import type { Spec } from '../desired/spec.js';
 import type { SpecView } from '../desired/views.js';
-import { DbError, type Db } from '../db/db.js';
-
-/** SQLSTATE classes of the connection, the server or its resources: not the file's doing. */
-const NOT_THE_FILE = ['08', '53', '57', '58', 'XX', '25'];
+import type { Db } from '../db/db.js';
+import { attempt } from './attempt.js';
 
 /**
  * The view reads only what exists today and what the file leaves as it is (same tables with
@@ -100,30 +98,25 @@ export async function spellViews(db: Db, spec: Spec, current: Model, desired: Mo
       continue;
     }
     const temp = `schema_view$${++n}`;
-    await db.exec('SAVEPOINT spelling_view');
-    try {
+    // Read, it is given back with its locks: a file of many views stays within the lock budget.
+    const tried = await attempt(db, 'spelling_view', async () => {
       await db.query(`CREATE TEMPORARY VIEW ${quoteIdent(temp)} AS ${v.sql}`);
       const [row] = await db.query<ViewRow>(viewByOidSql(), [`pg_temp.${quoteIdent(temp)}`]);
-      // Read, it is given back with its locks: a file of many views stays within the lock budget.
-      await db.exec('ROLLBACK TO SAVEPOINT spelling_view; RELEASE SAVEPOINT spelling_view');
-      const view = row ? { ...buildView(row), schema: v.schema, name: v.name, comment: v.comment } : null;
+      return row;
+    });
+    if (tried.ok) {
+      const view = tried.value ? { ...buildView(tried.value), schema: v.schema, name: v.name, comment: v.comment } : null;
       if (view) diagnostics.push(...unknownIndexColumns(v, view, spec.file));
       if (view && !changing) spelled.set(path, view);
       else if (view && today && view.definition === today.definition) spelled.set(path, asToday());
-    } catch (error) {
-      const code = error instanceof DbError ? (error.code ?? '') : '';
-      if (NOT_THE_FILE.some((c) => code.startsWith(c))) throw error;
-      await db.exec('ROLLBACK TO SAVEPOINT spelling_view; RELEASE SAVEPOINT spelling_view');
-      if (onSteadyGround(v, spec, current)) {
-        const message = (error instanceof Error ? error.message : String(error)).replaceAll(temp, v.name);
-        diagnostics.push({
-          ...v.sqlPos,
-          file: v.sqlPos.file || spec.file,
-          code: 'bad_expression',
-          message: `view "${path}": ${message}`,
-          hint: 'the server refuses this SELECT: correct it (names are read with an empty search_path; functions and types of your own need their schema)',
-        });
-      }
+    } else if (onSteadyGround(v, spec, current)) {
+      diagnostics.push({
+        ...v.sqlPos,
+        file: v.sqlPos.file || spec.file,
+        code: 'bad_expression',
+        message: `view "${path}": ${tried.message.replaceAll(temp, v.name)}`,
+        hint: 'the server refuses this SELECT: correct it (names are read with an empty search_path; functions and types of your own need their schema)',
+      });
     }
   }
   return { spelled, diagnostics };
