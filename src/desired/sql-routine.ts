@@ -2,9 +2,8 @@
 // PostgreSQL parser: exactly one CREATE [OR REPLACE] FUNCTION or PROCEDURE, and where its name
 // is written, so the name can be made the file's key (and a stand-in name while the server
 // spells it). Never executes anything.
-import { parseSync, scanSync } from 'libpg-query';
 import { qualify } from '../model/identifiers.js';
-import { parserErrorAt, type Checked } from './sql-text.js';
+import { charOffset, parseOneStatement, type Checked } from './sql-text.js';
 
 export interface CheckedRoutine {
   readonly procedure: boolean;
@@ -16,40 +15,16 @@ export interface CheckedRoutine {
   readonly named: (name: string) => string;
 }
 
-/** Parser offsets are in UTF-8 bytes; user positions are in characters. */
-const charOffset = (text: string, byteOffset: number): number => Buffer.from(text, 'utf8').subarray(0, Math.max(0, byteOffset)).toString('utf8').length;
-
 /** The text of a function or procedure: exactly one CREATE FUNCTION or CREATE PROCEDURE statement. */
 export function checkRoutine(text: string): Checked<CheckedRoutine> {
-  let tokens: readonly { start: number; end: number; text: string }[];
-  try {
-    tokens = scanSync(text).tokens;
-  } catch {
-    return { ok: false, error: parserErrorAt(text) };
-  }
-  if (tokens.length === 0) return { ok: false, error: { message: 'the SQL is empty: write one CREATE FUNCTION or CREATE PROCEDURE', offset: 0 } };
-  const last = tokens.at(-1)!;
-  const body = last.text === ';' ? text.slice(0, charOffset(text, last.start)) : text;
-  let parsed: { stmts?: readonly { stmt?: Record<string, unknown>; stmt_location?: number }[] };
-  try {
-    parsed = parseSync(body) as typeof parsed;
-  } catch {
-    return { ok: false, error: parserErrorAt(body) };
-  }
-  const stmts = parsed.stmts ?? [];
-  if (stmts.length !== 1) return { ok: false, error: { message: `this is ${stmts.length} statements: write exactly one CREATE FUNCTION or CREATE PROCEDURE`, offset: charOffset(body, stmts[1]?.stmt_location ?? 0) } };
-  const stmt = stmts[0]!.stmt?.['CreateFunctionStmt'] as { is_procedure?: boolean; funcname?: readonly { String?: { sval?: string } }[] } | undefined;
-  if (!stmt) {
-    const kind = Object.keys(stmts[0]!.stmt ?? {})[0] ?? 'statement';
-    const said =
-      kind === 'CreateStmt'
-        ? 'CREATE TABLE'
-        : kind
-            .replace(/Stmt$/, '')
-            .replace(/([a-z])([A-Z])/g, '$1 $2')
-            .toUpperCase();
-    return { ok: false, error: { message: `this is ${said}, not a CREATE FUNCTION or CREATE PROCEDURE`, offset: charOffset(body, stmts[0]!.stmt_location ?? 0) } };
-  }
+  const one = parseOneStatement<{ is_procedure?: boolean; funcname?: readonly { String?: { sval?: string } }[] }>(
+    text,
+    'CreateFunctionStmt',
+    'CREATE FUNCTION or CREATE PROCEDURE',
+    'write one CREATE FUNCTION or CREATE PROCEDURE',
+  );
+  if (!one.ok) return one;
+  const { tokens, body, stmt } = one.value;
   // The name is every token between FUNCTION (or PROCEDURE) and the first `(`.
   const keyword = tokens.findIndex((t) => /^(function|procedure)$/i.test(t.text));
   const open = tokens.findIndex((t, i) => i > keyword && t.text === '(');

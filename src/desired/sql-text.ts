@@ -21,7 +21,7 @@ export interface ColumnReference {
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: TextError };
 
 /** Parser offsets are in UTF-8 bytes; user positions are in characters. */
-function charOffset(text: string, byteOffset: number): number {
+export function charOffset(text: string, byteOffset: number): number {
   return Buffer.from(text, 'utf8').subarray(0, Math.max(0, byteOffset)).toString('utf8').length;
 }
 
@@ -308,3 +308,48 @@ export const checkSelect = remembered((text: string): Checked<CheckedSelect> => 
   for (const at of [...new Set(inserts)].sort((a, b) => b - a)) qualified = `${qualified.slice(0, at)}public.${qualified.slice(at)}`;
   return { ok: true, value: { text: qualified.trim(), reads: [...reads.values()] } };
 });
+
+/** One statement as parsed: its tokens, its text without a final `;`, and its node. */
+export interface OneStatement<T> {
+  readonly tokens: readonly { readonly start: number; readonly end: number; readonly text: string }[];
+  readonly body: string;
+  readonly stmt: T;
+}
+
+/**
+ * Check that `text` is exactly one statement whose parse node is `node` (`CreateFunctionStmt`);
+ * a final `;` is allowed. `what` names it for people (`CREATE TRIGGER`), `empty` is what to write
+ * instead of nothing. Never executes anything.
+ */
+export function parseOneStatement<T>(text: string, node: string, what: string, empty = `write exactly one ${what}`): Checked<OneStatement<T>> {
+  let tokens: OneStatement<T>['tokens'];
+  try {
+    tokens = scanSync(text).tokens;
+  } catch {
+    return { ok: false, error: parserErrorAt(text) };
+  }
+  if (tokens.length === 0) return { ok: false, error: { message: `the SQL is empty: ${empty}`, offset: 0 } };
+  const last = tokens.at(-1)!;
+  const body = last.text === ';' ? text.slice(0, charOffset(text, last.start)) : text;
+  let parsed: { stmts?: readonly { stmt?: Record<string, unknown>; stmt_location?: number }[] };
+  try {
+    parsed = parseSync(body) as typeof parsed;
+  } catch {
+    return { ok: false, error: parserErrorAt(body) };
+  }
+  const stmts = parsed.stmts ?? [];
+  if (stmts.length !== 1) return { ok: false, error: { message: `this is ${stmts.length} statements: write exactly one ${what}`, offset: charOffset(body, stmts[1]?.stmt_location ?? 0) } };
+  const stmt = stmts[0]!.stmt?.[node] as T | undefined;
+  if (!stmt) {
+    const kind = Object.keys(stmts[0]!.stmt ?? {})[0] ?? 'statement';
+    const said =
+      kind === 'CreateStmt'
+        ? 'CREATE TABLE'
+        : kind
+            .replace(/Stmt$/, '')
+            .replace(/([a-z])([A-Z])/g, '$1 $2')
+            .toUpperCase();
+    return { ok: false, error: { message: `this is ${said}, not a ${what}`, offset: charOffset(body, stmts[0]!.stmt_location ?? 0) } };
+  }
+  return { ok: true, value: { tokens, body, stmt } };
+}
