@@ -1,7 +1,7 @@
 // Catalog rows -> Model. Pure: unit-tested without a server.
 import { objectPath } from '../model/identifiers.js';
 import type { Check, Column, Dependent, ForeignKey, Index, Model, PrimaryKey, Table, TypeDependent, Unique, Unmanaged } from '../model/model.js';
-import type { CatalogRows, DependentRow, ExtensionRow, FunctionRow, OccupiedSchemaRow, TableRow, TakenNameRow, TypeDependentRow, UnmanagedRow, UnmanagedTableRow } from './catalog.js';
+import type { CatalogRows, DependentRow, ExtensionRow, OccupiedSchemaRow, TableRow, TakenNameRow, TypeDependentRow, UnmanagedRow, UnmanagedTableRow } from './catalog.js';
 import { buildColumn } from './kinds/column.js';
 import { buildConstraint } from './kinds/constraint.js';
 import { buildEnums } from './kinds/enum.js';
@@ -170,8 +170,13 @@ export interface UsedFunction {
   readonly called: boolean;
 }
 
-export function buildUsedFunction(row: FunctionRow): UsedFunction {
-  return { signature: `${objectPath(row.schema, row.name)}(${row.arguments})`, definition: row.definition, called: row.called ?? true };
+/** The user's functions; a plain function's definition is the one the routines' query read. */
+function buildUsedFunctions(rows: CatalogRows): UsedFunction[] {
+  const definitions = new Map((rows.routines ?? []).map((r) => [`${objectPath(r.schema, r.name)}(${r.identity})`, r.definition]));
+  return (rows.functions ?? []).map((row) => {
+    const signature = `${objectPath(row.schema, row.name)}(${row.arguments})`;
+    return { signature, definition: row.definition ?? definitions.get(signature) ?? '', called: row.called ?? true };
+  });
 }
 
 /** The Model's `extensions`, only when the database has any besides plpgsql (so Models without them do not change). */
@@ -209,7 +214,7 @@ export function buildIntrospection(rows: CatalogRows): Introspection {
     extensionUpdates: new Set((rows.extension_updates ?? []).map((u) => `${u.name}\u0000${u.source}\u0000${u.target}`)),
     extensionTypes: extensionTypes(rows),
     availableExtensions: (rows.available_extensions ?? []).map((a) => ({ name: a.name, version: a.default_version, schema: a.schema ?? rows.current_schema ?? 'public' })),
-    functions: (rows.functions ?? []).map(buildUsedFunction),
+    functions: buildUsedFunctions(rows),
     indexDefinitions: Object.fromEntries(rows.indexes.flatMap((i) => (i.definition ? [[objectPath(i.schema, i.table, i.name), i.definition]] : []))),
   };
 }

@@ -57,8 +57,11 @@ export interface FunctionRow {
   readonly name: string;
   /** As pg_get_function_identity_arguments prints them: `a integer, b text`. */
   readonly arguments: string;
-  /** pg_get_functiondef: one CREATE OR REPLACE FUNCTION statement. */
-  readonly definition: string;
+  /**
+   * pg_get_functiondef: one CREATE OR REPLACE FUNCTION statement. Null for a plain function,
+   * whose routine row (introspect/kinds/function.ts) has it: the catalog reads it once.
+   */
+  readonly definition: string | null;
   /** A default, generated column, check or index of a managed table calls it (absent in rows read by older code: true). */
   readonly called?: boolean;
 }
@@ -343,12 +346,13 @@ export function typeNamesSql(): string {
  * columns, checks or index expressions of managed tables call it: a copy of the schema needs
  * those first, and the functions they call in turn, which the catalog does not record for a
  * body written as text (so every one is read). In creation order, which puts a function
- * before those made after it.
+ * before those made after it. The definition of a plain function is read once, by the routines'
+ * query; only window functions, which that query leaves out, have theirs here.
  */
 export function usedFunctionsSql(): string {
   const cls = (name: string): string => `'pg_catalog.${name}'::regclass`;
   return `SELECT n.nspname AS schema, p.proname AS name, pg_catalog.pg_get_function_identity_arguments(p.oid) AS arguments,
-      pg_catalog.pg_get_functiondef(p.oid) AS definition,
+      CASE WHEN p.prokind = 'w' THEN pg_catalog.pg_get_functiondef(p.oid) END AS definition,
       EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
         LEFT JOIN pg_catalog.pg_attrdef ad ON d.classid = ${cls('pg_attrdef')} AND ad.oid = d.objid
         LEFT JOIN pg_catalog.pg_constraint con ON d.classid = ${cls('pg_constraint')} AND con.oid = d.objid

@@ -4,15 +4,8 @@
 import { normalRoutineDefinition, routinePath, type Routine } from '../../model/routine.js';
 import { notExtensionMember, schemaFilter, type Scope } from '../scope.js';
 
-export interface RoutineRow {
-  readonly schema: string;
-  readonly name: string;
-  readonly procedure: boolean;
-  readonly identity: string;
-  readonly arguments: string;
-  readonly result: string | null;
-  readonly definition: string;
-}
+/** A row: the Model's fields, with pg_get_functiondef's text as printed (buildRoutine trims it). */
+export type RoutineRow = Omit<Routine, 'kind'>;
 
 const columns = `n.nspname AS schema, p.proname AS name, p.prokind = 'p' AS procedure,
       pg_catalog.pg_get_function_identity_arguments(p.oid) AS identity, pg_catalog.pg_get_function_arguments(p.oid) AS arguments,
