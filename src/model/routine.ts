@@ -28,3 +28,18 @@ export const normalRoutineDefinition = (text: string): string => text.trim().rep
 
 /** Run before making one: bodies are checked when called, not when made (as pg_dump makes them), so a body may read what is made after it. */
 export const BODIES_UNCHECKED = 'SET LOCAL check_function_bodies = off';
+
+/** A name as the server prints it in a signature: quoted ("" for a quote) or plain. */
+const IDENT = String.raw`"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*`;
+const QUALIFIED = new RegExp(`(${IDENT})\\.(${IDENT})`, 'g');
+const unquote = (name: string): string => (name.startsWith('"') ? name.slice(1, -1).replaceAll('""', '"') : name);
+
+/**
+ * The qualified names in a function's signature (its arguments and result, printed under an
+ * empty search_path): the tables whose row types it takes or returns (`SETOF public.t`), which
+ * must exist before it is made and outlive it. Other names it finds (a type, a function called
+ * by a parameter's default) only order it more strictly.
+ */
+export function signatureNames(r: Pick<Routine, 'arguments' | 'result'>): { readonly schema: string; readonly name: string }[] {
+  return [...`${r.arguments} ${r.result ?? ''}`.matchAll(QUALIFIED)].map((m) => ({ schema: unquote(m[1]!), name: unquote(m[2]!) }));
+}

@@ -7,6 +7,7 @@ import { objectPath } from '../model/identifiers.js';
 import type { Hints } from '../model/hints.js';
 import { tableKey, type Model, type Table, type Unmanaged } from '../model/model.js';
 import { objectsOf } from '../model/objects.js';
+import { signatureNames } from '../model/routine.js';
 import { keepUndeclaredViews, managedViews } from '../model/view.js';
 import { regclassesIn, renameColumnIn } from '../model/sql-tokens.js';
 import { order } from './order.js';
@@ -242,6 +243,12 @@ export function buildPlan(input: PlanInput): Plan {
     managedViews: viewKinds,
   };
   const droppedTriggers = new Set(forward.changes.flatMap((c) => (c.kind === 'drop_trigger' ? [`trigger ${objectPath(c.trigger.name)} on ${objectPath(c.trigger.schema, c.trigger.table)}`] : [])));
+  // A function the plan drops that takes or returns a table's row type is dropped before the table (plan/kinds/function.ts).
+  const droppedSignatures = new Set(
+    forward.changes.flatMap((c) =>
+      c.kind === 'drop_function' ? signatureNames(c.routine).map((n) => `${c.routine.procedure ? 'procedure' : 'function'} ${objectPath(c.routine.schema, c.routine.name)}\u0000${objectPath(n.schema, n.name)}`) : [],
+    ),
+  );
   const undone = diff(desired, back, invertHints(forward.renames), diffOptions);
   const backward = { ...undone, changes: [...undone.changes, ...triggersAround(undone.changes, desired, back, dependents)] };
   const stepOptions: StepOptions = {
@@ -253,8 +260,8 @@ export function buildPlan(input: PlanInput): Plan {
   const steps = measureToday(
     stepsFor(forward.changes, desired, {
       ...stepOptions,
-      // A trigger the plan drops first is not in the way of what comes after.
-      dependents: dependents.filter((d) => !droppedTriggers.has(d.what)),
+      // A trigger the plan drops first, or a function dropped before the table it names, is not in the way of what comes after.
+      dependents: dependents.filter((d) => !droppedTriggers.has(d.what) && !droppedSignatures.has(`${d.what}\u0000${objectPath(d.schema, d.table)}`)),
       typeDependents: input.unmanaged?.typeDependents ?? [],
       ...(input.hints.using ? { using: input.hints.using } : {}),
       ...(input.hints.backfill ? { backfill: input.hints.backfill } : {}),

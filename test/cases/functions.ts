@@ -167,4 +167,17 @@ functions: {}
     hazards: { 'drop_function public.add(a integer, b integer)': ['may_fail'] },
     after: [{ sql: `SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'add'`, rows: [{ n: 0 }] }],
   },
+  {
+    // The issue's case: a table a function returns. Made the other way by the downgrade: the table, then the function.
+    name: 'a function returning a table the plan drops with it is dropped first, and made after it by the downgrade',
+    before: `CREATE TABLE t (id bigint PRIMARY KEY);
+CREATE TABLE gone (id integer);
+CREATE FUNCTION every_gone(minimum public.gone) RETURNS SETOF gone LANGUAGE sql STABLE AS $$ SELECT * FROM public.gone WHERE id >= minimum.id $$;`,
+    desired: `${T}
+functions: {}
+`,
+    steps: ['drop_function public.every_gone(minimum public.gone)', 'drop_table public.gone'],
+    hazards: { 'drop_function public.every_gone(minimum public.gone)': ['may_fail'], 'drop_table public.gone': ['data_loss', 'irreversible'] },
+    after: [{ sql: `SELECT count(*)::int AS n FROM pg_class WHERE relname = 'gone'`, rows: [{ n: 0 }] }],
+  },
 ];

@@ -6,7 +6,7 @@ import { checkRoutine } from '../../src/desired/sql-routine.js';
 import { diff } from '../../src/diff/diff.js';
 import { noHints } from '../../src/model/hints.js';
 import type { Model } from '../../src/model/model.js';
-import { routinePath, type Routine } from '../../src/model/routine.js';
+import { routinePath, signatureNames, type Routine } from '../../src/model/routine.js';
 import { stepsFor } from '../../src/plan/plan.js';
 
 const fn = (body: string, over: Partial<Routine> = {}): Routine => {
@@ -57,5 +57,17 @@ describe('the statement of a function', () => {
     const body = checkRoutine('CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;');
     expect(body.ok && body.value.procedure).toBe(true);
     expect(checkRoutine('CREATE VIEW v AS SELECT 1')).toMatchObject({ ok: false, error: { message: 'this is VIEW, not a CREATE FUNCTION or CREATE PROCEDURE' } });
+  });
+});
+
+describe('signatureNames: the tables a signature takes or returns', () => {
+  const cases: [string, string, string | null, string[]][] = [
+    ['none', 'a integer, b integer', 'integer', []],
+    ['SETOF a table', '', 'SETOF public.t', ['public.t']],
+    ['a row argument and a quoted schema', 'r "my ""odd"" schema"."T", n integer', 'void', ['my "odd" schema.T']],
+    ['a procedure, no result', 'IN r billing.invoice', null, ['billing.invoice']],
+  ];
+  it.each(cases)('%s', (_name, args, result, names) => {
+    expect(signatureNames({ arguments: args, result }).map((n) => `${n.schema}.${n.name}`)).toEqual(names);
   });
 });

@@ -2,16 +2,20 @@
 // tables (a default of a new table may call one), with check_function_bodies off for the
 // transaction, as pg_dump does, so a body may read a table the plan makes later. Dropped in
 // phase 5.5: after the views (1), tables (3) and column defaults (5) that may call them, before
-// the enums (6) they may take. A definition is the server's own pg_get_functiondef text. Pure.
+// the enums (6) they may take. A table whose row type the signature names (`SETOF public.t`) is
+// made before the function and dropped after it. A definition is the server's own pg_get_functiondef text. Pure.
 import { objectPath, qualify } from '../../model/identifiers.js';
 import type { Table } from '../../model/model.js';
-import { BODIES_UNCHECKED, routinePath, type Routine } from '../../model/routine.js';
+import { BODIES_UNCHECKED, routinePath, signatureNames, type Routine } from '../../model/routine.js';
 import { triggerPath, type Trigger } from '../../model/trigger.js';
-import { SCHEMA, and, draft, type Context } from '../drafts.js';
+import { RELATION, SCHEMA, and, draft, type Context } from '../drafts.js';
 import type { Hazard } from '../types.js';
 import type { KindPlanner } from './registry.js';
 
 const what = (r: Routine): string => (r.procedure ? 'procedure' : 'function');
+
+/** The tables (and types) its signature names: made before it, dropped after it. */
+const signatureTokens = (r: Routine): string[] => signatureNames(r).map((n) => RELATION(n.schema, n.name));
 
 const dropSql = (r: Routine): string => `DROP ${r.procedure ? 'PROCEDURE' : 'FUNCTION'} ${qualify(r.schema, r.name)}(${r.identity})`;
 
@@ -45,7 +49,7 @@ function calledBy(r: Routine, ctx: Context, how: string): Hazard[] {
 }
 
 export const routine: KindPlanner<'function'> = {
-  create_function: (c) => draft({ op: 'create_function', object: routinePath(c.routine), phase: 4, sql: [BODIES_UNCHECKED, c.routine.definition], requires: [SCHEMA(c.routine.schema)] }),
+  create_function: (c) => draft({ op: 'create_function', object: routinePath(c.routine), phase: 4, sql: [BODIES_UNCHECKED, c.routine.definition], requires: [SCHEMA(c.routine.schema), ...signatureTokens(c.routine)] }),
 
   replace_function: (c, ctx) => {
     const r = c.to;
@@ -57,12 +61,12 @@ export const routine: KindPlanner<'function'> = {
       },
       ...calledBy(c.from, ctx, 'drop and make again'),
     ];
-    return draft({ op: 'replace_function', object: routinePath(r), phase: 4, sql: [dropSql(c.from), BODIES_UNCHECKED, r.definition], hazards, requires: [SCHEMA(r.schema)] });
+    return draft({ op: 'replace_function', object: routinePath(r), phase: 4, sql: [dropSql(c.from), BODIES_UNCHECKED, r.definition], hazards, requires: [SCHEMA(r.schema), ...signatureTokens(r)] });
   },
 
   drop_function: (c, ctx) => {
     const r = c.routine;
     const hazards: Hazard[] = [{ code: 'may_fail', message: `calls to ${what(r)} ${routinePath(r)} (from your application, triggers or other functions) fail once it is dropped` }, ...calledBy(r, ctx, 'drop')];
-    return draft({ op: 'drop_function', object: routinePath(r), phase: 5.5, sql: [dropSql(r)], hazards, releases: [SCHEMA(r.schema)] });
+    return draft({ op: 'drop_function', object: routinePath(r), phase: 5.5, sql: [dropSql(r)], hazards, releases: [SCHEMA(r.schema), ...signatureTokens(r)] });
   },
 };
