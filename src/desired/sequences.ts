@@ -3,7 +3,8 @@
 // `owned_by` against the tables of the file; and the Spec's sequences -> the desired Model's.
 // Never touches a database. A file without `sequences:` manages none (see plan/plan.ts).
 import { identifierBytes, MAX_IDENTIFIER_BYTES, objectPath, parseQualifiedName, qualify, quoteIdent } from '../model/identifiers.js';
-import { LEDGER_SCHEMA, type Model } from '../model/model.js';
+import { LEDGER_SCHEMA, type Column, type Model, type Table } from '../model/model.js';
+import { regclassesIn } from '../model/sql-tokens.js';
 import { SEQUENCE_TYPE_RANGES, sequenceDefaults, type Sequence, type SequenceOptions } from '../model/sequence.js';
 import type { Diagnostic, DiagnosticCode, Position } from './diagnostics.js';
 import { entriesAsWritten } from './names.js';
@@ -170,10 +171,22 @@ function readOne(
   };
 }
 
-/** The desired Model's sequences, by object path. */
-export function sequencesModel(sequences: readonly SpecSequence[]): Record<string, Sequence> {
+/**
+ * The desired Model's sequences, by object path; and, changed in place, `tables` with the
+ * sequences their columns serve: one `owned_by` a column whose default calls it is part of that column
+ * (`Column.ownedSequences`), as the catalog reads a serial's, not a sequence of its own.
+ */
+export function sequencesModel(sequences: readonly SpecSequence[], tables: Record<string, Table>): Record<string, Sequence> {
   const out: Record<string, Sequence> = {};
   for (const s of sequences) {
+    const owner = s.ownedBy && tables[objectPath(s.schema, s.ownedBy.table)];
+    const column = owner?.columns.find((c) => c.name === s.ownedBy!.column);
+    if (owner && column && column.default !== null && regclassesIn(column.default).includes(objectPath(s.schema, s.name))) {
+      const { name, type, start, increment, min, max, cache, cycle } = s;
+      const served: Column = { ...column, ownedSequences: [...(column.ownedSequences ?? []), { name, type, start, increment, min, max, cache, cycle }] };
+      tables[objectPath(owner.schema, owner.name)] = { ...owner, columns: owner.columns.map((c) => (c === column ? served : c)) };
+      continue;
+    }
     const { schema, name, type, start, increment, min, max, cache, cycle } = s;
     out[objectPath(schema, name)] = { kind: 'sequence', schema, name, type, start, increment, min, max, cache, cycle, ownedBy: s.ownedBy && { table: s.ownedBy.table, column: s.ownedBy.column } };
   }
@@ -188,8 +201,10 @@ export function sequencesModel(sequences: readonly SpecSequence[]): Record<strin
 export function sequenceSpellingSetup(spec: Spec, current: Model): Array<{ readonly sql: string[]; readonly pos: Position; readonly what: string }> {
   const defaults = spec.tables.flatMap((t) => t.columns.flatMap((c) => (c.default?.kind === 'expression' ? [c.default.sql.toLowerCase()] : [])));
   const out: Array<{ sql: string[]; pos: Position; what: string }> = [];
+  // The database's: its own, and those its columns own (a serial's).
+  const existing = new Set([...Object.keys(current.sequences ?? {}), ...Object.values(current.tables).flatMap((t) => t.columns.flatMap((c) => (c.ownedSequences ?? []).map((q) => objectPath(t.schema, q.name))))]);
   for (const s of spec.sequences ?? []) {
-    if (current.sequences?.[objectPath(s.schema, s.name)] || !defaults.some((d) => d.includes(s.name.toLowerCase()))) continue;
+    if (existing.has(objectPath(s.schema, s.name)) || !defaults.some((d) => d.includes(s.name.toLowerCase()))) continue;
     const schema = current.schemas.includes(s.schema) ? [] : [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(s.schema)}`];
     out.push({ sql: [...schema, `CREATE SEQUENCE ${qualify(s.schema, s.name)} AS ${s.type}`], pos: s.pos, what: `sequence "${s.name}"` });
   }

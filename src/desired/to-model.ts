@@ -128,12 +128,14 @@ export function toModel(spec: Spec, spelling: Spelling, spelledViews: ReadonlyMa
       }
     }
   }
+  // Before `tables` is used: a sequence owned by a column whose default calls it moves into that column.
+  const sequences = spec.sequences ? { sequences: sequencesModel(spec.sequences, tables) } : {};
   return {
     model: {
       schemas: desiredSchemas(spec),
       enums,
       tables,
-      ...(spec.sequences ? { sequences: sequencesModel(spec.sequences) } : {}),
+      ...sequences,
       ...(spec.extensions ? { extensions: extensionsModel(spec.extensions) } : {}),
       ...viewsModel(spec, spelledViews),
     },

@@ -1,7 +1,8 @@
-// The sequences columns own once a plan has run (serial's). schema.yaml cannot declare them, so
-// the desired Model takes them from the database: a sequence stays with its column while a
-// default of the desired state uses it, and follows the column from one integer type to another
-// as ALTER SEQUENCE ... AS does. Pure.
+// The sequences columns own once a plan has run (serial's). The desired Model takes them from the
+// database: a sequence stays with its column while a default of the desired state uses it, and
+// follows the column from one integer type to another as ALTER SEQUENCE ... AS does. One the file
+// declares (`sequences:` owned_by a column whose default calls it) that the column does not own
+// yet is made with it. Pure.
 import { objectPath } from '../model/identifiers.js';
 import type { Hints } from '../model/hints.js';
 import { columnNamed, type Model, type OwnedSequence, type Table } from '../model/model.js';
@@ -58,7 +59,7 @@ export function withOwnedSequences(current: Model, desired: Model, renames: Hint
       tables[key] = dt;
       continue;
     }
-    const columns = dt.columns.map(({ ownedSequences: _none, ...dc }) => {
+    const columns = dt.columns.map(({ ownedSequences: declared, ...dc }) => {
       const cc = columnNamed(ct, named?.get(dc.name) ?? dc.name);
       const own = new Set(dc.default === null ? [] : regclassesIn(dc.default));
       const path = (s: OwnedSequence): string => objectPath(ct.schema, s.name);
@@ -66,7 +67,9 @@ export function withOwnedSequences(current: Model, desired: Model, renames: Hint
         .filter((s) => used.has(path(s)) || alsoUsed.has(path(s)))
         // A sequence of the column's type that feeds it follows it to another integer type (serial to bigserial).
         .map((s) => (own.has(path(s)) && s.type === cc!.type && dc.type !== cc!.type ? (retypedSequence(s, dc.type) ?? s) : s));
-      return kept.length === 0 ? dc : { ...dc, ownedSequences: kept };
+      // One the file declares (a sequence owned_by the column that its default calls) and the column does not own yet is made.
+      const all = [...kept, ...(declared ?? []).filter((s) => !kept.some((k) => k.name === s.name))];
+      return all.length === 0 ? dc : { ...dc, ownedSequences: all };
     });
     tables[key] = { ...dt, columns };
   }

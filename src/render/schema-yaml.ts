@@ -7,6 +7,7 @@ import { objectPath } from '../model/identifiers.js';
 import type { Check, Column, EnumType, ForeignKey, Index, IndexKey, Model, ReferentialAction, Table } from '../model/model.js';
 import { schemasInUse } from '../model/objects.js';
 import { sequenceDefaults, type Sequence } from '../model/sequence.js';
+import { regclassesIn } from '../model/sql-tokens.js';
 import type { View } from '../model/view.js';
 
 /** Something the file cannot say yet, or says differently from the database. */
@@ -114,13 +115,6 @@ function columnEntry(table: Table, column: Column, notes: PullNote[]): unknown {
   if (unique) entry['unique'] = true;
   if (column.comment !== null) entry['comment'] = column.comment;
   if (column.generated !== undefined) notes.push({ object: path, message: `a generated column (${column.generated}): schema.yaml cannot declare one yet, so it is written as a plain column and a plan would change it` });
-  // A sequence the column owns and its default calls (serial's) is part of the column: the file cannot declare it.
-  const serial = (column.ownedSequences ?? []).filter((q) => column.default !== null && column.default.includes('nextval(') && column.default.includes(q.name));
-  if (serial.length > 0)
-    notes.push({
-      object: path,
-      message: `its default uses the sequence ${serial.map((q) => q.name).join(', ')} it owns (a serial column): the file keeps the default as it is, which needs that sequence; into a new database, declare the column with identity: by_default instead`,
-    });
   const keys = Object.keys(entry);
   return keys.length === 1 ? entry['type'] : entry;
 }
@@ -186,6 +180,14 @@ function wholeNumber(text: string): number | string {
   return Number.isSafeInteger(n) ? n : text;
 }
 
+/** The sequences the columns of `t` own and their defaults call, as sequences owned by those columns. */
+function servingSequences(t: Table): Sequence[] {
+  return t.columns.flatMap((c) => {
+    const called = new Set(c.default === null ? [] : regclassesIn(c.default));
+    return (c.ownedSequences ?? []).filter((s) => called.has(objectPath(t.schema, s.name))).map((s): Sequence => ({ kind: 'sequence', schema: t.schema, ...s, ownedBy: { table: t.name, column: c.name } }));
+  });
+}
+
 /** A sequence with only the options that are not PostgreSQL's defaults. */
 function sequenceEntry(seq: Sequence): Record<string, unknown> {
   const increment = BigInt(seq.increment);
@@ -226,7 +228,9 @@ const ONE_LINE_PARENTS = new Set(['columns', 'indexes', 'foreign_keys', 'unique'
 /** The Model as the text of schema.yaml, with a header of `lines` (comments), and what the file cannot say. */
 export function schemaYaml(model: Model, header: readonly string[] = []): SchemaYaml {
   const notes: PullNote[] = [];
-  const sequences = Object.values(model.sequences ?? {});
+  // A sequence a column owns and its default calls (serial's) is part of the column in the Model;
+  // the file says it as a sequence `owned_by` that column, which the loader makes part of it again.
+  const sequences = [...Object.values(model.sequences ?? {}), ...Object.values(model.tables).flatMap(servingSequences)].sort((a, b) => (objectPath(a.schema, a.name) < objectPath(b.schema, b.name) ? -1 : 1));
   // Written with its schema and version, so the file installs it as the database has it.
   const extensions = Object.values(model.extensions ?? {});
   const used = schemasInUse(model).add('public');

@@ -215,9 +215,17 @@ CREATE INDEX place_name_trgm_idx ON place USING gin (name gin_trgm_ops);
     adoptOnly: true,
   },
   {
-    name: 'a serial column: its default needs the sequence it owns, and pull says so',
-    sql: `CREATE TABLE counter (id serial PRIMARY KEY, n integer);`,
-    notes: ['public.counter.id: its default uses the sequence counter_id_seq'],
-    adoptOnly: true,
+    name: 'serial columns: written as sequences owned_by their column, made anew with it; a sequence made by hand and owned with other options; one owned but not called',
+    sql: `
+CREATE SCHEMA shop;
+CREATE TABLE counter (id serial PRIMARY KEY, n integer);
+CREATE TABLE shop."Order Line" (id bigserial PRIMARY KEY, small smallserial, note text);
+CREATE SEQUENCE ticket_no_seq AS integer START WITH 1000 INCREMENT BY 5 CACHE 10;
+CREATE TABLE ticket (no integer NOT NULL DEFAULT nextval('ticket_no_seq'), title text);
+ALTER SEQUENCE ticket_no_seq OWNED BY ticket.no;
+CREATE SEQUENCE ticket_spare_seq;
+ALTER SEQUENCE ticket_spare_seq OWNED BY ticket.title;
+SELECT setval('counter_id_seq', 41);
+`,
   },
 ];

@@ -83,4 +83,38 @@ tables:
     steps: ['alter_sequence public.s', 'alter_sequence public.free'],
     sqlContains: ['ALTER SEQUENCE public.s OWNED BY public.t.b', 'ALTER SEQUENCE public.free OWNED BY NONE'],
   },
+  {
+    name: "a column's own sequence (a serial's), declared as a sequence owned_by the column its default calls: made before the table, owned after",
+    desired: `
+sequences:
+  users_id_seq: { type: integer, owned_by: users.id }
+tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true, default: { sql: "nextval('users_id_seq')" } }
+      email: text
+`,
+    steps: ['create_table public.users'],
+    sqlContains: ['CREATE SEQUENCE public.users_id_seq AS integer', 'ALTER SEQUENCE public.users_id_seq OWNED BY public.users.id'],
+    after: [
+      { sql: `INSERT INTO users (email) VALUES ('a'), ('b') RETURNING id`, rows: [{ id: 1 }, { id: 2 }] },
+      { sql: `SELECT pg_get_serial_sequence('users', 'id') AS seq`, rows: [{ seq: 'public.users_id_seq' }] },
+    ],
+  },
+  {
+    name: 'an existing column gets its own sequence: made, moved past the values the column holds, then the default',
+    before: `CREATE TABLE users (id integer PRIMARY KEY, email text); INSERT INTO users VALUES (1, 'a'), (7, 'b');`,
+    desired: `
+sequences:
+  users_id_seq: { type: integer, start: 1, owned_by: users.id }
+tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true, default: { sql: "nextval('users_id_seq')" } }
+      email: text
+`,
+    steps: ['alter_column public.users.id'],
+    sqlContains: ['CREATE SEQUENCE public.users_id_seq AS integer', "ALTER TABLE public.users ALTER COLUMN id SET DEFAULT nextval('public.users_id_seq'::regclass)"],
+    after: [{ sql: `INSERT INTO users (email) VALUES ('c') RETURNING id`, rows: [{ id: 8 }] }],
+  },
 ];
