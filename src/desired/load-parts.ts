@@ -98,6 +98,24 @@ export class PartsReader extends NamesReader {
     return { name, pos, unique, nullsNotDistinct, method, keys, include, where };
   }
 
+  /** `on_delete_columns:`, which only `set_null` and `set_default` take, naming columns of the key. */
+  private deleteColumns(table: string, name: string, key: readonly Located<string>[], path: Path, raw: Json, onDelete: string): Located<string>[] | null {
+    if (onDelete !== 'set null' && onDelete !== 'set default') {
+      this.error(this.map.key(path), 'conflict', `foreign key "${name}": on_delete_columns needs on_delete set_null or set_default`, 'remove on_delete_columns, or set on_delete: set_null');
+      return null;
+    }
+    const inKey = new Set(key.map((c) => c.value));
+    const named = Array.isArray(raw) ? raw : [];
+    const outside = named.findIndex((c) => isString(c) && !inKey.has(c));
+    if (outside >= 0) {
+      const c = String(named[outside]);
+      this.error(this.map.value([...path, outside]), 'unknown_column', `foreign key "${name}": on_delete_columns names "${c}", which is not a column of the key`, `name columns of the key: ${[...inKey].join(', ')}`);
+      return null;
+    }
+    const list = this.columnList(table, inKey, path, raw, `foreign key "${name}" on_delete_columns`);
+    return list.length === 0 ? null : list;
+  }
+
   protected parseReference(text: string): { table: string; columns: string[] | null } | null {
     const m = /^\s*([^()]+?)\s*(?:\(([^()]*)\))?\s*$/.exec(text);
     if (!m) return null;
@@ -143,6 +161,7 @@ export class PartsReader extends NamesReader {
     }
     const onDelete = ACTIONS[String(raw['on_delete'] ?? 'no_action')] ?? 'no action';
     const onUpdate = ACTIONS[String(raw['on_update'] ?? 'no_action')] ?? 'no action';
+    const onDeleteColumns = raw['on_delete_columns'] === undefined ? null : this.deleteColumns(table, name, list, [...path, 'on_delete_columns'], raw['on_delete_columns'], onDelete);
     const initiallyDeferred = raw['initially_deferred'] === true;
     if (initiallyDeferred && raw['deferrable'] === false) {
       this.error(this.map.key([...path, 'initially_deferred']), 'conflict', `foreign key "${name}": initially_deferred needs deferrable`);
@@ -158,6 +177,7 @@ export class PartsReader extends NamesReader {
         pos: refPos,
       },
       onDelete,
+      onDeleteColumns,
       onUpdate,
       match: raw['match'] === 'full' ? 'full' : 'simple',
       deferrable: raw['deferrable'] === true || initiallyDeferred,

@@ -89,6 +89,8 @@ export interface SpecForeignKey {
     readonly pos: Position;
   };
   readonly onDelete: ReferentialAction;
+  /** `on_delete_columns:` the columns of the key that `set_null`/`set_default` sets; null for all. */
+  readonly onDeleteColumns: readonly Located<string>[] | null;
   readonly onUpdate: ReferentialAction;
   readonly match: 'simple' | 'full';
   readonly deferrable: boolean;

@@ -67,6 +67,7 @@ function tableToModel(t: SpecTable, spelled: SpelledTable): Table {
       columns: f.columns.map((c) => c.value),
       references: { schema: f.references.schema, table: f.references.table, columns: f.references.columns.map((c) => c.value) },
       onDelete: f.onDelete,
+      ...(f.onDeleteColumns ? { onDeleteColumns: f.onDeleteColumns.map((c) => c.value) } : {}),
       onUpdate: f.onUpdate,
       match: f.match,
       deferrable: f.deferrable,

@@ -101,6 +101,11 @@ export interface ForeignKey {
   readonly columns: readonly string[];
   readonly references: { readonly schema: string; readonly table: string; readonly columns: readonly string[] };
   readonly onDelete: ReferentialAction;
+  /**
+   * The columns `set null` or `set default` on delete sets (`ON DELETE SET NULL (tenant_id)`,
+   * PostgreSQL 15+); absent when it sets every column of the key.
+   */
+  readonly onDeleteColumns?: readonly string[];
   readonly onUpdate: ReferentialAction;
   readonly match: 'simple' | 'full';
   readonly deferrable: boolean;

@@ -34,7 +34,7 @@ export function foreignKeyClause(fk: ForeignKey): string {
   let out = `CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${list(fk.columns)}) REFERENCES ${qualify(fk.references.schema, fk.references.table)} (${list(fk.references.columns)})`;
   if (fk.match === 'full') out += ' MATCH FULL';
   if (fk.onUpdate !== 'no action') out += ` ON UPDATE ${fk.onUpdate.toUpperCase()}`;
-  if (fk.onDelete !== 'no action') out += ` ON DELETE ${fk.onDelete.toUpperCase()}`;
+  if (fk.onDelete !== 'no action') out += ` ON DELETE ${fk.onDelete.toUpperCase()}${fk.onDeleteColumns ? ` (${list(fk.onDeleteColumns)})` : ''}`;
   if (fk.deferrable) out += fk.initiallyDeferred ? ' DEFERRABLE INITIALLY DEFERRED' : ' DEFERRABLE';
   return out;
 }

@@ -18,7 +18,7 @@ function index(i: Index): string {
 
 const foreignKey = (f: ForeignKey): string =>
   `FOREIGN KEY ${list(f.columns)} REFERENCES ${objectPath(f.references.schema, f.references.table)} ${list(f.references.columns)}` +
-  `${f.match === 'full' ? ' MATCH FULL' : ''} ON DELETE ${f.onDelete.toUpperCase()} ON UPDATE ${f.onUpdate.toUpperCase()}` +
+  `${f.match === 'full' ? ' MATCH FULL' : ''} ON DELETE ${f.onDelete.toUpperCase()}${f.onDeleteColumns ? ` (${f.onDeleteColumns.join(', ')})` : ''} ON UPDATE ${f.onUpdate.toUpperCase()}` +
   `${f.deferrable ? ` DEFERRABLE INITIALLY ${f.initiallyDeferred ? 'DEFERRED' : 'IMMEDIATE'}` : ''}${f.notValid ? ' NOT VALID' : ''}`;
 
 /**

@@ -147,6 +147,7 @@ function foreignKeyEntry(fk: ForeignKey): unknown {
   if (fk.onDelete !== 'no action') entry['on_delete'] = ACTION[fk.onDelete];
   if (fk.onUpdate !== 'no action') entry['on_update'] = ACTION[fk.onUpdate];
   if (fk.match !== 'simple') entry['match'] = fk.match;
+  if (fk.onDeleteColumns) entry['on_delete_columns'] = [...fk.onDeleteColumns];
   if (fk.deferrable) entry['deferrable'] = true;
   if (fk.initiallyDeferred) entry['initially_deferred'] = true;
   return entry;

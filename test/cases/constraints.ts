@@ -283,6 +283,55 @@ tables:
     hazards: { 'add_foreign_key public.notes.notes_user_fk': ['may_fail', 'blocking'] },
   },
   {
+    name: 'ON DELETE SET NULL of some columns of the key (on_delete_columns): made, then changed to all of them',
+    before: `CREATE TABLE tenants (id integer, PRIMARY KEY (id)); CREATE TABLE owners (tenant_id integer, id integer, PRIMARY KEY (tenant_id, id));
+CREATE TABLE docs (id integer PRIMARY KEY, tenant_id integer NOT NULL, owner_id integer,
+  CONSTRAINT docs_owner_fk FOREIGN KEY (tenant_id, owner_id) REFERENCES owners ON DELETE SET NULL (owner_id));
+INSERT INTO owners VALUES (1, 10); INSERT INTO docs VALUES (1, 1, 10);`,
+    desired: `
+tables:
+  tenants:
+    columns:
+      id: { type: integer, primary_key: true }
+  owners:
+    columns:
+      tenant_id: integer
+      id: integer
+    primary_key: [tenant_id, id]
+  docs:
+    columns:
+      id: { type: integer, primary_key: true }
+      tenant_id: { type: integer, nullable: false }
+      owner_id: integer
+    foreign_keys:
+      docs_owner_fk: { columns: [tenant_id, owner_id], references: owners, on_delete: set_default }
+`,
+    steps: ['drop_foreign_key public.docs.docs_owner_fk', 'add_foreign_key public.docs.docs_owner_fk'],
+    hazards: { 'add_foreign_key public.docs.docs_owner_fk': ['may_fail', 'blocking'] },
+    sqlContains: ['REFERENCES public.owners (tenant_id, id) ON DELETE SET DEFAULT'],
+  },
+  {
+    name: 'a new foreign key setting NULL in one column of its key on delete',
+    desired: `
+tables:
+  owners:
+    columns:
+      tenant_id: integer
+      id: integer
+    primary_key: [tenant_id, id]
+  docs:
+    columns:
+      id: { type: integer, primary_key: true }
+      tenant_id: { type: integer, nullable: false }
+      owner_id: integer
+    foreign_keys:
+      docs_owner_fk: { columns: [tenant_id, owner_id], references: owners, on_delete: set_null, on_delete_columns: [owner_id] }
+`,
+    steps: ['create_table public.owners', 'create_table public.docs', 'add_foreign_key public.docs.docs_owner_fk'],
+    sqlContains: ['REFERENCES public.owners (tenant_id, id) ON DELETE SET NULL (owner_id)'],
+    after: [{ sql: `INSERT INTO owners VALUES (1, 10); INSERT INTO docs VALUES (1, 1, 10); DELETE FROM owners; SELECT tenant_id, owner_id FROM docs`, rows: [{ tenant_id: 1, owner_id: null }] }],
+  },
+  {
     name: 'a multi-column foreign key to a unique constraint, and a self reference',
     desired: `
 tables:

@@ -77,6 +77,25 @@ tables: {}
     errors: [{ line: 4, col: 11, code: 'unsupported_type', message: '"bigserial" is not a type' }],
   },
   {
+    name: 'on_delete_columns without set_null or set_default, and naming a column outside the key',
+    desired: `tables:
+  p:
+    columns:
+      a: { type: integer, primary_key: true }
+  t:
+    columns:
+      a: integer
+      b: integer
+    foreign_keys:
+      t_a_fk: { columns: [a], references: p, on_delete: cascade, on_delete_columns: [a] }
+      t_b_fk: { columns: [a], references: p, on_delete: set_null, on_delete_columns: [b] }
+`,
+    errors: [
+      { line: 10, col: 66, code: 'conflict', message: 'foreign key "t_a_fk": on_delete_columns needs on_delete set_null or set_default' },
+      { line: 11, col: 87, code: 'unknown_column', message: 'foreign key "t_b_fk": on_delete_columns names "b", which is not a column of the key' },
+    ],
+  },
+  {
     name: 'a foreign key to an unknown table, with a suggestion',
     desired: `tables:
   users:

@@ -226,6 +226,9 @@ ALTER SEQUENCE ticket_no_seq OWNED BY ticket.no;
 CREATE SEQUENCE ticket_spare_seq;
 ALTER SEQUENCE ticket_spare_seq OWNED BY ticket.title;
 SELECT setval('counter_id_seq', 41);
+ALTER TABLE shop."Order Line" ADD UNIQUE (id, small);
+CREATE TABLE ticket_note (ticket_no bigint, tenant smallint, title text,
+  FOREIGN KEY (ticket_no, tenant) REFERENCES shop."Order Line" (id, small) ON DELETE SET NULL (ticket_no));
 `,
   },
 ];

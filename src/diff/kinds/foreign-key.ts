@@ -12,6 +12,7 @@ export function sameForeignKey(a: ForeignKey, b: ForeignKey): boolean {
     a.references.table === b.references.table &&
     sameList(a.references.columns, b.references.columns) &&
     a.onDelete === b.onDelete &&
+    sameList(a.onDeleteColumns ?? [], b.onDeleteColumns ?? []) &&
     a.onUpdate === b.onUpdate &&
     a.match === b.match &&
     a.deferrable === b.deferrable &&

@@ -19,6 +19,8 @@ export interface ConstraintRow {
   readonly definition: string | null;
   readonly nulls_not_distinct: boolean;
   readonly validated: boolean;
+  /** The columns ON DELETE SET NULL/DEFAULT sets, when not all (PostgreSQL 15+); null otherwise. */
+  readonly delete_columns?: string[] | null;
 }
 
 export function attnames(rel: string, keys: string): string {
@@ -36,7 +38,8 @@ export function constraintsSql(scope: Scope, serverVersion: number): string {
       con.condeferrable AS deferrable, con.condeferred AS deferred,
       CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
       ${nullsNotDistinct} AS nulls_not_distinct,
-      con.convalidated AS validated
+      con.convalidated AS validated,
+      ${serverVersion >= 150000 ? attnames('con.conrelid', 'con.confdelsetcols') : 'NULL'} AS delete_columns
     FROM pg_catalog.pg_constraint con
     JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -73,6 +76,7 @@ export function buildConstraint(row: ConstraintRow): Constraint {
         columns: row.columns,
         references: { schema: row.ref_schema ?? '', table: row.ref_table ?? '', columns: row.ref_columns ?? [] },
         onDelete: ACTIONS[row.on_delete] ?? 'no action',
+        ...(row.delete_columns && row.delete_columns.length > 0 ? { onDeleteColumns: row.delete_columns } : {}),
         onUpdate: ACTIONS[row.on_update] ?? 'no action',
         match: row.match === 'f' ? 'full' : 'simple',
         deferrable: row.deferrable,
