@@ -9,6 +9,7 @@ import type { Located, SpecCheck, SpecColumn, SpecDefault, SpecForeignKey, SpecI
 import { blankComments, checkExpression, subqueryOffset } from './sql-text.js';
 import { isMap, isString, type Json, type JsonMap, type Relation } from './load-names.js';
 import { PartsReader } from './load-parts.js';
+import { readTableSettings } from './table-settings.js';
 
 const IDENTITY_TYPES = new Set(['int2', 'int4', 'int8']);
 
@@ -370,6 +371,7 @@ export class TableReader extends PartsReader {
       pos,
       comment: isString(raw['comment']) ? raw['comment'] : null,
       renamedFrom,
+      ...readTableSettings(raw, path, this.map, this.diagnostics),
       columns: finalColumns,
       primaryKey,
       uniques,

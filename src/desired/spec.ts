@@ -109,6 +109,10 @@ export interface SpecTable {
   readonly checks: readonly SpecCheck[];
   readonly indexes: readonly SpecIndex[];
   readonly foreignKeys: readonly SpecForeignKey[];
+  /** `unlogged: true`. */
+  readonly unlogged?: true;
+  /** `with:`: storage parameters, name -> the text PostgreSQL stores. */
+  readonly storage?: Readonly<Record<string, string>>;
 }
 
 export interface SpecEnum {

@@ -85,6 +85,8 @@ function tableToModel(t: SpecTable, spelled: SpelledTable): Table {
     indexes,
     foreignKeys,
     comment: t.comment,
+    ...(t.unlogged ? { unlogged: t.unlogged } : {}),
+    ...(t.storage ? { storage: t.storage } : {}),
   };
 }
 

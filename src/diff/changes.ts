@@ -47,7 +47,8 @@ export type Change =
   | { readonly kind: 'drop_table'; readonly table: Table }
   /** `columns`: those that have their final names once the table is renamed (the others are renamed after). */
   | { readonly kind: 'rename_table'; readonly from: QualifiedName; readonly to: QualifiedName; readonly table: Table; readonly columns: readonly string[] }
-  | { readonly kind: 'alter_table'; readonly table: Table; readonly fromComment: string | null }
+  /** The table's own settings: its comment, UNLOGGED, storage parameters (`from` is today's table). */
+  | { readonly kind: 'alter_table'; readonly table: Table; readonly from: Table }
   | { readonly kind: 'add_column'; readonly table: Table; readonly column: Column }
   | { readonly kind: 'drop_column'; readonly table: Table; readonly column: Column }
   | { readonly kind: 'rename_column'; readonly table: Table; readonly from: string; readonly to: string }

@@ -23,12 +23,24 @@ interface MutableTable {
   schema: string;
   name: string;
   comment: string | null;
+  unlogged?: true;
+  storage?: Record<string, string>;
   columns: Column[];
   primaryKey: PrimaryKey | null;
   uniques: Record<string, Unique>;
   checks: Record<string, Check>;
   indexes: Record<string, Index>;
   foreignKeys: Record<string, ForeignKey>;
+}
+
+/** reloptions (`fillfactor=70`) as name -> value; the value is all after the first `=`. */
+export function storageOptions(options: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const o of options) {
+    const at = o.indexOf('=');
+    if (at > 0) out[o.slice(0, at)] = o.slice(at + 1);
+  }
+  return out;
 }
 
 /**
@@ -46,7 +58,11 @@ export function buildTables(rows: Pick<CatalogRows, 'columns' | 'constraints' | 
     }
     return t;
   };
-  for (const row of rows.tables ?? []) ensure(row.schema, row.table, row.comment);
+  for (const row of rows.tables ?? []) {
+    const t = ensure(row.schema, row.table, row.comment);
+    if (row.unlogged) t.unlogged = true;
+    if (row.options && row.options.length > 0) t.storage = storageOptions(row.options);
+  }
   for (const row of rows.columns) {
     const t = rows.tables ? tables.get(objectPath(row.schema, row.table)) : ensure(row.schema, row.table);
     t?.columns.push(buildColumn(row));

@@ -126,6 +126,24 @@ export interface Table {
   readonly indexes: Readonly<Record<string, Index>>;
   readonly foreignKeys: Readonly<Record<string, ForeignKey>>;
   readonly comment: string | null;
+  /** UNLOGGED: not written to the WAL, emptied after a crash, not replicated; absent for a logged table. */
+  readonly unlogged?: true;
+  /**
+   * Storage parameters (`WITH (fillfactor = 70)`, pg_class.reloptions), name -> value as
+   * PostgreSQL stores the text; absent when none is set.
+   */
+  readonly storage?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Two tables' storage parameters are the same: the same names with the same texts. `off` and
+ * `false` mean the same to PostgreSQL, but it keeps the text it was given, and so does the file.
+ */
+export function sameStorage(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  const x = a ?? {};
+  const y = b ?? {};
+  const keys = Object.keys(x);
+  return keys.length === Object.keys(y).length && keys.every((k) => y[k] === x[k]);
 }
 
 export interface EnumType {

@@ -144,13 +144,34 @@ export function createTable(t: Table): string[] {
     ...Object.values(t.uniques).map(uniqueClause),
     ...Object.values(t.checks).map((c) => `CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`),
   ];
-  const out = withOwnedSequences(t, t.columns, [`CREATE TABLE ${rel(t)} (\n    ${parts.join(',\n    ')}\n)`]);
+  const out = withOwnedSequences(t, t.columns, [`CREATE ${t.unlogged ? 'UNLOGGED ' : ''}TABLE ${rel(t)} (\n    ${parts.join(',\n    ')}\n)${t.storage ? ` WITH (${storageList(t.storage)})` : ''}`]);
   if (t.comment !== null) out.push(commentOnTable(t, t.comment));
   for (const c of t.columns) if (c.comment !== null) out.push(commentOnColumn(t, c.name, c.comment));
   return out;
 }
 
 export const dropTable = (t: Named): string => `DROP TABLE ${rel(t)}`;
+
+/** Storage parameters as `WITH (...)` lists them: each name quoted (`toast.` apart), each value a literal. */
+const storageName = (name: string): string => name.split('.').map(quoteIdent).join('.');
+const storageList = (storage: Readonly<Record<string, string>>): string =>
+  Object.entries(storage)
+    .map(([k, v]) => `${storageName(k)} = ${quoteLiteral(v)}`)
+    .join(', ');
+
+/** A table's own settings, from `from` to `to`: comment, LOGGED or UNLOGGED, storage parameters set and reset. */
+export function alterTableSettings(from: Table, to: Table): string[] {
+  const out: string[] = [];
+  if (from.unlogged !== to.unlogged) out.push(`${alterTable(to)} SET ${to.unlogged ? 'UNLOGGED' : 'LOGGED'}`);
+  const before = from.storage ?? {};
+  const after = to.storage ?? {};
+  const set = Object.fromEntries(Object.entries(after).filter(([k, v]) => before[k] !== v));
+  const reset = Object.keys(before).filter((k) => after[k] === undefined);
+  if (Object.keys(set).length > 0) out.push(`${alterTable(to)} SET (${storageList(set)})`);
+  if (reset.length > 0) out.push(`${alterTable(to)} RESET (${reset.map(storageName).join(', ')})`);
+  if (from.comment !== to.comment) out.push(commentOnTable(to, to.comment));
+  return out;
+}
 
 export function renameTable(from: Named, to: Named): string[] {
   const out: string[] = [];

@@ -32,7 +32,14 @@ export const DESCRIBE: { readonly [K in ObjectKind]: (o: KindObjects[K]) => stri
   sequence: (s) =>
     `SEQUENCE AS ${s.type} START ${s.start} INCREMENT ${s.increment} MINVALUE ${s.min} MAXVALUE ${s.max} CACHE ${s.cache}${s.cycle ? ' CYCLE' : ''}` +
     `${s.ownedBy === null ? '' : ` OWNED BY ${objectPath(s.schema, s.ownedBy.table, s.ownedBy.column)}`}`,
-  table: (t) => `table${t.comment === null ? '' : ` (comment ${quoteLiteral(t.comment)})`}`,
+  table: (t) =>
+    `${t.unlogged ? 'unlogged ' : ''}table${t.comment === null ? '' : ` (comment ${quoteLiteral(t.comment)})`}${
+      t.storage
+        ? ` with (${Object.entries(t.storage)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')})`
+        : ''
+    }`,
   column,
   owned_sequence: () => null,
   primary_key: (k) => `PRIMARY KEY ${list(k.columns)}`,

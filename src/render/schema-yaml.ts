@@ -158,9 +158,17 @@ function checkEntry(table: Table, check: Check, notes: PullNote[]): string {
   return checkBody(check.definition);
 }
 
+/** A storage parameter's text as YAML reads it back the same: a number or boolean as such, else the text. */
+function storageValue(v: string): unknown {
+  if (v === 'true' || v === 'false') return v === 'true';
+  return /^-?[0-9]+(\.[0-9]+)?$/.test(v) && String(Number(v)) === v ? Number(v) : v;
+}
+
 function tableEntry(table: Table, notes: PullNote[]): Record<string, unknown> {
   const entry: Record<string, unknown> = {};
   if (table.comment !== null) entry['comment'] = table.comment;
+  if (table.unlogged) entry['unlogged'] = true;
+  if (table.storage) entry['with'] = Object.fromEntries(Object.entries(table.storage).map(([k, v]) => [k, storageValue(v)]));
   entry['columns'] = Object.fromEntries(table.columns.map((c) => [c.name, columnEntry(table, c, notes)]));
   const pk = table.primaryKey;
   if (pk && !(pk.columns.length === 1 && pk.name === `${table.name}_pkey`)) entry['primary_key'] = pk.name === `${table.name}_pkey` ? [...pk.columns] : { name: pk.name, columns: [...pk.columns] };

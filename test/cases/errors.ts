@@ -96,6 +96,19 @@ tables: {}
     ],
   },
   {
+    name: 'a storage parameter a table does not take, with a suggestion; one of its TOAST table',
+    desired: `tables:
+  t:
+    with: { filfactor: 70, toast.autovacuum_enabled: false }
+    columns:
+      id: integer
+`,
+    errors: [
+      { at: 'filfactor', code: 'schema_violation', message: 'storage parameter "filfactor" is not one a table takes. Did you mean "fillfactor"?' },
+      { at: 'toast.autovacuum_enabled', code: 'schema_violation', message: 'storage parameter "toast.autovacuum_enabled" is not one a table takes (the parameters of its TOAST table are not managed yet)' },
+    ],
+  },
+  {
     name: 'a foreign key to an unknown table, with a suggestion',
     desired: `tables:
   users:

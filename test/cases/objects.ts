@@ -127,6 +127,52 @@ tables:
     sqlContains: ['ALTER TABLE public.t ALTER COLUMN kind DROP DEFAULT', 'TYPE public.kind USING kind::text::public.kind'],
   },
   {
+    name: 'an unlogged table with storage parameters is made so',
+    desired: `
+tables:
+  cache_entries:
+    unlogged: true
+    with: { fillfactor: 70, autovacuum_enabled: false, autovacuum_vacuum_scale_factor: 0.05 }
+    columns:
+      k: { type: text, primary_key: true }
+      v: jsonb
+`,
+    steps: ['create_table public.cache_entries'],
+    sqlContains: ['CREATE UNLOGGED TABLE public.cache_entries', "WITH (fillfactor = '70', autovacuum_enabled = 'false', autovacuum_vacuum_scale_factor = '0.05')"],
+    after: [
+      {
+        sql: `SELECT relpersistence::text AS p, reloptions::text AS o FROM pg_class WHERE oid = 'cache_entries'::regclass`,
+        rows: [{ p: 'u', o: '{fillfactor=70,autovacuum_enabled=false,autovacuum_vacuum_scale_factor=0.05}' }],
+      },
+    ],
+  },
+  {
+    name: 'a table becomes logged, and its storage parameters are changed, reset and added; `false` where the database says `off` is set, as PostgreSQL keeps the text it is given',
+    before: `CREATE UNLOGGED TABLE events (id integer PRIMARY KEY, body text) WITH (fillfactor = 60, parallel_workers = 2, autovacuum_enabled = off);
+INSERT INTO events VALUES (1, 'a');`,
+    desired: `
+tables:
+  events:
+    with: { fillfactor: 80, autovacuum_enabled: false, toast_tuple_target: 4096 }
+    columns:
+      id: { type: integer, primary_key: true }
+      body: text
+`,
+    steps: ['alter_table public.events'],
+    hazards: { 'alter_table public.events': ['table_rewrite'] },
+    sqlContains: [
+      'ALTER TABLE public.events SET LOGGED',
+      "ALTER TABLE public.events SET (fillfactor = '80', autovacuum_enabled = 'false', toast_tuple_target = '4096')",
+      'ALTER TABLE public.events RESET (parallel_workers)',
+    ],
+    after: [
+      {
+        sql: `SELECT relpersistence::text AS p, reloptions::text AS o, (SELECT count(*)::int FROM events) AS n FROM pg_class WHERE oid = 'events'::regclass`,
+        rows: [{ p: 'p', o: '{fillfactor=80,autovacuum_enabled=false,toast_tuple_target=4096}', n: 1 }],
+      },
+    ],
+  },
+  {
     name: 'rename a table: its primary key follows, nothing is dropped',
     before: `CREATE TABLE clients (id integer PRIMARY KEY, name text); INSERT INTO clients VALUES (1, 'Ada');`,
     desired: `

@@ -227,6 +227,7 @@ CREATE SEQUENCE ticket_spare_seq;
 ALTER SEQUENCE ticket_spare_seq OWNED BY ticket.title;
 SELECT setval('counter_id_seq', 41);
 ALTER TABLE shop."Order Line" ADD UNIQUE (id, small);
+CREATE UNLOGGED TABLE session_cache (k text PRIMARY KEY, v text) WITH (fillfactor = 50, autovacuum_enabled = off, autovacuum_vacuum_scale_factor = 0.10);
 CREATE TABLE ticket_note (ticket_no bigint, tenant smallint, title text,
   FOREIGN KEY (ticket_no, tenant) REFERENCES shop."Order Line" (id, small) ON DELETE SET NULL (ticket_no));
 `,

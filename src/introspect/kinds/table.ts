@@ -11,6 +11,10 @@ export interface TableRow {
   readonly bytes_estimated?: boolean;
   /** From the statistics (pg_class.reltuples): an estimate; null when never analysed, or 0. */
   readonly rows: number | null;
+  /** relpersistence 'u' (absent in rows read by older code). */
+  readonly unlogged?: boolean;
+  /** pg_class.reloptions: `name=value` texts, or null. */
+  readonly options?: string[] | null;
 }
 
 export function tablesSql(scope: Scope): string {
@@ -26,7 +30,8 @@ export function tablesSql(scope: Scope): string {
         ELSE pg_catalog.pg_total_relation_size(c.oid) END AS bytes,
       busy.relation IS NOT NULL AS bytes_estimated,
       -- 0 is no figure: it is also what a table analysed empty, or never (before PostgreSQL 14), says.
-      CASE WHEN c.reltuples > 0 THEN c.reltuples::bigint END AS rows
+      CASE WHEN c.reltuples > 0 THEN c.reltuples::bigint END AS rows,
+      c.relpersistence = 'u' AS unlogged, c.reloptions AS options
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN (SELECT DISTINCT l.relation FROM pg_catalog.pg_locks l
         WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())) busy ON busy.relation = c.oid

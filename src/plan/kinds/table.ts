@@ -21,10 +21,11 @@ import {
   sequencesAnew,
   sequencesInUse,
   sequencesToo,
+  sized,
   typeTokens,
 } from '../drafts.js';
 import { objectPath } from '../../model/identifiers.js';
-import { tableKey } from '../../model/model.js';
+import { sameStorage, tableKey } from '../../model/model.js';
 import * as sql from '../sql.js';
 import type { KindPlanner } from './registry.js';
 
@@ -106,5 +107,18 @@ export const table: KindPlanner<'table'> = {
       removes: [RELATION(c.from.schema, c.from.name)],
     }),
 
-  alter_table: (c) => draft({ op: 'alter_table', object: objectPath(c.table.schema, c.table.name), phase: 5, sql: [sql.commentOnTable(c.table, c.table.comment)], requires: [TABLE(c.table)] }),
+  alter_table: (c, ctx) => {
+    const t = c.table;
+    const persistence = c.from.unlogged !== t.unlogged;
+    return draft({
+      op: 'alter_table',
+      object: objectPath(t.schema, t.name),
+      phase: 5,
+      // SET LOGGED/UNLOGGED rewrites the table; a storage parameter takes a lighter lock (SHARE UPDATE EXCLUSIVE for most).
+      ...(persistence ? { lock: 'ACCESS EXCLUSIVE' as const } : sameStorage(c.from.storage, t.storage) ? {} : { lock: 'SHARE UPDATE EXCLUSIVE' as const }),
+      sql: sql.alterTableSettings(c.from, t),
+      hazards: persistence ? [hazard('table_rewrite', `SET ${t.unlogged ? 'UNLOGGED' : 'LOGGED'} rewrites ${sized(ctx, t)} under an ACCESS EXCLUSIVE lock: reads and writes wait`)] : [],
+      requires: [TABLE(t)],
+    });
+  },
 };
