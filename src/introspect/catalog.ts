@@ -139,6 +139,27 @@ export interface CatalogRows {
 export function unmanagedSql(): string {
   const inUserSchema = schemaFilter('n');
   return `SELECT kind, schema, count(*)::int AS count FROM (
+      -- Rules (other than a view's), extended statistics, collations, text search configurations and operators are not managed.
+      SELECT 'rule' AS kind, n.nspname AS schema
+        FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE r.rulename <> '_RETURN' AND ${inUserSchema}
+      UNION ALL
+      SELECT 'statistics object', n.nspname
+        FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace
+        WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_statistic_ext', 's.oid')}
+      UNION ALL
+      SELECT 'collation', n.nspname
+        FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace
+        WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_collation', 'co.oid')}
+      UNION ALL
+      SELECT 'text search configuration', n.nspname
+        FROM pg_catalog.pg_ts_config ts JOIN pg_catalog.pg_namespace n ON n.oid = ts.cfgnamespace
+        WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_ts_config', 'ts.oid')}
+      UNION ALL
+      SELECT 'operator', n.nspname
+        FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
+        WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_operator', 'o.oid')}
+      UNION ALL
       SELECT CASE c.relkind WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'
           WHEN 'c' THEN 'composite type' ELSE ${tableKind()} END AS kind, n.nspname AS schema
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

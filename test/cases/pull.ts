@@ -232,4 +232,17 @@ CREATE TABLE ticket_note (ticket_no bigint, tenant smallint, title text,
   FOREIGN KEY (ticket_no, tenant) REFERENCES shop."Order Line" (id, small) ON DELETE SET NULL (ticket_no));
 `,
   },
+  {
+    name: 'rules, extended statistics, a collation and a text search configuration are counted as not pulled, never silently left out',
+    sql: `
+CREATE TABLE note (id integer PRIMARY KEY, body text, lang text);
+CREATE TABLE note_log (id integer);
+CREATE RULE note_log_insert AS ON INSERT TO note DO ALSO INSERT INTO note_log VALUES (NEW.id);
+CREATE STATISTICS note_stats ON id, lang FROM note;
+CREATE COLLATION german_ci (provider = icu, locale = 'de-u-ks-level2', deterministic = false);
+CREATE TEXT SEARCH CONFIGURATION simple_notes (COPY = simple);
+`,
+    skipped: '1 collation, 1 rule, 1 statistics object, 1 text search configuration',
+    adoptOnly: true,
+  },
 ];
