@@ -63,15 +63,9 @@ export function readTablePolicies(r: PolicyReader, table: string, path: Path, ra
     if (!r.checkName(name, pos, 'policy') || !isMap(praw)) continue;
     const what = `policy "${name}" on table "${table}"`;
     const command = isString(praw['command']) ? praw['command'] : 'all';
-    if (!COMMANDS.includes(command as PolicyCommand)) {
-      r.error(r.map.value([...ppath, 'command']), 'schema_violation', `${what}: command "${command}" is not one of ${COMMANDS.join(', ')}`, 'write the command the policy is for (all, the default, covers every one)');
-      continue;
-    }
     const as = isString(praw['as']) ? praw['as'] : 'permissive';
-    if (as !== 'permissive' && as !== 'restrictive') {
-      r.error(r.map.value([...ppath, 'as']), 'schema_violation', `${what}: as "${as}" is neither permissive nor restrictive`, 'write `as: restrictive`, or leave it out for a permissive policy');
-      continue;
-    }
+    // Any other command or kind is reported by the JSON Schema (schemas/schema.json), at its value.
+    if (!COMMANDS.includes(command as PolicyCommand) || (as !== 'permissive' && as !== 'restrictive')) continue;
     const roles: Located<string>[] = [];
     if (Array.isArray(praw['roles'])) {
       praw['roles'].forEach((role, i) => {
