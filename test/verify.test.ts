@@ -315,6 +315,22 @@ tables:
     expect(await verifyPlan(s.target, p.plan, p.current.model, p.desired, p.current)).toMatchObject({ ok: true, problems: [] });
   });
 
+  it('proves a plan keeping the policies and row-level security of a table without policies:, and one making policies on a new table reading another new table (planned as written)', async () => {
+    await runBefore(s.db, `ALTER TABLE legacy ENABLE ROW LEVEL SECURITY; CREATE POLICY legacy_mine ON legacy USING (note = current_user);`);
+    const legacy = `tables:\n  legacy:\n    columns:\n      id: { type: integer, primary_key: true }\n      note: text\n`;
+    await writeFile(join(cwd, 'schema.yaml'), `${legacy}  orders:\n    columns:\n      id: integer\n`);
+    let p = await planned();
+    expect(p.plan.steps.map((st) => `${st.op} ${st.object}`)).toEqual(['create_table public.orders']);
+    expect(await verifyPlan(s.target, p.plan, p.current.model, p.desired, p.current)).toMatchObject({ ok: true, problems: [] });
+    await writeFile(
+      join(cwd, 'schema.yaml'),
+      `${legacy}  orders:\n    row_level_security: true\n    columns:\n      id: integer\n    policies:\n      listed:\n        using: exists (select 1 from members m where m.id = orders.id)\n  members:\n    columns:\n      id: integer\n`,
+    );
+    p = await planned();
+    expect(p.plan.steps.map((st) => `${st.op} ${st.object}`)).toEqual(['create_table public.orders', 'create_table public.members', 'create_policy public.orders.listed', 'alter_row_security public.orders']);
+    expect(await verifyPlan(s.target, p.plan, p.current.model, p.desired, p.current)).toMatchObject({ ok: true, problems: [] });
+  });
+
   it('copies the functions that those defaults and indexes call call in turn, in any order, and rebuilds them on the search_path they were made with', async () => {
     // An SQL function is inlined when an index on it is built: what it calls must be there too.
     await runBefore(

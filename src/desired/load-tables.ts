@@ -10,6 +10,7 @@ import { blankComments, checkExpression, subqueryOffset } from './sql-text.js';
 import { isMap, isString, type Json, type JsonMap, type Relation } from './load-names.js';
 import { PartsReader } from './load-parts.js';
 import { readTableSettings } from './table-settings.js';
+import { readTablePolicies } from './policies.js';
 
 const IDENTITY_TYPES = new Set(['int2', 'int4', 'int8']);
 
@@ -378,6 +379,7 @@ export class TableReader extends PartsReader {
       checks,
       indexes,
       foreignKeys,
+      ...readTablePolicies({ map: this.map, error: (...a) => this.error(...a), checkName: (...a) => this.checkName(...a) }, name, path, raw),
     };
   }
 }

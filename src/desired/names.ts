@@ -20,6 +20,7 @@ const NAME_KEYS: ReadonlyArray<readonly [Place, string]> = [
   [['tables', '*', 'checks', '*'], 'check'],
   [['tables', '*', 'indexes', '*'], 'index'],
   [['tables', '*', 'foreign_keys', '*'], 'foreign key'],
+  [['tables', '*', 'policies', '*'], 'policy'],
 ];
 
 /** Values that are names (or hold them: `references: users(id)`). */
@@ -40,6 +41,7 @@ const NAME_VALUES: ReadonlyArray<readonly [Place, string]> = [
   [['tables', '*', 'foreign_keys', '*', 'references'], 'reference'],
   [['tables', '*', 'foreign_keys', '*', 'references', 'table'], 'table'],
   [['tables', '*', 'foreign_keys', '*', 'references', 'columns', '#'], 'column'],
+  [['tables', '*', 'policies', '*', 'roles', '#'], 'role'],
 ];
 
 /** The places as a tree: from a map, by key (`*` any); from a list, `#`. What a key or value there names. */

@@ -8,6 +8,7 @@ import type { SpecSequence } from './sequences.js';
 import type { SpecView } from './views.js';
 import type { SpecFunction } from './functions.js';
 import type { SpecTrigger } from './triggers.js';
+import type { SpecPolicy, SpecRowSecurity } from './policies.js';
 
 export interface Located<T> {
   readonly value: T;
@@ -113,6 +114,10 @@ export interface SpecTable {
   readonly unlogged?: true;
   /** `with:`: storage parameters, name -> the text PostgreSQL stores. */
   readonly storage?: Readonly<Record<string, string>>;
+  /** `row_level_security:` and `force_row_level_security:`; absent when neither is written (left as they are). */
+  readonly rowSecurity?: SpecRowSecurity;
+  /** Under `policies:`; absent when the table has none (its policies are then left as they are). */
+  readonly policies?: readonly SpecPolicy[];
 }
 
 export interface SpecEnum {

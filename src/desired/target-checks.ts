@@ -223,3 +223,22 @@ export function extensionDiagnostics(spec: Spec, installed: Model['extensions'],
   }
   return out;
 }
+
+/** The roles the policies of the file name (PUBLIC aside): the target must have each. */
+export const policyRoleNames = (spec: Spec): string[] => [...new Set(spec.tables.flatMap((t) => (t.policies ?? []).flatMap((p) => p.roles.map((r) => r.value)).filter((r) => r !== 'public')))].sort();
+
+/** A role a policy of the file names that the target does not have: CREATE POLICY would fail. `existing`: those it has, of `policyRoleNames`. */
+export function policyRoleDiagnostics(spec: Spec, existing: ReadonlySet<string>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const t of spec.tables)
+    for (const p of t.policies ?? [])
+      for (const r of p.roles)
+        if (r.value !== 'public' && !existing.has(r.value))
+          out.push({
+            ...r.pos,
+            code: 'bad_reference',
+            message: `policy "${p.name}" on table "${label(t)}": role "${r.value}" does not exist in the database`,
+            hint: `create the role first (CREATE ROLE ${r.value === r.value.toLowerCase() && /^[a-z_][a-z0-9_]*$/.test(r.value) ? r.value : JSON.stringify(r.value)}), or correct its name: schema does not manage roles`,
+          });
+  return out;
+}

@@ -8,6 +8,7 @@ import type { SequenceChange } from './kinds/sequence.js';
 import type { ViewChange } from './kinds/view.js';
 import type { FunctionChange } from './kinds/function.js';
 import type { TriggerChange } from './kinds/trigger.js';
+import type { PolicyChange } from './kinds/policy.js';
 
 /** A column converted to the rebuilt version of an enum. */
 export interface EnumColumn {
@@ -78,7 +79,8 @@ export type Change =
   | ExtensionChange
   | ViewChange
   | FunctionChange
-  | TriggerChange;
+  | TriggerChange
+  | PolicyChange;
 
 export type ChangeKind = Change['kind'];
 
@@ -103,4 +105,6 @@ export interface KindChanges {
   readonly view: ViewChange['kind'];
   readonly function: FunctionChange['kind'];
   readonly trigger: TriggerChange['kind'];
+  /** A table's row-level security switches with its policies. */
+  readonly policy: PolicyChange['kind'];
 }

@@ -16,6 +16,7 @@ import { diffTable } from './kinds/table.js';
 import { diffViews } from './kinds/view.js';
 import { diffFunctions } from './kinds/function.js';
 import { diffTriggers } from './kinds/trigger.js';
+import { diffPolicies } from './kinds/policy.js';
 import { applyRenames, asHints, effectiveRenames } from './renames.js';
 
 export { invertHints } from './renames.js';
@@ -79,6 +80,7 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
   // Last: which views go depends on what the plan does to the tables and columns they read.
   changes.push(...diffViews(base, desired, changes, { tableFrom: renames.tables, columns: renames.columns }));
   changes.push(...diffTriggers(base, desired));
+  changes.push(...diffPolicies(base, desired, renames.tables));
 
   return { changes, renames: asHints(current, renames) };
 }

@@ -12,6 +12,7 @@ import { buildSequences } from './kinds/sequence.js';
 import { buildViews } from './kinds/view.js';
 import { buildRoutines } from './kinds/function.js';
 import { buildTriggers } from './kinds/trigger.js';
+import { buildPolicies } from './kinds/policy.js';
 
 export { buildColumn } from './kinds/column.js';
 export { buildConstraint } from './kinds/constraint.js';
@@ -215,6 +216,7 @@ export function buildIntrospection(rows: CatalogRows): Introspection {
       ...((rows.views ?? []).length > 0 ? { views: buildViews(rows.views ?? []) } : {}),
       ...((rows.routines ?? []).length > 0 ? { functions: buildRoutines(rows.routines ?? []) } : {}),
       ...((rows.triggers ?? []).length > 0 ? { triggers: buildTriggers(rows.triggers ?? []) } : {}),
+      ...withPolicies(rows.policies ?? []),
     },
     sizes: Object.fromEntries(
       rows.tables.map((t) => [objectPath(t.schema, t.table), { bytes: t.bytes === null ? null : Number(t.bytes), rows: t.rows === null ? null : Number(t.rows), ...(t.bytes_estimated ? { estimated: true } : {}) }]),
@@ -233,4 +235,10 @@ export function buildIntrospection(rows: CatalogRows): Introspection {
     functions: buildUsedFunctions(rows),
     indexDefinitions: Object.fromEntries(rows.indexes.flatMap((i) => (i.definition ? [[objectPath(i.schema, i.table, i.name), i.definition]] : []))),
   };
+}
+
+/** Policies and row-level security as the Model holds them: each record only when not empty. */
+function withPolicies(rows: CatalogRows['policies'] & object): Pick<Model, 'policies' | 'rowSecurity'> {
+  const { policies, rowSecurity } = buildPolicies(rows);
+  return { ...(Object.keys(policies).length > 0 ? { policies } : {}), ...(Object.keys(rowSecurity).length > 0 ? { rowSecurity } : {}) };
 }

@@ -16,6 +16,7 @@ import type { TableRow } from './kinds/table.js';
 import type { ViewRow } from './kinds/view.js';
 import type { RoutineRow } from './kinds/function.js';
 import { managedTrigger, type TriggerRow } from './kinds/trigger.js';
+import type { PolicyRow } from './kinds/policy.js';
 export type { ViewRow } from './kinds/view.js';
 import { asJsonArray, cls, notExtensionMember, ownedSequence, plainTable, relationScope, schemaFilter, tableKind } from './scope.js';
 
@@ -115,6 +116,8 @@ export interface CatalogRows {
   readonly routines?: RoutineRow[];
   /** Triggers (managed: introspect/kinds/trigger.ts). Absent in rows read before they were managed. */
   readonly triggers?: TriggerRow[];
+  /** Row-level security and policies (managed: introspect/kinds/policy.ts). Absent in rows read before they were managed. */
+  readonly policies?: PolicyRow[];
   readonly tables: TableRow[];
   readonly columns: ColumnRow[];
   readonly constraints: ConstraintRow[];
@@ -189,10 +192,11 @@ export function unmanagedSql(): string {
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE con.contype = 'x' AND ${inUserSchema}
       UNION ALL
+      -- Policies on plain tables are managed (introspect/kinds/policy.ts): those on other relations are not.
       SELECT 'policy', n.nspname
         FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE ${inUserSchema}
+        WHERE NOT (${plainTable()}) AND ${inUserSchema}
     ) u GROUP BY 1, 2 ORDER BY 1, 2`;
 }
 

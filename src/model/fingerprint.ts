@@ -34,7 +34,7 @@ export function comparable(model: Model): Model {
  * views the file declares (`managedViews`) is not the database's state.
  */
 function compared(model: Model): Model {
-  const { managedViews: _m, ...rest } = model;
+  const { managedViews: _m, managedPolicies: _p, ...rest } = model;
   return mapModel(rest, {
     column: ({ ownedSequences: _s, ...c }) => c,
     // A materialized view counts by its indexes too (not by `withData`: a REFRESH changes it).

@@ -4,6 +4,7 @@ import type { Extension } from './extension.js';
 import type { Sequence, SequenceOptions } from './sequence.js';
 import type { Routine } from './routine.js';
 import type { Trigger } from './trigger.js';
+import type { ManagedPolicies, Policy, RowSecurity } from './policy.js';
 import type { ManagedViews, View } from './view.js';
 
 export type ReferentialAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
@@ -192,6 +193,15 @@ export interface Model {
    * file has no `triggers:` (the file then leaves them as they are) and from a database without any.
    */
   readonly triggers?: Readonly<Record<string, Trigger>>;
+  /**
+   * Policies on the managed tables, by `schema.table.name`; absent from a database without any.
+   * A desired Model keeps those of a table without `policies:` as the database has them (plan/plan.ts).
+   */
+  readonly policies?: Readonly<Record<string, Policy>>;
+  /** Tables with row-level security enabled or forced, by object path; absent when none has. */
+  readonly rowSecurity?: Readonly<Record<string, RowSecurity>>;
+  /** Only in a desired Model before planning: what the file says of row-level security (see ManagedPolicies). */
+  readonly managedPolicies?: ManagedPolicies;
 }
 
 /** A table this tool leaves alone: partitioned, a partition, or in an inheritance tree. */

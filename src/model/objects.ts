@@ -9,6 +9,7 @@ import type { Sequence } from './sequence.js';
 import type { Routine } from './routine.js';
 import type { View } from './view.js';
 import type { Trigger } from './trigger.js';
+import type { Policy } from './policy.js';
 
 /** A schema as an object of its own (the Model keeps schemas as a list of names). */
 export interface SchemaObject {
@@ -33,6 +34,7 @@ export interface KindObjects {
   readonly view: View;
   readonly function: Routine;
   readonly trigger: Trigger;
+  readonly policy: Policy;
 }
 
 /** A kind of object: a key of KindObjects, so every kind has its Model type. */
@@ -55,6 +57,7 @@ export const OBJECT_KINDS = [
   'view',
   'function',
   'trigger',
+  'policy',
 ] as const satisfies readonly ObjectKind[];
 
 /**
@@ -74,7 +77,7 @@ export type ModelObject = {
 /**
  * Every object of `model`, each once, in a stable order: schemas, extensions (`extension pg_trgm`: their names are not in a schema), enums, sequences, then each table
  * followed by its columns (with the sequences they own), primary key, uniques, checks, indexes
- * and foreign keys; then views, then functions, then triggers. An owned sequence's path is in its table's schema, as PostgreSQL names it.
+ * and foreign keys; then views, then functions, then triggers, then policies. An owned sequence's path is in its table's schema, as PostgreSQL names it.
  */
 export function objectsOf(model: Model): ModelObject[] {
   const out: ModelObject[] = [];
@@ -98,6 +101,7 @@ export function objectsOf(model: Model): ModelObject[] {
   for (const [path, v] of Object.entries(model.views ?? {})) out.push({ kind: 'view', path, object: v, table: null, column: null });
   for (const [path, f] of Object.entries(model.functions ?? {})) out.push({ kind: 'function', path, object: f, table: null, column: null });
   for (const [path, t] of Object.entries(model.triggers ?? {})) out.push({ kind: 'trigger', path, object: t, table: null, column: null });
+  for (const [path, p] of Object.entries(model.policies ?? {})) out.push({ kind: 'policy', path, object: p, table: null, column: null });
   return out;
 }
 
@@ -163,6 +167,7 @@ export function mapModel(model: Model, map: ObjectMap): Model {
   const views = model.views && each('view', model.views, (path) => path);
   const functions = model.functions && each('function', model.functions, (path) => path);
   const triggers = model.triggers && each('trigger', model.triggers, (path) => path);
+  const policies = model.policies && each('policy', model.policies, (path) => path);
   return {
     ...model,
     schemas,
@@ -173,6 +178,7 @@ export function mapModel(model: Model, map: ObjectMap): Model {
     ...(views ? { views } : {}),
     ...(functions ? { functions } : {}),
     ...(triggers ? { triggers } : {}),
+    ...(policies ? { policies } : {}),
   };
 }
 

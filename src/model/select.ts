@@ -34,7 +34,7 @@ export function selects(selection: Selection): (schema: string, name: string) =>
   return (schema, name) => (include.length === 0 || include.some((m) => m(schema, name))) && !exclude.some((m) => m(schema, name));
 }
 
-/** The tables (with their triggers), enums, sequences, views and functions `selection` chooses, and every extension; foreign keys to tables it leaves out are left out too. */
+/** The tables (with their triggers, policies and row-level security), enums, sequences, views and functions `selection` chooses, and every extension; foreign keys to tables it leaves out are left out too. */
 export function selectObjects(model: Model, selection: Selection): Selected {
   if (selection.include.length === 0 && selection.exclude.length === 0) return { model, notes: [] };
   const chosen = selects(selection);
@@ -75,6 +75,9 @@ export function selectObjects(model: Model, selection: Selection): Selected {
   const functions = Object.fromEntries(Object.entries(model.functions ?? {}).filter(([, f]) => chosen(f.schema, f.name)));
   // A trigger goes with its table.
   const triggers = Object.fromEntries(Object.entries(model.triggers ?? {}).filter(([, t]) => objectPath(t.schema, t.table) in keptTables));
+  // Policies and row-level security go with their table too.
+  const policies = Object.fromEntries(Object.entries(model.policies ?? {}).filter(([, p]) => objectPath(p.schema, p.table) in keptTables));
+  const rowSecurity = Object.fromEntries(Object.entries(model.rowSecurity ?? {}).filter(([path]) => path in keptTables));
   const selected: Model = {
     schemas: [],
     enums,
@@ -84,6 +87,8 @@ export function selectObjects(model: Model, selection: Selection): Selected {
     ...(model.views ? { views } : {}),
     ...(model.functions ? { functions } : {}),
     ...(model.triggers ? { triggers } : {}),
+    ...(model.policies ? { policies } : {}),
+    ...(model.rowSecurity ? { rowSecurity } : {}),
   };
   const used = schemasInUse(selected);
   return { model: { ...selected, schemas: model.schemas.filter((s) => used.has(s) || selection.include.some((p) => p === s)) }, notes };

@@ -17,7 +17,17 @@ import { sortDiagnostics, type Diagnostic } from '../desired/diagnostics.js';
 import { hintsFromSpec } from '../desired/hints.js';
 import { loadSpec } from '../desired/load.js';
 import type { Settings } from '../desired/spec.js';
-import { extensionDiagnostics, foreignKeyTypeDiagnostics, renameDiagnostics, serverVersionDiagnostics, takenNameDiagnostics, unmanagedTableDiagnostics, usingDiagnostics } from '../desired/target-checks.js';
+import {
+  extensionDiagnostics,
+  foreignKeyTypeDiagnostics,
+  policyRoleDiagnostics,
+  policyRoleNames,
+  renameDiagnostics,
+  serverVersionDiagnostics,
+  takenNameDiagnostics,
+  unmanagedTableDiagnostics,
+  usingDiagnostics,
+} from '../desired/target-checks.js';
 import type { Status } from './status.js';
 import { sqlFileReader, type CheckedSchema } from './schema-file.js';
 
@@ -49,6 +59,13 @@ function withResolvedExtensions(desired: Model, current: Introspection): Model {
   return desired.extensions ? { ...desired, extensions: resolveExtensions(desired.extensions, current.model.extensions ?? {}, current.availableExtensions) } : desired;
 }
 
+/** Of `names`, the roles the target has. */
+async function rolesThere(db: Db, names: readonly string[]): Promise<Set<string>> {
+  if (names.length === 0) return new Set();
+  const rows = await db.query<{ rolname: string }>('SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = ANY($1::text[])', [names]);
+  return new Set(rows.map((r) => r.rolname));
+}
+
 /** Introspect the target, spell the desired side on it, and plan both ways. Reads only. */
 export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOptions = {}): Promise<Planned> {
   const current = await introspect(db, { lockTimeoutMs: options.lockTimeoutMs });
@@ -70,6 +87,7 @@ export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOp
     ...takenNameDiagnostics(loaded.spec, current.unmanaged.taken ?? [], current.unmanaged.tables ?? []),
     ...serverVersionDiagnostics(loaded.spec, current.serverVersion),
     ...renameDiagnostics(loaded.spec, current.model),
+    ...policyRoleDiagnostics(loaded.spec, await rolesThere(db, policyRoleNames(loaded.spec))),
   ];
   // The spelling would try to install it: say so before, with the rest.
   const unavailable = extensionDiagnostics(loaded.spec, current.model.extensions, current.availableExtensions);

@@ -41,6 +41,7 @@ export async function pullSchema(target: Target, file: string, selection: Select
   const materialized = all.length - views;
   const functions = /^functions:/m.test(text) ? Object.keys(picked.model.functions ?? {}).length : 0;
   const triggers = /^triggers:/m.test(text) ? Object.keys(picked.model.triggers ?? {}).length : 0;
+  const policies = Object.keys(picked.model.policies ?? {}).length;
   const summary = [
     counted(Object.keys(picked.model.tables).length, 'table'),
     counted(Object.keys(picked.model.enums).length, 'enum'),
@@ -50,6 +51,7 @@ export async function pullSchema(target: Target, file: string, selection: Select
     ...(materialized > 0 ? [counted(materialized, 'materialized view')] : []),
     ...(functions > 0 ? [counted(functions, 'function')] : []),
     ...(triggers > 0 ? [counted(triggers, 'trigger')] : []),
+    ...(policies > 0 ? [policies === 1 ? '1 policy' : `${policies} policies`] : []),
   ].join(', ');
   // Materialized views are written (under `materialized_views:`), not skipped.
   const skipped = Object.entries(found.unmanaged.counts)

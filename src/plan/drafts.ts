@@ -1,6 +1,7 @@
 // The drafts of steps and what every kind's planner (plan/kinds/) shares: the context a plan is
 // made in, the tokens steps order by, and the hazards several kinds give. Pure.
 import type { Trigger } from '../model/trigger.js';
+import type { Policy } from '../model/policy.js';
 import type { Change, ChangeKind } from '../diff/changes.js';
 import { objectPath, quoteIdent } from '../model/identifiers.js';
 import { tableKey, type Column, type Dependent, type Table, type TypeDependent } from '../model/model.js';
@@ -46,6 +47,8 @@ export interface Context {
   readonly tables: Readonly<Record<string, Table>>;
   /** The triggers of the state the plan leads to, by object path: a function they execute cannot be dropped. */
   readonly triggers?: Readonly<Record<string, Trigger>>;
+  /** The policies of the state the plan leads to, by object path: a function they call cannot be dropped. */
+  readonly policies?: Readonly<Record<string, Policy>>;
   /** The desired enums, for the labels a column converted to an enum must hold. */
   readonly enums: Readonly<Record<string, { readonly values: readonly string[] }>>;
   /** Plan for a busy database: build and validate outside long locks (`--online`). */

@@ -2,6 +2,8 @@
 import { diff, effectiveHints, invertHints } from '../diff/diff.js';
 import type { Change } from '../diff/changes.js';
 import { triggersAround } from '../diff/kinds/trigger.js';
+import { policiesAround } from '../diff/kinds/policy.js';
+import { keepUndeclaredPolicies } from '../model/policy.js';
 import { fingerprint } from '../model/fingerprint.js';
 import { objectPath } from '../model/identifiers.js';
 import type { Hints } from '../model/hints.js';
@@ -88,6 +90,7 @@ export function stepsFor(changes: readonly Change[], desired: Model, options: St
     newTables: new Set(changes.flatMap((c) => (c.kind === 'create_table' ? [tableKey(c.table)] : []))),
     tables: desired.tables,
     ...(desired.triggers ? { triggers: desired.triggers } : {}),
+    ...(desired.policies ? { policies: desired.policies } : {}),
     enums: desired.enums,
     online: options.online ?? false,
     sizes: options.sizes ?? {},
@@ -224,14 +227,18 @@ export function buildPlan(input: PlanInput): Plan {
   const managesTriggers = input.desired.triggers !== undefined;
   const keptTriggers =
     managesTriggers || input.current.triggers === undefined ? undefined : Object.fromEntries(Object.entries(input.current.triggers).filter(([, t]) => withFunctions.tables[objectPath(t.schema, t.table)] !== undefined));
-  const wanted: Model = keptTriggers === undefined ? withFunctions : { ...withFunctions, triggers: keptTriggers };
+  const withTriggers: Model = keptTriggers === undefined ? withFunctions : { ...withFunctions, triggers: keptTriggers };
+  // A table without `policies:` keeps its policies, and the row-level security switches the file does not write stay as they are.
+  const renamedFrom = new Map([...input.hints.tables].map(([to, from]) => [to, objectPath(from.schema, from.name)]));
+  const wanted: Model = keepUndeclaredPolicies(withTriggers, input.current, renamedFrom);
   // The sequences columns keep (serial's): the downgrade must put back what the plan changes of them.
   // One an object left alone uses (a view calling nextval) is kept with its column.
   const inUse = new Set(dependents.flatMap((d) => (d.sequence ? [objectPath(d.schema, d.sequence)] : [])));
   const desired = withOwnedSequences(input.current, wanted, effectiveHints(input.current, wanted, input.hints), inUse);
   const diffed = diff(input.current, desired, input.hints, diffOptions);
   // Triggers on a column the plan drops or retypes are dropped first and made again last, both ways.
-  const forward = { ...diffed, changes: [...diffed.changes, ...triggersAround(diffed.changes, input.current, desired, dependents)] };
+  // Policies alike, and those calling a function the plan drops.
+  const forward = { ...diffed, changes: policiesAround([...diffed.changes, ...triggersAround(diffed.changes, input.current, desired, dependents)], input.current, desired, dependents).changes };
   // The way back to a database without sequences (extensions, views, functions) of their own drops those the plan makes.
   const back: Model = {
     ...input.current,
@@ -242,7 +249,15 @@ export function buildPlan(input: PlanInput): Plan {
     ...(managesTriggers && input.current.triggers === undefined ? { triggers: {} } : {}),
     managedViews: viewKinds,
   };
-  const droppedTriggers = new Set(forward.changes.flatMap((c) => (c.kind === 'drop_trigger' ? [`trigger ${objectPath(c.trigger.name)} on ${objectPath(c.trigger.schema, c.trigger.table)}`] : [])));
+  const droppedTriggers = new Set(
+    forward.changes.flatMap((c) =>
+      c.kind === 'drop_trigger'
+        ? [`trigger ${objectPath(c.trigger.name)} on ${objectPath(c.trigger.schema, c.trigger.table)}`]
+        : c.kind === 'drop_policy'
+          ? [`policy ${objectPath(c.policy.name)} on ${objectPath(c.policy.schema, c.policy.table)}`]
+          : [],
+    ),
+  );
   // A function the plan drops that takes or returns a table's row type is dropped before the table (plan/kinds/function.ts).
   const droppedSignatures = new Set(
     forward.changes.flatMap((c) =>
@@ -250,7 +265,7 @@ export function buildPlan(input: PlanInput): Plan {
     ),
   );
   const undone = diff(desired, back, invertHints(forward.renames), diffOptions);
-  const backward = { ...undone, changes: [...undone.changes, ...triggersAround(undone.changes, desired, back, dependents)] };
+  const backward = { ...undone, changes: policiesAround([...undone.changes, ...triggersAround(undone.changes, desired, back, dependents)], desired, back, dependents).changes };
   const stepOptions: StepOptions = {
     online: input.online ?? false,
     sizes: input.sizes ?? {},

@@ -2,6 +2,7 @@
 // two states of a schema differ ("public.users.name: character varying(100)"). Pure.
 import { objectPath, quoteLiteral } from '../model/identifiers.js';
 import type { Column, ForeignKey, Index, Model } from '../model/model.js';
+import { createPolicySql } from '../model/policy.js';
 import { objectsOf, type KindObjects, type ModelObject, type ObjectKind } from '../model/objects.js';
 
 const list = (names: readonly string[]): string => `(${names.join(', ')})`;
@@ -49,6 +50,7 @@ export const DESCRIBE: { readonly [K in ObjectKind]: (o: KindObjects[K]) => stri
   foreign_key: foreignKey,
   function: (f) => f.definition,
   trigger: (t) => t.definition,
+  policy: (p) => createPolicySql(p) + (p.comment === null ? '' : ` (comment ${quoteLiteral(p.comment)})`),
   view: (v) =>
     `${v.materialized ? 'MATERIALIZED ' : ''}VIEW AS ${v.definition}${v.comment === null ? '' : ` (comment ${quoteLiteral(v.comment)})`}` +
     Object.values(v.materialized?.indexes ?? {})

@@ -9,6 +9,7 @@ import { schemasInUse } from '../model/objects.js';
 import { sequenceDefaults, type Sequence } from '../model/sequence.js';
 import { regclassesIn } from '../model/sql-tokens.js';
 import type { View } from '../model/view.js';
+import type { Policy } from '../model/policy.js';
 
 /** Something the file cannot say yet, or says differently from the database. */
 export interface PullNote {
@@ -183,6 +184,29 @@ function tableEntry(table: Table, notes: PullNote[]): Record<string, unknown> {
   return entry;
 }
 
+/** A policy with only what is not PostgreSQL's default (for all, permissive, to public). */
+function policyEntry(p: Policy): Record<string, unknown> {
+  const entry: Record<string, unknown> = {};
+  if (p.command !== 'all') entry['command'] = p.command;
+  if (!p.permissive) entry['as'] = 'restrictive';
+  if (!(p.roles.length === 1 && p.roles[0] === 'public')) entry['roles'] = [...p.roles];
+  if (p.using !== null) entry['using'] = p.using;
+  if (p.withCheck !== null) entry['with_check'] = p.withCheck;
+  if (p.comment !== null) entry['comment'] = p.comment;
+  return entry;
+}
+
+/** A table's row-level security switches that are on, and its policies, if any. */
+function securityEntry(model: Model, table: Table): Record<string, unknown> {
+  const entry: Record<string, unknown> = {};
+  const rls = model.rowSecurity?.[objectPath(table.schema, table.name)];
+  if (rls?.enabled) entry['row_level_security'] = true;
+  if (rls?.forced) entry['force_row_level_security'] = true;
+  const policies = Object.values(model.policies ?? {}).filter((p) => p.schema === table.schema && p.table === table.name);
+  if (policies.length > 0) entry['policies'] = Object.fromEntries(policies.map((p) => [p.name, policyEntry(p)]));
+  return entry;
+}
+
 /** A whole number as the file writes it: a YAML number when JSON holds it exactly, else a string. */
 function wholeNumber(text: string): number | string {
   const n = Number(text);
@@ -251,7 +275,7 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
   if (enums.length > 0) doc['enums'] = Object.fromEntries(enums.map((e: EnumType) => [fileName(e.schema, e.name), [...e.values]]));
   if (sequences.length > 0) doc['sequences'] = Object.fromEntries(sequences.map((q) => [fileName(q.schema, q.name), sequenceEntry(q)]));
   const tables = Object.values(model.tables);
-  if (tables.length > 0) doc['tables'] = Object.fromEntries(tables.map((t) => [fileName(t.schema, t.name), tableEntry(t, notes)]));
+  if (tables.length > 0) doc['tables'] = Object.fromEntries(tables.map((t) => [fileName(t.schema, t.name), { ...tableEntry(t, notes), ...securityEntry(model, t) }]));
   // Views as the server prints them (pg_get_viewdef): the file then reads as the database, so the plan is empty. Inline, as a block.
   const views = Object.values(model.views ?? {});
   const viewEntry = (v: View): Record<string, unknown> => ({ sql: `${v.definition}\n`, ...(v.comment === null ? {} : { comment: v.comment }) });

@@ -30,7 +30,7 @@ export function functionSpellingSetup(spec: Spec, current: Model): Array<{ reado
  * signature naming the enum does not find), where this role may: a function may take or
  * return one. One that cannot be made leaves its functions to fail with the server's words.
  */
-async function newEnums(db: Db, spec: Spec, current: Model): Promise<void> {
+export async function newEnums(db: Db, spec: Spec, current: Model): Promise<void> {
   for (const e of spec.enums) {
     if (current.enums[objectPath(e.schema, e.name)]) continue;
     await attempt(

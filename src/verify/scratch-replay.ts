@@ -12,6 +12,7 @@ import { introspect, serverVersion, type Introspection, type UsedFunction } from
 import { canonicalJson, comparable } from '../model/fingerprint.js';
 import { objectPath, pathsOverlap } from '../model/identifiers.js';
 import { noHints } from '../model/hints.js';
+import { keepUndeclaredPolicies } from '../model/policy.js';
 import { columnNamed, tableKey, type Index, type Model, type Table, type Unmanaged } from '../model/model.js';
 import { mapModel, objectsOf, type ObjectPlace } from '../model/objects.js';
 import { keepUndeclaredViews } from '../model/view.js';
@@ -85,7 +86,7 @@ function asSpelledThere(wanted: Model, actual: Model): Model {
     wanted.functions !== undefined || actual.functions === undefined
       ? wanted
       : { ...wanted, schemas: [...new Set([...wanted.schemas, ...Object.values(actual.functions).map((f) => f.schema)])].sort(), functions: actual.functions };
-  const kept = withTriggersThere(keepUndeclaredViews(want, actual), actual);
+  const kept = withPoliciesThere(withTriggersThere(keepUndeclaredViews(want, actual), actual), actual);
   if (kept.views === undefined) return kept;
   const views = Object.fromEntries(Object.entries(kept.views).map(([key, v]) => [key, v.unspelled && actual.views?.[key] ? { ...actual.views[key], comment: v.comment } : v]));
   return { ...kept, views };
@@ -101,6 +102,17 @@ function withTriggersThere(wanted: Model, actual: Model): Model {
     return { ...wanted, triggers: Object.fromEntries(Object.entries(actual.triggers).filter(([, t]) => wanted.tables[objectPath(t.schema, t.table)] !== undefined)) };
   }
   return { ...wanted, triggers: Object.fromEntries(Object.entries(wanted.triggers).map(([key, t]) => [key, t.searchPath !== undefined && actual.triggers?.[key] ? actual.triggers[key] : t])) };
+}
+
+/**
+ * Policies alike: those of a table without `policies:` and the row-level security switches the
+ * file does not write are as `actual` has them; one the planning could not spell stands for the
+ * one `actual` has under its key.
+ */
+function withPoliciesThere(wanted: Model, actual: Model): Model {
+  const kept = keepUndeclaredPolicies(wanted, actual, new Map());
+  if (kept.policies === undefined) return kept;
+  return { ...kept, policies: Object.fromEntries(Object.entries(kept.policies).map(([key, p]) => [key, p.searchPath !== undefined && actual.policies?.[key] ? actual.policies[key] : p])) };
 }
 
 /** The steps that take `actual` to `want`, both settled (see above), keeping the schemas `occupied` holds objects in. Pure. */

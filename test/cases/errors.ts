@@ -832,6 +832,33 @@ triggers:
 `,
     errors: [{ line: 7, code: 'bad_expression', message: 'trigger "public.g": function no_such_function() does not exist' }],
   },
+  // Policies (`policies:` on a table): a role the target lacks, an expression the server refuses, each at its line.
+  {
+    name: 'a policy naming a role the database does not have, at the role',
+    desired: `tables:
+  t:
+    columns:
+      owner: text
+    policies:
+      mine:
+        roles: [pg_read_all_data, no_such_role_here]
+        using: owner = current_user
+`,
+    errors: [{ line: 7, col: 35, code: 'bad_reference', message: 'policy "mine" on table "t": role "no_such_role_here" does not exist in the database', hint: ['CREATE ROLE no_such_role_here'] }],
+  },
+  {
+    name: 'a policy the server refuses on a table that exists, at its expression',
+    before: 'CREATE TABLE t (owner text);',
+    desired: `tables:
+  t:
+    columns:
+      owner: text
+    policies:
+      mine:
+        using: ownr = current_user
+`,
+    errors: [{ line: 7, col: 16, code: 'bad_expression', message: 'policy "mine" on table "public.t": column "ownr" does not exist' }],
+  },
 ];
 
 const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `c${i + 1}`);
@@ -1612,6 +1639,53 @@ ${columnLines(33)}
       { at: 't_all_key:', code: 'limit_exceeded', message: ['unique constraint "t_all_key" has 33 columns'] },
       { at: 't_idx:', code: 'limit_exceeded', message: ['index "t_idx" has 33 columns, and PostgreSQL allows at most 32 in an index, include columns counted'] },
       { at: 'u_t_fkey:', code: 'limit_exceeded', message: ['foreign key "u_t_fkey" has 33 columns, and PostgreSQL allows at most 32 in a key'] },
+    ],
+  },
+  // ---- policies ----
+  {
+    name: 'policies that are not one expression, or whose clauses do not fit their command, each at its line',
+    offline: true,
+    desired: `tables:
+  t:
+    columns:
+      owner: text
+    policies:
+      two:
+        using: "owner = current_user; DROP TABLE t"
+      adds:
+        command: insert
+        using: owner = current_user
+      reads:
+        command: select
+        with_check: owner = current_user
+      nothing:
+        command: update
+`,
+    errors: [
+      { line: 7, code: 'bad_expression', message: 'policy "two" on table "t": using:' },
+      { line: 10, col: 9, code: 'bad_expression', message: 'policy "adds" on table "t": a policy for insert has no using' },
+      { line: 13, col: 9, code: 'bad_expression', message: 'policy "reads" on table "t": a policy for select has no with_check' },
+      { line: 14, col: 7, code: 'bad_expression', message: 'policy "nothing" on table "t": it has neither using nor with_check' },
+    ],
+  },
+  {
+    name: 'a policy with a command or a kind schema does not know, at the value',
+    offline: true,
+    desired: `tables:
+  t:
+    columns:
+      owner: text
+    row_level_security: yes please
+    policies:
+      p:
+        command: truncate
+        as: strict
+        using: "true"
+`,
+    errors: [
+      { line: 5, code: 'schema_violation', message: 'row_level_security' },
+      { line: 8, code: 'schema_violation', message: 'command' },
+      { line: 9, code: 'schema_violation', message: 'as' },
     ],
   },
 ];

@@ -342,6 +342,40 @@ triggers:
     exit: 0,
   },
   {
+    // A policy is made on a temporary stand-in of its table to be spelled: its expressions are evaluated for no row.
+    name: 'a policy whose USING sleeps, reads the secrets, drops a table and kills another session',
+    yaml: ({ pid }) =>
+      fileWith(`    row_level_security: true
+    policies:
+      spy:
+        using: ${JSON.stringify(`pg_sleep(60) IS NULL AND (SELECT string_agg(s, ',') FROM public.secrets) IS NOT NULL AND pg_terminate_backend(${pid}) AND query_to_xml('DROP TABLE public.victim', true, true, '') IS NOT NULL`)}
+        with_check: ${JSON.stringify("pg_read_file('/etc/passwd') IS NOT NULL")}
+`),
+    exit: 0,
+  },
+  {
+    name: 'a policy USING that ends and a DROP follows after a semicolon',
+    yaml: () =>
+      fileWith(`    policies:
+      smuggle:
+        using: "true); DROP TABLE public.victim; --"
+`),
+    exit: 1,
+    says: 'policy "smuggle" on table "t": using:',
+  },
+  {
+    name: 'a policy WITH CHECK that closes its parenthesis to add a clause of its own',
+    yaml: () =>
+      fileWith(`    policies:
+      widen:
+        command: update
+        using: "true"
+        with_check: "true) WITH CHECK (true"
+`),
+    exit: 1,
+    says: 'policy "widen" on table "t": with_check:',
+  },
+  {
     name: 'an expression of 100 KB, nested 12,500 deep',
     yaml: () => fileWith(check(`n > ${Array.from({ length: 12_500 }, (_x, i) => `(${i} + `).join('')}0${')'.repeat(12_500)}`)),
     exit: 1,

@@ -154,6 +154,25 @@ CREATE TRIGGER accounts_note AFTER INSERT OR DELETE ON audit.accounts FOR EACH S
 `,
   },
   {
+    name: 'row-level security: a tenant table with a policy per command (one restrictive, one for named roles, one with a comment), one calling a function, one forced, one switched on with no policy',
+    sql: `
+CREATE SCHEMA tenants;
+CREATE FUNCTION tenants.current_tenant() RETURNS integer LANGUAGE sql STABLE AS $$ SELECT nullif(current_setting('app.tenant', true), '')::integer $$;
+CREATE TABLE tenants.notes (id bigint PRIMARY KEY, tenant integer NOT NULL, author text NOT NULL, body text, hidden boolean NOT NULL DEFAULT false);
+ALTER TABLE tenants.notes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tenants.notes FORCE ROW LEVEL SECURITY;
+CREATE POLICY same_tenant ON tenants.notes USING (tenant = tenants.current_tenant());
+CREATE POLICY visible ON tenants.notes AS RESTRICTIVE FOR SELECT USING (NOT hidden);
+CREATE POLICY readers ON tenants.notes FOR SELECT TO pg_read_all_data, pg_monitor USING (true);
+CREATE POLICY authors_add ON tenants.notes FOR INSERT WITH CHECK (author = current_user);
+CREATE POLICY authors_edit ON tenants.notes FOR UPDATE USING (author = current_user) WITH CHECK (author = current_user AND tenant = tenants.current_tenant());
+CREATE POLICY authors_remove ON tenants.notes FOR DELETE USING (author = current_user);
+COMMENT ON POLICY authors_remove ON tenants.notes IS 'only the author removes a note';
+CREATE TABLE locked (id integer PRIMARY KEY);
+ALTER TABLE locked ENABLE ROW LEVEL SECURITY;
+`,
+  },
+  {
     name: 'a shop with materialized views: one with a unique and a descending index and a comment, one on a view, one never refreshed',
     sql: `
 CREATE TABLE sale (id bigint PRIMARY KEY, sold_on date NOT NULL, amount numeric(10,2) NOT NULL);

@@ -167,7 +167,8 @@ export async function runPlanCase(c: PlanCase, databases: Databases = serverData
     // A file without `extensions:` leaves the database's extensions as they are: they exist in this database alone.
     await expectSchema(s.db, direct, 'the same as a database built directly from the YAML', (m) => {
       // So are its views, functions and triggers: a file without `views:` (`functions:`, `triggers:`) keeps them, and they exist in this database alone.
-      const { extensions, views, functions, triggers, ...rest } = m;
+      // And policies and row-level security a table without `policies:` (`row_level_security:`) keeps.
+      const { extensions, views, functions, triggers, policies, rowSecurity, ...rest } = m;
       const keptViews = new Set(direct.views === undefined ? Object.values(views ?? {}).map((v) => v.schema) : []);
       const keptFunctions = new Set(direct.functions === undefined ? Object.values(functions ?? {}).map((f) => f.schema) : []);
       return {
@@ -177,6 +178,8 @@ export async function runPlanCase(c: PlanCase, databases: Databases = serverData
         ...(direct.views !== undefined && views !== undefined ? { views } : {}),
         ...(direct.functions !== undefined && functions !== undefined ? { functions } : {}),
         ...(direct.triggers !== undefined && triggers !== undefined ? { triggers } : {}),
+        ...(direct.policies !== undefined && policies !== undefined ? { policies } : {}),
+        ...(direct.rowSecurity !== undefined && rowSecurity !== undefined ? { rowSecurity } : {}),
       };
     });
 

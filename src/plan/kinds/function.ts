@@ -8,6 +8,7 @@ import { objectPath, qualify } from '../../model/identifiers.js';
 import type { Table } from '../../model/model.js';
 import { BODIES_UNCHECKED, routinePath, signatureNames, type Routine } from '../../model/routine.js';
 import { triggerPath, type Trigger } from '../../model/trigger.js';
+import { policyPath, type Policy } from '../../model/policy.js';
 import { RELATION, SCHEMA, and, draft, type Context } from '../drafts.js';
 import type { Hazard } from '../types.js';
 import type { KindPlanner } from './registry.js';
@@ -24,10 +25,11 @@ const dropSql = (r: Routine): string => `DROP ${r.procedure ? 'PROCEDURE' : 'FUN
  * (as the server spells them: `public.add(`), for people. PostgreSQL refuses to drop a
  * function they call, so a step dropping it is certain to fail.
  */
-function callers(r: Routine, tables: Readonly<Record<string, Table>>, triggers: Readonly<Record<string, Trigger>>): string[] {
+function callers(r: Routine, tables: Readonly<Record<string, Table>>, triggers: Readonly<Record<string, Trigger>>, policies: Readonly<Record<string, Policy>> = {}): string[] {
   const call = `${qualify(r.schema, r.name)}(`;
   const out: string[] = [];
   for (const t of Object.values(triggers)) if (t.definition.includes(`EXECUTE FUNCTION ${call}`)) out.push(`trigger ${triggerPath(t)}`);
+  for (const p of Object.values(policies)) if ((p.using ?? '').includes(call) || (p.withCheck ?? '').includes(call)) out.push(`policy ${policyPath(p)}`);
   for (const t of Object.values(tables)) {
     for (const c of t.columns) if (c.default?.includes(call)) out.push(`the default of column ${objectPath(t.schema, t.name, c.name)}`);
     for (const k of Object.values(t.checks)) if (k.definition.includes(call)) out.push(`check ${objectPath(t.schema, t.name, k.name)}`);
@@ -37,7 +39,7 @@ function callers(r: Routine, tables: Readonly<Record<string, Table>>, triggers: 
 }
 
 function calledBy(r: Routine, ctx: Context, how: string): Hazard[] {
-  const found = callers(r, ctx.tables, ctx.triggers ?? {});
+  const found = callers(r, ctx.tables, ctx.triggers ?? {}, ctx.policies);
   if (found.length === 0) return [];
   return [
     {
