@@ -372,7 +372,7 @@ export class TableReader extends PartsReader {
       pos,
       comment: isString(raw['comment']) ? raw['comment'] : null,
       renamedFrom,
-      ...readTableSettings(raw, path, this.map, this.diagnostics),
+      ...readTableSettings(raw, path, this.map, this.diagnostics, new Set([...(primaryKey ? [primaryKey.name] : []), ...uniques.map((u) => u.name), ...indexes.filter((i) => i.unique).map((i) => i.name)])),
       columns: finalColumns,
       primaryKey,
       uniques,

@@ -1,7 +1,7 @@
 // The Spec: schema.yaml as loaded and checked, every node with the position it was written at.
 // Names are resolved and canonical; SQL text (types, expressions) is still as the user wrote it
 // until PostgreSQL spells it (db/spell.ts).
-import type { IdentityKind, ReferentialAction } from '../model/model.js';
+import type { IdentityKind, ReferentialAction, ReplicaIdentity } from '../model/model.js';
 import type { Position } from './diagnostics.js';
 import type { SpecExtension } from './extensions.js';
 import type { SpecSequence } from './sequences.js';
@@ -114,6 +114,8 @@ export interface SpecTable {
   readonly unlogged?: true;
   /** `with:`: storage parameters, name -> the text PostgreSQL stores. */
   readonly storage?: Readonly<Record<string, string>>;
+  /** `replica_identity:` other than `default`. */
+  readonly replicaIdentity?: ReplicaIdentity;
   /** `row_level_security:` and `force_row_level_security:`; absent when neither is written (left as they are). */
   readonly rowSecurity?: SpecRowSecurity;
   /** Under `policies:`; absent when the table has none (its policies are then left as they are). */

@@ -3,6 +3,7 @@
 import type { Diagnostic, Position } from './diagnostics.js';
 import { suggestion } from './did-you-mean.js';
 import type { Path, SourceMap } from './source-map.js';
+import type { ReplicaIdentity } from '../model/model.js';
 
 /** The storage parameters of a table (PostgreSQL 15, CREATE TABLE ... WITH); `toast.` ones live on its TOAST table and are not managed. */
 export const TABLE_STORAGE_PARAMETERS: ReadonlySet<string> = new Set([
@@ -33,6 +34,7 @@ export const TABLE_STORAGE_PARAMETERS: ReadonlySet<string> = new Set([
 export interface TableSettings {
   readonly unlogged?: true;
   readonly storage?: Readonly<Record<string, string>>;
+  readonly replicaIdentity?: ReplicaIdentity;
 }
 
 /**
@@ -40,12 +42,24 @@ export interface TableSettings {
  * store: a number as written, a boolean as `true`/`false`, a string as it is. The server checks
  * each value's range when the plan runs; a name it does not take is reported here.
  */
-export function readTableSettings(raw: Readonly<Record<string, unknown>>, path: Path, map: SourceMap, diagnostics: Diagnostic[]): TableSettings {
+export function readTableSettings(raw: Readonly<Record<string, unknown>>, path: Path, map: SourceMap, diagnostics: Diagnostic[], uniqueIndexes: ReadonlySet<string>): TableSettings {
   const error = (pos: Position, message: string, hint?: string): void => {
     diagnostics.push({ ...pos, code: 'schema_violation', message, ...(hint ? { hint } : {}) });
   };
-  const out: { unlogged?: true; storage?: Record<string, string> } = {};
+  const out: { unlogged?: true; storage?: Record<string, string>; replicaIdentity?: ReplicaIdentity } = {};
   if (raw['unlogged'] === true) out.unlogged = true;
+  const identity = raw['replica_identity'];
+  if (identity === 'full' || identity === 'nothing') out.replicaIdentity = identity;
+  else if (typeof identity === 'object' && identity !== null && typeof (identity as Record<string, unknown>)['index'] === 'string') {
+    const index = (identity as Record<string, string>)['index']!;
+    if (uniqueIndexes.has(index)) out.replicaIdentity = { index };
+    else
+      error(
+        map.value([...path, 'replica_identity', 'index']),
+        `replica_identity names "${index}", which is not a unique index, unique constraint or primary key of this table.${suggestion(index, uniqueIndexes)}`,
+        'name a unique, non-partial index over NOT NULL columns of the table',
+      );
+  }
   const given = raw['with'];
   if (typeof given === 'object' && given !== null && !Array.isArray(given)) {
     const storage: Record<string, string> = {};

@@ -87,6 +87,7 @@ function tableToModel(t: SpecTable, spelled: SpelledTable): Table {
     comment: t.comment,
     ...(t.unlogged ? { unlogged: t.unlogged } : {}),
     ...(t.storage ? { storage: t.storage } : {}),
+    ...(t.replicaIdentity ? { replicaIdentity: t.replicaIdentity } : {}),
   };
 }
 

@@ -72,6 +72,8 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
     if (!bt) {
       changes.push({ kind: 'create_table', table: dt });
       for (const index of Object.values(dt.indexes)) changes.push({ kind: 'create_index', table: dt, index });
+      // Its replica identity once the table (and the index it may name) exists.
+      if (dt.replicaIdentity) changes.push({ kind: 'alter_table', table: dt, from: { ...dt, replicaIdentity: undefined } });
     } else {
       diffTable(tkey, bt, dt, changes, facts);
     }

@@ -1,6 +1,6 @@
 // Catalog rows -> Model. Pure: unit-tested without a server.
 import { objectPath } from '../model/identifiers.js';
-import type { Check, Column, Dependent, ForeignKey, Index, Model, PrimaryKey, Table, TypeDependent, Unique, Unmanaged } from '../model/model.js';
+import type { Check, Column, Dependent, ForeignKey, Index, Model, PrimaryKey, ReplicaIdentity, Table, TypeDependent, Unique, Unmanaged } from '../model/model.js';
 import type { CatalogRows, DependentRow, ExtensionRow, OccupiedSchemaRow, TableRow, TakenNameRow, TypeDependentRow, UnmanagedRow, UnmanagedTableRow } from './catalog.js';
 import { buildColumn } from './kinds/column.js';
 import { buildConstraint } from './kinds/constraint.js';
@@ -26,6 +26,7 @@ interface MutableTable {
   comment: string | null;
   unlogged?: true;
   storage?: Record<string, string>;
+  replicaIdentity?: ReplicaIdentity;
   columns: Column[];
   primaryKey: PrimaryKey | null;
   uniques: Record<string, Unique>;
@@ -63,6 +64,9 @@ export function buildTables(rows: Pick<CatalogRows, 'columns' | 'constraints' | 
     const t = ensure(row.schema, row.table, row.comment);
     if (row.unlogged) t.unlogged = true;
     if (row.options && row.options.length > 0) t.storage = storageOptions(row.options);
+    if (row.replica_identity === 'f') t.replicaIdentity = 'full';
+    else if (row.replica_identity === 'n') t.replicaIdentity = 'nothing';
+    else if (row.replica_identity === 'i' && row.replica_index) t.replicaIdentity = { index: row.replica_index };
   }
   for (const row of rows.columns) {
     const t = rows.tables ? tables.get(objectPath(row.schema, row.table)) : ensure(row.schema, row.table);

@@ -134,7 +134,13 @@ export interface Table {
    * PostgreSQL stores the text; absent when none is set.
    */
   readonly storage?: Readonly<Record<string, string>>;
+  /** REPLICA IDENTITY other than DEFAULT: what logical replication sends of an updated or deleted row. */
+  readonly replicaIdentity?: ReplicaIdentity;
 }
+
+export type ReplicaIdentity = 'full' | 'nothing' | { readonly index: string };
+
+export const sameReplicaIdentity = (a: ReplicaIdentity | undefined, b: ReplicaIdentity | undefined): boolean => (typeof a === 'object' && typeof b === 'object' ? a.index === b.index : a === b);
 
 /**
  * Two tables' storage parameters are the same: the same names with the same texts. `off` and

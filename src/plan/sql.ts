@@ -3,7 +3,7 @@
 // (format_type, pg_get_expr, pg_get_constraintdef), never text a user typed.
 import { qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
 import { parenthesized } from '../model/sql-tokens.js';
-import type { Column, EnumType, ForeignKey, Index, OwnedSequence, PrimaryKey, Table, Unique } from '../model/model.js';
+import { sameReplicaIdentity, type Column, type EnumType, type ForeignKey, type Index, type OwnedSequence, type PrimaryKey, type Table, type Unique } from '../model/model.js';
 import type { ColumnAspect, EnumAddition, EnumColumn } from '../diff/changes.js';
 import { parseType } from '../model/type-names.js';
 import { testFails, type Conversion, type ValueTest } from './casts.js';
@@ -169,6 +169,10 @@ export function alterTableSettings(from: Table, to: Table): string[] {
   const reset = Object.keys(before).filter((k) => after[k] === undefined);
   if (Object.keys(set).length > 0) out.push(`${alterTable(to)} SET (${storageList(set)})`);
   if (reset.length > 0) out.push(`${alterTable(to)} RESET (${reset.map(storageName).join(', ')})`);
+  if (!sameReplicaIdentity(from.replicaIdentity, to.replicaIdentity)) {
+    const r = to.replicaIdentity;
+    out.push(`${alterTable(to)} REPLICA IDENTITY ${r === undefined ? 'DEFAULT' : typeof r === 'object' ? `USING INDEX ${quoteIdent(r.index)}` : r.toUpperCase()}`);
+  }
   if (from.comment !== to.comment) out.push(commentOnTable(to, to.comment));
   return out;
 }

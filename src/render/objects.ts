@@ -33,14 +33,16 @@ export const DESCRIBE: { readonly [K in ObjectKind]: (o: KindObjects[K]) => stri
   sequence: (s) =>
     `SEQUENCE AS ${s.type} START ${s.start} INCREMENT ${s.increment} MINVALUE ${s.min} MAXVALUE ${s.max} CACHE ${s.cache}${s.cycle ? ' CYCLE' : ''}` +
     `${s.ownedBy === null ? '' : ` OWNED BY ${objectPath(s.schema, s.ownedBy.table, s.ownedBy.column)}`}`,
-  table: (t) =>
-    `${t.unlogged ? 'unlogged ' : ''}table${t.comment === null ? '' : ` (comment ${quoteLiteral(t.comment)})`}${
-      t.storage
-        ? ` with (${Object.entries(t.storage)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(', ')})`
-        : ''
-    }`,
+  table: (t) => {
+    const storage = t.storage
+      ? ` with (${Object.entries(t.storage)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')})`
+      : '';
+    const r = t.replicaIdentity;
+    const identity = r ? ` replica identity ${typeof r === 'object' ? `using index ${r.index}` : r}` : '';
+    return `${t.unlogged ? 'unlogged ' : ''}table${t.comment === null ? '' : ` (comment ${quoteLiteral(t.comment)})`}${storage}${identity}`;
+  },
   column,
   owned_sequence: () => null,
   primary_key: (k) => `PRIMARY KEY ${list(k.columns)}`,

@@ -169,6 +169,7 @@ function tableEntry(table: Table, notes: PullNote[]): Record<string, unknown> {
   const entry: Record<string, unknown> = {};
   if (table.comment !== null) entry['comment'] = table.comment;
   if (table.unlogged) entry['unlogged'] = true;
+  if (table.replicaIdentity) entry['replica_identity'] = typeof table.replicaIdentity === 'object' ? { index: table.replicaIdentity.index } : table.replicaIdentity;
   if (table.storage) entry['with'] = Object.fromEntries(Object.entries(table.storage).map(([k, v]) => [k, storageValue(v)]));
   entry['columns'] = Object.fromEntries(table.columns.map((c) => [c.name, columnEntry(table, c, notes)]));
   const pk = table.primaryKey;

@@ -109,6 +109,19 @@ tables: {}
     ],
   },
   {
+    name: 'a replica identity naming an index that is not a unique one of the table',
+    desired: `tables:
+  t:
+    replica_identity: { index: t_name_idx }
+    columns:
+      id: { type: integer, primary_key: true }
+      name: text
+    indexes:
+      t_name_idx: { columns: [name] }
+`,
+    errors: [{ at: 't_name_idx', code: 'schema_violation', message: 'replica_identity names "t_name_idx", which is not a unique index, unique constraint or primary key of this table' }],
+  },
+  {
     name: 'a foreign key to an unknown table, with a suggestion',
     desired: `tables:
   users:

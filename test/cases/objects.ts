@@ -173,6 +173,39 @@ tables:
     ],
   },
   {
+    name: 'replica identity: a new table using its unique index, and an existing one going from FULL to DEFAULT and another to NOTHING',
+    before: `CREATE TABLE audit (id integer PRIMARY KEY, body text); ALTER TABLE audit REPLICA IDENTITY FULL;
+CREATE TABLE scratch (id integer);`,
+    desired: `
+tables:
+  accounts:
+    replica_identity: { index: accounts_code_key }
+    columns:
+      id: integer
+      code: { type: text, nullable: false, unique: true }
+  audit:
+    columns:
+      id: { type: integer, primary_key: true }
+      body: text
+  scratch:
+    replica_identity: nothing
+    columns:
+      id: integer
+`,
+    steps: ['create_table public.accounts', 'alter_table public.accounts', 'alter_table public.audit', 'alter_table public.scratch'],
+    sqlContains: ['ALTER TABLE public.accounts REPLICA IDENTITY USING INDEX accounts_code_key', 'ALTER TABLE public.audit REPLICA IDENTITY DEFAULT', 'ALTER TABLE public.scratch REPLICA IDENTITY NOTHING'],
+    after: [
+      {
+        sql: `SELECT relname, relreplident::text AS r FROM pg_class WHERE relname IN ('accounts', 'audit', 'scratch') ORDER BY 1`,
+        rows: [
+          { relname: 'accounts', r: 'i' },
+          { relname: 'audit', r: 'd' },
+          { relname: 'scratch', r: 'n' },
+        ],
+      },
+    ],
+  },
+  {
     name: 'rename a table: its primary key follows, nothing is dropped',
     before: `CREATE TABLE clients (id integer PRIMARY KEY, name text); INSERT INTO clients VALUES (1, 'Ada');`,
     desired: `

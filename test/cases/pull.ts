@@ -247,6 +247,8 @@ ALTER SEQUENCE ticket_spare_seq OWNED BY ticket.title;
 SELECT setval('counter_id_seq', 41);
 ALTER TABLE shop."Order Line" ADD UNIQUE (id, small);
 CREATE UNLOGGED TABLE session_cache (k text PRIMARY KEY, v text) WITH (fillfactor = 50, autovacuum_enabled = off, autovacuum_vacuum_scale_factor = 0.10);
+ALTER TABLE ticket REPLICA IDENTITY FULL;
+ALTER TABLE session_cache REPLICA IDENTITY USING INDEX session_cache_pkey;
 CREATE TABLE ticket_note (ticket_no bigint, tenant smallint, title text,
   FOREIGN KEY (ticket_no, tenant) REFERENCES shop."Order Line" (id, small) ON DELETE SET NULL (ticket_no));
 `,

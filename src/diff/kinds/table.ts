@@ -1,7 +1,7 @@
 // Tables: the members of a table both states have, each kind by its own pass, in this order
 // (columns, primary key, uniques, checks, indexes), then its comment. Pure. Tables themselves
 // are created, dropped and renamed by diff.ts; foreign keys have their own pass (foreign-key.ts).
-import { sameStorage, type Table } from '../../model/model.js';
+import { sameReplicaIdentity, sameStorage, type Table } from '../../model/model.js';
 import type { Change } from '../changes.js';
 import type { TableFacts } from '../facts.js';
 import { diffChecks } from './check.js';
@@ -19,5 +19,6 @@ export function diffTable(tkey: string, bt: Table, dt: Table, changes: Change[],
   diffUniques(tkey, bt, dt, changes, facts);
   diffChecks(tkey, bt, dt, changes, facts);
   diffIndexes(tkey, bt, dt, changes, facts);
-  if (bt.comment !== dt.comment || bt.unlogged !== dt.unlogged || !sameStorage(bt.storage, dt.storage)) changes.push({ kind: 'alter_table', table: dt, from: bt });
+  if (bt.comment !== dt.comment || bt.unlogged !== dt.unlogged || !sameStorage(bt.storage, dt.storage) || !sameReplicaIdentity(bt.replicaIdentity, dt.replicaIdentity))
+    changes.push({ kind: 'alter_table', table: dt, from: bt });
 }

@@ -15,6 +15,10 @@ export interface TableRow {
   readonly unlogged?: boolean;
   /** pg_class.reloptions: `name=value` texts, or null. */
   readonly options?: string[] | null;
+  /** relreplident: d, n, f or i (absent in rows read by older code). */
+  readonly replica_identity?: string;
+  /** With 'i': the index (indisreplident). */
+  readonly replica_index?: string | null;
 }
 
 export function tablesSql(scope: Scope): string {
@@ -31,7 +35,8 @@ export function tablesSql(scope: Scope): string {
       busy.relation IS NOT NULL AS bytes_estimated,
       -- 0 is no figure: it is also what a table analysed empty, or never (before PostgreSQL 14), says.
       CASE WHEN c.reltuples > 0 THEN c.reltuples::bigint END AS rows,
-      c.relpersistence = 'u' AS unlogged, c.reloptions AS options
+      c.relpersistence = 'u' AS unlogged, c.reloptions AS options, c.relreplident::text AS replica_identity,
+      (SELECT ic.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident) AS replica_index
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN (SELECT DISTINCT l.relation FROM pg_catalog.pg_locks l
         WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())) busy ON busy.relation = c.oid

@@ -16,6 +16,7 @@ import {
   finalColumns,
   hazard,
   keysBack,
+  lockOn,
   named,
   sequenceTokens,
   sequencesAnew,
@@ -25,7 +26,7 @@ import {
   typeTokens,
 } from '../drafts.js';
 import { objectPath } from '../../model/identifiers.js';
-import { sameStorage, tableKey } from '../../model/model.js';
+import { sameReplicaIdentity, sameStorage, tableKey } from '../../model/model.js';
 import * as sql from '../sql.js';
 import type { KindPlanner } from './registry.js';
 
@@ -110,15 +111,17 @@ export const table: KindPlanner<'table'> = {
   alter_table: (c, ctx) => {
     const t = c.table;
     const persistence = c.from.unlogged !== t.unlogged;
+    const identity = !sameReplicaIdentity(c.from.replicaIdentity, t.replicaIdentity);
+    const index = typeof t.replicaIdentity === 'object' ? t.replicaIdentity.index : null;
     return draft({
       op: 'alter_table',
       object: objectPath(t.schema, t.name),
       phase: 5,
-      // SET LOGGED/UNLOGGED rewrites the table; a storage parameter takes a lighter lock (SHARE UPDATE EXCLUSIVE for most).
-      ...(persistence ? { lock: 'ACCESS EXCLUSIVE' as const } : sameStorage(c.from.storage, t.storage) ? {} : { lock: 'SHARE UPDATE EXCLUSIVE' as const }),
+      // SET LOGGED/UNLOGGED rewrites the table, REPLICA IDENTITY takes its strongest lock too; a storage parameter a lighter one (SHARE UPDATE EXCLUSIVE for most).
+      ...(persistence || identity ? lockOn(ctx, t, 'ACCESS EXCLUSIVE') : sameStorage(c.from.storage, t.storage) ? {} : lockOn(ctx, t, 'SHARE UPDATE EXCLUSIVE')),
       sql: sql.alterTableSettings(c.from, t),
       hazards: persistence ? [hazard('table_rewrite', `SET ${t.unlogged ? 'UNLOGGED' : 'LOGGED'} rewrites ${sized(ctx, t)} under an ACCESS EXCLUSIVE lock: reads and writes wait`)] : [],
-      requires: [TABLE(t)],
+      requires: [TABLE(t), ...(identity && index !== null ? [RELATION(t.schema, index)] : [])],
     });
   },
 };
