@@ -104,6 +104,14 @@ export class TableReader extends PartsReader {
     if (identity && dflt) {
       this.error(dflt.pos, 'conflict', `column "${name}" has both a default and an identity`, 'an identity column takes its values from its sequence; remove `default`');
     }
+    const generatedRaw = def['generated'];
+    if (generatedRaw !== undefined && generatedRaw !== null) {
+      const gpos = this.map.key([...path, 'generated']);
+      const other = def['default'] !== undefined && def['default'] !== null ? 'a default' : identity ? 'an identity' : backfillRaw !== undefined && backfillRaw !== null ? 'a backfill' : null;
+      const key = other === 'a default' ? 'default' : other === 'an identity' ? 'identity' : 'backfill';
+      if (other !== null) this.error(gpos, 'conflict', `column "${name}" has both a generation expression and ${other}`, `a generated column takes its values from its expression; remove \`${key}\` (or \`generated\`)`);
+    }
+    const collation = this.collationSql(`column "${name}"`, [...path, 'collation'], def['collation']);
     const pk = def['primary_key'] === true;
     const nullableSet = typeof def['nullable'] === 'boolean';
     // PostgreSQL makes primary key and identity columns NOT NULL; the desired state says so too.
@@ -132,10 +140,39 @@ export class TableReader extends PartsReader {
       renamedFrom,
       using: null,
       backfill,
+      generated: null,
+      collation,
       pk,
       unique: def['unique'] === true,
       nullableSet,
     };
+  }
+
+  /**
+   * `generated:` (a string, or `{ sql: ... }`): one expression over the row's own columns, none
+   * of them generated (PostgreSQL refuses that), checked like a check's text.
+   */
+  protected generatedExpression(table: string, columns: ReadonlySet<string>, generated: ReadonlySet<string>, column: string, path: Path, raw: Json): Located<string> | null {
+    const text = isString(raw) ? raw : isMap(raw) && isString(raw['sql']) ? raw['sql'] : null;
+    if (text === null) return null;
+    const textPath = isString(raw) ? path : [...path, 'sql'];
+    const what = `generation expression of column "${column}"`;
+    const expr = this.expression(table, columns, textPath, text, what);
+    if (expr === null) return null;
+    const checked = checkExpression(text);
+    for (const ref of checked.ok ? checked.value : []) {
+      const name = ref.parts[0]!;
+      if (ref.parts.length !== 1 || !generated.has(name)) continue;
+      const self = name === column;
+      this.error(
+        this.map.inValue(textPath, ref.offset),
+        'bad_expression',
+        self ? `${what} reads the column itself` : `${what} reads "${name}", which is a generated column too: PostgreSQL does not allow that`,
+        self ? 'compute it from the other columns of the row' : `compute it from the columns "${name}" is computed from`,
+      );
+      return null;
+    }
+    return expr;
   }
 
   protected buildDefault(column: string, path: Path, raw: Json): SpecDefault | null {
@@ -206,9 +243,12 @@ export class TableReader extends PartsReader {
     const pos = this.map.key(path);
     const columnsRaw = isMap(raw['columns']) ? raw['columns'] : {};
     const columnNames = new Set(Object.keys(columnsRaw));
+    const generatedNames = new Set(Object.entries(columnsRaw).flatMap(([cname, craw]) => (isMap(craw) && craw['generated'] !== undefined && craw['generated'] !== null ? [cname] : [])));
     const columns = entriesAsWritten(columnsRaw)
       .map(([cname, craw]) => {
-        const column = this.buildColumn([...path, 'columns', cname], cname, craw);
+        const built = this.buildColumn([...path, 'columns', cname], cname, craw);
+        const generated = built && isMap(craw) ? this.generatedExpression(name, columnNames, generatedNames, cname, [...path, 'columns', cname, 'generated'], craw['generated']) : null;
+        const column = built && generated ? { ...built, generated } : built;
         // `using:` reads the table's columns (as named once the plan's renames ran), like a check.
         const cpath = [...path, 'columns', cname];
         const text = isMap(craw) ? craw['using'] : undefined;
@@ -280,6 +320,8 @@ export class TableReader extends PartsReader {
         renamedFrom: c.renamedFrom,
         using: c.using,
         backfill: c.backfill,
+        generated: c.generated ?? null,
+        collation: c.collation ?? null,
       };
     });
 

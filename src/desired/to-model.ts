@@ -13,10 +13,10 @@ import type { Spec, SpecTable } from './spec.js';
 
 /** What the server said about one desired table's free-form parts. */
 export interface SpelledTable {
-  readonly columns: Readonly<Record<string, Pick<Column, 'type' | 'default' | 'typeRef'>>>;
+  readonly columns: Readonly<Record<string, Pick<Column, 'type' | 'default' | 'typeRef' | 'generated' | 'collation'>>>;
   /** Check name -> pg_get_constraintdef. */
   readonly checks: Readonly<Record<string, string>>;
-  readonly indexes: Readonly<Record<string, Pick<Index, 'keys' | 'where' | 'include' | 'method' | 'unique' | 'nullsNotDistinct'>>>;
+  readonly indexes: Readonly<Record<string, Pick<Index, 'keys' | 'where' | 'include' | 'method' | 'unique' | 'nullsNotDistinct' | 'with'>>>;
 }
 
 /** Keyed by the desired table's object path. */
@@ -46,6 +46,8 @@ function tableToModel(t: SpecTable, spelled: SpelledTable): Table {
       default: s?.default ?? null,
       identity: c.identity,
       comment: c.comment,
+      ...(s?.generated !== undefined ? { generated: s.generated } : c.generated ? { generated: c.generated.value } : {}),
+      ...(s?.collation !== undefined ? { collation: s.collation } : c.collation ? { collation: c.collation.value } : {}),
     };
   });
   const uniques: Record<string, Unique> = {};

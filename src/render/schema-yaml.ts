@@ -3,7 +3,7 @@
 // PostgreSQL stores the same way), and it reads the way a person would have written it: short
 // type names, shorthands where they hold, one line per column.
 import { isMap, isPair, isScalar, Document, visit, type Pair } from 'yaml';
-import { objectPath } from '../model/identifiers.js';
+import { objectPath, parseQualifiedName } from '../model/identifiers.js';
 import type { Check, Column, EnumType, ForeignKey, Index, IndexKey, Model, ReferentialAction, Table } from '../model/model.js';
 import { schemasInUse } from '../model/objects.js';
 import { sequenceDefaults, type Sequence } from '../model/sequence.js';
@@ -79,6 +79,16 @@ function unwrap(text: string): string {
   return text.slice(1, -1);
 }
 
+/** A collation as the file writes it: a name of pg_catalog alone, unquoted (`C`); another schema's as SQL. */
+function collationName(sql: string): string {
+  const m = /^"((?:[^"]|"")*)"$/.exec(sql);
+  if (m) return m[1]!.replace(/""/g, '"');
+  const q = sql.includes('.') ? parseQualifiedName(sql) : null;
+  // Another schema's, in double quotes: the file reads a name without them as one name.
+  const quoted = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+  return q ? `${quoted(q.schema)}.${quoted(q.name)}` : sql;
+}
+
 const NUMERIC_TYPES = /^(smallint|integer|bigint|numeric|real|double precision)(\(|$)/;
 
 /**
@@ -113,7 +123,8 @@ function columnEntry(table: Table, column: Column, notes: PullNote[]): unknown {
   const unique = Object.values(table.uniques).find((u) => u.columns.length === 1 && u.columns[0] === column.name && u.name === `${table.name}_${column.name}_key` && !u.nullsNotDistinct);
   if (unique) entry['unique'] = true;
   if (column.comment !== null) entry['comment'] = column.comment;
-  if (column.generated !== undefined) notes.push({ object: path, message: `a generated column (${column.generated}): schema.yaml cannot declare one yet, so it is written as a plain column and a plan would change it` });
+  if (column.generated !== undefined) entry['generated'] = unwrap(column.generated);
+  if (column.collation !== undefined) entry['collation'] = collationName(column.collation);
   // A sequence the column owns and its default calls (serial's) is part of the column: the file cannot declare it.
   const serial = (column.ownedSequences ?? []).filter((q) => column.default !== null && column.default.includes('nextval(') && column.default.includes(q.name));
   if (serial.length > 0)
@@ -127,8 +138,10 @@ function columnEntry(table: Table, column: Column, notes: PullNote[]): unknown {
 
 function keyEntry(key: IndexKey): unknown {
   const defaultNulls = key.descending;
-  if (!key.descending && key.nullsFirst === defaultNulls && key.column !== null) return key.column;
+  if (!key.descending && key.nullsFirst === defaultNulls && key.column !== null && key.opclass === undefined && key.collation === undefined) return key.column;
   const entry: Record<string, unknown> = key.column !== null ? { column: key.column } : { expression: key.expression };
+  if (key.collation !== undefined) entry['collation'] = collationName(key.collation);
+  if (key.opclass !== undefined) entry['opclass'] = key.opclass;
   if (key.descending) entry['order'] = 'desc';
   if (key.nullsFirst !== defaultNulls) entry['nulls'] = key.nullsFirst ? 'first' : 'last';
   return entry;
@@ -142,6 +155,7 @@ function indexEntry(index: Index): unknown {
   entry['columns'] = index.keys.map(keyEntry);
   if (index.include.length > 0) entry['include'] = [...index.include];
   if (index.where !== null) entry['where'] = unwrap(index.where);
+  if (index.with !== undefined) entry['with'] = Object.fromEntries(Object.entries(index.with).map(([k, v]) => [k, /^-?\d+(\.\d+)?$/.test(v) && String(Number(v)) === v ? Number(v) : v]));
   return entry;
 }
 

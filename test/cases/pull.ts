@@ -220,4 +220,19 @@ CREATE INDEX place_name_trgm_idx ON place USING gin (name gin_trgm_ops);
     notes: ['public.counter.id: its default uses the sequence counter_id_seq'],
     adoptOnly: true,
   },
+  {
+    name: 'an order book: a generated total, codes in the C collation, a title in another',
+    sql: `
+CREATE TABLE order_line (
+  id integer PRIMARY KEY,
+  price numeric(10,2) NOT NULL,
+  qty integer NOT NULL DEFAULT 1,
+  total numeric GENERATED ALWAYS AS (price * qty) STORED,
+  code text COLLATE "C" NOT NULL,
+  title varchar(80) COLLATE "POSIX",
+  shout text GENERATED ALWAYS AS (upper(code)) STORED
+);
+CREATE INDEX order_line_code_idx ON order_line (code);
+`,
+  },
 ];
