@@ -204,15 +204,29 @@ CREATE INDEX member_name_idx ON member (similarity(name, 'x'));
 `,
   },
   {
-    // schema.yaml cannot name an operator class yet: the pulled file adopts the database (the
-    // index is not compared by its operator class), but cannot build the index anew.
     name: 'pg_trgm with a gin trigram index',
     sql: `
 CREATE EXTENSION pg_trgm;
 CREATE TABLE place (id integer PRIMARY KEY, name text NOT NULL);
 CREATE INDEX place_name_trgm_idx ON place USING gin (name gin_trgm_ops);
 `,
-    adoptOnly: true,
+  },
+  {
+    name: 'a document store: a text_pattern_ops index, a fillfactor index, a gin full-text index, a gist tsvector index, an expression key in the C collation',
+    sql: `
+CREATE TABLE document (
+  id integer PRIMARY KEY,
+  slug text NOT NULL,
+  body text,
+  search tsvector,
+  tags jsonb
+);
+CREATE INDEX document_slug_prefix_idx ON document (slug text_pattern_ops);
+CREATE INDEX document_slug_c_idx ON document (lower(slug) COLLATE "C" DESC) WITH (fillfactor = 70);
+CREATE INDEX document_body_fts_idx ON document USING gin (to_tsvector('simple', body)) WITH (fastupdate = off);
+CREATE INDEX document_search_idx ON document USING gist (search);
+CREATE INDEX document_tags_idx ON document USING gin (tags jsonb_path_ops);
+`,
   },
   {
     name: 'a serial column: its default needs the sequence it owns, and pull says so',

@@ -1,4 +1,5 @@
-// The details of a table's members: generated columns and column collations.
+// The details of a table's members: generated columns, column collations, and the operator
+// classes, collations, storage parameters and methods of indexes.
 import type { PlanCase } from '../support/cases.js';
 
 const items = (total: string, extra = ''): string => `
@@ -13,6 +14,50 @@ tables:
 
 const ITEMS = `CREATE TABLE items (id integer PRIMARY KEY, price numeric(10,2) NOT NULL, qty integer NOT NULL);
 INSERT INTO items VALUES (1, 2.50, 4);`;
+
+const DOCS = `
+tables:
+  docs:
+    columns:
+      id: { type: integer, primary_key: true }
+      slug: { type: text, nullable: false }
+      body: text
+      tsv: tsvector
+      tags: jsonb
+      during: tstzrange
+    indexes:
+      docs_slug_pattern: { columns: [{ column: slug, opclass: text_pattern_ops }] }
+      docs_slug_c: { columns: [{ column: slug, collation: C }], with: { fillfactor: 70 } }
+      docs_body_fts: { method: gin, columns: [{ expression: "to_tsvector('english', body)" }], with: { fastupdate: off } }
+      docs_tsv: { method: gist, columns: [tsv] }
+      docs_tags_path: { method: gin, columns: [{ column: tags, opclass: jsonb_path_ops }] }
+      docs_during: { method: gist, columns: [during] }
+      docs_id_brin: { method: brin, columns: [id], with: { pages_per_range: 32 } }
+      docs_slug_hash: { method: hash, columns: [slug] }
+`;
+
+const DOCS_SQL = `CREATE TABLE docs (id integer PRIMARY KEY, slug text NOT NULL, body text, tsv tsvector, tags jsonb, during tstzrange);
+CREATE INDEX docs_slug_pattern ON docs (slug text_pattern_ops);
+CREATE INDEX docs_slug_c ON docs (slug COLLATE "C") WITH (fillfactor = 70);
+CREATE INDEX docs_body_fts ON docs USING gin (to_tsvector('english', body)) WITH (fastupdate = off);
+CREATE INDEX docs_tsv ON docs USING gist (tsv);
+CREATE INDEX docs_tags_path ON docs USING gin (tags jsonb_path_ops);
+CREATE INDEX docs_during ON docs USING gist (during);
+CREATE INDEX docs_id_brin ON docs USING brin (id) WITH (pages_per_range = 32);
+CREATE INDEX docs_slug_hash ON docs USING hash (slug);
+INSERT INTO docs VALUES (1, 'a', 'the quick brown fox', 'fox', '{"a": 1}', '[2026-01-01, 2026-02-01)');`;
+
+const DOC_INDEXES = `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'docs'::regclass AND NOT indisprimary ORDER BY 1`;
+const DOC_INDEX_ROWS = [
+  { def: "CREATE INDEX docs_body_fts ON public.docs USING gin (to_tsvector('english'::regconfig, body)) WITH (fastupdate=off)" },
+  { def: 'CREATE INDEX docs_during ON public.docs USING gist (during)' },
+  { def: "CREATE INDEX docs_id_brin ON public.docs USING brin (id) WITH (pages_per_range='32')" },
+  { def: `CREATE INDEX docs_slug_c ON public.docs USING btree (slug COLLATE "C") WITH (fillfactor='70')` },
+  { def: 'CREATE INDEX docs_slug_hash ON public.docs USING hash (slug)' },
+  { def: 'CREATE INDEX docs_slug_pattern ON public.docs USING btree (slug text_pattern_ops)' },
+  { def: 'CREATE INDEX docs_tags_path ON public.docs USING gin (tags jsonb_path_ops)' },
+  { def: 'CREATE INDEX docs_tsv ON public.docs USING gist (tsv)' },
+];
 
 export const tableDetailCases: readonly PlanCase[] = [
   {
@@ -117,5 +162,45 @@ tables:
 `,
     steps: ['alter_column public.words.w'],
     sqlContains: ['ALTER TABLE public.words ALTER COLUMN w TYPE text COLLATE "C"'],
+  },
+  {
+    name: 'create indexes with an operator class, a collation, storage parameters, gin full text, gist, brin and hash',
+    desired: DOCS,
+    steps: [
+      'create_table public.docs',
+      'create_index public.docs.docs_slug_pattern',
+      'create_index public.docs.docs_slug_c',
+      'create_index public.docs.docs_body_fts',
+      'create_index public.docs.docs_tsv',
+      'create_index public.docs.docs_tags_path',
+      'create_index public.docs.docs_during',
+      'create_index public.docs.docs_id_brin',
+      'create_index public.docs.docs_slug_hash',
+    ],
+    after: [{ sql: DOC_INDEXES, rows: DOC_INDEX_ROWS }],
+  },
+  {
+    name: 'indexes made by hand with operator classes, collations and storage parameters are the same indexes: nothing to do',
+    before: DOCS_SQL,
+    desired: DOCS,
+    steps: [],
+  },
+  {
+    name: "an index's operator class, collation or storage parameters change: dropped and made again",
+    before: DOCS_SQL,
+    desired: DOCS.replace('opclass: text_pattern_ops', 'opclass: varchar_pattern_ops')
+      .replace('{ column: slug, collation: C }', '{ column: slug, collation: POSIX }')
+      .replace('fillfactor: 70', 'fillfactor: 80')
+      .replace('opclass: jsonb_path_ops', 'opclass: jsonb_ops'),
+    steps: [
+      'drop_index public.docs.docs_slug_c',
+      'drop_index public.docs.docs_slug_pattern',
+      'drop_index public.docs.docs_tags_path',
+      'create_index public.docs.docs_slug_c',
+      'create_index public.docs.docs_slug_pattern',
+      'create_index public.docs.docs_tags_path',
+    ],
+    hazards: { 'create_index public.docs.docs_slug_c': ['blocking'], 'create_index public.docs.docs_slug_pattern': ['blocking'], 'create_index public.docs.docs_tags_path': ['blocking'] },
+    sqlContains: ['(slug COLLATE "POSIX") WITH (fillfactor = \'80\')', '(slug varchar_pattern_ops)', 'USING gin (tags)'],
   },
 ];
