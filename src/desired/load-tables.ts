@@ -49,7 +49,8 @@ function momentWord(names: readonly string[], literal: string): string | null {
  * order make another index, which PostgreSQL keeps.
  */
 function duplicatedKey(unique: SpecUnique, primaryKey: SpecKey | null, prior: readonly SpecUnique[]): string | null {
-  const columns = (k: SpecKey): string => JSON.stringify(k.columns.map((c) => c.value));
+  // A key checked at another time is another index to PostgreSQL: not a repetition.
+  const columns = (k: SpecKey): string => JSON.stringify([k.columns.map((c) => c.value), k.deferrable ?? false, k.initiallyDeferred ?? false]);
   if (unique.columns.length === 0) return null;
   if (primaryKey && !unique.nullsNotDistinct && columns(primaryKey) === columns(unique)) return `the primary key "${primaryKey.name}" (line ${primaryKey.pos.line})`;
   const twin = prior.find((u) => u.nullsNotDistinct === unique.nullsNotDistinct && columns(u) === columns(unique));
@@ -175,6 +176,14 @@ export class TableReader extends PartsReader {
     return expr;
   }
 
+  /** A key's `deferrable:` and `initially_deferred:` (which needs it, and implies it when absent). */
+  protected keyTiming(what: string, path: Path, raw: JsonMap): Pick<SpecKey, 'deferrable' | 'initiallyDeferred'> {
+    const initiallyDeferred = raw['initially_deferred'] === true;
+    if (initiallyDeferred && raw['deferrable'] === false) this.error(this.map.key([...path, 'initially_deferred']), 'conflict', `${what}: initially_deferred needs deferrable`, 'remove `deferrable: false`');
+    const deferrable = raw['deferrable'] === true || initiallyDeferred;
+    return deferrable ? { deferrable, initiallyDeferred } : {};
+  }
+
   protected buildDefault(column: string, path: Path, raw: Json): SpecDefault | null {
     const pos = this.map.value(path);
     if (raw === undefined || raw === null) return null;
@@ -285,7 +294,7 @@ export class TableReader extends PartsReader {
       const list = this.columnList(name, columnNames, listPath, listRaw, `primary key of "${name}"`);
       pkComplete = Array.isArray(listRaw) && list.length === listRaw.length;
       if (claimConstraint(pkName, 'primary key', kpos)) claimIndex(pkName, 'primary key', kpos);
-      primaryKey = { name: pkName, pos: kpos, columns: list };
+      primaryKey = { name: pkName, pos: kpos, columns: list, ...(isMap(pkRaw) ? this.keyTiming(`primary key "${pkName}"`, pkPath, pkRaw) : {}) };
     } else if (pkColumns.length > 1) {
       this.error(
         pkColumns[1]!.pos,
@@ -356,7 +365,8 @@ export class TableReader extends PartsReader {
         const listPath = isMap(uraw) ? [...upath, 'columns'] : upath;
         const list = this.columnList(name, columnNames, listPath, listRaw, `unique constraint "${uname}"`);
         const complete = Array.isArray(listRaw) && list.length === listRaw.length;
-        addUnique({ name: uname, pos: upos, columns: list, nullsNotDistinct: isMap(uraw) && uraw['nulls_not_distinct'] === true }, upos, complete);
+        const timing = isMap(uraw) ? this.keyTiming(`unique constraint "${uname}"`, upath, uraw) : {};
+        addUnique({ name: uname, pos: upos, columns: list, nullsNotDistinct: isMap(uraw) && uraw['nulls_not_distinct'] === true, ...timing }, upos, complete);
       }
     }
 

@@ -53,6 +53,9 @@ export interface SpecKey {
   readonly name: string;
   readonly pos: Position;
   readonly columns: readonly Located<string>[];
+  /** `deferrable:` (also implied by `initially_deferred:`); absent: checked at once. */
+  readonly deferrable?: boolean;
+  readonly initiallyDeferred?: boolean;
 }
 
 export interface SpecUnique extends SpecKey {

@@ -52,13 +52,19 @@ export interface OwnedSequence extends SequenceOptions {
   readonly name: string;
 }
 
-export interface PrimaryKey {
+/** When a unique or primary key is checked: present only when DEFERRABLE (and INITIALLY DEFERRED). */
+export interface KeyTiming {
+  readonly deferrable?: true;
+  readonly initiallyDeferred?: true;
+}
+
+export interface PrimaryKey extends KeyTiming {
   readonly kind: 'primary_key';
   readonly name: string;
   readonly columns: readonly string[];
 }
 
-export interface Unique {
+export interface Unique extends KeyTiming {
   readonly kind: 'unique';
   readonly name: string;
   readonly columns: readonly string[];

@@ -3,7 +3,7 @@
 // (format_type, pg_get_expr, pg_get_constraintdef), never text a user typed.
 import { qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
 import { parenthesized } from '../model/sql-tokens.js';
-import type { Column, EnumType, ForeignKey, Index, OwnedSequence, PrimaryKey, Table, Unique } from '../model/model.js';
+import type { Column, EnumType, ForeignKey, Index, KeyTiming, OwnedSequence, PrimaryKey, Table, Unique } from '../model/model.js';
 import type { ColumnAspect, EnumAddition, EnumColumn } from '../diff/changes.js';
 import { parseType } from '../model/type-names.js';
 import { testFails, type Conversion, type ValueTest } from './casts.js';
@@ -27,8 +27,10 @@ export function columnDefinition(c: Column): string {
   return out;
 }
 
-export const primaryKeyClause = (k: PrimaryKey): string => `CONSTRAINT ${quoteIdent(k.name)} PRIMARY KEY (${list(k.columns)})`;
-export const uniqueClause = (u: Unique): string => `CONSTRAINT ${quoteIdent(u.name)} UNIQUE${u.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${list(u.columns)})`;
+/** ` DEFERRABLE`, ` DEFERRABLE INITIALLY DEFERRED`, or nothing for a key checked at once. */
+export const keyTiming = (k: KeyTiming): string => (k.deferrable ? (k.initiallyDeferred ? ' DEFERRABLE INITIALLY DEFERRED' : ' DEFERRABLE') : '');
+export const primaryKeyClause = (k: PrimaryKey): string => `CONSTRAINT ${quoteIdent(k.name)} PRIMARY KEY (${list(k.columns)})${keyTiming(k)}`;
+export const uniqueClause = (u: Unique): string => `CONSTRAINT ${quoteIdent(u.name)} UNIQUE${u.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${list(u.columns)})${keyTiming(u)}`;
 
 export function foreignKeyClause(fk: ForeignKey): string {
   let out = `CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${list(fk.columns)}) REFERENCES ${qualify(fk.references.schema, fk.references.table)} (${list(fk.references.columns)})`;
@@ -260,7 +262,8 @@ export function uniqueIndexFor(t: Named, name: string, columns: readonly string[
   return `CREATE UNIQUE INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdent(name)} ON ${rel(t)} USING btree (${list(columns)})${nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''}`;
 }
 
-export const constraintUsingIndex = (t: Named, name: string, kind: 'UNIQUE' | 'PRIMARY KEY'): string => `${alterTable(t)} ADD CONSTRAINT ${quoteIdent(name)} ${kind} USING INDEX ${quoteIdent(name)}`;
+export const constraintUsingIndex = (t: Named, name: string, kind: 'UNIQUE' | 'PRIMARY KEY', timing: KeyTiming = {}): string =>
+  `${alterTable(t)} ADD CONSTRAINT ${quoteIdent(name)} ${kind} USING INDEX ${quoteIdent(name)}${keyTiming(timing)}`;
 export const renameIndex = (t: Named, from: string, to: string): string => `ALTER INDEX ${qualify(t.schema, from)} RENAME TO ${quoteIdent(to)}`;
 
 // ---- conditions the data checks count (read-only queries; see checks/) ----

@@ -4,7 +4,7 @@
 // type names, shorthands where they hold, one line per column.
 import { isMap, isPair, isScalar, Document, visit, type Pair } from 'yaml';
 import { objectPath, parseQualifiedName } from '../model/identifiers.js';
-import type { Check, Column, EnumType, ForeignKey, Index, IndexKey, Model, ReferentialAction, Table } from '../model/model.js';
+import type { Check, Column, EnumType, ForeignKey, Index, IndexKey, KeyTiming, Model, ReferentialAction, Table, Unique } from '../model/model.js';
 import { schemasInUse } from '../model/objects.js';
 import { sequenceDefaults, type Sequence } from '../model/sequence.js';
 import type { View } from '../model/view.js';
@@ -112,7 +112,7 @@ export function defaultValue(column: Column): unknown {
 
 function columnEntry(table: Table, column: Column, notes: PullNote[]): unknown {
   const path = `${objectPath(table.schema, table.name)}.${column.name}`;
-  const single = table.primaryKey && table.primaryKey.columns.length === 1 && table.primaryKey.columns[0] === column.name && table.primaryKey.name === `${table.name}_pkey`;
+  const single = table.primaryKey && table.primaryKey.columns.length === 1 && table.primaryKey.columns[0] === column.name && table.primaryKey.name === `${table.name}_pkey` && !table.primaryKey.deferrable;
   const inKey = table.primaryKey?.columns.includes(column.name) ?? false;
   const entry: Record<string, unknown> = { type: shortType(column.type, column) };
   if (column.identity) entry['identity'] = column.identity;
@@ -120,7 +120,7 @@ function columnEntry(table: Table, column: Column, notes: PullNote[]): unknown {
   if (!column.nullable && !column.identity && !inKey) entry['nullable'] = false;
   const value = defaultValue(column);
   if (value !== undefined) entry['default'] = value;
-  const unique = Object.values(table.uniques).find((u) => u.columns.length === 1 && u.columns[0] === column.name && u.name === `${table.name}_${column.name}_key` && !u.nullsNotDistinct);
+  const unique = Object.values(table.uniques).find((u) => u.columns.length === 1 && u.columns[0] === column.name && u.name === `${table.name}_${column.name}_key` && !u.nullsNotDistinct && !u.deferrable);
   if (unique) entry['unique'] = true;
   if (column.comment !== null) entry['comment'] = column.comment;
   if (column.generated !== undefined) entry['generated'] = unwrap(column.generated);
@@ -177,14 +177,19 @@ function checkEntry(table: Table, check: Check, notes: PullNote[]): string {
   return checkBody(check.definition);
 }
 
+/** `deferrable: true` and `initially_deferred: true` of a key, when set. */
+const timingEntry = (k: KeyTiming): Record<string, true> => ({ ...(k.deferrable ? { deferrable: true as const } : {}), ...(k.initiallyDeferred ? { initially_deferred: true as const } : {}) });
+
 function tableEntry(table: Table, notes: PullNote[]): Record<string, unknown> {
   const entry: Record<string, unknown> = {};
   if (table.comment !== null) entry['comment'] = table.comment;
   entry['columns'] = Object.fromEntries(table.columns.map((c) => [c.name, columnEntry(table, c, notes)]));
   const pk = table.primaryKey;
-  if (pk && !(pk.columns.length === 1 && pk.name === `${table.name}_pkey`)) entry['primary_key'] = pk.name === `${table.name}_pkey` ? [...pk.columns] : { name: pk.name, columns: [...pk.columns] };
-  const uniques = Object.values(table.uniques).filter((u) => !(u.columns.length === 1 && u.name === `${table.name}_${u.columns[0]}_key` && !u.nullsNotDistinct));
-  if (uniques.length > 0) entry['unique'] = Object.fromEntries(uniques.map((u) => [u.name, u.nullsNotDistinct ? { columns: [...u.columns], nulls_not_distinct: true } : [...u.columns]]));
+  if (pk?.deferrable) entry['primary_key'] = { ...(pk.name === `${table.name}_pkey` ? {} : { name: pk.name }), columns: [...pk.columns], ...timingEntry(pk) };
+  else if (pk && !(pk.columns.length === 1 && pk.name === `${table.name}_pkey`)) entry['primary_key'] = pk.name === `${table.name}_pkey` ? [...pk.columns] : { name: pk.name, columns: [...pk.columns] };
+  const uniques = Object.values(table.uniques).filter((u) => !(u.columns.length === 1 && u.name === `${table.name}_${u.columns[0]}_key` && !u.nullsNotDistinct && !u.deferrable));
+  const uniqueEntry = (u: Unique): unknown => (u.nullsNotDistinct || u.deferrable ? { columns: [...u.columns], ...(u.nullsNotDistinct ? { nulls_not_distinct: true } : {}), ...timingEntry(u) } : [...u.columns]);
+  if (uniques.length > 0) entry['unique'] = Object.fromEntries(uniques.map((u) => [u.name, uniqueEntry(u)]));
   const checks = Object.values(table.checks);
   if (checks.length > 0) entry['checks'] = Object.fromEntries(checks.map((c) => [c.name, checkEntry(table, c, notes)]));
   const indexes = Object.values(table.indexes);

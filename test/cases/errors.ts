@@ -1644,6 +1644,17 @@ const tableDetailErrors: readonly ErrorCase[] = [
     ],
   },
   {
+    name: 'a key initially deferred but not deferrable',
+    offline: true,
+    desired: `tables:
+  t:
+    columns:
+      a: integer
+    primary_key: { columns: [a], deferrable: false, initially_deferred: true }
+`,
+    errors: [{ line: 5, code: 'conflict', message: 'primary key "t_pkey": initially_deferred needs deferrable', hint: 'remove `deferrable: false`' }],
+  },
+  {
     name: 'a collation written in double quotes that is not a name',
     offline: true,
     desired: `tables:

@@ -235,7 +235,7 @@ CREATE INDEX document_tags_idx ON document USING gin (tags jsonb_path_ops);
     adoptOnly: true,
   },
   {
-    name: 'an order book: a generated total, codes in the C collation, a title in another',
+    name: 'an order book: a generated total, codes in the C collation, a title in another; seats with deferrable keys',
     sql: `
 CREATE TABLE order_line (
   id integer PRIMARY KEY,
@@ -247,6 +247,7 @@ CREATE TABLE order_line (
   shout text GENERATED ALWAYS AS (upper(code)) STORED
 );
 CREATE INDEX order_line_code_idx ON order_line (code);
+CREATE TABLE seat (id integer PRIMARY KEY DEFERRABLE, row_no integer, place integer, CONSTRAINT seat_place_key UNIQUE (row_no, place) DEFERRABLE INITIALLY DEFERRED, CONSTRAINT seat_one_key UNIQUE (id) DEFERRABLE);
 `,
   },
 ];

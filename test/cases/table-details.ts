@@ -1,5 +1,5 @@
 // The details of a table's members: generated columns, column collations, and the operator
-// classes, collations, storage parameters and methods of indexes.
+// classes, collations, storage parameters and methods of indexes; deferrable keys.
 import type { PlanCase } from '../support/cases.js';
 
 const items = (total: string, extra = ''): string => `
@@ -202,5 +202,49 @@ tables:
     ],
     hazards: { 'create_index public.docs.docs_slug_c': ['blocking'], 'create_index public.docs.docs_slug_pattern': ['blocking'], 'create_index public.docs.docs_tags_path': ['blocking'] },
     sqlContains: ['(slug COLLATE "POSIX") WITH (fillfactor = \'80\')', '(slug varchar_pattern_ops)', 'USING gin (tags)'],
+  },
+  {
+    name: 'deferrable keys: a primary key and a unique constraint checked at commit, made and then made immediate again',
+    desired: `
+tables:
+  seats:
+    columns:
+      id: integer
+      row_no: integer
+      place: integer
+    primary_key: { columns: [id], deferrable: true }
+    unique:
+      seats_place_key: { columns: [row_no, place], initially_deferred: true }
+`,
+    steps: ['create_table public.seats'],
+    sqlContains: ['CONSTRAINT seats_pkey PRIMARY KEY (id) DEFERRABLE', 'CONSTRAINT seats_place_key UNIQUE (row_no, place) DEFERRABLE INITIALLY DEFERRED'],
+    after: [
+      {
+        sql: `SELECT conname, condeferrable, condeferred FROM pg_constraint WHERE conrelid = 'seats'::regclass ORDER BY 1`,
+        rows: [
+          { conname: 'seats_pkey', condeferrable: true, condeferred: false },
+          { conname: 'seats_place_key', condeferrable: true, condeferred: true },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'a unique constraint becomes deferrable: dropped and added again; one made by hand so is kept',
+    before: `CREATE TABLE seats (id integer PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, row_no integer, place integer, CONSTRAINT seats_place_key UNIQUE (row_no, place));
+INSERT INTO seats VALUES (1, 1, 1), (2, 1, 2);`,
+    desired: `
+tables:
+  seats:
+    columns:
+      id: integer
+      row_no: integer
+      place: integer
+    primary_key: { columns: [id], deferrable: true, initially_deferred: true }
+    unique:
+      seats_place_key: { columns: [row_no, place], deferrable: true }
+`,
+    steps: ['drop_unique public.seats.seats_place_key', 'add_unique public.seats.seats_place_key'],
+    hazards: { 'add_unique public.seats.seats_place_key': ['blocking', 'may_fail'] },
+    after: [{ sql: `BEGIN; SET CONSTRAINTS ALL DEFERRED; UPDATE seats SET place = 3 - place; COMMIT; SELECT count(*)::int AS n FROM seats`, rows: [{ n: 2 }] }],
   },
 ];
