@@ -1684,6 +1684,24 @@ const tableDetailServerErrors: readonly ErrorCase[] = [
       { line: 7, code: 'bad_expression', message: ['column "d"', 'collations are not supported by type integer'] },
     ],
   },
+  {
+    name: 'an operator class that does not exist, one of another method, a storage parameter out of bounds',
+    desired: `tables:
+  t:
+    columns:
+      a: text
+      b: jsonb
+    indexes:
+      t_a_idx: { columns: [{ column: a, opclass: no_such_ops }] }
+      t_b_idx: { columns: [{ column: b, opclass: jsonb_path_ops }] }
+      t_a_ff: { columns: [a], with: { fillfactor: 5 } }
+`,
+    errors: [
+      { line: 7, code: 'bad_expression', message: ['index "t_a_idx"', 'operator class "no_such_ops" does not exist for access method "btree"'] },
+      { line: 8, code: 'bad_expression', message: ['index "t_b_idx"', 'operator class "jsonb_path_ops" does not exist for access method "btree"'] },
+      { line: 9, code: 'bad_expression', message: ['index "t_a_ff"', 'fillfactor'] },
+    ],
+  },
 ];
 
 /**
