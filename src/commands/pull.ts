@@ -14,7 +14,7 @@ export default class Pull extends BaseCommand<typeof Pull> {
 
 --include and --exclude take patterns of schema.name, where * matches any run of characters and ? one character; a pattern without a dot matches the name in any schema. They can be given more than once: an object is pulled when it matches an --include (or none is given) and no --exclude.
 
-What schema does not manage yet (aggregates, domains...) is counted on stderr, not written. What the file cannot say exactly (a generated column, a NOT VALID check) is listed as a note under the object's name.
+What schema does not manage yet (aggregates, domains...) is counted on stderr, not written. What the file cannot say exactly (a NOT VALID check) is listed as a note under the object's name.
 
 An existing file is never overwritten without --force. --schema - prints the file instead.`;
   static override examples = ['<%= config.bin %> pull --url "$DATABASE_URL"', '<%= config.bin %> pull --url "$DATABASE_URL" --exclude "audit.*" --schema db/schema.yaml', '<%= config.bin %> pull --schema -   # print it'];

@@ -1,6 +1,6 @@
 // Reading schema.yaml: the parts of a table that name its columns (column lists, expressions,
 // indexes, foreign keys and their references). See load.ts.
-import { parseQualifiedName } from '../model/identifiers.js';
+import { parseQualifiedName, qualify, quoteIdent } from '../model/identifiers.js';
 import type { ReferentialAction } from '../model/model.js';
 import type { Position } from './diagnostics.js';
 import { suggestion } from './did-you-mean.js';
@@ -73,14 +73,15 @@ export class PartsReader extends NamesReader {
         const entry: JsonMap = isString(k) ? { column: k } : isMap(k) ? k : {};
         const descending = entry['order'] === 'desc';
         const nullsFirst = entry['nulls'] === 'first' ? true : entry['nulls'] === 'last' ? false : null;
+        const details = { ...this.keyDetails(name, kpath, entry), descending, nullsFirst };
         if (isString(entry['column'])) {
           const cpos = this.map.value(isString(k) ? kpath : [...kpath, 'column']);
           const column = entry['column'];
-          if (columns.has(column)) keys.push({ column: { value: column, pos: cpos }, expression: null, descending, nullsFirst });
+          if (columns.has(column)) keys.push({ column: { value: column, pos: cpos }, expression: null, ...details });
           else this.error(cpos, 'unknown_column', `index "${name}": table "${table}" has no column "${column}".${suggestion(column, columns)}`);
         } else if (isString(entry['expression'])) {
           const expr = this.expression(table, columns, [...kpath, 'expression'], entry['expression'], `index "${name}"`);
-          if (expr) keys.push({ column: null, expression: expr, descending, nullsFirst });
+          if (expr) keys.push({ column: null, expression: expr, ...details });
         }
       });
     }
@@ -95,7 +96,49 @@ export class PartsReader extends NamesReader {
     }
     const include = this.columnList(table, columns, [...path, 'include'], raw['include'], `index "${name}"`);
     const where = isString(raw['where']) ? this.expression(table, columns, [...path, 'where'], raw['where'], `index "${name}"`) : null;
-    return { name, pos, unique, nullsNotDistinct, method, keys, include, where };
+    return { name, pos, unique, nullsNotDistinct, method, keys, include, where, with: this.storageParameters(name, [...path, 'with'], raw['with']) };
+  }
+
+  /** A key's `opclass:` (a name, or schema.name) and `collation:` (as a column's), as SQL. */
+  private keyDetails(index: string, path: Path, entry: JsonMap): Pick<SpecIndexKey, 'opclass' | 'collation'> {
+    let opclass: Located<string> | null = null;
+    if (isString(entry['opclass'])) {
+      const pos = this.map.value([...path, 'opclass']);
+      const q = parseQualifiedName(entry['opclass'], '');
+      if (q === null || q.name === '') this.error(pos, 'bad_name', `index "${index}": opclass "${entry['opclass']}" is not a name or schema.name`, 'write an operator class such as text_pattern_ops');
+      else opclass = { value: q.schema === '' ? quoteIdent(q.name) : qualify(q.schema, q.name), pos };
+    }
+    return { opclass, collation: this.collationSql(`index "${index}"`, [...path, 'collation'], entry['collation']) };
+  }
+
+  /**
+   * `collation:` as SQL: a name as pg_collation lists it (`C`, `en_US.utf8`), quoted whole; or
+   * a qualified name written as SQL with double quotes (`"public"."german"`).
+   */
+  protected collationSql(what: string, path: Path, raw: Json): Located<string> | null {
+    if (!isString(raw)) return null;
+    const pos = this.map.value(path);
+    if (!raw.startsWith('"')) return raw === '' ? null : { value: quoteIdent(raw), pos };
+    const q = parseQualifiedName(raw, 'pg_catalog');
+    if (q === null || q.name === '' || q.schema === '') {
+      this.error(pos, 'bad_name', `collation of ${what}: ${raw} is not a name or "schema"."name"`, 'write the name alone (C, en_US.utf8), or the schema and name in double quotes');
+      return null;
+    }
+    return { value: q.schema === 'pg_catalog' ? quoteIdent(q.name) : `${quoteIdent(q.schema)}.${quoteIdent(q.name)}`, pos };
+  }
+
+  /** `with:` storage parameters: names as PostgreSQL spells them, values as text. */
+  private storageParameters(index: string, path: Path, raw: Json): Located<Readonly<Record<string, string>>> | null {
+    if (!isMap(raw)) return null;
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(raw)) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
+        this.error(this.map.key([...path, name]), 'bad_name', `index "${index}": storage parameter "${name}" is not a parameter name`, 'write it in lower case, as fillfactor or fastupdate');
+        continue;
+      }
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[name] = String(value);
+    }
+    return Object.keys(out).length === 0 ? null : { value: out, pos: this.map.value(path) };
   }
 
   /** `on_delete_columns:`, which only `set_null` and `set_default` take, naming columns of the key. */

@@ -51,7 +51,8 @@ function momentWord(names: readonly string[], literal: string): string | null {
  * order make another index, which PostgreSQL keeps.
  */
 function duplicatedKey(unique: SpecUnique, primaryKey: SpecKey | null, prior: readonly SpecUnique[]): string | null {
-  const columns = (k: SpecKey): string => JSON.stringify(k.columns.map((c) => c.value));
+  // A key checked at another time is another index to PostgreSQL: not a repetition.
+  const columns = (k: SpecKey): string => JSON.stringify([k.columns.map((c) => c.value), k.deferrable ?? false, k.initiallyDeferred ?? false]);
   if (unique.columns.length === 0) return null;
   if (primaryKey && !unique.nullsNotDistinct && columns(primaryKey) === columns(unique)) return `the primary key "${primaryKey.name}" (line ${primaryKey.pos.line})`;
   const twin = prior.find((u) => u.nullsNotDistinct === unique.nullsNotDistinct && columns(u) === columns(unique));
@@ -106,6 +107,14 @@ export class TableReader extends PartsReader {
     if (identity && dflt) {
       this.error(dflt.pos, 'conflict', `column "${name}" has both a default and an identity`, 'an identity column takes its values from its sequence; remove `default`');
     }
+    const generatedRaw = def['generated'];
+    if (generatedRaw !== undefined && generatedRaw !== null) {
+      const gpos = this.map.key([...path, 'generated']);
+      const other = def['default'] !== undefined && def['default'] !== null ? 'a default' : identity ? 'an identity' : backfillRaw !== undefined && backfillRaw !== null ? 'a backfill' : null;
+      const key = other === 'a default' ? 'default' : other === 'an identity' ? 'identity' : 'backfill';
+      if (other !== null) this.error(gpos, 'conflict', `column "${name}" has both a generation expression and ${other}`, `a generated column takes its values from its expression; remove \`${key}\` (or \`generated\`)`);
+    }
+    const collation = this.collationSql(`column "${name}"`, [...path, 'collation'], def['collation']);
     const pk = def['primary_key'] === true;
     const nullableSet = typeof def['nullable'] === 'boolean';
     // PostgreSQL makes primary key and identity columns NOT NULL; the desired state says so too.
@@ -134,10 +143,47 @@ export class TableReader extends PartsReader {
       renamedFrom,
       using: null,
       backfill,
+      generated: null,
+      collation,
       pk,
       unique: def['unique'] === true,
       nullableSet,
     };
+  }
+
+  /**
+   * `generated:` (a string, or `{ sql: ... }`): one expression over the row's own columns, none
+   * of them generated (PostgreSQL refuses that), checked like a check's text.
+   */
+  protected generatedExpression(table: string, columns: ReadonlySet<string>, generated: ReadonlySet<string>, column: string, path: Path, raw: Json): Located<string> | null {
+    const text = isString(raw) ? raw : isMap(raw) && isString(raw['sql']) ? raw['sql'] : null;
+    if (text === null) return null;
+    const textPath = isString(raw) ? path : [...path, 'sql'];
+    const what = `generation expression of column "${column}"`;
+    const expr = this.expression(table, columns, textPath, text, what);
+    if (expr === null) return null;
+    const checked = checkExpression(text);
+    for (const ref of checked.ok ? checked.value : []) {
+      const name = ref.parts[0]!;
+      if (ref.parts.length !== 1 || !generated.has(name)) continue;
+      const self = name === column;
+      this.error(
+        this.map.inValue(textPath, ref.offset),
+        'bad_expression',
+        self ? `${what} reads the column itself` : `${what} reads "${name}", which is a generated column too: PostgreSQL does not allow that`,
+        self ? 'compute it from the other columns of the row' : `compute it from the columns "${name}" is computed from`,
+      );
+      return null;
+    }
+    return expr;
+  }
+
+  /** A key's `deferrable:` and `initially_deferred:` (which needs it, and implies it when absent). */
+  protected keyTiming(what: string, path: Path, raw: JsonMap): Pick<SpecKey, 'deferrable' | 'initiallyDeferred'> {
+    const initiallyDeferred = raw['initially_deferred'] === true;
+    if (initiallyDeferred && raw['deferrable'] === false) this.error(this.map.key([...path, 'initially_deferred']), 'conflict', `${what}: initially_deferred needs deferrable`, 'remove `deferrable: false`');
+    const deferrable = raw['deferrable'] === true || initiallyDeferred;
+    return deferrable ? { deferrable, initiallyDeferred } : {};
   }
 
   protected buildDefault(column: string, path: Path, raw: Json): SpecDefault | null {
@@ -208,9 +254,12 @@ export class TableReader extends PartsReader {
     const pos = this.map.key(path);
     const columnsRaw = isMap(raw['columns']) ? raw['columns'] : {};
     const columnNames = new Set(Object.keys(columnsRaw));
+    const generatedNames = new Set(Object.entries(columnsRaw).flatMap(([cname, craw]) => (isMap(craw) && craw['generated'] !== undefined && craw['generated'] !== null ? [cname] : [])));
     const columns = entriesAsWritten(columnsRaw)
       .map(([cname, craw]) => {
-        const column = this.buildColumn([...path, 'columns', cname], cname, craw);
+        const built = this.buildColumn([...path, 'columns', cname], cname, craw);
+        const generated = built && isMap(craw) ? this.generatedExpression(name, columnNames, generatedNames, cname, [...path, 'columns', cname, 'generated'], craw['generated']) : null;
+        const column = built && generated ? { ...built, generated } : built;
         // `using:` reads the table's columns (as named once the plan's renames ran), like a check.
         const cpath = [...path, 'columns', cname];
         const text = isMap(craw) ? craw['using'] : undefined;
@@ -247,7 +296,7 @@ export class TableReader extends PartsReader {
       const list = this.columnList(name, columnNames, listPath, listRaw, `primary key of "${name}"`);
       pkComplete = Array.isArray(listRaw) && list.length === listRaw.length;
       if (claimConstraint(pkName, 'primary key', kpos)) claimIndex(pkName, 'primary key', kpos);
-      primaryKey = { name: pkName, pos: kpos, columns: list };
+      primaryKey = { name: pkName, pos: kpos, columns: list, ...(isMap(pkRaw) ? this.keyTiming(`primary key "${pkName}"`, pkPath, pkRaw) : {}) };
     } else if (pkColumns.length > 1) {
       this.error(
         pkColumns[1]!.pos,
@@ -282,6 +331,8 @@ export class TableReader extends PartsReader {
         renamedFrom: c.renamedFrom,
         using: c.using,
         backfill: c.backfill,
+        generated: c.generated ?? null,
+        collation: c.collation ?? null,
       };
     });
 
@@ -316,7 +367,8 @@ export class TableReader extends PartsReader {
         const listPath = isMap(uraw) ? [...upath, 'columns'] : upath;
         const list = this.columnList(name, columnNames, listPath, listRaw, `unique constraint "${uname}"`);
         const complete = Array.isArray(listRaw) && list.length === listRaw.length;
-        addUnique({ name: uname, pos: upos, columns: list, nullsNotDistinct: isMap(uraw) && uraw['nulls_not_distinct'] === true }, upos, complete);
+        const timing = isMap(uraw) ? this.keyTiming(`unique constraint "${uname}"`, upath, uraw) : {};
+        addUnique({ name: uname, pos: upos, columns: list, nullsNotDistinct: isMap(uraw) && uraw['nulls_not_distinct'] === true, ...timing }, upos, complete);
       }
     }
 

@@ -41,12 +41,22 @@ export interface SpecColumn {
    * not part of the Model.
    */
   readonly backfill: Located<string> | null;
+  /**
+   * `generated:`: the expression of a generated (STORED) column, over the row's own columns
+   * (checked like a check's text); null for a plain column.
+   */
+  readonly generated?: Located<string> | null;
+  /** `collation:`: the collation as SQL (`"C"`, `public."german"`); null for the type's own. */
+  readonly collation?: Located<string> | null;
 }
 
 export interface SpecKey {
   readonly name: string;
   readonly pos: Position;
   readonly columns: readonly Located<string>[];
+  /** `deferrable:` (also implied by `initially_deferred:`); absent: checked at once. */
+  readonly deferrable?: boolean;
+  readonly initiallyDeferred?: boolean;
 }
 
 export interface SpecUnique extends SpecKey {
@@ -65,6 +75,10 @@ export interface SpecIndexKey {
   readonly descending: boolean;
   /** null: PostgreSQL's default (NULLS LAST ascending, NULLS FIRST descending). */
   readonly nullsFirst: boolean | null;
+  /** `opclass:` as SQL (`text_pattern_ops`, `public.gin_trgm_ops`); absent for the default. */
+  readonly opclass?: Located<string> | null;
+  /** `collation:` as SQL (`"C"`); absent for the column's. */
+  readonly collation?: Located<string> | null;
 }
 
 export interface SpecIndex {
@@ -77,6 +91,8 @@ export interface SpecIndex {
   readonly keys: readonly SpecIndexKey[];
   readonly include: readonly Located<string>[];
   readonly where: Located<string> | null;
+  /** `with:` storage parameters, each value as text (`fillfactor: '70'`); absent for none. */
+  readonly with?: Located<Readonly<Record<string, string>>> | null;
 }
 
 export interface SpecForeignKey {

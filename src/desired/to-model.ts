@@ -1,7 +1,7 @@
 // Spec + PostgreSQL's spellings -> the desired Model. Pure: the spellings were read by
 // db/spell.ts; names, column lists, key actions and flags need no server.
 import { objectPath } from '../model/identifiers.js';
-import type { Column, EnumType, ForeignKey, Index, Model, Table, Unique, Check } from '../model/model.js';
+import type { Column, EnumType, ForeignKey, Index, KeyTiming, Model, Table, Unique, Check } from '../model/model.js';
 import type { Diagnostic } from './diagnostics.js';
 import { extensionsModel, extensionSpellingSetup } from './extensions.js';
 import { sequencesModel, sequenceSpellingSetup } from './sequences.js';
@@ -9,14 +9,14 @@ import { materializedOf, unspelledView, type SpecView } from './views.js';
 import type { View } from '../model/view.js';
 
 export { extensionSpellingSetup, sequenceSpellingSetup };
-import type { Spec, SpecTable } from './spec.js';
+import type { Spec, SpecKey, SpecTable } from './spec.js';
 
 /** What the server said about one desired table's free-form parts. */
 export interface SpelledTable {
-  readonly columns: Readonly<Record<string, Pick<Column, 'type' | 'default' | 'typeRef'>>>;
+  readonly columns: Readonly<Record<string, Pick<Column, 'type' | 'default' | 'typeRef' | 'generated' | 'collation'>>>;
   /** Check name -> pg_get_constraintdef. */
   readonly checks: Readonly<Record<string, string>>;
-  readonly indexes: Readonly<Record<string, Pick<Index, 'keys' | 'where' | 'include' | 'method' | 'unique' | 'nullsNotDistinct'>>>;
+  readonly indexes: Readonly<Record<string, Pick<Index, 'keys' | 'where' | 'include' | 'method' | 'unique' | 'nullsNotDistinct' | 'with'>>>;
 }
 
 /** Keyed by the desired table's object path. */
@@ -34,6 +34,9 @@ export function desiredSchemas(spec: Spec): string[] {
   return [...all].sort();
 }
 
+/** DEFERRABLE and INITIALLY DEFERRED as the Model holds them: present only when set. */
+const timingOf = (k: SpecKey): KeyTiming => ({ ...(k.deferrable ? { deferrable: true as const } : {}), ...(k.initiallyDeferred ? { initiallyDeferred: true as const } : {}) });
+
 function tableToModel(t: SpecTable, spelled: SpelledTable): Table {
   const columns: Column[] = t.columns.map((c) => {
     const s = spelled.columns[c.name];
@@ -46,11 +49,13 @@ function tableToModel(t: SpecTable, spelled: SpelledTable): Table {
       default: s?.default ?? null,
       identity: c.identity,
       comment: c.comment,
+      ...(s?.generated !== undefined ? { generated: s.generated } : c.generated ? { generated: c.generated.value } : {}),
+      ...(s?.collation !== undefined ? { collation: s.collation } : c.collation ? { collation: c.collation.value } : {}),
     };
   });
   const uniques: Record<string, Unique> = {};
   for (const u of t.uniques) {
-    uniques[u.name] = { kind: 'unique', name: u.name, columns: u.columns.map((c) => c.value), nullsNotDistinct: u.nullsNotDistinct };
+    uniques[u.name] = { kind: 'unique', name: u.name, columns: u.columns.map((c) => c.value), nullsNotDistinct: u.nullsNotDistinct, ...timingOf(u) };
   }
   const checks: Record<string, Check> = {};
   for (const c of t.checks) checks[c.name] = { kind: 'check', name: c.name, definition: spelled.checks[c.name] ?? '' };
@@ -79,7 +84,7 @@ function tableToModel(t: SpecTable, spelled: SpelledTable): Table {
     schema: t.schema,
     name: t.name,
     columns,
-    primaryKey: t.primaryKey ? { kind: 'primary_key', name: t.primaryKey.name, columns: t.primaryKey.columns.map((c) => c.value) } : null,
+    primaryKey: t.primaryKey ? { kind: 'primary_key', name: t.primaryKey.name, columns: t.primaryKey.columns.map((c) => c.value), ...timingOf(t.primaryKey) } : null,
     uniques,
     checks,
     indexes,

@@ -28,7 +28,7 @@ export interface EnumAddition {
 }
 
 /** What an `alter_column` changes, decided once by the diff (`columnChanges`). */
-export type ColumnAspect = 'type' | 'nullability' | 'default' | 'identity' | 'comment' | 'generated';
+export type ColumnAspect = 'type' | 'nullability' | 'default' | 'identity' | 'comment' | 'generated' | 'collation';
 
 export type Change =
   | { readonly kind: 'create_schema'; readonly schema: string }

@@ -1,8 +1,12 @@
 // What the passes of the diff share: list equality, the pairing of a drop and an add into a
 // rename, and the facts one pass leaves for the next (columns dropped or retyped, keys dropped,
 // objects that must be rebuilt). Pure.
+import type { KeyTiming } from '../model/model.js';
 
 export const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The same DEFERRABLE and INITIALLY DEFERRED (a key absent means not). */
+export const sameTiming = (a: KeyTiming, b: KeyTiming): boolean => (a.deferrable ?? false) === (b.deferrable ?? false) && (a.initiallyDeferred ?? false) === (b.initiallyDeferred ?? false);
 
 export function pairRenames<T extends { readonly name: string }>(removed: T[], added: T[], same: (a: T, b: T) => boolean): Array<[T, T]> {
   const pairs: Array<[T, T]> = [];

@@ -30,9 +30,14 @@ export interface Column {
   readonly comment: string | null;
   /**
    * A generated column's expression as pg_get_expr prints it (`GENERATED ALWAYS AS (...)
-   * STORED`); absent for a plain column. schema.yaml cannot declare one yet.
+   * STORED`); absent for a plain column.
    */
   readonly generated?: string;
+  /**
+   * The column's collation when it is not its type's own, as SQL: `"C"` for one of pg_catalog,
+   * `public."german"` for another schema's; absent for the type's own.
+   */
+  readonly collation?: string;
   /**
    * Sequences OWNED BY this column (what `serial` makes: the default calls nextval of one),
    * in the table's schema as PostgreSQL requires; absent when none. Part of the column: created
@@ -48,13 +53,19 @@ export interface OwnedSequence extends SequenceOptions {
   readonly name: string;
 }
 
-export interface PrimaryKey {
+/** When a unique or primary key is checked: present only when DEFERRABLE (and INITIALLY DEFERRED). */
+export interface KeyTiming {
+  readonly deferrable?: true;
+  readonly initiallyDeferred?: true;
+}
+
+export interface PrimaryKey extends KeyTiming {
   readonly kind: 'primary_key';
   readonly name: string;
   readonly columns: readonly string[];
 }
 
-export interface Unique {
+export interface Unique extends KeyTiming {
   readonly kind: 'unique';
   readonly name: string;
   readonly columns: readonly string[];
@@ -76,6 +87,10 @@ export interface IndexKey {
   readonly expression: string | null;
   readonly descending: boolean;
   readonly nullsFirst: boolean;
+  /** The operator class when it is not the default one (`text_pattern_ops`, `public.gin_trgm_ops`); absent for the default. */
+  readonly opclass?: string;
+  /** The key's collation when it is not its column's (an expression's: its type's), as SQL (`"C"`); absent otherwise. */
+  readonly collation?: string;
 }
 
 export interface Index {
@@ -94,6 +109,8 @@ export interface Index {
    * otherwise, and on an index that is not unique, where it means nothing.
    */
   readonly nullsNotDistinct?: true;
+  /** Storage parameters (`WITH (fillfactor = 70)`) as pg_class.reloptions holds them, by name; absent when none. */
+  readonly with?: Readonly<Record<string, string>>;
 }
 
 export interface ForeignKey {

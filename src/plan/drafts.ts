@@ -4,7 +4,7 @@ import type { Trigger } from '../model/trigger.js';
 import type { Policy } from '../model/policy.js';
 import type { Change, ChangeKind } from '../diff/changes.js';
 import { objectPath, quoteIdent } from '../model/identifiers.js';
-import { tableKey, type Column, type Dependent, type Table, type TypeDependent } from '../model/model.js';
+import { tableKey, type Column, type Dependent, type KeyTiming, type Table, type TypeDependent } from '../model/model.js';
 import { regclassesIn } from '../model/sql-tokens.js';
 import { byteSize } from './byte-size.js';
 import * as sql from './sql.js';
@@ -301,6 +301,7 @@ export function uniqueKey(
   nullsNotDistinct: boolean,
   failsIf: string,
   condition: string | null,
+  timing: KeyTiming = {},
 ): Draft | Draft[] {
   // One column whose NULLs do not count: the statistics can estimate its duplicates.
   const column = columns.length === 1 && condition !== null ? { column: columns[0]! } : {};
@@ -327,7 +328,7 @@ export function uniqueKey(
         provides: [index],
         requires: [TABLE(t), ...finalColumns(t, columns)],
       }),
-      draft({ ...constraint, sql: [sql.constraintUsingIndex(t, name, kind)], requires: [...constraint.requires, index] }),
+      draft({ ...constraint, sql: [sql.constraintUsingIndex(t, name, kind, timing)], requires: [...constraint.requires, index] }),
     ];
   }
   const hazards = isNew(ctx, t) ? [] : [duplicates, hazard('blocking', `builds a unique index on ${sized(ctx, t)} under an ACCESS EXCLUSIVE lock: reads and writes wait`)];

@@ -3,8 +3,8 @@
 // PostgreSQL stores the same way), and it reads the way a person would have written it: short
 // type names, shorthands where they hold, one line per column.
 import { isMap, isPair, isScalar, Document, visit, type Pair } from 'yaml';
-import { objectPath } from '../model/identifiers.js';
-import type { Check, Column, EnumType, ForeignKey, Index, IndexKey, Model, ReferentialAction, Table } from '../model/model.js';
+import { objectPath, parseQualifiedName } from '../model/identifiers.js';
+import type { Check, Column, EnumType, ForeignKey, Index, IndexKey, KeyTiming, Model, ReferentialAction, Table, Unique } from '../model/model.js';
 import { schemasInUse } from '../model/objects.js';
 import { sequenceDefaults, type Sequence } from '../model/sequence.js';
 import { regclassesIn } from '../model/sql-tokens.js';
@@ -81,6 +81,16 @@ function unwrap(text: string): string {
   return text.slice(1, -1);
 }
 
+/** A collation as the file writes it: a name of pg_catalog alone, unquoted (`C`); another schema's as SQL. */
+function collationName(sql: string): string {
+  const m = /^"((?:[^"]|"")*)"$/.exec(sql);
+  if (m) return m[1]!.replace(/""/g, '"');
+  const q = sql.includes('.') ? parseQualifiedName(sql) : null;
+  // Another schema's, in double quotes: the file reads a name without them as one name.
+  const quoted = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+  return q ? `${quoted(q.schema)}.${quoted(q.name)}` : sql;
+}
+
 const NUMERIC_TYPES = /^(smallint|integer|bigint|numeric|real|double precision)(\(|$)/;
 
 /**
@@ -104,7 +114,7 @@ export function defaultValue(column: Column): unknown {
 
 function columnEntry(table: Table, column: Column, notes: PullNote[]): unknown {
   const path = `${objectPath(table.schema, table.name)}.${column.name}`;
-  const single = table.primaryKey && table.primaryKey.columns.length === 1 && table.primaryKey.columns[0] === column.name && table.primaryKey.name === `${table.name}_pkey`;
+  const single = table.primaryKey && table.primaryKey.columns.length === 1 && table.primaryKey.columns[0] === column.name && table.primaryKey.name === `${table.name}_pkey` && !table.primaryKey.deferrable;
   const inKey = table.primaryKey?.columns.includes(column.name) ?? false;
   const entry: Record<string, unknown> = { type: shortType(column.type, column) };
   if (column.identity) entry['identity'] = column.identity;
@@ -112,18 +122,21 @@ function columnEntry(table: Table, column: Column, notes: PullNote[]): unknown {
   if (!column.nullable && !column.identity && !inKey) entry['nullable'] = false;
   const value = defaultValue(column);
   if (value !== undefined) entry['default'] = value;
-  const unique = Object.values(table.uniques).find((u) => u.columns.length === 1 && u.columns[0] === column.name && u.name === `${table.name}_${column.name}_key` && !u.nullsNotDistinct);
+  const unique = Object.values(table.uniques).find((u) => u.columns.length === 1 && u.columns[0] === column.name && u.name === `${table.name}_${column.name}_key` && !u.nullsNotDistinct && !u.deferrable);
   if (unique) entry['unique'] = true;
   if (column.comment !== null) entry['comment'] = column.comment;
-  if (column.generated !== undefined) notes.push({ object: path, message: `a generated column (${column.generated}): schema.yaml cannot declare one yet, so it is written as a plain column and a plan would change it` });
+  if (column.generated !== undefined) entry['generated'] = unwrap(column.generated);
+  if (column.collation !== undefined) entry['collation'] = collationName(column.collation);
   const keys = Object.keys(entry);
   return keys.length === 1 ? entry['type'] : entry;
 }
 
 function keyEntry(key: IndexKey): unknown {
   const defaultNulls = key.descending;
-  if (!key.descending && key.nullsFirst === defaultNulls && key.column !== null) return key.column;
+  if (!key.descending && key.nullsFirst === defaultNulls && key.column !== null && key.opclass === undefined && key.collation === undefined) return key.column;
   const entry: Record<string, unknown> = key.column !== null ? { column: key.column } : { expression: key.expression };
+  if (key.collation !== undefined) entry['collation'] = collationName(key.collation);
+  if (key.opclass !== undefined) entry['opclass'] = key.opclass;
   if (key.descending) entry['order'] = 'desc';
   if (key.nullsFirst !== defaultNulls) entry['nulls'] = key.nullsFirst ? 'first' : 'last';
   return entry;
@@ -137,6 +150,7 @@ function indexEntry(index: Index): unknown {
   entry['columns'] = index.keys.map(keyEntry);
   if (index.include.length > 0) entry['include'] = [...index.include];
   if (index.where !== null) entry['where'] = unwrap(index.where);
+  if (index.with !== undefined) entry['with'] = Object.fromEntries(Object.entries(index.with).map(([k, v]) => [k, /^-?\d+(\.\d+)?$/.test(v) && String(Number(v)) === v ? Number(v) : v]));
   return entry;
 }
 
@@ -164,6 +178,8 @@ function storageValue(v: string): unknown {
   if (v === 'true' || v === 'false') return v === 'true';
   return /^-?[0-9]+(\.[0-9]+)?$/.test(v) && String(Number(v)) === v ? Number(v) : v;
 }
+/** `deferrable: true` and `initially_deferred: true` of a key, when set. */
+const timingEntry = (k: KeyTiming): Record<string, true> => ({ ...(k.deferrable ? { deferrable: true as const } : {}), ...(k.initiallyDeferred ? { initially_deferred: true as const } : {}) });
 
 function tableEntry(table: Table, notes: PullNote[]): Record<string, unknown> {
   const entry: Record<string, unknown> = {};
@@ -173,9 +189,11 @@ function tableEntry(table: Table, notes: PullNote[]): Record<string, unknown> {
   if (table.storage) entry['with'] = Object.fromEntries(Object.entries(table.storage).map(([k, v]) => [k, storageValue(v)]));
   entry['columns'] = Object.fromEntries(table.columns.map((c) => [c.name, columnEntry(table, c, notes)]));
   const pk = table.primaryKey;
-  if (pk && !(pk.columns.length === 1 && pk.name === `${table.name}_pkey`)) entry['primary_key'] = pk.name === `${table.name}_pkey` ? [...pk.columns] : { name: pk.name, columns: [...pk.columns] };
-  const uniques = Object.values(table.uniques).filter((u) => !(u.columns.length === 1 && u.name === `${table.name}_${u.columns[0]}_key` && !u.nullsNotDistinct));
-  if (uniques.length > 0) entry['unique'] = Object.fromEntries(uniques.map((u) => [u.name, u.nullsNotDistinct ? { columns: [...u.columns], nulls_not_distinct: true } : [...u.columns]]));
+  if (pk?.deferrable) entry['primary_key'] = { ...(pk.name === `${table.name}_pkey` ? {} : { name: pk.name }), columns: [...pk.columns], ...timingEntry(pk) };
+  else if (pk && !(pk.columns.length === 1 && pk.name === `${table.name}_pkey`)) entry['primary_key'] = pk.name === `${table.name}_pkey` ? [...pk.columns] : { name: pk.name, columns: [...pk.columns] };
+  const uniques = Object.values(table.uniques).filter((u) => !(u.columns.length === 1 && u.name === `${table.name}_${u.columns[0]}_key` && !u.nullsNotDistinct && !u.deferrable));
+  const uniqueEntry = (u: Unique): unknown => (u.nullsNotDistinct || u.deferrable ? { columns: [...u.columns], ...(u.nullsNotDistinct ? { nulls_not_distinct: true } : {}), ...timingEntry(u) } : [...u.columns]);
+  if (uniques.length > 0) entry['unique'] = Object.fromEntries(uniques.map((u) => [u.name, uniqueEntry(u)]));
   const checks = Object.values(table.checks);
   if (checks.length > 0) entry['checks'] = Object.fromEntries(checks.map((c) => [c.name, checkEntry(table, c, notes)]));
   const indexes = Object.values(table.indexes);

@@ -3,17 +3,17 @@
 // catalog reads back is assembled into spelled tables. Each piece keeps where the user wrote it,
 // so that a failure can be reported at that line, in the user's names.
 import { objectPath, qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
-import type { Column, Index, IndexKey, Model, Table } from '../model/model.js';
+import type { Column, Index, Model, Table } from '../model/model.js';
 import { sameIndex } from '../diff/diff.js';
 import { buildTables } from '../introspect/build.js';
 import type { CatalogRows } from '../introspect/catalog.js';
 import type { Diagnostic, Position } from '../desired/diagnostics.js';
 import type { Spec, SpecColumn, SpecDefault, SpecIndex, SpecKey, SpecTable } from '../desired/spec.js';
-import { checkExpression } from '../desired/sql-text.js';
 import { functionSpellingSetup } from './functions.js';
 import { extensionSpellingSetup, sequenceSpellingSetup, type SpelledTable } from '../desired/to-model.js';
 import type { Db } from '../db/db.js';
 import { StandIns } from './stand-ins.js';
+import { indexColumns, indexNeedsExpressions, indexShape, indexStatement, MAX_INDEX_KEYS, nullsNotDistinct, operatorClassHint, plainIndex, referenced_columns, type Explain } from './layout-indexes.js';
 
 /** PostgreSQL allows 1,600 columns a table; stay well below. */
 const MAX_COLUMNS = 1000;
@@ -24,9 +24,6 @@ interface Use {
   /** The spelling's own names in this use (`c$3`, `x$7`) -> the user's, for the server's messages. */
   readonly names: Readonly<Record<string, string>>;
 }
-
-/** A failure of a piece in the user's words: the message (the server's follows) and a hint. */
-type Explain = (message: string) => { readonly message: string; readonly hint?: string } | null;
 
 /** One piece of the spelling, with where the user wrote it (possibly many places). */
 export interface Piece {
@@ -55,7 +52,10 @@ const literalExplain =
   (sql: string, type: string): Explain =>
   (message) => ({ message: message.startsWith('the default ') ? message : `the default ${sql} does not fit type ${type}: ${message}`, hint: 'change the default, or the type' });
 
-type Spelled = Pick<Column, 'type' | 'typeRef'>;
+type Spelled = Pick<Column, 'type' | 'typeRef' | 'collation'>;
+
+/** A column's type as the spelling writes it: with its collation, when the file names one. */
+const columnType = (c: SpecColumn): string => (c.collation ? `${c.type.value} COLLATE ${c.collation.value}` : c.type.value);
 
 /** A literal default (`default: 0`): its column in the spelling, the type text and the SQL literal. */
 interface LiteralDefault {
@@ -73,68 +73,12 @@ interface Group {
   readonly indexes: string[]; // CREATE INDEX statements
 }
 
-/** The texts of a table a check or index reads: its referenced columns. */
-function referenced_columns(text: string): string[] {
-  const checked = checkExpression(text);
-  return checked.ok ? checked.value.filter((r) => r.parts.length === 1).map((r) => r.parts[0]!) : [];
-}
-
-/** Expressions or a predicate: text only the server can spell. */
-function indexNeedsExpressions(index: SpecIndex): boolean {
-  return index.where !== null || index.keys.some((k) => k.expression !== null);
-}
-
-/** What to do about a type with no default operator class for an index method. */
-function operatorClassHint(message: string): ReturnType<Explain> {
-  const m = /^data type (.+) has no default operator class for access method "(.+)"$/.exec(message);
-  if (!m) return null;
-  const [, type, method] = m;
-  const how =
-    method === 'gin'
-      ? `gin has default operator classes for arrays, jsonb and tsvector: for text, index an expression such as { expression: "to_tsvector('simple', column)" }, or use btree`
-      : method === 'btree'
-        ? `btree indexes and keys need a type with an ordering${type === 'json' ? ' (jsonb has one)' : ''}: change the column's type, or index an expression of such a type`
-        : `use another method (btree), or index an expression of a type ${method} has an operator class for`;
-  return { message, hint: `${how}; schema.yaml cannot name an operator class (such as pg_trgm's gin_trgm_ops) yet` };
-}
-
-/** Index keys of at most this many columns (PostgreSQL's INDEX_MAX_KEYS). */
-const MAX_INDEX_KEYS = 32;
-
-/** NULLS NOT DISTINCT as the Model holds it: present only when set. */
-const nullsNotDistinct = (index: SpecIndex): Pick<Index, 'nullsNotDistinct'> => (index.unique && index.nullsNotDistinct ? { nullsNotDistinct: true } : {});
-
-/** A plain-column index, as PostgreSQL would store it: no server needed. */
-function plainIndex(index: SpecIndex): Pick<Index, 'keys' | 'where' | 'include' | 'method' | 'unique' | 'nullsNotDistinct'> {
-  const keys: IndexKey[] = index.keys.map((k) => ({
-    column: k.column!.value,
-    expression: null,
-    descending: k.descending,
-    nullsFirst: k.nullsFirst ?? k.descending,
-  }));
-  return { keys, where: null, include: index.include.map((c) => c.value), method: index.method, unique: index.unique, ...nullsNotDistinct(index) };
-}
-
-/** The columns an index reads: its column keys, included columns, and those its expressions name. */
-function indexColumns(index: SpecIndex): Set<string> {
-  const names = new Set<string>(index.include.map((c) => c.value));
-  for (const k of index.keys) {
-    if (k.column) names.add(k.column.value);
-    else for (const r of referenced_columns(k.expression!.value)) names.add(r);
-  }
-  if (index.where) for (const r of referenced_columns(index.where.value)) names.add(r);
-  return names;
-}
-
-const indexShape = (index: SpecIndex): string =>
-  JSON.stringify([index.method, index.unique && index.nullsNotDistinct, index.keys.map((k) => [k.column?.value, k.expression?.value, k.descending, k.nullsFirst]), index.include.map((c) => c.value), index.where?.value]);
-
 /** The columns a text reads, with their types: what its spelling depends on besides itself. */
 function context(t: SpecTable, names: Iterable<string>): Map<string, string> {
   const out = new Map<string, string>();
   for (const n of names) {
     const column = t.columns.find((c) => c.name === n);
-    if (column) out.set(n, column.type.value);
+    if (column) out.set(n, columnType(column));
   }
   return out;
 }
@@ -143,20 +87,7 @@ const contextKey = (ctx: ReadonlyMap<string, string>): string => [...ctx].sort()
 const checkKey = (t: SpecTable, expression: string): string => `${expression}\u0000${contextKey(context(t, referenced_columns(expression)))}`;
 const indexKey = (t: SpecTable, index: SpecIndex): string => `${indexShape(index)}\u0000${contextKey(context(t, indexColumns(index)))}`;
 const defaultKey = (type: string, sql: string): string => `${type}\u0000${sql}`;
-
-function indexStatement(index: SpecIndex, table: string, name: string): string {
-  const keys = index.keys.map((k) => {
-    let key = k.column ? quoteIdent(k.column.value) : `(${k.expression!.value})`;
-    if (k.descending) key += ' DESC';
-    if (k.nullsFirst !== null) key += k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
-    return key;
-  });
-  let sql = `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(name)} ON pg_temp.${quoteIdent(table)} USING ${quoteIdent(index.method)} (${keys.join(', ')})`;
-  if (index.include.length > 0) sql += ` INCLUDE (${index.include.map((c) => quoteIdent(c.value)).join(', ')})`;
-  if (index.unique && index.nullsNotDistinct) sql += ' NULLS NOT DISTINCT';
-  if (index.where) sql += ` WHERE (${index.where.value})`;
-  return sql;
-}
+const generatedKey = (t: SpecTable, c: SpecColumn, sql: string): string => `${columnType(c)}\u0000${sql}\u0000${contextKey(context(t, referenced_columns(sql)))}`;
 
 export class Layout {
   readonly setup: Piece[] = [];
@@ -165,6 +96,8 @@ export class Layout {
   readonly types = new Map<string, { column: string; table: string; piece: Piece }>();
   readonly defaults = new Map<string, { column: string; table: string; type: string; sql: string; piece: Piece }>();
   readonly checks = new Map<string, { name: string; table: string; piece: Piece }>();
+  /** Generation expressions, each as a generated column of its own (`name`) beside the columns it reads. */
+  readonly generated = new Map<string, { name: string; table: string; piece: Piece }>();
   readonly indexes = new Map<string, { name: string; own: string; table: string; piece: Piece }>();
   /** Literal defaults, stored once as an insert would store them, to see that they fit their types. */
   readonly literals = new Map<string, LiteralDefault>();
@@ -283,8 +216,8 @@ export class Layout {
 
   /**
    * The target's own version of a plain-column index or key of the file, when it is already
-   * there as written: nothing will create it, so its types need no check. (Operator classes
-   * are not compared: an index built by hand with one, such as gin_trgm_ops, stays as it is.)
+   * there as written: nothing will create it, so its types need no check. (One with an operator
+   * class, a collation or storage parameters is always spelled by the server.)
    */
   private existing(t: SpecTable): Table | undefined {
     const from = t.renamedFrom?.value;
@@ -307,7 +240,7 @@ export class Layout {
 
   private addTable(t: SpecTable): void {
     const typePieces = new Map<string, Piece>();
-    for (const c of t.columns) typePieces.set(c.name, this.type(c.type.value, t.name, c.name, c.type.pos));
+    for (const c of t.columns) typePieces.set(c.name, this.type(columnType(c), t.name, c.name, c.collation?.pos ?? c.type.pos));
     const needs = (names: Iterable<string>): Piece[] => [...names].map((n) => typePieces.get(n)).filter((p): p is Piece => p !== undefined);
 
     for (const c of t.columns) {
@@ -324,6 +257,22 @@ export class Layout {
       }
       entry.piece.uses.push({ pos: c.default.pos, what: `default of column "${c.name}"`, names: { [entry.column]: c.name, [entry.table]: t.name } });
       if (c.default.kind === 'literal') this.literal(t, c, c.default, entry.piece);
+    }
+
+    for (const c of t.columns) {
+      if (!c.generated) continue;
+      const key = generatedKey(t, c, c.generated.value);
+      let entry = this.generated.get(key);
+      if (!entry) {
+        const ctx = context(t, referenced_columns(c.generated.value));
+        const name = this.next('v');
+        const table = this.next('x');
+        const clause = `${quoteIdent(name)} ${columnType(c)} GENERATED ALWAYS AS (${c.generated.value}) STORED`;
+        this.group(ctx).checks.push(clause);
+        entry = { name, table, piece: { sql: [this.standalone(ctx, clause, table)], uses: [], after: needs([...ctx.keys(), c.name]) } };
+        this.generated.set(key, entry);
+      }
+      entry.piece.uses.push({ pos: c.generated.pos, what: `generation expression of column "${c.name}"`, names: { [entry.name]: c.name, [entry.table]: t.name } });
     }
 
     for (const check of t.checks) {
@@ -425,6 +374,7 @@ export class Layout {
       ...[...this.defaults.values()].map((e) => e.piece),
       ...[...this.literals.values()].map((e) => e.piece),
       ...[...this.checks.values()].map((e) => e.piece),
+      ...[...this.generated.values()].map((e) => e.piece),
       ...[...this.indexes.values()].map((e) => e.piece),
       ...[...this.orderings.values()].map((e) => e.piece),
     ];
@@ -471,11 +421,12 @@ export class Layout {
     const out = new Map<string, SpelledTable>();
     for (const t of this.spec.tables) {
       const spelled: SpelledTable = { columns: {}, checks: {}, indexes: {} };
-      const cols = spelled.columns as Record<string, Spelled & Pick<Column, 'default'>>;
+      const cols = spelled.columns as Record<string, Spelled & Pick<Column, 'default' | 'generated'>>;
       for (const c of t.columns) {
-        const typed = columns.get(this.types.get(c.type.value)!.column)!;
+        const typed = columns.get(this.types.get(columnType(c))!.column)!;
         const dflt = c.default ? (columns.get(this.defaults.get(defaultKey(c.type.value, c.default.sql))!.column)?.default ?? null) : null;
-        cols[c.name] = { type: typed.type, typeRef: typed.typeRef, default: dflt };
+        const generated = c.generated ? columns.get(this.generated.get(generatedKey(t, c, c.generated.value))!.name)?.generated : undefined;
+        cols[c.name] = { type: typed.type, typeRef: typed.typeRef, default: dflt, ...(typed.collation ? { collation: typed.collation } : {}), ...(generated ? { generated } : {}) };
       }
       for (const check of t.checks) {
         const definition = checks.get(this.checks.get(checkKey(t, check.expression.value))!.name);
@@ -490,7 +441,7 @@ export class Layout {
           continue;
         }
         const read = indexes.get(this.indexes.get(indexKey(t, index))!.name)!;
-        target[index.name] = { keys: read.keys, where: read.where, include: read.include, method: read.method, unique: index.unique, ...nullsNotDistinct(index) };
+        target[index.name] = { keys: read.keys, where: read.where, include: read.include, method: read.method, unique: index.unique, ...nullsNotDistinct(index), ...(read.with ? { with: read.with } : {}) };
       }
       out.set(objectPath(t.schema, t.name), spelled);
     }

@@ -1723,8 +1723,108 @@ const defaultMisfits: readonly ErrorCase[] = (
   errors: [{ line: 4, code: 'bad_expression', message: `default of column "x": the default '${value}' does not fit type ${words.split(' type ')[1]!.split(':')[0]}: ${words}`, whole: true }],
 }));
 
+/** Generated columns and collations: what the loader finds alone, and what only the server tells. */
+const tableDetailErrors: readonly ErrorCase[] = [
+  {
+    name: 'a generated column with a default, another with an identity, another with a backfill',
+    offline: true,
+    desired: `tables:
+  t:
+    columns:
+      a: integer
+      b: { type: integer, default: 0, generated: "a * 2" }
+      c: { type: integer, identity: always, generated: "a * 3" }
+      d: { type: integer, nullable: false, backfill: 0, generated: "a * 4" }
+`,
+    errors: [
+      { line: 5, col: 39, code: 'conflict', message: 'column "b" has both a generation expression and a default', hint: ['remove `default`'] },
+      { line: 6, col: 45, code: 'conflict', message: 'column "c" has both a generation expression and an identity', hint: ['remove `identity`'] },
+      { line: 7, col: 57, code: 'conflict', message: 'column "d" has both a generation expression and a backfill', hint: ['remove `backfill`'] },
+    ],
+  },
+  {
+    name: 'a generation expression reading a generated column, itself, a column the table lacks, or two expressions',
+    offline: true,
+    desired: `tables:
+  t:
+    columns:
+      a: integer
+      b: { type: integer, generated: "a * 2" }
+      c: { type: integer, generated: "b + 1" }
+      d: { type: integer, generated: { sql: "d + 1" } }
+      e: { type: integer, generated: "aa + 1" }
+      f: { type: integer, generated: "1; DROP TABLE t" }
+`,
+    errors: [
+      { line: 6, col: 39, code: 'bad_expression', message: 'generation expression of column "c" reads "b", which is a generated column too', hint: ['the columns "b" is computed from'] },
+      { line: 7, col: 46, code: 'bad_expression', message: 'generation expression of column "d" reads the column itself' },
+      { line: 8, col: 39, code: 'unknown_column', message: ['generation expression of column "e": table "t" has no column "aa"', 'Did you mean "a"?'] },
+      { line: 9, code: 'bad_expression', message: 'generation expression of column "f"' },
+    ],
+  },
+  {
+    name: 'a key initially deferred but not deferrable',
+    offline: true,
+    desired: `tables:
+  t:
+    columns:
+      a: integer
+    primary_key: { columns: [a], deferrable: false, initially_deferred: true }
+`,
+    errors: [{ line: 5, code: 'conflict', message: 'primary key "t_pkey": initially_deferred needs deferrable', hint: 'remove `deferrable: false`' }],
+  },
+  {
+    name: 'a collation written in double quotes that is not a name',
+    offline: true,
+    desired: `tables:
+  t:
+    columns:
+      a: { type: text, collation: '"public' }
+`,
+    errors: [{ line: 4, col: 35, code: 'bad_name', message: 'collation of column "a": "public is not a name or "schema"."name"' }],
+  },
+];
+
+/** Said by the server while it spells the file. */
+const tableDetailServerErrors: readonly ErrorCase[] = [
+  {
+    name: 'a generation expression that is not immutable, a collation that does not exist, a collation on an integer',
+    desired: `tables:
+  t:
+    columns:
+      a: integer
+      b: { type: timestamptz, generated: "now()" }
+      c: { type: text, collation: no_such_collation }
+      d: { type: integer, collation: C }
+`,
+    errors: [
+      { line: 5, code: 'bad_expression', message: ['generation expression of column "b"', 'immutable'] },
+      { line: 6, code: 'bad_expression', message: ['column "c"', 'collation "no_such_collation"', 'does not exist'] },
+      { line: 7, code: 'bad_expression', message: ['column "d"', 'collations are not supported by type integer'] },
+    ],
+  },
+  {
+    name: 'an operator class that does not exist, one of another method, a storage parameter out of bounds',
+    desired: `tables:
+  t:
+    columns:
+      a: text
+      b: jsonb
+    indexes:
+      t_a_idx: { columns: [{ column: a, opclass: no_such_ops }] }
+      t_b_idx: { columns: [{ column: b, opclass: jsonb_path_ops }] }
+      t_a_ff: { columns: [a], with: { fillfactor: 5 } }
+`,
+    errors: [
+      { line: 7, code: 'bad_expression', message: ['index "t_a_idx"', 'operator class "no_such_ops" does not exist for access method "btree"'] },
+      { line: 8, code: 'bad_expression', message: ['index "t_b_idx"', 'operator class "jsonb_path_ops" does not exist for access method "btree"'] },
+      { line: 9, code: 'bad_expression', message: ['index "t_a_ff"', 'fillfactor'] },
+    ],
+  },
+];
+
 /**
  * The one table of loader errors. `offline` cases run with no server (test/unit/errors.test.ts,
  * also in `npm run test:unit`); the others against a database (test/acceptance-errors.test.ts).
  */
-export const errorCases: readonly ErrorCase[] = [...serverCases, ...offlineCases, ...defaultMisfits];
+export const errorCases: readonly ErrorCase[] = [...serverCases, ...offlineCases, ...defaultMisfits, ...tableDetailErrors, ...tableDetailServerErrors];

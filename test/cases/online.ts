@@ -220,4 +220,31 @@ tables:
       add_foreign_key: { lock_on: ['public.orders', 'public.people'] },
     },
   },
+  {
+    name: "an index's storage parameters and operator class change: dropped and made again concurrently",
+    before: 'CREATE INDEX orders_user_idx ON orders (user_id) WITH (fillfactor = 90); CREATE INDEX users_email_idx ON users (email)',
+    desired: `
+tables:
+  users:
+    columns:
+      id: { type: integer, primary_key: true }
+      email: text
+    indexes:
+      users_email_idx: { columns: [{ column: email, opclass: text_pattern_ops }] }
+  orders:
+    columns:
+      id: { type: integer, primary_key: true }
+      user_id: integer
+      total: numeric
+    indexes:
+      orders_user_idx: { columns: [user_id], with: { fillfactor: 70 } }
+`,
+    online: true,
+    steps: ['drop_index public.users.users_email_idx', 'drop_index public.orders.orders_user_idx', 'create_index public.users.users_email_idx', 'create_index public.orders.orders_user_idx'],
+    sql: [
+      'DROP INDEX CONCURRENTLY public.orders_user_idx',
+      "CREATE INDEX CONCURRENTLY orders_user_idx ON public.orders USING btree (user_id) WITH (fillfactor = '70')",
+      'CREATE INDEX CONCURRENTLY users_email_idx ON public.users USING btree (email text_pattern_ops)',
+    ],
+  },
 ];

@@ -223,15 +223,29 @@ CREATE INDEX member_name_idx ON member (similarity(name, 'x'));
 `,
   },
   {
-    // schema.yaml cannot name an operator class yet: the pulled file adopts the database (the
-    // index is not compared by its operator class), but cannot build the index anew.
     name: 'pg_trgm with a gin trigram index',
     sql: `
 CREATE EXTENSION pg_trgm;
 CREATE TABLE place (id integer PRIMARY KEY, name text NOT NULL);
 CREATE INDEX place_name_trgm_idx ON place USING gin (name gin_trgm_ops);
 `,
-    adoptOnly: true,
+  },
+  {
+    name: 'a document store: a text_pattern_ops index, a fillfactor index, a gin full-text index, a gist tsvector index, an expression key in the C collation',
+    sql: `
+CREATE TABLE document (
+  id integer PRIMARY KEY,
+  slug text NOT NULL,
+  body text,
+  search tsvector,
+  tags jsonb
+);
+CREATE INDEX document_slug_prefix_idx ON document (slug text_pattern_ops);
+CREATE INDEX document_slug_c_idx ON document (lower(slug) COLLATE "C" DESC) WITH (fillfactor = 70);
+CREATE INDEX document_body_fts_idx ON document USING gin (to_tsvector('simple', body)) WITH (fastupdate = off);
+CREATE INDEX document_search_idx ON document USING gist (search);
+CREATE INDEX document_tags_idx ON document USING gin (tags jsonb_path_ops);
+`,
   },
   {
     name: 'serial columns: written as sequences owned_by their column, made anew with it; a sequence made by hand and owned with other options; one owned but not called',
@@ -265,5 +279,21 @@ CREATE TEXT SEARCH CONFIGURATION simple_notes (COPY = simple);
 `,
     skipped: '1 collation, 1 rule, 1 statistics object, 1 text search configuration',
     adoptOnly: true,
+  },
+  {
+    name: 'an order book: a generated total, codes in the C collation, a title in another; seats with deferrable keys',
+    sql: `
+CREATE TABLE order_line (
+  id integer PRIMARY KEY,
+  price numeric(10,2) NOT NULL,
+  qty integer NOT NULL DEFAULT 1,
+  total numeric GENERATED ALWAYS AS (price * qty) STORED,
+  code text COLLATE "C" NOT NULL,
+  title varchar(80) COLLATE "POSIX",
+  shout text GENERATED ALWAYS AS (upper(code)) STORED
+);
+CREATE INDEX order_line_code_idx ON order_line (code);
+CREATE TABLE seat (id integer PRIMARY KEY DEFERRABLE, row_no integer, place integer, CONSTRAINT seat_place_key UNIQUE (row_no, place) DEFERRABLE INITIALLY DEFERRED, CONSTRAINT seat_one_key UNIQUE (id) DEFERRABLE);
+`,
   },
 ];

@@ -14,6 +14,7 @@ export function columnChanges(a: Column, b: Column): ColumnAspect[] {
   if (a.identity !== b.identity) out.push('identity');
   if (a.comment !== b.comment) out.push('comment');
   if (a.generated !== b.generated) out.push('generated');
+  if (a.collation !== b.collation) out.push('collation');
   return out;
 }
 
@@ -51,7 +52,7 @@ export function diffColumns(tkey: string, bt: Table, dt: Table, changes: Change[
       const changed = columnChanges(old, c);
       if (changed.length === 0) continue;
       changes.push({ kind: 'alter_column', table: dt, from: old, to: c, changed });
-      if (changed.includes('type')) add(facts.retypedColumns, tkey, c.name);
+      if (changed.includes('type') || changed.includes('collation')) add(facts.retypedColumns, tkey, c.name);
       if (c.generated !== undefined && changed.includes('generated')) regenerated.add(c.name);
     }
   }

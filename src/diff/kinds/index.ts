@@ -17,8 +17,9 @@ export function sameIndex(a: Index, b: Index): boolean {
     a.keys.length === b.keys.length &&
     a.keys.every((k, i) => {
       const o = b.keys[i]!;
-      return k.column === o.column && k.expression === o.expression && k.descending === o.descending && k.nullsFirst === o.nullsFirst;
-    })
+      return k.column === o.column && k.expression === o.expression && k.descending === o.descending && k.nullsFirst === o.nullsFirst && k.opclass === o.opclass && k.collation === o.collation;
+    }) &&
+    JSON.stringify(a.with ?? {}) === JSON.stringify(b.with ?? {})
   );
 }
 

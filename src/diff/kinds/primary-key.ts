@@ -1,9 +1,9 @@
 // Primary keys: renamed when only the name differs, else dropped and added. Pure.
 import type { PrimaryKey, Table } from '../../model/model.js';
 import type { Change } from '../changes.js';
-import { add, keySignature, sameList, type TableFacts } from '../facts.js';
+import { add, keySignature, sameList, sameTiming, type TableFacts } from '../facts.js';
 
-export const samePrimaryKey = (a: PrimaryKey, b: PrimaryKey): boolean => sameList(a.columns, b.columns);
+export const samePrimaryKey = (a: PrimaryKey, b: PrimaryKey): boolean => sameList(a.columns, b.columns) && sameTiming(a, b);
 
 /** `regenerated`: columns dropped and added again (they take the key with them). */
 export function diffPrimaryKey(tkey: string, bt: Table, dt: Table, regenerated: ReadonlySet<string>, changes: Change[], facts: TableFacts): void {

@@ -1,9 +1,9 @@
 // Unique constraints: compared by name, renamed when only the name differs. Pure.
 import type { Table, Unique } from '../../model/model.js';
 import type { Change } from '../changes.js';
-import { add, diffNamed, keySignature, sameList, type TableFacts } from '../facts.js';
+import { add, diffNamed, keySignature, sameList, sameTiming, type TableFacts } from '../facts.js';
 
-export const sameUnique = (a: Unique, b: Unique): boolean => sameList(a.columns, b.columns) && a.nullsNotDistinct === b.nullsNotDistinct;
+export const sameUnique = (a: Unique, b: Unique): boolean => sameList(a.columns, b.columns) && a.nullsNotDistinct === b.nullsNotDistinct && sameTiming(a, b);
 
 export function diffUniques(tkey: string, bt: Table, dt: Table, changes: Change[], facts: TableFacts): void {
   const uniques = diffNamed(tkey, bt.uniques, dt.uniques, sameUnique, facts);

@@ -12,6 +12,8 @@ export interface ColumnRow {
   readonly default: string | null;
   /** The expression of a generated (STORED) column. */
   readonly generated: string | null;
+  /** The collation when it is not the type's own (absent in rows read by older code). */
+  readonly collation?: string | null;
   readonly identity: string;
   readonly comment: string | null;
   readonly enum_schema: string | null;
@@ -28,6 +30,9 @@ export function columnsSql(scope: Scope): string {
       CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END AS default,
       CASE WHEN a.attgenerated = 's' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END AS generated,
       a.attidentity::text AS identity,
+      (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(co.collname) ELSE pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) END
+         FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+         WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation) AS collation,
       pg_catalog.col_description(c.oid, a.attnum) AS comment,
       CASE WHEN t.typtype = 'e' THEN tn.nspname WHEN et.typtype = 'e' THEN etn.nspname END AS enum_schema,
       CASE WHEN t.typtype = 'e' THEN t.typname WHEN et.typtype = 'e' THEN et.typname END AS enum_name,
@@ -56,6 +61,7 @@ export function buildColumn(row: ColumnRow): Column {
     identity: row.identity === 'a' ? 'always' : row.identity === 'd' ? 'by_default' : null,
     comment: row.comment,
     ...(row.generated ? { generated: row.generated } : {}),
+    ...(row.collation ? { collation: row.collation } : {}),
     ...(row.owned_sequences && row.owned_sequences.length > 0 ? { ownedSequences: row.owned_sequences.map(buildOwnedSequence) } : {}),
   };
 }

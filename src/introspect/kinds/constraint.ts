@@ -1,5 +1,5 @@
 // Primary keys, uniques, checks and foreign keys: one catalog query for the four constraint kinds, its rows and the Model they build.
-import type { Check, ForeignKey, PrimaryKey, ReferentialAction, Unique } from '../../model/model.js';
+import type { Check, ForeignKey, KeyTiming, PrimaryKey, ReferentialAction, Unique } from '../../model/model.js';
 import { plainTable, relationScope, type Scope } from '../scope.js';
 
 export interface ConstraintRow {
@@ -61,12 +61,15 @@ const ACTIONS: Record<string, ReferentialAction> = {
 
 export type Constraint = PrimaryKey | Unique | Check | ForeignKey;
 
+/** DEFERRABLE and INITIALLY DEFERRED, present only when set. */
+const keyTiming = (row: ConstraintRow): KeyTiming => ({ ...(row.deferrable ? { deferrable: true as const } : {}), ...(row.deferred ? { initiallyDeferred: true as const } : {}) });
+
 export function buildConstraint(row: ConstraintRow): Constraint {
   switch (row.type) {
     case 'p':
-      return { kind: 'primary_key', name: row.name, columns: row.columns };
+      return { kind: 'primary_key', name: row.name, columns: row.columns, ...keyTiming(row) };
     case 'u':
-      return { kind: 'unique', name: row.name, columns: row.columns, nullsNotDistinct: row.nulls_not_distinct };
+      return { kind: 'unique', name: row.name, columns: row.columns, nullsNotDistinct: row.nulls_not_distinct, ...keyTiming(row) };
     case 'c':
       return { kind: 'check', name: row.name, definition: (row.definition ?? '').replace(/ NOT VALID$/, ''), ...(row.validated === false ? { notValid: true as const } : {}) };
     case 'f':

@@ -52,13 +52,14 @@ export const column: KindPlanner<'column'> = {
     const fill = !isNew(ctx, t) && !col.nullable && col.default === null && col.identity === null && col.generated === undefined ? (ctx.backfill?.get(path) ?? null) : null;
     if (fill !== null) return addedWithBackfill(c, ctx, fill);
     if (!isNew(ctx, t)) {
-      if (!col.nullable && col.default === null && col.identity === null) {
+      if (!col.nullable && col.default === null && col.identity === null && col.generated === undefined) {
         hazards.push(hazard('may_fail', `fails if ${name} has any rows: a NOT NULL column without a default has no value for them`, { kind: 'rows', table: named(t), column: col.name }, true));
       }
       // A new sequence's nextval is volatile: every row gets its own value, written in place.
       if (col.identity !== null || (col.ownedSequences ?? []).length > 0) {
         hazards.push(hazard('table_rewrite', `fills ${col.name} for every row, rewriting ${sized(ctx, t)} under an ACCESS EXCLUSIVE lock: reads and writes wait`));
       }
+      if (col.generated !== undefined) hazards.push(hazard('table_rewrite', `computes ${col.name} for every row, rewriting ${sized(ctx, t)} under an ACCESS EXCLUSIVE lock: reads and writes wait`));
     }
     return draft({
       op: 'add_column',
@@ -68,7 +69,17 @@ export const column: KindPlanner<'column'> = {
       sql: sql.addColumn(t, col),
       hazards,
       provides: [...finalColumns(t, [col.name]), ...sequenceTokens(t, col)],
-      requires: [TABLE(t), ...typeTokens(col, TYPE)],
+      // A generated column's expression reads columns that have their final definitions first.
+      requires: [
+        TABLE(t),
+        ...typeTokens(col, TYPE),
+        ...(col.generated === undefined
+          ? []
+          : finalColumns(
+              t,
+              t.columns.filter((o) => o.name !== col.name && mentionsColumn(col.generated!, o.name)).map((o) => o.name),
+            )),
+      ],
       softRequires: defaultSequences(col),
     });
   },
@@ -119,7 +130,12 @@ export const column: KindPlanner<'column'> = {
     const fill = setsNotNull ? (ctx.backfill?.get(path) ?? null) : null;
     const regenerates = to.generated !== undefined && changed.includes('generated');
     if (regenerates) return regenerated(c, ctx);
-    const hazards: Hazard[] = typeChanges ? blockedBy(ctx, t, to.name, 'retype') : [];
+    // A new collation is an ALTER ... TYPE too: what stands on the column is in the way as for a type.
+    const collates = changed.includes('collation');
+    const retypes = typeChanges || collates;
+    const hazards: Hazard[] = retypes ? blockedBy(ctx, t, to.name, 'retype') : [];
+    if (existing && collates && !conv?.rewrite && expression === null)
+      hazards.push(hazard('blocking', `a new collation rebuilds the indexes on ${path} (and those using it) under an ACCESS EXCLUSIVE lock on ${sized(ctx, t)}: reads and writes wait`));
     if (expression !== null) hazards.push(...usingHazards(c, existing, expression));
     else if (conv?.lossy) {
       const labels = to.typeRef ? (ctx.enums[objectPath(to.typeRef.schema, to.typeRef.name)]?.values ?? null) : null;
@@ -146,15 +162,15 @@ export const column: KindPlanner<'column'> = {
       changes: columnChanges(from, to),
       ...lockOn(ctx, t, 'ACCESS EXCLUSIVE'),
       provides: [COLUMN_DEF(t, to.name), ...sequences.made.map((s) => RELATION(t.schema, s.name))],
-      requires: [TABLE(t), COLUMN(t, to.name), ...(typeChanges ? typeTokens(to, TYPE) : [])],
+      requires: [TABLE(t), COLUMN(t, to.name), ...(retypes ? typeTokens(to, TYPE) : [])],
       softRequires: defaultSequences(to),
-      removes: [...(typeChanges ? [COLUMN_TYPE(t, to.name)] : []), ...sequences.dropped.map((s) => RELATION(t.schema, s.name))],
-      releases: typeChanges ? typeTokens(from, USES) : [],
+      removes: [...(retypes ? [COLUMN_TYPE(t, to.name)] : []), ...sequences.dropped.map((s) => RELATION(t.schema, s.name))],
+      releases: retypes ? typeTokens(from, USES) : [],
       softReleases: freed,
     };
     // The way back from a backfill: marked as the forward step is (the filled values stay).
     if (existing && !from.nullable && to.nullable && ctx.backfilled?.has(path)) hazards.push(backfilledStays(path, true));
-    if (setsNotNull && online(ctx, t) && !typeChanges) {
+    if (setsNotNull && online(ctx, t) && !retypes) {
       // Online: `backfill:` in batches first, each committed on its own; then NOT NULL as always online.
       const filled = fill === null ? [] : [backfillBatches(t, to.name, fill)];
       if (fill !== null) hazards.push(backfilledStays(path));

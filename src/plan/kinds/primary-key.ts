@@ -17,6 +17,7 @@ export const primaryKey: KindPlanner<'primary_key'> = {
       false,
       `fails if ${objectPath(c.table.schema, c.table.name)} has duplicate or NULL values in (${list(c.key.columns)})`,
       null,
+      c.key,
     ),
 
   drop_primary_key: (c, ctx) => dropConstraint(ctx, c.table, 'drop_primary_key', c.key.name, [KEY(tableKey(c.table), c.key.columns), RELATION(c.table.schema, c.key.name)]),

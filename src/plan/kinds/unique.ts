@@ -17,6 +17,7 @@ export const unique: KindPlanner<'unique'> = {
       c.unique.nullsNotDistinct,
       `fails if ${objectPath(c.table.schema, c.table.name)} has duplicate values in (${list(c.unique.columns)})`,
       c.unique.nullsNotDistinct ? null : sql.notNull(c.unique.columns),
+      c.unique,
     ),
 
   drop_unique: (c, ctx) => dropConstraint(ctx, c.table, 'drop_unique', c.unique.name, [KEY(tableKey(c.table), c.unique.columns), RELATION(c.table.schema, c.unique.name)]),
