@@ -112,8 +112,7 @@ export function defaultValue(column: Column): unknown {
   return { sql: d };
 }
 
-function columnEntry(table: Table, column: Column, notes: PullNote[]): unknown {
-  const path = `${objectPath(table.schema, table.name)}.${column.name}`;
+function columnEntry(table: Table, column: Column): unknown {
   const single = table.primaryKey && table.primaryKey.columns.length === 1 && table.primaryKey.columns[0] === column.name && table.primaryKey.name === `${table.name}_pkey` && !table.primaryKey.deferrable;
   const inKey = table.primaryKey?.columns.includes(column.name) ?? false;
   const entry: Record<string, unknown> = { type: shortType(column.type, column) };
@@ -187,7 +186,7 @@ function tableEntry(table: Table, notes: PullNote[]): Record<string, unknown> {
   if (table.unlogged) entry['unlogged'] = true;
   if (table.replicaIdentity) entry['replica_identity'] = typeof table.replicaIdentity === 'object' ? { index: table.replicaIdentity.index } : table.replicaIdentity;
   if (table.storage) entry['with'] = Object.fromEntries(Object.entries(table.storage).map(([k, v]) => [k, storageValue(v)]));
-  entry['columns'] = Object.fromEntries(table.columns.map((c) => [c.name, columnEntry(table, c, notes)]));
+  entry['columns'] = Object.fromEntries(table.columns.map((c) => [c.name, columnEntry(table, c)]));
   const pk = table.primaryKey;
   if (pk?.deferrable) entry['primary_key'] = { ...(pk.name === `${table.name}_pkey` ? {} : { name: pk.name }), columns: [...pk.columns], ...timingEntry(pk) };
   else if (pk && !(pk.columns.length === 1 && pk.name === `${table.name}_pkey`)) entry['primary_key'] = pk.name === `${table.name}_pkey` ? [...pk.columns] : { name: pk.name, columns: [...pk.columns] };
