@@ -745,8 +745,8 @@ materialized_views:
   neither: {}
 `,
     errors: [
-      { line: 5, col: 7, code: 'bad_expression', message: 'function "public.two": this is 2 statements: write exactly one CREATE FUNCTION or CREATE PROCEDURE' },
-      { line: 6, col: 16, code: 'bad_expression', message: 'function "public.tab": this is CREATE TABLE, not a CREATE FUNCTION or CREATE PROCEDURE' },
+      { line: 5, col: 7, code: 'bad_expression', message: 'function "public.two": this is 2 statements: write exactly one CREATE FUNCTION, CREATE PROCEDURE or CREATE AGGREGATE' },
+      { line: 6, col: 16, code: 'bad_expression', message: 'function "public.tab": this is CREATE TABLE, not a CREATE FUNCTION, CREATE PROCEDURE or CREATE AGGREGATE' },
       { line: 10, col: 38, code: 'bad_expression', message: 'function "public.bad": unterminated dollar-quoted string' },
       { line: 11, col: 34, code: 'bad_name', message: 'function "public.other": the statement makes "public.someone_else", not public.other' },
       { line: 12, col: 3, code: 'schema_violation', message: 'function "public.neither" needs its CREATE FUNCTION: either `sql:` or `file:`, not neither' },
@@ -760,6 +760,25 @@ materialized_views:
 `,
     errors: [{ line: 3, code: 'bad_expression', message: 'function "public.f": type no_such_type does not exist' }],
   },
+  {
+    name: 'an aggregate naming its state function without its schema, at its SQL',
+    desired: `functions:
+  join_with_comma:
+    sql: CREATE FUNCTION public.join_with_comma(a text, b text) RETURNS text LANGUAGE sql AS $$ SELECT a || b $$
+  listed:
+    sql: CREATE AGGREGATE listed(text) (SFUNC = join_with_comma, STYPE = text)
+`,
+    errors: [{ line: 5, code: 'bad_expression', message: 'aggregate "public.listed": function join_with_comma(text, text) does not exist' }],
+  },
+  {
+    name: 'an aggregate under another name than its key, at its name',
+    offline: true,
+    desired: `functions:
+  other: { sql: "CREATE AGGREGATE public.someone_else(text) (SFUNC = public.join_with_comma, STYPE = text)" }
+`,
+    errors: [{ line: 2, col: 35, code: 'bad_name', message: 'function "public.other": the statement makes "public.someone_else", not public.other' }],
+  },
+
   // Triggers (`triggers:`): exactly one CREATE TRIGGER of the key's name on a table of `tables:`, at its line; what the server refuses.
   {
     name: 'a trigger that is not one CREATE TRIGGER on a table of the file, each at its line',
