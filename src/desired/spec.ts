@@ -114,6 +114,8 @@ export interface SpecEnum {
   readonly name: string;
   readonly pos: Position;
   readonly values: readonly Located<string>[];
+  /** Values written `{ name: b, renamed_from: a }`: the label `a` of the database becomes `b` (ALTER TYPE ... RENAME VALUE). */
+  readonly renames?: readonly { readonly value: string; readonly from: Located<string> }[];
 }
 
 export interface Settings {

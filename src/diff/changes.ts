@@ -34,6 +34,8 @@ export type Change =
   | { readonly kind: 'drop_schema'; readonly schema: string }
   | { readonly kind: 'create_enum'; readonly enum: EnumType }
   | { readonly kind: 'add_enum_values'; readonly enum: EnumType; readonly additions: readonly EnumAddition[] }
+  /** ALTER TYPE ... RENAME VALUE: `renamed_from` on a value; rows keep it under its new label. */
+  | { readonly kind: 'rename_enum_value'; readonly enum: EnumType; readonly from: string; readonly to: string }
   /** Values removed or reordered: rename the old type away, create the new one, convert columns. */
   | {
       readonly kind: 'rebuild_enum';
@@ -89,7 +91,7 @@ export type ChangeKind = Change['kind'];
 export interface KindChanges {
   readonly schema: 'create_schema' | 'drop_schema';
   readonly extension: ExtensionChange['kind'];
-  readonly enum: 'create_enum' | 'add_enum_values' | 'rebuild_enum' | 'drop_enum';
+  readonly enum: 'create_enum' | 'add_enum_values' | 'rename_enum_value' | 'rebuild_enum' | 'drop_enum';
   readonly sequence: SequenceChange['kind'];
   readonly table: 'create_table' | 'drop_table' | 'rename_table' | 'alter_table';
   readonly column: 'add_column' | 'drop_column' | 'rename_column' | 'alter_column';

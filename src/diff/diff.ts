@@ -7,7 +7,7 @@ import type { Hints } from '../model/hints.js';
 import type { Model } from '../model/model.js';
 import type { Change } from './changes.js';
 import type { TableFacts } from './facts.js';
-import { diffEnums } from './kinds/enum.js';
+import { diffEnums, effectiveEnumRenames } from './kinds/enum.js';
 import { diffExtensions } from './kinds/extension.js';
 import { diffForeignKeys } from './kinds/foreign-key.js';
 import { diffSchemas } from './kinds/schema.js';
@@ -57,7 +57,8 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
     for (const [from, to] of m) changes.push({ kind: 'rename_column', table: desired.tables[key]!, from, to });
   }
 
-  diffEnums(base, desired, changes, facts);
+  const enumRenames = effectiveEnumRenames(base, desired, hints);
+  diffEnums(base, desired, changes, facts, enumRenames);
   changes.push(...diffSequences(base, desired));
   // After enums and sequences, before tables: a default of a new table may call a new function
   // (the planner makes functions in phase 4, where these come first).
@@ -80,7 +81,7 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
   changes.push(...diffViews(base, desired, changes, { tableFrom: renames.tables, columns: renames.columns }));
   changes.push(...diffTriggers(base, desired));
 
-  return { changes, renames: asHints(current, renames) };
+  return { changes, renames: { ...asHints(current, renames), ...(enumRenames.size > 0 ? { enumValues: enumRenames } : {}) } };
 }
 
 /** The renames of `hints` that take effect from `current` to `desired`: `diff`'s `renames`, without the diff. */

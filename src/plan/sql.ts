@@ -55,6 +55,8 @@ export function addEnumValue(e: EnumType, a: EnumAddition): string {
   return `ALTER TYPE ${rel(e)} ADD VALUE ${quoteLiteral(a.value)}${where}`;
 }
 
+export const renameEnumValue = (e: EnumType, from: string, to: string): string => `ALTER TYPE ${rel(e)} RENAME VALUE ${quoteLiteral(from)} TO ${quoteLiteral(to)}`;
+
 /** Rename the old type away, create the new one, move every column over through text. */
 export function rebuildEnum(from: EnumType, to: EnumType, retiredName: string, columns: readonly EnumColumn[]): string[] {
   const out = [`ALTER TYPE ${rel(from)} RENAME TO ${quoteIdent(retiredName)}`, createEnum(to)];

@@ -760,6 +760,41 @@ materialized_views:
 `,
     errors: [{ line: 3, code: 'bad_expression', message: 'function "public.f": type no_such_type does not exist' }],
   },
+  // Enum values renamed with renamed_from: the old label kept too (offline), a label the database does not have.
+  {
+    name: 'an enum value renamed from a value the file still lists',
+    offline: true,
+    desired: `enums:
+  status: [new, { name: archived, renamed_from: new }, done]
+`,
+    errors: [
+      {
+        line: 2,
+        col: 49,
+        code: 'conflict',
+        message: 'enum value "archived" of enum "status" is renamed from "new", which is still defined (line 2): "archived" would be created new and "new" kept',
+        whole: true,
+        hint: 'to rename, remove "new" from the file; to keep both, remove renamed_from',
+      },
+    ],
+  },
+  {
+    name: 'an enum value renamed from a value the database does not have',
+    before: `CREATE TYPE status AS ENUM ('new', 'legacy', 'done');`,
+    desired: `enums:
+  status: [new, { name: archived, renamed_from: old }, done]
+`,
+    errors: [
+      {
+        line: 2,
+        col: 49,
+        code: 'bad_reference',
+        message: 'enum value "archived" is renamed from "old", which enum "status" does not have in the database (its values: new, legacy, done)',
+        whole: true,
+        hint: 'name the value it has today, or remove renamed_from to add "archived" as a new value',
+      },
+    ],
+  },
   {
     name: 'an aggregate naming its state function without its schema, at its SQL',
     desired: `functions:
