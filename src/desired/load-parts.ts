@@ -95,7 +95,7 @@ export class PartsReader extends NamesReader {
     }
     const include = this.columnList(table, columns, [...path, 'include'], raw['include'], `index "${name}"`);
     const where = isString(raw['where']) ? this.expression(table, columns, [...path, 'where'], raw['where'], `index "${name}"`) : null;
-    return { name, pos, unique, nullsNotDistinct, method, keys, include, where };
+    return { name, pos, unique, nullsNotDistinct, method, keys, include, where, comment: isString(raw['comment']) ? raw['comment'] : null };
   }
 
   protected parseReference(text: string): { table: string; columns: string[] | null } | null {

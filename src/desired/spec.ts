@@ -76,6 +76,8 @@ export interface SpecIndex {
   readonly keys: readonly SpecIndexKey[];
   readonly include: readonly Located<string>[];
   readonly where: Located<string> | null;
+  /** COMMENT ON INDEX; null without one. */
+  readonly comment: string | null;
 }
 
 export interface SpecForeignKey {

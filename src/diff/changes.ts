@@ -62,6 +62,8 @@ export type Change =
   | { readonly kind: 'add_check'; readonly table: Table; readonly check: Check }
   | { readonly kind: 'drop_check'; readonly table: Table; readonly check: Check }
   | { readonly kind: 'create_index'; readonly table: Table; readonly index: Index }
+  /** COMMENT ON INDEX: set, changed or removed (`index.comment` absent). */
+  | { readonly kind: 'comment_index'; readonly table: Table; readonly index: Index }
   | { readonly kind: 'drop_index'; readonly table: Table; readonly index: Index }
   | { readonly kind: 'add_foreign_key'; readonly table: Table; readonly foreignKey: ForeignKey }
   | { readonly kind: 'drop_foreign_key'; readonly table: Table; readonly foreignKey: ForeignKey }
@@ -99,7 +101,7 @@ export interface KindChanges {
   readonly primary_key: 'add_primary_key' | 'drop_primary_key';
   readonly unique: 'add_unique' | 'drop_unique';
   readonly check: 'add_check' | 'drop_check' | 'rename_constraint' | 'validate_constraint';
-  readonly index: 'create_index' | 'drop_index' | 'rename_index';
+  readonly index: 'create_index' | 'drop_index' | 'rename_index' | 'comment_index';
   readonly foreign_key: 'add_foreign_key' | 'drop_foreign_key';
   readonly view: ViewChange['kind'];
   readonly function: FunctionChange['kind'];

@@ -13,6 +13,7 @@ import { diffForeignKeys } from './kinds/foreign-key.js';
 import { diffSchemas } from './kinds/schema.js';
 import { diffSequences } from './kinds/sequence.js';
 import { diffTable } from './kinds/table.js';
+import { indexComments } from './kinds/index.js';
 import { diffViews } from './kinds/view.js';
 import { diffFunctions } from './kinds/function.js';
 import { diffTriggers } from './kinds/trigger.js';
@@ -72,6 +73,7 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
     if (!bt) {
       changes.push({ kind: 'create_table', table: dt });
       for (const index of Object.values(dt.indexes)) changes.push({ kind: 'create_index', table: dt, index });
+      changes.push(...indexComments(dt));
     } else {
       diffTable(tkey, bt, dt, changes, facts);
     }

@@ -93,6 +93,8 @@ export interface Index {
    * otherwise, and on an index that is not unique, where it means nothing.
    */
   readonly nullsNotDistinct?: true;
+  /** COMMENT ON INDEX; absent without one (so Models of indexes without comments do not change). Not part of its definition: a new comment is a comment step. */
+  readonly comment?: string;
 }
 
 export interface ForeignKey {

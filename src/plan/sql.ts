@@ -42,6 +42,7 @@ export function foreignKeyClause(fk: ForeignKey): string {
 const commentText = (comment: string | null): string => (comment === null ? 'NULL' : quoteLiteral(comment));
 export const commentOnTable = (t: Named, comment: string | null): string => `COMMENT ON TABLE ${rel(t)} IS ${commentText(comment)}`;
 export const commentOnView = (v: Named & { readonly materialized?: unknown }, comment: string | null): string => `COMMENT ON ${v.materialized ? 'MATERIALIZED ' : ''}VIEW ${rel(v)} IS ${commentText(comment)}`;
+export const commentOnIndex = (schema: string, index: string, comment: string | null): string => `COMMENT ON INDEX ${qualify(schema, index)} IS ${commentText(comment)}`;
 export const commentOnColumn = (t: Named, column: string, comment: string | null): string => `COMMENT ON COLUMN ${rel(t)}.${quoteIdent(column)} IS ${commentText(comment)}`;
 
 export const createSchema = (schema: string): string => `CREATE SCHEMA ${quoteIdent(schema)}`;

@@ -142,6 +142,7 @@ function indexEntry(index: Index): unknown {
   entry['columns'] = index.keys.map(keyEntry);
   if (index.include.length > 0) entry['include'] = [...index.include];
   if (index.where !== null) entry['where'] = unwrap(index.where);
+  if (index.comment !== undefined) entry['comment'] = index.comment;
   return entry;
 }
 

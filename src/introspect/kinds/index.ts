@@ -18,6 +18,8 @@ export interface IndexRow {
   readonly where: string | null;
   readonly valid: boolean;
   readonly nulls_not_distinct: boolean;
+  /** obj_description; absent in rows read before index comments were read. */
+  readonly comment?: string | null;
   /** pg_get_indexdef: the CREATE INDEX statement, with what the Model does not hold (operator classes, collations, storage parameters). */
   readonly definition?: string;
 }
@@ -37,6 +39,7 @@ export function indexesSql(scope: Scope, serverVersion: number, on = plainTable(
       pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS where,
       i.indisvalid AS valid,
       ${nullsNotDistinct} AS nulls_not_distinct,
+      pg_catalog.obj_description(i.indexrelid, 'pg_class') AS comment,
       pg_catalog.pg_get_indexdef(i.indexrelid) AS definition
     FROM pg_catalog.pg_index i
     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
@@ -70,5 +73,6 @@ export function buildIndex(row: IndexRow): Index {
     where: row.where,
     ...(row.valid === false ? { invalid: true as const } : {}),
     ...(row.unique && row.nulls_not_distinct === true ? { nullsNotDistinct: true as const } : {}),
+    ...(typeof row.comment === 'string' ? { comment: row.comment } : {}),
   };
 }
