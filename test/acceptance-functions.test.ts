@@ -7,12 +7,17 @@ import { describe, expect, it } from 'vitest';
 import { planAgainst } from '../src/operations/plan.js';
 import { hazardsInSql } from '../src/revisions/statements.js';
 import { checkSchema } from '../src/operations/schema-file.js';
+import { aggregateCases } from './cases/aggregates.js';
 import { functionCases } from './cases/functions.js';
 import { describeSteps, runBefore, runPlanCase, runSteps } from './support/cases.js';
 import { withScratch } from './support/scratch.js';
 
 describe('functions', () => {
   for (const c of functionCases) it(c.name, () => runPlanCase(c));
+});
+
+describe('aggregates', () => {
+  for (const c of aggregateCases) it(c.name, () => runPlanCase(c));
 });
 
 describe('a function a column default calls', () => {
@@ -24,6 +29,31 @@ describe('a function a column default calls', () => {
       expect(describeSteps(plan.steps)).toEqual(['drop_function public.add(a integer, b integer)']);
       expect(plan.steps[0]!.hazards).toContainEqual(
         expect.objectContaining({ code: 'may_fail', fails: true, message: expect.stringContaining('the default of column public.t.n calls function public.add(a integer, b integer), so PostgreSQL refuses to drop it') }),
+      );
+    });
+  });
+});
+
+describe('an aggregate a view the plan keeps calls', () => {
+  it('made again for a new result type: certain to fail, naming the view', async () => {
+    await withScratch('aggregates-view-kept', async (s) => {
+      await runBefore(
+        s.db,
+        `CREATE FUNCTION public.join_with_comma(acc text, next text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT acc || next $$;
+CREATE AGGREGATE public.listed(text) (SFUNC = public.join_with_comma, STYPE = text);
+CREATE VIEW names AS SELECT public.listed(n) AS all_names FROM (VALUES ('a'), ('b')) v(n);`,
+      );
+      const yaml = `functions:
+  join_with_comma: { sql: "CREATE FUNCTION public.join_with_comma(acc text, next text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT acc || next $$" }
+  size: { sql: "CREATE FUNCTION public.size(acc text) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT length(acc) $$" }
+  listed: { sql: "CREATE AGGREGATE public.listed(text) (SFUNC = public.join_with_comma, STYPE = text, FINALFUNC = public.size)" }
+views:
+  names: { sql: "SELECT public.listed(n) AS all_names FROM (VALUES ('a'), ('b')) v(n)" }
+`;
+      const { plan } = await planAgainst(s.db, checkSchema('schema.yaml', yaml));
+      expect(describeSteps(plan.steps)).toEqual(['create_function public.size(acc text)', 'replace_function public.listed(text)']);
+      expect(plan.steps[1]!.hazards).toContainEqual(
+        expect.objectContaining({ code: 'may_fail', fails: true, message: expect.stringContaining('view public.names calls aggregate public.listed(text), so PostgreSQL refuses to drop and make again it') }),
       );
     });
   });

@@ -18,5 +18,7 @@ export function hintsFromSpec(spec: Spec): Hints {
       if (c.backfill) backfill.set(objectPath(t.schema, t.name, c.name), c.backfill.value);
     }
   }
-  return { tables, columns, ...(using.size > 0 ? { using } : {}), ...(backfill.size > 0 ? { backfill } : {}) };
+  const enumValues = new Map<string, Map<string, string>>();
+  for (const e of spec.enums) if (e.renames && e.renames.length > 0) enumValues.set(objectPath(e.schema, e.name), new Map(e.renames.map((r) => [r.value, r.from.value])));
+  return { tables, columns, ...(using.size > 0 ? { using } : {}), ...(backfill.size > 0 ? { backfill } : {}), ...(enumValues.size > 0 ? { enumValues } : {}) };
 }

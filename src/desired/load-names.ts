@@ -112,7 +112,7 @@ export class NamesReader {
    * unless it is renamed itself (a chain: `a` from `b`, `b` from `c`); and no cycle, since a
    * swap of names cannot be told apart from its result (every plan would swap again).
    */
-  protected checkRenames(what: 'table' | 'column', scope: string, items: readonly Renamed[]): void {
+  protected checkRenames(what: 'table' | 'column' | 'enum value', scope: string, items: readonly Renamed[]): void {
     const byId = new Map(items.map((i) => [i.id, i]));
     const claimed = new Map<string, Renamed>();
     const inReportedCycle = new Set<string>();
@@ -175,14 +175,33 @@ export class NamesReader {
       this.claim(this.typeNames, `schema "${q.schema}"`, q.name, `enum "${q.name}"`, pos, 'types and tables (each table has a row type of its name) share one namespace per schema: choose another name');
       const seen = new Set<string>();
       const located: Located<string>[] = [];
-      values.forEach((v, i) => {
-        const vpos = this.map.value([...path, i]);
+      const renames: { value: string; from: Located<string> }[] = [];
+      values.forEach((entry: Json, i) => {
+        // A value is its label, or `{ name: b, renamed_from: a }`: the label `a` of the database, renamed.
+        const renamed = isMap(entry) ? entry : null;
+        const v: Json = renamed ? renamed['name'] : entry;
+        const vpos = renamed ? this.map.value([...path, i, 'name']) : this.map.value([...path, i]);
         if (!isString(v)) return;
         if (seen.has(v)) this.error(vpos, 'duplicate_name', `enum "${q.name}" lists the value "${v}" twice`);
-        else if (this.checkName(v, vpos, 'enum value')) located.push({ value: v, pos: vpos });
+        else if (this.checkName(v, vpos, 'enum value')) {
+          located.push({ value: v, pos: vpos });
+          const from = renamed?.['renamed_from'];
+          if (isString(from) && from !== v) {
+            const fpos = this.map.value([...path, i, 'renamed_from']);
+            if (this.checkName(from, fpos, 'enum value')) renames.push({ value: v, from: { value: from, pos: fpos } });
+          }
+        }
         seen.add(v);
       });
-      const e: SpecEnum = { ...q, pos, values: located };
+      this.checkRenames(
+        'enum value',
+        ` of enum "${q.name}"`,
+        located.map((l) => {
+          const r = renames.find((x) => x.value === l.value);
+          return { id: l.value, label: l.value, pos: l.pos, from: r ? { id: r.from.value, label: r.from.value, pos: r.from.pos } : null };
+        }),
+      );
+      const e: SpecEnum = { ...q, pos, values: located, ...(renames.length > 0 ? { renames } : {}) };
       this.enumNames.set(id, e);
       out.push(e);
     }

@@ -96,7 +96,7 @@ export class PartsReader extends NamesReader {
     }
     const include = this.columnList(table, columns, [...path, 'include'], raw['include'], `index "${name}"`);
     const where = isString(raw['where']) ? this.expression(table, columns, [...path, 'where'], raw['where'], `index "${name}"`) : null;
-    return { name, pos, unique, nullsNotDistinct, method, keys, include, where, with: this.storageParameters(name, [...path, 'with'], raw['with']) };
+    return { name, pos, unique, nullsNotDistinct, method, keys, include, where, with: this.storageParameters(name, [...path, 'with'], raw['with']), comment: isString(raw['comment']) ? raw['comment'] : null };
   }
 
   /** A key's `opclass:` (a name, or schema.name) and `collation:` (as a column's), as SQL. */

@@ -27,6 +27,8 @@ const NAME_KEYS: ReadonlyArray<readonly [Place, string]> = [
 const NAME_VALUES: ReadonlyArray<readonly [Place, string]> = [
   [['schemas', '#'], 'schema'],
   [['enums', '*', '#'], 'enum value'],
+  [['enums', '*', '#', 'name'], 'enum value'],
+  [['enums', '*', '#', 'renamed_from'], 'renamed_from'],
   [['tables', '*', 'renamed_from'], 'renamed_from'],
   [['tables', '*', 'columns', '*', 'renamed_from'], 'renamed_from'],
   [['tables', '*', 'primary_key', '#'], 'column'],

@@ -93,6 +93,8 @@ export interface SpecIndex {
   readonly where: Located<string> | null;
   /** `with:` storage parameters, each value as text (`fillfactor: '70'`); absent for none. */
   readonly with?: Located<Readonly<Record<string, string>>> | null;
+  /** COMMENT ON INDEX; null without one. */
+  readonly comment: string | null;
 }
 
 export interface SpecForeignKey {
@@ -143,6 +145,8 @@ export interface SpecEnum {
   readonly name: string;
   readonly pos: Position;
   readonly values: readonly Located<string>[];
+  /** Values written `{ name: b, renamed_from: a }`: the label `a` of the database becomes `b` (ALTER TYPE ... RENAME VALUE). */
+  readonly renames?: readonly { readonly value: string; readonly from: Located<string> }[];
 }
 
 export interface Settings {

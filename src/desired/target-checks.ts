@@ -177,6 +177,35 @@ export function renameDiagnostics(spec: Spec, current: Model): Diagnostic[] {
       taken('column', source, c.name, c.renamedFrom!.pos, `table "${label(today)}" in the database`);
     }
   }
+  out.push(...enumValueRenameDiagnostics(spec, current, taken));
+  return out;
+}
+
+/**
+ * A value's `renamed_from` on an enum of the database: the old label must be there (or the new
+ * one, once the rename ran), and not both (unless the new one is renamed away in the file too).
+ */
+function enumValueRenameDiagnostics(spec: Spec, current: Model, taken: (what: string, from: string, to: string, pos: Position, where: string) => void): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const e of spec.enums) {
+    const today = current.enums[objectPath(e.schema, e.name)];
+    if (!today || !e.renames) continue;
+    const away = new Set(e.renames.map((r) => r.from.value));
+    // An old label the file still lists is the next link of a chain: once applied, both are there.
+    const listed = new Set(e.values.map((v) => v.value));
+    for (const r of e.renames) {
+      const hasOld = today.values.includes(r.from.value);
+      const hasNew = today.values.includes(r.value);
+      if (hasOld && hasNew && !away.has(r.value) && !listed.has(r.from.value)) taken('enum value', r.from.value, r.value, r.from.pos, `enum "${label(e)}" in the database`);
+      else if (!hasOld && !hasNew)
+        out.push({
+          ...r.from.pos,
+          code: 'bad_reference',
+          message: `enum value "${r.value}" is renamed from "${r.from.value}", which enum "${label(e)}" does not have in the database (its values: ${today.values.join(', ')})`,
+          hint: `name the value it has today, or remove renamed_from to add "${r.value}" as a new value`,
+        });
+    }
+  }
   return out;
 }
 

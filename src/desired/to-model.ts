@@ -62,7 +62,7 @@ function tableToModel(t: SpecTable, spelled: SpelledTable): Table {
   const indexes: Record<string, Index> = {};
   for (const i of t.indexes) {
     const s = spelled.indexes[i.name];
-    if (s) indexes[i.name] = { kind: 'index', name: i.name, ...s };
+    if (s) indexes[i.name] = { kind: 'index', name: i.name, ...s, ...(i.comment !== null ? { comment: i.comment } : {}) };
   }
   const foreignKeys: Record<string, ForeignKey> = {};
   for (const f of t.foreignKeys) {

@@ -35,6 +35,8 @@ export type Change =
   | { readonly kind: 'drop_schema'; readonly schema: string }
   | { readonly kind: 'create_enum'; readonly enum: EnumType }
   | { readonly kind: 'add_enum_values'; readonly enum: EnumType; readonly additions: readonly EnumAddition[] }
+  /** ALTER TYPE ... RENAME VALUE: `renamed_from` on a value; rows keep it under its new label. */
+  | { readonly kind: 'rename_enum_value'; readonly enum: EnumType; readonly from: string; readonly to: string }
   /** Values removed or reordered: rename the old type away, create the new one, convert columns. */
   | {
       readonly kind: 'rebuild_enum';
@@ -62,6 +64,8 @@ export type Change =
   | { readonly kind: 'add_check'; readonly table: Table; readonly check: Check }
   | { readonly kind: 'drop_check'; readonly table: Table; readonly check: Check }
   | { readonly kind: 'create_index'; readonly table: Table; readonly index: Index }
+  /** COMMENT ON INDEX: set, changed or removed (`index.comment` absent). */
+  | { readonly kind: 'comment_index'; readonly table: Table; readonly index: Index }
   | { readonly kind: 'drop_index'; readonly table: Table; readonly index: Index }
   | { readonly kind: 'add_foreign_key'; readonly table: Table; readonly foreignKey: ForeignKey }
   | { readonly kind: 'drop_foreign_key'; readonly table: Table; readonly foreignKey: ForeignKey }
@@ -92,7 +96,7 @@ export type ChangeKind = Change['kind'];
 export interface KindChanges {
   readonly schema: 'create_schema' | 'drop_schema';
   readonly extension: ExtensionChange['kind'];
-  readonly enum: 'create_enum' | 'add_enum_values' | 'rebuild_enum' | 'drop_enum';
+  readonly enum: 'create_enum' | 'add_enum_values' | 'rename_enum_value' | 'rebuild_enum' | 'drop_enum';
   readonly sequence: SequenceChange['kind'];
   readonly table: 'create_table' | 'drop_table' | 'rename_table' | 'alter_table';
   readonly column: 'add_column' | 'drop_column' | 'rename_column' | 'alter_column';
@@ -100,7 +104,7 @@ export interface KindChanges {
   readonly primary_key: 'add_primary_key' | 'drop_primary_key';
   readonly unique: 'add_unique' | 'drop_unique';
   readonly check: 'add_check' | 'drop_check' | 'rename_constraint' | 'validate_constraint';
-  readonly index: 'create_index' | 'drop_index' | 'rename_index';
+  readonly index: 'create_index' | 'drop_index' | 'rename_index' | 'comment_index';
   readonly foreign_key: 'add_foreign_key' | 'drop_foreign_key';
   readonly view: ViewChange['kind'];
   readonly function: FunctionChange['kind'];

@@ -7,12 +7,13 @@ import type { Hints } from '../model/hints.js';
 import type { Model } from '../model/model.js';
 import type { Change } from './changes.js';
 import type { TableFacts } from './facts.js';
-import { diffEnums } from './kinds/enum.js';
+import { diffEnums, effectiveEnumRenames } from './kinds/enum.js';
 import { diffExtensions } from './kinds/extension.js';
 import { diffForeignKeys } from './kinds/foreign-key.js';
 import { diffSchemas } from './kinds/schema.js';
 import { diffSequences } from './kinds/sequence.js';
 import { diffTable } from './kinds/table.js';
+import { indexComments } from './kinds/index.js';
 import { diffViews } from './kinds/view.js';
 import { diffFunctions } from './kinds/function.js';
 import { diffTriggers } from './kinds/trigger.js';
@@ -58,7 +59,8 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
     for (const [from, to] of m) changes.push({ kind: 'rename_column', table: desired.tables[key]!, from, to });
   }
 
-  diffEnums(base, desired, changes, facts);
+  const enumRenames = effectiveEnumRenames(base, desired, hints);
+  diffEnums(base, desired, changes, facts, enumRenames);
   changes.push(...diffSequences(base, desired));
   // After enums and sequences, before tables: a default of a new table may call a new function
   // (the planner makes functions in phase 4, where these come first).
@@ -74,6 +76,7 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
       for (const index of Object.values(dt.indexes)) changes.push({ kind: 'create_index', table: dt, index });
       // Its replica identity once the table (and the index it may name) exists.
       if (dt.replicaIdentity) changes.push({ kind: 'alter_table', table: dt, from: { ...dt, replicaIdentity: undefined } });
+      changes.push(...indexComments(dt));
     } else {
       diffTable(tkey, bt, dt, changes, facts);
     }
@@ -84,7 +87,7 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
   changes.push(...diffTriggers(base, desired));
   changes.push(...diffPolicies(base, desired, renames.tables));
 
-  return { changes, renames: asHints(current, renames) };
+  return { changes, renames: { ...asHints(current, renames), ...(enumRenames.size > 0 ? { enumValues: enumRenames } : {}) } };
 }
 
 /** The renames of `hints` that take effect from `current` to `desired`: `diff`'s `renames`, without the diff. */

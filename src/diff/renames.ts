@@ -132,7 +132,8 @@ export function invertHints(renames: Hints): Hints {
     for (const [to, from] of m) inverted.set(from, to);
     columns.set(keyOf.get(key) ?? key, inverted);
   }
-  return { tables, columns };
+  const enumValues = new Map([...(renames.enumValues ?? [])].map(([key, m]) => [key, new Map([...m].map(([to, from]) => [from, to]))]));
+  return { tables, columns, ...(enumValues.size > 0 ? { enumValues } : {}) };
 }
 
 export function asHints(current: Model, renames: ReturnType<typeof effectiveRenames>): Hints {

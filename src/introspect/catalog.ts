@@ -171,10 +171,10 @@ export function unmanagedSql(): string {
           -- views are counted: left alone by a file without materialized_views: (plan/plan.ts drops the count otherwise).
           AND (c.relkind IN ('m', 'f', 'c') OR (c.relkind IN ('r', 'p') AND NOT (${plainTable()})))
       UNION ALL
-      -- Functions and procedures are managed (introspect/kinds/function.ts): aggregates and window functions are not.
-      SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END, n.nspname
+      -- Functions, procedures and aggregates are managed (introspect/kinds/function.ts): window functions are not.
+      SELECT 'window function', n.nspname
         FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-        WHERE p.prokind IN ('a', 'w') AND ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')}
+        WHERE p.prokind = 'w' AND ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')}
       UNION ALL
       -- Triggers on plain tables are managed (introspect/kinds/trigger.ts): constraint triggers and those on other relations are not.
       SELECT 'trigger', n.nspname
@@ -267,8 +267,8 @@ export function occupiedSchemasSql(): string {
     LEFT JOIN pg_catalog.pg_type t ON d.classid = ${cls('pg_type')} AND t.oid = d.objid
     LEFT JOIN pg_catalog.pg_proc p ON d.classid = ${cls('pg_proc')} AND p.oid = d.objid
     WHERE d.deptype = 'n' AND ${schemaFilter('n')}
-      -- Functions and procedures are managed (introspect/kinds/function.ts).
-      AND NOT (p.oid IS NOT NULL AND p.prokind IN ('f', 'p') AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')})
+      -- Functions, procedures and aggregates are managed (introspect/kinds/function.ts).
+      AND NOT (p.oid IS NOT NULL AND p.prokind IN ('f', 'p', 'a') AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')})
       -- Sequences are managed too: with their column, or of their own (introspect/kinds/sequence.ts).
       AND NOT (c.oid IS NOT NULL AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')} AND ((${plainTable()}) OR c.relkind IN ('S', 'v', 'm')))
       AND NOT (t.oid IS NOT NULL AND t.typtype = 'e' AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')})

@@ -17,6 +17,8 @@ export interface Hints {
    * forward uses it; it is no part of any Model.
    */
   readonly backfill?: ReadonlyMap<string, string>;
+  /** Enum (object path) -> (value -> the label it had before): `{ name: b, renamed_from: a }` under `enums:`. */
+  readonly enumValues?: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 export const noHints: Hints = { tables: new Map(), columns: new Map() };

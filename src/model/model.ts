@@ -111,6 +111,8 @@ export interface Index {
   readonly nullsNotDistinct?: true;
   /** Storage parameters (`WITH (fillfactor = 70)`) as pg_class.reloptions holds them, by name; absent when none. */
   readonly with?: Readonly<Record<string, string>>;
+  /** COMMENT ON INDEX; absent without one (so Models of indexes without comments do not change). Not part of its definition: a new comment is a comment step. */
+  readonly comment?: string;
 }
 
 export interface ForeignKey {

@@ -12,6 +12,12 @@ export interface Routine {
   readonly schema: string;
   readonly name: string;
   readonly procedure: boolean;
+  /**
+   * An aggregate (CREATE AGGREGATE): its `definition` is not pg_get_functiondef's (which refuses
+   * aggregates) but the statement introspect/kinds/function.ts builds from pg_aggregate. Absent
+   * for a function or procedure, so their Models do not change.
+   */
+  readonly aggregate?: true;
   /** pg_get_function_identity_arguments: `a integer, b integer`. */
   readonly identity: string;
   /** pg_get_function_arguments (with defaults and OUT parameters): CREATE OR REPLACE cannot change them. */
@@ -22,6 +28,9 @@ export interface Routine {
 }
 
 export const routinePath = (r: { readonly schema: string; readonly name: string; readonly identity: string }): string => `${objectPath(r.schema, r.name)}(${r.identity})`;
+
+/** `function`, `procedure` or `aggregate`: the word of its CREATE and DROP statements, for people too. */
+export const routineWord = (r: Pick<Routine, 'procedure' | 'aggregate'>): 'function' | 'procedure' | 'aggregate' => (r.aggregate ? 'aggregate' : r.procedure ? 'procedure' : 'function');
 
 /** pg_get_functiondef's text as the Model keeps it: without surrounding blanks and a final `;`. */
 export const normalRoutineDefinition = (text: string): string => text.trim().replace(/;\s*$/, '').trimEnd();
@@ -42,4 +51,14 @@ const unquote = (name: string): string => (name.startsWith('"') ? name.slice(1, 
  */
 export function signatureNames(r: Pick<Routine, 'arguments' | 'result'>): { readonly schema: string; readonly name: string }[] {
   return [...`${r.arguments} ${r.result ?? ''}`.matchAll(QUALIFIED)].map((m) => ({ schema: unquote(m[1]!), name: unquote(m[2]!) }));
+}
+
+/**
+ * The other functions an aggregate's statement names (its SFUNC, FINALFUNC, COMBINEFUNC...; the
+ * statement names them qualified, as read under an empty search_path): made before it, dropped
+ * after it. Types it names are found too: they only order it more strictly. None for a function.
+ */
+export function aggregateSupport(r: Routine): { readonly schema: string; readonly name: string }[] {
+  if (!r.aggregate) return [];
+  return [...r.definition.matchAll(QUALIFIED)].map((m) => ({ schema: unquote(m[1]!), name: unquote(m[2]!) })).filter((n) => n.schema !== 'pg_catalog' && !(n.schema === r.schema && n.name === r.name));
 }

@@ -2,6 +2,7 @@
 // made in, the tokens steps order by, and the hazards several kinds give. Pure.
 import type { Trigger } from '../model/trigger.js';
 import type { Policy } from '../model/policy.js';
+import type { View } from '../model/view.js';
 import type { Change, ChangeKind } from '../diff/changes.js';
 import { objectPath, quoteIdent } from '../model/identifiers.js';
 import { tableKey, type Column, type Dependent, type KeyTiming, type Table, type TypeDependent } from '../model/model.js';
@@ -49,6 +50,8 @@ export interface Context {
   readonly triggers?: Readonly<Record<string, Trigger>>;
   /** The policies of the state the plan leads to, by object path: a function they call cannot be dropped. */
   readonly policies?: Readonly<Record<string, Policy>>;
+  /** The views of the state the plan leads to that this plan does not make (again): an aggregate or function they call cannot be dropped. */
+  readonly steadyViews?: Readonly<Record<string, View>>;
   /** The desired enums, for the labels a column converted to an enum must hold. */
   readonly enums: Readonly<Record<string, { readonly values: readonly string[] }>>;
   /** Plan for a busy database: build and validate outside long locks (`--online`). */
@@ -101,6 +104,10 @@ export const TYPE = (schema: string, name: string): string => `type:${objectPath
 export const USES = (schema: string, name: string): string => `uses:${objectPath(schema, name)}`;
 export const RETIRED = (schema: string, name: string): string => `retired:${objectPath(schema, name)}`;
 export const RELATION = (schema: string, name: string): string => `relation:${objectPath(schema, name)}`;
+/** A function (any of its overloads) of this name exists: an aggregate naming it as its SFUNC needs it. */
+export const FUNCTION = (schema: string, name: string): string => `function:${objectPath(schema, name)}`;
+/** An aggregate naming this function is gone: dropping the function waits for it (a token no step provides). */
+export const FUNCTION_USE = (schema: string, name: string): string => `function-use:${objectPath(schema, name)}`;
 /** A relation by its object path (a sequence named in a default). */
 export const RELATION_AT = (path: string): string => `relation:${path}`;
 export const CONSTRAINT = (t: Table, name: string): string => `constraint:${tableKey(t)}\u0000${name}`;

@@ -84,6 +84,12 @@ function extensionTypeUsers(model: Model, types: Readonly<Record<string, readonl
   return out;
 }
 
+/** The views of `views` that `changes` do not make (again). */
+function steadyViews(changes: readonly Change[], views: NonNullable<Model['views']>): Record<string, NonNullable<Model['views']>[string]> {
+  const made = new Set(changes.flatMap((c) => (c.kind === 'create_view' ? [objectPath(c.view.schema, c.view.name)] : [])));
+  return Object.fromEntries(Object.entries(views).filter(([, v]) => !made.has(objectPath(v.schema, v.name))));
+}
+
 export function stepsFor(changes: readonly Change[], desired: Model, options: StepOptions = {}): Step[] {
   const droppedTables = new Set(changes.flatMap((c) => (c.kind === 'drop_table' ? [tableKey(c.table)] : [])));
   const ctx: Context = {
@@ -91,6 +97,7 @@ export function stepsFor(changes: readonly Change[], desired: Model, options: St
     tables: desired.tables,
     ...(desired.triggers ? { triggers: desired.triggers } : {}),
     ...(desired.policies ? { policies: desired.policies } : {}),
+    ...(desired.views ? { steadyViews: steadyViews(changes, desired.views) } : {}),
     enums: desired.enums,
     online: options.online ?? false,
     sizes: options.sizes ?? {},

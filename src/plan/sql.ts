@@ -44,6 +44,7 @@ export function foreignKeyClause(fk: ForeignKey): string {
 const commentText = (comment: string | null): string => (comment === null ? 'NULL' : quoteLiteral(comment));
 export const commentOnTable = (t: Named, comment: string | null): string => `COMMENT ON TABLE ${rel(t)} IS ${commentText(comment)}`;
 export const commentOnView = (v: Named & { readonly materialized?: unknown }, comment: string | null): string => `COMMENT ON ${v.materialized ? 'MATERIALIZED ' : ''}VIEW ${rel(v)} IS ${commentText(comment)}`;
+export const commentOnIndex = (schema: string, index: string, comment: string | null): string => `COMMENT ON INDEX ${qualify(schema, index)} IS ${commentText(comment)}`;
 export const commentOnColumn = (t: Named, column: string, comment: string | null): string => `COMMENT ON COLUMN ${rel(t)}.${quoteIdent(column)} IS ${commentText(comment)}`;
 
 export const createSchema = (schema: string): string => `CREATE SCHEMA ${quoteIdent(schema)}`;
@@ -56,6 +57,8 @@ export function addEnumValue(e: EnumType, a: EnumAddition): string {
   const where = a.after !== null ? ` AFTER ${quoteLiteral(a.after)}` : a.before !== null ? ` BEFORE ${quoteLiteral(a.before)}` : '';
   return `ALTER TYPE ${rel(e)} ADD VALUE ${quoteLiteral(a.value)}${where}`;
 }
+
+export const renameEnumValue = (e: EnumType, from: string, to: string): string => `ALTER TYPE ${rel(e)} RENAME VALUE ${quoteLiteral(from)} TO ${quoteLiteral(to)}`;
 
 /** Rename the old type away, create the new one, move every column over through text. */
 export function rebuildEnum(from: EnumType, to: EnumType, retiredName: string, columns: readonly EnumColumn[]): string[] {

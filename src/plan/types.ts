@@ -175,6 +175,7 @@ export const OPS = {
   drop_foreign_key: 'destroy',
   rename_constraint: 'change',
   rename_index: 'change',
+  comment_index: 'change',
   validate_constraint: 'change',
   /** A statement of a hand-written revision (`schema revision`): never planned, only read from a file. */
   execute_sql: 'change',

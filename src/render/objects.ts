@@ -14,7 +14,7 @@ function column(c: Column): string {
 
 function index(i: Index): string {
   const keys = i.keys.map((k) => `${k.column ?? k.expression ?? ''}${k.descending ? ' DESC' : ''}`);
-  return `${i.unique ? 'UNIQUE ' : ''}INDEX USING ${i.method} ${list(keys)}${i.include.length > 0 ? ` INCLUDE ${list(i.include)}` : ''}${i.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''}${i.where === null ? '' : ` WHERE ${i.where}`}${i.invalid ? ' (INVALID)' : ''}`;
+  return `${i.unique ? 'UNIQUE ' : ''}INDEX USING ${i.method} ${list(keys)}${i.include.length > 0 ? ` INCLUDE ${list(i.include)}` : ''}${i.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''}${i.where === null ? '' : ` WHERE ${i.where}`}${i.invalid ? ' (INVALID)' : ''}${i.comment === undefined ? '' : ` (comment ${quoteLiteral(i.comment)})`}`;
 }
 
 const foreignKey = (f: ForeignKey): string =>

@@ -150,6 +150,7 @@ function indexEntry(index: Index): unknown {
   if (index.include.length > 0) entry['include'] = [...index.include];
   if (index.where !== null) entry['where'] = unwrap(index.where);
   if (index.with !== undefined) entry['with'] = Object.fromEntries(Object.entries(index.with).map(([k, v]) => [k, /^-?\d+(\.\d+)?$/.test(v) && String(Number(v)) === v ? Number(v) : v]));
+  if (index.comment !== undefined) entry['comment'] = index.comment;
   return entry;
 }
 

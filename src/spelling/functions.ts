@@ -1,9 +1,12 @@
-// The functions and procedures of the file, spelled by the server in the spelling transaction:
-// each statement is run under a stand-in name in the session's temporary schema, with
-// check_function_bodies off (so a body may read what the plan makes), and read back with
-// pg_get_functiondef, the function that prints the database's, under the key's name. Both sides
-// of the comparison are then the same server's text. Making a function runs none of its body.
-// Everything is rolled back with the transaction.
+// The functions, procedures and aggregates of the file, spelled by the server in the spelling
+// transaction: each statement is run under a stand-in name in the session's temporary schema,
+// with check_function_bodies off (so a body may read what the plan makes), and read back with
+// pg_get_functiondef, the function that prints the database's (an aggregate: the statement the
+// catalog query builds from pg_aggregate), under the key's name. Both sides of the comparison are
+// then the same server's text. Making a function runs none of its body. The file's new functions
+// are made under their own names first (`makeNewFunctions`), so that an aggregate naming its
+// state function, and a view calling a new function or aggregate, can be spelled. Everything is
+// rolled back with the transaction.
 import { buildRoutine, routineByNameSql, type RoutineRow } from '../introspect/kinds/function.js';
 import { objectPath, qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
 import { BODIES_UNCHECKED, routinePath, type Routine } from '../model/routine.js';
@@ -45,13 +48,35 @@ export async function newEnums(db: Db, spec: Spec, current: Model): Promise<void
   }
 }
 
+/**
+ * The file's functions, then its aggregates, that the database has no function of the name of,
+ * made under their own names where they can be (one that cannot is left to its spelling to
+ * report), for the rest of the transaction: an aggregate's SFUNC and a view's call find them.
+ */
+export async function makeNewFunctions(db: Db, spec: Spec, current: Model): Promise<void> {
+  const existing = new Set(Object.values(current.functions ?? {}).map((f) => objectPath(f.schema, f.name)));
+  const fresh = (spec.functions ?? []).filter((f) => !existing.has(objectPath(f.schema, f.name)));
+  await db.query("SET LOCAL search_path = ''");
+  for (const f of [...fresh.filter((g) => !g.aggregate), ...fresh.filter((g) => g.aggregate)]) {
+    await attempt(
+      db,
+      'spelling_new_function',
+      async () => {
+        await db.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(f.schema)}`);
+        await db.query(BODIES_UNCHECKED);
+        await db.query(f.sql(qualify(f.schema, f.name)));
+      },
+      { keep: true },
+    );
+  }
+}
+
 /** By object path (with identity arguments): each function of the file as the server spells it. Problems are diagnostics at its SQL. */
-export async function spellFunctions(db: Db, spec: Spec, current: Model): Promise<{ functions: Record<string, Routine>; diagnostics: Diagnostic[] }> {
+export async function spellFunctions(db: Db, spec: Spec): Promise<{ functions: Record<string, Routine>; diagnostics: Diagnostic[] }> {
   const functions: Record<string, Routine> = {};
   const diagnostics: Diagnostic[] = [];
   let n = 0;
   await db.query("SET LOCAL search_path = ''");
-  await newEnums(db, spec, current);
   for (const f of spec.functions ?? []) {
     const temp = `schema_fn_spell_${++n}`;
     const tried = await attempt(db, 'spelling_function', async () => {
@@ -61,7 +86,7 @@ export async function spellFunctions(db: Db, spec: Spec, current: Model): Promis
     });
     if (tried.ok) {
       for (const row of tried.value) {
-        const header = new RegExp(`^(\\s*CREATE OR REPLACE (?:FUNCTION|PROCEDURE) )[^(]*\\b${temp}\\(`);
+        const header = new RegExp(`^(\\s*CREATE OR REPLACE (?:FUNCTION|PROCEDURE|AGGREGATE) )[^(]*\\b${temp}\\(`);
         const r = buildRoutine({ ...row, schema: f.schema, name: f.name });
         const spelled: Routine = { ...r, definition: r.definition.replace(header, `$1${qualify(f.schema, f.name)}(`) };
         functions[routinePath(spelled)] = spelled;
@@ -73,8 +98,8 @@ export async function spellFunctions(db: Db, spec: Spec, current: Model): Promis
       ...f.sqlPos,
       file: f.sqlPos.file || spec.file,
       code: 'bad_expression',
-      message: `function "${objectPath(f.schema, f.name)}": ${message}`,
-      hint: 'the server refuses this statement: correct it (names are read with an empty search_path: types of your own need their schema)',
+      message: `${f.aggregate ? 'aggregate' : 'function'} "${objectPath(f.schema, f.name)}": ${message}`,
+      hint: `the server refuses this statement: correct it (names are read with an empty search_path: types${f.aggregate ? ' and functions' : ''} of your own need their schema)`,
     });
   }
   return { functions, diagnostics };

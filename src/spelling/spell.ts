@@ -19,7 +19,7 @@ import { lockBudget, locksHeld } from '../db/locks.js';
 import { beginSpelling, settleTexts } from './settle.js';
 import { Layout, type Piece } from './layout.js';
 import { spellViews } from './views.js';
-import { spellFunctions } from './functions.js';
+import { makeNewFunctions, newEnums, spellFunctions } from './functions.js';
 import { spellTriggers } from './triggers.js';
 import { spellPolicies } from './policies.js';
 /** A server message with the spelling's own names (`d$11`, `x$7`) replaced by the user's. */
@@ -165,15 +165,22 @@ export async function spell(db: Db, spec: Spec, current: Model, serverVersion: n
     // In the same transaction: new enums and schemas still exist for the second reading.
     const settled = await settleTexts(db, current, model, hintsFromSpec(spec), serverVersion, layout.standIns, budget);
     let spelled: Model = settled;
+    // The file's new functions exist under their own names while views and aggregates are spelled (new enums for the rest of the transaction, as before).
+    if (spec.functions) {
+      await newEnums(db, spec, current);
+      await db.exec('SAVEPOINT spelling_new_functions');
+      await makeNewFunctions(db, spec, current);
+    }
     if ((spec.views ?? []).length > 0 || (spec.materializedViews ?? []).length > 0) {
       const views = await spellViews(db, spec, current, settled);
       if (views.diagnostics.length > 0) return { ok: false, diagnostics: views.diagnostics };
       spelled = { ...spelled, ...viewsModel(spec, views.spelled) };
     }
     if (spec.functions) {
-      const functions = await spellFunctions(db, spec, current);
+      const functions = await spellFunctions(db, spec);
       if (functions.diagnostics.length > 0) return { ok: false, diagnostics: functions.diagnostics };
       spelled = { ...spelled, functions: functions.functions };
+      await db.exec('ROLLBACK TO SAVEPOINT spelling_new_functions; RELEASE SAVEPOINT spelling_new_functions');
     }
     if (spec.triggers) {
       const triggers = await spellTriggers(db, spec, current);

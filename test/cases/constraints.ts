@@ -135,6 +135,54 @@ tables:
     hazards: { 'add_check public.accounts.accounts_kind_check': ['may_fail', 'blocking'] },
   },
   {
+    name: 'index comments: on an index made with its table, set, changed and removed on existing ones, none rebuilt',
+    before: `
+CREATE TABLE orders (id integer PRIMARY KEY, placed date, total numeric);
+CREATE INDEX orders_placed_idx ON orders (placed);
+CREATE INDEX orders_total_idx ON orders (total);
+COMMENT ON INDEX orders_total_idx IS 'for reports';
+CREATE INDEX orders_old_idx ON orders (placed, total);
+COMMENT ON INDEX orders_old_idx IS 'to be forgotten';`,
+    desired: `
+tables:
+  orders:
+    columns:
+      id: { type: integer, primary_key: true }
+      placed: date
+      total: numeric
+    indexes:
+      orders_placed_idx: { columns: [placed], comment: "by day: the dashboard's" }
+      orders_total_idx: { columns: [total], comment: for the monthly reports }
+      orders_old_idx: { columns: [placed, total] }
+  notes:
+    columns:
+      id: { type: integer, primary_key: true }
+      body: text
+    indexes:
+      notes_body_idx: { columns: [body], comment: full text later }
+`,
+    steps: [
+      'create_table public.notes',
+      'comment_index public.orders.orders_placed_idx',
+      'comment_index public.orders.orders_total_idx',
+      'comment_index public.orders.orders_old_idx',
+      'create_index public.notes.notes_body_idx',
+      'comment_index public.notes.notes_body_idx',
+    ],
+    sqlContains: ["COMMENT ON INDEX public.orders_placed_idx IS 'by day: the dashboard''s'", 'COMMENT ON INDEX public.orders_old_idx IS NULL'],
+    after: [
+      {
+        sql: `SELECT c.relname AS name, obj_description(c.oid, 'pg_class') AS comment FROM pg_class c WHERE c.relkind = 'i' AND c.relname LIKE '%_idx' ORDER BY 1`,
+        rows: [
+          { name: 'notes_body_idx', comment: 'full text later' },
+          { name: 'orders_old_idx', comment: null },
+          { name: 'orders_placed_idx', comment: "by day: the dashboard's" },
+          { name: 'orders_total_idx', comment: 'for the monthly reports' },
+        ],
+      },
+    ],
+  },
+  {
     name: 'indexes: add, change, drop, and a partial unique expression index',
     before: `${users} CREATE INDEX users_age_idx ON users (age); CREATE INDEX users_old_idx ON users (email);`,
     desired: `

@@ -790,8 +790,8 @@ materialized_views:
   neither: {}
 `,
     errors: [
-      { line: 5, col: 7, code: 'bad_expression', message: 'function "public.two": this is 2 statements: write exactly one CREATE FUNCTION or CREATE PROCEDURE' },
-      { line: 6, col: 16, code: 'bad_expression', message: 'function "public.tab": this is CREATE TABLE, not a CREATE FUNCTION or CREATE PROCEDURE' },
+      { line: 5, col: 7, code: 'bad_expression', message: 'function "public.two": this is 2 statements: write exactly one CREATE FUNCTION, CREATE PROCEDURE or CREATE AGGREGATE' },
+      { line: 6, col: 16, code: 'bad_expression', message: 'function "public.tab": this is CREATE TABLE, not a CREATE FUNCTION, CREATE PROCEDURE or CREATE AGGREGATE' },
       { line: 10, col: 38, code: 'bad_expression', message: 'function "public.bad": unterminated dollar-quoted string' },
       { line: 11, col: 34, code: 'bad_name', message: 'function "public.other": the statement makes "public.someone_else", not public.other' },
       { line: 12, col: 3, code: 'schema_violation', message: 'function "public.neither" needs its CREATE FUNCTION: either `sql:` or `file:`, not neither' },
@@ -805,6 +805,60 @@ materialized_views:
 `,
     errors: [{ line: 3, code: 'bad_expression', message: 'function "public.f": type no_such_type does not exist' }],
   },
+  // Enum values renamed with renamed_from: the old label kept too (offline), a label the database does not have.
+  {
+    name: 'an enum value renamed from a value the file still lists',
+    offline: true,
+    desired: `enums:
+  status: [new, { name: archived, renamed_from: new }, done]
+`,
+    errors: [
+      {
+        line: 2,
+        col: 49,
+        code: 'conflict',
+        message: 'enum value "archived" of enum "status" is renamed from "new", which is still defined (line 2): "archived" would be created new and "new" kept',
+        whole: true,
+        hint: 'to rename, remove "new" from the file; to keep both, remove renamed_from',
+      },
+    ],
+  },
+  {
+    name: 'an enum value renamed from a value the database does not have',
+    before: `CREATE TYPE status AS ENUM ('new', 'legacy', 'done');`,
+    desired: `enums:
+  status: [new, { name: archived, renamed_from: old }, done]
+`,
+    errors: [
+      {
+        line: 2,
+        col: 49,
+        code: 'bad_reference',
+        message: 'enum value "archived" is renamed from "old", which enum "status" does not have in the database (its values: new, legacy, done)',
+        whole: true,
+        hint: 'name the value it has today, or remove renamed_from to add "archived" as a new value',
+      },
+    ],
+  },
+  {
+    name: 'an aggregate naming its state function without its schema, at its SQL',
+    desired: `functions:
+  join_with_comma:
+    sql: CREATE FUNCTION public.join_with_comma(a text, b text) RETURNS text LANGUAGE sql AS $$ SELECT a || b $$
+  listed:
+    sql: CREATE AGGREGATE listed(text) (SFUNC = join_with_comma, STYPE = text)
+`,
+    errors: [{ line: 5, code: 'bad_expression', message: 'aggregate "public.listed": function join_with_comma(text, text) does not exist' }],
+  },
+  {
+    name: 'an aggregate under another name than its key, at its name',
+    offline: true,
+    desired: `functions:
+  other: { sql: "CREATE AGGREGATE public.someone_else(text) (SFUNC = public.join_with_comma, STYPE = text)" }
+`,
+    errors: [{ line: 2, col: 35, code: 'bad_name', message: 'function "public.other": the statement makes "public.someone_else", not public.other' }],
+  },
+
   // Triggers (`triggers:`): exactly one CREATE TRIGGER of the key's name on a table of `tables:`, at its line; what the server refuses.
   {
     name: 'a trigger that is not one CREATE TRIGGER on a table of the file, each at its line',

@@ -316,7 +316,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     sql: "CREATE FUNCTION f() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$; DROP TABLE public.victim"
 `,
     exit: 1,
-    says: 'this is 2 statements: write exactly one CREATE FUNCTION or CREATE PROCEDURE',
+    says: 'this is 2 statements: write exactly one CREATE FUNCTION, CREATE PROCEDURE or CREATE AGGREGATE',
   },
   {
     // A trigger is made on the real table to be spelled, in the rolled-back transaction: its WHEN and its function run for no row.

@@ -85,6 +85,60 @@ tables:
     ],
   },
   {
+    name: 'rename an enum value with renamed_from: one RENAME VALUE, no rebuild, rows keep their values',
+    before: `
+CREATE TYPE status AS ENUM ('new', 'legacy', 'done');
+CREATE TABLE jobs (id integer PRIMARY KEY, status status NOT NULL);
+INSERT INTO jobs VALUES (1, 'legacy'), (2, 'done');`,
+    desired: `
+enums:
+  status: [new, { name: archived, renamed_from: legacy }, done]
+tables:
+  jobs:
+    columns:
+      id: { type: integer, primary_key: true }
+      status: { type: status, nullable: false }
+`,
+    steps: ['alter_enum public.status'],
+    sqlContains: ["ALTER TYPE public.status RENAME VALUE 'legacy' TO 'archived'"],
+    after: [
+      {
+        sql: `SELECT id, status::text, enum_range(NULL::status)::text AS r FROM jobs ORDER BY id`,
+        rows: [
+          { id: 1, status: 'archived', r: '{new,archived,done}' },
+          { id: 2, status: 'done', r: '{new,archived,done}' },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'renamed enum values in a chain, with a value added after one of them',
+    before: `
+CREATE TYPE size AS ENUM ('s', 'm', 'l');
+CREATE TABLE shirts (id integer PRIMARY KEY, size size);
+INSERT INTO shirts VALUES (1, 'm'), (2, 'l');`,
+    desired: `
+enums:
+  size: [s, { name: l, renamed_from: m }, { name: xl, renamed_from: l }, xxl]
+tables:
+  shirts:
+    columns:
+      id: { type: integer, primary_key: true }
+      size: size
+`,
+    steps: ['alter_enum public.size', 'alter_enum public.size', 'alter_enum public.size'],
+    sqlContains: ["RENAME VALUE 'l' TO 'xl'", "RENAME VALUE 'm' TO 'l'", "ADD VALUE 'xxl' AFTER 'xl'"],
+    after: [
+      {
+        sql: `SELECT id, size::text FROM shirts ORDER BY id`,
+        rows: [
+          { id: 1, size: 'l' },
+          { id: 2, size: 'xl' },
+        ],
+      },
+    ],
+  },
+  {
     name: 'a new enum value used by a default in the same plan rebuilds the enum',
     before: `CREATE TYPE level AS ENUM ('low', 'high'); CREATE TABLE alarms (id integer PRIMARY KEY, level level DEFAULT 'low');`,
     desired: `

@@ -296,4 +296,22 @@ CREATE INDEX order_line_code_idx ON order_line (code);
 CREATE TABLE seat (id integer PRIMARY KEY DEFERRABLE, row_no integer, place integer, CONSTRAINT seat_place_key UNIQUE (row_no, place) DEFERRABLE INITIALLY DEFERRED, CONSTRAINT seat_one_key UNIQUE (id) DEFERRABLE);
 `,
   },
+  {
+    name: 'a film rental shop: a group_concat-like aggregate over its state function, called by a view',
+    sql: `
+CREATE TABLE actor (id integer PRIMARY KEY, name text NOT NULL);
+CREATE TABLE film (id integer PRIMARY KEY, title text NOT NULL);
+CREATE TABLE film_actor (film_id integer REFERENCES film, actor_id integer REFERENCES actor, PRIMARY KEY (film_id, actor_id));
+CREATE FUNCTION _join_names(text, text) RETURNS text LANGUAGE sql IMMUTABLE
+  AS $$ SELECT CASE WHEN $2 IS NULL THEN $1 WHEN $1 IS NULL THEN $2 ELSE $1 || ', ' || $2 END $$;
+CREATE AGGREGATE join_names(text) (SFUNC = _join_names, STYPE = text);
+CREATE AGGREGATE counted(integer) (SFUNC = int4pl, STYPE = integer, INITCOND = '0', PARALLEL = SAFE);
+CREATE INDEX film_title_idx ON film (title);
+COMMENT ON INDEX film_title_idx IS 'titles are searched by prefix';
+CREATE VIEW film_cast AS
+  SELECT f.title, join_names(a.name ORDER BY a.name) AS actors, counted(1) AS n
+  FROM film f JOIN film_actor fa ON fa.film_id = f.id JOIN actor a ON a.id = fa.actor_id
+  GROUP BY f.title;
+`,
+  },
 ];

@@ -56,7 +56,7 @@ describe('the statement of a function', () => {
     expect(checked.ok && checked.value.named('pg_temp.stand_in')).toBe('create or replace function pg_temp.stand_in (x int) returns int language sql return x');
     const body = checkRoutine('CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;');
     expect(body.ok && body.value.procedure).toBe(true);
-    expect(checkRoutine('CREATE VIEW v AS SELECT 1')).toMatchObject({ ok: false, error: { message: 'this is VIEW, not a CREATE FUNCTION or CREATE PROCEDURE' } });
+    expect(checkRoutine('CREATE VIEW v AS SELECT 1')).toMatchObject({ ok: false, error: { message: 'this is VIEW, not a CREATE FUNCTION, CREATE PROCEDURE or CREATE AGGREGATE' } });
   });
 });
 

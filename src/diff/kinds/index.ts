@@ -31,4 +31,14 @@ export function diffIndexes(tkey: string, bt: Table, dt: Table, changes: Change[
   }
   for (const [a, b] of indexes.renamed) changes.push({ kind: 'rename_index', table: dt, from: a.name, to: b.name });
   for (const i of indexes.added) changes.push({ kind: 'create_index', table: dt, index: i });
+  // Comments: of an index made anew (when it has one), renamed or kept whose comment differs.
+  const made = new Set(indexes.added.map((i) => i.name));
+  const renamedTo = new Map(indexes.renamed.map(([a, b]) => [b.name, a]));
+  for (const i of Object.values(dt.indexes)) {
+    const before = made.has(i.name) ? undefined : (renamedTo.get(i.name) ?? bt.indexes[i.name]);
+    if ((before?.comment ?? null) !== (i.comment ?? null)) changes.push({ kind: 'comment_index', table: dt, index: i });
+  }
 }
+
+/** The comments of the indexes of a table the plan makes. */
+export const indexComments = (dt: Table): Change[] => Object.values(dt.indexes).flatMap((index) => (index.comment === undefined ? [] : [{ kind: 'comment_index' as const, table: dt, index }]));

@@ -24,6 +24,8 @@ export interface IndexRow {
   readonly nulls_not_distinct: boolean;
   /** pg_class.reloptions of the index by name, null when none. */
   readonly with?: Record<string, string> | null;
+  /** obj_description; absent in rows read before index comments were read. */
+  readonly comment?: string | null;
   /** pg_get_indexdef: the CREATE INDEX statement, with what the Model does not hold (operator classes, collations, storage parameters). */
   readonly definition?: string;
 }
@@ -52,6 +54,7 @@ export function indexesSql(scope: Scope, serverVersion: number, on = plainTable(
       i.indisvalid AS valid,
       ${nullsNotDistinct} AS nulls_not_distinct,
       (SELECT json_object_agg(split_part(ro, '=', 1), substr(ro, strpos(ro, '=') + 1)) FROM unnest(ic.reloptions) ro) AS with,
+      pg_catalog.obj_description(i.indexrelid, 'pg_class') AS comment,
       pg_catalog.pg_get_indexdef(i.indexrelid) AS definition
     FROM pg_catalog.pg_index i
     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
@@ -88,5 +91,6 @@ export function buildIndex(row: IndexRow): Index {
     ...(row.valid === false ? { invalid: true as const } : {}),
     ...(row.unique && row.nulls_not_distinct === true ? { nullsNotDistinct: true as const } : {}),
     ...(row.with && Object.keys(row.with).length > 0 ? { with: Object.fromEntries(Object.entries(row.with).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) } : {}),
+    ...(typeof row.comment === 'string' ? { comment: row.comment } : {}),
   };
 }

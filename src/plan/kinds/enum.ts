@@ -1,4 +1,4 @@
-// The enum's planner: Change -> step drafts. Enums: created, values added in place, rebuilt (values removed or reordered), dropped.
+// The enum's planner: Change -> step drafts. Enums: created, values added in place or renamed (RENAME VALUE), rebuilt (values removed or reordered), dropped.
 import { COLUMN, COLUMN_TYPE, RETIRED, SCHEMA, TYPE, USES, blockedBy, draft, hazard, isNew, lockOnTables, named, sized, typeBlockedBy } from '../drafts.js';
 import { objectPath } from '../../model/identifiers.js';
 import type { Hazard, Measure } from '../types.js';
@@ -22,6 +22,16 @@ export const enumType: KindPlanner<'enum'> = {
       object: objectPath(c.enum.schema, c.enum.name),
       phase: 4,
       sql: c.additions.map((a) => sql.addEnumValue(c.enum, a)),
+      provides: [TYPE(c.enum.schema, c.enum.name)],
+    }),
+
+  // Catalog only: rows store the value, not its label, so they read under the new one at once.
+  rename_enum_value: (c) =>
+    draft({
+      op: 'alter_enum',
+      object: objectPath(c.enum.schema, c.enum.name),
+      phase: 4,
+      sql: [sql.renameEnumValue(c.enum, c.from, c.to)],
       provides: [TYPE(c.enum.schema, c.enum.name)],
     }),
 

@@ -75,6 +75,16 @@ export const index: KindPlanner<'index'> = {
       releases: at.releases,
     });
   },
+  // Catalog only: COMMENT takes a brief lock on the index, not on its table's rows.
+  comment_index: (c) =>
+    draft({
+      op: 'comment_index',
+      object: memberPath(c.table, c.index.name),
+      phase: 5,
+      sql: [sql.commentOnIndex(c.table.schema, c.index.name, c.index.comment ?? null)],
+      requires: [RELATION(c.table.schema, c.index.name)],
+    }),
+
   rename_index: (c) =>
     draft({
       op: 'rename_index',
