@@ -25,4 +25,5 @@ export const DECLARED_IN: { readonly [K in ObjectKind]: readonly [string] | read
   view: ['views'],
   function: ['functions'],
   trigger: ['triggers'],
+  domain: ['domains'],
 };

@@ -11,6 +11,7 @@ import { readSequences } from './sequences.js';
 import { readViews, type ReadSqlFile } from './views.js';
 import { readFunctions } from './functions.js';
 import { readTriggers } from './triggers.js';
+import { readDomains } from './domains.js';
 import { SourceMap } from './source-map.js';
 import { checkYamlNodes } from './yaml-checks.js';
 import { limitDiagnostics } from './limits.js';
@@ -84,6 +85,17 @@ export function loadSpec(file: string, text: string, options: LoadOptions = {}):
 class SpecBuilder extends TableReader {
   build(data: JsonMap): Spec {
     const enums = this.buildEnums(data['enums']);
+    // Before the tables: a column's type may be a domain of the file.
+    const domains = readDomains(data['domains'], {
+      map: this.map,
+      error: (pos, code, message, hint) => this.error(pos, code, message, hint),
+      qualifiedKey: (path, raw, what) => this.qualifiedKey(path, raw, what),
+      checkName: (name, pos, what) => this.checkName(name, pos, what),
+      claimType: (schema, name, pos) =>
+        this.claim(this.typeNames, `schema "${schema}"`, name, `domain "${name}"`, pos, 'types and tables (each table has a row type of its name) share one namespace per schema: choose another name'),
+      resolveType: (text, path) => this.resolveType(text, path),
+    });
+    for (const d of domains.domains ?? []) this.domainNames.add(`${d.schema}.${d.name}`);
     // Collect every table name first so references resolve in any order.
     const tablesRaw = isMap(data['tables']) ? data['tables'] : {};
     for (const [rawName, raw] of entriesAsWritten(tablesRaw)) {
@@ -162,6 +174,7 @@ class SpecBuilder extends TableReader {
       settings,
       schemas,
       enums,
+      ...domains,
       tables: resolved,
       ...readSequences(data['sequences'], this.map, resolved, this.diagnostics),
       ...readExtensions(data['extensions'], this.map, this.diagnostics),

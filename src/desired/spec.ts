@@ -8,6 +8,7 @@ import type { SpecSequence } from './sequences.js';
 import type { SpecView } from './views.js';
 import type { SpecFunction } from './functions.js';
 import type { SpecTrigger } from './triggers.js';
+import type { SpecDomain } from './domains.js';
 
 export interface Located<T> {
   readonly value: T;
@@ -145,4 +146,6 @@ export interface Spec {
   readonly functions?: readonly SpecFunction[];
   /** Under `triggers:`; absent when the file has none (it then leaves the database's as they are). */
   readonly triggers?: readonly SpecTrigger[];
+  /** Under `domains:`; absent when the file has none (it then leaves the database's as they are). */
+  readonly domains?: readonly SpecDomain[];
 }

@@ -8,6 +8,7 @@ import type { SequenceChange } from './kinds/sequence.js';
 import type { ViewChange } from './kinds/view.js';
 import type { FunctionChange } from './kinds/function.js';
 import type { TriggerChange } from './kinds/trigger.js';
+import type { DomainChange } from './kinds/domain.js';
 
 /** A column converted to the rebuilt version of an enum. */
 export interface EnumColumn {
@@ -77,7 +78,8 @@ export type Change =
   | ExtensionChange
   | ViewChange
   | FunctionChange
-  | TriggerChange;
+  | TriggerChange
+  | DomainChange;
 
 export type ChangeKind = Change['kind'];
 
@@ -102,4 +104,5 @@ export interface KindChanges {
   readonly view: ViewChange['kind'];
   readonly function: FunctionChange['kind'];
   readonly trigger: TriggerChange['kind'];
+  readonly domain: DomainChange['kind'];
 }

@@ -12,6 +12,7 @@ import { buildSequences } from './kinds/sequence.js';
 import { buildViews } from './kinds/view.js';
 import { buildRoutines } from './kinds/function.js';
 import { buildTriggers } from './kinds/trigger.js';
+import { buildDomains } from './kinds/domain.js';
 
 export { buildColumn } from './kinds/column.js';
 export { buildConstraint } from './kinds/constraint.js';
@@ -199,6 +200,7 @@ export function buildIntrospection(rows: CatalogRows): Introspection {
       ...((rows.views ?? []).length > 0 ? { views: buildViews(rows.views ?? []) } : {}),
       ...((rows.routines ?? []).length > 0 ? { functions: buildRoutines(rows.routines ?? []) } : {}),
       ...((rows.triggers ?? []).length > 0 ? { triggers: buildTriggers(rows.triggers ?? []) } : {}),
+      ...((rows.domains ?? []).length > 0 ? { domains: buildDomains(rows.domains ?? []) } : {}),
     },
     sizes: Object.fromEntries(
       rows.tables.map((t) => [objectPath(t.schema, t.table), { bytes: t.bytes === null ? null : Number(t.bytes), rows: t.rows === null ? null : Number(t.rows), ...(t.bytes_estimated ? { estimated: true } : {}) }]),

@@ -16,6 +16,7 @@ import type { TableRow } from './kinds/table.js';
 import type { ViewRow } from './kinds/view.js';
 import type { RoutineRow } from './kinds/function.js';
 import { managedTrigger, type TriggerRow } from './kinds/trigger.js';
+import type { DomainRow } from './kinds/domain.js';
 export type { ViewRow } from './kinds/view.js';
 import { asJsonArray, cls, notExtensionMember, ownedSequence, plainTable, relationScope, schemaFilter, tableKind } from './scope.js';
 
@@ -115,6 +116,8 @@ export interface CatalogRows {
   readonly routines?: RoutineRow[];
   /** Triggers (managed: introspect/kinds/trigger.ts). Absent in rows read before they were managed. */
   readonly triggers?: TriggerRow[];
+  /** Domains (managed: introspect/kinds/domain.ts). Absent in rows read before they were managed. */
+  readonly domains?: DomainRow[];
   readonly tables: TableRow[];
   readonly columns: ColumnRow[];
   readonly constraints: ConstraintRow[];
@@ -158,9 +161,10 @@ export function unmanagedSql(): string {
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE NOT tg.tgisinternal AND NOT (${managedTrigger()}) AND ${inUserSchema}
       UNION ALL
-      SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'type' END, n.nspname
+      -- Domains are managed (introspect/kinds/domain.ts).
+      SELECT CASE t.typtype WHEN 'r' THEN 'range type' ELSE 'type' END, n.nspname
         FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-        WHERE t.typtype IN ('d', 'r', 'b') AND ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')}
+        WHERE t.typtype IN ('r', 'b') AND ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')}
           AND NOT (t.typtype = 'b' AND t.typcategory = 'A')
       UNION ALL
       SELECT 'exclusion constraint', n.nspname
@@ -246,7 +250,7 @@ export function occupiedSchemasSql(): string {
       AND NOT (p.oid IS NOT NULL AND p.prokind IN ('f', 'p') AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')})
       -- Sequences are managed too: with their column, or of their own (introspect/kinds/sequence.ts).
       AND NOT (c.oid IS NOT NULL AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')} AND ((${plainTable()}) OR c.relkind IN ('S', 'v', 'm')))
-      AND NOT (t.oid IS NOT NULL AND t.typtype = 'e' AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')})
+      AND NOT (t.oid IS NOT NULL AND t.typtype IN ('e', 'd') AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')})
     ORDER BY 1`;
 }
 

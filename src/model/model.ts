@@ -4,6 +4,7 @@ import type { Extension } from './extension.js';
 import type { Sequence, SequenceOptions } from './sequence.js';
 import type { Routine } from './routine.js';
 import type { Trigger } from './trigger.js';
+import type { Domain } from './domain.js';
 import type { ManagedViews, View } from './view.js';
 
 export type ReferentialAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
@@ -169,6 +170,11 @@ export interface Model {
    * file has no `triggers:` (the file then leaves them as they are) and from a database without any.
    */
   readonly triggers?: Readonly<Record<string, Trigger>>;
+  /**
+   * Domains, by object path; absent from a desired Model whose file has no `domains:` (the file
+   * then leaves them as they are) and from a database without any.
+   */
+  readonly domains?: Readonly<Record<string, Domain>>;
 }
 
 /** A table this tool leaves alone: partitioned, a partition, or in an inheritance tree. */

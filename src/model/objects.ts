@@ -9,6 +9,7 @@ import type { Sequence } from './sequence.js';
 import type { Routine } from './routine.js';
 import type { View } from './view.js';
 import type { Trigger } from './trigger.js';
+import type { Domain } from './domain.js';
 
 /** A schema as an object of its own (the Model keeps schemas as a list of names). */
 export interface SchemaObject {
@@ -33,6 +34,7 @@ export interface KindObjects {
   readonly view: View;
   readonly function: Routine;
   readonly trigger: Trigger;
+  readonly domain: Domain;
 }
 
 /** A kind of object: a key of KindObjects, so every kind has its Model type. */
@@ -43,6 +45,7 @@ export const OBJECT_KINDS = [
   'schema',
   'extension',
   'enum',
+  'domain',
   'sequence',
   'table',
   'column',
@@ -72,7 +75,7 @@ export type ModelObject = {
 }[ObjectKind];
 
 /**
- * Every object of `model`, each once, in a stable order: schemas, extensions (`extension pg_trgm`: their names are not in a schema), enums, sequences, then each table
+ * Every object of `model`, each once, in a stable order: schemas, extensions (`extension pg_trgm`: their names are not in a schema), enums, domains, sequences, then each table
  * followed by its columns (with the sequences they own), primary key, uniques, checks, indexes
  * and foreign keys; then views, then functions, then triggers. An owned sequence's path is in its table's schema, as PostgreSQL names it.
  */
@@ -81,6 +84,7 @@ export function objectsOf(model: Model): ModelObject[] {
   for (const name of model.schemas) out.push({ kind: 'schema', path: objectPath(name), object: { kind: 'schema', name }, table: null, column: null });
   for (const [name, x] of Object.entries(model.extensions ?? {})) out.push({ kind: 'extension', path: `extension ${objectPath(name)}`, object: x, table: null, column: null });
   for (const [path, e] of Object.entries(model.enums)) out.push({ kind: 'enum', path, object: e, table: null, column: null });
+  for (const [path, d] of Object.entries(model.domains ?? {})) out.push({ kind: 'domain', path, object: d, table: null, column: null });
   for (const [path, s] of Object.entries(model.sequences ?? {})) out.push({ kind: 'sequence', path, object: s, table: null, column: null });
   for (const [path, t] of Object.entries(model.tables)) {
     out.push({ kind: 'table', path, object: t, table: null, column: null });
@@ -135,6 +139,7 @@ export function mapModel(model: Model, map: ObjectMap): Model {
   // In objectsOf's order, so a function that keeps notes sees the objects as objectsOf lists them.
   const extensions = model.extensions && each('extension', model.extensions, (name) => `extension ${objectPath(name)}`);
   const enums = each('enum', model.enums, (path) => path);
+  const domains = model.domains && each('domain', model.domains, (path) => path);
   const sequences = model.sequences && each('sequence', model.sequences, (path) => path);
   const tables = Object.fromEntries(
     Object.entries(model.tables).flatMap(([path, was]) => {
@@ -168,6 +173,7 @@ export function mapModel(model: Model, map: ObjectMap): Model {
     schemas,
     ...(extensions ? { extensions } : {}),
     enums,
+    ...(domains ? { domains } : {}),
     ...(sequences ? { sequences } : {}),
     tables,
     ...(views ? { views } : {}),

@@ -224,7 +224,11 @@ export function buildPlan(input: PlanInput): Plan {
   const managesTriggers = input.desired.triggers !== undefined;
   const keptTriggers =
     managesTriggers || input.current.triggers === undefined ? undefined : Object.fromEntries(Object.entries(input.current.triggers).filter(([, t]) => withFunctions.tables[objectPath(t.schema, t.table)] !== undefined));
-  const wanted: Model = keptTriggers === undefined ? withFunctions : { ...withFunctions, triggers: keptTriggers };
+  const withTriggers: Model = keptTriggers === undefined ? withFunctions : { ...withFunctions, triggers: keptTriggers };
+  // A file without `domains:` leaves the domains of the database as they are.
+  const managesDomains = input.desired.domains !== undefined;
+  const keptDomains = managesDomains ? undefined : input.current.domains;
+  const wanted: Model = keptDomains === undefined ? withTriggers : { ...withTriggers, schemas: [...new Set([...withTriggers.schemas, ...Object.values(keptDomains).map((d) => d.schema)])].sort(), domains: keptDomains };
   // The sequences columns keep (serial's): the downgrade must put back what the plan changes of them.
   // One an object left alone uses (a view calling nextval) is kept with its column.
   const inUse = new Set(dependents.flatMap((d) => (d.sequence ? [objectPath(d.schema, d.sequence)] : [])));
@@ -240,6 +244,7 @@ export function buildPlan(input: PlanInput): Plan {
     ...(managesViews && input.current.views === undefined ? { views: {} } : {}),
     ...(managesFunctions && input.current.functions === undefined ? { functions: {} } : {}),
     ...(managesTriggers && input.current.triggers === undefined ? { triggers: {} } : {}),
+    ...(managesDomains && input.current.domains === undefined ? { domains: {} } : {}),
     managedViews: viewKinds,
   };
   const droppedTriggers = new Set(forward.changes.flatMap((c) => (c.kind === 'drop_trigger' ? [`trigger ${objectPath(c.trigger.name)} on ${objectPath(c.trigger.schema, c.trigger.table)}`] : [])));

@@ -166,10 +166,13 @@ export async function runPlanCase(c: PlanCase, databases: Databases = serverData
     });
     // A file without `extensions:` leaves the database's extensions as they are: they exist in this database alone.
     await expectSchema(s.db, direct, 'the same as a database built directly from the YAML', (m) => {
-      // So are its views, functions and triggers: a file without `views:` (`functions:`, `triggers:`) keeps them, and they exist in this database alone.
-      const { extensions, views, functions, triggers, ...rest } = m;
+      // So are its views, functions, triggers and domains: a file without `views:` (`functions:`, `triggers:`, `domains:`) keeps them, and they exist in this database alone.
+      const { extensions, views, functions, triggers, domains, ...rest } = m;
       const keptViews = new Set(direct.views === undefined ? Object.values(views ?? {}).map((v) => v.schema) : []);
-      const keptFunctions = new Set(direct.functions === undefined ? Object.values(functions ?? {}).map((f) => f.schema) : []);
+      const keptFunctions = new Set([
+        ...(direct.functions === undefined ? Object.values(functions ?? {}).map((f) => f.schema) : []),
+        ...(direct.domains === undefined ? Object.values(domains ?? {}).map((d) => d.schema) : []),
+      ]);
       return {
         ...rest,
         schemas: m.schemas.filter((x) => !(occupied.has(x) || keptViews.has(x) || keptFunctions.has(x)) || direct.schemas.includes(x)),
@@ -177,6 +180,7 @@ export async function runPlanCase(c: PlanCase, databases: Databases = serverData
         ...(direct.views !== undefined && views !== undefined ? { views } : {}),
         ...(direct.functions !== undefined && functions !== undefined ? { functions } : {}),
         ...(direct.triggers !== undefined && triggers !== undefined ? { triggers } : {}),
+        ...(direct.domains !== undefined && domains !== undefined ? { domains } : {}),
       };
     });
 

@@ -16,6 +16,7 @@ import { sameUnique } from './unique.js';
 import { sameView } from './view.js';
 import { sameRoutine } from './function.js';
 import { sameTrigger } from './trigger.js';
+import { sameDomain } from './domain.js';
 
 export const SAME: { readonly [K in ObjectKind]: (a: KindObjects[K], b: KindObjects[K]) => boolean } = {
   schema: sameSchema,
@@ -34,4 +35,5 @@ export const SAME: { readonly [K in ObjectKind]: (a: KindObjects[K], b: KindObje
   view: sameView,
   function: sameRoutine,
   trigger: sameTrigger,
+  domain: sameDomain,
 };

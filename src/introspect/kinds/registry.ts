@@ -15,9 +15,10 @@ import { tablesSql } from './table.js';
 import { viewsSql } from './view.js';
 import { routinesSql } from './function.js';
 import { triggersSql } from './trigger.js';
+import { domainsSql } from './domain.js';
 
 /** The rows of the catalog read that hold a kind's objects: a key of `CatalogRows`. */
-export type KindRows = 'schemas' | 'extensions' | 'enums' | 'sequences' | 'tables' | 'columns' | 'constraints' | 'indexes' | 'views' | 'routines' | 'triggers';
+export type KindRows = 'schemas' | 'extensions' | 'enums' | 'sequences' | 'tables' | 'columns' | 'constraints' | 'indexes' | 'views' | 'routines' | 'triggers' | 'domains';
 
 export interface KindCatalog {
   /** The key of the catalog read its rows are under. */
@@ -46,6 +47,7 @@ export const CATALOG: { readonly [K in ObjectKind]: KindCatalog } = {
   view: { rows: 'views', sql: viewsSql, spelled: false },
   function: { rows: 'routines', sql: (scope) => routinesSql(scope), spelled: false },
   trigger: { rows: 'triggers', sql: (scope) => triggersSql(scope), spelled: false },
+  domain: { rows: 'domains', sql: () => domainsSql(), spelled: false },
 };
 
 /** Each query of the kinds once, as `[rows key, SQL]`, in the order of CATALOG. */

@@ -8,14 +8,14 @@ import { objectPath, qualify } from '../../model/identifiers.js';
 import type { Table } from '../../model/model.js';
 import { BODIES_UNCHECKED, routinePath, signatureNames, type Routine } from '../../model/routine.js';
 import { triggerPath, type Trigger } from '../../model/trigger.js';
-import { RELATION, SCHEMA, and, draft, type Context } from '../drafts.js';
+import { RELATION, SCHEMA, TYPE, and, draft, type Context } from '../drafts.js';
 import type { Hazard } from '../types.js';
 import type { KindPlanner } from './registry.js';
 
 const what = (r: Routine): string => (r.procedure ? 'procedure' : 'function');
 
-/** The tables (and types) its signature names: made before it, dropped after it. */
-const signatureTokens = (r: Routine): string[] => signatureNames(r).map((n) => RELATION(n.schema, n.name));
+/** The tables and types (enums, domains) its signature names: made before it, dropped after it. */
+const signatureTokens = (r: Routine): string[] => signatureNames(r).flatMap((n) => [RELATION(n.schema, n.name), TYPE(n.schema, n.name)]);
 
 const dropSql = (r: Routine): string => `DROP ${r.procedure ? 'PROCEDURE' : 'FUNCTION'} ${qualify(r.schema, r.name)}(${r.identity})`;
 

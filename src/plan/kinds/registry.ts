@@ -19,6 +19,7 @@ import { unique } from './unique.js';
 import { view } from './view.js';
 import { routine } from './function.js';
 import { trigger } from './trigger.js';
+import { domain } from './domain.js';
 
 /** The planner of one kind: a handler for each of its Change kinds. */
 export type KindPlanner<K extends ObjectKind> = { readonly [C in KindChanges[K]]: Handler<C> };
@@ -39,6 +40,7 @@ export const PLANNERS: { readonly [K in ObjectKind]: KindPlanner<K> } = {
   view,
   function: routine,
   trigger,
+  domain,
 };
 
 /** Every Change kind's handler, from the planners of the kinds (a Change kind missing here does not compile). */
@@ -58,4 +60,5 @@ export const handlers: Handlers = {
   ...PLANNERS.view,
   ...PLANNERS.function,
   ...PLANNERS.trigger,
+  ...PLANNERS.domain,
 };
