@@ -68,7 +68,9 @@ describe('pull adopts a database made by hand', () => {
     const original = await database('pulled', c.sql);
     const pulled = cli('pull', '--url', original.url);
     expect(pulled.status, pulled.stderr).toBe(0);
-    expect(pulled.stdout).toMatch(/^Wrote schema\.yaml \(\d+ tables?, \d+ enums?(, \d+ sequences?)?(, \d+ extensions?)?(, \d+ views?)?(, \d+ materialized views?)?(, \d+ functions?)?(, \d+ triggers?)?\)/);
+    expect(pulled.stdout).toMatch(
+      /^Wrote schema\.yaml \(\d+ tables?, \d+ enums?(, \d+ domains?)?(, \d+ sequences?)?(, \d+ extensions?)?(, \d+ views?)?(, \d+ materialized views?)?(, \d+ functions?)?(, \d+ triggers?)?\)/,
+    );
     for (const note of c.notes ?? []) expect(pulled.stderr).toContain(`note: ${note}`);
     if (!c.notes) expect(pulled.stderr).not.toContain('note:');
     if (c.skipped) expect(pulled.stderr).toContain(`Not pulled (schema does not manage them yet): ${c.skipped}`);

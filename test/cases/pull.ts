@@ -154,6 +154,17 @@ CREATE TRIGGER accounts_note AFTER INSERT OR DELETE ON audit.accounts FOR EACH S
 `,
   },
   {
+    name: 'domains: a film year with a check, a not-null code with a default and a collation in another schema, a comment; columns and a function of them',
+    sql: `
+CREATE DOMAIN year AS integer CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155);
+CREATE SCHEMA catalog;
+CREATE DOMAIN catalog.code AS varchar(12) COLLATE "C" NOT NULL DEFAULT 'none' CONSTRAINT code_upper CHECK (VALUE = upper(VALUE));
+COMMENT ON DOMAIN catalog.code IS 'Upper-case short codes';
+CREATE TABLE film (id integer PRIMARY KEY, title text NOT NULL, release_year year, code catalog.code, years year[]);
+CREATE FUNCTION next_year(y public.year) RETURNS public.year LANGUAGE sql AS $$ SELECT (y + 1)::public.year $$;
+`,
+  },
+  {
     name: 'a shop with materialized views: one with a unique and a descending index and a comment, one on a view, one never refreshed',
     sql: `
 CREATE TABLE sale (id bigint PRIMARY KEY, sold_on date NOT NULL, amount numeric(10,2) NOT NULL);
