@@ -1,14 +1,19 @@
-// Domains: the cases of test/cases/domains.ts (their loader errors are in test/cases/errors.ts),
+// Domains and composite types: the cases of test/cases/domains.ts and test/cases/types.ts (their loader errors are in test/cases/errors.ts),
 // and a new base type of a domain a column uses, which the plan refuses.
 import { describe, expect, it } from 'vitest';
 import { planAgainst } from '../src/operations/plan.js';
 import { checkSchema } from '../src/operations/schema-file.js';
 import { domainCases } from './cases/domains.js';
+import { compositeTypeCases } from './cases/types.js';
 import { describeSteps, measuredPlan, runBefore, runPlanCase } from './support/cases.js';
 import { withScratch } from './support/scratch.js';
 
 describe('domains', () => {
   for (const c of domainCases) it(c.name, () => runPlanCase(c));
+});
+
+describe('composite types', () => {
+  for (const c of compositeTypeCases) it(c.name, () => runPlanCase(c));
 });
 
 describe('a domain in use', () => {

@@ -26,4 +26,5 @@ export const DECLARED_IN: { readonly [K in ObjectKind]: readonly [string] | read
   function: ['functions'],
   trigger: ['triggers'],
   domain: ['domains'],
+  composite_type: ['types'],
 };

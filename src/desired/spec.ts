@@ -9,6 +9,7 @@ import type { SpecView } from './views.js';
 import type { SpecFunction } from './functions.js';
 import type { SpecTrigger } from './triggers.js';
 import type { SpecDomain } from './domains.js';
+import type { SpecCompositeType } from './types.js';
 
 export interface Located<T> {
   readonly value: T;
@@ -148,4 +149,6 @@ export interface Spec {
   readonly triggers?: readonly SpecTrigger[];
   /** Under `domains:`; absent when the file has none (it then leaves the database's as they are). */
   readonly domains?: readonly SpecDomain[];
+  /** Under `types:`; absent when the file has none (it then leaves the database's as they are). */
+  readonly types?: readonly SpecCompositeType[];
 }

@@ -9,6 +9,7 @@ import type { ViewChange } from './kinds/view.js';
 import type { FunctionChange } from './kinds/function.js';
 import type { TriggerChange } from './kinds/trigger.js';
 import type { DomainChange } from './kinds/domain.js';
+import type { CompositeTypeChange } from './kinds/composite.js';
 
 /** A column converted to the rebuilt version of an enum. */
 export interface EnumColumn {
@@ -79,7 +80,8 @@ export type Change =
   | ViewChange
   | FunctionChange
   | TriggerChange
-  | DomainChange;
+  | DomainChange
+  | CompositeTypeChange;
 
 export type ChangeKind = Change['kind'];
 
@@ -105,4 +107,5 @@ export interface KindChanges {
   readonly function: FunctionChange['kind'];
   readonly trigger: TriggerChange['kind'];
   readonly domain: DomainChange['kind'];
+  readonly composite_type: CompositeTypeChange['kind'];
 }

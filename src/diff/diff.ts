@@ -13,6 +13,7 @@ import { diffForeignKeys } from './kinds/foreign-key.js';
 import { diffSchemas } from './kinds/schema.js';
 import { diffSequences } from './kinds/sequence.js';
 import { diffDomains } from './kinds/domain.js';
+import { diffCompositeTypes } from './kinds/composite.js';
 import { diffTable } from './kinds/table.js';
 import { diffViews } from './kinds/view.js';
 import { diffFunctions } from './kinds/function.js';
@@ -60,6 +61,7 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
 
   diffEnums(base, desired, changes, facts);
   changes.push(...diffDomains(base, desired));
+  changes.push(...diffCompositeTypes(base, desired));
   changes.push(...diffSequences(base, desired));
   // After enums and sequences, before tables: a default of a new table may call a new function
   // (the planner makes functions in phase 4, where these come first).

@@ -17,6 +17,7 @@ import type { ViewRow } from './kinds/view.js';
 import type { RoutineRow } from './kinds/function.js';
 import { managedTrigger, type TriggerRow } from './kinds/trigger.js';
 import type { DomainRow } from './kinds/domain.js';
+import type { CompositeTypeRow } from './kinds/composite.js';
 export type { ViewRow } from './kinds/view.js';
 import { asJsonArray, cls, notExtensionMember, ownedSequence, plainTable, relationScope, schemaFilter, tableKind } from './scope.js';
 
@@ -118,6 +119,8 @@ export interface CatalogRows {
   readonly triggers?: TriggerRow[];
   /** Domains (managed: introspect/kinds/domain.ts). Absent in rows read before they were managed. */
   readonly domains?: DomainRow[];
+  /** Composite types of their own (managed: introspect/kinds/composite.ts). Absent in rows read before they were managed. */
+  readonly composite_types?: CompositeTypeRow[];
   readonly tables: TableRow[];
   readonly columns: ColumnRow[];
   readonly constraints: ConstraintRow[];
@@ -142,13 +145,13 @@ export interface CatalogRows {
 export function unmanagedSql(): string {
   const inUserSchema = schemaFilter('n');
   return `SELECT kind, schema, count(*)::int AS count FROM (
-      SELECT CASE c.relkind WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'
-          WHEN 'c' THEN 'composite type' ELSE ${tableKind()} END AS kind, n.nspname AS schema
+      SELECT CASE c.relkind WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' ELSE ${tableKind()} END AS kind, n.nspname AS schema
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')}
           -- Sequences and views are managed: introspect/kinds/sequence.ts, introspect/kinds/view.ts. Materialized
           -- views are counted: left alone by a file without materialized_views: (plan/plan.ts drops the count otherwise).
-          AND (c.relkind IN ('m', 'f', 'c') OR (c.relkind IN ('r', 'p') AND NOT (${plainTable()})))
+          -- Composite types are managed (introspect/kinds/composite.ts).
+          AND (c.relkind IN ('m', 'f') OR (c.relkind IN ('r', 'p') AND NOT (${plainTable()})))
       UNION ALL
       -- Functions and procedures are managed (introspect/kinds/function.ts): aggregates and window functions are not.
       SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END, n.nspname
@@ -249,7 +252,7 @@ export function occupiedSchemasSql(): string {
       -- Functions and procedures are managed (introspect/kinds/function.ts).
       AND NOT (p.oid IS NOT NULL AND p.prokind IN ('f', 'p') AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')})
       -- Sequences are managed too: with their column, or of their own (introspect/kinds/sequence.ts).
-      AND NOT (c.oid IS NOT NULL AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')} AND ((${plainTable()}) OR c.relkind IN ('S', 'v', 'm')))
+      AND NOT (c.oid IS NOT NULL AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')} AND ((${plainTable()}) OR c.relkind IN ('S', 'v', 'm', 'c')))
       AND NOT (t.oid IS NOT NULL AND t.typtype IN ('e', 'd') AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')})
     ORDER BY 1`;
 }

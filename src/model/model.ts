@@ -5,6 +5,7 @@ import type { Sequence, SequenceOptions } from './sequence.js';
 import type { Routine } from './routine.js';
 import type { Trigger } from './trigger.js';
 import type { Domain } from './domain.js';
+import type { CompositeType } from './composite.js';
 import type { ManagedViews, View } from './view.js';
 
 export type ReferentialAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
@@ -175,6 +176,11 @@ export interface Model {
    * then leaves them as they are) and from a database without any.
    */
   readonly domains?: Readonly<Record<string, Domain>>;
+  /**
+   * Composite types of their own (not tables' row types), by object path; absent from a desired
+   * Model whose file has no `types:` (the file then leaves them as they are) and from a database without any.
+   */
+  readonly types?: Readonly<Record<string, CompositeType>>;
 }
 
 /** A table this tool leaves alone: partitioned, a partition, or in an inheritance tree. */

@@ -10,6 +10,7 @@ import type { Routine } from './routine.js';
 import type { View } from './view.js';
 import type { Trigger } from './trigger.js';
 import type { Domain } from './domain.js';
+import type { CompositeType } from './composite.js';
 
 /** A schema as an object of its own (the Model keeps schemas as a list of names). */
 export interface SchemaObject {
@@ -35,6 +36,7 @@ export interface KindObjects {
   readonly function: Routine;
   readonly trigger: Trigger;
   readonly domain: Domain;
+  readonly composite_type: CompositeType;
 }
 
 /** A kind of object: a key of KindObjects, so every kind has its Model type. */
@@ -46,6 +48,7 @@ export const OBJECT_KINDS = [
   'extension',
   'enum',
   'domain',
+  'composite_type',
   'sequence',
   'table',
   'column',
@@ -75,7 +78,7 @@ export type ModelObject = {
 }[ObjectKind];
 
 /**
- * Every object of `model`, each once, in a stable order: schemas, extensions (`extension pg_trgm`: their names are not in a schema), enums, domains, sequences, then each table
+ * Every object of `model`, each once, in a stable order: schemas, extensions (`extension pg_trgm`: their names are not in a schema), enums, domains, composite types, sequences, then each table
  * followed by its columns (with the sequences they own), primary key, uniques, checks, indexes
  * and foreign keys; then views, then functions, then triggers. An owned sequence's path is in its table's schema, as PostgreSQL names it.
  */
@@ -85,6 +88,7 @@ export function objectsOf(model: Model): ModelObject[] {
   for (const [name, x] of Object.entries(model.extensions ?? {})) out.push({ kind: 'extension', path: `extension ${objectPath(name)}`, object: x, table: null, column: null });
   for (const [path, e] of Object.entries(model.enums)) out.push({ kind: 'enum', path, object: e, table: null, column: null });
   for (const [path, d] of Object.entries(model.domains ?? {})) out.push({ kind: 'domain', path, object: d, table: null, column: null });
+  for (const [path, c] of Object.entries(model.types ?? {})) out.push({ kind: 'composite_type', path, object: c, table: null, column: null });
   for (const [path, s] of Object.entries(model.sequences ?? {})) out.push({ kind: 'sequence', path, object: s, table: null, column: null });
   for (const [path, t] of Object.entries(model.tables)) {
     out.push({ kind: 'table', path, object: t, table: null, column: null });
@@ -140,6 +144,7 @@ export function mapModel(model: Model, map: ObjectMap): Model {
   const extensions = model.extensions && each('extension', model.extensions, (name) => `extension ${objectPath(name)}`);
   const enums = each('enum', model.enums, (path) => path);
   const domains = model.domains && each('domain', model.domains, (path) => path);
+  const types = model.types && each('composite_type', model.types, (path) => path);
   const sequences = model.sequences && each('sequence', model.sequences, (path) => path);
   const tables = Object.fromEntries(
     Object.entries(model.tables).flatMap(([path, was]) => {
@@ -174,6 +179,7 @@ export function mapModel(model: Model, map: ObjectMap): Model {
     ...(extensions ? { extensions } : {}),
     enums,
     ...(domains ? { domains } : {}),
+    ...(types ? { types } : {}),
     ...(sequences ? { sequences } : {}),
     tables,
     ...(views ? { views } : {}),

@@ -35,7 +35,7 @@ export function selects(selection: Selection): (schema: string, name: string) =>
   return (schema, name) => (include.length === 0 || include.some((m) => m(schema, name))) && !exclude.some((m) => m(schema, name));
 }
 
-/** The tables (with their triggers), enums, domains, sequences, views and functions `selection` chooses, and every extension; foreign keys to tables it leaves out are left out too. */
+/** The tables (with their triggers), enums, domains, composite types, sequences, views and functions `selection` chooses, and every extension; foreign keys to tables it leaves out are left out too. */
 export function selectObjects(model: Model, selection: Selection): Selected {
   if (selection.include.length === 0 && selection.exclude.length === 0) return { model, notes: [] };
   const chosen = selects(selection);
@@ -43,6 +43,7 @@ export function selectObjects(model: Model, selection: Selection): Selected {
   const tables = Object.fromEntries(Object.entries(model.tables).filter(([, t]) => chosen(t.schema, t.name)));
   const enums = Object.fromEntries(Object.entries(model.enums).filter(([, e]) => chosen(e.schema, e.name)));
   const domains = Object.fromEntries(Object.entries(model.domains ?? {}).filter(([, d]) => chosen(d.schema, d.name)));
+  const types = Object.fromEntries(Object.entries(model.types ?? {}).filter(([, t]) => chosen(t.schema, t.name)));
   const kept = (t: Table): Table => {
     const foreignKeys = Object.fromEntries(
       Object.entries(t.foreignKeys).filter(([name, fk]) => {
@@ -91,6 +92,7 @@ export function selectObjects(model: Model, selection: Selection): Selected {
     ...(model.functions ? { functions } : {}),
     ...(model.triggers ? { triggers } : {}),
     ...(model.domains ? { domains } : {}),
+    ...(model.types ? { types } : {}),
   };
   const used = schemasInUse(selected);
   return { model: { ...selected, schemas: model.schemas.filter((s) => used.has(s) || selection.include.some((p) => p === s)) }, notes };

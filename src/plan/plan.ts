@@ -228,7 +228,12 @@ export function buildPlan(input: PlanInput): Plan {
   // A file without `domains:` leaves the domains of the database as they are.
   const managesDomains = input.desired.domains !== undefined;
   const keptDomains = managesDomains ? undefined : input.current.domains;
-  const wanted: Model = keptDomains === undefined ? withTriggers : { ...withTriggers, schemas: [...new Set([...withTriggers.schemas, ...Object.values(keptDomains).map((d) => d.schema)])].sort(), domains: keptDomains };
+  const withDomains: Model =
+    keptDomains === undefined ? withTriggers : { ...withTriggers, schemas: [...new Set([...withTriggers.schemas, ...Object.values(keptDomains).map((d) => d.schema)])].sort(), domains: keptDomains };
+  // A file without `types:` leaves the composite types of the database as they are.
+  const managesTypes = input.desired.types !== undefined;
+  const keptTypes = managesTypes ? undefined : input.current.types;
+  const wanted: Model = keptTypes === undefined ? withDomains : { ...withDomains, schemas: [...new Set([...withDomains.schemas, ...Object.values(keptTypes).map((t) => t.schema)])].sort(), types: keptTypes };
   // The sequences columns keep (serial's): the downgrade must put back what the plan changes of them.
   // One an object left alone uses (a view calling nextval) is kept with its column.
   const inUse = new Set(dependents.flatMap((d) => (d.sequence ? [objectPath(d.schema, d.sequence)] : [])));
@@ -245,6 +250,7 @@ export function buildPlan(input: PlanInput): Plan {
     ...(managesFunctions && input.current.functions === undefined ? { functions: {} } : {}),
     ...(managesTriggers && input.current.triggers === undefined ? { triggers: {} } : {}),
     ...(managesDomains && input.current.domains === undefined ? { domains: {} } : {}),
+    ...(managesTypes && input.current.types === undefined ? { types: {} } : {}),
     managedViews: viewKinds,
   };
   const droppedTriggers = new Set(forward.changes.flatMap((c) => (c.kind === 'drop_trigger' ? [`trigger ${objectPath(c.trigger.name)} on ${objectPath(c.trigger.schema, c.trigger.table)}`] : [])));

@@ -3,6 +3,7 @@
 import { objectPath, quoteLiteral } from '../model/identifiers.js';
 import type { Column, ForeignKey, Index, Model } from '../model/model.js';
 import { domainBody, type Domain } from '../model/domain.js';
+import { attributeList } from '../model/composite.js';
 import { objectsOf, type KindObjects, type ModelObject, type ObjectKind } from '../model/objects.js';
 
 const list = (names: readonly string[]): string => `(${names.join(', ')})`;
@@ -46,6 +47,7 @@ export const DESCRIBE: { readonly [K in ObjectKind]: (o: KindObjects[K]) => stri
   function: (f) => f.definition,
   trigger: (t) => t.definition,
   domain: describeDomain,
+  composite_type: (t) => `TYPE AS ${attributeList(t)}${t.comment === null ? '' : ` (comment ${quoteLiteral(t.comment)})`}`,
   view: (v) =>
     `${v.materialized ? 'MATERIALIZED ' : ''}VIEW AS ${v.definition}${v.comment === null ? '' : ` (comment ${quoteLiteral(v.comment)})`}` +
     Object.values(v.materialized?.indexes ?? {})

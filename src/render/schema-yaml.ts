@@ -236,7 +236,7 @@ function materializedEntry(v: View, entry: Record<string, unknown>, notes: PullN
 }
 
 /** The keys of the maps written on one line each: a column, an index, a key, a unique constraint. */
-const ONE_LINE_PARENTS = new Set(['columns', 'indexes', 'foreign_keys', 'unique', 'sequences', 'extensions']);
+const ONE_LINE_PARENTS = new Set(['types', 'columns', 'indexes', 'foreign_keys', 'unique', 'sequences', 'extensions']);
 
 /** The Model as the text of schema.yaml, with a header of `lines` (comments), and what the file cannot say. */
 export function schemaYaml(model: Model, header: readonly string[] = []): SchemaYaml {
@@ -253,6 +253,11 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
   if (enums.length > 0) doc['enums'] = Object.fromEntries(enums.map((e: EnumType) => [fileName(e.schema, e.name), [...e.values]]));
   const domains = Object.values(model.domains ?? {});
   if (domains.length > 0) doc['domains'] = Object.fromEntries(domains.map((d) => [fileName(d.schema, d.name), domainEntry(d, notes)]));
+  const types = Object.values(model.types ?? {});
+  if (types.length > 0)
+    doc['types'] = Object.fromEntries(
+      types.map((t) => [fileName(t.schema, t.name), { attributes: Object.fromEntries(t.attributes.map((a) => [a.name, shortType(a.type, { typeRef: null })])), ...(t.comment === null ? {} : { comment: t.comment }) }]),
+    );
   if (sequences.length > 0) doc['sequences'] = Object.fromEntries(sequences.map((q) => [fileName(q.schema, q.name), sequenceEntry(q)]));
   const tables = Object.values(model.tables);
   if (tables.length > 0) doc['tables'] = Object.fromEntries(tables.map((t) => [fileName(t.schema, t.name), tableEntry(t, notes)]));
@@ -298,7 +303,16 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
       seq.flow = true;
     },
   });
-  const empty = enums.length === 0 && tables.length === 0 && bare.length === 0 && sequences.length === 0 && domains.length === 0 && extensions.length === 0 && views.length === 0 && doc['functions'] === undefined;
+  const empty =
+    enums.length === 0 &&
+    tables.length === 0 &&
+    bare.length === 0 &&
+    sequences.length === 0 &&
+    domains.length === 0 &&
+    types.length === 0 &&
+    extensions.length === 0 &&
+    views.length === 0 &&
+    doc['functions'] === undefined;
   const body = empty ? '{}\n' : document.toString({ lineWidth: 0, flowCollectionPadding: true });
   const text = `${header.map((l) => `# ${l}\n`).join('')}${body}`;
   return { text, notes };

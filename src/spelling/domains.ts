@@ -4,6 +4,8 @@
 // and read back with the catalog query of domains. Both sides of the comparison are then the
 // same server's text.
 import { buildDomains, domainsNamedSql, type DomainRow } from '../introspect/kinds/domain.js';
+import { buildCompositeTypes, compositeTypesNamedSql, type CompositeTypeRow } from '../introspect/kinds/composite.js';
+import type { CompositeType } from '../model/composite.js';
 import { objectPath, qualify, quoteIdent } from '../model/identifiers.js';
 import type { Domain } from '../model/domain.js';
 import type { Model } from '../model/model.js';
@@ -22,15 +24,36 @@ export function createDomainSql(d: SpecDomain): string {
   return parts.join(' ');
 }
 
-/** What the spelling transaction makes first: every domain of the file, under its own name. */
+/** What the spelling transaction makes first: every domain of the file, then every composite type, under its own name. */
 export function domainSpellingSetup(spec: Spec, current: Model): Array<{ readonly sql: string[]; readonly pos: Position; readonly what: string }> {
-  return (spec.domains ?? []).map((d) => {
+  const types = (spec.types ?? []).map((t) => {
+    const sql: string[] = [];
+    if (!current.schemas.includes(t.schema)) sql.push(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(t.schema)}`);
+    if (current.types?.[objectPath(t.schema, t.name)]) sql.push(`ALTER TYPE ${qualify(t.schema, t.name)} RENAME TO ${quoteIdent(`${t.name.slice(0, 40)}$spelling`)}`);
+    sql.push(`CREATE TYPE ${qualify(t.schema, t.name)} AS (${t.attributes.map((a) => `${quoteIdent(a.name)} ${a.type.value}`).join(', ')})`);
+    return { sql, pos: t.pos, what: `type "${objectPath(t.schema, t.name)}"` };
+  });
+  const domains = (spec.domains ?? []).map((d) => {
     const sql: string[] = [];
     if (!current.schemas.includes(d.schema)) sql.push(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(d.schema)}`);
     if (current.domains?.[objectPath(d.schema, d.name)]) sql.push(`ALTER DOMAIN ${qualify(d.schema, d.name)} RENAME TO ${quoteIdent(`${d.name.slice(0, 40)}$spelling`)}`);
     sql.push(createDomainSql(d));
     return { sql, pos: d.pos, what: `domain "${objectPath(d.schema, d.name)}"` };
   });
+  return [...domains, ...types];
+}
+
+/** The file's composite types as the server spelled them (made by the setup), by object path, with their comments. */
+export async function spelledCompositeTypes(db: Db, spec: Spec, restore: <T>(rows: T) => T): Promise<Record<string, CompositeType>> {
+  const types = spec.types ?? [];
+  const rows = restore(await db.query<CompositeTypeRow>(compositeTypesNamedSql(), [types.map((t) => t.schema), types.map((t) => t.name)]));
+  const built = buildCompositeTypes(rows);
+  for (const t of types) {
+    const key = objectPath(t.schema, t.name);
+    const b = built[key];
+    if (b) built[key] = { ...b, comment: t.comment };
+  }
+  return built;
 }
 
 /** The file's domains as the server spelled them (made by the setup, in this transaction), by object path, with their comments. */

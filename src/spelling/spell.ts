@@ -21,7 +21,7 @@ import { Layout, type Piece } from './layout.js';
 import { spellViews } from './views.js';
 import { spellFunctions } from './functions.js';
 import { spellTriggers } from './triggers.js';
-import { spelledDomains } from './domains.js';
+import { spelledCompositeTypes, spelledDomains } from './domains.js';
 /** A server message with the spelling's own names (`d$11`, `x$7`) replaced by the user's. */
 function inUserWords(message: string, names: Readonly<Record<string, string>>): string {
   return message.replace(/[a-z]+\$\d+/g, (internal) => names[internal] ?? internal);
@@ -141,6 +141,7 @@ export async function spell(db: Db, spec: Spec, current: Model, serverVersion: n
   const budget = options.lockBudget ?? (await lockBudget(db)).budget;
   let rows: Pick<CatalogRows, 'columns' | 'constraints' | 'indexes'>;
   let domains: Model['domains'];
+  let types: Model['types'];
   await beginSpelling(db);
   try {
     // One statement at a time, each on the extended protocol: text of the file never shares a
@@ -151,6 +152,7 @@ export async function spell(db: Db, spec: Spec, current: Model, serverVersion: n
     const result = await db.query<{ catalog: typeof rows }>(tempCatalogSql(serverVersion));
     rows = layout.standIns.restore(result[0]!.catalog);
     if (spec.domains) domains = await spelledDomains(db, spec, (x) => layout.standIns.restore(x));
+    if (spec.types) types = await spelledCompositeTypes(db, spec, (x) => layout.standIns.restore(x));
     rows = { ...rows, indexes: [...rows.indexes, ...(await indexesInBatches(db, layout, serverVersion, budget, rows.indexes))] };
   } catch {
     await db.exec('ROLLBACK');
@@ -166,7 +168,7 @@ export async function spell(db: Db, spec: Spec, current: Model, serverVersion: n
     if (rounded.length > 0) return { ok: false, diagnostics: rounded.map((d) => ({ ...d, file: d.file || spec.file })) };
     // In the same transaction: new enums and schemas still exist for the second reading.
     const settled = await settleTexts(db, current, model, hintsFromSpec(spec), serverVersion, layout.standIns, budget);
-    let spelled: Model = domains === undefined ? settled : { ...settled, domains };
+    let spelled: Model = { ...settled, ...(domains === undefined ? {} : { domains }), ...(types === undefined ? {} : { types }) };
     if ((spec.views ?? []).length > 0 || (spec.materializedViews ?? []).length > 0) {
       const views = await spellViews(db, spec, current, settled);
       if (views.diagnostics.length > 0) return { ok: false, diagnostics: views.diagnostics };

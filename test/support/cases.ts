@@ -167,11 +167,12 @@ export async function runPlanCase(c: PlanCase, databases: Databases = serverData
     // A file without `extensions:` leaves the database's extensions as they are: they exist in this database alone.
     await expectSchema(s.db, direct, 'the same as a database built directly from the YAML', (m) => {
       // So are its views, functions, triggers and domains: a file without `views:` (`functions:`, `triggers:`, `domains:`) keeps them, and they exist in this database alone.
-      const { extensions, views, functions, triggers, domains, ...rest } = m;
+      const { extensions, views, functions, triggers, domains, types, ...rest } = m;
       const keptViews = new Set(direct.views === undefined ? Object.values(views ?? {}).map((v) => v.schema) : []);
       const keptFunctions = new Set([
         ...(direct.functions === undefined ? Object.values(functions ?? {}).map((f) => f.schema) : []),
         ...(direct.domains === undefined ? Object.values(domains ?? {}).map((d) => d.schema) : []),
+        ...(direct.types === undefined ? Object.values(types ?? {}).map((t) => t.schema) : []),
       ]);
       return {
         ...rest,
@@ -181,6 +182,7 @@ export async function runPlanCase(c: PlanCase, databases: Databases = serverData
         ...(direct.functions !== undefined && functions !== undefined ? { functions } : {}),
         ...(direct.triggers !== undefined && triggers !== undefined ? { triggers } : {}),
         ...(direct.domains !== undefined && domains !== undefined ? { domains } : {}),
+        ...(direct.types !== undefined && types !== undefined ? { types } : {}),
       };
     });
 

@@ -20,6 +20,7 @@ import { view } from './view.js';
 import { routine } from './function.js';
 import { trigger } from './trigger.js';
 import { domain } from './domain.js';
+import { compositeType } from './composite.js';
 
 /** The planner of one kind: a handler for each of its Change kinds. */
 export type KindPlanner<K extends ObjectKind> = { readonly [C in KindChanges[K]]: Handler<C> };
@@ -41,6 +42,7 @@ export const PLANNERS: { readonly [K in ObjectKind]: KindPlanner<K> } = {
   function: routine,
   trigger,
   domain,
+  composite_type: compositeType,
 };
 
 /** Every Change kind's handler, from the planners of the kinds (a Change kind missing here does not compile). */
@@ -61,4 +63,5 @@ export const handlers: Handlers = {
   ...PLANNERS.function,
   ...PLANNERS.trigger,
   ...PLANNERS.domain,
+  ...PLANNERS.composite_type,
 };
