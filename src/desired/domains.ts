@@ -41,7 +41,7 @@ export interface DomainHooks {
   qualifiedKey(path: Path, raw: string, what: string): { schema: string; name: string } | null;
   checkName(name: string, pos: Position, what: string): boolean;
   /** Take the name among the file's types (enums, tables' row types); a clash is reported. */
-  claimType(schema: string, name: string, pos: Position): void;
+  claimType(schema: string, name: string, pos: Position, what: string): void;
   /** Check a type text as a column's type is checked; null (reported) when it is not one. */
   resolveType(text: string, path: Path): unknown;
 }
@@ -122,7 +122,7 @@ export function readDomains(raw: Json, h: DomainHooks): { domains?: SpecDomain[]
       continue;
     }
     seen.set(id, pos);
-    h.claimType(q.schema, q.name, pos);
+    h.claimType(q.schema, q.name, pos, 'domain');
     const def: JsonMap = isString(value) ? { type: value } : isMap(value) ? value : {};
     const typePath = isString(value) ? path : [...path, 'type'];
     // Without a base type: the JSON Schema says so at its line.

@@ -93,8 +93,8 @@ class SpecBuilder extends TableReader {
       error: (pos, code, message, hint) => this.error(pos, code, message, hint),
       qualifiedKey: (path, raw, what) => this.qualifiedKey(path, raw, what),
       checkName: (name, pos, what) => this.checkName(name, pos, what),
-      claimType: (schema, name, pos) =>
-        this.claim(this.typeNames, `schema "${schema}"`, name, `domain "${name}"`, pos, 'types and tables (each table has a row type of its name) share one namespace per schema: choose another name'),
+      claimType: (schema, name, pos, what) =>
+        this.claim(this.typeNames, `schema "${schema}"`, name, `${what} "${name}"`, pos, 'types and tables (each table has a row type of its name) share one namespace per schema: choose another name'),
       resolveType: (text, path) => this.resolveType(text, path),
     };
     // Their names first: a domain may stand on a composite type of the file, and an attribute may be a domain.

@@ -30,7 +30,7 @@ export function readCompositeTypes(raw: Json, h: DomainHooks): { types?: SpecCom
     const q = h.qualifiedKey(path, rawName, 'type');
     if (q === null || !isMap(value)) continue;
     const pos = h.map.key(path);
-    h.claimType(q.schema, q.name, pos);
+    h.claimType(q.schema, q.name, pos, 'type');
     const attributes: { name: string; type: Located<string> }[] = [];
     const attrs = isMap(value['attributes']) ? value['attributes'] : {};
     for (const [name, type] of entriesAsWritten(attrs)) {

@@ -841,6 +841,26 @@ tables: {}
 `,
     errors: [{ line: 2, code: 'bad_expression', message: 'domain "public.year": invalid input syntax for type integer: "many"' }],
   },
+  {
+    name: 'composite types: no attributes, a misspelt attribute type, a name taken by a table, each at its line',
+    offline: true,
+    desired: `types:
+  empty: { comment: nothing }
+  price:
+    attributes: { amount: numerc(10,2) }
+  t:
+    attributes: { a: integer }
+tables:
+  t:
+    columns:
+      id: integer
+`,
+    errors: [
+      { line: 2, col: 3, code: 'schema_violation', message: 'attributes' },
+      { line: 4, col: 27, code: 'unknown_type', message: 'unknown type "numerc(10,2)". Did you mean "numeric"?' },
+      { line: 8, col: 3, code: 'duplicate_name', message: 'table "t" (its row type) uses a name already taken in schema "public" by type "t" (line 5)' },
+    ],
+  },
 ];
 
 const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `c${i + 1}`);
