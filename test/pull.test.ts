@@ -69,7 +69,7 @@ describe('pull adopts a database made by hand', () => {
     const pulled = cli('pull', '--url', original.url);
     expect(pulled.status, pulled.stderr).toBe(0);
     expect(pulled.stdout).toMatch(
-      /^Wrote schema\.yaml \(\d+ tables?, \d+ enums?(, \d+ sequences?)?(, \d+ extensions?)?(, \d+ views?)?(, \d+ materialized views?)?(, \d+ functions?)?(, \d+ triggers?)?(, \d+ polic(y|ies))?\)/,
+      /^Wrote schema\.yaml \(\d+ tables?, \d+ enums?(, \d+ domains?)?(, \d+ types?)?(, \d+ sequences?)?(, \d+ extensions?)?(, \d+ views?)?(, \d+ materialized views?)?(, \d+ functions?)?(, \d+ triggers?)?(, \d+ polic(y|ies))?\)/,
     );
     for (const note of c.notes ?? []) expect(pulled.stderr).toContain(`note: ${note}`);
     if (!c.notes) expect(pulled.stderr).not.toContain('note:');

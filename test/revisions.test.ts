@@ -752,9 +752,9 @@ describe.skipIf(!hasPsql)('a database upgraded by a script is recorded like one 
   it('a script says so when it cannot record the state, and records none', async () => {
     await threeRevisions();
     const odd = await another('domain');
-    // A column of a type made by hand, there before the first revision (so in the state it
+    // A column of a range type made by hand (schema leaves range types alone), there before the first revision (so in the state it
     // records): a copy of the schema without the type cannot be built.
-    await odd.db.exec('CREATE DOMAIN public.nickname AS text; CREATE TABLE public.legacy (nick public.nickname)');
+    await odd.db.exec('CREATE TYPE public.nickname AS RANGE (subtype = text); CREATE TABLE public.legacy (nick public.nickname)');
     await upgrade(odd.db, '+1');
     const script = cli(['upgrade', '--sql', '--replay-on-server', '--url', odd.url]);
     expect(script.status).toBe(0);

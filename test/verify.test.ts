@@ -72,13 +72,13 @@ describe('--verify', () => {
   });
 
   it('exits 1 when the proof fails, after printing the plan and what failed (a CI gate)', async () => {
-    // The copy cannot be rebuilt: a default calls a function on a domain schema does not manage, so the proof fails.
+    // The copy cannot be rebuilt: a default calls a function on a range type schema does not manage, so the proof fails.
     await runBefore(
       s.db,
-      `CREATE DOMAIN code_text AS text; CREATE FUNCTION make_code() RETURNS code_text LANGUAGE sql AS $$ SELECT 'x'::code_text $$;
-      CREATE TABLE counters (id integer PRIMARY KEY, code text DEFAULT make_code());`,
+      `CREATE TYPE code_text AS RANGE (subtype = text); CREATE FUNCTION make_code() RETURNS code_text LANGUAGE sql AS $$ SELECT '[a,b)'::code_text $$;
+      CREATE TABLE counters (id integer PRIMARY KEY, code text DEFAULT make_code()::text);`,
     );
-    await writeFile(join(cwd, 'schema.yaml'), `tables:\n  counters:\n    columns:\n      id: { type: integer, primary_key: true }\n      code: { type: text, default: { sql: make_code() } }\n      note: text\n`);
+    await writeFile(join(cwd, 'schema.yaml'), `tables:\n  counters:\n    columns:\n      id: { type: integer, primary_key: true }\n      code: { type: text, default: { sql: make_code()::text } }\n      note: text\n`);
     for (const args of [
       ['plan', '--verify'],
       ['plan', '--verify', '--detailed-exitcode'],
@@ -252,15 +252,15 @@ tables:
   it('names a function a default calls when it cannot be copied', async () => {
     await runBefore(
       s.db,
-      `CREATE DOMAIN code_text AS text; CREATE FUNCTION make_code() RETURNS code_text LANGUAGE sql AS $$ SELECT 'x'::code_text $$;
-      CREATE TABLE tickets (id integer PRIMARY KEY, code text DEFAULT make_code());`,
+      `CREATE TYPE code_text AS RANGE (subtype = text); CREATE FUNCTION make_code() RETURNS code_text LANGUAGE sql AS $$ SELECT '[a,b)'::code_text $$;
+      CREATE TABLE tickets (id integer PRIMARY KEY, code text DEFAULT make_code()::text);`,
     );
-    await writeFile(join(cwd, 'schema.yaml'), `tables:\n  tickets:\n    columns:\n      id: { type: integer, primary_key: true }\n      code: { type: text, default: { sql: make_code() } }\n`);
+    await writeFile(join(cwd, 'schema.yaml'), `tables:\n  tickets:\n    columns:\n      id: { type: integer, primary_key: true }\n      code: { type: text, default: { sql: make_code()::text } }\n`);
     const p = await planned();
     const v = await verifyPlan(s.target, p.plan, p.current.model, p.desired, p.current);
-    expect(v).toMatchObject({ ok: false, unproven: { domain: 1 } });
+    expect(v).toMatchObject({ ok: false, unproven: { 'range type': 1 } });
     expect(v.problems).toEqual([
-      'the schema of today could not be rebuilt there: the function public.make_code(), which a default, check or index calls, could not be created there: type "public.code_text" does not exist',
+      'the schema of today could not be rebuilt there: the function public.make_code(), which a default, check or index calls, could not be created there: SQL function cannot return shell type public.code_text; not copied there: the function public.code_text_multirange(VARIADIC public.code_text[]) (type public.code_text[] does not exist)',
     ]);
   });
 
@@ -339,7 +339,7 @@ tables:
       CREATE FUNCTION helper(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT deep(x) * 2';
       CREATE FUNCTION deep(x integer) RETURNS integer LANGUAGE sql IMMUTABLE RETURN x - 1;
       CREATE TABLE u (a integer, b integer DEFAULT outer_fn(1)); CREATE INDEX u_idx ON u (outer_fn(a)); RESET check_function_bodies;
-      CREATE DOMAIN positive AS integer CHECK (VALUE > 0); CREATE FUNCTION unused(p positive) RETURNS integer LANGUAGE sql AS 'SELECT p';`,
+      CREATE TYPE positive AS RANGE (subtype = integer); CREATE FUNCTION unused(p positive) RETURNS integer LANGUAGE sql AS 'SELECT lower(p)';`,
     );
     await writeFile(
       join(cwd, 'schema.yaml'),
@@ -347,9 +347,9 @@ tables:
     );
     const p = await planned();
     expect(p.plan.steps.map((st) => `${st.op} ${st.object}`)).toEqual(['drop_table public.legacy', 'add_column public.u.c']);
-    // The three are copied, so they are part of the proof; a function nothing needs that cannot be made there (its domain is not) is no failure.
+    // The three are copied, so they are part of the proof; a function nothing needs that cannot be made there (its range type is not, nor the range type's multirange constructor, read as a function of the user's) is no failure.
     const v = await verifyPlan(s.target, p.plan, p.current.model, p.desired, p.current);
-    expect(v).toEqual({ ok: true, where: expect.stringMatching(/^a temporary database on /), problems: [], unproven: { domain: 1, function: 1 } });
+    expect(v).toEqual({ ok: true, where: expect.stringMatching(/^a temporary database on /), problems: [], unproven: { 'range type': 1, function: 2 } });
     // (Not on PGlite: from PostgreSQL 17 on, CREATE INDEX reads function bodies on a safe search_path, so helper is not found there.)
     const r = schema(['plan', '--verify']);
     expect(r.stdout, r.stderr).toContain('Verified up and down on a temporary database on');
@@ -358,17 +358,18 @@ tables:
   it('names the functions it could not copy when the rebuild then fails', async () => {
     await runBefore(
       s.db,
-      `CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
-      CREATE FUNCTION helper(x positive) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT x * 2';
-      CREATE FUNCTION outer_fn(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT helper(x::positive) + 1';
+      `CREATE TYPE positive AS RANGE (subtype = integer);
+      CREATE FUNCTION helper(x positive) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT lower(x) * 2';
+      CREATE FUNCTION outer_fn(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT helper(positive(x, x + 1)) + 1';
       CREATE TABLE u (a integer); CREATE INDEX u_idx ON u (outer_fn(a));`,
     );
     await writeFile(join(cwd, 'schema.yaml'), `tables:\n  u:\n    columns:\n      a: integer\n      c: text\n    indexes:\n      u_idx: { columns: [{ expression: outer_fn(a) }] }\n`);
     const p = await planned();
     const v = await verifyPlan(s.target, p.plan, p.current.model, p.desired, p.current);
-    expect(v).toMatchObject({ ok: false, unproven: { domain: 1, function: 1 } });
+    // The range type's multirange constructor is read as a function of the user's too.
+    expect(v).toMatchObject({ ok: false, unproven: { 'range type': 1, function: 2 } });
     expect(v.problems).toEqual([
-      'the schema of today could not be rebuilt there: step 1 of 1 failed (create_index public.u.u_idx): type "positive" does not exist; not copied there: the function public.helper(x public.positive) (type public.positive does not exist)',
+      'the schema of today could not be rebuilt there: step 1 of 1 failed (create_index public.u.u_idx): function helper(positive) does not exist; not copied there: the function public.positive_multirange(VARIADIC public.positive[]) (type public.positive[] does not exist), the function public.helper(x public.positive) (SQL function cannot accept shell type public.positive)',
     ]);
   });
   it('rebuilds an index as the database defines it (an operator class from an extension), and shows the proof of an empty plan', async () => {

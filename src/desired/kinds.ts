@@ -26,4 +26,6 @@ export const DECLARED_IN: { readonly [K in ObjectKind]: readonly [string] | read
   function: ['functions'],
   trigger: ['triggers'],
   policy: ['tables', 'policies'],
+  domain: ['domains'],
+  composite_type: ['types'],
 };

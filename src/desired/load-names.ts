@@ -48,6 +48,7 @@ export class NamesReader {
   protected readonly tableNames = new Map<string, { schema: string; name: string; path: Path; raw: JsonMap }>();
   protected readonly relations = new Map<string, Relation>(); // schema \0 name: tables, indexes, key indexes
   protected readonly typeNames = new Map<string, Relation>(); // schema \0 name: enums, table row types
+  protected readonly domainNames = new Set<string>(); // "schema.name" (raw): the file's domains
 
   constructor(
     protected readonly file: string,
@@ -255,7 +256,7 @@ export class NamesReader {
     const schema = names.length === 2 ? names[0]! : 'public';
     if (names.length === 1 && BUILTIN_TYPES.has(last)) return { names, ...builtin };
     const id = `${schema}.${last}`;
-    if (this.enumNames.has(id) || this.options.knownTypes?.has(id)) return { names };
+    if (this.enumNames.has(id) || this.domainNames.has(id) || this.options.knownTypes?.has(id)) return { names };
     if (names.length === 1 && this.options.knownTypes?.has(`pg_catalog.${last}`)) return { names };
     const quoting = this.quotingHint(text);
     if (quoting) {

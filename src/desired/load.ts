@@ -4,6 +4,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { rejoinFlowCommas } from './flow-commas.js';
 import { isError, sortDiagnostics, type Diagnostic, type Position } from './diagnostics.js';
+import { parseQualifiedName } from '../model/identifiers.js';
 import { TIMEOUT_HINT, timeoutProblem } from './duration.js';
 import { validateAgainstSchema } from './schema-validation.js';
 import { readExtensions } from './extensions.js';
@@ -11,6 +12,8 @@ import { readSequences } from './sequences.js';
 import { readViews, type ReadSqlFile } from './views.js';
 import { readFunctions } from './functions.js';
 import { readTriggers } from './triggers.js';
+import { readDomains, type DomainHooks } from './domains.js';
+import { readCompositeTypes } from './types.js';
 import { SourceMap } from './source-map.js';
 import { checkYamlNodes } from './yaml-checks.js';
 import { limitDiagnostics } from './limits.js';
@@ -84,6 +87,25 @@ export function loadSpec(file: string, text: string, options: LoadOptions = {}):
 class SpecBuilder extends TableReader {
   build(data: JsonMap): Spec {
     const enums = this.buildEnums(data['enums']);
+    // Before the tables: a column's type may be a domain of the file.
+    const hooks: DomainHooks = {
+      map: this.map,
+      error: (pos, code, message, hint) => this.error(pos, code, message, hint),
+      qualifiedKey: (path, raw, what) => this.qualifiedKey(path, raw, what),
+      checkName: (name, pos, what) => this.checkName(name, pos, what),
+      claimType: (schema, name, pos, what) =>
+        this.claim(this.typeNames, `schema "${schema}"`, name, `${what} "${name}"`, pos, 'types and tables (each table has a row type of its name) share one namespace per schema: choose another name'),
+      resolveType: (text, path) => this.resolveType(text, path),
+    };
+    // Their names first: a domain may stand on a composite type of the file, and an attribute may be a domain.
+    for (const key of ['domains', 'types']) {
+      for (const rawName of Object.keys(isMap(data[key]) ? data[key] : {})) {
+        const q = parseQualifiedName(rawName);
+        if (q) this.domainNames.add(`${q.schema}.${q.name}`);
+      }
+    }
+    const domains = readDomains(data['domains'], hooks);
+    const types = readCompositeTypes(data['types'], hooks);
     // Collect every table name first so references resolve in any order.
     const tablesRaw = isMap(data['tables']) ? data['tables'] : {};
     for (const [rawName, raw] of entriesAsWritten(tablesRaw)) {
@@ -162,6 +184,8 @@ class SpecBuilder extends TableReader {
       settings,
       schemas,
       enums,
+      ...domains,
+      ...types,
       tables: resolved,
       ...readSequences(data['sequences'], this.map, resolved, this.diagnostics),
       ...readExtensions(data['extensions'], this.map, this.diagnostics),

@@ -9,6 +9,8 @@ import type { SpecView } from './views.js';
 import type { SpecFunction } from './functions.js';
 import type { SpecTrigger } from './triggers.js';
 import type { SpecPolicy, SpecRowSecurity } from './policies.js';
+import type { SpecDomain } from './domains.js';
+import type { SpecCompositeType } from './types.js';
 
 export interface Located<T> {
   readonly value: T;
@@ -178,4 +180,8 @@ export interface Spec {
   readonly functions?: readonly SpecFunction[];
   /** Under `triggers:`; absent when the file has none (it then leaves the database's as they are). */
   readonly triggers?: readonly SpecTrigger[];
+  /** Under `domains:`; absent when the file has none (it then leaves the database's as they are). */
+  readonly domains?: readonly SpecDomain[];
+  /** Under `types:`; absent when the file has none (it then leaves the database's as they are). */
+  readonly types?: readonly SpecCompositeType[];
 }

@@ -30,6 +30,8 @@ export function desiredSchemas(spec: Spec): string[] {
   for (const s of spec.sequences ?? []) all.add(s.schema);
   for (const v of [...(spec.views ?? []), ...(spec.materializedViews ?? [])]) all.add(v.schema);
   for (const f of spec.functions ?? []) all.add(f.schema);
+  for (const d of spec.domains ?? []) all.add(d.schema);
+  for (const t of spec.types ?? []) all.add(t.schema);
   for (const x of spec.extensions ?? []) if (x.schema !== null && x.schema.value !== 'pg_catalog') all.add(x.schema.value);
   return [...all].sort();
 }

@@ -9,6 +9,8 @@ import type { ViewChange } from './kinds/view.js';
 import type { FunctionChange } from './kinds/function.js';
 import type { TriggerChange } from './kinds/trigger.js';
 import type { PolicyChange } from './kinds/policy.js';
+import type { DomainChange } from './kinds/domain.js';
+import type { CompositeTypeChange } from './kinds/composite.js';
 
 /** A column converted to the rebuilt version of an enum. */
 export interface EnumColumn {
@@ -84,7 +86,9 @@ export type Change =
   | ViewChange
   | FunctionChange
   | TriggerChange
-  | PolicyChange;
+  | PolicyChange
+  | DomainChange
+  | CompositeTypeChange;
 
 export type ChangeKind = Change['kind'];
 
@@ -111,4 +115,6 @@ export interface KindChanges {
   readonly trigger: TriggerChange['kind'];
   /** A table's row-level security switches with its policies. */
   readonly policy: PolicyChange['kind'];
+  readonly domain: DomainChange['kind'];
+  readonly composite_type: CompositeTypeChange['kind'];
 }

@@ -12,6 +12,8 @@ import { diffExtensions } from './kinds/extension.js';
 import { diffForeignKeys } from './kinds/foreign-key.js';
 import { diffSchemas } from './kinds/schema.js';
 import { diffSequences } from './kinds/sequence.js';
+import { diffDomains } from './kinds/domain.js';
+import { diffCompositeTypes } from './kinds/composite.js';
 import { diffTable } from './kinds/table.js';
 import { indexComments } from './kinds/index.js';
 import { diffViews } from './kinds/view.js';
@@ -61,6 +63,8 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
 
   const enumRenames = effectiveEnumRenames(base, desired, hints);
   diffEnums(base, desired, changes, facts, enumRenames);
+  changes.push(...diffDomains(base, desired));
+  changes.push(...diffCompositeTypes(base, desired));
   changes.push(...diffSequences(base, desired));
   // After enums and sequences, before tables: a default of a new table may call a new function
   // (the planner makes functions in phase 4, where these come first).

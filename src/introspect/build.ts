@@ -13,6 +13,8 @@ import { buildViews } from './kinds/view.js';
 import { buildRoutines } from './kinds/function.js';
 import { buildTriggers } from './kinds/trigger.js';
 import { buildPolicies } from './kinds/policy.js';
+import { buildDomains } from './kinds/domain.js';
+import { buildCompositeTypes } from './kinds/composite.js';
 
 export { buildColumn } from './kinds/column.js';
 export { buildConstraint } from './kinds/constraint.js';
@@ -221,6 +223,8 @@ export function buildIntrospection(rows: CatalogRows): Introspection {
       ...((rows.routines ?? []).length > 0 ? { functions: buildRoutines(rows.routines ?? []) } : {}),
       ...((rows.triggers ?? []).length > 0 ? { triggers: buildTriggers(rows.triggers ?? []) } : {}),
       ...withPolicies(rows.policies ?? []),
+      ...((rows.domains ?? []).length > 0 ? { domains: buildDomains(rows.domains ?? []) } : {}),
+      ...((rows.composite_types ?? []).length > 0 ? { types: buildCompositeTypes(rows.composite_types ?? []) } : {}),
     },
     sizes: Object.fromEntries(
       rows.tables.map((t) => [objectPath(t.schema, t.table), { bytes: t.bytes === null ? null : Number(t.bytes), rows: t.rows === null ? null : Number(t.rows), ...(t.bytes_estimated ? { estimated: true } : {}) }]),

@@ -17,6 +17,8 @@ import type { ViewRow } from './kinds/view.js';
 import type { RoutineRow } from './kinds/function.js';
 import { managedTrigger, type TriggerRow } from './kinds/trigger.js';
 import type { PolicyRow } from './kinds/policy.js';
+import type { DomainRow } from './kinds/domain.js';
+import type { CompositeTypeRow } from './kinds/composite.js';
 export type { ViewRow } from './kinds/view.js';
 import { asJsonArray, cls, notExtensionMember, ownedSequence, plainTable, relationScope, schemaFilter, tableKind } from './scope.js';
 
@@ -118,6 +120,10 @@ export interface CatalogRows {
   readonly triggers?: TriggerRow[];
   /** Row-level security and policies (managed: introspect/kinds/policy.ts). Absent in rows read before they were managed. */
   readonly policies?: PolicyRow[];
+  /** Domains (managed: introspect/kinds/domain.ts). Absent in rows read before they were managed. */
+  readonly domains?: DomainRow[];
+  /** Composite types of their own (managed: introspect/kinds/composite.ts). Absent in rows read before they were managed. */
+  readonly composite_types?: CompositeTypeRow[];
   readonly tables: TableRow[];
   readonly columns: ColumnRow[];
   readonly constraints: ConstraintRow[];
@@ -163,13 +169,13 @@ export function unmanagedSql(): string {
         FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
         WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_operator', 'o.oid')}
       UNION ALL
-      SELECT CASE c.relkind WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'
-          WHEN 'c' THEN 'composite type' ELSE ${tableKind()} END AS kind, n.nspname AS schema
+      SELECT CASE c.relkind WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' ELSE ${tableKind()} END AS kind, n.nspname AS schema
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')}
           -- Sequences and views are managed: introspect/kinds/sequence.ts, introspect/kinds/view.ts. Materialized
           -- views are counted: left alone by a file without materialized_views: (plan/plan.ts drops the count otherwise).
-          AND (c.relkind IN ('m', 'f', 'c') OR (c.relkind IN ('r', 'p') AND NOT (${plainTable()})))
+          -- Composite types are managed (introspect/kinds/composite.ts).
+          AND (c.relkind IN ('m', 'f') OR (c.relkind IN ('r', 'p') AND NOT (${plainTable()})))
       UNION ALL
       -- Functions, procedures and aggregates are managed (introspect/kinds/function.ts): window functions are not.
       SELECT 'window function', n.nspname
@@ -182,9 +188,10 @@ export function unmanagedSql(): string {
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE NOT tg.tgisinternal AND NOT (${managedTrigger()}) AND ${inUserSchema}
       UNION ALL
-      SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'type' END, n.nspname
+      -- Domains are managed (introspect/kinds/domain.ts).
+      SELECT CASE t.typtype WHEN 'r' THEN 'range type' ELSE 'type' END, n.nspname
         FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-        WHERE t.typtype IN ('d', 'r', 'b') AND ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')}
+        WHERE t.typtype IN ('r', 'b') AND ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')}
           AND NOT (t.typtype = 'b' AND t.typcategory = 'A')
       UNION ALL
       SELECT 'exclusion constraint', n.nspname
@@ -270,8 +277,8 @@ export function occupiedSchemasSql(): string {
       -- Functions, procedures and aggregates are managed (introspect/kinds/function.ts).
       AND NOT (p.oid IS NOT NULL AND p.prokind IN ('f', 'p', 'a') AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')})
       -- Sequences are managed too: with their column, or of their own (introspect/kinds/sequence.ts).
-      AND NOT (c.oid IS NOT NULL AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')} AND ((${plainTable()}) OR c.relkind IN ('S', 'v', 'm')))
-      AND NOT (t.oid IS NOT NULL AND t.typtype = 'e' AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')})
+      AND NOT (c.oid IS NOT NULL AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')} AND ((${plainTable()}) OR c.relkind IN ('S', 'v', 'm', 'c')))
+      AND NOT (t.oid IS NOT NULL AND t.typtype IN ('e', 'd') AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')})
     ORDER BY 1`;
 }
 

@@ -5,6 +5,8 @@ import type { Sequence, SequenceOptions } from './sequence.js';
 import type { Routine } from './routine.js';
 import type { Trigger } from './trigger.js';
 import type { ManagedPolicies, Policy, RowSecurity } from './policy.js';
+import type { Domain } from './domain.js';
+import type { CompositeType } from './composite.js';
 import type { ManagedViews, View } from './view.js';
 
 export type ReferentialAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
@@ -227,6 +229,16 @@ export interface Model {
   readonly rowSecurity?: Readonly<Record<string, RowSecurity>>;
   /** Only in a desired Model before planning: what the file says of row-level security (see ManagedPolicies). */
   readonly managedPolicies?: ManagedPolicies;
+  /**
+   * Domains, by object path; absent from a desired Model whose file has no `domains:` (the file
+   * then leaves them as they are) and from a database without any.
+   */
+  readonly domains?: Readonly<Record<string, Domain>>;
+  /**
+   * Composite types of their own (not tables' row types), by object path; absent from a desired
+   * Model whose file has no `types:` (the file then leaves them as they are) and from a database without any.
+   */
+  readonly types?: Readonly<Record<string, CompositeType>>;
 }
 
 /** A table this tool leaves alone: partitioned, a partition, or in an inheritance tree. */

@@ -10,6 +10,8 @@ import type { Routine } from './routine.js';
 import type { View } from './view.js';
 import type { Trigger } from './trigger.js';
 import type { Policy } from './policy.js';
+import type { Domain } from './domain.js';
+import type { CompositeType } from './composite.js';
 
 /** A schema as an object of its own (the Model keeps schemas as a list of names). */
 export interface SchemaObject {
@@ -35,6 +37,8 @@ export interface KindObjects {
   readonly function: Routine;
   readonly trigger: Trigger;
   readonly policy: Policy;
+  readonly domain: Domain;
+  readonly composite_type: CompositeType;
 }
 
 /** A kind of object: a key of KindObjects, so every kind has its Model type. */
@@ -45,6 +49,8 @@ export const OBJECT_KINDS = [
   'schema',
   'extension',
   'enum',
+  'domain',
+  'composite_type',
   'sequence',
   'table',
   'column',
@@ -75,7 +81,7 @@ export type ModelObject = {
 }[ObjectKind];
 
 /**
- * Every object of `model`, each once, in a stable order: schemas, extensions (`extension pg_trgm`: their names are not in a schema), enums, sequences, then each table
+ * Every object of `model`, each once, in a stable order: schemas, extensions (`extension pg_trgm`: their names are not in a schema), enums, domains, composite types, sequences, then each table
  * followed by its columns (with the sequences they own), primary key, uniques, checks, indexes
  * and foreign keys; then views, then functions, then triggers, then policies. An owned sequence's path is in its table's schema, as PostgreSQL names it.
  */
@@ -84,6 +90,8 @@ export function objectsOf(model: Model): ModelObject[] {
   for (const name of model.schemas) out.push({ kind: 'schema', path: objectPath(name), object: { kind: 'schema', name }, table: null, column: null });
   for (const [name, x] of Object.entries(model.extensions ?? {})) out.push({ kind: 'extension', path: `extension ${objectPath(name)}`, object: x, table: null, column: null });
   for (const [path, e] of Object.entries(model.enums)) out.push({ kind: 'enum', path, object: e, table: null, column: null });
+  for (const [path, d] of Object.entries(model.domains ?? {})) out.push({ kind: 'domain', path, object: d, table: null, column: null });
+  for (const [path, c] of Object.entries(model.types ?? {})) out.push({ kind: 'composite_type', path, object: c, table: null, column: null });
   for (const [path, s] of Object.entries(model.sequences ?? {})) out.push({ kind: 'sequence', path, object: s, table: null, column: null });
   for (const [path, t] of Object.entries(model.tables)) {
     out.push({ kind: 'table', path, object: t, table: null, column: null });
@@ -139,6 +147,8 @@ export function mapModel(model: Model, map: ObjectMap): Model {
   // In objectsOf's order, so a function that keeps notes sees the objects as objectsOf lists them.
   const extensions = model.extensions && each('extension', model.extensions, (name) => `extension ${objectPath(name)}`);
   const enums = each('enum', model.enums, (path) => path);
+  const domains = model.domains && each('domain', model.domains, (path) => path);
+  const types = model.types && each('composite_type', model.types, (path) => path);
   const sequences = model.sequences && each('sequence', model.sequences, (path) => path);
   const tables = Object.fromEntries(
     Object.entries(model.tables).flatMap(([path, was]) => {
@@ -173,6 +183,8 @@ export function mapModel(model: Model, map: ObjectMap): Model {
     schemas,
     ...(extensions ? { extensions } : {}),
     enums,
+    ...(domains ? { domains } : {}),
+    ...(types ? { types } : {}),
     ...(sequences ? { sequences } : {}),
     tables,
     ...(views ? { views } : {}),

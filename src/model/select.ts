@@ -3,6 +3,7 @@
 import { objectPath } from './identifiers.js';
 import type { Model, Table } from './model.js';
 import { schemasInUse } from './objects.js';
+import { qualifiedTypeOf } from './domain.js';
 
 export interface Selection {
   readonly include: readonly string[];
@@ -34,13 +35,15 @@ export function selects(selection: Selection): (schema: string, name: string) =>
   return (schema, name) => (include.length === 0 || include.some((m) => m(schema, name))) && !exclude.some((m) => m(schema, name));
 }
 
-/** The tables (with their triggers, policies and row-level security), enums, sequences, views and functions `selection` chooses, and every extension; foreign keys to tables it leaves out are left out too. */
+/** The tables (with their triggers, policies and row-level security), enums, domains, composite types, sequences, views and functions `selection` chooses, and every extension; foreign keys to tables it leaves out are left out too. */
 export function selectObjects(model: Model, selection: Selection): Selected {
   if (selection.include.length === 0 && selection.exclude.length === 0) return { model, notes: [] };
   const chosen = selects(selection);
   const notes: { object: string; message: string }[] = [];
   const tables = Object.fromEntries(Object.entries(model.tables).filter(([, t]) => chosen(t.schema, t.name)));
   const enums = Object.fromEntries(Object.entries(model.enums).filter(([, e]) => chosen(e.schema, e.name)));
+  const domains = Object.fromEntries(Object.entries(model.domains ?? {}).filter(([, d]) => chosen(d.schema, d.name)));
+  const types = Object.fromEntries(Object.entries(model.types ?? {}).filter(([, t]) => chosen(t.schema, t.name)));
   const kept = (t: Table): Table => {
     const foreignKeys = Object.fromEntries(
       Object.entries(t.foreignKeys).filter(([name, fk]) => {
@@ -52,6 +55,10 @@ export function selectObjects(model: Model, selection: Selection): Selected {
     for (const c of t.columns) {
       if (c.typeRef && model.enums[objectPath(c.typeRef.schema, c.typeRef.name)] && !(objectPath(c.typeRef.schema, c.typeRef.name) in enums)) {
         notes.push({ object: `${objectPath(t.schema, t.name)}.${c.name}`, message: `its type ${objectPath(c.typeRef.schema, c.typeRef.name)} is an enum that is not pulled: add it with --include` });
+      }
+      const d = qualifiedTypeOf(c.type);
+      if (d && model.domains?.[objectPath(d.schema, d.name)] && !(objectPath(d.schema, d.name) in domains)) {
+        notes.push({ object: `${objectPath(t.schema, t.name)}.${c.name}`, message: `its type ${objectPath(d.schema, d.name)} is a domain that is not pulled: add it with --include` });
       }
     }
     return { ...t, foreignKeys };
@@ -89,6 +96,8 @@ export function selectObjects(model: Model, selection: Selection): Selected {
     ...(model.triggers ? { triggers } : {}),
     ...(model.policies ? { policies } : {}),
     ...(model.rowSecurity ? { rowSecurity } : {}),
+    ...(model.domains ? { domains } : {}),
+    ...(model.types ? { types } : {}),
   };
   const used = schemasInUse(selected);
   return { model: { ...selected, schemas: model.schemas.filter((s) => used.has(s) || selection.include.some((p) => p === s)) }, notes };

@@ -35,6 +35,8 @@ export async function pullSchema(target: Target, file: string, selection: Select
     );
   }
   const sequences = Object.keys(picked.model.sequences ?? {}).length;
+  const domains = Object.keys(picked.model.domains ?? {}).length;
+  const types = Object.keys(picked.model.types ?? {}).length;
   const extensions = Object.keys(picked.model.extensions ?? {}).length;
   const all = Object.values(picked.model.views ?? {});
   const views = all.filter((v) => !v.materialized).length;
@@ -45,6 +47,8 @@ export async function pullSchema(target: Target, file: string, selection: Select
   const summary = [
     counted(Object.keys(picked.model.tables).length, 'table'),
     counted(Object.keys(picked.model.enums).length, 'enum'),
+    ...(domains > 0 ? [counted(domains, 'domain')] : []),
+    ...(types > 0 ? [counted(types, 'type')] : []),
     ...(sequences > 0 ? [counted(sequences, 'sequence')] : []),
     ...(extensions > 0 ? [counted(extensions, 'extension')] : []),
     ...(views > 0 ? [counted(views, 'view')] : []),

@@ -3,6 +3,7 @@
 import type { Trigger } from '../model/trigger.js';
 import type { Policy } from '../model/policy.js';
 import type { View } from '../model/view.js';
+import { qualifiedTypeOf } from '../model/domain.js';
 import type { Change, ChangeKind } from '../diff/changes.js';
 import { objectPath, quoteIdent } from '../model/identifiers.js';
 import { tableKey, type Column, type Dependent, type KeyTiming, type Table, type TypeDependent } from '../model/model.js';
@@ -117,7 +118,12 @@ export const VALIDATED = (t: Table, name: string): string => `validated:${tableK
 /** The temporary NOT NULL check of a column is no longer needed. */
 export const NOT_NULL_SET = (t: Table, c: string): string => `notnull:${tableKey(t)}\u0000${c}`;
 
-export const typeTokens = (c: Column, make: (schema: string, name: string) => string): string[] => (c.typeRef ? [make(c.typeRef.schema, c.typeRef.name)] : []);
+/** The types of the database a column's type names: its enum, or the domain its type text names (`public.year`). */
+export const typeTokens = (c: Column, make: (schema: string, name: string) => string): string[] => {
+  const named = qualifiedTypeOf(c.type);
+  const tokens = [...(c.typeRef ? [make(c.typeRef.schema, c.typeRef.name)] : []), ...(named ? [make(named.schema, named.name)] : [])];
+  return [...new Set(tokens)];
+};
 /** The sequences a column owns are relations of its table's schema: made and dropped with it. */
 export const sequenceTokens = (t: TableName, c: Column): string[] => (c.ownedSequences ?? []).map((s) => RELATION(t.schema, s.name));
 export const ownedSequencePaths = (t: TableName, columns: readonly Column[]): string[] => columns.flatMap((c) => (c.ownedSequences ?? []).map((s) => objectPath(t.schema, s.name)));

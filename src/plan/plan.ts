@@ -237,7 +237,16 @@ export function buildPlan(input: PlanInput): Plan {
   const withTriggers: Model = keptTriggers === undefined ? withFunctions : { ...withFunctions, triggers: keptTriggers };
   // A table without `policies:` keeps its policies, and the row-level security switches the file does not write stay as they are.
   const renamedFrom = new Map([...input.hints.tables].map(([to, from]) => [to, objectPath(from.schema, from.name)]));
-  const wanted: Model = keepUndeclaredPolicies(withTriggers, input.current, renamedFrom);
+  const withPolicies: Model = keepUndeclaredPolicies(withTriggers, input.current, renamedFrom);
+  // A file without `domains:` leaves the domains of the database as they are.
+  const managesDomains = input.desired.domains !== undefined;
+  const keptDomains = managesDomains ? undefined : input.current.domains;
+  const withDomains: Model =
+    keptDomains === undefined ? withPolicies : { ...withPolicies, schemas: [...new Set([...withPolicies.schemas, ...Object.values(keptDomains).map((d) => d.schema)])].sort(), domains: keptDomains };
+  // A file without `types:` leaves the composite types of the database as they are.
+  const managesTypes = input.desired.types !== undefined;
+  const keptTypes = managesTypes ? undefined : input.current.types;
+  const wanted: Model = keptTypes === undefined ? withDomains : { ...withDomains, schemas: [...new Set([...withDomains.schemas, ...Object.values(keptTypes).map((t) => t.schema)])].sort(), types: keptTypes };
   // The sequences columns keep (serial's): the downgrade must put back what the plan changes of them.
   // One an object left alone uses (a view calling nextval) is kept with its column.
   const inUse = new Set(dependents.flatMap((d) => (d.sequence ? [objectPath(d.schema, d.sequence)] : [])));
@@ -254,6 +263,8 @@ export function buildPlan(input: PlanInput): Plan {
     ...(managesViews && input.current.views === undefined ? { views: {} } : {}),
     ...(managesFunctions && input.current.functions === undefined ? { functions: {} } : {}),
     ...(managesTriggers && input.current.triggers === undefined ? { triggers: {} } : {}),
+    ...(managesDomains && input.current.domains === undefined ? { domains: {} } : {}),
+    ...(managesTypes && input.current.types === undefined ? { types: {} } : {}),
     managedViews: viewKinds,
   };
   const droppedTriggers = new Set(

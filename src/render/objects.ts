@@ -3,6 +3,8 @@
 import { objectPath, quoteLiteral } from '../model/identifiers.js';
 import type { Column, ForeignKey, Index, Model } from '../model/model.js';
 import { createPolicySql } from '../model/policy.js';
+import { domainBody, type Domain } from '../model/domain.js';
+import { attributeList } from '../model/composite.js';
 import { objectsOf, type KindObjects, type ModelObject, type ObjectKind } from '../model/objects.js';
 
 const list = (names: readonly string[]): string => `(${names.join(', ')})`;
@@ -26,6 +28,8 @@ const foreignKey = (f: ForeignKey): string =>
  * Each kind's description for people, by kind: `null` leaves the object out of the comparison
  * (a sequence owned by a column is part of the column, and the diff does not compare it).
  */
+const describeDomain = (d: Domain): string => `DOMAIN ${domainBody(d)}${d.comment === null ? '' : ` (comment ${quoteLiteral(d.comment)})`}`;
+
 export const DESCRIBE: { readonly [K in ObjectKind]: (o: KindObjects[K]) => string | null } = {
   schema: () => 'schema',
   extension: (x) => `EXTENSION${x.schema === null ? '' : ` SCHEMA ${x.schema}`}${x.version === null ? '' : ` VERSION ${x.version}`}`,
@@ -53,6 +57,8 @@ export const DESCRIBE: { readonly [K in ObjectKind]: (o: KindObjects[K]) => stri
   function: (f) => f.definition,
   trigger: (t) => t.definition,
   policy: (p) => createPolicySql(p) + (p.comment === null ? '' : ` (comment ${quoteLiteral(p.comment)})`),
+  domain: describeDomain,
+  composite_type: (t) => `TYPE AS ${attributeList(t)}${t.comment === null ? '' : ` (comment ${quoteLiteral(t.comment)})`}`,
   view: (v) =>
     `${v.materialized ? 'MATERIALIZED ' : ''}VIEW AS ${v.definition}${v.comment === null ? '' : ` (comment ${quoteLiteral(v.comment)})`}` +
     Object.values(v.materialized?.indexes ?? {})

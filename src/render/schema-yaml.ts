@@ -10,6 +10,7 @@ import { sequenceDefaults, type Sequence } from '../model/sequence.js';
 import { regclassesIn } from '../model/sql-tokens.js';
 import type { View } from '../model/view.js';
 import type { Policy } from '../model/policy.js';
+import type { Domain } from '../model/domain.js';
 
 /** Something the file cannot say yet, or says differently from the database. */
 export interface PullNote {
@@ -257,6 +258,20 @@ function sequenceEntry(seq: Sequence): Record<string, unknown> {
   return entry;
 }
 
+/** A domain with only what is not PostgreSQL's default; its type alone when that is all it has. */
+function domainEntry(d: Domain, notes: PullNote[]): unknown {
+  const entry: Record<string, unknown> = { type: shortType(d.type, { typeRef: null }) };
+  if (!d.nullable) entry['nullable'] = false;
+  const value = defaultValue({ type: d.type, default: d.default } as Column);
+  if (value !== undefined) entry['default'] = value;
+  if (d.collation !== null) entry['collation'] = d.collation;
+  const checks = Object.values(d.checks);
+  for (const c of checks) if (c.notValid) notes.push({ object: objectPath(d.schema, d.name, c.name), message: 'a NOT VALID check: schema.yaml cannot keep one unvalidated yet, so a plan would validate it' });
+  if (checks.length > 0) entry['checks'] = Object.fromEntries(checks.map((c) => [c.name, checkBody(c.definition)]));
+  if (d.comment !== null) entry['comment'] = d.comment;
+  return Object.keys(entry).length === 1 ? entry['type'] : entry;
+}
+
 /**
  * A materialized view's entry: its text, comment, with_data when it holds no rows, and its
  * indexes; an index keyed by an expression or partial cannot be written (`materialized_views:`
@@ -275,7 +290,7 @@ function materializedEntry(v: View, entry: Record<string, unknown>, notes: PullN
 }
 
 /** The keys of the maps written on one line each: a column, an index, a key, a unique constraint. */
-const ONE_LINE_PARENTS = new Set(['columns', 'indexes', 'foreign_keys', 'unique', 'sequences', 'extensions']);
+const ONE_LINE_PARENTS = new Set(['types', 'columns', 'indexes', 'foreign_keys', 'unique', 'sequences', 'extensions']);
 
 /** The Model as the text of schema.yaml, with a header of `lines` (comments), and what the file cannot say. */
 export function schemaYaml(model: Model, header: readonly string[] = []): SchemaYaml {
@@ -292,6 +307,13 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
   if (extensions.length > 0) doc['extensions'] = Object.fromEntries(extensions.map((x) => [x.name, { ...(x.schema === null ? {} : { schema: x.schema }), ...(x.version === null ? {} : { version: x.version }) }]));
   const enums = Object.values(model.enums);
   if (enums.length > 0) doc['enums'] = Object.fromEntries(enums.map((e: EnumType) => [fileName(e.schema, e.name), [...e.values]]));
+  const domains = Object.values(model.domains ?? {});
+  if (domains.length > 0) doc['domains'] = Object.fromEntries(domains.map((d) => [fileName(d.schema, d.name), domainEntry(d, notes)]));
+  const types = Object.values(model.types ?? {});
+  if (types.length > 0)
+    doc['types'] = Object.fromEntries(
+      types.map((t) => [fileName(t.schema, t.name), { attributes: Object.fromEntries(t.attributes.map((a) => [a.name, shortType(a.type, { typeRef: null })])), ...(t.comment === null ? {} : { comment: t.comment }) }]),
+    );
   if (sequences.length > 0) doc['sequences'] = Object.fromEntries(sequences.map((q) => [fileName(q.schema, q.name), sequenceEntry(q)]));
   const tables = Object.values(model.tables);
   if (tables.length > 0) doc['tables'] = Object.fromEntries(tables.map((t) => [fileName(t.schema, t.name), { ...tableEntry(t, notes), ...securityEntry(model, t) }]));
@@ -337,7 +359,16 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
       seq.flow = true;
     },
   });
-  const empty = enums.length === 0 && tables.length === 0 && bare.length === 0 && sequences.length === 0 && extensions.length === 0 && views.length === 0 && doc['functions'] === undefined;
+  const empty =
+    enums.length === 0 &&
+    tables.length === 0 &&
+    bare.length === 0 &&
+    sequences.length === 0 &&
+    domains.length === 0 &&
+    types.length === 0 &&
+    extensions.length === 0 &&
+    views.length === 0 &&
+    doc['functions'] === undefined;
   const body = empty ? '{}\n' : document.toString({ lineWidth: 0, flowCollectionPadding: true });
   const text = `${header.map((l) => `# ${l}\n`).join('')}${body}`;
   return { text, notes };

@@ -10,6 +10,7 @@ import type { CatalogRows } from '../introspect/catalog.js';
 import type { Diagnostic, Position } from '../desired/diagnostics.js';
 import type { Spec, SpecColumn, SpecDefault, SpecIndex, SpecKey, SpecTable } from '../desired/spec.js';
 import { functionSpellingSetup } from './functions.js';
+import { domainSpellingSetup } from './domains.js';
 import { extensionSpellingSetup, sequenceSpellingSetup, type SpelledTable } from '../desired/to-model.js';
 import type { Db } from '../db/db.js';
 import { StandIns } from './stand-ins.js';
@@ -133,7 +134,7 @@ export class Layout {
       sql.push(`CREATE TYPE ${qualify(e.schema, e.name)} AS ENUM (${values.map(quoteLiteral).join(', ')})`);
       this.setup.push({ sql, uses: [{ pos: e.pos, what: `enum "${e.name}"`, names: {} }], after: [] });
     }
-    for (const { sql, pos, what } of [...extensionSpellingSetup(spec, current), ...sequenceSpellingSetup(spec, current), ...functionSpellingSetup(spec, current)])
+    for (const { sql, pos, what } of [...extensionSpellingSetup(spec, current), ...sequenceSpellingSetup(spec, current), ...functionSpellingSetup(spec, current), ...domainSpellingSetup(spec, current)])
       this.setup.push({ sql, uses: [{ pos, what, names: {} }], after: [] });
     for (const t of spec.tables) this.addTable(t);
   }

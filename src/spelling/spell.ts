@@ -22,6 +22,7 @@ import { spellViews } from './views.js';
 import { makeNewFunctions, newEnums, spellFunctions } from './functions.js';
 import { spellTriggers } from './triggers.js';
 import { spellPolicies } from './policies.js';
+import { spelledCompositeTypes, spelledDomains } from './domains.js';
 /** A server message with the spelling's own names (`d$11`, `x$7`) replaced by the user's. */
 function inUserWords(message: string, names: Readonly<Record<string, string>>): string {
   return message.replace(/[a-z]+\$\d+/g, (internal) => names[internal] ?? internal);
@@ -140,6 +141,8 @@ export async function spell(db: Db, spec: Spec, current: Model, serverVersion: n
   const layout = new Layout(spec, current);
   const budget = options.lockBudget ?? (await lockBudget(db)).budget;
   let rows: Pick<CatalogRows, 'columns' | 'constraints' | 'indexes'>;
+  let domains: Model['domains'];
+  let types: Model['types'];
   await beginSpelling(db);
   try {
     // One statement at a time, each on the extended protocol: text of the file never shares a
@@ -149,6 +152,8 @@ export async function spell(db: Db, spec: Spec, current: Model, serverVersion: n
     await db.query("SET LOCAL search_path = ''");
     const result = await db.query<{ catalog: typeof rows }>(tempCatalogSql(serverVersion));
     rows = layout.standIns.restore(result[0]!.catalog);
+    if (spec.domains) domains = await spelledDomains(db, spec, (x) => layout.standIns.restore(x));
+    if (spec.types) types = await spelledCompositeTypes(db, spec, (x) => layout.standIns.restore(x));
     rows = { ...rows, indexes: [...rows.indexes, ...(await indexesInBatches(db, layout, serverVersion, budget, rows.indexes))] };
   } catch {
     await db.exec('ROLLBACK');
@@ -164,7 +169,7 @@ export async function spell(db: Db, spec: Spec, current: Model, serverVersion: n
     if (rounded.length > 0) return { ok: false, diagnostics: rounded.map((d) => ({ ...d, file: d.file || spec.file })) };
     // In the same transaction: new enums and schemas still exist for the second reading.
     const settled = await settleTexts(db, current, model, hintsFromSpec(spec), serverVersion, layout.standIns, budget);
-    let spelled: Model = settled;
+    let spelled: Model = { ...settled, ...(domains === undefined ? {} : { domains }), ...(types === undefined ? {} : { types }) };
     // The file's new functions exist under their own names while views and aggregates are spelled (new enums for the rest of the transaction, as before).
     if (spec.functions) {
       await newEnums(db, spec, current);

@@ -270,7 +270,8 @@ export async function rebuildCopy(scratch: Db, withFunctions: Model, needs: Copy
     return { problem: `could not be rebuilt there: ${why}${functionsNote}${indexesNote}`, notCopied: notCopied() };
   };
   if (functions.length > 0) {
-    const error = await buildTo(scratch, { schemas: model.schemas, enums: model.enums, tables: {} });
+    // With the domains and composite types too: a function may take or return one.
+    const error = await buildTo(scratch, { schemas: model.schemas, enums: model.enums, ...(model.domains ? { domains: model.domains } : {}), ...(model.types ? { types: model.types } : {}), tables: {} });
     if (error) return failed(error);
     left = await asMade(scratch, () => copyFunctions(scratch, functions));
     const needed = left.find((l) => l.function.called);

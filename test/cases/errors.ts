@@ -926,6 +926,67 @@ triggers:
 `,
     errors: [{ line: 7, col: 16, code: 'bad_expression', message: 'policy "mine" on table "public.t": column "ownr" does not exist' }],
   },
+  // Domains (`domains:`): a base type, checks over VALUE, a default and a name of its own, each at its line; what the server refuses.
+  {
+    name: 'domains: no base type, a check reading a column, a bad expression, a name taken, each at its line',
+    offline: true,
+    desired: `enums:
+  mood: [sad, happy]
+domains:
+  notype: { nullable: false }
+  year:
+    type: integer
+    checks:
+      year_check: release_year > 1900
+      year_bad: VALUE > AND 1
+  mood: text
+  code:
+    type: text
+    default: { sql: "upper(" }
+tables:
+  t:
+    columns:
+      id: integer
+`,
+    errors: [
+      { line: 4, col: 3, code: 'schema_violation', message: 'type' },
+      { line: 8, col: 19, code: 'bad_expression', message: 'check "year_check" of domain "year" refers to "release_year"' },
+      { line: 9, code: 'bad_expression', message: 'check "year_bad" of domain "year"' },
+      { line: 10, col: 3, code: 'duplicate_name', message: 'domain "mood" uses a name already taken in schema "public" by enum "mood"' },
+      { line: 13, code: 'bad_expression', message: 'default of domain "code"' },
+    ],
+  },
+  {
+    name: 'a domain the server refuses (a check comparing an integer with a word), at its key',
+    desired: `domains:
+  year:
+    type: integer
+    checks:
+      year_check: VALUE > 'many'
+tables: {}
+`,
+    errors: [{ line: 2, code: 'bad_expression', message: 'domain "public.year": invalid input syntax for type integer: "many"' }],
+  },
+  {
+    name: 'composite types: no attributes, a misspelt attribute type, a name taken by a table, each at its line',
+    offline: true,
+    desired: `types:
+  empty: { comment: nothing }
+  price:
+    attributes: { amount: numerc(10,2) }
+  t:
+    attributes: { a: integer }
+tables:
+  t:
+    columns:
+      id: integer
+`,
+    errors: [
+      { line: 2, col: 3, code: 'schema_violation', message: 'attributes' },
+      { line: 4, col: 27, code: 'unknown_type', message: 'unknown type "numerc(10,2)". Did you mean "numeric"?' },
+      { line: 8, col: 3, code: 'duplicate_name', message: 'table "t" (its row type) uses a name already taken in schema "public" by type "t" (line 5)' },
+    ],
+  },
 ];
 
 const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `c${i + 1}`);

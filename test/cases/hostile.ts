@@ -376,6 +376,19 @@ triggers:
     says: 'policy "widen" on table "t": with_check:',
   },
   {
+    // The domain is made in the rolled-back transaction to be spelled: its default and check run for no row, and no data check reads values through it.
+    name: 'a domain whose default and check sleep and kill another session, given to a column with rows and to a new one',
+    yaml: ({ pid }) =>
+      `domains:
+  guarded:
+    type: integer
+    default: { sql: ${JSON.stringify(`(pg_sleep(60) IS NULL AND pg_terminate_backend(${pid}))::integer`)} }
+    checks:
+      spy: ${JSON.stringify(`pg_sleep(60) IS NULL AND pg_terminate_backend(${pid}) AND VALUE > 0`)}
+${fileWith('', '      d: guarded\n').replace('      n: integer', '      n: guarded')}`,
+    exit: 0,
+  },
+  {
     name: 'an expression of 100 KB, nested 12,500 deep',
     yaml: () => fileWith(check(`n > ${Array.from({ length: 12_500 }, (_x, i) => `(${i} + `).join('')}0${')'.repeat(12_500)}`)),
     exit: 1,

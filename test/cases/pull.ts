@@ -173,6 +173,21 @@ ALTER TABLE locked ENABLE ROW LEVEL SECURITY;
 `,
   },
   {
+    name: 'domains and a composite type: a film year with a check, a not-null code with a default and a collation in another schema, a price of three attributes (one a domain); columns and functions of them',
+    sql: `
+CREATE DOMAIN year AS integer CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155);
+CREATE SCHEMA catalog;
+CREATE DOMAIN catalog.code AS varchar(12) COLLATE "C" NOT NULL DEFAULT 'none' CONSTRAINT code_upper CHECK (VALUE = upper(VALUE));
+COMMENT ON DOMAIN catalog.code IS 'Upper-case short codes';
+CREATE TABLE film (id integer PRIMARY KEY, title text NOT NULL, release_year year, code catalog.code, years year[]);
+CREATE FUNCTION next_year(y public.year) RETURNS public.year LANGUAGE sql AS $$ SELECT (y + 1)::public.year $$;
+CREATE TYPE catalog.price AS (amount numeric(10,2), currency char(3), since public.year);
+COMMENT ON TYPE catalog.price IS 'An amount in a currency';
+CREATE TABLE offer (id integer PRIMARY KEY, film_id integer REFERENCES film (id), price catalog.price);
+CREATE FUNCTION cheapest() RETURNS catalog.price LANGUAGE sql AS $$ SELECT price FROM public.offer ORDER BY (price).amount LIMIT 1 $$;
+`,
+  },
+  {
     name: 'a shop with materialized views: one with a unique and a descending index and a comment, one on a view, one never refreshed',
     sql: `
 CREATE TABLE sale (id bigint PRIMARY KEY, sold_on date NOT NULL, amount numeric(10,2) NOT NULL);

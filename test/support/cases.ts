@@ -169,8 +169,14 @@ export async function runPlanCase(c: PlanCase, databases: Databases = serverData
       // So are its views, functions and triggers: a file without `views:` (`functions:`, `triggers:`) keeps them, and they exist in this database alone.
       // And policies and row-level security a table without `policies:` (`row_level_security:`) keeps.
       const { extensions, views, functions, triggers, policies, rowSecurity, ...rest } = m;
+      // So are its views, functions, triggers and domains: a file without `views:` (`functions:`, `triggers:`, `domains:`) keeps them, and they exist in this database alone.
+      const { extensions, views, functions, triggers, domains, types, ...rest } = m;
       const keptViews = new Set(direct.views === undefined ? Object.values(views ?? {}).map((v) => v.schema) : []);
-      const keptFunctions = new Set(direct.functions === undefined ? Object.values(functions ?? {}).map((f) => f.schema) : []);
+      const keptFunctions = new Set([
+        ...(direct.functions === undefined ? Object.values(functions ?? {}).map((f) => f.schema) : []),
+        ...(direct.domains === undefined ? Object.values(domains ?? {}).map((d) => d.schema) : []),
+        ...(direct.types === undefined ? Object.values(types ?? {}).map((t) => t.schema) : []),
+      ]);
       return {
         ...rest,
         schemas: m.schemas.filter((x) => !(occupied.has(x) || keptViews.has(x) || keptFunctions.has(x)) || direct.schemas.includes(x)),
@@ -180,6 +186,8 @@ export async function runPlanCase(c: PlanCase, databases: Databases = serverData
         ...(direct.triggers !== undefined && triggers !== undefined ? { triggers } : {}),
         ...(direct.policies !== undefined && policies !== undefined ? { policies } : {}),
         ...(direct.rowSecurity !== undefined && rowSecurity !== undefined ? { rowSecurity } : {}),
+        ...(direct.domains !== undefined && domains !== undefined ? { domains } : {}),
+        ...(direct.types !== undefined && types !== undefined ? { types } : {}),
       };
     });
 

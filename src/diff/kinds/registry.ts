@@ -17,6 +17,8 @@ import { sameView } from './view.js';
 import { sameRoutine } from './function.js';
 import { sameTrigger } from './trigger.js';
 import { samePolicy } from './policy.js';
+import { sameDomain } from './domain.js';
+import { sameCompositeType } from './composite.js';
 
 export const SAME: { readonly [K in ObjectKind]: (a: KindObjects[K], b: KindObjects[K]) => boolean } = {
   schema: sameSchema,
@@ -36,4 +38,6 @@ export const SAME: { readonly [K in ObjectKind]: (a: KindObjects[K], b: KindObje
   function: sameRoutine,
   trigger: sameTrigger,
   policy: samePolicy,
+  domain: sameDomain,
+  composite_type: sameCompositeType,
 };

@@ -16,9 +16,11 @@ import { viewsSql } from './view.js';
 import { routinesSql } from './function.js';
 import { triggersSql } from './trigger.js';
 import { policiesSql } from './policy.js';
+import { domainsSql } from './domain.js';
+import { compositeTypesSql } from './composite.js';
 
 /** The rows of the catalog read that hold a kind's objects: a key of `CatalogRows`. */
-export type KindRows = 'schemas' | 'extensions' | 'enums' | 'sequences' | 'tables' | 'columns' | 'constraints' | 'indexes' | 'views' | 'routines' | 'triggers' | 'policies';
+export type KindRows = 'schemas' | 'extensions' | 'enums' | 'sequences' | 'tables' | 'columns' | 'constraints' | 'indexes' | 'views' | 'routines' | 'triggers' | 'policies' | 'domains' | 'composite_types';
 
 export interface KindCatalog {
   /** The key of the catalog read its rows are under. */
@@ -48,6 +50,8 @@ export const CATALOG: { readonly [K in ObjectKind]: KindCatalog } = {
   function: { rows: 'routines', sql: (scope) => routinesSql(scope), spelled: false },
   trigger: { rows: 'triggers', sql: (scope) => triggersSql(scope), spelled: false },
   policy: { rows: 'policies', sql: (scope) => policiesSql(scope), spelled: false },
+  domain: { rows: 'domains', sql: () => domainsSql(), spelled: false },
+  composite_type: { rows: 'composite_types', sql: () => compositeTypesSql(), spelled: false },
 };
 
 /** Each query of the kinds once, as `[rows key, SQL]`, in the order of CATALOG. */

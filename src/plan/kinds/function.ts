@@ -13,16 +13,16 @@ import { BODIES_UNCHECKED, aggregateSupport, routinePath, routineWord, signature
 import { triggerPath, type Trigger } from '../../model/trigger.js';
 import { policyPath, type Policy } from '../../model/policy.js';
 import { viewPath, type View } from '../../model/view.js';
-import { FUNCTION, FUNCTION_USE, RELATION, SCHEMA, and, draft, type Context } from '../drafts.js';
+import { FUNCTION, FUNCTION_USE, RELATION, SCHEMA, TYPE, and, draft, type Context } from '../drafts.js';
 import type { Hazard } from '../types.js';
 import type { KindPlanner } from './registry.js';
 
 const what = routineWord;
 
-/** The tables (and types) its signature names, and the functions an aggregate names: made before it. */
-const signatureTokens = (r: Routine): string[] => [...signatureNames(r).map((n) => RELATION(n.schema, n.name)), ...aggregateSupport(r).map((n) => FUNCTION(n.schema, n.name))];
+/** The tables and types (enums, domains) its signature names, and the functions an aggregate names: made before it. */
+const signatureTokens = (r: Routine): string[] => [...signatureNames(r).flatMap((n) => [RELATION(n.schema, n.name), TYPE(n.schema, n.name)]), ...aggregateSupport(r).map((n) => FUNCTION(n.schema, n.name))];
 /** ... and dropped after it. */
-const releasedTokens = (r: Routine): string[] => [...signatureNames(r).map((n) => RELATION(n.schema, n.name)), ...aggregateSupport(r).map((n) => FUNCTION_USE(n.schema, n.name))];
+const releasedTokens = (r: Routine): string[] => [...signatureNames(r).flatMap((n) => [RELATION(n.schema, n.name), TYPE(n.schema, n.name)]), ...aggregateSupport(r).map((n) => FUNCTION_USE(n.schema, n.name))];
 
 const dropSql = (r: Routine): string => `DROP ${what(r).toUpperCase()} ${qualify(r.schema, r.name)}(${r.identity})`;
 

@@ -20,6 +20,8 @@ import { view } from './view.js';
 import { routine } from './function.js';
 import { trigger } from './trigger.js';
 import { policy } from './policy.js';
+import { domain } from './domain.js';
+import { compositeType } from './composite.js';
 
 /** The planner of one kind: a handler for each of its Change kinds. */
 export type KindPlanner<K extends ObjectKind> = { readonly [C in KindChanges[K]]: Handler<C> };
@@ -41,6 +43,8 @@ export const PLANNERS: { readonly [K in ObjectKind]: KindPlanner<K> } = {
   function: routine,
   trigger,
   policy,
+  domain,
+  composite_type: compositeType,
 };
 
 /** Every Change kind's handler, from the planners of the kinds (a Change kind missing here does not compile). */
@@ -61,4 +65,6 @@ export const handlers: Handlers = {
   ...PLANNERS.function,
   ...PLANNERS.trigger,
   ...PLANNERS.policy,
+  ...PLANNERS.domain,
+  ...PLANNERS.composite_type,
 };
