@@ -166,11 +166,9 @@ export async function runPlanCase(c: PlanCase, databases: Databases = serverData
     });
     // A file without `extensions:` leaves the database's extensions as they are: they exist in this database alone.
     await expectSchema(s.db, direct, 'the same as a database built directly from the YAML', (m) => {
-      // So are its views, functions and triggers: a file without `views:` (`functions:`, `triggers:`) keeps them, and they exist in this database alone.
+      // So are its views, functions, triggers, domains and types: a file without `views:` (`functions:`, `triggers:`, `domains:`, `types:`) keeps them, and they exist in this database alone.
       // And policies and row-level security a table without `policies:` (`row_level_security:`) keeps.
-      const { extensions, views, functions, triggers, policies, rowSecurity, ...rest } = m;
-      // So are its views, functions, triggers and domains: a file without `views:` (`functions:`, `triggers:`, `domains:`) keeps them, and they exist in this database alone.
-      const { extensions, views, functions, triggers, domains, types, ...rest } = m;
+      const { extensions, views, functions, triggers, policies, rowSecurity, domains, types, ...rest } = m;
       const keptViews = new Set(direct.views === undefined ? Object.values(views ?? {}).map((v) => v.schema) : []);
       const keptFunctions = new Set([
         ...(direct.functions === undefined ? Object.values(functions ?? {}).map((f) => f.schema) : []),
