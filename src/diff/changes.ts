@@ -48,6 +48,10 @@ export type Change =
   /** `columns`: those that have their final names once the table is renamed (the others are renamed after). */
   | { readonly kind: 'rename_table'; readonly from: QualifiedName; readonly to: QualifiedName; readonly table: Table; readonly columns: readonly string[] }
   | { readonly kind: 'alter_table'; readonly table: Table; readonly fromComment: string | null }
+  /** A table becomes a partition (`table.partitionOf`): ALTER TABLE parent ATTACH PARTITION. */
+  | { readonly kind: 'attach_partition'; readonly table: Table }
+  /** A partition (`table`, as it is today) leaves its parent: ALTER TABLE parent DETACH PARTITION. */
+  | { readonly kind: 'detach_partition'; readonly table: Table }
   | { readonly kind: 'add_column'; readonly table: Table; readonly column: Column }
   | { readonly kind: 'drop_column'; readonly table: Table; readonly column: Column }
   | { readonly kind: 'rename_column'; readonly table: Table; readonly from: string; readonly to: string }
@@ -91,7 +95,7 @@ export interface KindChanges {
   readonly extension: ExtensionChange['kind'];
   readonly enum: 'create_enum' | 'add_enum_values' | 'rebuild_enum' | 'drop_enum';
   readonly sequence: SequenceChange['kind'];
-  readonly table: 'create_table' | 'drop_table' | 'rename_table' | 'alter_table';
+  readonly table: 'create_table' | 'drop_table' | 'rename_table' | 'alter_table' | 'attach_partition' | 'detach_partition';
   readonly column: 'add_column' | 'drop_column' | 'rename_column' | 'alter_column';
   readonly owned_sequence: never;
   readonly primary_key: 'add_primary_key' | 'drop_primary_key';

@@ -4,6 +4,7 @@
 // Each kind's comparison lives in diff/kinds/ (wired by diff/kinds/registry.ts); this file runs
 // the passes in their order.
 import type { Hints } from '../model/hints.js';
+import { objectPath } from '../model/identifiers.js';
 import type { Model } from '../model/model.js';
 import type { Change } from './changes.js';
 import type { TableFacts } from './facts.js';
@@ -12,7 +13,7 @@ import { diffExtensions } from './kinds/extension.js';
 import { diffForeignKeys } from './kinds/foreign-key.js';
 import { diffSchemas } from './kinds/schema.js';
 import { diffSequences } from './kinds/sequence.js';
-import { diffTable } from './kinds/table.js';
+import { asCompared, diffTable, remade } from './kinds/table.js';
 import { diffViews } from './kinds/view.js';
 import { diffFunctions } from './kinds/function.js';
 import { diffTriggers } from './kinds/trigger.js';
@@ -64,15 +65,17 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
   changes.push(...diffFunctions(base, desired));
 
   for (const [tkey, bt] of Object.entries(base.tables)) {
-    if (!desired.tables[tkey]) changes.push({ kind: 'drop_table', table: bt });
+    const dt = desired.tables[tkey];
+    if (!dt || remade(bt, dt)) changes.push({ kind: 'drop_table', table: bt });
   }
   for (const [tkey, dt] of Object.entries(desired.tables)) {
     const bt = base.tables[tkey];
-    if (!bt) {
+    if (!bt || remade(bt, dt)) {
       changes.push({ kind: 'create_table', table: dt });
       for (const index of Object.values(dt.indexes)) changes.push({ kind: 'create_index', table: dt, index });
     } else {
-      diffTable(tkey, bt, dt, changes, facts);
+      const parent = bt.partitionOf && base.tables[objectPath(bt.partitionOf.schema, bt.partitionOf.table)];
+      diffTable(tkey, asCompared(bt, dt, parent ? parent.columns : undefined), dt, changes, facts);
     }
   }
   diffForeignKeys(base, desired, changes, facts);

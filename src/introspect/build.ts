@@ -1,6 +1,6 @@
 // Catalog rows -> Model. Pure: unit-tested without a server.
 import { objectPath } from '../model/identifiers.js';
-import type { Check, Column, Dependent, ForeignKey, Index, Model, PrimaryKey, Table, TypeDependent, Unique, Unmanaged } from '../model/model.js';
+import type { Check, Column, Dependent, ForeignKey, Index, Model, PartitionOf, PrimaryKey, Table, TypeDependent, Unique, Unmanaged } from '../model/model.js';
 import type { CatalogRows, DependentRow, ExtensionRow, OccupiedSchemaRow, TableRow, TakenNameRow, TypeDependentRow, UnmanagedRow, UnmanagedTableRow } from './catalog.js';
 import { buildColumn } from './kinds/column.js';
 import { buildConstraint } from './kinds/constraint.js';
@@ -29,6 +29,8 @@ interface MutableTable {
   checks: Record<string, Check>;
   indexes: Record<string, Index>;
   foreignKeys: Record<string, ForeignKey>;
+  partitionBy?: string;
+  partitionOf?: PartitionOf;
 }
 
 /**
@@ -46,10 +48,15 @@ export function buildTables(rows: Pick<CatalogRows, 'columns' | 'constraints' | 
     }
     return t;
   };
-  for (const row of rows.tables ?? []) ensure(row.schema, row.table, row.comment);
+  for (const row of rows.tables ?? []) {
+    const t = ensure(row.schema, row.table, row.comment);
+    if (row.partition_by) t.partitionBy = row.partition_by;
+    if (row.parent_schema && row.parent_table && row.bound) t.partitionOf = { schema: row.parent_schema, table: row.parent_table, bound: row.bound };
+  }
   for (const row of rows.columns) {
     const t = rows.tables ? tables.get(objectPath(row.schema, row.table)) : ensure(row.schema, row.table);
-    t?.columns.push(buildColumn(row));
+    // A partition's columns are its parent's (see Table.partitionOf).
+    if (!t?.partitionOf) t?.columns.push(buildColumn(row));
   }
   // Without a list of tables (the spelling's temporary ones), a table is any that has a column,
   // a constraint or an index: a check that reads no column may sit on a table with none.

@@ -121,6 +121,21 @@ export interface Table {
   readonly indexes: Readonly<Record<string, Index>>;
   readonly foreignKeys: Readonly<Record<string, ForeignKey>>;
   readonly comment: string | null;
+  /** A partitioned table's key as pg_get_partkeydef prints it (`RANGE (payment_date)`); absent on others. */
+  readonly partitionBy?: string;
+  /**
+   * A partition: its parent and bound. Its columns are its parent's, so the Model lists none
+   * (column changes are made on the parent), and what it inherits (indexes, keys, checks,
+   * foreign keys of the parent) is not its own.
+   */
+  readonly partitionOf?: PartitionOf;
+}
+
+export interface PartitionOf {
+  readonly schema: string;
+  readonly table: string;
+  /** As pg_get_expr(relpartbound) prints it: `FOR VALUES FROM ('2022-01-01') TO ('2022-02-01')`, or `DEFAULT`. */
+  readonly bound: string;
 }
 
 export interface EnumType {

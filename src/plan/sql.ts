@@ -144,11 +144,29 @@ export function createTable(t: Table): string[] {
     ...Object.values(t.uniques).map(uniqueClause),
     ...Object.values(t.checks).map((c) => `CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`),
   ];
-  const out = withOwnedSequences(t, t.columns, [`CREATE TABLE ${rel(t)} (\n    ${parts.join(',\n    ')}\n)`]);
+  const out = withOwnedSequences(t, t.columns, [createTableStatement(t, parts)]);
   if (t.comment !== null) out.push(commentOnTable(t, t.comment));
   for (const c of t.columns) if (c.comment !== null) out.push(commentOnColumn(t, c.name, c.comment));
   return out;
 }
+
+/**
+ * CREATE TABLE, of a partitioned table (PARTITION BY its key) or a partition (PARTITION OF its
+ * parent, with its own constraints only, then its bound). Key and bound are as the server
+ * spelled them (pg_get_partkeydef, pg_get_expr).
+ */
+function createTableStatement(t: Table, parts: readonly string[]): string {
+  const body = `(\n    ${parts.join(',\n    ')}\n)`;
+  if (t.partitionOf) return `CREATE TABLE ${rel(t)} PARTITION OF ${qualify(t.partitionOf.schema, t.partitionOf.table)}${parts.length > 0 ? ` ${body}` : ''} ${t.partitionOf.bound}`;
+  return `CREATE TABLE ${rel(t)} ${body}${t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : ''}`;
+}
+
+/** Attach `t` to the parent its `partitionOf` names, with its bound. */
+export const attachPartition = (t: Table & { readonly partitionOf: NonNullable<Table['partitionOf']> }): string =>
+  `ALTER TABLE ${qualify(t.partitionOf.schema, t.partitionOf.table)} ATTACH PARTITION ${rel(t)} ${t.partitionOf.bound}`;
+
+/** Detach partition `t` from its parent (it stays, a table of its own). */
+export const detachPartition = (t: Table & { readonly partitionOf: NonNullable<Table['partitionOf']> }): string => `ALTER TABLE ${qualify(t.partitionOf.schema, t.partitionOf.table)} DETACH PARTITION ${rel(t)}`;
 
 export const dropTable = (t: Named): string => `DROP TABLE ${rel(t)}`;
 

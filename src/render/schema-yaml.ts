@@ -166,7 +166,15 @@ function checkEntry(table: Table, check: Check, notes: PullNote[]): string {
 function tableEntry(table: Table, notes: PullNote[]): Record<string, unknown> {
   const entry: Record<string, unknown> = {};
   if (table.comment !== null) entry['comment'] = table.comment;
-  entry['columns'] = Object.fromEntries(table.columns.map((c) => [c.name, columnEntry(table, c, notes)]));
+  if (table.partitionBy) entry['partition_by'] = table.partitionBy;
+  const of = table.partitionOf;
+  // A partition has its parent's columns: the file lists none.
+  if (of) {
+    // Read in the partition's own schema.
+    entry['partition_of'] = of.schema === table.schema && !of.table.includes('.') ? of.table : objectPath(of.schema, of.table);
+    if (of.bound === 'DEFAULT') entry['default'] = true;
+    else entry['for_values'] = of.bound.replace(/^FOR VALUES /, '');
+  } else entry['columns'] = Object.fromEntries(table.columns.map((c) => [c.name, columnEntry(table, c, notes)]));
   const pk = table.primaryKey;
   if (pk && !(pk.columns.length === 1 && pk.name === `${table.name}_pkey`)) entry['primary_key'] = pk.name === `${table.name}_pkey` ? [...pk.columns] : { name: pk.name, columns: [...pk.columns] };
   const uniques = Object.values(table.uniques).filter((u) => !(u.columns.length === 1 && u.name === `${table.name}_${u.columns[0]}_key` && !u.nullsNotDistinct));

@@ -20,6 +20,7 @@ import { beginSpelling, settleTexts } from './settle.js';
 import { Layout, type Piece } from './layout.js';
 import { spellViews } from './views.js';
 import { spellFunctions } from './functions.js';
+import { spellPartitions } from './partitions.js';
 import { spellTriggers } from './triggers.js';
 /** A server message with the spelling's own names (`d$11`, `x$7`) replaced by the user's. */
 function inUserWords(message: string, names: Readonly<Record<string, string>>): string {
@@ -174,10 +175,14 @@ export async function spell(db: Db, spec: Spec, current: Model, serverVersion: n
       if (functions.diagnostics.length > 0) return { ok: false, diagnostics: functions.diagnostics };
       spelled = { ...spelled, functions: functions.functions };
     }
-    if (!spec.triggers) return { ok: true, model: spelled };
-    const triggers = await spellTriggers(db, spec, current);
-    if (triggers.diagnostics.length > 0) return { ok: false, diagnostics: triggers.diagnostics };
-    return { ok: true, model: { ...spelled, triggers: triggers.triggers } };
+    if (spec.triggers) {
+      const triggers = await spellTriggers(db, spec, current);
+      if (triggers.diagnostics.length > 0) return { ok: false, diagnostics: triggers.diagnostics };
+      spelled = { ...spelled, triggers: triggers.triggers };
+    }
+    const partitions = await spellPartitions(db, spec, spelled);
+    if (partitions.diagnostics.length > 0) return { ok: false, diagnostics: partitions.diagnostics };
+    return { ok: true, model: { ...spelled, tables: partitions.tables } };
   } finally {
     await db.exec('ROLLBACK');
   }

@@ -45,6 +45,8 @@ export function constraintsSql(scope: Scope, serverVersion: number): string {
     WHERE con.contype IN ('p', 'u', 'c', 'f') AND ${plainTable()} AND ${relationScope(scope)}
       -- A foreign key to a table left alone is left alone too: the file cannot name that table.
       AND (con.contype <> 'f' OR ${plainTable('fc')})
+      -- What a partition inherits from its parent (a copy of its key, check or foreign key) is the parent's.
+      AND con.coninhcount = 0 AND con.conparentid = 0
     ORDER BY 1, 2, 3`;
 }
 

@@ -46,6 +46,8 @@ export function indexesSql(scope: Scope, serverVersion: number, on = plainTable(
     WHERE ${on} AND ${relationScope(scope)}
       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
         WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
+      -- A partition's copy of an index of its parent is the parent's.
+      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits ih WHERE ih.inhrelid = i.indexrelid)
     ORDER BY 1, 2, 3`;
 }
 

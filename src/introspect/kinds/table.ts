@@ -11,6 +11,12 @@ export interface TableRow {
   readonly bytes_estimated?: boolean;
   /** From the statistics (pg_class.reltuples): an estimate; null when never analysed, or 0. */
   readonly rows: number | null;
+  /** pg_get_partkeydef of a partitioned table; null (or absent, in rows read by older code) otherwise. */
+  readonly partition_by?: string | null;
+  /** A partition's parent and pg_get_expr of its bound; null otherwise. */
+  readonly parent_schema?: string | null;
+  readonly parent_table?: string | null;
+  readonly bound?: string | null;
 }
 
 export function tablesSql(scope: Scope): string {
@@ -26,8 +32,14 @@ export function tablesSql(scope: Scope): string {
         ELSE pg_catalog.pg_total_relation_size(c.oid) END AS bytes,
       busy.relation IS NOT NULL AS bytes_estimated,
       -- 0 is no figure: it is also what a table analysed empty, or never (before PostgreSQL 14), says.
-      CASE WHEN c.reltuples > 0 THEN c.reltuples::bigint END AS rows
+      CASE WHEN c.reltuples > 0 THEN c.reltuples::bigint END AS rows,
+      CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
+      pn.nspname AS parent_schema, pc.relname AS parent_table,
+      CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS bound
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN pg_catalog.pg_inherits pi ON c.relispartition AND pi.inhrelid = c.oid
+      LEFT JOIN pg_catalog.pg_class pc ON pc.oid = pi.inhparent
+      LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
       LEFT JOIN (SELECT DISTINCT l.relation FROM pg_catalog.pg_locks l
         WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())) busy ON busy.relation = c.oid
     WHERE ${plainTable()} AND ${relationScope(scope)}

@@ -16,6 +16,7 @@ import {
   finalColumns,
   hazard,
   keysBack,
+  lockOnTables,
   named,
   sequenceTokens,
   sequencesAnew,
@@ -24,7 +25,7 @@ import {
   typeTokens,
 } from '../drafts.js';
 import { objectPath } from '../../model/identifiers.js';
-import { tableKey } from '../../model/model.js';
+import { tableKey, type Table } from '../../model/model.js';
 import * as sql from '../sql.js';
 import type { KindPlanner } from './registry.js';
 
@@ -48,7 +49,7 @@ export const table: KindPlanner<'table'> = {
         ...Object.keys(t.checks).map((n) => CONSTRAINT(t, n)),
         ...t.columns.flatMap((col) => sequenceTokens(t, col)),
       ],
-      requires: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, TYPE))],
+      requires: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, TYPE)), ...parentOf(t)],
       softRequires: t.columns.flatMap(defaultSequences),
     });
   },
@@ -66,7 +67,11 @@ export const table: KindPlanner<'table'> = {
       hazards: [
         ...blockedBy(ctx, t, null, 'drop'),
         ...sequencesInUse(ctx, t, t.columns, `table ${name}`, 'drop the table', name),
-        hazard('data_loss', `drops table ${name}${sequencesToo(t, t.columns)} and every row in it`, { kind: 'rows', table: named(t) }),
+        hazard(
+          'data_loss',
+          `drops ${t.partitionBy ? 'partitioned table' : t.partitionOf ? 'partition' : 'table'} ${name}${sequencesToo(t, t.columns)} and every row in it${t.partitionBy ? ', with its partitions' : ''}`,
+          { kind: 'rows', table: named(t) },
+        ),
         hazard('irreversible', `undoing this step recreates ${name} empty${sequencesAnew(t, t.columns)}${keysBack(ctx, t)}`),
       ],
       removes: [
@@ -88,7 +93,7 @@ export const table: KindPlanner<'table'> = {
             : []),
         ]),
       ],
-      releases: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, USES))],
+      releases: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, USES)), ...parentOf(t)],
       softReleases: t.columns.flatMap(defaultSequences),
     });
   },
@@ -106,5 +111,41 @@ export const table: KindPlanner<'table'> = {
       removes: [RELATION(c.from.schema, c.from.name)],
     }),
 
+  attach_partition: (c, ctx) => {
+    const t = c.table;
+    const of = t.partitionOf!;
+    const name = objectPath(t.schema, t.name);
+    const parent = objectPath(of.schema, of.table);
+    return draft({
+      op: 'attach_partition',
+      object: name,
+      phase: 5,
+      ...lockOnTables(ctx, t, [t, { schema: of.schema, name: of.table }], 'ACCESS EXCLUSIVE'),
+      sql: [sql.attachPartition({ ...t, partitionOf: of })],
+      hazards: [
+        hazard('may_fail', `fails if any row of ${name} is outside the bound ${of.bound} of partition of ${parent}, or has columns ${parent} does not have`),
+        hazard('blocking', `reads every row of ${name} to check the bound, under an ACCESS EXCLUSIVE lock on it (and on a default partition of ${parent}, if any, for rows that now belong here)`),
+      ],
+      requires: [TABLE(t), TABLE(parent)],
+    });
+  },
+
+  detach_partition: (c, ctx) => {
+    const t = c.table;
+    const of = t.partitionOf!;
+    return draft({
+      op: 'detach_partition',
+      object: objectPath(t.schema, t.name),
+      phase: 3,
+      ...lockOnTables(ctx, t, [t, { schema: of.schema, name: of.table }], 'ACCESS EXCLUSIVE', 'before_renames'),
+      sql: [sql.detachPartition({ ...t, partitionOf: of })],
+      hazards: [hazard('blocking', `holds an ACCESS EXCLUSIVE lock on ${objectPath(of.schema, of.table)} while it runs: reads and writes of every partition wait`)],
+      releases: [TABLE(objectPath(of.schema, of.table))],
+    });
+  },
+
   alter_table: (c) => draft({ op: 'alter_table', object: objectPath(c.table.schema, c.table.name), phase: 5, sql: [sql.commentOnTable(c.table, c.table.comment)], requires: [TABLE(c.table)] }),
 };
+
+/** The token of a partition's parent: made before it, dropped after it. */
+const parentOf = (t: Table): string[] => (t.partitionOf ? [TABLE(objectPath(t.partitionOf.schema, t.partitionOf.table))] : []);
