@@ -48,8 +48,12 @@ export type Change =
   /** `columns`: those that have their final names once the table is renamed (the others are renamed after). */
   | { readonly kind: 'rename_table'; readonly from: QualifiedName; readonly to: QualifiedName; readonly table: Table; readonly columns: readonly string[] }
   | { readonly kind: 'alter_table'; readonly table: Table; readonly fromComment: string | null }
-  /** A table becomes a partition (`table.partitionOf`): ALTER TABLE parent ATTACH PARTITION. */
-  | { readonly kind: 'attach_partition'; readonly table: Table }
+  /**
+   * A table becomes a partition (`table.partitionOf`): ALTER TABLE parent ATTACH PARTITION,
+   * after giving it the parent's checks (`checks`) and NOT NULL columns (`notNull`) it lacks,
+   * without which PostgreSQL refuses it.
+   */
+  | { readonly kind: 'attach_partition'; readonly table: Table; readonly checks: readonly Check[]; readonly notNull: readonly string[] }
   /** A partition (`table`, as it is today) leaves its parent: ALTER TABLE parent DETACH PARTITION. */
   | { readonly kind: 'detach_partition'; readonly table: Table }
   | { readonly kind: 'add_column'; readonly table: Table; readonly column: Column }

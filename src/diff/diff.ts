@@ -39,7 +39,8 @@ export interface DiffResult {
 export function diff(current: Model, desired: Model, hints: Hints, options: DiffOptions = {}): DiffResult {
   const renames = effectiveRenames(current, desired, hints);
   const tableTo = new Map([...renames.tables].map(([to, from]) => [from, to]));
-  const base = applyRenames(current, desired, tableTo, renames.columns);
+  const renamed = applyRenames(current, desired, tableTo, renames.columns);
+  const base = asCompared(renamed, desired);
   const changes: Change[] = [];
   const facts: TableFacts = { droppedColumns: new Map(), retypedColumns: new Map(), droppedKeys: new Map(), forced: new Set() };
 
@@ -74,8 +75,8 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
       changes.push({ kind: 'create_table', table: dt });
       for (const index of Object.values(dt.indexes)) changes.push({ kind: 'create_index', table: dt, index });
     } else {
-      const parent = bt.partitionOf && base.tables[objectPath(bt.partitionOf.schema, bt.partitionOf.table)];
-      diffTable(tkey, asCompared(bt, dt, parent ? parent.columns : undefined), dt, changes, facts);
+      const parent = dt.partitionOf ? desired.tables[objectPath(dt.partitionOf.schema, dt.partitionOf.table)] : undefined;
+      diffTable(tkey, bt, dt, changes, facts, renamed.tables[tkey], parent);
     }
   }
   diffForeignKeys(base, desired, changes, facts);

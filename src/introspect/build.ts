@@ -31,7 +31,12 @@ interface MutableTable {
   foreignKeys: Record<string, ForeignKey>;
   partitionBy?: string;
   partitionOf?: PartitionOf;
+  inherited?: { primaryKey: PrimaryKey | null; uniques: Record<string, Unique>; checks: Record<string, Check>; indexes: Record<string, Index>; foreignKeys: Record<string, ForeignKey> };
 }
+
+/** Where a member goes: the table's own, or its copies of its parent's. */
+const home = (t: MutableTable, inherited: boolean | undefined): Pick<MutableTable, 'primaryKey' | 'uniques' | 'checks' | 'indexes' | 'foreignKeys'> =>
+  inherited ? (t.inherited ??= { primaryKey: null, uniques: {}, checks: {}, indexes: {}, foreignKeys: {} }) : t;
 
 /**
  * Group column, constraint and index rows into tables keyed by object path. Tables come from
@@ -65,14 +70,15 @@ export function buildTables(rows: Pick<CatalogRows, 'columns' | 'constraints' | 
     const t = tableOf(row.schema, row.table);
     if (!t) continue;
     const c = buildConstraint(row);
-    if (c.kind === 'primary_key') t.primaryKey = c;
-    else if (c.kind === 'unique') t.uniques[c.name] = c;
-    else if (c.kind === 'check') t.checks[c.name] = c;
-    else t.foreignKeys[c.name] = c;
+    const m = home(t, row.inherited);
+    if (c.kind === 'primary_key') m.primaryKey = c;
+    else if (c.kind === 'unique') m.uniques[c.name] = c;
+    else if (c.kind === 'check') m.checks[c.name] = c;
+    else m.foreignKeys[c.name] = c;
   }
   for (const row of rows.indexes) {
     const t = tableOf(row.schema, row.table);
-    if (t) t.indexes[row.name] = buildIndex(row);
+    if (t) home(t, row.inherited).indexes[row.name] = buildIndex(row);
   }
   const out: Record<string, Table> = {};
   for (const [key, t] of tables) out[key] = { kind: 'table', ...t };

@@ -129,6 +129,20 @@ export interface Table {
    * foreign keys of the parent) is not its own.
    */
   readonly partitionOf?: PartitionOf;
+  /**
+   * A partition's copies of its parent's keys, checks, indexes and foreign keys, under the names
+   * the partition has for them (read from the catalog; absent otherwise). Not its own, so not
+   * compared: what DETACH leaves on it as its own (diff/kinds/table.ts asCompared).
+   */
+  readonly inherited?: InheritedMembers;
+}
+
+export interface InheritedMembers {
+  readonly primaryKey: PrimaryKey | null;
+  readonly uniques: Readonly<Record<string, Unique>>;
+  readonly checks: Readonly<Record<string, Check>>;
+  readonly indexes: Readonly<Record<string, Index>>;
+  readonly foreignKeys: Readonly<Record<string, ForeignKey>>;
 }
 
 export interface PartitionOf {

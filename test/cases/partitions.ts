@@ -135,4 +135,50 @@ tables:${customers}`,
     steps: ['drop_foreign_key public.payment.payment_customer_fkey', 'drop_table public.payment_2024_01', 'drop_table public.payment'],
     hazards: { 'drop_table public.payment_2024_01': ['data_loss', 'irreversible'], 'drop_table public.payment': ['data_loss', 'irreversible'] },
   },
+  {
+    name: 'attach an existing table as a partition: it gets the key, index, check and foreign key of its parent; downgrade detaches it and drops them',
+    before: `${paymentsSql}
+  CREATE TABLE payment_2024_02 (id bigint NOT NULL, customer_id integer NOT NULL, amount numeric(10,2), payment_date date NOT NULL);
+  INSERT INTO payment_2024_02 VALUES (1, 1, 5, '2024-02-03');`,
+    desired: `
+tables:${customers}${payments}
+  payment_2024_02:
+    partition_of: payment
+    for_values: "FROM ('2024-02-01') TO ('2024-03-01')"
+`,
+    steps: ['attach_partition public.payment_2024_02'],
+    hazards: { 'attach_partition public.payment_2024_02': ['may_fail', 'blocking'] },
+    sqlContains: ["ALTER TABLE public.payment ATTACH PARTITION public.payment_2024_02 FOR VALUES FROM ('2024-02-01') TO ('2024-03-01')"],
+    after: [{ sql: `SELECT tableoid::regclass::text AS part FROM payment`, rows: [{ part: 'payment_2024_02' }] }],
+  },
+  {
+    name: "detach a partition: it stays, a table of its own with the copies of its parent's key, index, check and foreign key the file gives it",
+    before: `${paymentsSql}
+  INSERT INTO payment VALUES (1, 1, 5, '2024-01-03');`,
+    desired: `
+tables:${customers}${payments.replace(/  payment_2024_01:[\s\S]*$/, '')}
+  payment_2024_01:
+    columns:
+      id: { type: bigint, nullable: false }
+      customer_id: { type: integer, nullable: false }
+      amount: numeric(10,2)
+      payment_date: { type: date, nullable: false }
+    primary_key: [id, payment_date]
+    checks:
+      payment_amount_check: amount >= 0
+    foreign_keys:
+      payment_customer_fkey: { columns: [customer_id], references: { table: customer, columns: [id] } }
+`,
+    steps: ['detach_partition public.payment_2024_01', 'drop_index public.payment_2024_01.payment_2024_01_customer_id_idx'],
+    hazards: { 'detach_partition public.payment_2024_01': ['blocking'] },
+    after: [{ sql: `SELECT count(*)::int AS n FROM payment`, rows: [{ n: 0 }] }],
+  },
+  {
+    name: 'move a partition to other bounds: detached, then attached with the new ones',
+    before: paymentsSql,
+    desired: `
+tables:${customers}${payments.replace("TO ('2024-02-01')", "TO ('2024-03-01')")}`,
+    steps: ['detach_partition public.payment_2024_01', 'attach_partition public.payment_2024_01'],
+    hazards: { 'detach_partition public.payment_2024_01': ['blocking'], 'attach_partition public.payment_2024_01': ['may_fail', 'blocking'] },
+  },
 ];

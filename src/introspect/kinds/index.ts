@@ -20,6 +20,8 @@ export interface IndexRow {
   readonly nulls_not_distinct: boolean;
   /** pg_get_indexdef: the CREATE INDEX statement, with what the Model does not hold (operator classes, collations, storage parameters). */
   readonly definition?: string;
+  /** A partition's copy of an index of its parent (absent in rows read by older code: false). */
+  readonly inherited?: boolean;
 }
 
 /** `on`: which relations' indexes (plain tables; a materialized view's, see introspect/kinds/view.ts). */
@@ -37,7 +39,9 @@ export function indexesSql(scope: Scope, serverVersion: number, on = plainTable(
       pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS where,
       i.indisvalid AS valid,
       ${nullsNotDistinct} AS nulls_not_distinct,
-      pg_catalog.pg_get_indexdef(i.indexrelid) AS definition
+      pg_catalog.pg_get_indexdef(i.indexrelid) AS definition,
+      -- A partition's copy of an index of its parent is the parent's.
+      EXISTS (SELECT 1 FROM pg_catalog.pg_inherits ih WHERE ih.inhrelid = i.indexrelid) AS inherited
     FROM pg_catalog.pg_index i
     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
@@ -46,8 +50,6 @@ export function indexesSql(scope: Scope, serverVersion: number, on = plainTable(
     WHERE ${on} AND ${relationScope(scope)}
       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
         WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
-      -- A partition's copy of an index of its parent is the parent's.
-      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits ih WHERE ih.inhrelid = i.indexrelid)
     ORDER BY 1, 2, 3`;
 }
 

@@ -24,7 +24,7 @@ import {
   sequencesToo,
   typeTokens,
 } from '../drafts.js';
-import { objectPath } from '../../model/identifiers.js';
+import { objectPath, quoteIdent } from '../../model/identifiers.js';
 import { tableKey, type Table } from '../../model/model.js';
 import * as sql from '../sql.js';
 import type { KindPlanner } from './registry.js';
@@ -121,9 +121,12 @@ export const table: KindPlanner<'table'> = {
       object: name,
       phase: 5,
       ...lockOnTables(ctx, t, [t, { schema: of.schema, name: of.table }], 'ACCESS EXCLUSIVE'),
-      sql: [sql.attachPartition({ ...t, partitionOf: of })],
+      sql: [...c.notNull.map((col) => sql.setNotNull(t, col)), ...c.checks.map((k) => sql.addConstraint(t, `CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`)), sql.attachPartition({ ...t, partitionOf: of })],
       hazards: [
-        hazard('may_fail', `fails if any row of ${name} is outside the bound ${of.bound} of partition of ${parent}, or has columns ${parent} does not have`),
+        hazard(
+          'may_fail',
+          `fails if any row of ${name} is outside the bound ${of.bound} of partition of ${parent}${c.checks.length + c.notNull.length > 0 ? `, breaks a check of ${parent} or has a NULL where ${parent} has none` : ''}, or if its columns are not those of ${parent}`,
+        ),
         hazard('blocking', `reads every row of ${name} to check the bound, under an ACCESS EXCLUSIVE lock on it (and on a default partition of ${parent}, if any, for rows that now belong here)`),
       ],
       requires: [TABLE(t), TABLE(parent)],
