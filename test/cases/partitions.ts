@@ -181,4 +181,17 @@ tables:${customers}${payments.replace("TO ('2024-02-01')", "TO ('2024-03-01')")}
     steps: ['detach_partition public.payment_2024_01', 'attach_partition public.payment_2024_01'],
     hazards: { 'detach_partition public.payment_2024_01': ['blocking'], 'attach_partition public.payment_2024_01': ['may_fail', 'blocking'] },
   },
+  {
+    name: 'a column added to and one widened on a partitioned table: planned once, on the parent, which changes every partition',
+    before: paymentsSql,
+    desired: `
+tables:${customers}${payments.replace('      amount: numeric(10,2)', '      amount: numeric(12,2)\n      note: text')}`,
+    steps: ['alter_column public.payment.amount', 'add_column public.payment.note'],
+    after: [
+      {
+        sql: `SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'payment_2024_01'::regclass AND attname IN ('amount', 'note') ORDER BY attname`,
+        rows: [{ t: 'numeric(12,2)' }, { t: 'text' }],
+      },
+    ],
+  },
 ];
