@@ -44,7 +44,23 @@ export function partitionTextProblem(text: string, what: 'key' | 'bound'): strin
     what === 'key' ? 'one partition key such as "RANGE (column)", "LIST (column)" or "HASH (column)"' : 'one bound such as "FROM (\'2024-01-01\') TO (\'2024-02-01\')", "IN (\'eu\')" or "WITH (modulus 4, remainder 0)"';
   if (!one.ok) return `this is not ${words}${one.ok ? '' : `: ${one.error.message}`}`;
   const extra = Object.keys(one.value.stmt).filter((k) => !ALLOWED[what].has(k));
+  // PostgreSQL evaluates a bound's expressions when the partition is made (by the spelling, in
+  // `plan`): only literal values, MINVALUE and MAXVALUE, so that nothing of the file runs.
+  const bound = one.value.stmt['partbound'] as Record<string, unknown> | undefined;
+  const datums = [bound?.['listdatums'], bound?.['lowerdatums'], bound?.['upperdatums']].flatMap((d) => (Array.isArray(d) ? (d as unknown[]) : []));
+  if (what === 'bound' && !datums.every(literalDatum)) return 'a bound may hold only literal values (and MINVALUE, MAXVALUE), not expressions';
   return extra.length > 0 || !one.value.stmt[what === 'key' ? 'partspec' : 'partbound'] ? `this is more than ${words}` : null;
+}
+
+/** A literal (`'2024-01-01'`, `-1`, `NULL`), one cast to a type (`'2024-01-01'::date`), MINVALUE or MAXVALUE. */
+function literalDatum(node: unknown): boolean {
+  const n = node as Record<string, Record<string, unknown> | undefined>;
+  if (n['A_Const']) return true;
+  const cast = n['TypeCast'];
+  if (cast) return !!(cast['arg'] as Record<string, unknown> | undefined)?.['A_Const'];
+  const fields = n['ColumnRef']?.['fields'];
+  const word = Array.isArray(fields) && fields.length === 1 ? (fields[0] as { String?: { sval?: string } }).String?.sval : undefined;
+  return word === 'minvalue' || word === 'maxvalue';
 }
 
 const label = (schema: string, name: string): string => (schema === 'public' ? name : `${schema}.${name}`);
