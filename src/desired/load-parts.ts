@@ -246,7 +246,7 @@ export class PartsReader extends NamesReader {
           ref.pos,
           'unknown_table',
           `foreign key "${fk.name}" references unknown table "${refName}".${suggestion(refName, names)}`,
-          `a foreign key references a table of this file: define "${refName}" under \`tables:\`, or correct the name (a partitioned or inheritance table in the database cannot be referenced: schema does not manage them, so add such a key by hand)`,
+          `a foreign key references a table of this file: define "${refName}" under \`tables:\`, or correct the name (a table of an inheritance tree in the database cannot be referenced: schema does not manage them, so add such a key by hand)`,
         );
         continue;
       }

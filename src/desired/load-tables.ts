@@ -250,10 +250,11 @@ export class TableReader extends PartsReader {
     return { value: blankComments(raw['sql']), pos: this.map.value(sqlPath) };
   }
 
-  protected buildTable(schema: string, name: string, path: Path, raw: JsonMap): SpecTable | null {
+  /** `inherited`: a partition's, the names of its parent's columns (it lists none of its own). */
+  protected buildTable(schema: string, name: string, path: Path, raw: JsonMap, inherited?: ReadonlySet<string>): SpecTable | null {
     const pos = this.map.key(path);
-    const columnsRaw = isMap(raw['columns']) ? raw['columns'] : {};
-    const columnNames = new Set(Object.keys(columnsRaw));
+    const columnsRaw = isMap(raw['columns']) && !inherited ? raw['columns'] : {};
+    const columnNames = new Set(inherited ?? Object.keys(columnsRaw));
     const generatedNames = new Set(Object.entries(columnsRaw).flatMap(([cname, craw]) => (isMap(craw) && craw['generated'] !== undefined && craw['generated'] !== null ? [cname] : [])));
     const columns = entriesAsWritten(columnsRaw)
       .map(([cname, craw]) => {

@@ -21,6 +21,7 @@ import { duplicateKeys, entriesAsWritten, hiddenCharacterWarnings, keepNamesAsWr
 import { DEFAULT_SETTINGS, type Located, type Settings, type Spec, type SpecTable } from './spec.js';
 import { isMap, isString, tableId, tableLabel, type Json, type JsonMap } from './load-names.js';
 import { TableReader } from './load-tables.js';
+import { inheritedColumnNames, readPartitioning, withInheritedColumns } from './partitions.js';
 export interface LoadOptions {
   /**
    * Types that exist in the target database (`schema.name`, e.g. `public.citext`). Types
@@ -129,11 +130,14 @@ class SpecBuilder extends TableReader {
         'types and tables (each table has a row type of its name) share one namespace per schema: choose another name',
       );
     }
-    const tables: SpecTable[] = [];
+    const parts = new Map([...this.tableNames.values()].map((e) => [e, readPartitioning(e, this.tableNames, this.map, (...d) => this.error(...d))] as const));
+    const built: SpecTable[] = [];
     for (const entry of this.tableNames.values()) {
-      const table = this.buildTable(entry.schema, entry.name, entry.path, entry.raw);
-      if (table) tables.push(table);
+      const table = this.buildTable(entry.schema, entry.name, entry.path, entry.raw, inheritedColumnNames(entry, parts));
+      const { partitionBy, partitionOf } = parts.get(entry) ?? {};
+      if (table) built.push({ ...table, ...(partitionBy ? { partitionBy } : {}), ...(partitionOf ? { partitionOf } : {}) });
     }
+    const tables = withInheritedColumns(built);
     const byId = new Map(tables.map((t) => [tableId(t), t]));
     const resolved = tables.map((t) => this.resolveForeignKeys(t, tables, byId));
     this.checkRenames(

@@ -140,6 +140,18 @@ export interface SpecTable {
   readonly rowSecurity?: SpecRowSecurity;
   /** Under `policies:`; absent when the table has none (its policies are then left as they are). */
   readonly policies?: readonly SpecPolicy[];
+  /** `partition_by:` as written (spelled by the server: spelling/partitions.ts); absent on a table that is not partitioned. */
+  readonly partitionBy?: Located<string>;
+  /** `partition_of:` with its bound; such a table's `columns` are its parent's, copied by the loader. */
+  readonly partitionOf?: SpecPartitionOf;
+}
+
+export interface SpecPartitionOf {
+  readonly schema: string;
+  readonly table: string;
+  readonly pos: Position;
+  /** `FOR VALUES ...` from `for_values:` (at its value), or `DEFAULT` (at `default:`). */
+  readonly bound: Located<string>;
 }
 
 export interface SpecEnum {

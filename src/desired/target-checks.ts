@@ -12,8 +12,8 @@ const a = (kind: string): string => `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kin
 const label = (t: { readonly schema: string; readonly name: string }): string => (t.schema === 'public' ? t.name : `${t.schema}.${t.name}`);
 
 /**
- * A table of the file that is, in the target, partitioned, a partition or in an inheritance
- * tree: planning it as a plain table would recreate it without what makes it one.
+ * A table of the file that is, in the target, in an inheritance tree (INHERITS): planning it as
+ * a plain table would recreate it without what makes it one.
  */
 export function unmanagedTableDiagnostics(spec: Spec, unmanaged: readonly UnmanagedTable[]): Diagnostic[] {
   const byPath = new Map(unmanaged.map((u) => [objectPath(u.schema, u.name), u]));
@@ -22,14 +22,14 @@ export function unmanagedTableDiagnostics(spec: Spec, unmanaged: readonly Unmana
   for (const t of spec.tables) {
     const same = byPath.get(objectPath(t.schema, t.name));
     if (same) {
-      out.push({ ...t.pos, code: 'conflict', message: `table "${label(t)}" is ${a(same.kind)} in the database; partitioned tables, partitions and tables with inheritance are not managed yet`, hint });
+      out.push({ ...t.pos, code: 'conflict', message: `table "${label(t)}" is ${a(same.kind)} in the database; tables with inheritance (INHERITS) are not managed yet`, hint });
     }
     const from = t.renamedFrom && byPath.get(objectPath(t.renamedFrom.value.schema, t.renamedFrom.value.name));
     if (from) {
       out.push({
         ...t.renamedFrom!.pos,
         code: 'conflict',
-        message: `table "${label(t)}" is renamed from "${label(from)}", ${a(from.kind)} in the database; partitioned tables, partitions and tables with inheritance are not managed yet`,
+        message: `table "${label(t)}" is renamed from "${label(from)}", ${a(from.kind)} in the database; tables with inheritance (INHERITS) are not managed yet`,
         hint: 'remove renamed_from (schema leaves such tables as they are)',
       });
     }
@@ -269,5 +269,29 @@ export function policyRoleDiagnostics(spec: Spec, existing: ReadonlySet<string>)
             message: `policy "${p.name}" on table "${label(t)}": role "${r.value}" does not exist in the database`,
             hint: `create the role first (CREATE ROLE ${r.value === r.value.toLowerCase() && /^[a-z_][a-z0-9_]*$/.test(r.value) ? r.value : JSON.stringify(r.value)}), or correct its name: schema does not manage roles`,
           });
+  return out;
+}
+
+/**
+ * A table of the file whose partitioning (`partition_by`) is not the database's: PostgreSQL
+ * cannot make a table partitioned, plain again, or change its key in place. Rather than drop it
+ * and its rows, the plan is refused (known once the desired side is spelled).
+ */
+export function partitioningDiagnostics(spec: Spec, desired: Model, current: Model): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const t of spec.tables) {
+    const path = objectPath(t.schema, t.name);
+    const was = current.tables[path];
+    const now = desired.tables[path];
+    if (!was || !now || (was.partitionBy ?? null) === (now.partitionBy ?? null)) continue;
+    const today = was.partitionBy ? `partitioned by ${was.partitionBy}` : 'not partitioned';
+    const wanted = now.partitionBy ? `partitioned by ${now.partitionBy}` : 'not partitioned';
+    out.push({
+      ...(t.partitionBy?.pos ?? t.pos),
+      code: 'conflict',
+      message: `table "${label(t)}" is ${today} in the database and ${wanted} in the file: PostgreSQL cannot change how a table is partitioned in place`,
+      hint: 'keep its partition_by as it is; to change it, make a new table under another name, move the rows with your own INSERT ... SELECT, then drop the old one and rename the new one (renamed_from)',
+    });
+  }
   return out;
 }

@@ -95,6 +95,9 @@ function tableToModel(t: SpecTable, spelled: SpelledTable): Table {
     ...(t.unlogged ? { unlogged: t.unlogged } : {}),
     ...(t.storage ? { storage: t.storage } : {}),
     ...(t.replicaIdentity ? { replicaIdentity: t.replicaIdentity } : {}),
+    // As written until the server spells them (spelling/partitions.ts), which also leaves a partition's columns to its parent.
+    ...(t.partitionBy ? { partitionBy: t.partitionBy.value } : {}),
+    ...(t.partitionOf ? { partitionOf: { schema: t.partitionOf.schema, table: t.partitionOf.table, bound: t.partitionOf.bound.value } } : {}),
   };
 }
 

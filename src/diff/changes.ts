@@ -54,6 +54,14 @@ export type Change =
   | { readonly kind: 'rename_table'; readonly from: QualifiedName; readonly to: QualifiedName; readonly table: Table; readonly columns: readonly string[] }
   /** The table's own settings: its comment, UNLOGGED, storage parameters (`from` is today's table). */
   | { readonly kind: 'alter_table'; readonly table: Table; readonly from: Table }
+  /**
+   * A table becomes a partition (`table.partitionOf`): ALTER TABLE parent ATTACH PARTITION,
+   * after giving it the parent's checks (`checks`) and NOT NULL columns (`notNull`) it lacks,
+   * without which PostgreSQL refuses it.
+   */
+  | { readonly kind: 'attach_partition'; readonly table: Table; readonly checks: readonly Check[]; readonly notNull: readonly string[] }
+  /** A partition (`table`, as it is today) leaves its parent: ALTER TABLE parent DETACH PARTITION. */
+  | { readonly kind: 'detach_partition'; readonly table: Table }
   | { readonly kind: 'add_column'; readonly table: Table; readonly column: Column }
   | { readonly kind: 'drop_column'; readonly table: Table; readonly column: Column }
   | { readonly kind: 'rename_column'; readonly table: Table; readonly from: string; readonly to: string }
@@ -102,7 +110,7 @@ export interface KindChanges {
   readonly extension: ExtensionChange['kind'];
   readonly enum: 'create_enum' | 'add_enum_values' | 'rename_enum_value' | 'rebuild_enum' | 'drop_enum';
   readonly sequence: SequenceChange['kind'];
-  readonly table: 'create_table' | 'drop_table' | 'rename_table' | 'alter_table';
+  readonly table: 'create_table' | 'drop_table' | 'rename_table' | 'alter_table' | 'attach_partition' | 'detach_partition';
   readonly column: 'add_column' | 'drop_column' | 'rename_column' | 'alter_column';
   readonly owned_sequence: never;
   readonly primary_key: 'add_primary_key' | 'drop_primary_key';

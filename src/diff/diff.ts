@@ -4,6 +4,7 @@
 // Each kind's comparison lives in diff/kinds/ (wired by diff/kinds/registry.ts); this file runs
 // the passes in their order.
 import type { Hints } from '../model/hints.js';
+import { objectPath } from '../model/identifiers.js';
 import type { Model } from '../model/model.js';
 import type { Change } from './changes.js';
 import type { TableFacts } from './facts.js';
@@ -14,8 +15,8 @@ import { diffSchemas } from './kinds/schema.js';
 import { diffSequences } from './kinds/sequence.js';
 import { diffDomains } from './kinds/domain.js';
 import { diffCompositeTypes } from './kinds/composite.js';
-import { diffTable } from './kinds/table.js';
 import { indexComments } from './kinds/index.js';
+import { asCompared, diffTable, remade } from './kinds/table.js';
 import { diffViews } from './kinds/view.js';
 import { diffFunctions } from './kinds/function.js';
 import { diffTriggers } from './kinds/trigger.js';
@@ -42,7 +43,8 @@ export interface DiffResult {
 export function diff(current: Model, desired: Model, hints: Hints, options: DiffOptions = {}): DiffResult {
   const renames = effectiveRenames(current, desired, hints);
   const tableTo = new Map([...renames.tables].map(([to, from]) => [from, to]));
-  const base = applyRenames(current, desired, tableTo, renames.columns);
+  const renamed = applyRenames(current, desired, tableTo, renames.columns);
+  const base = asCompared(renamed, desired);
   const changes: Change[] = [];
   const facts: TableFacts = { droppedColumns: new Map(), retypedColumns: new Map(), droppedKeys: new Map(), forced: new Set() };
 
@@ -71,18 +73,20 @@ export function diff(current: Model, desired: Model, hints: Hints, options: Diff
   changes.push(...diffFunctions(base, desired));
 
   for (const [tkey, bt] of Object.entries(base.tables)) {
-    if (!desired.tables[tkey]) changes.push({ kind: 'drop_table', table: bt });
+    const dt = desired.tables[tkey];
+    if (!dt || remade(bt, dt)) changes.push({ kind: 'drop_table', table: bt });
   }
   for (const [tkey, dt] of Object.entries(desired.tables)) {
     const bt = base.tables[tkey];
-    if (!bt) {
+    if (!bt || remade(bt, dt)) {
       changes.push({ kind: 'create_table', table: dt });
       for (const index of Object.values(dt.indexes)) changes.push({ kind: 'create_index', table: dt, index });
       // Its replica identity once the table (and the index it may name) exists.
       if (dt.replicaIdentity) changes.push({ kind: 'alter_table', table: dt, from: { ...dt, replicaIdentity: undefined } });
       changes.push(...indexComments(dt));
     } else {
-      diffTable(tkey, bt, dt, changes, facts);
+      const parent = dt.partitionOf ? desired.tables[objectPath(dt.partitionOf.schema, dt.partitionOf.table)] : undefined;
+      diffTable(tkey, bt, dt, changes, facts, renamed.tables[tkey], parent);
     }
   }
   diffForeignKeys(base, desired, changes, facts);

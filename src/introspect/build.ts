@@ -1,6 +1,6 @@
 // Catalog rows -> Model. Pure: unit-tested without a server.
 import { objectPath } from '../model/identifiers.js';
-import type { Check, Column, Dependent, ForeignKey, Index, Model, PrimaryKey, ReplicaIdentity, Table, TypeDependent, Unique, Unmanaged } from '../model/model.js';
+import type { Check, Column, Dependent, ForeignKey, Index, Model, PartitionOf, PrimaryKey, ReplicaIdentity, Table, TypeDependent, Unique, Unmanaged } from '../model/model.js';
 import type { CatalogRows, DependentRow, ExtensionRow, OccupiedSchemaRow, TableRow, TakenNameRow, TypeDependentRow, UnmanagedRow, UnmanagedTableRow } from './catalog.js';
 import { buildColumn } from './kinds/column.js';
 import { buildConstraint } from './kinds/constraint.js';
@@ -35,6 +35,9 @@ interface MutableTable {
   checks: Record<string, Check>;
   indexes: Record<string, Index>;
   foreignKeys: Record<string, ForeignKey>;
+  partitionBy?: string;
+  partitionOf?: PartitionOf;
+  inherited?: { primaryKey: PrimaryKey | null; uniques: Record<string, Unique>; checks: Record<string, Check>; indexes: Record<string, Index>; foreignKeys: Record<string, ForeignKey> };
 }
 
 /** reloptions (`fillfactor=70`) as name -> value; the value is all after the first `=`. */
@@ -46,6 +49,9 @@ export function storageOptions(options: readonly string[]): Record<string, strin
   }
   return out;
 }
+/** Where a member goes: the table's own, or its copies of its parent's. */
+const home = (t: MutableTable, inherited: boolean | undefined): Pick<MutableTable, 'primaryKey' | 'uniques' | 'checks' | 'indexes' | 'foreignKeys'> =>
+  inherited ? (t.inherited ??= { primaryKey: null, uniques: {}, checks: {}, indexes: {}, foreignKeys: {} }) : t;
 
 /**
  * Group column, constraint and index rows into tables keyed by object path. Tables come from
@@ -69,10 +75,13 @@ export function buildTables(rows: Pick<CatalogRows, 'columns' | 'constraints' | 
     if (row.replica_identity === 'f') t.replicaIdentity = 'full';
     else if (row.replica_identity === 'n') t.replicaIdentity = 'nothing';
     else if (row.replica_identity === 'i' && row.replica_index) t.replicaIdentity = { index: row.replica_index };
+    if (row.partition_by) t.partitionBy = row.partition_by;
+    if (row.parent_schema && row.parent_table && row.bound) t.partitionOf = { schema: row.parent_schema, table: row.parent_table, bound: row.bound };
   }
   for (const row of rows.columns) {
     const t = rows.tables ? tables.get(objectPath(row.schema, row.table)) : ensure(row.schema, row.table);
-    t?.columns.push(buildColumn(row));
+    // A partition's columns are its parent's (see Table.partitionOf).
+    if (!t?.partitionOf) t?.columns.push(buildColumn(row));
   }
   // Without a list of tables (the spelling's temporary ones), a table is any that has a column,
   // a constraint or an index: a check that reads no column may sit on a table with none.
@@ -81,14 +90,15 @@ export function buildTables(rows: Pick<CatalogRows, 'columns' | 'constraints' | 
     const t = tableOf(row.schema, row.table);
     if (!t) continue;
     const c = buildConstraint(row);
-    if (c.kind === 'primary_key') t.primaryKey = c;
-    else if (c.kind === 'unique') t.uniques[c.name] = c;
-    else if (c.kind === 'check') t.checks[c.name] = c;
-    else t.foreignKeys[c.name] = c;
+    const m = home(t, row.inherited);
+    if (c.kind === 'primary_key') m.primaryKey = c;
+    else if (c.kind === 'unique') m.uniques[c.name] = c;
+    else if (c.kind === 'check') m.checks[c.name] = c;
+    else m.foreignKeys[c.name] = c;
   }
   for (const row of rows.indexes) {
     const t = tableOf(row.schema, row.table);
-    if (t) t.indexes[row.name] = buildIndex(row);
+    if (t) home(t, row.inherited).indexes[row.name] = buildIndex(row);
   }
   const out: Record<string, Table> = {};
   for (const [key, t] of tables) out[key] = { kind: 'table', ...t };

@@ -23,12 +23,13 @@ export function relationScope(scope: Scope, c = 'c', n = 'n'): string {
 }
 
 /**
- * A plain table: not partitioned, not a partition, in no inheritance tree. Only those are
- * managed; the others are counted and left alone (their DDL is more than a column list).
+ * A managed table: a plain table, a partitioned table or a partition (of a partitioned table),
+ * in no inheritance tree made by INHERITS. Those are counted and left alone (their DDL is more
+ * than a column list).
  */
 export function plainTable(c = 'c'): string {
-  return `${c}.relkind = 'r' AND NOT ${c}.relispartition
-    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = ${c}.oid OR inh.inhparent = ${c}.oid)`;
+  return `${c}.relkind IN ('r', 'p')
+    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE (inh.inhrelid = ${c}.oid AND NOT ${c}.relispartition) OR (inh.inhparent = ${c}.oid AND ${c}.relkind = 'r'))`;
 }
 
 /** What an unmanaged table is, for people: `partitioned table`, `partition`, ... */

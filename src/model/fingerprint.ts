@@ -37,6 +37,8 @@ function compared(model: Model): Model {
   const { managedViews: _m, managedPolicies: _p, ...rest } = model;
   return mapModel(rest, {
     column: ({ ownedSequences: _s, ...c }) => c,
+    // A partition's copies of its parent's members are the parent's.
+    table: ({ inherited: _i, ...t }) => t,
     // A materialized view counts by its indexes too (not by `withData`: a REFRESH changes it).
     view: (v) => ({ kind: v.kind, schema: v.schema, name: v.name, comment: v.comment, ...(v.materialized ? { materialized: true, indexes: v.materialized.indexes } : {}) }) as unknown as typeof v,
   });

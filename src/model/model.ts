@@ -157,6 +157,35 @@ export interface Table {
   readonly storage?: Readonly<Record<string, string>>;
   /** REPLICA IDENTITY other than DEFAULT: what logical replication sends of an updated or deleted row. */
   readonly replicaIdentity?: ReplicaIdentity;
+  /** A partitioned table's key as pg_get_partkeydef prints it (`RANGE (payment_date)`); absent on others. */
+  readonly partitionBy?: string;
+  /**
+   * A partition: its parent and bound. Its columns are its parent's, so the Model lists none
+   * (column changes are made on the parent), and what it inherits (indexes, keys, checks,
+   * foreign keys of the parent) is not its own.
+   */
+  readonly partitionOf?: PartitionOf;
+  /**
+   * A partition's copies of its parent's keys, checks, indexes and foreign keys, under the names
+   * the partition has for them (read from the catalog; absent otherwise). Not its own, so not
+   * compared: what DETACH leaves on it as its own (diff/kinds/table.ts asCompared).
+   */
+  readonly inherited?: InheritedMembers;
+}
+
+export interface InheritedMembers {
+  readonly primaryKey: PrimaryKey | null;
+  readonly uniques: Readonly<Record<string, Unique>>;
+  readonly checks: Readonly<Record<string, Check>>;
+  readonly indexes: Readonly<Record<string, Index>>;
+  readonly foreignKeys: Readonly<Record<string, ForeignKey>>;
+}
+
+export interface PartitionOf {
+  readonly schema: string;
+  readonly table: string;
+  /** As pg_get_expr(relpartbound) prints it: `FOR VALUES FROM ('2022-01-01') TO ('2022-02-01')`, or `DEFAULT`. */
+  readonly bound: string;
 }
 
 export type ReplicaIdentity = 'full' | 'nothing' | { readonly index: string };

@@ -22,6 +22,7 @@ import {
   foreignKeyTypeDiagnostics,
   policyRoleDiagnostics,
   policyRoleNames,
+  partitioningDiagnostics,
   renameDiagnostics,
   serverVersionDiagnostics,
   takenNameDiagnostics,
@@ -95,7 +96,9 @@ export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOp
   const spelled = await spell(db, loaded.spec, current.model, current.serverVersion, { lockBudget: options.lockBudget });
   // An enum whose name is taken also fails to spell, at the same place: say it once, clearly.
   const reported = new Set(unmanaged.map((d) => `${d.line}:${d.col}`));
-  const spellingProblems = spelled.ok ? foreignKeyTypeDiagnostics(loaded.spec, spelled.model) : spelled.diagnostics.filter((d) => !reported.has(`${d.line}:${d.col}`));
+  const spellingProblems = spelled.ok
+    ? [...foreignKeyTypeDiagnostics(loaded.spec, spelled.model), ...partitioningDiagnostics(loaded.spec, spelled.model, current.model)]
+    : spelled.diagnostics.filter((d) => !reported.has(`${d.line}:${d.col}`));
   const problems = [...unmanaged, ...spellingProblems];
   if (!spelled.ok || problems.length > 0) throw new SpecError(sortDiagnostics(problems));
   const online = options.online ?? loaded.spec.settings.online;

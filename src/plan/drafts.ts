@@ -186,7 +186,8 @@ export const isNew = (ctx: Context, t: Table): boolean => ctx.newTables.has(tabl
 export const list = (columns: readonly string[]): string => columns.join(', ');
 /** The lock a step takes on an existing table; none on a table this plan creates. */
 export const lockOn = (ctx: Context, t: Table, mode: LockMode): { lock?: LockMode } => (isNew(ctx, t) ? {} : { lock: mode });
-export const online = (ctx: Context, t: Table): boolean => ctx.online && !isNew(ctx, t);
+/** Online: not on a new table, nor on a partitioned one (no CREATE INDEX CONCURRENTLY, no NOT VALID foreign key there). */
+export const online = (ctx: Context, t: Table): boolean => ctx.online && !isNew(ctx, t) && !t.partitionBy;
 /**
  * A lock taken on several tables (a foreign key locks the table it references too): on those
  * that exist, named in `lock_on` unless that is just the step's own table `own`.

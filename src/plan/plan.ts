@@ -14,7 +14,7 @@ import { keepUndeclaredViews, managedViews } from '../model/view.js';
 import { regclassesIn, renameColumnIn } from '../model/sql-tokens.js';
 import { order } from './order.js';
 import { withOwnedSequences } from './owned-sequences.js';
-import { toDrafts, type Context } from './steps.js';
+import { afterDetach, toDrafts, type Context } from './steps.js';
 import { PLAN_FORMAT_VERSION, summarize, type Hazard, type Measure, type Plan, type Step, type TableName } from './types.js';
 
 export interface StepOptions {
@@ -115,7 +115,7 @@ export function stepsFor(changes: readonly Change[], desired: Model, options: St
     extensionUpdates: options.extensionUpdates ?? null,
     extensionTypeUsers: extensionTypeUsers(desired, options.extensionTypes ?? {}),
   };
-  return order(changes.flatMap((c) => toDrafts(c, ctx))).map(({ op, object, sql, hazards, lock, lock_on, concurrently, changes: shown }) => ({
+  return order(afterDetach(changes.flatMap((c) => toDrafts(c, ctx)))).map(({ op, object, sql, hazards, lock, lock_on, concurrently, changes: shown }) => ({
     op,
     object,
     sql,

@@ -3,10 +3,13 @@
 // (format_type, pg_get_expr, pg_get_constraintdef), never text a user typed.
 import { qualify, quoteIdent, quoteLiteral } from '../model/identifiers.js';
 import { parenthesized } from '../model/sql-tokens.js';
-import { sameReplicaIdentity, type Column, type EnumType, type ForeignKey, type Index, type KeyTiming, type OwnedSequence, type PrimaryKey, type Table, type Unique } from '../model/model.js';
+import type { Column, EnumType, ForeignKey, Index, KeyTiming, OwnedSequence, PrimaryKey, Table, Unique } from '../model/model.js';
 import type { ColumnAspect, EnumAddition, EnumColumn } from '../diff/changes.js';
 import { parseType } from '../model/type-names.js';
 import { testFails, type Conversion, type ValueTest } from './casts.js';
+import { commentOnTable, commentText, storageList } from './sql-table.js';
+
+export { alterTableSettings, commentOnTable } from './sql-table.js';
 import { SEQUENCE_RANGES } from './owned-sequences.js';
 
 type Named = { readonly schema: string; readonly name: string };
@@ -41,8 +44,6 @@ export function foreignKeyClause(fk: ForeignKey): string {
   return out;
 }
 
-const commentText = (comment: string | null): string => (comment === null ? 'NULL' : quoteLiteral(comment));
-export const commentOnTable = (t: Named, comment: string | null): string => `COMMENT ON TABLE ${rel(t)} IS ${commentText(comment)}`;
 export const commentOnView = (v: Named & { readonly materialized?: unknown }, comment: string | null): string => `COMMENT ON ${v.materialized ? 'MATERIALIZED ' : ''}VIEW ${rel(v)} IS ${commentText(comment)}`;
 export const commentOnIndex = (schema: string, index: string, comment: string | null): string => `COMMENT ON INDEX ${qualify(schema, index)} IS ${commentText(comment)}`;
 export const commentOnColumn = (t: Named, column: string, comment: string | null): string => `COMMENT ON COLUMN ${rel(t)}.${quoteIdent(column)} IS ${commentText(comment)}`;
@@ -149,38 +150,33 @@ export function createTable(t: Table): string[] {
     ...Object.values(t.uniques).map(uniqueClause),
     ...Object.values(t.checks).map((c) => `CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`),
   ];
-  const out = withOwnedSequences(t, t.columns, [`CREATE ${t.unlogged ? 'UNLOGGED ' : ''}TABLE ${rel(t)} (\n    ${parts.join(',\n    ')}\n)${t.storage ? ` WITH (${storageList(t.storage)})` : ''}`]);
+  const out = withOwnedSequences(t, t.columns, [createTableStatement(t, parts)]);
   if (t.comment !== null) out.push(commentOnTable(t, t.comment));
   for (const c of t.columns) if (c.comment !== null) out.push(commentOnColumn(t, c.name, c.comment));
   return out;
 }
 
-export const dropTable = (t: Named): string => `DROP TABLE ${rel(t)}`;
-
-/** Storage parameters as `WITH (...)` lists them: each name quoted (`toast.` apart), each value a literal. */
-const storageName = (name: string): string => name.split('.').map(quoteIdent).join('.');
-const storageList = (storage: Readonly<Record<string, string>>): string =>
-  Object.entries(storage)
-    .map(([k, v]) => `${storageName(k)} = ${quoteLiteral(v)}`)
-    .join(', ');
-
-/** A table's own settings, from `from` to `to`: comment, LOGGED or UNLOGGED, storage parameters set and reset. */
-export function alterTableSettings(from: Table, to: Table): string[] {
-  const out: string[] = [];
-  if (from.unlogged !== to.unlogged) out.push(`${alterTable(to)} SET ${to.unlogged ? 'UNLOGGED' : 'LOGGED'}`);
-  const before = from.storage ?? {};
-  const after = to.storage ?? {};
-  const set = Object.fromEntries(Object.entries(after).filter(([k, v]) => before[k] !== v));
-  const reset = Object.keys(before).filter((k) => after[k] === undefined);
-  if (Object.keys(set).length > 0) out.push(`${alterTable(to)} SET (${storageList(set)})`);
-  if (reset.length > 0) out.push(`${alterTable(to)} RESET (${reset.map(storageName).join(', ')})`);
-  if (!sameReplicaIdentity(from.replicaIdentity, to.replicaIdentity)) {
-    const r = to.replicaIdentity;
-    out.push(`${alterTable(to)} REPLICA IDENTITY ${r === undefined ? 'DEFAULT' : typeof r === 'object' ? `USING INDEX ${quoteIdent(r.index)}` : r.toUpperCase()}`);
-  }
-  if (from.comment !== to.comment) out.push(commentOnTable(to, to.comment));
-  return out;
+/**
+ * CREATE TABLE, of a partitioned table (PARTITION BY its key) or a partition (PARTITION OF its
+ * parent, with its own constraints only, then its bound). Key and bound are as the server
+ * spelled them (pg_get_partkeydef, pg_get_expr).
+ */
+function createTableStatement(t: Table, parts: readonly string[]): string {
+  const body = `(\n    ${parts.join(',\n    ')}\n)`;
+  const create = `CREATE ${t.unlogged ? 'UNLOGGED ' : ''}TABLE ${rel(t)}`;
+  const storage = t.storage ? ` WITH (${storageList(t.storage)})` : '';
+  if (t.partitionOf) return `${create} PARTITION OF ${qualify(t.partitionOf.schema, t.partitionOf.table)}${parts.length > 0 ? ` ${body}` : ''} ${t.partitionOf.bound}${storage}`;
+  return `${create} ${body}${t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : ''}${storage}`;
 }
+
+/** Attach `t` to the parent its `partitionOf` names, with its bound. */
+export const attachPartition = (t: Table & { readonly partitionOf: NonNullable<Table['partitionOf']> }): string =>
+  `ALTER TABLE ${qualify(t.partitionOf.schema, t.partitionOf.table)} ATTACH PARTITION ${rel(t)} ${t.partitionOf.bound}`;
+
+/** Detach partition `t` from its parent (it stays, a table of its own). */
+export const detachPartition = (t: Table & { readonly partitionOf: NonNullable<Table['partitionOf']> }): string => `ALTER TABLE ${qualify(t.partitionOf.schema, t.partitionOf.table)} DETACH PARTITION ${rel(t)}`;
+
+export const dropTable = (t: Named): string => `DROP TABLE ${rel(t)}`;
 
 export function renameTable(from: Named, to: Named): string[] {
   const out: string[] = [];

@@ -14,3 +14,17 @@ export function toDrafts(change: Change, ctx: Context): Draft[] {
   const out = handler(change, ctx);
   return Array.isArray(out) ? out : [out];
 }
+
+/**
+ * Steps on the members of a partition this plan detaches run after the detach: its copies of
+ * its parent's keys, checks and indexes are its own only then (before, PostgreSQL refuses to
+ * drop an inherited one).
+ */
+export function afterDetach(drafts: readonly Draft[]): Draft[] {
+  const detached = drafts.filter((d) => d.op === 'detach_partition').map((d) => d.object);
+  if (detached.length === 0) return [...drafts];
+  return drafts.map((d) => {
+    const table = detached.find((x) => d.object.startsWith(`${x}.`));
+    return table && d.op !== 'detach_partition' ? { ...d, requires: [...d.requires, `detached:${table}`] } : d.op === 'detach_partition' ? { ...d, provides: [...d.provides, `detached:${d.object}`] } : d;
+  });
+}

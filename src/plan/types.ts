@@ -164,6 +164,8 @@ export const OPS = {
   drop_table: 'destroy',
   rename_table: 'change',
   alter_table: 'change',
+  attach_partition: 'change',
+  detach_partition: 'change',
   add_column: 'add',
   drop_column: 'destroy',
   rename_column: 'change',

@@ -188,7 +188,15 @@ function tableEntry(table: Table, notes: PullNote[]): Record<string, unknown> {
   if (table.unlogged) entry['unlogged'] = true;
   if (table.replicaIdentity) entry['replica_identity'] = typeof table.replicaIdentity === 'object' ? { index: table.replicaIdentity.index } : table.replicaIdentity;
   if (table.storage) entry['with'] = Object.fromEntries(Object.entries(table.storage).map(([k, v]) => [k, storageValue(v)]));
-  entry['columns'] = Object.fromEntries(table.columns.map((c) => [c.name, columnEntry(table, c)]));
+  if (table.partitionBy) entry['partition_by'] = table.partitionBy;
+  const of = table.partitionOf;
+  // A partition has its parent's columns: the file lists none.
+  if (of) {
+    // Read in the partition's own schema.
+    entry['partition_of'] = of.schema === table.schema && !of.table.includes('.') ? of.table : objectPath(of.schema, of.table);
+    if (of.bound === 'DEFAULT') entry['default'] = true;
+    else entry['for_values'] = of.bound.replace(/^FOR VALUES /, '');
+  } else entry['columns'] = Object.fromEntries(table.columns.map((c) => [c.name, columnEntry(table, c)]));
   const pk = table.primaryKey;
   if (pk?.deferrable) entry['primary_key'] = { ...(pk.name === `${table.name}_pkey` ? {} : { name: pk.name }), columns: [...pk.columns], ...timingEntry(pk) };
   else if (pk && !(pk.columns.length === 1 && pk.name === `${table.name}_pkey`)) entry['primary_key'] = pk.name === `${table.name}_pkey` ? [...pk.columns] : { name: pk.name, columns: [...pk.columns] };

@@ -20,6 +20,7 @@ import { beginSpelling, settleTexts } from './settle.js';
 import { Layout, type Piece } from './layout.js';
 import { spellViews } from './views.js';
 import { makeNewFunctions, newEnums, spellFunctions } from './functions.js';
+import { spellPartitions } from './partitions.js';
 import { spellTriggers } from './triggers.js';
 import { spellPolicies } from './policies.js';
 import { spelledCompositeTypes, spelledDomains } from './domains.js';
@@ -192,9 +193,12 @@ export async function spell(db: Db, spec: Spec, current: Model, serverVersion: n
       if (triggers.diagnostics.length > 0) return { ok: false, diagnostics: triggers.diagnostics };
       spelled = { ...spelled, triggers: triggers.triggers };
     }
-    const policies = await spellPolicies(db, spec, current, spelled);
+    const partitions = await spellPartitions(db, spec, spelled);
+    if (partitions.diagnostics.length > 0) return { ok: false, diagnostics: partitions.diagnostics };
+    const withPartitions: Model = { ...spelled, tables: partitions.tables };
+    const policies = await spellPolicies(db, spec, current, withPartitions);
     if (policies.diagnostics.length > 0) return { ok: false, diagnostics: policies.diagnostics };
-    return { ok: true, model: { ...spelled, ...policies.model } };
+    return { ok: true, model: { ...withPartitions, ...policies.model } };
   } finally {
     await db.exec('ROLLBACK');
   }

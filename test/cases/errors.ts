@@ -421,7 +421,7 @@ tables:
     ],
   },
   {
-    name: 'a table the database has as partitioned, partition or inheritance table',
+    name: 'a table the database has partitioned and the file plain (refused), a partition the file detaches (fine), an inheritance table',
     before: `
 CREATE TABLE m (id integer, d date) PARTITION BY RANGE (d);
 CREATE TABLE m2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
@@ -439,9 +439,8 @@ CREATE TABLE parent (a integer); CREATE TABLE child (b integer) INHERITS (parent
       b: integer
 `,
     errors: [
-      { line: 2, col: 3, code: 'conflict', message: 'table "m" is a partitioned table in the database; partitioned tables, partitions and tables with inheritance are not managed yet' },
-      { line: 5, col: 3, code: 'conflict', message: 'table "m2024" is a partition in the database' },
-      { line: 9, col: 19, code: 'conflict', message: 'table "kid" is renamed from "child", an inheriting table in the database' },
+      { line: 2, col: 3, code: 'conflict', message: 'table "m" is partitioned by RANGE (d) in the database and not partitioned in the file: PostgreSQL cannot change how a table is partitioned in place' },
+      { line: 9, col: 19, code: 'conflict', message: 'table "kid" is renamed from "child", an inheriting table in the database; tables with inheritance (INHERITS) are not managed yet' },
     ],
   },
   {
@@ -1938,8 +1937,81 @@ const tableDetailServerErrors: readonly ErrorCase[] = [
   },
 ];
 
+/** A partitioned table of the partition cases below. */
+const PARENT = `tables:
+  payment:
+    partition_by: "RANGE (paid_on)"
+    columns:
+      id: bigint
+      paid_on: date
+`;
+
+/** Partitioned tables and partitions (test/cases/partitions.ts): what the loader and the target refuse. */
+const partitionErrors: readonly ErrorCase[] = [
+  {
+    name: 'a partition of a table the file does not have',
+    offline: true,
+    desired: `${PARENT}  payment_old:\n    partition_of: payments\n    default: true\n`,
+    errors: [{ at: 'payments', code: 'unknown_table', message: 'table "payment_old" is a partition of "payments", which is not a table of this file', hint: ['partition_by'] }],
+  },
+  {
+    name: 'a partition of a table that is not partitioned',
+    offline: true,
+    desired: `tables:\n  customer:\n    columns:\n      id: integer\n  customer_eu:\n    partition_of: customer\n    for_values: "IN (1)"\n`,
+    errors: [{ line: 6, code: 'conflict', message: 'table "customer_eu" is a partition of "customer", which has no partition_by', hint: ['add partition_by to "customer"'] }],
+  },
+  {
+    name: 'for_values or default without partition_of',
+    offline: true,
+    desired: `${PARENT}  other:\n    for_values: "FROM (1) TO (2)"\n    columns:\n      id: integer\n  rest:\n    default: true\n    columns:\n      id: integer\n`,
+    errors: [
+      { line: 8, code: 'conflict', message: 'table "other" has for_values but no partition_of' },
+      { line: 12, code: 'conflict', message: 'table "rest" has default: true but no partition_of' },
+    ],
+  },
+  {
+    name: 'a partition with both default and for_values, one with neither, one that lists columns',
+    offline: true,
+    desired: `${PARENT}  p1:\n    partition_of: payment\n    for_values: "FROM ('2024-01-01') TO ('2024-02-01')"\n    default: true\n  p2:\n    partition_of: payment\n  p3:\n    partition_of: payment\n    default: true\n    columns:\n      id: bigint\n`,
+    errors: [
+      { line: 10, code: 'conflict', message: 'partition "p1" has both for_values and default: true' },
+      { line: 12, code: 'conflict', message: 'partition "p2" has neither for_values nor default: true' },
+      { line: 16, code: 'conflict', message: 'partition "p3" lists columns: a partition has the columns of its parent', hint: ['remove columns: and change the columns of "payment" instead'] },
+    ],
+  },
+  {
+    name: 'a partition key or bound with more than a key or bound in it',
+    offline: true,
+    desired: `tables:\n  t:\n    partition_by: "RANGE (id) TABLESPACE pg_default"\n    columns:\n      id: integer\n  u:\n    partition_by: "RANGE (id)"\n    columns:\n      id: integer\n  u1:\n    partition_of: u\n    for_values: "IN (1) PARTITION BY LIST (id)"\n`,
+    errors: [
+      { line: 3, code: 'bad_expression', message: 'partition_by of table "t": this is more than one partition key' },
+      { line: 12, code: 'bad_expression', message: 'for_values of table "u1": this is more than one bound' },
+    ],
+  },
+  {
+    name: 'an index of a partition on a column its parent does not have',
+    offline: true,
+    desired: `${PARENT}  p1:\n    partition_of: payment\n    default: true\n    indexes:\n      p1_amount_idx: { columns: [amount] }\n`,
+    errors: [{ at: 'amount', nth: 2, code: 'unknown_column', message: 'amount' }],
+  },
+  {
+    name: 'a bound the server refuses: of the wrong kind for the key, or overlapping another',
+    desired: `${PARENT}  p1:\n    partition_of: payment\n    for_values: "IN ('2024-01-01')"\n  p2:\n    partition_of: payment\n    for_values: "FROM ('2024-01-01') TO ('2024-03-01')"\n  p3:\n    partition_of: payment\n    for_values: "FROM ('2024-02-01') TO ('2024-04-01')"\n`,
+    errors: [
+      { line: 9, code: 'bad_expression', message: ['partition "public.p1"', 'invalid bound specification for a range partition'] },
+      { line: 15, code: 'bad_expression', message: ['partition "public.p3"', 'would overlap partition "p2"'] },
+    ],
+  },
+  {
+    name: 'a table partitioned in the file but not in the database: refused, its rows are not dropped',
+    before: 'CREATE TABLE payment (id bigint, paid_on date)',
+    desired: PARENT,
+    errors: [{ line: 3, code: 'conflict', message: 'table "payment" is not partitioned in the database and partitioned by RANGE (paid_on) in the file', hint: ['INSERT ... SELECT'] }],
+  },
+];
+
 /**
  * The one table of loader errors. `offline` cases run with no server (test/unit/errors.test.ts,
  * also in `npm run test:unit`); the others against a database (test/acceptance-errors.test.ts).
  */
-export const errorCases: readonly ErrorCase[] = [...serverCases, ...offlineCases, ...defaultMisfits, ...tableDetailErrors, ...tableDetailServerErrors];
+export const errorCases: readonly ErrorCase[] = [...serverCases, ...offlineCases, ...defaultMisfits, ...tableDetailErrors, ...tableDetailServerErrors, ...partitionErrors];

@@ -399,4 +399,29 @@ ${fileWith('', '      d: guarded\n').replace('      n: integer', '      n: guard
     yaml: () => fileWith(check(`n > 0${Array.from({ length: 9_000 }, (_x, i) => ` OR n = ${i}`).join('')}`)),
     exit: 0,
   },
+  {
+    name: 'a partition key breaks out of its clause to drop a table',
+    yaml: () => fileWith(`  parted:\n    partition_by: ${JSON.stringify('RANGE (id)); DROP TABLE public.victim; --')}\n    columns:\n      id: integer\n`),
+    exit: 1,
+    says: 'this is not one partition key',
+  },
+  {
+    name: 'a partition key calls a function that kills another session',
+    yaml: ({ pid }) => fileWith(`  parted:\n    partition_by: ${JSON.stringify(`RANGE ((pg_terminate_backend(${pid})::int))`)}\n    columns:\n      id: integer\n`),
+    exit: 1,
+    says: 'IMMUTABLE',
+  },
+  {
+    name: 'a partition bound reads a server file (PostgreSQL would evaluate it when the partition is made)',
+    yaml: () => fileWith(`  parted:\n    partition_by: "LIST (a)"\n    columns:\n      a: text\n  parted_1:\n    partition_of: parted\n    for_values: ${JSON.stringify("IN (pg_read_file('/etc/passwd'))")}\n`),
+    exit: 1,
+    says: 'a bound may hold only literal values',
+  },
+  {
+    name: 'a partition bound kills another session',
+    yaml: ({ pid }) =>
+      fileWith(`  parted:\n    partition_by: "RANGE (a)"\n    columns:\n      a: integer\n  parted_1:\n    partition_of: parted\n    for_values: ${JSON.stringify(`FROM (1) TO ((pg_terminate_backend(${pid}))::int)`)}\n`),
+    exit: 1,
+    says: 'a bound may hold only literal values',
+  },
 ];

@@ -329,4 +329,32 @@ CREATE VIEW film_cast AS
   GROUP BY f.title;
 `,
   },
+  {
+    name: 'payments partitioned by month (a key, an index, a check and a foreign key on the parent, a default partition), sales by list on an expression, sessions by hash',
+    sql: `
+CREATE TABLE customer (id integer PRIMARY KEY, name text NOT NULL);
+CREATE TABLE payment (
+  id bigint NOT NULL,
+  customer_id integer NOT NULL REFERENCES customer (id) ON DELETE CASCADE,
+  amount numeric(10,2) NOT NULL CHECK (amount >= 0),
+  payment_date date NOT NULL,
+  PRIMARY KEY (id, payment_date)
+) PARTITION BY RANGE (payment_date);
+CREATE INDEX payment_customer_idx ON payment (customer_id, payment_date DESC);
+CREATE TABLE payment_2022_01 PARTITION OF payment FOR VALUES FROM ('2022-01-01') TO ('2022-02-01');
+CREATE TABLE payment_2022_02 PARTITION OF payment FOR VALUES FROM ('2022-02-01') TO ('2022-03-01');
+CREATE TABLE payment_rest PARTITION OF payment DEFAULT;
+CREATE INDEX payment_2022_02_amount_idx ON payment_2022_02 (amount);
+COMMENT ON TABLE payment_2022_01 IS 'January';
+CREATE SCHEMA sales;
+CREATE TABLE sales.sale (id bigint NOT NULL, region text NOT NULL, total numeric) PARTITION BY LIST (lower(region));
+CREATE TABLE sales.sale_europe PARTITION OF sales.sale FOR VALUES IN ('eu', 'fr', 'de');
+CREATE TABLE sales.sale_other PARTITION OF sales.sale (CONSTRAINT sale_other_total_check CHECK (total > 0)) DEFAULT;
+CREATE TABLE session (id uuid NOT NULL, started timestamptz NOT NULL DEFAULT now()) PARTITION BY HASH (id);
+CREATE TABLE session_0 PARTITION OF session FOR VALUES WITH (modulus 2, remainder 0);
+CREATE TABLE session_1 PARTITION OF session FOR VALUES WITH (modulus 2, remainder 1);
+INSERT INTO customer VALUES (1, 'Ann');
+INSERT INTO payment VALUES (1, 1, 10, '2022-01-05'), (2, 1, 20, '2022-02-05'), (3, 1, 30, '2023-01-01');
+`,
+  },
 ];

@@ -21,6 +21,8 @@ export interface ConstraintRow {
   readonly validated: boolean;
   /** The columns ON DELETE SET NULL/DEFAULT sets, when not all (PostgreSQL 15+); null otherwise. */
   readonly delete_columns?: string[] | null;
+  /** A partition's copy of its parent's constraint (absent in rows read by older code: false). */
+  readonly inherited?: boolean;
 }
 
 export function attnames(rel: string, keys: string): string {
@@ -39,7 +41,9 @@ export function constraintsSql(scope: Scope, serverVersion: number): string {
       CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
       ${nullsNotDistinct} AS nulls_not_distinct,
       con.convalidated AS validated,
-      ${serverVersion >= 150000 ? attnames('con.conrelid', 'con.confdelsetcols') : 'NULL'} AS delete_columns
+      ${serverVersion >= 150000 ? attnames('con.conrelid', 'con.confdelsetcols') : 'NULL'} AS delete_columns,
+      -- What a partition inherits from its parent (a copy of its key, check or foreign key) is the parent's.
+      (con.coninhcount > 0 OR con.conparentid <> 0) AS inherited
     FROM pg_catalog.pg_constraint con
     JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -48,6 +52,8 @@ export function constraintsSql(scope: Scope, serverVersion: number): string {
     WHERE con.contype IN ('p', 'u', 'c', 'f') AND ${plainTable()} AND ${relationScope(scope)}
       -- A foreign key to a table left alone is left alone too: the file cannot name that table.
       AND (con.contype <> 'f' OR ${plainTable('fc')})
+      -- The copies of a foreign key to a partitioned table, one for each of its partitions, are that key's.
+      AND NOT (con.contype = 'f' AND con.conparentid <> 0 AND EXISTS (SELECT 1 FROM pg_catalog.pg_constraint pk WHERE pk.oid = con.conparentid AND pk.conrelid = con.conrelid))
     ORDER BY 1, 2, 3`;
 }
 

@@ -28,6 +28,8 @@ export interface IndexRow {
   readonly comment?: string | null;
   /** pg_get_indexdef: the CREATE INDEX statement, with what the Model does not hold (operator classes, collations, storage parameters). */
   readonly definition?: string;
+  /** A partition's copy of an index of its parent (absent in rows read by older code: false). */
+  readonly inherited?: boolean;
 }
 
 /** `on`: which relations' indexes (plain tables; a materialized view's, see introspect/kinds/view.ts). */
@@ -55,7 +57,9 @@ export function indexesSql(scope: Scope, serverVersion: number, on = plainTable(
       ${nullsNotDistinct} AS nulls_not_distinct,
       (SELECT json_object_agg(split_part(ro, '=', 1), substr(ro, strpos(ro, '=') + 1)) FROM unnest(ic.reloptions) ro) AS with,
       pg_catalog.obj_description(i.indexrelid, 'pg_class') AS comment,
-      pg_catalog.pg_get_indexdef(i.indexrelid) AS definition
+      pg_catalog.pg_get_indexdef(i.indexrelid) AS definition,
+      -- A partition's copy of an index of its parent is the parent's.
+      EXISTS (SELECT 1 FROM pg_catalog.pg_inherits ih WHERE ih.inhrelid = i.indexrelid) AS inherited
     FROM pg_catalog.pg_index i
     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_catalog.pg_class c ON c.oid = i.indrelid

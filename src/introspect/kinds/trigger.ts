@@ -20,6 +20,8 @@ export function triggersSql(scope: Scope): string {
   return `SELECT n.nspname AS schema, c.relname AS table, tg.tgname AS name, pg_catalog.pg_get_triggerdef(tg.oid) AS definition
     FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE ${managedTrigger()} AND ${where}
+      -- A partition's copy of a trigger of its parent is the parent's.
+      AND tg.tgparentid = 0
     ORDER BY tg.oid`;
 }
 

@@ -17,6 +17,7 @@ import {
   hazard,
   keysBack,
   lockOn,
+  lockOnTables,
   named,
   sequenceTokens,
   sequencesAnew,
@@ -25,8 +26,8 @@ import {
   sized,
   typeTokens,
 } from '../drafts.js';
-import { objectPath } from '../../model/identifiers.js';
-import { sameReplicaIdentity, sameStorage, tableKey } from '../../model/model.js';
+import { objectPath, quoteIdent } from '../../model/identifiers.js';
+import { sameReplicaIdentity, sameStorage, tableKey, type Table } from '../../model/model.js';
 import * as sql from '../sql.js';
 import type { KindPlanner } from './registry.js';
 
@@ -50,7 +51,7 @@ export const table: KindPlanner<'table'> = {
         ...Object.keys(t.checks).map((n) => CONSTRAINT(t, n)),
         ...t.columns.flatMap((col) => sequenceTokens(t, col)),
       ],
-      requires: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, TYPE))],
+      requires: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, TYPE)), ...parentOf(t)],
       softRequires: t.columns.flatMap(defaultSequences),
     });
   },
@@ -68,7 +69,11 @@ export const table: KindPlanner<'table'> = {
       hazards: [
         ...blockedBy(ctx, t, null, 'drop'),
         ...sequencesInUse(ctx, t, t.columns, `table ${name}`, 'drop the table', name),
-        hazard('data_loss', `drops table ${name}${sequencesToo(t, t.columns)} and every row in it`, { kind: 'rows', table: named(t) }),
+        hazard(
+          'data_loss',
+          `drops ${t.partitionBy ? 'partitioned table' : t.partitionOf ? 'partition' : 'table'} ${name}${sequencesToo(t, t.columns)} and every row in it${t.partitionBy ? ', with its partitions' : ''}`,
+          { kind: 'rows', table: named(t) },
+        ),
         hazard('irreversible', `undoing this step recreates ${name} empty${sequencesAnew(t, t.columns)}${keysBack(ctx, t)}`),
       ],
       removes: [
@@ -90,7 +95,7 @@ export const table: KindPlanner<'table'> = {
             : []),
         ]),
       ],
-      releases: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, USES))],
+      releases: [SCHEMA(t.schema), ...t.columns.flatMap((col) => typeTokens(col, USES)), ...parentOf(t)],
       softReleases: t.columns.flatMap(defaultSequences),
     });
   },
@@ -107,6 +112,42 @@ export const table: KindPlanner<'table'> = {
       requires: [SCHEMA(c.to.schema)],
       removes: [RELATION(c.from.schema, c.from.name)],
     }),
+
+  attach_partition: (c, ctx) => {
+    const t = c.table;
+    const of = t.partitionOf!;
+    const name = objectPath(t.schema, t.name);
+    const parent = objectPath(of.schema, of.table);
+    return draft({
+      op: 'attach_partition',
+      object: name,
+      phase: 5,
+      ...lockOnTables(ctx, t, [t, { schema: of.schema, name: of.table }], 'ACCESS EXCLUSIVE'),
+      sql: [...c.notNull.map((col) => sql.setNotNull(t, col)), ...c.checks.map((k) => sql.addConstraint(t, `CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`)), sql.attachPartition({ ...t, partitionOf: of })],
+      hazards: [
+        hazard(
+          'may_fail',
+          `fails if any row of ${name} is outside the bound ${of.bound} of partition of ${parent}${c.checks.length + c.notNull.length > 0 ? `, breaks a check of ${parent} or has a NULL where ${parent} has none` : ''}, or if its columns are not those of ${parent}`,
+        ),
+        hazard('blocking', `reads every row of ${name} to check the bound, under an ACCESS EXCLUSIVE lock on it (and on a default partition of ${parent}, if any, for rows that now belong here)`),
+      ],
+      requires: [TABLE(t), TABLE(parent)],
+    });
+  },
+
+  detach_partition: (c, ctx) => {
+    const t = c.table;
+    const of = t.partitionOf!;
+    return draft({
+      op: 'detach_partition',
+      object: objectPath(t.schema, t.name),
+      phase: 3,
+      ...lockOnTables(ctx, t, [t, { schema: of.schema, name: of.table }], 'ACCESS EXCLUSIVE', 'before_renames'),
+      sql: [sql.detachPartition({ ...t, partitionOf: of })],
+      hazards: [hazard('blocking', `holds an ACCESS EXCLUSIVE lock on ${objectPath(of.schema, of.table)} while it runs: reads and writes of every partition wait`)],
+      releases: [TABLE(objectPath(of.schema, of.table))],
+    });
+  },
 
   alter_table: (c, ctx) => {
     const t = c.table;
@@ -125,3 +166,6 @@ export const table: KindPlanner<'table'> = {
     });
   },
 };
+
+/** The token of a partition's parent: made before it, dropped after it. */
+const parentOf = (t: Table): string[] => (t.partitionOf ? [TABLE(objectPath(t.partitionOf.schema, t.partitionOf.table))] : []);
