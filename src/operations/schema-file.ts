@@ -98,6 +98,6 @@ export function checkSchema(file: string, text: string): CheckedSchema {
  * Every problem in schema.yaml, without touching any database: errors, and warnings for types
  * only the database can confirm (`unverified_type`).
  */
-export function validateSchema(file: string, text: string): readonly Diagnostic[] {
-  return loadSpec(file, text, { readSqlFile: sqlFileReader(file) }).diagnostics;
+export function validateSchema(file: string, text: string, readSqlFile: ReadSqlFile = sqlFileReader(file)): readonly Diagnostic[] {
+  return loadSpec(file, text, { readSqlFile }).diagnostics;
 }

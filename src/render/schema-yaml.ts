@@ -8,6 +8,7 @@ import type { Check, Column, EnumType, ForeignKey, Index, IndexKey, Model, Refer
 import { schemasInUse } from '../model/objects.js';
 import { sequenceDefaults, type Sequence } from '../model/sequence.js';
 import type { View } from '../model/view.js';
+import { isLongBody, SqlFileNames } from './sql-files.js';
 
 /** Something the file cannot say yet, or says differently from the database. */
 export interface PullNote {
@@ -19,6 +20,13 @@ export interface PullNote {
 export interface SchemaYaml {
   readonly text: string;
   readonly notes: readonly PullNote[];
+  /** The `.sql` files the text names (`file:`), by path relative to schema.yaml: the long bodies. */
+  readonly files: ReadonlyMap<string, string>;
+}
+
+export interface SchemaYamlOptions {
+  /** Every SQL body inline under `sql:`, however long (for `--inline`, and `--schema -`). */
+  readonly inline?: boolean;
 }
 
 /** format_type's long names and the short ones people write; PostgreSQL reads both as the same type. */
@@ -224,8 +232,17 @@ function materializedEntry(v: View, entry: Record<string, unknown>, notes: PullN
 const ONE_LINE_PARENTS = new Set(['columns', 'indexes', 'foreign_keys', 'unique', 'sequences', 'extensions']);
 
 /** The Model as the text of schema.yaml, with a header of `lines` (comments), and what the file cannot say. */
-export function schemaYaml(model: Model, header: readonly string[] = []): SchemaYaml {
+export function schemaYaml(model: Model, header: readonly string[] = [], options: SchemaYamlOptions = {}): SchemaYaml {
   const notes: PullNote[] = [];
+  // A long body goes to a file of its kind's folder (views/public.film_list.sql), named by `file:`.
+  const files = new Map<string, string>();
+  const names = new SqlFileNames();
+  const body = (folder: string, schema: string, name: string, sql: string): Record<string, string> => {
+    if (options.inline === true || !isLongBody(sql)) return { sql };
+    const path = names.name(folder, schema, name);
+    files.set(path, sql.endsWith('\n') ? sql : `${sql}\n`);
+    return { file: path };
+  };
   const sequences = Object.values(model.sequences ?? {});
   // Written with its schema and version, so the file installs it as the database has it.
   const extensions = Object.values(model.extensions ?? {});
@@ -241,7 +258,10 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
   if (tables.length > 0) doc['tables'] = Object.fromEntries(tables.map((t) => [fileName(t.schema, t.name), tableEntry(t, notes)]));
   // Views as the server prints them (pg_get_viewdef): the file then reads as the database, so the plan is empty. Inline, as a block.
   const views = Object.values(model.views ?? {});
-  const viewEntry = (v: View): Record<string, unknown> => ({ sql: `${v.definition}\n`, ...(v.comment === null ? {} : { comment: v.comment }) });
+  const viewEntry = (v: View): Record<string, unknown> => ({
+    ...body(v.materialized ? 'materialized_views' : 'views', v.schema, v.name, `${v.definition}\n`),
+    ...(v.comment === null ? {} : { comment: v.comment }),
+  });
   const plain = views.filter((v) => !v.materialized);
   if (plain.length > 0) doc['views'] = Object.fromEntries(plain.map((v) => [fileName(v.schema, v.name), viewEntry(v)]));
   // Materialized views alike, with their indexes; one not populated is written with_data: false (made empty until REFRESH).
@@ -250,15 +270,15 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
   // Functions as the server prints them (pg_get_functiondef), inline as a block. The file holds
   // one per name: a database with overloads keeps `functions:` out, so the file leaves them all alone.
   const functions = Object.values(model.functions ?? {});
-  const names = new Map<string, number>();
-  for (const f of functions) names.set(fileName(f.schema, f.name), (names.get(fileName(f.schema, f.name)) ?? 0) + 1);
-  const overloaded = [...names].filter(([, n]) => n > 1).map(([name]) => name);
+  const perName = new Map<string, number>();
+  for (const f of functions) perName.set(fileName(f.schema, f.name), (perName.get(fileName(f.schema, f.name)) ?? 0) + 1);
+  const overloaded = [...perName].filter(([, n]) => n > 1).map(([name]) => name);
   if (overloaded.length > 0)
     notes.push({
       object: overloaded[0]!,
       message: `functions: not written, so the file leaves every function as it is: ${overloaded.join(', ')} ${overloaded.length === 1 ? 'has' : 'have'} overloads, and the file holds one function per name`,
     });
-  else if (functions.length > 0) doc['functions'] = Object.fromEntries(functions.map((f) => [fileName(f.schema, f.name), { sql: `${f.definition};\n` }]));
+  else if (functions.length > 0) doc['functions'] = Object.fromEntries(functions.map((f) => [fileName(f.schema, f.name), body('functions', f.schema, f.name, `${f.definition};\n`)]));
   // Triggers as the server prints them (pg_get_triggerdef). The file holds one per name in a
   // schema: a database with one name on two tables of a schema keeps `triggers:` out.
   const triggers = Object.values(model.triggers ?? {});
@@ -270,7 +290,7 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
       object: shared[0]!,
       message: `triggers: not written, so the file leaves every trigger as it is: ${shared.join(', ')} ${shared.length === 1 ? 'names triggers' : 'name triggers'} on more than one table, and the file holds one trigger per name in a schema`,
     });
-  else if (triggers.length > 0) doc['triggers'] = Object.fromEntries(triggers.map((t) => [fileName(t.schema, t.name), { sql: t.definition }]));
+  else if (triggers.length > 0) doc['triggers'] = Object.fromEntries(triggers.map((t) => [fileName(t.schema, t.name), body('triggers', t.schema, t.name, t.definition)]));
   const document = new Document(doc);
   visit(document, {
     Pair(_key, pair: Pair, path) {
@@ -282,7 +302,7 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
     },
   });
   const empty = enums.length === 0 && tables.length === 0 && bare.length === 0 && sequences.length === 0 && extensions.length === 0 && views.length === 0 && doc['functions'] === undefined;
-  const body = empty ? '{}\n' : document.toString({ lineWidth: 0, flowCollectionPadding: true });
-  const text = `${header.map((l) => `# ${l}\n`).join('')}${body}`;
-  return { text, notes };
+  const yaml = empty ? '{}\n' : document.toString({ lineWidth: 0, flowCollectionPadding: true });
+  const text = `${header.map((l) => `# ${l}\n`).join('')}${yaml}`;
+  return { text, notes, files };
 }
