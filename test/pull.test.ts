@@ -185,4 +185,21 @@ CREATE VIEW film_list AS SELECT film_id, title, length, length * 60 AS seconds, 
     expect(printed.stdout).toContain('    sql: |\n');
     expect(printed.stdout).not.toContain('file:');
   });
+
+  it('--schema naming a folder: one file per top-level key, the .sql files in it; plan has nothing to do, and apply builds the same', async () => {
+    const db = await database('folder', LONG);
+    const r = cli('pull', '--url', db.url, '--schema', 'db/');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Wrote db/tables.yaml, db/views.yaml (1 table, 0 enums, 1 view) and 1 .sql file beside it.');
+    expect(await readFile(join(dir, 'db', 'views.yaml'), 'utf8')).toContain('  film_list:\n    file: views/public.film_list.sql\n');
+    expect(existsSync(join(dir, 'db', 'views', 'public.film_list.sql'))).toBe(true);
+    const plan = cli('plan', '--schema', 'db', '--url', db.url, '--format', 'json');
+    expect((JSON.parse(plan.stdout) as { steps: unknown[] }).steps).toEqual([]);
+    const copy = await database('foldercopy');
+    expect(cli('apply', '--schema', 'db', '--url', copy.url, '--auto-approve', '-m', 'adopt').status).toBe(0);
+    expect(await catalogOf(copy)).toEqual(await catalogOf(db));
+    const again = cli('pull', '--url', db.url, '--schema', 'db');
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain(`error: ${join('db', 'tables.yaml')} (and 2 more files) exists already; nothing was written`);
+  });
 });

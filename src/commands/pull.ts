@@ -1,6 +1,6 @@
 // `schema pull`: the database's managed objects written as schema.yaml, so that an existing
 // database can be adopted: after pull, `schema plan` on the same database has nothing to do.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Flags } from '@oclif/core';
@@ -19,7 +19,9 @@ What schema does not manage yet (aggregates, policies...) is counted on stderr, 
 
 A view, function or trigger whose SQL is longer than 10 lines or 400 characters is written to a .sql file in a folder of its kind beside the schema file (views/public.film_list.sql, functions/..., triggers/..., materialized_views/...) and named with \`file:\`; --inline keeps every body in the schema file. In a file name, any character but letters, digits, _ and - is written as % and its UTF-8 bytes in hex.
 
-An existing file (the schema file or any .sql file pull would write) is never overwritten without --force. --schema - prints the file instead, every body inline.`;
+When --schema names a folder (one that exists, or a path ending in /), pull writes the schema as files of that folder, one per top-level key: schemas.yaml, extensions.yaml, enums.yaml, sequences.yaml, tables.yaml, views.yaml, materialized_views.yaml, functions.yaml, triggers.yaml (those it needs), with the .sql files in subfolders of it.
+
+An existing file (the schema file, a file of the folder or any .sql file pull would write) is never overwritten without --force. --schema - prints the file instead, every body inline.`;
   static override examples = ['<%= config.bin %> pull --url "$DATABASE_URL"', '<%= config.bin %> pull --url "$DATABASE_URL" --exclude "audit.*" --schema db/schema.yaml', '<%= config.bin %> pull --schema -   # print it'];
   static override flags = {
     include: Flags.string({ summary: 'Pull only objects whose schema.name matches (repeatable).', multiple: true }),
@@ -31,19 +33,23 @@ An existing file (the schema file or any .sql file pull would write) is never ov
   async run(): Promise<void> {
     const file = this.schemaPath();
     const toStdout = this.flags.schema === '-';
-    if (!toStdout && existsSync(file) && !this.flags.force) {
+    // A folder (one that exists, or a path ending in /): one file per top-level key in it.
+    const folder = !toStdout && (/[\\/]$/.test(this.flags.schema) || (existsSync(file) && statSync(file).isDirectory()));
+    if (!toStdout && !folder && existsSync(file) && !this.flags.force) {
       throw new UserError(`${file} exists already; nothing was written`, 'pass --force to overwrite it, or --schema to write another file (--schema - prints it)');
     }
     const selection: Selection = { include: this.flags.include ?? [], exclude: this.flags.exclude ?? [] };
     const target = this.target();
     this.announce(target, { readOnly: true });
-    const { text, files, notes, skipped, summary } = await pullSchema(target, toStdout ? 'schema.yaml' : file, selection, new Date(), { inline: toStdout || this.flags.inline === true });
-    // The .sql files, beside the schema file: none is overwritten without --force either.
-    const sqlFiles = [...files].map(([rel, sql]) => [join(dirname(file), rel), sql] as const);
+    const { text, files, parts, notes, skipped, summary } = await pullSchema(target, toStdout ? 'schema.yaml' : file, selection, new Date(), { inline: toStdout || this.flags.inline === true, folder });
+    // The .sql files, beside the schema file (in the folder): none is overwritten without --force either.
+    const base = folder ? file : dirname(file);
+    const yamlFiles = folder ? [...parts].map(([name, partText]) => [join(file, name), partText] as const) : [];
+    const sqlFiles = [...yamlFiles, ...[...files].map(([rel, sql]) => [join(base, rel), sql] as const)];
     const existing = sqlFiles.filter(([path]) => existsSync(path)).map(([path]) => path);
     if (existing.length > 0 && !this.flags.force) {
       throw new UserError(
-        `${existing[0]}${existing.length > 1 ? ` (and ${existing.length - 1} more .sql file${existing.length > 2 ? 's' : ''})` : ''} exists already; nothing was written`,
+        `${existing[0]}${existing.length > 1 ? ` (and ${existing.length - 1} more file${existing.length > 2 ? 's' : ''})` : ''} exists already; nothing was written`,
         'pass --force to overwrite them, --inline to keep every body in the schema file, or --schema to write somewhere else',
       );
     }
@@ -55,7 +61,7 @@ An existing file (the schema file or any .sql file pull would write) is never ov
       return;
     }
     // Written whole or not at all: every file to a temporary name first, then each moved into place.
-    const all = [...sqlFiles, [file, text] as const];
+    const all = folder ? sqlFiles : [...sqlFiles, [file, text] as const];
     const written: string[] = [];
     try {
       for (const [path, content] of all) {
@@ -69,7 +75,9 @@ An existing file (the schema file or any .sql file pull would write) is never ov
       throw new UserError(`cannot write the pulled files: ${(error as Error).message}; nothing was written`, 'check the folder of the schema file is writable');
     }
     for (const [path] of all) await rename(`${path}.${process.pid}.tmp`, path);
-    const extra = sqlFiles.length > 0 ? ` and ${sqlFiles.length} .sql file${sqlFiles.length === 1 ? '' : 's'} beside it` : '';
-    this.say(`Wrote ${file} (${summary})${extra}. Next: \`schema plan\` on the same database should say "No changes".`);
+    const sqlCount = files.size;
+    const extra = sqlCount > 0 ? ` and ${sqlCount} .sql file${sqlCount === 1 ? '' : 's'} beside it` : '';
+    const what = folder ? `${yamlFiles.map(([path]) => path).join(', ')}` : file;
+    this.say(`Wrote ${what} (${summary})${extra}. Next: \`schema plan\` on the same database should say "No changes".`);
   }
 }

@@ -14,6 +14,8 @@ export interface Pulled {
   readonly text: string;
   /** The `.sql` files schema.yaml names (`file:`), by path relative to its folder: the long bodies. */
   readonly files: ReadonlyMap<string, string>;
+  /** The same schema as the files of a folder, by name in it (tables.yaml, views.yaml ...): what `pull` writes when --schema names a folder. */
+  readonly parts: ReadonlyMap<string, string>;
   /** What the file cannot say exactly, or what the choice of objects left dangling. */
   readonly notes: readonly PullNote[];
   /** What the database holds that schema does not manage yet, counted per kind ("2 views"). */
@@ -25,17 +27,18 @@ export interface Pulled {
 const counted = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** `target` as schema.yaml named `file` (for messages), with `selection` applied. Throws UserError, writing nothing, when the database holds what the file cannot say. */
-export async function pullSchema(target: Target, file: string, selection: Selection = { include: [], exclude: [] }, now = new Date(), options: SchemaYamlOptions = {}): Promise<Pulled> {
+export async function pullSchema(target: Target, file: string, selection: Selection = { include: [], exclude: [] }, now = new Date(), options: SchemaYamlOptions & { readonly folder?: boolean } = {}): Promise<Pulled> {
   const found = await withReadOnlyDb(target, (db) => introspect(db));
   const picked = selectObjects(found.model, selection);
   const when = now.toISOString().replace(/\.\d+Z$/, 'Z');
-  const { text, notes, files } = schemaYaml(picked.model, [`Pulled by \`schema pull\` from ${target.display} at ${when}.`, 'Review it, then `schema plan` on that database should say "No changes".'], options);
+  const { text, notes, files, parts } = schemaYaml(picked.model, [`Pulled by \`schema pull\` from ${target.display} at ${when}.`, 'Review it, then `schema plan` on that database should say "No changes".'], options);
   // Checked as it will be read, the .sql files from memory (none is written yet).
-  const fromMemory = (rel: string): { text: string; file: string } | { error: string } => {
+  const fromMemory = (rel: string, from: string): { text: string; file: string } | { error: string } => {
     const sql = files.get(rel);
-    return sql === undefined ? { error: 'no such file' } : { text: sql, file: join(dirname(file), rel) };
+    return sql === undefined ? { error: 'no such file' } : { text: sql, file: join(dirname(from), rel) };
   };
-  const problems = validateSchema(file, text, fromMemory).filter(isError);
+  const source = options.folder === true ? [...parts].map(([name, partText]) => ({ file: join(file, name), text: partText })) : text;
+  const problems = validateSchema(file, source, fromMemory).filter(isError);
   if (problems.length > 0) {
     throw new UserError(
       `the database holds what schema.yaml cannot say, so nothing was written:\n${problems.map(formatDiagnostic).join('\n')}`,
@@ -63,5 +66,5 @@ export async function pullSchema(target: Target, file: string, selection: Select
   const skipped = Object.entries(found.unmanaged.counts)
     .filter(([what, n]) => n > 0 && what !== 'materialized view')
     .map(([what, n]) => `${n} ${what}`);
-  return { text, files, notes: [...picked.notes, ...notes], skipped, summary };
+  return { text, files, parts, notes: [...picked.notes, ...notes], skipped, summary };
 }

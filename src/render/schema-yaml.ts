@@ -22,6 +22,8 @@ export interface SchemaYaml {
   readonly notes: readonly PullNote[];
   /** The `.sql` files the text names (`file:`), by path relative to schema.yaml: the long bodies. */
   readonly files: ReadonlyMap<string, string>;
+  /** The same schema as a folder: one file per top-level key (`tables.yaml`, `views.yaml` ...), by name. */
+  readonly parts: ReadonlyMap<string, string>;
 }
 
 export interface SchemaYamlOptions {
@@ -291,7 +293,19 @@ export function schemaYaml(model: Model, header: readonly string[] = [], options
       message: `triggers: not written, so the file leaves every trigger as it is: ${shared.join(', ')} ${shared.length === 1 ? 'names triggers' : 'name triggers'} on more than one table, and the file holds one trigger per name in a schema`,
     });
   else if (triggers.length > 0) doc['triggers'] = Object.fromEntries(triggers.map((t) => [fileName(t.schema, t.name), body('triggers', t.schema, t.name, t.definition)]));
-  const document = new Document(doc);
+  const empty = enums.length === 0 && tables.length === 0 && bare.length === 0 && sequences.length === 0 && extensions.length === 0 && views.length === 0 && doc['functions'] === undefined;
+  const yaml = empty ? '{}\n' : yamlText(doc);
+  const comments = header.map((l) => `# ${l}\n`).join('');
+  const text = `${comments}${yaml}`;
+  // A schema folder: one file per top-level key (tables.yaml, views.yaml ...), each with the header.
+  const parts = new Map(Object.entries(doc).map(([key, value]) => [`${key}.yaml`, `${comments}${yamlText({ [key]: value })}`]));
+  if (parts.size === 0) parts.set('tables.yaml', `${comments}tables: {}\n`);
+  return { text, notes, files, parts };
+}
+
+/** Data as YAML the way pull writes it: the entries of ONE_LINE_PARENTS and every list on one line. */
+function yamlText(data: Record<string, unknown>): string {
+  const document = new Document(data);
   visit(document, {
     Pair(_key, pair: Pair, path) {
       const parent = path[path.length - 2];
@@ -301,8 +315,5 @@ export function schemaYaml(model: Model, header: readonly string[] = [], options
       seq.flow = true;
     },
   });
-  const empty = enums.length === 0 && tables.length === 0 && bare.length === 0 && sequences.length === 0 && extensions.length === 0 && views.length === 0 && doc['functions'] === undefined;
-  const yaml = empty ? '{}\n' : document.toString({ lineWidth: 0, flowCollectionPadding: true });
-  const text = `${header.map((l) => `# ${l}\n`).join('')}${yaml}`;
-  return { text, notes, files };
+  return document.toString({ lineWidth: 0, flowCollectionPadding: true });
 }
