@@ -18,6 +18,7 @@ import { duplicateKeys, entriesAsWritten, hiddenCharacterWarnings, keepNamesAsWr
 import { DEFAULT_SETTINGS, type Located, type Settings, type Spec, type SpecTable } from './spec.js';
 import { isMap, isString, tableId, tableLabel, type Json, type JsonMap } from './load-names.js';
 import { TableReader } from './load-tables.js';
+import { excludedDiagnostics, readExclude } from './exclude.js';
 import { mergeParts, type SchemaPart } from './load-files.js';
 
 export type { SchemaPart } from './load-files.js';
@@ -125,7 +126,8 @@ export function checkData(file: string, data: Json, map: SourceMap, warnings: re
   const diagnostics = validateAgainstSchema(data, map);
   const builder = new SpecBuilder(file, map, options);
   const spec = isMap(data) ? builder.build(data) : null;
-  const all = sortDiagnostics([...diagnostics, ...builder.diagnostics, ...limitDiagnostics(spec?.tables ?? []), ...warnings]);
+  const excluded = spec ? excludedDiagnostics(spec, spec.exclude ?? []) : [];
+  const all = sortDiagnostics([...diagnostics, ...builder.diagnostics, ...excluded, ...limitDiagnostics(spec?.tables ?? []), ...warnings]);
   return { spec: all.some(isError) ? null : spec, diagnostics: all };
 }
 
@@ -217,6 +219,7 @@ class SpecBuilder extends TableReader {
       ...(materialized ? { materializedViews: materialized } : {}),
       ...readFunctions(data['functions'], this.map, this.options.readSqlFile, this.diagnostics),
       ...readTriggers(data['triggers'], this.map, resolved, this.options.readSqlFile, this.diagnostics),
+      ...(data['exclude'] === undefined ? {} : { exclude: readExclude(data['exclude'], this.map) }),
     };
   }
 }

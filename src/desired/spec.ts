@@ -145,4 +145,6 @@ export interface Spec {
   readonly functions?: readonly SpecFunction[];
   /** Under `triggers:`; absent when the file has none (it then leaves the database's as they are). */
   readonly triggers?: readonly SpecTrigger[];
+  /** Patterns of `exclude:`: objects of someone else, that plans leave alone. */
+  readonly exclude?: readonly Located<string>[];
 }

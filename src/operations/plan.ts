@@ -16,6 +16,8 @@ import { snapshotOf, type AppliedRevision } from '../revisions/ledger.js';
 import { sortDiagnostics, type Diagnostic } from '../desired/diagnostics.js';
 import { hintsFromSpec } from '../desired/hints.js';
 import { loadSpec } from '../desired/load.js';
+import { excludedDiagnostics } from '../desired/exclude.js';
+import { withExcludedBack, withoutExcluded } from './exclude.js';
 import type { Settings } from '../desired/spec.js';
 import { extensionDiagnostics, foreignKeyTypeDiagnostics, renameDiagnostics, serverVersionDiagnostics, takenNameDiagnostics, unmanagedTableDiagnostics, usingDiagnostics } from '../desired/target-checks.js';
 import type { Status } from './status.js';
@@ -42,6 +44,8 @@ export interface PlanOptions {
   readonly lockTimeoutMs?: number;
   /** The most locks planning may hold at once (default: half the server's shared lock table). */
   readonly lockBudget?: number;
+  /** Patterns of objects that belong to someone else (`--exclude`), beside the file's `exclude:`. */
+  readonly exclude?: readonly string[];
 }
 
 /** The desired Model with the extensions' schema and version the file leaves out as the target has or would make them. */
@@ -51,20 +55,28 @@ function withResolvedExtensions(desired: Model, current: Introspection): Model {
 
 /** Introspect the target, spell the desired side on it, and plan both ways. Reads only. */
 export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOptions = {}): Promise<Planned> {
-  const current = await introspect(db, { lockTimeoutMs: options.lockTimeoutMs });
+  const found = await introspect(db, { lockTimeoutMs: options.lockTimeoutMs });
   // The target's types only change what loading says about types it alone knows: without
   // such a type the file was read once, offline, and that Spec is the one.
   // An extension the plan installs brings types the target does not know yet: the spelling
   // (which installs it first) is then what checks the file's types.
   const offline = schema.spec ?? loadSpec(schema.file, schema.text, { readSqlFile: sqlFileReader(schema.file) }).spec;
-  const installs = (offline?.extensions ?? []).some((x) => !current.model.extensions?.[x.name]);
+  const installs = (offline?.extensions ?? []).some((x) => !found.model.extensions?.[x.name]);
   const loaded =
     schema.spec && !schema.typesPending
       ? { spec: schema.spec, diagnostics: [] }
       : installs && offline
         ? { spec: offline, diagnostics: [] }
-        : loadSpec(schema.file, schema.text, { knownTypes: current.knownTypes, readSqlFile: sqlFileReader(schema.file) });
+        : loadSpec(schema.file, schema.text, { knownTypes: found.knownTypes, readSqlFile: sqlFileReader(schema.file) });
   if (!loaded.spec) throw new SpecError(loaded.diagnostics);
+  // What belongs to someone else is not the plan's: the file's `exclude:` and --exclude.
+  const cli = options.exclude ?? [];
+  const excludedHere = excludedDiagnostics(
+    loaded.spec,
+    cli.map((value) => ({ value })),
+  );
+  if (excludedHere.length > 0) throw new SpecError(sortDiagnostics(excludedHere));
+  const current = withoutExcluded(found, [...(loaded.spec.exclude ?? []).map((p) => p.value), ...cli]);
   const unmanaged = [
     ...unmanagedTableDiagnostics(loaded.spec, current.unmanaged.tables ?? []),
     ...takenNameDiagnostics(loaded.spec, current.unmanaged.taken ?? [], current.unmanaged.tables ?? []),
@@ -83,7 +95,7 @@ export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOp
   const online = options.online ?? loaded.spec.settings.online;
   const hints = hintsFromSpec(loaded.spec);
   const desired = withResolvedExtensions(spelled.model, current);
-  const plan = buildPlan({
+  const built = buildPlan({
     current: current.model,
     desired,
     hints,
@@ -93,6 +105,8 @@ export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOp
     extensionUpdates: current.extensionUpdates,
     extensionTypes: current.extensionTypes,
   });
+  // The database as it is, and as it will be, with what was excluded: what apply checks under its lock.
+  const plan = current === found ? built : { ...built, fingerprint: { from: fingerprint(found.model), to: fingerprint(withExcludedBack(desired, found.model, current.model)) } };
   const warnings = sortDiagnostics(usingDiagnostics(loaded.spec, current.model, spelled.model));
   return { plan, current, desired, hints, settings: loaded.spec.settings, online, warnings };
 }
