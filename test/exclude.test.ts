@@ -59,3 +59,19 @@ describe('objects that belong to someone else', () => {
     if (c.kept?.includes('public.tool_log')) expect(await db.db.query('SELECT what FROM public.tool_log')).toEqual([{ what: 'kept' }]);
   });
 });
+
+describe('a saved plan with objects excluded', () => {
+  it('applies: its fingerprints are of the whole database, excluded objects included', async () => {
+    const c = EXCLUDE_CASES[1]!;
+    const db = await scratch('exclsaved');
+    dbs.push(db);
+    await db.db.exec(`SET search_path = public;\n${c.sql};\nSET search_path = '';`);
+    await writeFile(join(dir, 'schema.yaml'), c.yaml);
+    const plan = cli('plan', '--url', db.url, '--format', 'json');
+    expect(plan.status, plan.stderr).toBe(0);
+    await writeFile(join(dir, 'plan.json'), plan.stdout);
+    const applied = cli('apply', '--url', db.url, '--plan', 'plan.json', '--auto-approve', '-m', 'saved');
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(stepsOf(cli('plan', '--url', db.url, '--format', 'json').stdout)).toEqual([]);
+  });
+});

@@ -95,7 +95,7 @@ export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOp
   const online = options.online ?? loaded.spec.settings.online;
   const hints = hintsFromSpec(loaded.spec);
   const desired = withResolvedExtensions(spelled.model, current);
-  const built = buildPlan({
+  const plan = buildPlan({
     current: current.model,
     desired,
     hints,
@@ -104,9 +104,9 @@ export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOp
     sizes: current.sizes,
     extensionUpdates: current.extensionUpdates,
     extensionTypes: current.extensionTypes,
+    // The database as it is, and as it will be, with what was excluded: what apply checks.
+    ...(current === found ? {} : { whole: { current: found.model, withExcluded: (d: Model) => withExcludedBack(d, found.model, current.model) } }),
   });
-  // The database as it is, and as it will be, with what was excluded: what apply checks under its lock.
-  const plan = current === found ? built : { ...built, fingerprint: { from: fingerprint(found.model), to: fingerprint(withExcludedBack(desired, found.model, current.model)) } };
   const warnings = sortDiagnostics(usingDiagnostics(loaded.spec, current.model, spelled.model));
   return { plan, current, desired, hints, settings: loaded.spec.settings, online, warnings };
 }
