@@ -75,3 +75,31 @@ describe('a saved plan with objects excluded', () => {
     expect(stepsOf(cli('plan', '--url', db.url, '--format', 'json').stdout)).toEqual([]);
   });
 });
+
+describe('drift leaves excluded objects out', () => {
+  it('a change to an excluded table is not drift; one to ours is, named without the excluded ones', async () => {
+    const c = EXCLUDE_CASES[1]!; // one with a step, so that apply records a revision and its state
+    const db = await scratch('excldrift');
+    dbs.push(db);
+    await db.db.exec(`SET search_path = public;\n${c.sql};\nSET search_path = '';`);
+    await writeFile(join(dir, 'schema.yaml'), c.yaml);
+    const applied = cli('apply', '--url', db.url, '--auto-approve', '-m', 'adopt');
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(cli('drift', '--url', db.url, '--detailed-exitcode').status).toBe(0);
+    await db.db.exec('ALTER TABLE public.tool_log ADD COLUMN at timestamptz; CREATE TABLE public.tool_more (id integer)');
+    const quiet = cli('drift', '--url', db.url, '--detailed-exitcode');
+    expect(quiet.status, quiet.stdout + quiet.stderr).toBe(0);
+    // The next apply sees no drift either: its revision holds our change only.
+    await writeFile(join(dir, 'schema.yaml'), `${c.yaml}  extra:\n    columns:\n      id: integer\n`);
+    const next = cli('apply', '--url', db.url, '--auto-approve', '-m', 'extra');
+    expect(next.status, next.stderr).toBe(0);
+    expect(next.stdout).not.toContain('changed outside');
+    expect(stepsOf(cli('plan', '--url', db.url, '--format', 'json').stdout)).toEqual([]);
+    expect(cli('drift', '--url', db.url, '--detailed-exitcode').status).toBe(0);
+    await db.db.exec('ALTER TABLE public.film ADD COLUMN rating text');
+    const drifted = cli('drift', '--url', db.url, '--detailed-exitcode');
+    expect(drifted.status, drifted.stderr).toBe(2);
+    expect(drifted.stdout).toContain('public.film.rating');
+    expect(drifted.stdout).not.toContain('tool_');
+  });
+});

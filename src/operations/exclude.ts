@@ -23,14 +23,17 @@ export function withoutExcluded(current: Introspection, patterns: readonly strin
     ...gone(model.views, kept.views),
     ...gone(model.functions, kept.functions),
   ]);
+  return { ...current, model: modelWithout(model, patterns), unmanaged: { ...current.unmanaged, occupiedSchemas: [...occupied].sort() } };
+}
+
+/** `model` without the objects `patterns` match; its schemas are all kept. */
+export function modelWithout(model: Model, patterns: readonly string[]): Model {
+  if (patterns.length === 0) return model;
+  const kept = selectObjects(model, { include: [], exclude: patterns }).model;
   // Triggers matched by name (those of excluded tables went with them).
   const keeps = selects({ include: [], exclude: patterns });
   const triggers = kept.triggers ? Object.fromEntries(Object.entries(kept.triggers).filter(([, t]) => keeps(t.schema, t.name))) : undefined;
-  return {
-    ...current,
-    model: { ...kept, schemas: model.schemas, ...(triggers ? { triggers } : {}) },
-    unmanaged: { ...current.unmanaged, occupiedSchemas: [...occupied].sort() },
-  };
+  return { ...kept, schemas: model.schemas, ...(triggers ? { triggers } : {}) };
 }
 
 type Keyed = Readonly<Record<string, unknown>> | undefined;

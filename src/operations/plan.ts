@@ -17,7 +17,7 @@ import { sortDiagnostics, type Diagnostic } from '../desired/diagnostics.js';
 import { hintsFromSpec } from '../desired/hints.js';
 import { loadSpec } from '../desired/load.js';
 import { excludedDiagnostics } from '../desired/exclude.js';
-import { withExcludedBack, withoutExcluded } from './exclude.js';
+import { modelWithout, withExcludedBack, withoutExcluded } from './exclude.js';
 import type { Settings } from '../desired/spec.js';
 import { extensionDiagnostics, foreignKeyTypeDiagnostics, renameDiagnostics, serverVersionDiagnostics, takenNameDiagnostics, unmanagedTableDiagnostics, usingDiagnostics } from '../desired/target-checks.js';
 import type { Status } from './status.js';
@@ -35,6 +35,8 @@ export interface Planned {
   readonly online: boolean;
   /** What only the target tells about the file that does not stop the plan (`using:` with nothing to convert). */
   readonly warnings: readonly Diagnostic[];
+  /** The patterns of objects left alone (`exclude:` and --exclude): `current` is without them. */
+  readonly exclude?: readonly string[];
 }
 
 export interface PlanOptions {
@@ -76,7 +78,8 @@ export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOp
     cli.map((value) => ({ value })),
   );
   if (excludedHere.length > 0) throw new SpecError(sortDiagnostics(excludedHere));
-  const current = withoutExcluded(found, [...(loaded.spec.exclude ?? []).map((p) => p.value), ...cli]);
+  const patterns = [...(loaded.spec.exclude ?? []).map((p) => p.value), ...cli];
+  const current = withoutExcluded(found, patterns);
   const unmanaged = [
     ...unmanagedTableDiagnostics(loaded.spec, current.unmanaged.tables ?? []),
     ...takenNameDiagnostics(loaded.spec, current.unmanaged.taken ?? [], current.unmanaged.tables ?? []),
@@ -108,7 +111,7 @@ export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOp
     ...(current === found ? {} : { whole: { current: found.model, withExcluded: (d: Model) => withExcludedBack(d, found.model, current.model) } }),
   });
   const warnings = sortDiagnostics(usingDiagnostics(loaded.spec, current.model, spelled.model));
-  return { plan, current, desired, hints, settings: loaded.spec.settings, online, warnings };
+  return { plan, current, desired, hints, settings: loaded.spec.settings, online, warnings, exclude: patterns };
 }
 
 /**
@@ -130,7 +133,7 @@ export interface RevisionPlan {
 }
 
 export async function revisionPlanFor(db: Db, status: Status, planned: Planned): Promise<RevisionPlan | null> {
-  const drifted = await driftedState(db, status, planned.current);
+  const drifted = await driftedState(db, status, planned.current, planned.exclude);
   if (!drifted) return null;
   const plan = buildPlan({
     current: drifted.recorded,
@@ -144,10 +147,12 @@ export async function revisionPlanFor(db: Db, status: Status, planned: Planned):
 }
 
 /** The state recorded with the last applied revision and the drift from it, when the database has drifted. */
-async function driftedState(db: Db, status: Status, now: Introspection): Promise<{ since: AppliedRevision; recorded: Model; drift: Step[] } | null> {
+async function driftedState(db: Db, status: Status, now: Introspection, exclude: readonly string[] = []): Promise<{ since: AppliedRevision; recorded: Model; drift: Step[] } | null> {
   const since = status.applied[status.applied.length - 1];
   if (!since || since.fingerprint === null || since.fingerprint === fingerprint(now.model)) return null;
-  const recorded = await snapshotOf(db, since.revision);
+  // A state recorded with objects now excluded: they are someone else's, in neither side.
+  const snapshot = await snapshotOf(db, since.revision);
+  const recorded = snapshot ? modelWithout(snapshot, exclude) : null;
   if (!recorded) return null;
   const drift = driftSteps(recorded, now);
   return drift.length > 0 ? { since, recorded, drift } : null;

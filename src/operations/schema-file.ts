@@ -5,7 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, isAbsolute } from 'node:path';
 import { SpecError, UserError } from '../errors.js';
 import { isError, sortDiagnostics, type Diagnostic } from '../desired/diagnostics.js';
-import { loadSpec, type SchemaPart, type SchemaText } from '../desired/load.js';
+import { loadSpec, parsePart, type SchemaPart, type SchemaText } from '../desired/load.js';
 import type { Spec } from '../desired/spec.js';
 import type { ReadSqlFile } from '../desired/views.js';
 
@@ -123,4 +123,14 @@ export function checkSchema(file: string, text: SchemaText): CheckedSchema {
  */
 export function validateSchema(file: string, text: SchemaText, readSqlFile: ReadSqlFile = sqlFileReader(file)): readonly Diagnostic[] {
   return loadSpec(file, text, { readSqlFile }).diagnostics;
+}
+
+/** The patterns under `exclude:` of the schema file (or folder), read without checking the rest: what drift leaves out. */
+export function excludePatterns(text: SchemaText): string[] {
+  const parts = typeof text === 'string' ? [{ file: 'schema.yaml', text }] : text;
+  return parts.flatMap((p) => {
+    const read = parsePart(p.file, p.text);
+    const raw = 'data' in read && typeof read.data === 'object' && read.data !== null ? (read.data as Record<string, unknown>)['exclude'] : undefined;
+    return Array.isArray(raw) ? raw.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+  });
 }
