@@ -23,7 +23,8 @@ export class CancelledError extends Error {
 export class SpecError extends UserError {
   constructor(readonly diagnostics: readonly Diagnostic[]) {
     const errors = diagnostics.filter(isError).length;
-    super(`${errors} problem${errors === 1 ? '' : 's'} in ${diagnostics[0]?.file ?? 'the schema'}; nothing was run`);
+    const files = [...new Set(diagnostics.map((d) => d.file))];
+    super(`${errors} problem${errors === 1 ? '' : 's'} in ${files.length === 1 ? files[0] : files.length > 1 ? `${files.length} files of the schema` : 'the schema'}; nothing was run`);
     this.name = 'SpecError';
   }
 }

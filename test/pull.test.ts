@@ -3,8 +3,8 @@
 // database (the same catalog as the original, compared with pg_dump and with the catalog itself),
 // and the pulled file of the copy is the same file.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -48,6 +48,11 @@ SELECT json_build_object(
   'comments', (SELECT json_agg(x ORDER BY x) FROM (SELECT c.oid::regclass::text || ': ' || obj_description(c.oid, 'pg_class') AS x FROM user_class c WHERE obj_description(c.oid, 'pg_class') IS NOT NULL) s)
 ) AS catalog`;
 
+/** The .sql files under `root`, by path relative to it, sorted. */
+function sqlFilesIn(root: string): string[] {
+  return (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.sql')).sort();
+}
+
 async function catalogOf(s: Scratch): Promise<unknown> {
   return (await s.db.query<{ catalog: unknown }>(CATALOG))[0]!.catalog;
 }
@@ -74,6 +79,10 @@ describe('pull adopts a database made by hand', () => {
     for (const note of c.notes ?? []) expect(pulled.stderr).toContain(`note: ${note}`);
     if (!c.notes) expect(pulled.stderr).not.toContain('note:');
     if (c.skipped) expect(pulled.stderr).toContain(`Not pulled (schema does not manage them yet): ${c.skipped}`);
+    if (c.files) {
+      expect(sqlFilesIn(dir)).toEqual([...c.files].sort());
+      for (const f of c.files) expect(await readFile(join(dir, 'schema.yaml'), 'utf8')).toContain(`file: ${f}\n`);
+    }
     expect(cli('validate').status).toBe(0);
     // Adopted: the file is the database, so there is nothing to do.
     const plan = cli('plan', '--url', original.url, '--format', 'json');
@@ -89,9 +98,11 @@ describe('pull adopts a database made by hand', () => {
     if (a !== null) expect(b).toBe(a);
     // And the copy pulls as the same file (but for the line saying where and when).
     const first = await readFile(join(dir, 'schema.yaml'), 'utf8');
+    const firstSql = await Promise.all(sqlFilesIn(dir).map((f) => readFile(join(dir, f), 'utf8')));
     expect(cli('pull', '--url', copy.url, '--force').status).toBe(0);
     const body = (text: string): string => text.replace(/^# Pulled .*\n/, '');
     expect(body(await readFile(join(dir, 'schema.yaml'), 'utf8'))).toBe(body(first));
+    expect(await Promise.all(sqlFilesIn(dir).map((f) => readFile(join(dir, f), 'utf8')))).toEqual(firstSql);
   });
 });
 
@@ -143,5 +154,54 @@ describe('pull writes nothing it should not', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\n\{\}\n$/);
     expect(existsSync(join(dir, '.schema'))).toBe(false);
+  });
+});
+
+describe('long bodies as .sql files', () => {
+  const LONG = `CREATE TABLE film (film_id integer PRIMARY KEY, title text NOT NULL, length smallint);
+CREATE VIEW film_list AS SELECT film_id, title, length, length * 60 AS seconds, upper(title) AS loud, lower(title) AS quiet,
+  length > 120 AS long_one, length < 60 AS short_one, title || ' (' || length || ')' AS label, length / 2 AS half FROM film`;
+
+  it('an existing .sql file is kept unless --force; --inline keeps every body in schema.yaml', async () => {
+    const db = await database('sqlfiles', LONG);
+    await mkdir(join(dir, 'views'));
+    await writeFile(join(dir, 'views', 'public.film_list.sql'), 'SELECT 1;\n');
+    const r = cli('pull', '--url', db.url);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`error: ${join('views', 'public.film_list.sql')} exists already; nothing was written`);
+    expect(r.stderr).toContain('hint: pass --force to overwrite them');
+    expect(existsSync(join(dir, 'schema.yaml'))).toBe(false);
+    expect(await readFile(join(dir, 'views', 'public.film_list.sql'), 'utf8')).toBe('SELECT 1;\n');
+    const inline = cli('pull', '--url', db.url, '--inline');
+    expect(inline.status, inline.stderr).toBe(0);
+    expect(await readFile(join(dir, 'schema.yaml'), 'utf8')).toContain('  film_list:\n    sql: |\n');
+    const forced = cli('pull', '--url', db.url, '--force');
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain('and 1 .sql file beside it');
+    expect(await readFile(join(dir, 'schema.yaml'), 'utf8')).toContain('  film_list:\n    file: views/public.film_list.sql\n');
+    expect(await readFile(join(dir, 'views', 'public.film_list.sql'), 'utf8')).toContain('upper(film.title) AS loud');
+    const plan = cli('plan', '--url', db.url, '--format', 'json');
+    expect((JSON.parse(plan.stdout) as { steps: unknown[] }).steps).toEqual([]);
+    // --schema - prints one file: every body inline.
+    const printed = cli('pull', '--url', db.url, '--schema', '-');
+    expect(printed.stdout).toContain('    sql: |\n');
+    expect(printed.stdout).not.toContain('file:');
+  });
+
+  it('--schema naming a folder: one file per top-level key, the .sql files in it; plan has nothing to do, and apply builds the same', async () => {
+    const db = await database('folder', LONG);
+    const r = cli('pull', '--url', db.url, '--schema', 'db/');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Wrote db/tables.yaml, db/views.yaml (1 table, 0 enums, 1 view) and 1 .sql file beside it.');
+    expect(await readFile(join(dir, 'db', 'views.yaml'), 'utf8')).toContain('  film_list:\n    file: views/public.film_list.sql\n');
+    expect(existsSync(join(dir, 'db', 'views', 'public.film_list.sql'))).toBe(true);
+    const plan = cli('plan', '--schema', 'db', '--url', db.url, '--format', 'json');
+    expect((JSON.parse(plan.stdout) as { steps: unknown[] }).steps).toEqual([]);
+    const copy = await database('foldercopy');
+    expect(cli('apply', '--schema', 'db', '--url', copy.url, '--auto-approve', '-m', 'adopt').status).toBe(0);
+    expect(await catalogOf(copy)).toEqual(await catalogOf(db));
+    const again = cli('pull', '--url', db.url, '--schema', 'db');
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain(`error: ${join('db', 'tables.yaml')} (and 2 more files) exists already; nothing was written`);
   });
 });

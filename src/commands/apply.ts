@@ -54,6 +54,7 @@ An online plan, or one too large for one transaction, runs in steps that are kep
     '<%= config.bin %> apply --baseline -m "baseline"   # adopt a database that already is schema.yaml (after schema pull)',
   ];
   static override flags = {
+    exclude: Flags.string({ summary: "Leave alone objects whose schema.name matches, as the file's exclude: does (repeatable).", multiple: true }),
     message: Flags.string({ char: 'm', summary: 'What the revision does (its file name comes from it).' }),
     ...consentFlags,
     plan: Flags.string({ summary: 'Apply a plan saved with `schema plan --format json`; refused if the database has changed since.' }),
@@ -100,6 +101,7 @@ An online plan, or one too large for one transaction, runs in steps that are kep
         plansDir: this.plansDir(),
         lockWaitMs,
         ...(this.flags.online !== undefined ? { online: this.flags.online } : {}),
+        exclude: this.flags.exclude ?? [],
         dataChecks: this.flags['data-checks'] && { timeoutMs: this.flags['check-timeout'] },
         verify: this.flags.verify,
         baseline: this.flags.baseline,

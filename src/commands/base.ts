@@ -108,7 +108,7 @@ export function parseAllowed(text: string | undefined): HazardCode[] {
 const schemaFlag = {
   schema: Flags.string({
     char: 's',
-    summary: 'The schema file: the desired state of the database.',
+    summary: 'The schema file (or a folder of .yaml files): the desired state of the database.',
     default: './schema.yaml',
     helpGroup: 'COMMON',
   }),

@@ -55,7 +55,7 @@ With --from-url, the file is the database at that URL instead of the example (wh
     const plans = normalize(this.flags['plans-dir']);
     const from = this.flags['from-url'];
     if (from && existsSync(file)) throw new UserError(`${file} already exists; init never overwrites it, and nothing was written`, `to write it again from the database, run \`schema pull --force --url ...\``);
-    const pulled = from ? await pullSchema(resolveTarget({ url: from, env: process.env, cwd: process.cwd() }), file) : null;
+    const pulled = from ? await pullSchema(resolveTarget({ url: from, env: process.env, cwd: process.cwd() }), file, undefined, new Date(), { inline: true }) : null;
     if (pulled) {
       const c = this.colour(process.stderr);
       for (const n of pulled.notes) this.note(c.yellow(`note: ${n.object}: ${n.message}`));

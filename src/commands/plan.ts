@@ -24,6 +24,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
     '<%= config.bin %> plan --online   # for a busy production database: each step marked with the lock it takes',
   ];
   static override flags = {
+    exclude: Flags.string({ summary: "Leave alone objects whose schema.name matches, as the file's exclude: does (repeatable).", multiple: true }),
     format: Flags.string({
       char: 'f',
       summary: 'How to print the plan.',
@@ -54,6 +55,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
       previewPlan(db, target, schema, {
         plansDir: this.plansDir(),
         ...(this.flags.online !== undefined ? { online: this.flags.online } : {}),
+        exclude: this.flags.exclude ?? [],
         dataChecks: this.flags['data-checks'] && { timeoutMs: this.flags['check-timeout'] },
         verify: this.flags.verify,
         ui: this.ui(),

@@ -22,6 +22,10 @@ import { DEFAULT_SETTINGS, type Located, type Settings, type Spec, type SpecTabl
 import { isMap, isString, tableId, tableLabel, type Json, type JsonMap } from './load-names.js';
 import { TableReader } from './load-tables.js';
 import { inheritedColumnNames, readPartitioning, withInheritedColumns } from './partitions.js';
+import { excludedDiagnostics, readExclude } from './exclude.js';
+import { mergeParts, type SchemaPart } from './load-files.js';
+
+export type { SchemaPart } from './load-files.js';
 export interface LoadOptions {
   /**
    * Types that exist in the target database (`schema.name`, e.g. `public.citext`). Types
@@ -39,8 +43,14 @@ export interface LoadResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Load and check schema.yaml text. `file` is used in positions only. */
-export function loadSpec(file: string, text: string, options: LoadOptions = {}): LoadResult {
+/** The text of schema.yaml, or the files of a schema folder (sorted, see load-files.ts). */
+export type SchemaText = string | readonly SchemaPart[];
+
+/** One file read: its data and source map, or why it cannot be read. */
+export type ParsedPart = { readonly data: Json; readonly map: SourceMap; readonly warnings: readonly Diagnostic[] } | { readonly diagnostics: readonly Diagnostic[] };
+
+/** Parse one YAML file with positions; the problems of YAML itself stop here. */
+export function parsePart(file: string, text: string): ParsedPart {
   const lines = new LineCounter();
   // Merge keys on: `<<: *common` shares a set of columns between tables.
   // Keys are names as written: `007` and `7` are two keys, not one given twice.
@@ -50,19 +60,25 @@ export function loadSpec(file: string, text: string, options: LoadOptions = {}):
   const yamlErrors: Diagnostic[] = [...doc.errors.map((e) => ({ offset: e.pos[0], message: e.message.split('\n')[0] })), ...duplicateKeys(doc).map((offset) => ({ offset, message: 'Map keys must be unique' }))].map(
     (e) => ({ ...map.at(e.offset), code: 'yaml_syntax', message: `invalid YAML: ${e.message}` }),
   );
-  if (yamlErrors.length > 0) return { spec: null, diagnostics: sortDiagnostics(yamlErrors) };
+  if (yamlErrors.length > 0) return { diagnostics: sortDiagnostics(yamlErrors) };
   rejoinFlowCommas(doc, text);
   const names = keepNamesAsWritten(doc);
   const nodeErrors = checkYamlNodes(doc, map);
-  if (nodeErrors.length > 0) return { spec: null, diagnostics: sortDiagnostics(nodeErrors) };
-
-  let data: Json;
+  if (nodeErrors.length > 0) return { diagnostics: sortDiagnostics(nodeErrors) };
   try {
-    data = readData(doc, 1000);
+    return { data: readData(doc, 1000) as Json, map, warnings: hiddenCharacterWarnings(names, map) };
   } catch (error) {
     // Aliases expanding past the limit (a "billion laughs" file), or what the checks above missed.
-    return { spec: null, diagnostics: [{ file, line: 1, col: 1, code: 'yaml_syntax', message: `invalid YAML: ${(error as Error).message}` }] };
+    return { diagnostics: [{ file, line: 1, col: 1, code: 'yaml_syntax', message: `invalid YAML: ${(error as Error).message}` }] };
   }
+}
+
+/** Load and check schema.yaml text (or the files of a schema folder). `file` is used in positions only. */
+export function loadSpec(file: string, text: SchemaText, options: LoadOptions = {}): LoadResult {
+  if (typeof text !== 'string') return loadSpecFiles(file, text, options);
+  const part = parsePart(file, text);
+  if ('diagnostics' in part) return { spec: null, diagnostics: part.diagnostics };
+  const { data, map } = part;
   if (data === null || data === undefined) {
     return {
       spec: null,
@@ -78,10 +94,44 @@ export function loadSpec(file: string, text: string, options: LoadOptions = {}):
       ],
     };
   }
+  return checkData(file, data, map, part.warnings, options);
+}
+
+/**
+ * The files of a schema folder as one schema: each parsed alone, then merged (load-files.ts), a
+ * name or setting given in two files being an error at both places. `folder` is the Spec's file.
+ */
+function loadSpecFiles(folder: string, parts: readonly SchemaPart[], options: LoadOptions): LoadResult {
+  const none = (message: string): LoadResult => ({
+    spec: null,
+    diagnostics: [
+      { file: folder, line: 1, col: 1, code: 'schema_violation', message, hint: 'describe your tables under `tables:` in a .yaml file of the folder; write `tables: {}` if an empty database is really what you want' },
+    ],
+  });
+  if (parts.length === 0) return none('the folder holds no .yaml or .yml file, which would mean "drop every table"');
+  const parsed = parts.map((p) => parsePart(p.file, p.text));
+  const broken = parsed.flatMap((p) => ('diagnostics' in p ? p.diagnostics : []));
+  if (broken.length > 0) return { spec: null, diagnostics: sortDiagnostics(broken) };
+  const read = parsed.filter((p): p is Extract<ParsedPart, { data: Json }> => 'data' in p);
+  const merged = mergeParts(folder, read);
+  if (merged.diagnostics.length > 0) return { spec: null, diagnostics: sortDiagnostics(merged.diagnostics) };
+  if (merged.data === null) return none('every file of the folder is empty, which would mean "drop every table"');
+  return checkData(
+    folder,
+    merged.data,
+    merged.map,
+    read.flatMap((p) => p.warnings),
+    options,
+  );
+}
+
+/** The Spec of data read from the file(s), with every problem at the place it was written. */
+export function checkData(file: string, data: Json, map: SourceMap, warnings: readonly Diagnostic[], options: LoadOptions): LoadResult {
   const diagnostics = validateAgainstSchema(data, map);
   const builder = new SpecBuilder(file, map, options);
   const spec = isMap(data) ? builder.build(data) : null;
-  const all = sortDiagnostics([...diagnostics, ...builder.diagnostics, ...limitDiagnostics(spec?.tables ?? []), ...hiddenCharacterWarnings(names, map)]);
+  const excluded = spec ? excludedDiagnostics(spec, spec.exclude ?? []) : [];
+  const all = sortDiagnostics([...diagnostics, ...builder.diagnostics, ...excluded, ...limitDiagnostics(spec?.tables ?? []), ...warnings]);
   return { spec: all.some(isError) ? null : spec, diagnostics: all };
 }
 
@@ -197,6 +247,7 @@ class SpecBuilder extends TableReader {
       ...(materialized ? { materializedViews: materialized } : {}),
       ...readFunctions(data['functions'], this.map, this.options.readSqlFile, this.diagnostics),
       ...readTriggers(data['triggers'], this.map, resolved, this.options.readSqlFile, this.diagnostics),
+      ...(data['exclude'] === undefined ? {} : { exclude: readExclude(data['exclude'], this.map) }),
     };
   }
 }

@@ -260,6 +260,11 @@ export function readData(doc: Document.Parsed, maxAliasCount: number): unknown {
   return plain(doc.toJS({ maxAliasCount, mapAsMap: true }));
 }
 
+/** Records the order of `keys` as the order `map`'s keys were written (a map merged from several files). */
+export function keepKeyOrder(map: object, keys: readonly string[]): void {
+  keyOrder.set(map, keys);
+}
+
 /** A map's entries in the order they were written (Object.entries puts integer-like keys first). */
 export function entriesAsWritten<T>(map: Readonly<Record<string, T>>): [string, T][] {
   return (keyOrder.get(map) ?? Object.keys(map)).map((k) => [k, map[k]!]);

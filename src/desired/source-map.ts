@@ -23,9 +23,9 @@ export class SourceMap {
 
   constructor(
     readonly file: string,
-    private readonly text: string,
-    private readonly doc: Document.Parsed,
-    private readonly lines: LineCounter,
+    readonly text: string,
+    readonly doc: Document.Parsed,
+    readonly lines: LineCounter,
   ) {}
 
   at(offset: number): Position {
@@ -150,5 +150,39 @@ export class SourceMap {
         return this.at(lineStart + indent + column);
       }
     }
+  }
+}
+
+/**
+ * Several files read as one schema (a folder): each path is looked up in the file that wrote it,
+ * as `route` says, so every position names the right file.
+ */
+export class MergedSourceMap extends SourceMap {
+  constructor(
+    file: string,
+    first: SourceMap,
+    private readonly route: (path: Path) => { readonly map: SourceMap; readonly path: Path },
+  ) {
+    super(file, first.text, first.doc, first.lines);
+  }
+
+  override value(path: Path): Position {
+    const r = this.route(path);
+    return r.map.value(r.path);
+  }
+
+  override key(path: Path): Position {
+    const r = this.route(path);
+    return r.map.key(r.path);
+  }
+
+  override source(path: Path): string | null {
+    const r = this.route(path);
+    return r.map.source(r.path);
+  }
+
+  override inValue(path: Path, offset: number): Position {
+    const r = this.route(path);
+    return r.map.inValue(r.path, offset);
   }
 }

@@ -196,4 +196,6 @@ export interface Spec {
   readonly domains?: readonly SpecDomain[];
   /** Under `types:`; absent when the file has none (it then leaves the database's as they are). */
   readonly types?: readonly SpecCompositeType[];
+  /** Patterns of `exclude:`: objects of someone else, that plans leave alone. */
+  readonly exclude?: readonly Located<string>[];
 }

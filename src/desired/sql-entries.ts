@@ -9,8 +9,11 @@ import { entriesAsWritten } from './names.js';
 import type { SourceMap } from './source-map.js';
 import type { Checked } from './sql-text.js';
 
-/** Reads a `.sql` file named by `file:`, relative to the folder of schema.yaml: its text and the path to show, or why not. */
-export type ReadSqlFile = (relative: string) => { readonly text: string; readonly file: string } | { readonly error: string };
+/**
+ * Reads a `.sql` file named by `file:`, relative to the folder of the YAML file `from` that names
+ * it (schema.yaml, or a file of a schema folder): its text and the path to show, or why not.
+ */
+export type ReadSqlFile = (relative: string, from: string) => { readonly text: string; readonly file: string } | { readonly error: string };
 
 /** One entry whose SQL passed its check. */
 export interface SqlEntry<T> {
@@ -120,7 +123,7 @@ export function readSqlEntries<T>(
         error(fpos, 'bad_reference', `${noun} "${id}": file "${rel}" is not a .sql file inside the folder of the schema file`, `name a .sql file by a path relative to schema.yaml, without "..": ${kind.example}`);
         continue;
       }
-      const got = readSqlFile ? readSqlFile(rel) : { error: 'SQL files are read only from a schema file on disk' };
+      const got = readSqlFile ? readSqlFile(rel, fpos.file) : { error: 'SQL files are read only from a schema file on disk' };
       if ('error' in got) {
         error(fpos, 'bad_reference', `${noun} "${id}": cannot read file "${rel}": ${got.error}`, `create the file beside schema.yaml, or write ${kind.needs.replace(/^its /, 'the ')} inline under \`sql:\``);
         continue;

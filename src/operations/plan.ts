@@ -16,6 +16,8 @@ import { snapshotOf, type AppliedRevision } from '../revisions/ledger.js';
 import { sortDiagnostics, type Diagnostic } from '../desired/diagnostics.js';
 import { hintsFromSpec } from '../desired/hints.js';
 import { loadSpec } from '../desired/load.js';
+import { excludedDiagnostics } from '../desired/exclude.js';
+import { modelWithout, withExcludedBack, withoutExcluded } from './exclude.js';
 import type { Settings } from '../desired/spec.js';
 import {
   extensionDiagnostics,
@@ -44,6 +46,8 @@ export interface Planned {
   readonly online: boolean;
   /** What only the target tells about the file that does not stop the plan (`using:` with nothing to convert). */
   readonly warnings: readonly Diagnostic[];
+  /** The patterns of objects left alone (`exclude:` and --exclude): `current` is without them. */
+  readonly exclude?: readonly string[];
 }
 
 export interface PlanOptions {
@@ -53,6 +57,8 @@ export interface PlanOptions {
   readonly lockTimeoutMs?: number;
   /** The most locks planning may hold at once (default: half the server's shared lock table). */
   readonly lockBudget?: number;
+  /** Patterns of objects that belong to someone else (`--exclude`), beside the file's `exclude:`. */
+  readonly exclude?: readonly string[];
 }
 
 /** The desired Model with the extensions' schema and version the file leaves out as the target has or would make them. */
@@ -69,20 +75,29 @@ async function rolesThere(db: Db, names: readonly string[]): Promise<Set<string>
 
 /** Introspect the target, spell the desired side on it, and plan both ways. Reads only. */
 export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOptions = {}): Promise<Planned> {
-  const current = await introspect(db, { lockTimeoutMs: options.lockTimeoutMs });
+  const found = await introspect(db, { lockTimeoutMs: options.lockTimeoutMs });
   // The target's types only change what loading says about types it alone knows: without
   // such a type the file was read once, offline, and that Spec is the one.
   // An extension the plan installs brings types the target does not know yet: the spelling
   // (which installs it first) is then what checks the file's types.
   const offline = schema.spec ?? loadSpec(schema.file, schema.text, { readSqlFile: sqlFileReader(schema.file) }).spec;
-  const installs = (offline?.extensions ?? []).some((x) => !current.model.extensions?.[x.name]);
+  const installs = (offline?.extensions ?? []).some((x) => !found.model.extensions?.[x.name]);
   const loaded =
     schema.spec && !schema.typesPending
       ? { spec: schema.spec, diagnostics: [] }
       : installs && offline
         ? { spec: offline, diagnostics: [] }
-        : loadSpec(schema.file, schema.text, { knownTypes: current.knownTypes, readSqlFile: sqlFileReader(schema.file) });
+        : loadSpec(schema.file, schema.text, { knownTypes: found.knownTypes, readSqlFile: sqlFileReader(schema.file) });
   if (!loaded.spec) throw new SpecError(loaded.diagnostics);
+  // What belongs to someone else is not the plan's: the file's `exclude:` and --exclude.
+  const cli = options.exclude ?? [];
+  const excludedHere = excludedDiagnostics(
+    loaded.spec,
+    cli.map((value) => ({ value })),
+  );
+  if (excludedHere.length > 0) throw new SpecError(sortDiagnostics(excludedHere));
+  const patterns = [...(loaded.spec.exclude ?? []).map((p) => p.value), ...cli];
+  const current = withoutExcluded(found, patterns);
   const unmanaged = [
     ...unmanagedTableDiagnostics(loaded.spec, current.unmanaged.tables ?? []),
     ...takenNameDiagnostics(loaded.spec, current.unmanaged.taken ?? [], current.unmanaged.tables ?? []),
@@ -113,9 +128,11 @@ export async function planAgainst(db: Db, schema: CheckedSchema, options: PlanOp
     sizes: current.sizes,
     extensionUpdates: current.extensionUpdates,
     extensionTypes: current.extensionTypes,
+    // The database as it is, and as it will be, with what was excluded: what apply checks.
+    ...(current === found ? {} : { whole: { current: found.model, withExcluded: (d: Model) => withExcludedBack(d, found.model, current.model) } }),
   });
   const warnings = sortDiagnostics(usingDiagnostics(loaded.spec, current.model, spelled.model));
-  return { plan, current, desired, hints, settings: loaded.spec.settings, online, warnings };
+  return { plan, current, desired, hints, settings: loaded.spec.settings, online, warnings, exclude: patterns };
 }
 
 /**
@@ -137,7 +154,7 @@ export interface RevisionPlan {
 }
 
 export async function revisionPlanFor(db: Db, status: Status, planned: Planned): Promise<RevisionPlan | null> {
-  const drifted = await driftedState(db, status, planned.current);
+  const drifted = await driftedState(db, status, planned.current, planned.exclude);
   if (!drifted) return null;
   const plan = buildPlan({
     current: drifted.recorded,
@@ -151,10 +168,12 @@ export async function revisionPlanFor(db: Db, status: Status, planned: Planned):
 }
 
 /** The state recorded with the last applied revision and the drift from it, when the database has drifted. */
-async function driftedState(db: Db, status: Status, now: Introspection): Promise<{ since: AppliedRevision; recorded: Model; drift: Step[] } | null> {
+async function driftedState(db: Db, status: Status, now: Introspection, exclude: readonly string[] = []): Promise<{ since: AppliedRevision; recorded: Model; drift: Step[] } | null> {
   const since = status.applied[status.applied.length - 1];
   if (!since || since.fingerprint === null || since.fingerprint === fingerprint(now.model)) return null;
-  const recorded = await snapshotOf(db, since.revision);
+  // A state recorded with objects now excluded: they are someone else's, in neither side.
+  const snapshot = await snapshotOf(db, since.revision);
+  const recorded = snapshot ? modelWithout(snapshot, exclude) : null;
   if (!recorded) return null;
   const drift = driftSteps(recorded, now);
   return drift.length > 0 ? { since, recorded, drift } : null;

@@ -26,6 +26,8 @@ export interface PreviewRequest {
   readonly plansDir: string;
   /** Plan online; default: the file's setting. */
   readonly online?: boolean;
+  /** Patterns of objects of someone else's to leave alone (`--exclude`), beside the file's `exclude:`. */
+  readonly exclude?: readonly string[];
   /** Count the rows behind each hazard, with this statement timeout (default 2 s); false: not counted. */
   readonly dataChecks?: { readonly timeoutMs: number } | false;
   /** Prove the plan (and a drifted database's revision) on a scratch copy of `target`. */
@@ -61,7 +63,7 @@ export async function previewPlan(db: Db, target: Target, schema: CheckedSchema,
   const status = await readStatus(db, request.plansDir);
   const behind = behindNote(status, request.plansDir);
   if (behind) ui.note?.(behind);
-  const fresh = await planAgainst(db, schema, { ...(request.online !== undefined ? { online: request.online } : {}) });
+  const fresh = await planAgainst(db, schema, { ...(request.online !== undefined ? { online: request.online } : {}), exclude: request.exclude ?? [] });
   warn(ui, fresh);
   const revision = behind ? null : await revisionPlanFor(db, status, fresh);
   if (revision) ui.note?.(driftedNote(revision.since.revision, revision.drift.length, revision.plan.steps.length));
@@ -112,7 +114,7 @@ export async function previewApply(db: Db, target: Target, request: ApplyPreview
   const prepared = await readWithin(db, 'reading the database', lockWaitMs, async () => {
     assertAtHead(status.chain, status.applied, plansDir);
     if (saved) await refuseSavedPlanOnDrift(db, status, plansDir);
-    const fresh = saved ? null : await planAgainst(db, schema!, { ...(request.online !== undefined ? { online: request.online } : {}), lockTimeoutMs: lockWaitMs });
+    const fresh = saved ? null : await planAgainst(db, schema!, { ...(request.online !== undefined ? { online: request.online } : {}), lockTimeoutMs: lockWaitMs, exclude: request.exclude ?? [] });
     if (fresh) warn(ui, fresh);
     const checks = counted(request);
     const plan = fresh && checks ? await measurePlan(db, fresh.plan, checks) : (fresh?.plan ?? saved!);

@@ -15,7 +15,8 @@ import { readRevisions } from '../revisions/folder.js';
 import { appliedRevisions, readPending, snapshotOf, type AppliedRevision, type Pending } from '../revisions/ledger.js';
 import { statesAfter } from '../verify/scratch-replay.js';
 import { driftSteps, planAgainst } from './plan.js';
-import type { CheckedSchema } from './schema-file.js';
+import { excludePatterns, type CheckedSchema } from './schema-file.js';
+import { modelWithout, withoutExcluded } from './exclude.js';
 
 /** The chain in `plansDir`, every file checked. */
 export async function loadChain(plansDir: string): Promise<Chain> {
@@ -128,13 +129,14 @@ export interface Drift {
  * Only the state recorded with the last revision is a fair comparison: an older one would
  * count the revisions applied since as changes made outside.
  */
-export async function driftOf(db: Db, status: Status): Promise<Drift> {
+export async function driftOf(db: Db, status: Status, exclude: readonly string[] = []): Promise<Drift> {
   const since = status.applied[status.applied.length - 1] ?? null;
   const snapshot = since && since.fingerprint !== null ? await snapshotOf(db, since.revision) : null;
   if (!since || !snapshot) return { since, changes: [], unknown: true };
-  const now = await introspect(db);
-  if (fingerprint(now.model) === since.fingerprint) return { since, changes: [], unknown: false };
-  return { since, changes: driftSteps(snapshot, now), unknown: false };
+  const found = await introspect(db);
+  if (fingerprint(found.model) === since.fingerprint) return { since, changes: [], unknown: false };
+  // Objects of someone else's (`exclude:`) are not drift, whatever happened to them.
+  return { since, changes: driftSteps(modelWithout(snapshot, exclude), withoutExcluded(found, exclude)), unknown: false };
 }
 
 export interface CheckResult {
@@ -153,7 +155,7 @@ export interface CheckResult {
 /** For CI: is the database at head, and does schema.yaml match the state at head? Reads only. */
 export async function checkDatabase(db: Db, plansDir: string, schema: CheckedSchema): Promise<CheckResult> {
   const status = await readStatus(db, plansDir);
-  const drift = await driftOf(db, status);
+  const drift = await driftOf(db, status, excludePatterns(schema.text));
   if (status.pending.length > 0) return { status, unrecorded: null, comparedWith: 'head', drift };
   const planned = await planAgainst(db, schema);
   // Compare schema.yaml with the state recorded at the head when there is one, so drift is

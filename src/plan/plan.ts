@@ -197,6 +197,11 @@ export interface PlanInput extends StepOptions {
   readonly desired: Model;
   readonly hints: Hints;
   readonly unmanaged?: Unmanaged;
+  /**
+   * The whole database when `current` leaves out objects of someone else's (`exclude:`): the
+   * fingerprints are of it, and of the state it will be in, with those objects (`withExcluded`).
+   */
+  readonly whole?: { readonly current: Model; readonly withExcluded: (desired: Model) => Model };
 }
 
 /**
@@ -312,7 +317,7 @@ export function buildPlan(input: PlanInput): Plan {
         ...(input.hints.backfill ? { backfilled: new Set(input.hints.backfill.keys()) } : {}),
       }),
     ),
-    fingerprint: { from: fingerprint(input.current), to: fingerprint(desired) },
+    fingerprint: input.whole ? { from: fingerprint(input.whole.current), to: fingerprint(input.whole.withExcluded(desired)) } : { from: fingerprint(input.current), to: fingerprint(desired) },
     unmanaged: Object.fromEntries(Object.entries(input.unmanaged?.counts ?? {}).filter(([what]) => !(viewKinds.materialized && what === 'materialized view'))),
   };
 }

@@ -11,6 +11,7 @@ import { regclassesIn } from '../model/sql-tokens.js';
 import type { View } from '../model/view.js';
 import type { Policy } from '../model/policy.js';
 import type { Domain } from '../model/domain.js';
+import { isLongBody, SqlFileNames } from './sql-files.js';
 
 /** Something the file cannot say yet, or says differently from the database. */
 export interface PullNote {
@@ -22,6 +23,15 @@ export interface PullNote {
 export interface SchemaYaml {
   readonly text: string;
   readonly notes: readonly PullNote[];
+  /** The `.sql` files the text names (`file:`), by path relative to schema.yaml: the long bodies. */
+  readonly files: ReadonlyMap<string, string>;
+  /** The same schema as a folder: one file per top-level key (`tables.yaml`, `views.yaml` ...), by name. */
+  readonly parts: ReadonlyMap<string, string>;
+}
+
+export interface SchemaYamlOptions {
+  /** Every SQL body inline under `sql:`, however long (for `--inline`, and `--schema -`). */
+  readonly inline?: boolean;
 }
 
 /** format_type's long names and the short ones people write; PostgreSQL reads both as the same type. */
@@ -301,8 +311,17 @@ function materializedEntry(v: View, entry: Record<string, unknown>, notes: PullN
 const ONE_LINE_PARENTS = new Set(['types', 'columns', 'indexes', 'foreign_keys', 'unique', 'sequences', 'extensions']);
 
 /** The Model as the text of schema.yaml, with a header of `lines` (comments), and what the file cannot say. */
-export function schemaYaml(model: Model, header: readonly string[] = []): SchemaYaml {
+export function schemaYaml(model: Model, header: readonly string[] = [], options: SchemaYamlOptions = {}): SchemaYaml {
   const notes: PullNote[] = [];
+  // A long body goes to a file of its kind's folder (views/public.film_list.sql), named by `file:`.
+  const files = new Map<string, string>();
+  const names = new SqlFileNames();
+  const body = (folder: string, schema: string, name: string, sql: string): Record<string, string> => {
+    if (options.inline === true || !isLongBody(sql)) return { sql };
+    const path = names.name(folder, schema, name);
+    files.set(path, sql.endsWith('\n') ? sql : `${sql}\n`);
+    return { file: path };
+  };
   // A sequence a column owns and its default calls (serial's) is part of the column in the Model;
   // the file says it as a sequence `owned_by` that column, which the loader makes part of it again.
   const sequences = [...Object.values(model.sequences ?? {}), ...Object.values(model.tables).flatMap(servingSequences)].sort((a, b) => (objectPath(a.schema, a.name) < objectPath(b.schema, b.name) ? -1 : 1));
@@ -327,7 +346,10 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
   if (tables.length > 0) doc['tables'] = Object.fromEntries(tables.map((t) => [fileName(t.schema, t.name), { ...tableEntry(t, notes), ...securityEntry(model, t) }]));
   // Views as the server prints them (pg_get_viewdef): the file then reads as the database, so the plan is empty. Inline, as a block.
   const views = Object.values(model.views ?? {});
-  const viewEntry = (v: View): Record<string, unknown> => ({ sql: `${v.definition}\n`, ...(v.comment === null ? {} : { comment: v.comment }) });
+  const viewEntry = (v: View): Record<string, unknown> => ({
+    ...body(v.materialized ? 'materialized_views' : 'views', v.schema, v.name, `${v.definition}\n`),
+    ...(v.comment === null ? {} : { comment: v.comment }),
+  });
   const plain = views.filter((v) => !v.materialized);
   if (plain.length > 0) doc['views'] = Object.fromEntries(plain.map((v) => [fileName(v.schema, v.name), viewEntry(v)]));
   // Materialized views alike, with their indexes; one not populated is written with_data: false (made empty until REFRESH).
@@ -336,15 +358,15 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
   // Functions as the server prints them (pg_get_functiondef), inline as a block. The file holds
   // one per name: a database with overloads keeps `functions:` out, so the file leaves them all alone.
   const functions = Object.values(model.functions ?? {});
-  const names = new Map<string, number>();
-  for (const f of functions) names.set(fileName(f.schema, f.name), (names.get(fileName(f.schema, f.name)) ?? 0) + 1);
-  const overloaded = [...names].filter(([, n]) => n > 1).map(([name]) => name);
+  const perName = new Map<string, number>();
+  for (const f of functions) perName.set(fileName(f.schema, f.name), (perName.get(fileName(f.schema, f.name)) ?? 0) + 1);
+  const overloaded = [...perName].filter(([, n]) => n > 1).map(([name]) => name);
   if (overloaded.length > 0)
     notes.push({
       object: overloaded[0]!,
       message: `functions: not written, so the file leaves every function as it is: ${overloaded.join(', ')} ${overloaded.length === 1 ? 'has' : 'have'} overloads, and the file holds one function per name`,
     });
-  else if (functions.length > 0) doc['functions'] = Object.fromEntries(functions.map((f) => [fileName(f.schema, f.name), { sql: `${f.definition};\n` }]));
+  else if (functions.length > 0) doc['functions'] = Object.fromEntries(functions.map((f) => [fileName(f.schema, f.name), body('functions', f.schema, f.name, `${f.definition};\n`)]));
   // Triggers as the server prints them (pg_get_triggerdef). The file holds one per name in a
   // schema: a database with one name on two tables of a schema keeps `triggers:` out.
   const triggers = Object.values(model.triggers ?? {});
@@ -356,17 +378,7 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
       object: shared[0]!,
       message: `triggers: not written, so the file leaves every trigger as it is: ${shared.join(', ')} ${shared.length === 1 ? 'names triggers' : 'name triggers'} on more than one table, and the file holds one trigger per name in a schema`,
     });
-  else if (triggers.length > 0) doc['triggers'] = Object.fromEntries(triggers.map((t) => [fileName(t.schema, t.name), { sql: t.definition }]));
-  const document = new Document(doc);
-  visit(document, {
-    Pair(_key, pair: Pair, path) {
-      const parent = path[path.length - 2];
-      if (isPair(parent) && isScalar(parent.key) && ONE_LINE_PARENTS.has(String(parent.key.value)) && isMap(pair.value)) pair.value.flow = true;
-    },
-    Seq(_key, seq) {
-      seq.flow = true;
-    },
-  });
+  else if (triggers.length > 0) doc['triggers'] = Object.fromEntries(triggers.map((t) => [fileName(t.schema, t.name), body('triggers', t.schema, t.name, t.definition)]));
   const empty =
     enums.length === 0 &&
     tables.length === 0 &&
@@ -377,7 +389,26 @@ export function schemaYaml(model: Model, header: readonly string[] = []): Schema
     extensions.length === 0 &&
     views.length === 0 &&
     doc['functions'] === undefined;
-  const body = empty ? '{}\n' : document.toString({ lineWidth: 0, flowCollectionPadding: true });
-  const text = `${header.map((l) => `# ${l}\n`).join('')}${body}`;
-  return { text, notes };
+  const yaml = empty ? '{}\n' : yamlText(doc);
+  const comments = header.map((l) => `# ${l}\n`).join('');
+  const text = `${comments}${yaml}`;
+  // A schema folder: one file per top-level key (tables.yaml, views.yaml ...), each with the header.
+  const parts = new Map(Object.entries(doc).map(([key, value]) => [`${key}.yaml`, `${comments}${yamlText({ [key]: value })}`]));
+  if (parts.size === 0) parts.set('tables.yaml', `${comments}tables: {}\n`);
+  return { text, notes, files, parts };
+}
+
+/** Data as YAML the way pull writes it: the entries of ONE_LINE_PARENTS and every list on one line. */
+function yamlText(data: Record<string, unknown>): string {
+  const document = new Document(data);
+  visit(document, {
+    Pair(_key, pair: Pair, path) {
+      const parent = path[path.length - 2];
+      if (isPair(parent) && isScalar(parent.key) && ONE_LINE_PARENTS.has(String(parent.key.value)) && isMap(pair.value)) pair.value.flow = true;
+    },
+    Seq(_key, seq) {
+      seq.flow = true;
+    },
+  });
+  return document.toString({ lineWidth: 0, flowCollectionPadding: true });
 }

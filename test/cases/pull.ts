@@ -10,6 +10,8 @@ export interface PullCase {
   readonly notes?: readonly string[];
   /** What `pull` must count as not pulled (on stderr), by substring. */
   readonly skipped?: string;
+  /** The .sql files pull must write beside schema.yaml (the long bodies), exactly these. */
+  readonly files?: readonly string[];
   /** The pulled file adopts the database, but cannot build it anew (it names what it does not declare). */
   readonly adoptOnly?: true;
 }
@@ -200,6 +202,42 @@ CREATE VIEW big_sales AS SELECT id, amount FROM sale WHERE amount > 100;
 CREATE MATERIALIZED VIEW big_total AS SELECT sum(amount) AS total FROM big_sales;
 CREATE MATERIALIZED VIEW pending AS SELECT id FROM sale WITH NO DATA;
 `,
+  },
+  {
+    name: 'long bodies go to .sql files, under names no hostile object name leads out of: a view, a materialized view, a function, a trigger',
+    sql: `
+CREATE SCHEMA "../..";
+CREATE TABLE film (film_id integer PRIMARY KEY, title text NOT NULL, rating text, length smallint, rental_rate numeric(4,2) NOT NULL DEFAULT 4.99, changed_at timestamptz);
+CREATE TABLE inventory (inventory_id integer PRIMARY KEY, film_id integer NOT NULL REFERENCES film, store_id smallint NOT NULL);
+CREATE VIEW "../../x" AS
+  SELECT f.film_id, f.title, f.rating, f.length, f.rental_rate, count(i.inventory_id) AS copies,
+         CASE WHEN f.length > 120 THEN 'long' WHEN f.length > 90 THEN 'feature' ELSE 'short' END AS kind
+    FROM film f LEFT JOIN inventory i USING (film_id)
+   WHERE f.rating IS DISTINCT FROM 'NC-17'
+   GROUP BY f.film_id, f.title, f.rating, f.length, f.rental_rate
+   ORDER BY f.title;
+CREATE VIEW "Film List" AS SELECT film_id, title FROM film;
+CREATE MATERIALIZED VIEW "../.."."a/b\\c" AS
+  SELECT f.rating, count(*) AS films, avg(f.length) AS average_length, min(f.rental_rate) AS cheapest,
+         max(f.rental_rate) AS dearest, sum(CASE WHEN f.length > 120 THEN 1 ELSE 0 END) AS long_ones
+    FROM film f GROUP BY f.rating;
+CREATE FUNCTION "con"(p_film integer, p_store smallint) RETURNS SETOF integer LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  -- the copies of a film in a store that nobody has out
+  RETURN QUERY
+    SELECT i.inventory_id
+      FROM public.inventory i
+     WHERE i.film_id = p_film
+       AND i.store_id = p_store
+     ORDER BY i.inventory_id;
+END
+$$;
+CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.changed_at := now(); RETURN NEW; END $$;
+CREATE TRIGGER "Fïlm stamp" BEFORE INSERT OR UPDATE OF title, rating, length, rental_rate ON film FOR EACH ROW
+  WHEN (NEW.title IS DISTINCT FROM 'a title long enough to make this trigger longer than four hundred characters, as a real one with a long WHEN condition can be, which is when it reads better in a file of its own than inline in schema.yaml, where it would be one line too long to read')
+  EXECUTE FUNCTION stamp();
+`,
+    files: ['views/public.%2E%2E%2F%2E%2E%2Fx.sql', 'materialized_views/%2E%2E%2F%2E%2E.a%2Fb%5Cc.sql', 'functions/public.%63on.sql', 'triggers/public.F%C3%AFlm%20stamp.sql'],
   },
   {
     name: 'names and text that need quoting: quotes, dots, colons, spaces, unicode, backslashes, newlines',
