@@ -241,7 +241,7 @@ export function buildPlan(input: PlanInput): Plan {
     managesTriggers || input.current.triggers === undefined ? undefined : Object.fromEntries(Object.entries(input.current.triggers).filter(([, t]) => withFunctions.tables[objectPath(t.schema, t.table)] !== undefined));
   const withTriggers: Model = keptTriggers === undefined ? withFunctions : { ...withFunctions, triggers: keptTriggers };
   // A table without `policies:` keeps its policies, and the row-level security switches the file does not write stay as they are.
-  const renamedFrom = new Map([...input.hints.tables].map(([to, from]) => [to, objectPath(from.schema, from.name)]));
+  const renamedFrom = new Map([...effectiveHints(input.current, withTriggers, input.hints).tables].map(([to, from]) => [to, objectPath(from.schema, from.name)]));
   const withPolicies: Model = keepUndeclaredPolicies(withTriggers, input.current, renamedFrom);
   // A file without `domains:` leaves the domains of the database as they are.
   const managesDomains = input.desired.domains !== undefined;

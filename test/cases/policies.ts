@@ -191,6 +191,17 @@ functions: {}
     hazards: { 'alter_column public.docs.owner': ['lossy_type_change', 'irreversible', 'table_rewrite'] },
   },
   {
+    name: 'a renamed table keeps its policies and row-level security, listed or not',
+    before: WITH_POLICY,
+    desired: `${DOCS.replace('  docs:\n', '  papers:\n    renamed_from: docs\n')}
+    row_level_security: true
+  notes:
+    columns:
+      id: integer
+`,
+    steps: ['rename_table public.papers', 'rename_constraint public.papers.papers_pkey', 'create_table public.notes'],
+  },
+  {
     name: 'a table dropped with its policies: they go with it',
     before: WITH_POLICY,
     desired: 'tables: {}\n',
