@@ -124,6 +124,12 @@ export async function lockBudget(db: Db): Promise<{ budget: number; table: numbe
   return { budget: Math.max(16, Math.floor(table / 2)), table };
 }
 
+/**
+ * The locks a batch's reading query takes besides the batch's own objects (the catalogs and
+ * their indexes it reads, until the batch is rolled back): kept out of the room a batch has.
+ */
+export const READING_RESERVE = 12;
+
 /** How many locks this session holds now. */
 export async function locksHeld(db: Db): Promise<number> {
   const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_catalog.pg_locks WHERE pid = pg_catalog.pg_backend_pid()');

@@ -18,7 +18,7 @@ import { columnNamed, type Column, type Index, type Model, type Table } from '..
 import { checkCondition, createIndex, createTable } from '../plan/sql.js';
 import { checkExpression } from '../desired/sql-text.js';
 import type { Db } from '../db/db.js';
-import { lockBudget, locksHeld } from '../db/locks.js';
+import { lockBudget, locksHeld, READING_RESERVE } from '../db/locks.js';
 import type { StandIns } from './stand-ins.js';
 
 type Text = { readonly kind: 'check'; readonly definition: string } | { readonly kind: 'default'; readonly type: string; readonly expression: string } | { readonly kind: 'index'; readonly index: Index };
@@ -104,9 +104,10 @@ type ReadBack = ReadonlyMap<string, Table>;
 
 /**
  * Locks one reading holds until its batch is rolled back: its table, its row type and an index
- * (measured: 2 or 3), with room to spare.
+ * (measured: 2 or 3), with room to spare. Each batch is rolled back and released: a savepoint
+ * only rolled back stays open, and the nested ones held a lock more per batch.
  */
-const LOCKS_PER_READING = 4;
+const LOCKS_PER_READING = 6;
 
 function readBack(reading: Reading, tables: ReadBack): Text | null {
   const t = tables.get(reading.table);
@@ -193,7 +194,7 @@ export async function settleTexts(db: Db, current: Model, desired: Model, hints:
   // (a reading holds about LOCKS_PER_READING), so the transaction stays within `budget`.
   const read = new Map<string, Table>();
   const held = budget === undefined ? 0 : await locksHeld(db);
-  const perBatch = Math.max(1, Math.floor(((budget ?? Infinity) - held) / LOCKS_PER_READING));
+  const perBatch = Math.max(1, Math.floor(((budget ?? Infinity) - held - READING_RESERVE) / LOCKS_PER_READING));
   for (let from = 0; from < readings.list.length; from += perBatch) {
     try {
       await db.exec('SAVEPOINT settle');
@@ -205,10 +206,10 @@ export async function settleTexts(db: Db, current: Model, desired: Model, hints:
       for (const t of Object.values(buildTables(catalog))) read.set(t.name, t);
     } catch {
       // A text that reads once but not twice: keep the first reading, as before.
-      await db.exec('ROLLBACK TO SAVEPOINT settle');
+      await db.exec('ROLLBACK TO SAVEPOINT settle; RELEASE SAVEPOINT settle');
       return desired;
     }
-    await db.exec('ROLLBACK TO SAVEPOINT settle');
+    await db.exec('ROLLBACK TO SAVEPOINT settle; RELEASE SAVEPOINT settle');
   }
 
   for (const p of pairs) {

@@ -15,7 +15,7 @@ import type { Spec } from '../desired/spec.js';
 import { hintsFromSpec } from '../desired/hints.js';
 import { toModel, viewsModel } from '../desired/to-model.js';
 import { DbError, type Db } from '../db/db.js';
-import { lockBudget, locksHeld } from '../db/locks.js';
+import { lockBudget, locksHeld, READING_RESERVE } from '../db/locks.js';
 import { beginSpelling, settleTexts } from './settle.js';
 import { Layout, type Piece } from './layout.js';
 import { spellViews } from './views.js';
@@ -107,7 +107,7 @@ const LOCKS_PER_INDEX = 2;
 async function indexesInBatches(db: Db, layout: Layout, serverVersion: number, budget: number, read: CatalogRows['indexes']): Promise<CatalogRows['indexes']> {
   const statements = layout.groupIndexes();
   if (statements.length === 0) return [];
-  const perBatch = Math.max(1, Math.floor((budget - (await locksHeld(db))) / LOCKS_PER_INDEX));
+  const perBatch = Math.max(1, Math.floor((budget - (await locksHeld(db)) - READING_RESERVE) / LOCKS_PER_INDEX));
   // Each batch reads the indexes of every temporary table: those read before are not new.
   const known = new Set(read.map((row) => row.name));
   const out: CatalogRows['indexes'][number][] = [];

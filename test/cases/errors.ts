@@ -619,7 +619,7 @@ ${Array.from({ length: 33 }, (_, i) => `      c${i + 1}: integer`).join('\n')}
         code: 'bad_expression',
         whole: true,
         message: 'index "docs_body_trgm": data type text has no default operator class for access method "gin"',
-        hint: `gin has default operator classes for arrays, jsonb and tsvector: for text, index an expression such as { expression: "to_tsvector('simple', column)" }, or use btree; schema.yaml cannot name an operator class (such as pg_trgm's gin_trgm_ops) yet`,
+        hint: `gin has default operator classes for arrays, jsonb and tsvector: for text, index an expression such as { expression: "to_tsvector('simple', column)" }, or use btree; or name an operator class for the key (opclass: gin_trgm_ops, with pg_trgm)`,
       },
     ],
   },

@@ -132,6 +132,87 @@ $$;
 `,
   },
   {
+    name: 'a film rental store in full: serial keys, a checked year domain, an enum, full-text search kept by a trigger, rows stamped by another, an aggregate its views call, payments partitioned by month, a materialized view',
+    sql: `
+CREATE TYPE mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17');
+CREATE DOMAIN year AS integer CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155);
+CREATE FUNCTION stamp_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.changed_at := now();
+  RETURN NEW;
+END
+$$;
+CREATE FUNCTION _join_text(acc text, item text) RETURNS text LANGUAGE sql IMMUTABLE
+  AS $$ SELECT CASE WHEN acc IS NULL THEN item WHEN item IS NULL THEN acc ELSE acc || ', ' || item END $$;
+CREATE AGGREGATE join_text(text) (SFUNC = _join_text, STYPE = text);
+CREATE SEQUENCE performer_performer_id_seq;
+CREATE TABLE performer (
+  performer_id integer NOT NULL DEFAULT nextval('performer_performer_id_seq') PRIMARY KEY,
+  given_name text NOT NULL,
+  family_name text NOT NULL,
+  changed_at timestamptz NOT NULL DEFAULT now()
+);
+ALTER SEQUENCE performer_performer_id_seq OWNED BY performer.performer_id;
+CREATE INDEX performer_family_name_idx ON performer (family_name);
+CREATE TABLE tongue (tongue_id serial PRIMARY KEY, name char(20) NOT NULL, changed_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE title (
+  title_id serial PRIMARY KEY,
+  name text NOT NULL,
+  blurb text,
+  released year,
+  tongue_id integer NOT NULL REFERENCES tongue ON UPDATE CASCADE ON DELETE RESTRICT,
+  loan_days smallint NOT NULL DEFAULT 3,
+  loan_rate numeric(4,2) NOT NULL DEFAULT 4.99,
+  rating mpaa_rating DEFAULT 'G',
+  extras text[],
+  search tsvector NOT NULL DEFAULT ''::tsvector,
+  changed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX title_search_idx ON title USING gist (search);
+CREATE INDEX title_name_idx ON title (name);
+CREATE TABLE title_performer (
+  performer_id integer NOT NULL REFERENCES performer ON UPDATE CASCADE ON DELETE RESTRICT,
+  title_id integer NOT NULL REFERENCES title ON UPDATE CASCADE ON DELETE RESTRICT,
+  PRIMARY KEY (performer_id, title_id)
+);
+CREATE TABLE copy (copy_id serial PRIMARY KEY, title_id integer NOT NULL REFERENCES title, shop smallint NOT NULL);
+CREATE TABLE loan (
+  loan_id serial PRIMARY KEY,
+  lent_at timestamptz NOT NULL,
+  copy_id integer NOT NULL REFERENCES copy,
+  back_at timestamptz,
+  CONSTRAINT loan_back_after_out CHECK (back_at IS NULL OR back_at >= lent_at)
+);
+CREATE UNIQUE INDEX loan_out_once ON loan (copy_id) WHERE back_at IS NULL;
+CREATE TABLE charge (
+  charge_id serial,
+  loan_id integer NOT NULL REFERENCES loan,
+  amount numeric(5,2) NOT NULL,
+  paid_on timestamptz NOT NULL,
+  PRIMARY KEY (charge_id, paid_on)
+) PARTITION BY RANGE (paid_on);
+CREATE INDEX charge_loan_idx ON charge (loan_id);
+CREATE TABLE charge_2026_11 PARTITION OF charge FOR VALUES FROM ('2026-11-01 00:00:00+00') TO ('2026-12-01 00:00:00+00');
+CREATE TABLE charge_2026_12 PARTITION OF charge FOR VALUES FROM ('2026-12-01 00:00:00+00') TO ('2027-01-01 00:00:00+00');
+CREATE TRIGGER performer_stamp BEFORE UPDATE ON performer FOR EACH ROW EXECUTE FUNCTION stamp_row();
+CREATE TRIGGER title_stamp BEFORE UPDATE ON title FOR EACH ROW EXECUTE FUNCTION stamp_row();
+CREATE TRIGGER title_search_sync BEFORE INSERT OR UPDATE ON title FOR EACH ROW EXECUTE FUNCTION tsvector_update_trigger('search', 'pg_catalog.english', 'name', 'blurb');
+CREATE VIEW title_cast AS
+  SELECT t.title_id, t.name, join_text(p.given_name || ' ' || p.family_name ORDER BY p.family_name) AS cast_list
+    FROM title t JOIN title_performer tp USING (title_id) JOIN performer p USING (performer_id)
+    GROUP BY t.title_id, t.name;
+CREATE MATERIALIZED VIEW takings_by_rating AS
+  SELECT t.rating, sum(c.amount) AS total
+    FROM charge c JOIN loan l USING (loan_id) JOIN copy USING (copy_id) JOIN title t USING (title_id)
+    GROUP BY t.rating WITH NO DATA;
+CREATE UNIQUE INDEX takings_by_rating_key ON takings_by_rating (rating);
+CREATE FUNCTION copies_in(p_title integer, p_shop smallint) RETURNS SETOF integer LANGUAGE sql STABLE
+  AS $$ SELECT copy_id FROM public.copy WHERE title_id = p_title AND shop = p_shop $$;
+INSERT INTO tongue (name) VALUES ('English');
+INSERT INTO title (name, blurb, released, tongue_id) VALUES ('A Quiet Harbour', 'Boats and weather', 1999, 1);
+`,
+  },
+  {
     name: 'overloaded functions: functions: is left out, so the file leaves them all as they are',
     sql: `
 CREATE TABLE t (id integer PRIMARY KEY);
