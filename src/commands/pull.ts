@@ -11,7 +11,7 @@ import { BaseCommand } from './base.js';
 
 export default class Pull extends BaseCommand<typeof Pull> {
   static override summary = 'Write the database as schema.yaml: the way to adopt an existing database.';
-  static override description = `Reads the target's schemas, extensions, enums, domains, composite types, sequences, tables (columns, keys, checks, indexes, foreign keys, comments), views, materialized views (with their indexes) functions (procedures and aggregates), triggers, and row-level security and policies and writes them as the schema file (--schema, default ./schema.yaml), so that \`schema plan\` on the same database then has nothing to do. Reads only: nothing in the database changes.
+  static override description = `Reads the target's schemas, extensions, enums, domains, composite types, sequences, tables (partitioned ones and their partitions too; columns, keys, checks, indexes, foreign keys, comments), views, materialized views (with their indexes) functions (procedures and aggregates), triggers, and row-level security and policies and writes them as the schema file (--schema, default ./schema.yaml), so that \`schema plan\` on the same database then has nothing to do. Reads only: nothing in the database changes.
 
 --include and --exclude take patterns of schema.name, where * matches any run of characters and ? one character; a pattern without a dot matches the name in any schema. They can be given more than once: an object is pulled when it matches an --include (or none is given) and no --exclude.
 
