@@ -15,7 +15,7 @@ export default class Pull extends BaseCommand<typeof Pull> {
 
 --include and --exclude take patterns of schema.name, where * matches any run of characters and ? one character; a pattern without a dot matches the name in any schema. They can be given more than once: an object is pulled when it matches an --include (or none is given) and no --exclude.
 
-What schema does not manage yet (window functions, exclusion constraints...) is counted on stderr, not written. What the file cannot say exactly (a NOT VALID check) is listed as a note under the object's name.
+What schema does not manage yet (window functions, rules...) is counted on stderr, not written. What the file cannot say exactly (a NOT VALID check) is listed as a note under the object's name.
 
 A view, function or trigger whose SQL is longer than 10 lines or 400 characters is written to a .sql file in a folder of its kind beside the schema file (views/public.film_list.sql, functions/..., triggers/..., materialized_views/...) and named with \`file:\`; --inline keeps every body in the schema file. In a file name, any character but letters, digits, _ and - is written as % and its UTF-8 bytes in hex.
 

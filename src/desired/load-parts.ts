@@ -1,5 +1,6 @@
 // Reading schema.yaml: the parts of a table that name its columns (column lists, expressions,
 // indexes, foreign keys and their references). See load.ts.
+import { checkExclusion } from './sql-exclusion.js';
 import { parseQualifiedName, qualify, quoteIdent } from '../model/identifiers.js';
 import type { ReferentialAction } from '../model/model.js';
 import type { Position } from './diagnostics.js';
@@ -63,6 +64,21 @@ export class PartsReader extends NamesReader {
     }
     if (!this.checkColumnRefs(table, columns, path, checked.value, what)) return null;
     return { value: blankComments(text), pos: this.map.value(path) };
+  }
+
+  /** An `exclusions:` entry: one EXCLUDE clause as a string, over the table's own columns (desired/sql-exclusion.ts). */
+  protected exclusion(table: string, columns: ReadonlySet<string>, path: Path, raw: Json, what: string): Located<string> | null {
+    if (!isString(raw)) {
+      this.error(this.map.value(path), 'bad_expression', `${what}: write the constraint as one string, e.g. "EXCLUDE USING gist (room WITH =, during WITH &&)"`);
+      return null;
+    }
+    const checked = checkExclusion(raw);
+    if (!checked.ok) {
+      this.error(this.map.inValue(path, checked.error.offset), 'bad_expression', `${what}: ${checked.error.message}`);
+      return null;
+    }
+    if (!this.checkColumnRefs(table, columns, path, checked.value, what)) return null;
+    return { value: blankComments(raw), pos: this.map.value(path) };
   }
 
   protected buildIndex(table: string, columns: ReadonlySet<string>, name: string, path: Path, pos: Position, raw: JsonMap): SpecIndex | null {

@@ -385,6 +385,16 @@ export class TableReader extends PartsReader {
         if (expr) checks.push({ name: cname, pos: cpos, expression: expr });
       }
     }
+    if (isMap(raw['exclusions'])) {
+      for (const [xname, xraw] of entriesAsWritten(raw['exclusions'])) {
+        const xpath = [...path, 'exclusions', xname];
+        const xpos = this.map.key(xpath);
+        // An exclusion's index takes its name too.
+        if (claimConstraint(xname, 'exclusion constraint', xpos)) claimIndex(xname, 'exclusion constraint', xpos);
+        const text = this.exclusion(name, columnNames, xpath, xraw, `exclusion "${xname}"`);
+        if (text) checks.push({ name: xname, pos: xpos, expression: text, exclusion: true });
+      }
+    }
 
     const indexes: SpecIndex[] = [];
     if (isMap(raw['indexes'])) {

@@ -18,6 +18,7 @@ const NAME_KEYS: ReadonlyArray<readonly [Place, string]> = [
   [['tables', '*', 'columns', '*'], 'column'],
   [['tables', '*', 'unique', '*'], 'unique constraint'],
   [['tables', '*', 'checks', '*'], 'check'],
+  [['tables', '*', 'exclusions', '*'], 'exclusion constraint'],
   [['tables', '*', 'indexes', '*'], 'index'],
   [['tables', '*', 'foreign_keys', '*'], 'foreign key'],
   [['tables', '*', 'policies', '*'], 'policy'],

@@ -69,6 +69,8 @@ export interface SpecCheck {
   readonly name: string;
   readonly pos: Position;
   readonly expression: Located<string>;
+  /** An exclusion constraint (`exclusions:`): `expression` is its whole EXCLUDE clause, not a CHECK's expression. */
+  readonly exclusion?: true;
 }
 
 export interface SpecIndexKey {

@@ -194,10 +194,11 @@ export function unmanagedSql(): string {
         WHERE t.typtype IN ('r', 'b') AND ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')}
           AND NOT (t.typtype = 'b' AND t.typcategory = 'A')
       UNION ALL
+      -- Exclusion constraints on plain tables are managed (introspect/kinds/constraint.ts, as checks): those on other relations are not.
       SELECT 'exclusion constraint', n.nspname
         FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE con.contype = 'x' AND ${inUserSchema}
+        WHERE con.contype = 'x' AND NOT (${plainTable()}) AND ${inUserSchema}
       UNION ALL
       -- Policies on plain tables are managed (introspect/kinds/policy.ts): those on other relations are not.
       SELECT 'policy', n.nspname

@@ -213,8 +213,11 @@ function tableEntry(table: Table, notes: PullNote[]): Record<string, unknown> {
   const uniques = Object.values(table.uniques).filter((u) => !(u.columns.length === 1 && u.name === `${table.name}_${u.columns[0]}_key` && !u.nullsNotDistinct && !u.deferrable));
   const uniqueEntry = (u: Unique): unknown => (u.nullsNotDistinct || u.deferrable ? { columns: [...u.columns], ...(u.nullsNotDistinct ? { nulls_not_distinct: true } : {}), ...timingEntry(u) } : [...u.columns]);
   if (uniques.length > 0) entry['unique'] = Object.fromEntries(uniques.map((u) => [u.name, uniqueEntry(u)]));
-  const checks = Object.values(table.checks);
+  // Exclusions are kept with the checks (introspect/kinds/constraint.ts); the file has them apart, as written by the server.
+  const checks = Object.values(table.checks).filter((c) => !c.definition.startsWith('EXCLUDE '));
   if (checks.length > 0) entry['checks'] = Object.fromEntries(checks.map((c) => [c.name, checkEntry(table, c, notes)]));
+  const exclusions = Object.values(table.checks).filter((c) => c.definition.startsWith('EXCLUDE '));
+  if (exclusions.length > 0) entry['exclusions'] = Object.fromEntries(exclusions.map((c) => [c.name, c.definition]));
   const indexes = Object.values(table.indexes);
   if (indexes.length > 0) entry['indexes'] = Object.fromEntries(indexes.map((i) => [i.name, indexEntry(i)]));
   const fks = Object.values(table.foreignKeys);

@@ -1,5 +1,6 @@
 // The spelling of a file's indexes: which the server must see, their statements, and the shape
 // of a plain-column index PostgreSQL would store as written. See layout.ts.
+import { checkExclusion } from '../desired/sql-exclusion.js';
 import { quoteIdent, quoteLiteral } from '../model/identifiers.js';
 import type { Index, IndexKey } from '../model/model.js';
 import type { SpecIndex } from '../desired/spec.js';
@@ -11,6 +12,11 @@ export type Explain = (message: string) => { readonly message: string; readonly 
 /** The texts of a table a check or index reads: its referenced columns. */
 export function referenced_columns(text: string): string[] {
   const checked = checkExpression(text);
+  // Not an expression: an exclusion constraint's clause (a check's text of desired/sql-exclusion.ts).
+  if (!checked.ok) {
+    const exclusion = checkExclusion(text);
+    return exclusion.ok ? exclusion.value.filter((r) => r.parts.length === 1).map((r) => r.parts[0]!) : [];
+  }
   return checked.ok ? checked.value.filter((r) => r.parts.length === 1).map((r) => r.parts[0]!) : [];
 }
 

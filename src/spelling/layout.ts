@@ -283,7 +283,8 @@ export class Layout {
         const ctx = context(t, referenced_columns(check.expression.value));
         const name = this.next('k');
         const table = this.next('x');
-        const clause = `CONSTRAINT ${quoteIdent(name)} CHECK (${check.expression.value})`;
+        // An exclusion's text is its whole clause (checked by desired/sql-exclusion.ts for this very place).
+        const clause = check.exclusion ? `CONSTRAINT ${quoteIdent(name)} ${check.expression.value}` : `CONSTRAINT ${quoteIdent(name)} CHECK (${check.expression.value})`;
         this.group(ctx).checks.push(clause);
         entry = { name, table, piece: { sql: [this.standalone(ctx, clause, table)], uses: [], after: needs(ctx.keys()) } };
         this.checks.set(key, entry);

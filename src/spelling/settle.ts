@@ -17,6 +17,7 @@ import type { Hints } from '../model/hints.js';
 import { columnNamed, type Column, type Index, type Model, type Table } from '../model/model.js';
 import { checkCondition, createIndex, createTable } from '../plan/sql.js';
 import { checkExpression } from '../desired/sql-text.js';
+import { checkExclusion } from '../desired/sql-exclusion.js';
 import type { Db } from '../db/db.js';
 import { lockBudget, locksHeld, READING_RESERVE } from '../db/locks.js';
 import type { StandIns } from './stand-ins.js';
@@ -32,7 +33,8 @@ interface Reading {
 
 /** The names of the columns a printed expression reads; null when it cannot be parsed. */
 function columnsRead(expression: string): string[] | null {
-  const checked = checkExpression(expression);
+  // An exclusion's definition (`EXCLUDE USING ...`) is kept as a check's: read as one.
+  const checked = expression.startsWith('EXCLUDE ') ? checkExclusion(expression) : checkExpression(expression);
   return checked.ok ? checked.value.filter((r) => r.parts.length === 1).map((r) => r.parts[0]!) : null;
 }
 

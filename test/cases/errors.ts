@@ -201,6 +201,46 @@ tables: {}
     errors: [{ line: 5, code: 'bad_expression', message: 'a ";" ends a statement' }],
   },
   {
+    name: 'an exclusion with an operator that is not plain symbols',
+    offline: true,
+    desired: `tables:
+  t:
+    columns:
+      during: tstzrange
+    exclusions:
+      t_x: "EXCLUDE USING gist (during WITH OPERATOR(public.&&))"
+`,
+    errors: [{ line: 6, code: 'bad_expression', message: ['exclusion "t_x"', 'not one plain operator'] }],
+  },
+  {
+    name: 'an exclusion that smuggles a statement after its clause',
+    offline: true,
+    desired: `tables:
+  t:
+    columns:
+      during: tstzrange
+    exclusions:
+      t_x: "EXCLUDE USING gist (during WITH &&)); DROP TABLE t; CREATE TABLE u (x int"
+`,
+    errors: [{ line: 6, code: 'bad_expression', message: ['exclusion "t_x"', 'not one exclusion constraint'] }],
+  },
+  {
+    name: 'an exclusion that is another kind of constraint, or names an unknown column',
+    offline: true,
+    desired: `tables:
+  t:
+    columns:
+      during: tstzrange
+    exclusions:
+      t_x: "CHECK (true)"
+      t_y: "EXCLUDE USING gist (durng WITH &&)"
+`,
+    errors: [
+      { line: 6, code: 'bad_expression', message: ['exclusion "t_x"', 'not one exclusion constraint'] },
+      { line: 7, code: 'unknown_column', message: ['exclusion "t_y"', 'no column "durng"'] },
+    ],
+  },
+  {
     name: 'an expression that breaks out of its parentheses',
     desired: `tables:
   t:

@@ -59,6 +59,18 @@ const backfilled = (sql: string): string => fileWith('', `      d: { type: text,
 
 export const HOSTILE_CASES: readonly HostileCase[] = [
   {
+    name: 'an exclusion breaks out of its constraint to drop a table',
+    yaml: () => fileWith(`    exclusions:\n      hostile: ${JSON.stringify('EXCLUDE USING gist (n WITH =)); DROP TABLE public.victim; --')}\n`),
+    exit: 1,
+    says: 'exclusion "hostile": syntax error',
+  },
+  {
+    name: 'an exclusion kills another session from its index expression and predicate',
+    yaml: ({ pid }) => fileWith(`    exclusions:\n      hostile: ${JSON.stringify(`EXCLUDE USING gist ((pg_terminate_backend(${pid})::int) WITH =) WHERE (pg_cancel_backend(${pid}))`)}\n`),
+    exit: 1,
+    says: 'IMMUTABLE',
+  },
+  {
     name: 'a check turns standard_conforming_strings off, the next one breaks out of its literal',
     yaml: () =>
       fileWith(`    checks:

@@ -476,4 +476,22 @@ INSERT INTO customer VALUES (1, 'Ann');
 INSERT INTO payment VALUES (1, 1, 10, '2022-01-05'), (2, 1, 20, '2022-02-05'), (3, 1, 30, '2023-01-01');
 `,
   },
+  {
+    name: 'room bookings: a tstzrange and exclusion constraints (one over a range alone, one partial and deferrable)',
+    sql: `
+CREATE TABLE room (id integer PRIMARY KEY, name text NOT NULL);
+CREATE TABLE booking (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  room_id integer NOT NULL REFERENCES room (id),
+  during tstzrange NOT NULL,
+  cancelled boolean NOT NULL DEFAULT false,
+  CONSTRAINT booking_during_check CHECK (NOT isempty(during))
+);
+ALTER TABLE booking ADD CONSTRAINT booking_no_overlap EXCLUDE USING gist (during WITH &&) WHERE (NOT cancelled) DEFERRABLE INITIALLY DEFERRED;
+CREATE TABLE maintenance (room_id integer NOT NULL, starts timestamp NOT NULL, ends timestamp NOT NULL,
+  CONSTRAINT maintenance_windows EXCLUDE USING gist (tsrange(starts, ends, '[)') WITH &&));
+INSERT INTO room VALUES (1, 'Blue');
+INSERT INTO booking (room_id, during) VALUES (1, '[2026-03-01 09:00+00, 2026-03-01 10:00+00)');
+`,
+  },
 ];

@@ -1,4 +1,4 @@
-// Primary keys, uniques, checks and foreign keys: one catalog query for the four constraint kinds, its rows and the Model they build.
+// Primary keys, uniques, checks (and exclusions, kept as checks) and foreign keys: one catalog query for the four constraint kinds, its rows and the Model they build.
 import type { Check, ForeignKey, KeyTiming, PrimaryKey, ReferentialAction, Unique } from '../../model/model.js';
 import { plainTable, relationScope, type Scope } from '../scope.js';
 
@@ -6,7 +6,7 @@ export interface ConstraintRow {
   readonly schema: string;
   readonly table: string;
   readonly name: string;
-  readonly type: 'p' | 'u' | 'c' | 'f';
+  readonly type: 'p' | 'u' | 'c' | 'f' | 'x';
   readonly columns: string[];
   readonly ref_schema: string | null;
   readonly ref_table: string | null;
@@ -38,7 +38,7 @@ export function constraintsSql(scope: Scope, serverVersion: number): string {
       ${attnames('con.confrelid', 'con.confkey')} AS ref_columns,
       con.confupdtype::text AS on_update, con.confdeltype::text AS on_delete, con.confmatchtype::text AS match,
       con.condeferrable AS deferrable, con.condeferred AS deferred,
-      CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
+      CASE WHEN con.contype IN ('c', 'x') THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
       ${nullsNotDistinct} AS nulls_not_distinct,
       con.convalidated AS validated,
       ${serverVersion >= 150000 ? attnames('con.conrelid', 'con.confdelsetcols') : 'NULL'} AS delete_columns,
@@ -49,7 +49,7 @@ export function constraintsSql(scope: Scope, serverVersion: number): string {
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
     LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
-    WHERE con.contype IN ('p', 'u', 'c', 'f') AND ${plainTable()} AND ${relationScope(scope)}
+    WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND ${plainTable()} AND ${relationScope(scope)}
       -- A foreign key to a table left alone is left alone too: the file cannot name that table.
       AND (con.contype <> 'f' OR ${plainTable('fc')})
       -- The copies of a foreign key to a partitioned table, one for each of its partitions, are that key's.
@@ -76,6 +76,8 @@ export function buildConstraint(row: ConstraintRow): Constraint {
       return { kind: 'primary_key', name: row.name, columns: row.columns, ...keyTiming(row) };
     case 'u':
       return { kind: 'unique', name: row.name, columns: row.columns, nullsNotDistinct: row.nulls_not_distinct, ...keyTiming(row) };
+    // An exclusion is kept with the checks: a named constraint with its definition as the server prints it (`EXCLUDE USING gist (...)`).
+    case 'x':
     case 'c':
       return { kind: 'check', name: row.name, definition: (row.definition ?? '').replace(/ NOT VALID$/, ''), ...(row.validated === false ? { notValid: true as const } : {}) };
     case 'f':

@@ -2,12 +2,38 @@
 import { CONSTRAINT, RELATION, TABLE, draft, dropConstraint, finalColumns, hazard, isNew, list, lockOn, memberPath, named, online, sized } from '../drafts.js';
 import { objectPath, quoteIdent } from '../../model/identifiers.js';
 import * as sql from '../sql.js';
+import type { Check } from '../../model/model.js';
 import type { KindPlanner } from './registry.js';
+
+/** An exclusion constraint, kept with the checks (introspect/kinds/constraint.ts): its definition is `EXCLUDE ...`. */
+const isExclusion = (c: Check): boolean => c.definition.startsWith('EXCLUDE ');
 
 export const check: KindPlanner<'check'> = {
   add_check: (c, ctx) => {
     const { table: t, check } = c;
     const name = objectPath(t.schema, t.name);
+    if (isExclusion(check)) {
+      // An exclusion builds its index under the lock: never NOT VALID, not even online.
+      const hazards = isNew(ctx, t)
+        ? []
+        : [hazard('may_fail', `fails if two rows of ${name} conflict under ${check.definition}`), hazard('blocking', `builds an index on ${sized(ctx, t)} under an ACCESS EXCLUSIVE lock: reads and writes wait`)];
+      return draft({
+        op: 'add_check',
+        object: memberPath(t, check.name),
+        phase: 5,
+        ...lockOn(ctx, t, 'ACCESS EXCLUSIVE'),
+        sql: [sql.addCheck(t, check.name, check.definition)],
+        hazards,
+        provides: [CONSTRAINT(t, check.name), RELATION(t.schema, check.name)],
+        requires: [
+          TABLE(t),
+          ...finalColumns(
+            t,
+            t.columns.map((col) => col.name),
+          ),
+        ],
+      });
+    }
     const violations = hazard(
       'may_fail',
       `fails if any row of ${name} violates ${check.definition}`,
@@ -38,7 +64,7 @@ export const check: KindPlanner<'check'> = {
     return draft({ ...add, sql: [sql.addCheck(t, check.name, check.definition)], hazards });
   },
 
-  drop_check: (c, ctx) => dropConstraint(ctx, c.table, 'drop_check', c.check.name, []),
+  drop_check: (c, ctx) => dropConstraint(ctx, c.table, 'drop_check', c.check.name, isExclusion(c.check) ? [RELATION(c.table.schema, c.check.name)] : []),
   rename_constraint: (c) => {
     const indexBacked = c.constraint.kind === 'primary_key' || c.constraint.kind === 'unique';
     return draft({
