@@ -128,7 +128,7 @@ export async function lockBudget(db: Db): Promise<{ budget: number; table: numbe
  * The locks a batch's reading query takes besides the batch's own objects (the catalogs and
  * their indexes it reads, until the batch is rolled back): kept out of the room a batch has.
  */
-export const READING_RESERVE = 12;
+export const READING_RESERVE = 8;
 
 /** How many locks this session holds now. */
 export async function locksHeld(db: Db): Promise<number> {

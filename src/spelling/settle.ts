@@ -109,7 +109,7 @@ type ReadBack = ReadonlyMap<string, Table>;
  * (measured: 2 or 3), with room to spare. Each batch is rolled back and released: a savepoint
  * only rolled back stays open, and the nested ones held a lock more per batch.
  */
-const LOCKS_PER_READING = 6;
+const LOCKS_PER_READING = 4;
 
 function readBack(reading: Reading, tables: ReadBack): Text | null {
   const t = tables.get(reading.table);
