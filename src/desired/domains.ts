@@ -4,10 +4,11 @@
 // PostgreSQL's parser to be one type or one expression; the server spells them in the spelling
 // transaction (spelling/domains.ts). Never touches a database. A file without `domains:` leaves
 // the database's domains as they are (see plan/plan.ts).
-import { parseQualifiedName, quoteIdent, quoteLiteral } from '../model/identifiers.js';
+import { parseQualifiedName, quoteIdent } from '../model/identifiers.js';
 import type { Position } from './diagnostics.js';
 import type { Json, JsonMap } from './load-names.js';
 import { entriesAsWritten } from './names.js';
+import { readDefault } from './defaults.js';
 import type { Path, SourceMap } from './source-map.js';
 import type { Located, SpecDefault } from './spec.js';
 import { blankComments, checkExpression } from './sql-text.js';
@@ -48,34 +49,9 @@ export interface DomainHooks {
 
 const isMap = (v: Json): v is JsonMap => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: Json): v is string => typeof v === 'string';
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
-function readDefault(h: DomainHooks, what: string, path: Path, raw: Json): SpecDefault | null {
-  const pos = h.map.value(path);
-  if (raw === undefined || raw === null) return null;
-  if (typeof raw === 'boolean') return { kind: 'literal', sql: raw ? 'true' : 'false', pos };
-  if (typeof raw === 'number') {
-    const source = h.map.source(path);
-    if (source !== null && NUMBER.test(source)) return { kind: 'literal', sql: source.startsWith('+') ? source.slice(1) : source, pos };
-    if (Number.isFinite(raw)) return { kind: 'literal', sql: String(raw), pos };
-    return { kind: 'literal', sql: quoteLiteral(Number.isNaN(raw) ? 'NaN' : raw > 0 ? 'Infinity' : '-Infinity'), pos };
-  }
-  if (isString(raw)) return { kind: 'literal', sql: quoteLiteral(raw), pos };
-  if (isMap(raw) && isString(raw['sql'])) {
-    const sqlPath = [...path, 'sql'];
-    const checked = checkExpression(raw['sql']);
-    if (!checked.ok) {
-      h.error(h.map.inValue(sqlPath, checked.error.offset), 'bad_expression', `default of ${what}: ${checked.error.message}`);
-      return null;
-    }
-    const ref = checked.value[0];
-    if (ref) {
-      h.error(h.map.inValue(sqlPath, ref.offset), 'bad_expression', `default of ${what} refers to "${ref.parts.join('.')}"; a default cannot read a value`, 'to quote a text value, write it without `sql:`');
-      return null;
-    }
-    return { kind: 'expression', sql: blankComments(raw['sql']), pos: h.map.value(sqlPath) };
-  }
-  return null;
+function readDomainDefault(h: DomainHooks, what: string, path: Path, raw: Json): SpecDefault | null {
+  return readDefault(h.map, (pos, code, message, hint) => h.error(pos, code, message, hint), what, path, raw, 'a default cannot read a value');
 }
 
 function readChecks(h: DomainHooks, what: string, path: Path, raw: Json): SpecDomainCheck[] {
@@ -142,7 +118,7 @@ export function readDomains(raw: Json, h: DomainHooks): { domains?: SpecDomain[]
       pos,
       type: { value: blankComments(def['type']), pos: h.map.value(typePath) },
       nullable: def['nullable'] !== false,
-      default: readDefault(h, what, [...path, 'default'], def['default']),
+      default: readDomainDefault(h, what, [...path, 'default'], def['default']),
       collation,
       checks: readChecks(h, what, [...path, 'checks'], def['checks']),
       comment: isString(def['comment']) ? def['comment'] : null,

@@ -1,5 +1,5 @@
 // Reading schema.yaml: tables and their columns, defaults and keys. See load.ts.
-import { implicitName, parseQualifiedName, quoteLiteral } from '../model/identifiers.js';
+import { implicitName, parseQualifiedName } from '../model/identifiers.js';
 import type { IdentityKind } from '../model/model.js';
 import type { Position } from './diagnostics.js';
 import { literalDefaultProblem } from './literal-defaults.js';
@@ -10,6 +10,7 @@ import { blankComments, checkExpression, subqueryOffset } from './sql-text.js';
 import { isMap, isString, type Json, type JsonMap, type Relation } from './load-names.js';
 import { PartsReader } from './load-parts.js';
 import { readTableSettings } from './table-settings.js';
+import { readDefault } from './defaults.js';
 import { readTablePolicies } from './policies.js';
 
 const IDENTITY_TYPES = new Set(['int2', 'int4', 'int8']);
@@ -187,38 +188,7 @@ export class TableReader extends PartsReader {
   }
 
   protected buildDefault(column: string, path: Path, raw: Json): SpecDefault | null {
-    const pos = this.map.value(path);
-    if (raw === undefined || raw === null) return null;
-    if (typeof raw === 'boolean') return { kind: 'literal', sql: raw ? 'true' : 'false', pos };
-    if (typeof raw === 'number') {
-      const source = this.map.source(path);
-      if (source !== null && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(source)) {
-        return { kind: 'literal', sql: source.startsWith('+') ? source.slice(1) : source, pos };
-      }
-      if (Number.isFinite(raw)) return { kind: 'literal', sql: String(raw), pos };
-      return { kind: 'literal', sql: quoteLiteral(Number.isNaN(raw) ? 'NaN' : raw > 0 ? 'Infinity' : '-Infinity'), pos };
-    }
-    if (isString(raw)) return { kind: 'literal', sql: quoteLiteral(raw), pos };
-    if (isMap(raw) && isString(raw['sql'])) {
-      const sqlPath = [...path, 'sql'];
-      const checked = checkExpression(raw['sql']);
-      if (!checked.ok) {
-        this.error(this.map.inValue(sqlPath, checked.error.offset), 'bad_expression', `default of column "${column}": ${checked.error.message}`);
-        return null;
-      }
-      const ref = checked.value[0];
-      if (ref) {
-        this.error(
-          this.map.inValue(sqlPath, ref.offset),
-          'bad_expression',
-          `default of column "${column}" refers to "${ref.parts.join('.')}"; a default cannot read other columns`,
-          'to quote a text value, write it without `sql:`',
-        );
-        return null;
-      }
-      return { kind: 'expression', sql: blankComments(raw['sql']), pos: this.map.value(sqlPath) };
-    }
-    return null;
+    return readDefault(this.map, (pos, code, message, hint) => this.error(pos, code, message, hint), `column "${column}"`, path, raw, 'a default cannot read other columns');
   }
 
   /**

@@ -144,6 +144,14 @@ export interface CatalogRows {
   readonly functions: FunctionRow[];
 }
 
+/** Kinds left alone that live in a schema of their own: the kind, its catalog and its namespace column. */
+const OWN_SCHEMA_KINDS: readonly (readonly [string, string, string])[] = [
+  ['statistics object', 'pg_statistic_ext', 'stxnamespace'],
+  ['collation', 'pg_collation', 'collnamespace'],
+  ['text search configuration', 'pg_ts_config', 'cfgnamespace'],
+  ['operator', 'pg_operator', 'oprnamespace'],
+];
+
 /** What the tool leaves alone, counted per kind and schema. */
 export function unmanagedSql(): string {
   const inUserSchema = schemaFilter('n');
@@ -152,23 +160,13 @@ export function unmanagedSql(): string {
       SELECT 'rule' AS kind, n.nspname AS schema
         FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE r.rulename <> '_RETURN' AND ${inUserSchema}
-      UNION ALL
-      SELECT 'statistics object', n.nspname
-        FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace
-        WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_statistic_ext', 's.oid')}
-      UNION ALL
-      SELECT 'collation', n.nspname
-        FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace
-        WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_collation', 'co.oid')}
-      UNION ALL
-      SELECT 'text search configuration', n.nspname
-        FROM pg_catalog.pg_ts_config ts JOIN pg_catalog.pg_namespace n ON n.oid = ts.cfgnamespace
-        WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_ts_config', 'ts.oid')}
-      UNION ALL
-      SELECT 'operator', n.nspname
-        FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
-        WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_operator', 'o.oid')}
-      UNION ALL
+${OWN_SCHEMA_KINDS.map(
+  ([kind, catalog, namespace]) => `      UNION ALL
+      SELECT '${kind}', n.nspname
+        FROM pg_catalog.${catalog} x JOIN pg_catalog.pg_namespace n ON n.oid = x.${namespace}
+        WHERE ${inUserSchema} AND ${notExtensionMember(`pg_catalog.${catalog}`, 'x.oid')}
+`,
+).join('')}      UNION ALL
       SELECT CASE c.relkind WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' ELSE ${tableKind()} END AS kind, n.nspname AS schema
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE ${inUserSchema} AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')}
